@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Sets up everything groundnet needs on a fresh Debian machine, and is quick when already done:
+#   - Debian packages: chromium (browser tests), postgresql (database tests)
+#   - a virtual environment at .venv with groundnet and its Python dependencies
+#   - the browser board's npm packages and build (when src/groundnet/web has a package.json)
+# Set GROUNDNET_SKIP_APT=1 to skip the Debian packages (for a run that needs no browser or PostgreSQL).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+if [ "${GROUNDNET_SKIP_APT:-0}" != "1" ]; then
+  command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+fi
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi
+  echo "setup: installing Debian packages: ${need_apt[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv"
+  "$PY" -m venv .venv
+fi
+stamp=.venv/.groundnet-installed
+want=$(sha256sum pyproject.toml | cut -c1-16)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  echo "setup: installing groundnet and its Python dependencies into .venv"
+  .venv/bin/python -m pip install -q --upgrade pip >/dev/null
+  .venv/bin/python -m pip install -q -e ".[dev]"
+  echo "$want" > "$stamp"
+fi
+
+web=src/groundnet/web
+if [ -f "$web/package.json" ]; then
+  wstamp=$web/node_modules/.groundnet-built
+  wwant=$(cat "$web/package.json" "$web/package-lock.json" 2>/dev/null | sha256sum | cut -c1-16)
+  if [ ! -f "$wstamp" ] || [ "$(cat "$wstamp")" != "$wwant" ] || [ ! -d "$web/dist" ]; then
+    echo "setup: installing and building the browser board (npm)"
+    (cd "$web" && { [ -f package-lock.json ] && npm ci --no-audit --no-fund -s || npm install --no-audit --no-fund -s; } && npm run -s build)
+    echo "$wwant" > "$wstamp"
+  fi
+fi
+echo "setup: ready"

@@ -1,0 +1,40 @@
+"""Domain exceptions. Every message says what went wrong, where, and what to do instead."""
+
+from __future__ import annotations
+
+
+class GroundnetError(Exception):
+    """Base of every error groundnet raises on purpose (the CLI prints it on one line, exit 2)."""
+
+
+class InputFileError(GroundnetError):
+    """A file could not be used; names the file, the line (when known) and the field."""
+
+    def __init__(self, path: str, reason: str, *, line: int | None = None, field: str | None = None):
+        self.path = str(path)
+        self.line = line
+        self.field = field
+        self.reason = reason
+        where = self.path + (f":{line}" if line is not None else "")
+        what = f" field '{field}':" if field else ""
+        super().__init__(f"{where}:{what} {reason}")
+
+
+class StationFileError(InputFileError):
+    """A user station file (TOML) is invalid."""
+
+
+class UnknownStationError(GroundnetError):
+    def __init__(self, station_id: str, known: list[str]):
+        self.station_id = station_id
+        super().__init__(
+            f"unknown station '{station_id}'; known ids: {', '.join(known)} "
+            "(run `groundnet stations` to list them, or add yours with --station-file)"
+        )
+
+
+class TimeParseError(GroundnetError):
+    def __init__(self, text: str, what: str = "time"):
+        super().__init__(
+            f"cannot read {what} '{text}': write ISO 8601 UTC, e.g. 2026-11-21T08:00:00Z"
+        )

@@ -1,0 +1,100 @@
+"""One UTC-anchored time convention for the whole engine.
+
+At every boundary times are ISO 8601 UTC strings ending in ``Z``. Inside, a time is a float (or a
+NumPy float64 array) of POSIX seconds (UTC, leap seconds not counted), which SGP4, the scheduler
+and the store all share. Skyfield's timescale (UT1, TT, polar motion) is loaded once from the
+``skyfield-data`` package: nothing is downloaded at run time.
+
+Domain code never reads the wall clock: callers pass times (or a clock) in.
+"""
+
+from __future__ import annotations
+
+import warnings
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+
+import numpy as np
+
+from .errors import TimeParseError
+
+UTC = timezone.utc
+SECONDS_PER_DAY = 86400.0
+UNIX_EPOCH_JD = 2440587.5
+
+
+def parse_utc(text: str, what: str = "time") -> datetime:
+    """Read ISO 8601 (``2026-11-21T08:00:00Z``, an offset, or naive meaning UTC) into aware UTC."""
+    s = text.strip()
+    if s.endswith(("Z", "z")):
+        s = s[:-1] + "+00:00"
+    try:
+        dt = datetime.fromisoformat(s)
+    except ValueError:
+        raise TimeParseError(text, what) from None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC)
+
+
+def to_unix(dt: datetime) -> float:
+    """POSIX seconds of an aware (or naive = UTC) datetime."""
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.timestamp()
+
+
+def from_unix(seconds: float) -> datetime:
+    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=float(seconds))
+
+
+def format_utc(t: datetime | float) -> str:
+    """ISO 8601 UTC with millisecond precision and ``Z``: ``2026-11-21T08:00:00.000Z``."""
+    if not isinstance(t, datetime):
+        # Round to the millisecond first so that 59.9996 s prints as the next second, not 59.1000.
+        t = from_unix(round(float(t) * 1000.0) / 1000.0)
+    t = t.astimezone(UTC)
+    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
+
+
+def unix_to_jd(unix_s) -> tuple[np.ndarray, np.ndarray]:
+    """UTC Julian date split into a whole part and a fraction (the form SGP4 wants, no precision lost)."""
+    days = np.asarray(unix_s, dtype=np.float64) / SECONDS_PER_DAY
+    whole = np.floor(days)
+    return whole + UNIX_EPOCH_JD, days - whole
+
+
+@lru_cache(maxsize=1)
+def timescale():
+    """Skyfield timescale with UT1-UTC and polar motion from ``skyfield-data``'s finals2000A.all."""
+    from skyfield.api import Loader
+    from skyfield.data import iers
+    from skyfield_data import get_skyfield_data_path
+
+    with warnings.catch_warnings():
+        # skyfield-data warns when its IERS file is past its prediction span; beyond it Skyfield
+        # extrapolates UT1, which is what we want rather than a download.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        load = Loader(get_skyfield_data_path(), verbose=False)
+        ts = load.timescale(builtin=False)
+        with load.open("finals2000A.all") as f:
+            iers.install_polar_motion_table(ts, iers.parse_x_y_dut1_from_finals_all(f))
+    return ts
+
+
+def skyfield_times(unix_s):
+    """A Skyfield ``Time`` (scalar or array) for POSIX seconds."""
+    # Whole days plus seconds of the day: Skyfield would count leap seconds inside a long
+    # run of seconds, which POSIX time does not.
+    s = np.asarray(unix_s, dtype=np.float64)
+    days = np.floor(s / SECONDS_PER_DAY)
+    return timescale().utc(1970, 1, 1 + days.astype(np.int64), 0, 0, s - days * SECONDS_PER_DAY)
+
+
+@lru_cache(maxsize=1)
+def planetary_ephemeris():
+    """JPL DE421 from ``skyfield-data`` (1900-2050), loaded once."""
+    from skyfield.api import Loader
+    from skyfield_data import get_skyfield_data_path
+
+    return Loader(get_skyfield_data_path(), verbose=False)("de421.bsp")

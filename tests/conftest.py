@@ -1,0 +1,17 @@
+"""Shared test fixtures: where the reference data lives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.fail(f"reference data missing: {SHARED_DATA} (the repository expects ../shared/data beside it)")
+    return SHARED_DATA
