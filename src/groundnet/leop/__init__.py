@@ -1,0 +1,15 @@
+"""Launch and early orbit phase: who catches the first signal after separation, when, and where to point.
+
+Library entry points (the CLI and the API call the same ones):
+
+- :func:`load_scenario` / :func:`parse_scenario`: read and validate a scenario (TOML).
+- :func:`run_scenario`: analyse every launch time; :func:`report` turns the results into the
+  JSON document the CLI prints and the API serves (acquisition table, coverage, dispersion,
+  timeline for the board).
+"""
+
+from .acquisition import LaunchResult, analyse_launch, run_scenario
+from .report import report
+from .scenario import Scenario, ScenarioError, load_scenario, parse_scenario
+
+__all__ = ["LaunchResult", "Scenario", "ScenarioError", "analyse_launch", "load_scenario", "parse_scenario", "report", "run_scenario"]

@@ -1,0 +1,126 @@
+"""The spacecraft's inertial state at separation, for a given lift-off time, from any scenario source.
+
+Published elements are placed in space with :mod:`groundnet.leop.orbit`; a launcher's TLE goes
+through SGP4 and Skyfield's TEME frame. A launch delay moves the injection with the Earth: a
+derived node (``raan_from = "launch_site"``) follows the lift-off time, while a fixed node, an
+escape asymptote or a file's trajectory rotated by the Earth's turn over the delay (a TLE made
+for ``reference_launch``) keep the ground track of the reference launch.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..errors import GroundnetError
+from ..stations import geodetic_to_itrs_km
+from ..timebase import skyfield_times
+from . import orbit
+from .scenario import Injection, LaunchSite, Scenario
+
+
+class InjectionError(GroundnetError):
+    """The injection parameters describe no usable orbit (a plane that cannot reach a direction, ...)."""
+
+
+def site_direction_gcrs(site: LaunchSite, t_unix: float) -> np.ndarray:
+    """Unit vector (GCRS) from the Earth's centre to the launch site at ``t_unix``."""
+    from skyfield.framelib import itrs
+
+    r_itrs = geodetic_to_itrs_km(site.latitude_deg, site.longitude_deg, site.altitude_m)
+    rot = itrs.rotation_at(skyfield_times(t_unix))
+    d = rot.T @ r_itrs
+    return d / np.linalg.norm(d)
+
+
+def elements_at_epoch(inj: Injection, site: LaunchSite | None, launch_unix: float) -> dict:
+    """The injection's classical elements (km, deg) with the node and anomaly resolved."""
+    a, e = orbit.conic_from_altitudes(inj.perigee_altitude_km, inj.apogee_altitude_km, inj.c3_km2_s2)
+    a, e = float(a), float(e)
+    inc = inj.inclination_deg
+    argp = inj.arg_perigee_deg or 0.0
+    try:
+        if inj.raan_from == "launch_site":
+            raan = float(orbit.plane_through(site_direction_gcrs(site, launch_unix), inc, inj.ascending))
+        elif inj.raan_from == "asymptote":
+            ra, dec = math.radians(inj.asymptote_ra_deg), math.radians(inj.asymptote_dec_deg)
+            s = np.array([math.cos(dec) * math.cos(ra), math.cos(dec) * math.sin(ra), math.sin(dec)])
+            raan = float(orbit.plane_through(s, inc, inj.ascending))
+            argp = float(orbit.argument_of_latitude(s, raan, inc) - orbit.asymptote_true_anomaly_deg(e)) % 360.0
+        else:
+            raan = inj.raan_deg
+    except ValueError as exc:
+        raise InjectionError(f"injection: {exc}; lower |declination| or raise the inclination") from None
+    if inj.true_anomaly_deg is not None:
+        nu = inj.true_anomaly_deg
+    elif inj.argument_of_latitude_deg is not None:
+        nu = inj.argument_of_latitude_deg - argp
+    else:
+        u_site = float(orbit.argument_of_latitude(site_direction_gcrs(site, launch_unix), raan, inc))
+        nu = u_site + inj.downrange_from_site_deg - argp
+    if e >= 1.0 and abs(math.radians(nu % 360.0 if nu % 360.0 < 180 else nu % 360.0 - 360.0)) >= math.acos(-1.0 / e):
+        raise InjectionError(f"injection: true anomaly {nu:.2f} deg is beyond the asymptote of this hyperbola "
+                             f"(|nu| < {orbit.asymptote_true_anomaly_deg(e):.2f} deg)")
+    return {"semi_major_axis_km": a, "eccentricity": e, "inclination_deg": inc, "raan_deg": raan % 360.0,
+            "arg_perigee_deg": argp % 360.0, "true_anomaly_deg": nu % 360.0}
+
+
+def _tle_state(inj: Injection, t_unix: float) -> tuple[np.ndarray, np.ndarray]:
+    from sgp4.api import Satrec
+    from skyfield.sgp4lib import TEME
+
+    from ..timebase import unix_to_jd
+
+    if inj.tle_lines:
+        l1, l2 = inj.tle_lines
+    else:
+        lines = [ln.rstrip() for ln in inj.file.read_text(encoding="utf-8", errors="replace").splitlines() if ln.strip()]
+        ones = [i for i, ln in enumerate(lines) if ln.startswith("1 ")]
+        if not ones or ones[0] + 1 >= len(lines) or not lines[ones[0] + 1].startswith("2 "):
+            raise InjectionError(f"{inj.file}: no TLE (a line starting '1 ' followed by one starting '2 ') found")
+        l1, l2 = lines[ones[0]], lines[ones[0] + 1]
+    sat = Satrec.twoline2rv(l1, l2)
+    jd, fr = unix_to_jd(t_unix)
+    err, r, v = sat.sgp4(float(jd), float(fr))
+    if err:
+        raise InjectionError(f"injection TLE: SGP4 error {err} at separation; is the element set for this launch?")
+    rot = TEME.rotation_at(skyfield_times(t_unix))  # GCRS -> TEME
+    return rot.T @ np.array(r), rot.T @ np.array(v)
+
+
+def _ccsds_state(inj: Injection, t_unix: float) -> tuple[np.ndarray, np.ndarray]:
+    try:
+        from ..ccsds import read_trajectory  # provided by the CCSDS package when installed
+    except ImportError:
+        raise InjectionError(
+            f"{inj.file}: reading CCSDS {inj.kind.upper()} files needs groundnet.ccsds (the deep-space "
+            "package); give the injection as kind = \"elements\" or \"tle\" meanwhile"
+        ) from None
+    traj = read_trajectory(inj.file)
+    pos, vel = traj.state_gcrs_km(np.array([t_unix]))
+    return np.asarray(pos)[0], np.asarray(vel)[0]
+
+
+def separation_state(sc: Scenario, launch_unix: float) -> tuple[np.ndarray, np.ndarray, dict]:
+    """Inertial (GCRS) position (km) and velocity (km/s) at separation, and what they came from."""
+    inj = sc.injection
+    sep_unix = launch_unix + sc.separation_offset_s
+    if inj.kind == "elements":
+        el = elements_at_epoch(inj, sc.site, launch_unix)
+        pos, vel = orbit.state_from_elements(el["semi_major_axis_km"], el["eccentricity"], el["inclination_deg"],
+                                             el["raan_deg"], el["arg_perigee_deg"], el["true_anomaly_deg"])
+        dt = sc.separation_offset_s - inj.epoch_offset_s
+        if abs(dt) > 1e-6:
+            _, p, v = orbit.propagate(pos, vel, dt, step_s=min(10.0, abs(dt)))
+            pos, vel = p[0, -1], v[0, -1]
+        return np.asarray(pos), np.asarray(vel), {"source": "published elements", **el}
+    ref = inj.reference_launch_unix if inj.reference_launch_unix is not None else launch_unix
+    delay = launch_unix - ref
+    if inj.kind == "tle":
+        pos, vel = _tle_state(inj, sep_unix - delay)
+    else:
+        pos, vel = _ccsds_state(inj, sep_unix - delay)
+    # A delayed launch flies the same ground track later: turn the state with the Earth.
+    angle = orbit.EARTH_ROTATION_RAD_S * delay
+    return orbit.rotate_about_z(pos, angle), orbit.rotate_about_z(vel, angle), {"source": inj.kind.upper()}

@@ -1,0 +1,203 @@
+"""Injection states from published launch parameters, and a short-arc numerical propagator.
+
+Launch providers publish the injection orbit as perigee and apogee altitudes (or, for an
+escape, the perigee altitude and the characteristic energy C3), an inclination, and sometimes
+the node and the argument of perigee. This module turns those numbers into a Cartesian state in
+the Earth-centred inertial frame (GCRS, which equals EME2000 to 0.02 arcseconds) and propagates
+it with two-body gravity plus the J2 oblateness term: over the few hours of a launch and early
+orbit phase that is within a few kilometres of a full force model for MEO and escape orbits,
+far below the uncertainty of unpublished injection parameters.
+
+Everything is vectorized over a leading sample axis so that a Monte Carlo dispersion of a
+thousand injection states propagates in one call.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+MU_EARTH_KM3_S2 = 398600.4418  # IERS 2010 / EGM2008 GM
+EARTH_RADIUS_KM = 6378.137  # WGS-84 / EGM2008 equatorial radius (J2 reference radius)
+J2_EARTH = 1.08262668e-3  # EGM2008 unnormalised C20 (negated)
+EARTH_ROTATION_RAD_S = 7.2921150e-5
+
+
+# --------------------------------------------------------------------------------------------
+# Orbit shape and orientation
+# --------------------------------------------------------------------------------------------
+
+def conic_from_altitudes(perigee_altitude_km, apogee_altitude_km=None, c3_km2_s2=None):
+    """Semi-major axis (km, negative for a hyperbola) and eccentricity.
+
+    Give the apogee altitude for a closed orbit, or C3 (km^2/s^2, twice the orbital energy;
+    positive for an escape) instead of the apogee.
+    """
+    rp = EARTH_RADIUS_KM + np.asarray(perigee_altitude_km, dtype=np.float64)
+    if c3_km2_s2 is not None:
+        a = -MU_EARTH_KM3_S2 / np.asarray(c3_km2_s2, dtype=np.float64)
+    else:
+        ra = EARTH_RADIUS_KM + np.asarray(apogee_altitude_km, dtype=np.float64)
+        a = (rp + ra) / 2.0
+    e = 1.0 - rp / a
+    return a, e
+
+
+def plane_through(direction, inclination_deg, ascending=True):
+    """Right ascension of the ascending node (deg) of the plane of inclination ``inclination_deg``
+    that contains ``direction`` (a unit vector, or many as [..., 3]).
+
+    ``ascending`` picks the plane in which the body crosses ``direction`` northbound (the usual
+    case for a lift-off towards the north-east; ``False`` for a south-east launch). The same
+    construction places the launch site on its orbit and an escape asymptote on its hyperbola.
+    Raises ``ValueError`` where the plane cannot reach the direction (|declination| > inclination).
+    """
+    d = np.asarray(direction, dtype=np.float64)
+    ra = np.arctan2(d[..., 1], d[..., 0])
+    dec = np.arcsin(np.clip(d[..., 2] / np.linalg.norm(d, axis=-1), -1.0, 1.0))
+    inc = np.radians(inclination_deg)
+    x = np.tan(dec) / np.tan(inc)
+    if np.any(np.abs(x) > 1.0):
+        raise ValueError(
+            f"a plane inclined {float(np.max(inclination_deg)):.3f} deg cannot contain a direction at "
+            f"declination {float(np.degrees(np.max(np.abs(dec)))):.3f} deg"
+        )
+    offset = np.arcsin(x)
+    raan = ra - offset if ascending else ra + math.pi + offset
+    return np.degrees(np.mod(raan, 2 * math.pi))
+
+
+def argument_of_latitude(direction, raan_deg, inclination_deg):
+    """Angle (deg) from the ascending node to ``direction`` measured in the orbit plane."""
+    d = np.asarray(direction, dtype=np.float64)
+    d = d / np.linalg.norm(d, axis=-1, keepdims=True)
+    node, normal = _plane_axes(raan_deg, inclination_deg)
+    in_plane = np.cross(normal, node)
+    return np.degrees(np.mod(np.arctan2(np.sum(d * in_plane, -1), np.sum(d * node, -1)), 2 * math.pi))
+
+
+def _plane_axes(raan_deg, inclination_deg):
+    raan, inc = np.radians(raan_deg), np.radians(inclination_deg)
+    node = np.stack([np.cos(raan), np.sin(raan), np.zeros_like(raan)], axis=-1)
+    normal = np.stack([np.sin(inc) * np.sin(raan), -np.sin(inc) * np.cos(raan), np.cos(inc) * np.ones_like(raan)], axis=-1)
+    return node, normal
+
+
+def asymptote_true_anomaly_deg(eccentricity):
+    """True anomaly (deg) of the outgoing asymptote of a hyperbola (e > 1)."""
+    return np.degrees(np.arccos(-1.0 / np.asarray(eccentricity, dtype=np.float64)))
+
+
+def state_from_elements(a_km, e, inclination_deg, raan_deg, arg_perigee_deg, true_anomaly_deg):
+    """Inertial position (km) and velocity (km/s), [..., 3], from classical elements.
+
+    Works for ellipses and hyperbolas (a < 0, e > 1). Arrays broadcast.
+    """
+    a, e = np.asarray(a_km, dtype=np.float64), np.asarray(e, dtype=np.float64)
+    nu = np.radians(true_anomaly_deg)
+    p = a * (1.0 - e * e)
+    r = p / (1.0 + e * np.cos(nu))
+    u = np.radians(arg_perigee_deg) + nu
+    node, normal = _plane_axes(raan_deg, inclination_deg)
+    in_plane = np.cross(normal, node)
+    radial = np.cos(u)[..., None] * node + np.sin(u)[..., None] * in_plane
+    along = -np.sin(u)[..., None] * node + np.cos(u)[..., None] * in_plane
+    sqrt_mu_p = np.sqrt(MU_EARTH_KM3_S2 / p)
+    v_radial = sqrt_mu_p * e * np.sin(nu)
+    v_along = sqrt_mu_p * (1.0 + e * np.cos(nu))
+    pos = r[..., None] * radial
+    vel = v_radial[..., None] * radial + v_along[..., None] * along
+    return pos, vel
+
+
+def period_s(a_km) -> float:
+    """Orbital period (s) of a closed orbit; ``inf`` for an escape."""
+    a = float(a_km)
+    return 2 * math.pi * math.sqrt(a**3 / MU_EARTH_KM3_S2) if a > 0 else math.inf
+
+
+def rotate_about_z(vectors, angle_rad):
+    """Rotate [..., 3] vectors about the inertial z axis (the Earth's pole) by ``angle_rad``."""
+    v = np.asarray(vectors, dtype=np.float64)
+    c, s = math.cos(angle_rad), math.sin(angle_rad)
+    out = v.copy()
+    out[..., 0] = c * v[..., 0] - s * v[..., 1]
+    out[..., 1] = s * v[..., 0] + c * v[..., 1]
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Two-body + J2 propagation (RK4 on a fixed grid, cubic Hermite between grid points)
+# --------------------------------------------------------------------------------------------
+
+def acceleration_two_body_j2(pos):
+    """Gravity (km/s^2) of a point mass plus the J2 zonal term, for [..., 3] inertial positions.
+
+    The pole is taken as the GCRS z axis: the 0.1 deg between it and the true pole of 2016
+    rotates the J2 field by that much, a metre-level effect over a LEOP arc.
+    """
+    x, y, z = pos[..., 0], pos[..., 1], pos[..., 2]
+    r2 = x * x + y * y + z * z
+    r = np.sqrt(r2)
+    k = -MU_EARTH_KM3_S2 / (r2 * r)
+    f = 1.5 * J2_EARTH * (EARTH_RADIUS_KM**2) / r2
+    zz = 5.0 * z * z / r2
+    ax = k * x * (1.0 + f * (1.0 - zz))
+    ay = k * y * (1.0 + f * (1.0 - zz))
+    az = k * z * (1.0 + f * (3.0 - zz))
+    return np.stack([ax, ay, az], axis=-1)
+
+
+def propagate(pos0, vel0, duration_s: float, step_s: float = 10.0):
+    """Integrate [N, 3] states over ``duration_s`` (may be negative) on a fixed step.
+
+    Returns (offsets_s [T], positions [N, T, 3], velocities [N, T, 3]); offsets start at 0.
+    RK4 at 10 s keeps the integration error under a metre for LEO-to-escape arcs of a day
+    (checked against the closed-form two-body solution in the tests).
+    """
+    pos = np.atleast_2d(np.asarray(pos0, dtype=np.float64))
+    vel = np.atleast_2d(np.asarray(vel0, dtype=np.float64))
+    n_steps = max(1, int(math.ceil(abs(duration_s) / step_s)))
+    h = duration_s / n_steps
+    offsets = np.arange(n_steps + 1) * h
+    out_p = np.empty((pos.shape[0], n_steps + 1, 3))
+    out_v = np.empty_like(out_p)
+    out_p[:, 0], out_v[:, 0] = pos, vel
+    p, v = pos.copy(), vel.copy()
+    for i in range(1, n_steps + 1):
+        k1v = acceleration_two_body_j2(p)
+        k1p = v
+        k2v = acceleration_two_body_j2(p + 0.5 * h * k1p)
+        k2p = v + 0.5 * h * k1v
+        k3v = acceleration_two_body_j2(p + 0.5 * h * k2p)
+        k3p = v + 0.5 * h * k2v
+        k4v = acceleration_two_body_j2(p + h * k3p)
+        k4p = v + h * k3v
+        p = p + h / 6.0 * (k1p + 2 * k2p + 2 * k3p + k4p)
+        v = v + h / 6.0 * (k1v + 2 * k2v + 2 * k3v + k4v)
+        out_p[:, i], out_v[:, i] = p, v
+    return offsets, out_p, out_v
+
+
+def hermite(t_grid, pos, vel, t):
+    """Cubic Hermite interpolation of [N, T, 3] states at times ``t`` (same origin as ``t_grid``).
+
+    Returns positions and velocities [N, len(t), 3]. Outside the grid: NaN (never extrapolated).
+    """
+    t = np.asarray(t, dtype=np.float64)
+    idx = np.clip(np.searchsorted(t_grid, t, side="right") - 1, 0, len(t_grid) - 2)
+    t0, t1 = t_grid[idx], t_grid[idx + 1]
+    h = t1 - t0
+    s = ((t - t0) / h)[None, :, None]
+    hh = h[None, :, None]
+    p0, p1, v0, v1 = pos[:, idx], pos[:, idx + 1], vel[:, idx], vel[:, idx + 1]
+    s2, s3 = s * s, s * s * s
+    h00, h10, h01, h11 = 2 * s3 - 3 * s2 + 1, s3 - 2 * s2 + s, -2 * s3 + 3 * s2, s3 - s2
+    p = h00 * p0 + h10 * hh * v0 + h01 * p1 + h11 * hh * v1
+    dh00, dh10, dh01, dh11 = 6 * s2 - 6 * s, 3 * s2 - 4 * s + 1, -6 * s2 + 6 * s, 3 * s2 - 2 * s
+    v = (dh00 * p0 + dh01 * p1) / hh + dh10 * v0 + dh11 * v1
+    outside = (t < min(t_grid[0], t_grid[-1]) - 1e-9) | (t > max(t_grid[0], t_grid[-1]) + 1e-9)
+    p[:, outside] = np.nan
+    v[:, outside] = np.nan
+    return p, v
