@@ -54,6 +54,8 @@ def elements_at_epoch(inj: Injection, site: LaunchSite | None, launch_unix: floa
         raise InjectionError(f"injection: {exc}; lower |declination| or raise the inclination") from None
     if inj.true_anomaly_deg is not None:
         nu = inj.true_anomaly_deg
+    elif inj.time_since_perigee_s is not None:
+        nu = orbit.true_anomaly_from_time_deg(a, e, inj.time_since_perigee_s)
     elif inj.argument_of_latitude_deg is not None:
         nu = inj.argument_of_latitude_deg - argp
     else:

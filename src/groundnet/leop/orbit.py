@@ -111,6 +111,24 @@ def state_from_elements(a_km, e, inclination_deg, raan_deg, arg_perigee_deg, tru
     return pos, vel
 
 
+def true_anomaly_from_time_deg(a_km: float, e: float, time_since_perigee_s: float) -> float:
+    """True anomaly (deg) reached ``time_since_perigee_s`` after perigee (Kepler's equation,
+    elliptic or hyperbolic, solved by Newton's method)."""
+    n = math.sqrt(MU_EARTH_KM3_S2 / abs(a_km) ** 3)
+    m = n * time_since_perigee_s
+    if e < 1.0:
+        E = m if e < 0.8 else math.pi
+        for _ in range(50):
+            E -= (E - e * math.sin(E) - m) / (1 - e * math.cos(E))
+        nu = 2 * math.atan2(math.sqrt(1 + e) * math.sin(E / 2), math.sqrt(1 - e) * math.cos(E / 2))
+    else:
+        H = math.asinh(m / e)
+        for _ in range(50):
+            H -= (e * math.sinh(H) - H - m) / (e * math.cosh(H) - 1)
+        nu = 2 * math.atan(math.sqrt((e + 1) / (e - 1)) * math.tanh(H / 2))
+    return math.degrees(nu)
+
+
 def period_s(a_km) -> float:
     """Orbital period (s) of a closed orbit; ``inf`` for an escape."""
     a = float(a_km)
@@ -128,10 +146,10 @@ def rotate_about_z(vectors, angle_rad):
 
 
 # --------------------------------------------------------------------------------------------
-# Two-body + J2 propagation (RK4 on a fixed grid, cubic Hermite between grid points)
+# Two-body + J2 propagation (RK4 on a fixed grid; callers interpolate with cubic Hermite)
 # --------------------------------------------------------------------------------------------
 
-def acceleration_two_body_j2(pos):
+def acceleration_two_body_j2(pos, j2: float = J2_EARTH):
     """Gravity (km/s^2) of a point mass plus the J2 zonal term, for [..., 3] inertial positions.
 
     The pole is taken as the GCRS z axis: the 0.1 deg between it and the true pole of 2016
@@ -141,7 +159,7 @@ def acceleration_two_body_j2(pos):
     r2 = x * x + y * y + z * z
     r = np.sqrt(r2)
     k = -MU_EARTH_KM3_S2 / (r2 * r)
-    f = 1.5 * J2_EARTH * (EARTH_RADIUS_KM**2) / r2
+    f = 1.5 * j2 * (EARTH_RADIUS_KM**2) / r2
     zz = 5.0 * z * z / r2
     ax = k * x * (1.0 + f * (1.0 - zz))
     ay = k * y * (1.0 + f * (1.0 - zz))
@@ -149,10 +167,11 @@ def acceleration_two_body_j2(pos):
     return np.stack([ax, ay, az], axis=-1)
 
 
-def propagate(pos0, vel0, duration_s: float, step_s: float = 10.0):
+def propagate(pos0, vel0, duration_s: float, step_s: float = 10.0, j2: float = J2_EARTH):
     """Integrate [N, 3] states over ``duration_s`` (may be negative) on a fixed step.
 
     Returns (offsets_s [T], positions [N, T, 3], velocities [N, T, 3]); offsets start at 0.
+    ``j2=0`` gives pure two-body motion (what the tests compare with Kepler's solution).
     RK4 at 10 s keeps the integration error under a metre for LEO-to-escape arcs of a day
     (checked against the closed-form two-body solution in the tests).
     """
@@ -166,38 +185,15 @@ def propagate(pos0, vel0, duration_s: float, step_s: float = 10.0):
     out_p[:, 0], out_v[:, 0] = pos, vel
     p, v = pos.copy(), vel.copy()
     for i in range(1, n_steps + 1):
-        k1v = acceleration_two_body_j2(p)
+        k1v = acceleration_two_body_j2(p, j2)
         k1p = v
-        k2v = acceleration_two_body_j2(p + 0.5 * h * k1p)
+        k2v = acceleration_two_body_j2(p + 0.5 * h * k1p, j2)
         k2p = v + 0.5 * h * k1v
-        k3v = acceleration_two_body_j2(p + 0.5 * h * k2p)
+        k3v = acceleration_two_body_j2(p + 0.5 * h * k2p, j2)
         k3p = v + 0.5 * h * k2v
-        k4v = acceleration_two_body_j2(p + h * k3p)
+        k4v = acceleration_two_body_j2(p + h * k3p, j2)
         k4p = v + h * k3v
         p = p + h / 6.0 * (k1p + 2 * k2p + 2 * k3p + k4p)
         v = v + h / 6.0 * (k1v + 2 * k2v + 2 * k3v + k4v)
         out_p[:, i], out_v[:, i] = p, v
     return offsets, out_p, out_v
-
-
-def hermite(t_grid, pos, vel, t):
-    """Cubic Hermite interpolation of [N, T, 3] states at times ``t`` (same origin as ``t_grid``).
-
-    Returns positions and velocities [N, len(t), 3]. Outside the grid: NaN (never extrapolated).
-    """
-    t = np.asarray(t, dtype=np.float64)
-    idx = np.clip(np.searchsorted(t_grid, t, side="right") - 1, 0, len(t_grid) - 2)
-    t0, t1 = t_grid[idx], t_grid[idx + 1]
-    h = t1 - t0
-    s = ((t - t0) / h)[None, :, None]
-    hh = h[None, :, None]
-    p0, p1, v0, v1 = pos[:, idx], pos[:, idx + 1], vel[:, idx], vel[:, idx + 1]
-    s2, s3 = s * s, s * s * s
-    h00, h10, h01, h11 = 2 * s3 - 3 * s2 + 1, s3 - 2 * s2 + s, -2 * s3 + 3 * s2, s3 - s2
-    p = h00 * p0 + h10 * hh * v0 + h01 * p1 + h11 * hh * v1
-    dh00, dh10, dh01, dh11 = 6 * s2 - 6 * s, 3 * s2 - 4 * s + 1, -6 * s2 + 6 * s, 3 * s2 - 2 * s
-    v = (dh00 * p0 + dh01 * p1) / hh + dh10 * v0 + dh11 * v1
-    outside = (t < min(t_grid[0], t_grid[-1]) - 1e-9) | (t > max(t_grid[0], t_grid[-1]) + 1e-9)
-    p[:, outside] = np.nan
-    v[:, outside] = np.nan
-    return p, v

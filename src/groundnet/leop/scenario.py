@@ -55,6 +55,7 @@ class Injection:
     true_anomaly_deg: float | None = None
     argument_of_latitude_deg: float | None = None
     downrange_from_site_deg: float | None = None
+    time_since_perigee_s: float | None = None
     asymptote_ra_deg: float | None = None
     asymptote_dec_deg: float | None = None
     # kind = "tle" | "oem" | "opm": a file (relative to the scenario) and, for a launch window,
@@ -334,7 +335,7 @@ def parse_scenario(data: dict, *, text: str = "", path: str = "<scenario>", base
 _ELEMENT_KEYS = {
     "kind", "epoch_offset_s", "perigee_altitude_km", "apogee_altitude_km", "c3_km2_s2", "inclination_deg",
     "raan_deg", "raan_from", "ascending", "arg_perigee_deg", "true_anomaly_deg", "argument_of_latitude_deg",
-    "downrange_from_site_deg", "asymptote_ra_deg", "asymptote_dec_deg",
+    "downrange_from_site_deg", "time_since_perigee_s", "asymptote_ra_deg", "asymptote_dec_deg",
 }
 _FILE_KEYS = {"kind", "file", "line1", "line2", "reference_launch"}
 
@@ -396,10 +397,12 @@ def _parse_injection(r: _Reader, base_dir: Path, site: LaunchSite | None) -> Inj
         r.fail(T, "asymptote_ra_deg", 'the asymptote is used only with raan_from = "asymptote"')
     argp = num("arg_perigee_deg", lo=0, hi=360)
     where = {k: num(k, lo=-360, hi=720) for k in ("true_anomaly_deg", "argument_of_latitude_deg", "downrange_from_site_deg")}
+    where["time_since_perigee_s"] = num("time_since_perigee_s", lo=-86400, hi=86400)
     given = [k for k, v in where.items() if v is not None]
     if len(given) != 1:
         r.fail(T, "true_anomaly_deg", "say where the spacecraft is at the epoch with exactly one of true_anomaly_deg, "
-               "argument_of_latitude_deg (circular orbits) or downrange_from_site_deg (angle flown from the lift-off point)")
+               "argument_of_latitude_deg (circular orbits), downrange_from_site_deg (angle flown from the lift-off point) "
+               "or time_since_perigee_s")
     if given == ["downrange_from_site_deg"] and site is None:
         r.fail(T, "downrange_from_site_deg", "needs the launch site: add site = { ... } to [launch]")
     circular = apogee is not None and perigee is not None and abs(apogee - perigee) < 1e-9
@@ -412,7 +415,8 @@ def _parse_injection(r: _Reader, base_dir: Path, site: LaunchSite | None) -> Inj
         perigee_altitude_km=perigee, apogee_altitude_km=apogee, c3_km2_s2=c3, inclination_deg=inc,
         raan_deg=raan, raan_from=raan_from, ascending=asc, arg_perigee_deg=argp,
         true_anomaly_deg=where["true_anomaly_deg"], argument_of_latitude_deg=where["argument_of_latitude_deg"],
-        downrange_from_site_deg=where["downrange_from_site_deg"], asymptote_ra_deg=ra, asymptote_dec_deg=dec,
+        downrange_from_site_deg=where["downrange_from_site_deg"], time_since_perigee_s=where["time_since_perigee_s"],
+        asymptote_ra_deg=ra, asymptote_dec_deg=dec,
     )
 
 
