@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..stations import Antenna, load_network
-from ..timebase import format_utc
+from ..timebase import format_utc, parse_utc, to_unix
 from . import orbit
 from .geometry import downlink_doppler_hz, gcrs_to_itrs, look_angles
 from .injection import separation_state
@@ -376,6 +376,9 @@ def _pointing(track: Track, p: Pass, sc: Scenario, launch_unix: float) -> list[d
     ]
 
 
+_EVENT_ORDER = ["liftoff", "separation", "transmitter_on", "first_signal_expected", "first_aos", "aos", "los", "analysis_end"]
+
+
 def _timeline(launch_unix: float, sc: Scenario, track: Track, nominal: list[Pass], end: float, first_rows: list[dict]) -> list[dict]:
     ev = [
         {"time": format_utc(launch_unix), "event": "liftoff"},
@@ -398,9 +401,8 @@ def _timeline(launch_unix: float, sc: Scenario, track: Track, nominal: list[Pass
         ev.append({"time": first_rows[0]["aos"], "event": "first_signal_expected", "station_id": first_rows[0]["station_id"]})
     ev.append({"time": format_utc(end), "event": "analysis_end"})
     for e in ev:
-        from ..timebase import parse_utc, to_unix
         e["from_liftoff_s"] = round(to_unix(parse_utc(e["time"])) - launch_unix, 3)
-    ev.sort(key=lambda e: (e["from_liftoff_s"], e["event"] != "first_signal_expected"))
+    ev.sort(key=lambda e: (e["from_liftoff_s"], _EVENT_ORDER.index(e["event"])))
     return ev
 
 
