@@ -362,3 +362,19 @@ def parse_catalog_text(
 def _check_format(fmt: str | None) -> None:
     if fmt is not None and fmt not in FORMATS:
         raise ValueError(f"unknown catalog format '{fmt}'; choose one of {', '.join(FORMATS)}")
+
+
+def object_row(e: ElementSet) -> dict:
+    """One object as a listing row: id, name, epoch, period, perigee and apogee heights (SGP4's own), inclination."""
+    sat = e.satrec()
+    return {
+        "object_id": e.norad_id,
+        "object_name": e.name,
+        "international_designator": e.international_designator,
+        "epoch": e.epoch_iso,
+        "period_min": round(e.period_min, 3),
+        "perigee_km": round(sat.altp * sat.radiusearthkm, 1),
+        "apogee_km": round(sat.alta * sat.radiusearthkm, 1),
+        "inclination_deg": e.inclination_deg,
+        "eccentricity": e.eccentricity,
+    }
