@@ -100,8 +100,8 @@ class Sgp4Trajectory(Trajectory):
 
     kind = "tle"
     accuracy = "SGP4 mean elements: about 1 km at epoch, growing by a few km per day away from it"
-    # SGP4 runs any time; far from the epoch its answers are meaningless, so the span is bounded.
-    MAX_AGE_DAYS = 30.0
+    # SGP4 runs at any time, but a year from the epoch its answers are meaningless for any orbit.
+    MAX_AGE_DAYS = 365.0
 
     def __init__(self, elements, source: str = ""):
         self.elements = elements
@@ -315,25 +315,20 @@ def load_trajectory(path: str | Path, object_id: str | int | None = None, **opti
     if msg.kind == "OPM":
         return opm_trajectory(msg, **{k: v for k, v in options.items() if k in ("arc_days", "force_model")})
     if msg.kind == "OMM":
-        return Sgp4Trajectory(omm_element_set(msg), source=str(path))
+        return _omm_trajectory(p, object_id)
     raise TrajectoryError(f"{path}: a CCSDS {msg.kind} holds tracking data, not a trajectory; use an OEM, OPM, OMM or SPK")
 
 
-def omm_element_set(omm):
-    """SGP4 elements of a CCSDS OMM."""
-    from .elements import ElementSet
+def _omm_trajectory(path: Path, object_id) -> Sgp4Trajectory:
+    """SGP4 elements of an OMM through the catalog reader (the one OMM-to-elements mapping in groundnet)."""
+    from .catalog import load_catalog
 
-    theory = omm.mean_element_theory.upper()
-    if theory and "SGP4" not in theory and "SGP/SGP4" not in theory:
-        raise TrajectoryError(f"{omm.path}: MEAN_ELEMENT_THEORY {omm.mean_element_theory}: only SGP4 elements can "
-                              "be propagated")
-    v = omm.values
-    return ElementSet(
-        norad_id=int(v.get("NORAD_CAT_ID", 0)), name=omm.object_name, epoch_unix=omm.epoch_unix,
-        mean_motion_rev_day=v["MEAN_MOTION"], eccentricity=v["ECCENTRICITY"], inclination_deg=v["INCLINATION"],
-        raan_deg=v["RA_OF_ASC_NODE"], arg_perigee_deg=v["ARG_OF_PERICENTER"], mean_anomaly_deg=v["MEAN_ANOMALY"],
-        bstar=v.get("BSTAR", 0.0), mean_motion_dot=v.get("MEAN_MOTION_DOT", 0.0),
-        mean_motion_ddot=v.get("MEAN_MOTION_DDOT", 0.0), international_designator=omm.object_id,
-        element_set_no=int(v.get("ELEMENT_SET_NO", 999)), rev_at_epoch=int(v.get("REV_AT_EPOCH", 0)),
-        source=omm.path, line=omm.line,
-    )
+    load = load_catalog(path)
+    elements = load.elements
+    if object_id is not None:
+        elements = [e for e in elements if str(e.norad_id) == str(object_id) or e.name == str(object_id)]
+    if not elements:
+        reasons = "; ".join(f"line {r.line}: {r.reason}" for r in load.rejected[:3]) if load.rejected else \
+            f"no object {object_id}"
+        raise TrajectoryError(f"{path}: no usable SGP4 element set ({reasons})")
+    return Sgp4Trajectory(elements[0], source=str(path))
