@@ -113,6 +113,7 @@ if __name__ == "__main__":
 
     from groundnet.leop import orbit
     from groundnet.leop.injection import site_direction_gcrs
+    from groundnet.orbits import numerical
     from groundnet.leop.scenario import LaunchSite
 
     asym = departure_asymptote()
@@ -123,7 +124,7 @@ if __name__ == "__main__":
     raan0 = float(orbit.plane_through(site_direction_gcrs(site, to_unix(parse_utc("2016-03-14T09:31:42Z"))), 51.5))
     # J2 turns the node back while the stack circles in low and intermediate orbits (10.7 h):
     # at 51.5 deg and 200 km it is -5.0 deg/day; the higher intermediate orbits regress slower.
-    rate = -1.5 * math.sqrt(orbit.MU_EARTH_KM3_S2 / 6578.0**3) * orbit.J2_EARTH * (orbit.EARTH_RADIUS_KM / 6578.0) ** 2 * math.cos(math.radians(51.5))
+    rate = -1.5 * math.sqrt(orbit.MU_EARTH_KM3_S2 / 6578.0**3) * numerical.J2_EARTH * (orbit.EARTH_RADIUS_KM / 6578.0) ** 2 * math.cos(math.radians(51.5))
     drift = math.degrees(rate) * 10.7 * 3600 / 2.0  # half the low-orbit rate over the whole climb
     perigee = float(sys.argv[1]) if len(sys.argv) > 1 else 250.0
     print(f"raan_at_liftoff_deg = {raan0:.3f}")

@@ -1,6 +1,6 @@
 """Who catches the first signal after switch-on, when, where to point, and how dispersions move it.
 
-Method (docs/leop.md): the state at separation is propagated (two-body + J2) for the nominal
+Method (docs/leop.md): the state at separation is propagated (Earth with J2, Sun, Moon) for the nominal
 case and every dispersed sample at once; each antenna's elevation margin above its horizon
 (minimum elevation or mask) is sampled on a grid from switch-on, every rise is refined by
 bisection to a millisecond, and local maxima of the margin between grid points are searched for
@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..orbits import numerical
 from ..stations import Antenna, load_network
 from ..timebase import format_utc, parse_utc, to_unix
 from . import orbit
@@ -22,6 +23,8 @@ from .injection import separation_state
 from .scenario import Dispersions, Scenario
 
 DEFAULT_ESCAPE_HOURS = 12.0
+# Earth point mass and J2 about the true pole, Sun and Moon from DE421 (groundnet.orbits.numerical).
+FORCE_MODEL = numerical.FULL
 REFINE_TOLERANCE_S = 1e-3
 
 
@@ -135,16 +138,20 @@ def propagate_samples(sc: Scenario, launch_unix: float, antennas: list[Antenna])
         horizon = DEFAULT_ESCAPE_HOURS * 3600.0
     draws = _dispersion_draws(sc.dispersions)
     p0, v0 = _perturb(pos, vel, draws)
-    # RK4 step: a thousandth of the circular period at the separation radius, between 2 and 60 s.
+    # Interpolation grid: a thousandth of the circular period at the separation radius, 2..60 s
+    # (cubic Hermite between grid points then stays within metres).
     step = float(np.clip(2 * math.pi * math.sqrt(r**3 / orbit.MU_EARTH_KM3_S2) / 1000.0, 2.0, 60.0))
     lead = sc.switch_on_delay_s + 4 * np.max(np.abs(draws["switch_on_s"]), initial=0.0)
     span = horizon + lead + sc.pointing_after_s + 60.0
-    grid, P, V = orbit.propagate(p0, v0, span, step_s=step)
+    grid = np.arange(0.0, span + step, step)
+    epoch = launch_unix + sc.separation_offset_s
+    P, V = numerical.propagate(np.hstack([p0, v0]), epoch, epoch + grid, force_model=FORCE_MODEL)
+    P, V = P.transpose(0, 2, 1), V.transpose(0, 2, 1)
     sep = launch_unix + sc.separation_offset_s + draws["timing_s"]
     switch_on = sep + sc.switch_on_delay_s + draws["switch_on_s"]
     track = Track(sep, switch_on, grid, P, V, antennas, period)
     info = {**info, "period_s": period if math.isfinite(period) else None, "horizon_s": horizon,
-            "integration_step_s": step, "separation_position_km": pos.tolist(), "separation_velocity_km_s": vel.tolist()}
+            "force_model": FORCE_MODEL.name, "interpolation_step_s": step, "separation_position_km": pos.tolist(), "separation_velocity_km_s": vel.tolist()}
     return track, draws, info
 
 

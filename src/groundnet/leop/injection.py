@@ -92,16 +92,9 @@ def _tle_state(inj: Injection, t_unix: float) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _ccsds_state(inj: Injection, t_unix: float) -> tuple[np.ndarray, np.ndarray]:
-    try:
-        from ..ccsds import read_trajectory  # provided by the CCSDS package when installed
-    except ImportError:
-        raise InjectionError(
-            f"{inj.file}: reading CCSDS {inj.kind.upper()} files needs groundnet.ccsds (the deep-space "
-            "package); give the injection as kind = \"elements\" or \"tle\" meanwhile"
-        ) from None
-    traj = read_trajectory(inj.file)
-    pos, vel = traj.state_gcrs_km(np.array([t_unix]))
-    return np.asarray(pos)[0], np.asarray(vel)[0]
+    from ..orbits.trajectory import load_trajectory
+
+    return load_trajectory(inj.file).state_gcrs(t_unix)
 
 
 def separation_state(sc: Scenario, launch_unix: float) -> tuple[np.ndarray, np.ndarray, dict]:
@@ -112,10 +105,10 @@ def separation_state(sc: Scenario, launch_unix: float) -> tuple[np.ndarray, np.n
         el = elements_at_epoch(inj, sc.site, launch_unix)
         pos, vel = orbit.state_from_elements(el["semi_major_axis_km"], el["eccentricity"], el["inclination_deg"],
                                              el["raan_deg"], el["arg_perigee_deg"], el["true_anomaly_deg"])
-        dt = sc.separation_offset_s - inj.epoch_offset_s
-        if abs(dt) > 1e-6:
-            _, p, v = orbit.propagate(pos, vel, dt, step_s=min(10.0, abs(dt)))
-            pos, vel = p[0, -1], v[0, -1]
+        if abs(sc.separation_offset_s - inj.epoch_offset_s) > 1e-6:
+            from ..orbits import numerical
+
+            pos, vel = numerical.propagate(np.hstack([pos, vel]), launch_unix + inj.epoch_offset_s, sep_unix)
         return np.asarray(pos), np.asarray(vel), {"source": "published elements", **el}
     ref = inj.reference_launch_unix if inj.reference_launch_unix is not None else launch_unix
     delay = launch_unix - ref

@@ -1,15 +1,10 @@
-"""Injection states from published launch parameters, and a short-arc numerical propagator.
+"""Injection states from published launch parameters.
 
 Launch providers publish the injection orbit as perigee and apogee altitudes (or, for an
 escape, the perigee altitude and the characteristic energy C3), an inclination, and sometimes
 the node and the argument of perigee. This module turns those numbers into a Cartesian state in
-the Earth-centred inertial frame (GCRS, which equals EME2000 to 0.02 arcseconds) and propagates
-it with two-body gravity plus the J2 oblateness term: over the few hours of a launch and early
-orbit phase that is within a few kilometres of a full force model for MEO and escape orbits,
-far below the uncertainty of unpublished injection parameters.
-
-Everything is vectorized over a leading sample axis so that a Monte Carlo dispersion of a
-thousand injection states propagates in one call.
+the Earth-centred inertial frame (GCRS, which equals EME2000 to 0.02 arcseconds);
+:mod:`groundnet.orbits.numerical` propagates them. Arrays broadcast over leading axes.
 """
 
 from __future__ import annotations
@@ -20,7 +15,6 @@ import numpy as np
 
 MU_EARTH_KM3_S2 = 398600.4418  # IERS 2010 / EGM2008 GM
 EARTH_RADIUS_KM = 6378.137  # WGS-84 / EGM2008 equatorial radius (J2 reference radius)
-J2_EARTH = 1.08262668e-3  # EGM2008 unnormalised C20 (negated)
 EARTH_ROTATION_RAD_S = 7.2921150e-5
 
 
@@ -143,57 +137,3 @@ def rotate_about_z(vectors, angle_rad):
     out[..., 0] = c * v[..., 0] - s * v[..., 1]
     out[..., 1] = s * v[..., 0] + c * v[..., 1]
     return out
-
-
-# --------------------------------------------------------------------------------------------
-# Two-body + J2 propagation (RK4 on a fixed grid; callers interpolate with cubic Hermite)
-# --------------------------------------------------------------------------------------------
-
-def acceleration_two_body_j2(pos, j2: float = J2_EARTH):
-    """Gravity (km/s^2) of a point mass plus the J2 zonal term, for [..., 3] inertial positions.
-
-    The pole is taken as the GCRS z axis: the 0.1 deg between it and the true pole of 2016
-    rotates the J2 field by that much, a metre-level effect over a LEOP arc.
-    """
-    x, y, z = pos[..., 0], pos[..., 1], pos[..., 2]
-    r2 = x * x + y * y + z * z
-    r = np.sqrt(r2)
-    k = -MU_EARTH_KM3_S2 / (r2 * r)
-    f = 1.5 * j2 * (EARTH_RADIUS_KM**2) / r2
-    zz = 5.0 * z * z / r2
-    ax = k * x * (1.0 + f * (1.0 - zz))
-    ay = k * y * (1.0 + f * (1.0 - zz))
-    az = k * z * (1.0 + f * (3.0 - zz))
-    return np.stack([ax, ay, az], axis=-1)
-
-
-def propagate(pos0, vel0, duration_s: float, step_s: float = 10.0, j2: float = J2_EARTH):
-    """Integrate [N, 3] states over ``duration_s`` (may be negative) on a fixed step.
-
-    Returns (offsets_s [T], positions [N, T, 3], velocities [N, T, 3]); offsets start at 0.
-    ``j2=0`` gives pure two-body motion (what the tests compare with Kepler's solution).
-    RK4 at 10 s keeps the integration error under a metre for LEO-to-escape arcs of a day
-    (checked against the closed-form two-body solution in the tests).
-    """
-    pos = np.atleast_2d(np.asarray(pos0, dtype=np.float64))
-    vel = np.atleast_2d(np.asarray(vel0, dtype=np.float64))
-    n_steps = max(1, int(math.ceil(abs(duration_s) / step_s)))
-    h = duration_s / n_steps
-    offsets = np.arange(n_steps + 1) * h
-    out_p = np.empty((pos.shape[0], n_steps + 1, 3))
-    out_v = np.empty_like(out_p)
-    out_p[:, 0], out_v[:, 0] = pos, vel
-    p, v = pos.copy(), vel.copy()
-    for i in range(1, n_steps + 1):
-        k1v = acceleration_two_body_j2(p, j2)
-        k1p = v
-        k2v = acceleration_two_body_j2(p + 0.5 * h * k1p, j2)
-        k2p = v + 0.5 * h * k1v
-        k3v = acceleration_two_body_j2(p + 0.5 * h * k2p, j2)
-        k3p = v + 0.5 * h * k2v
-        k4v = acceleration_two_body_j2(p + h * k3p, j2)
-        k4p = v + h * k3v
-        p = p + h / 6.0 * (k1p + 2 * k2p + 2 * k3p + k4p)
-        v = v + h / 6.0 * (k1v + 2 * k2v + 2 * k3v + k4v)
-        out_p[:, i], out_v[:, i] = p, v
-    return offsets, out_p, out_v
