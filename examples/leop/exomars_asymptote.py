@@ -2,7 +2,7 @@
 published departure and arrival dates and the JPL DE421 planetary ephemeris.
 
 The launch provider did not publish the escape hyperbola. What is public: separation from the
-Breeze-M upper stage on 14 March 2016 at about 20:13 UTC (ESA: "about 21:12 CET") and Mars arrival
+Breeze-M upper stage on 14 March 2016 at about 20:12 UTC (ESA: "about 21:12 CET") and Mars arrival
 on 19 October 2016 (Schiaparelli atmospheric entry at 14:42 UTC). The transfer orbit joining
 Earth's and Mars' positions at those instants (Lambert's problem, short way) gives the hyperbolic
 excess velocity v_inf = v_transfer - v_Earth at departure: C3 = |v_inf|^2 and the asymptote's
@@ -20,7 +20,7 @@ import numpy as np
 from groundnet.timebase import parse_utc, planetary_ephemeris, skyfield_times, to_unix
 
 GM_SUN_KM3_S2 = 1.32712440018e11
-DEPARTURE = "2016-03-14T20:13:00Z"
+DEPARTURE = "2016-03-14T20:12:00Z"
 ARRIVAL = "2016-10-19T14:42:00Z"
 
 

@@ -21,7 +21,8 @@ from groundnet.timebase import parse_utc, to_unix
 HERE = Path(__file__).resolve().parent
 
 
-def sweep(scenario: str, parameter: str, values, station: str, at_utc: list[str]) -> list[str]:
+def sweep(scenario: str, parameter: str, values, station: str, at_utc: list[str], *, offsets: bool = False) -> list[str]:
+    """``values`` are absolute, or (``offsets``) added to the scenario's nominal value."""
     sc = load_scenario(HERE / scenario)
     sc = dataclasses.replace(sc, dispersions=dataclasses.replace(sc.dispersions, method="none"))
     antennas = scenario_antennas(sc)
@@ -30,6 +31,8 @@ def sweep(scenario: str, parameter: str, values, station: str, at_utc: list[str]
     head = f"| {parameter} | first station | first AOS (from lift-off) | " + " | ".join(f"{station} el. at {s[11:16]} UTC" for s in at_utc) + " |"
     lines = [head, "|" + "---|" * (3 + len(at_utc))]
     nominal = getattr(sc.injection, parameter)
+    if offsets:
+        values = [round(nominal + d, 3) for d in values]
     for v in values:
         trial = dataclasses.replace(sc, injection=dataclasses.replace(sc.injection, **{parameter: v}))
         res = analyse_launch(trial, trial.launch_times_unix[0], antennas, with_pointing=False)
@@ -49,9 +52,11 @@ if __name__ == "__main__":
         ("exomars_2016.toml", "time_since_perigee_s", [0, 300, 600, 1200, 1800], "MLI", ["2016-03-14T21:25:00Z", "2016-03-14T21:29:00Z"]),
         ("exomars_2016.toml", "perigee_altitude_km", [180, 250, 500, 1000], "MLI", ["2016-03-14T21:25:00Z", "2016-03-14T21:29:00Z"]),
         ("exomars_2016.toml", "c3_km2_s2", [8.0, 11.0, 14.701, 18.0], "MLI", ["2016-03-14T21:25:00Z", "2016-03-14T21:29:00Z"]),
-        ("exomars_2016.toml", "arg_perigee_deg", [83.361, 98.361, 113.361, 128.361, 143.361], "MLI", ["2016-03-14T21:25:00Z", "2016-03-14T21:29:00Z"]),
-        ("exomars_2016.toml", "raan_deg", [317.136, 320.136, 322.136, 324.136, 327.136], "MLI", ["2016-03-14T21:25:00Z", "2016-03-14T21:29:00Z"]),
     ]
-    for scen, param, values, station, at in sections:
+    relative = [
+        ("exomars_2016.toml", "arg_perigee_deg", [-60, -30, -15, 0, 15, 30, 45, 60], "MLI", ["2016-03-14T21:25:00Z", "2016-03-14T21:29:00Z"]),
+        ("exomars_2016.toml", "raan_deg", [-5, -2, 0, 2, 5], "MLI", ["2016-03-14T21:25:00Z", "2016-03-14T21:29:00Z"]),
+    ]
+    for (scen, param, values, station, at), rel in [(s, False) for s in sections] + [(s, True) for s in relative]:
         print(f"\n{scen}: {param}\n")
-        print("\n".join(sweep(scen, param, values, station, at)))
+        print("\n".join(sweep(scen, param, values, station, at, offsets=rel)))

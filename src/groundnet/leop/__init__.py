@@ -6,10 +6,11 @@ Library entry points (the CLI and the API call the same ones):
 - :func:`run_scenario`: analyse every launch time; :func:`report` turns the results into the
   JSON document the CLI prints and the API serves (acquisition table, coverage, dispersion,
   timeline for the board).
+- :func:`analyse_toml`: TOML text in, that JSON document out (what an API endpoint calls).
 """
 
 from .acquisition import LaunchResult, analyse_launch, run_scenario
-from .report import report
+from .report import analyse_toml, report
 from .scenario import Scenario, ScenarioError, load_scenario, parse_scenario
 
-__all__ = ["LaunchResult", "Scenario", "ScenarioError", "analyse_launch", "load_scenario", "parse_scenario", "report", "run_scenario"]
+__all__ = ["analyse_toml", "LaunchResult", "Scenario", "ScenarioError", "analyse_launch", "load_scenario", "parse_scenario", "report", "run_scenario"]

@@ -422,6 +422,7 @@ def analyse_launch(sc: Scenario, launch_unix: float, antennas: list[Antenna], *,
     firsts: dict[int, Pass] = {}
     for p in nominal:
         firsts.setdefault(p.station_idx, p)
+    # ties (several stations in view at switch-on) keep the order of the scenario's station list
     rows = sorted((_row(track, p, launch_unix, sc.downlink_hz) for p in firsts.values()), key=lambda r: r["aos_from_liftoff_s"])
     start = float(track.switch_on_unix[0])
     end = start + horizon

@@ -33,6 +33,20 @@ def gcrs_to_itrs(t_unix, pos_gcrs, vel_gcrs):
     return pos, vel
 
 
+def itrs_to_gcrs(t_unix, pos_itrs, vel_itrs):
+    """The inverse of :func:`gcrs_to_itrs`."""
+    from skyfield.framelib import itrs
+
+    t = np.atleast_1d(np.asarray(t_unix, dtype=np.float64))
+    rot = itrs.rotation_at(skyfield_times(t))
+    if rot.ndim == 2:
+        rot = rot[:, :, None]
+    vel = np.array(vel_itrs, dtype=np.float64, copy=True)
+    vel[..., 0] -= EARTH_ROTATION_RAD_S * pos_itrs[..., 1]
+    vel[..., 1] += EARTH_ROTATION_RAD_S * pos_itrs[..., 0]
+    return np.einsum("jit,...tj->...ti", rot, pos_itrs), np.einsum("jit,...tj->...ti", rot, vel)
+
+
 def _enu_axes(antenna: Antenna) -> np.ndarray:
     lat, lon = math.radians(antenna.latitude_deg), math.radians(antenna.longitude_deg)
     east = np.array([-math.sin(lon), math.cos(lon), 0.0])

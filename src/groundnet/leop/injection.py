@@ -1,10 +1,10 @@
 """The spacecraft's inertial state at separation, for a given lift-off time, from any scenario source.
 
 Published elements are placed in space with :mod:`groundnet.leop.orbit`; a launcher's TLE goes
-through SGP4 and Skyfield's TEME frame. A launch delay moves the injection with the Earth: a
-derived node (``raan_from = "launch_site"``) follows the lift-off time, while a fixed node, an
-escape asymptote or a file's trajectory rotated by the Earth's turn over the delay (a TLE made
-for ``reference_launch``) keep the ground track of the reference launch.
+through SGP4 and Skyfield's TEME frame; OEM and OPM files through :mod:`groundnet.orbits.trajectory`.
+Within a launch window a derived node (``raan_from = "launch_site"``) follows the lift-off time, a
+given node or an escape asymptote stays fixed in space, and a file made for ``reference_launch``
+keeps its ground track: the same Earth-fixed state, later by the delay.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from ..errors import GroundnetError
 from ..stations import geodetic_to_itrs_km
 from ..timebase import skyfield_times
 from . import orbit
+from .geometry import gcrs_to_itrs, itrs_to_gcrs
 from .scenario import Injection, LaunchSite, Scenario
 
 
@@ -116,6 +117,10 @@ def separation_state(sc: Scenario, launch_unix: float) -> tuple[np.ndarray, np.n
         pos, vel = _tle_state(inj, sep_unix - delay)
     else:
         pos, vel = _ccsds_state(inj, sep_unix - delay)
-    # A delayed launch flies the same ground track later: turn the state with the Earth.
-    angle = orbit.EARTH_ROTATION_RAD_S * delay
-    return orbit.rotate_about_z(pos, angle), orbit.rotate_about_z(vel, angle), {"source": inj.kind.upper()}
+    if delay:
+        # A delayed launch flies the same ground track later: the same Earth-fixed state, later.
+        p_itrs, v_itrs = gcrs_to_itrs(sep_unix - delay, pos[None, :], vel[None, :])
+        p, v = itrs_to_gcrs(sep_unix, p_itrs, v_itrs)
+        pos, vel = p[0], v[0]
+    return np.asarray(pos), np.asarray(vel), {"source": inj.kind.upper(), "file": str(inj.file) if inj.file else None,
+                                              "launch_delay_s": delay}

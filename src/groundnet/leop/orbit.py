@@ -15,7 +15,6 @@ import numpy as np
 
 MU_EARTH_KM3_S2 = 398600.4418  # IERS 2010 / EGM2008 GM
 EARTH_RADIUS_KM = 6378.137  # WGS-84 / EGM2008 equatorial radius (J2 reference radius)
-EARTH_ROTATION_RAD_S = 7.2921150e-5
 
 
 # --------------------------------------------------------------------------------------------
@@ -127,13 +126,3 @@ def period_s(a_km) -> float:
     """Orbital period (s) of a closed orbit; ``inf`` for an escape."""
     a = float(a_km)
     return 2 * math.pi * math.sqrt(a**3 / MU_EARTH_KM3_S2) if a > 0 else math.inf
-
-
-def rotate_about_z(vectors, angle_rad):
-    """Rotate [..., 3] vectors about the inertial z axis (the Earth's pole) by ``angle_rad``."""
-    v = np.asarray(vectors, dtype=np.float64)
-    c, s = math.cos(angle_rad), math.sin(angle_rad)
-    out = v.copy()
-    out[..., 0] = c * v[..., 0] - s * v[..., 1]
-    out[..., 1] = s * v[..., 0] + c * v[..., 1]
-    return out

@@ -117,3 +117,30 @@ def write_pointing(sc: Scenario, results: list[LaunchResult], directory: Path) -
                                    f"lift-off {format_utc(r.launch_unix)}; downlink {sc.downlink_hz:.6e} Hz"])
             written.append(base.with_suffix(".tdm"))
     return written
+
+
+MAX_SERVICE_RUNS = 2000  # launch times x (dispersion samples + 1) one service request may ask for
+
+
+def analyse_toml(text: str, *, name: str = "scenario.toml", allow_files: bool = False,
+                 max_runs: int = MAX_SERVICE_RUNS) -> dict:
+    """The live service's entry point: a scenario as TOML text in, the JSON report out.
+
+    Files on the server cannot be named (``allow_files``), and the work is bounded: a request
+    asking for more than ``max_runs`` propagated cases is refused with a clear error.
+    """
+    import tomllib
+
+    from .acquisition import run_scenario
+    from .scenario import ScenarioError, parse_scenario
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(name, [f"not valid TOML: {exc}"]) from None
+    sc = parse_scenario(data, text=text, path=name, allow_files=allow_files)
+    runs = len(sc.launch_times_unix) * (sc.dispersions.samples + 1 if sc.dispersions.active else 1)
+    if runs > max_runs:
+        raise ScenarioError(name, [f"{runs} propagated cases (launch times x samples); at most {max_runs} per request: "
+                                   "lower [dispersions] samples or widen [launch] window step_s"])
+    return report(sc, run_scenario(sc, with_pointing=False))

@@ -221,10 +221,19 @@ def load_scenario(path: str | Path) -> Scenario:
     return parse_scenario(data, text=text, path=str(p), base_dir=p.parent)
 
 
-def parse_scenario(data: dict, *, text: str = "", path: str = "<scenario>", base_dir: Path | None = None) -> Scenario:
+def parse_scenario(data: dict, *, text: str = "", path: str = "<scenario>", base_dir: Path | None = None,
+                   allow_files: bool = True) -> Scenario:
+    """Validate parsed TOML. ``allow_files=False`` (scenarios received by the service) refuses
+    keys that name files on this machine."""
     r = _Reader(path, text, data)
+    if not allow_files:
+        for table in ("stations", "injection"):
+            if isinstance(data.get(table), dict) and "file" in data[table]:
+                r.fail(table, "file", "a scenario sent to the service cannot name files on the server; "
+                       "give the TLE inline (line1, line2) or the injection as elements, and stations by id")
+                data = {**data, table: {k: v for k, v in data[table].items() if k != "file"}}
     base_dir = base_dir or Path(".")
-    r.unknown_keys("<top level>", {k: v for k, v in data.items()},
+    r.unknown_keys("<top level>", data,
                    {"scenario", "launch", "injection", "spacecraft", "dispersions", "stations", "analysis", "sources"})
 
     meta = r.table("scenario", required=False)
