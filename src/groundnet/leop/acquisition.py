@@ -18,7 +18,8 @@ from ..orbits import numerical
 from ..stations import Antenna, load_network
 from ..timebase import format_utc, parse_utc, to_unix
 from . import orbit
-from .geometry import downlink_doppler_hz, gcrs_to_itrs, look_angles
+from ..visibility.geometry import StationFrames, doppler_shift_hz, look_angles
+from .geometry import gcrs_to_itrs
 from .injection import separation_state
 from .scenario import Dispersions, Scenario
 
@@ -39,6 +40,9 @@ class Track:
     vel: np.ndarray  # [N, G, 3] km/s
     antennas: list[Antenna]
     period_s: float
+
+    def __post_init__(self):
+        self.frames = [StationFrames.of([a]) for a in self.antennas]
 
     def states(self, sample_idx, t_unix):
         """GCRS states of samples ``sample_idx`` at absolute times (pairs, broadcast)."""
@@ -69,10 +73,10 @@ class Track:
             sel = st == i
             if not sel.any():
                 continue
-            la = look_angles([ant], p_itrs[sel], v_itrs[sel])
+            la = look_angles(self.frames[i], p_itrs[sel], v_itrs[sel])
             for k in ("azimuth_deg", "elevation_deg", "range_km", "range_rate_km_s"):
-                out[k][sel] = la[k][0]
-            out["margin_deg"][sel] = la["elevation_deg"][0] - ant.elevation_floor_deg(la["azimuth_deg"][0])
+                out[k][sel] = getattr(la, k)[0]
+            out["margin_deg"][sel] = la.elevation_deg[0] - ant.elevation_floor_deg(la.azimuth_deg[0])
         return out
 
 
@@ -163,9 +167,9 @@ def find_passes(track: Track, horizon_s: float, step_s: float) -> list[Pass]:
     t = np.arange(t0, t1 + step_s, step_s)
     p, v = track.states(np.arange(n_smp)[:, None], np.broadcast_to(t, (n_smp, len(t))))
     p_itrs, v_itrs = gcrs_to_itrs(t, p, v)
-    look = look_angles(track.antennas, p_itrs, v_itrs)
-    margin = np.stack([look["elevation_deg"][s] - ant.elevation_floor_deg(look["azimuth_deg"][s])
-                       for s, ant in enumerate(track.antennas)])  # [station, sample, time]
+    look = look_angles(StationFrames.of(track.antennas), p_itrs, v_itrs)  # [station, sample, time]
+    margin = np.stack([look.elevation_deg[s] - ant.elevation_floor_deg(look.azimuth_deg[s])
+                       for s, ant in enumerate(track.antennas)])
     on = track.switch_on_unix[None, :, None]
     ends = on + horizon_s
     # a cell [t_k, t_k+1] matters when it overlaps the sample's window
@@ -284,7 +288,7 @@ def _row(track: Track, p: Pass, launch_unix: float, downlink_hz: float) -> dict:
         "elevation_deg": round(float(look["elevation_deg"][0]), 3),
         "range_km": round(float(look["range_km"][0]), 3),
         "range_rate_km_s": round(rr, 6),
-        "doppler_hz": round(float(downlink_doppler_hz(rr, downlink_hz)), 1),
+        "doppler_hz": round(float(doppler_shift_hz(rr, downlink_hz)), 1),
         "los": None if p.los_unix is None else format_utc(p.los_unix),
         "pass_duration_s": None if p.los_unix is None else round(p.los_unix - p.aos_unix, 3),
         "los_after_horizon": p.los_unix is None,
@@ -371,7 +375,7 @@ def _pointing(track: Track, p: Pass, sc: Scenario, launch_unix: float) -> list[d
     end = p.aos_unix + sc.pointing_after_s
     t = np.arange(math.ceil(start), math.floor(end) + 1, 1.0)
     look = track.look(np.full(t.shape, p.station_idx), np.zeros(t.shape, dtype=int), t)
-    dop = downlink_doppler_hz(look["range_rate_km_s"], sc.downlink_hz)
+    dop = doppler_shift_hz(look["range_rate_km_s"], sc.downlink_hz)
     return [
         {"time": format_utc(ti), "from_liftoff_s": round(ti - launch_unix, 3),
          "azimuth_deg": round(float(az), 4), "elevation_deg": round(float(el), 4),

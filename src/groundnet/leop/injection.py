@@ -14,8 +14,8 @@ import math
 import numpy as np
 
 from ..errors import GroundnetError
+from ..orbits.frames import itrs_rotation
 from ..stations import geodetic_to_itrs_km
-from ..timebase import skyfield_times
 from . import orbit
 from .geometry import gcrs_to_itrs, itrs_to_gcrs
 from .scenario import Injection, LaunchSite, Scenario
@@ -27,11 +27,8 @@ class InjectionError(GroundnetError):
 
 def site_direction_gcrs(site: LaunchSite, t_unix: float) -> np.ndarray:
     """Unit vector (GCRS) from the Earth's centre to the launch site at ``t_unix``."""
-    from skyfield.framelib import itrs
-
     r_itrs = geodetic_to_itrs_km(site.latitude_deg, site.longitude_deg, site.altitude_m)
-    rot = itrs.rotation_at(skyfield_times(t_unix))
-    d = rot.T @ r_itrs
+    d = itrs_rotation(t_unix).T @ r_itrs
     return d / np.linalg.norm(d)
 
 
@@ -71,8 +68,8 @@ def elements_at_epoch(inj: Injection, site: LaunchSite | None, launch_unix: floa
 
 def _tle_state(inj: Injection, t_unix: float) -> tuple[np.ndarray, np.ndarray]:
     from sgp4.api import Satrec
-    from skyfield.sgp4lib import TEME
 
+    from ..orbits.frames import teme_to_gcrs
     from ..timebase import unix_to_jd
 
     if inj.tle_lines:
@@ -88,8 +85,7 @@ def _tle_state(inj: Injection, t_unix: float) -> tuple[np.ndarray, np.ndarray]:
     err, r, v = sat.sgp4(float(jd), float(fr))
     if err:
         raise InjectionError(f"injection TLE: SGP4 error {err} at separation; is the element set for this launch?")
-    rot = TEME.rotation_at(skyfield_times(t_unix))  # GCRS -> TEME
-    return rot.T @ np.array(r), rot.T @ np.array(v)
+    return teme_to_gcrs(np.array(r), np.array(v), t_unix)
 
 
 def _ccsds_state(inj: Injection, t_unix: float) -> tuple[np.ndarray, np.ndarray]:
