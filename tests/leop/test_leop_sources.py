@@ -120,3 +120,12 @@ def test_service_refuses_server_files_and_oversized_requests(shared_data):
         analyse_toml(big)
     doc = analyse_toml(TLE_SCENARIO)
     assert doc["launches"][0]["first_station"] in ("NNO-1", "KIR-1", "MLG")
+
+
+def test_interpolated_earth_rotation_matches_the_direct_one():
+    """The hourly-sampled slow terms stay within 1e-10 rad of Skyfield's full ITRS rotation."""
+    from groundnet.leop.geometry import _rotations
+    from groundnet.orbits.frames import itrs_rotation
+
+    t = to_unix(parse_utc("2016-05-24T12:00:00Z")) + np.sort(np.random.default_rng(3).uniform(0, 1.5 * 86400, 400))
+    assert np.abs(_rotations(t) - itrs_rotation(t)).max() < 1e-10
