@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import io
 import os
+import re
 import zlib
 from dataclasses import asdict, dataclass, field
 from importlib import resources
@@ -122,27 +123,40 @@ class CatalogLoad:
 
 # --- format sniffing ---------------------------------------------------------------------------
 
+_JSON_START = re.compile(r"^(\[\s*[{\]]|\{\s*\")")
+_XML_OMM = re.compile(r"<([\w.-]+:)?(ndm|omm)[\s>]", re.IGNORECASE)
+_CSV_KEYS = ("OBJECT_NAME", "OBJECT_ID", "EPOCH", "MEAN_MOTION", "NORAD_CAT_ID")
+_KVN_KEYS = {"CCSDS_OMM_VERS", "COMMENT", "CREATION_DATE", "ORIGINATOR", "MESSAGE_ID", "OBJECT_NAME", "OBJECT_ID",
+             "CLASSIFICATION"}
+
+
 def sniff_format(head: bytes, name: str = "") -> str | None:
-    """The catalog format of a file from its first bytes (the extension only breaks ties); None if binary."""
-    if b"\x00" in head:
-        return None
+    """The catalog format of a file from its first bytes (the extension only breaks ties); None if binary.
+
+    Each format needs a clear sign (an XML ``<ndm>``/``<omm>`` element, a JSON list of objects, a
+    KVN keyword, a CSV header of OMM keywords, a TLE line 1) so that one damaged line at the top
+    of a TLE file does not make the whole file read as something else.
+    """
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
     if not text:
         return "tle"
-    controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\t\r\n\f") + text[:4096].count("\ufffd")
-    if controls > max(8, len(text[:4096]) // 20):
+    # Binary: many NUL, control or undecodable bytes (a stray one is a damaged line, reported as such).
+    sample = text[:4096]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f") + sample.count("\ufffd")
+    if controls * 20 > len(sample):
         return None
     first_line = text.split("\n", 1)[0].strip()
-    if text[0] == "<":
+    upper = first_line.upper().replace(" ", "").replace('"', "")
+    if text.startswith("<?xml") or (text[0] == "<" and _XML_OMM.search(text)):
         return "omm-xml"
-    if text[0] in "[{":
+    if _JSON_START.match(text):
         return "omm-json"
-    upper = first_line.upper()
-    if upper.startswith("CCSDS_OMM_VERS") or (("=" in first_line) and first_line.split("=", 1)[0].strip().isupper()
-                                              and " " not in first_line.split("=", 1)[0].strip()):
+    if "=" in first_line and first_line.split("=", 1)[0].strip() in _KVN_KEYS:
         return "omm-kvn"
-    if "," in first_line and ("NORAD_CAT_ID" in upper or "OBJECT_NAME" in upper or "MEAN_MOTION" in upper):
+    if "," in first_line and sum(key in upper.split(",") for key in _CSV_KEYS) >= 2:
         return "omm-csv"
+    if any(tle.is_line1(line) for line in text.splitlines()):
+        return "tle"
     suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
     return {"json": "omm-json", "csv": "omm-csv", "xml": "omm-xml", "kvn": "omm-kvn"}.get(suffix, "tle")
 
@@ -193,7 +207,8 @@ class _Collector:
         else:
             text = io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape")
             if fmt == "tle":
-                items = self._tle_items(text, label)
+                sample = head.decode("utf-8", errors="replace")
+                items = self._tle_items(text, label, tle.expects_names(sample))
             else:
                 items = {"omm-json": omm.read_json, "omm-csv": omm.read_csv, "omm-kvn": omm.read_kvn}[fmt](text)
         for item in items:
@@ -211,12 +226,12 @@ class _Collector:
                     continue
             summary.records += 1
             summary.accepted += 1
-            self._keep(_with_source(elements, label))
+            self._keep(elements)
         if summary.records == 0:
             reject(None, f"no records found (read as {fmt})", "no_records")
 
-    def _tle_items(self, text: IO[str], label: str) -> Iterator[ElementSet | RecordProblem]:
-        for group in tle.group_tle_lines(enumerate((line.rstrip("\r\n") for line in text), 1)):
+    def _tle_items(self, text: IO[str], label: str, names: bool | None) -> Iterator[ElementSet | RecordProblem]:
+        for group in tle.group_tle_lines(enumerate((line.rstrip("\r\n") for line in text), 1), names):
             if isinstance(group, tle.BrokenGroup):
                 problem = RecordProblem(group.reason, line=group.line_no, object_id=group.object_id, code="malformed")
                 problem.last_line = group.last_line_no if group.last_line_no != group.line_no else None
@@ -224,7 +239,7 @@ class _Collector:
                 continue
             notes: list[tuple[str, str]] = []
             try:
-                elements = tle.record_to_elements(group, notes=notes, require_checksum=self.require_checksums)
+                elements = tle.record_to_elements(group, label, notes=notes, require_checksum=self.require_checksums)
             except RecordProblem as problem:
                 problem.line = group.line_no
                 yield problem
@@ -235,8 +250,9 @@ class _Collector:
 
     def _keep(self, e: ElementSet) -> None:
         if e.name != _printable(e.name):
-            self.result.warnings.append(CatalogWarning(e.source, e.line, "the name has bytes that are not UTF-8; "
-                                                       "they are shown as U+FFFD", "name_encoding", e.norad_id))
+            self.result.warnings.append(CatalogWarning(e.source, e.line, "the name has bytes that are not UTF-8 "
+                                                       "or control characters; they are shown as U+FFFD",
+                                                       "name_encoding", e.norad_id))
             e = _replace(e, name=_printable(e.name))
         at = self._index.get(e.norad_id)
         if at is None:
@@ -286,12 +302,10 @@ def _replace(e: ElementSet, **changes) -> ElementSet:
     return replace(e, **changes)
 
 
-def _with_source(e: ElementSet, label: str) -> ElementSet:
-    return e if e.source == label else _replace(e, source=label)
-
-
 def _printable(text: str) -> str:
-    return text.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
+    """Undecodable bytes and control characters as U+FFFD."""
+    text = text.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
+    return "".join("\ufffd" if ord(ch) < 32 or ord(ch) == 127 else ch for ch in text)
 
 
 def _expand(path_or_paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[tuple[str, Path]]:
