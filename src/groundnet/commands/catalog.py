@@ -89,7 +89,10 @@ def register(app: typer.Typer) -> None:
         """
         result = load_catalog(files)
         rows = [object_row(e) for e in result.elements]
-        emit(rows, fmt, output=output, title=f"{len(rows)} objects")
+        columns = None
+        if fmt is OutputFormat.table:
+            columns = ["object_id", "object_name", "epoch", "period_min", "perigee_km", "apogee_km", "inclination_deg"]
+        emit(rows, fmt, columns=columns, output=output, title=f"{len(rows)} objects")
         if result.rejected:
             typer.echo(f"{len(result.rejected)} records rejected: run `groundnet catalog check` for the reasons",
                        err=True)
