@@ -15,6 +15,7 @@ import io
 import os
 import re
 import zlib
+import dataclasses
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -32,6 +33,8 @@ DEFAULT_STALE_AFTER_DAYS = 30.0
 FUTURE_TOLERANCE_DAYS = 1.0
 BUNDLED_CATALOGS = {"demo": "demo_catalog.tle"}
 _SNIFF_BYTES = 64 * 1024
+# progress(bytes read, total bytes) while a load runs (for a progress bar).
+Progress = Callable[[int, int], None]
 
 
 class CatalogFileError(InputFileError):
@@ -166,12 +169,20 @@ def sniff_format(head: bytes, name: str = "") -> str | None:
 class _Collector:
     """Accumulates records from one or more sources; resolves duplicates and stale epochs at the end."""
 
-    def __init__(self, require_checksums: bool = True) -> None:
+    def __init__(self, require_checksums: bool = True, progress: Progress | None = None, total_bytes: int = 0) -> None:
         self.require_checksums = require_checksums
         self.result = CatalogLoad()
         self._index: dict[int, int] = {}
+        self._progress = progress
+        self._total_bytes = total_bytes
+        self._bytes_before = 0  # size of the sources already read
+        self._file: IO[bytes] | None = None  # the source being read, for its position
 
-    def add_source(self, label: str, open_binary: Callable[[], IO[bytes]], fmt: str | None = None) -> None:
+    def _report_progress(self) -> None:
+        if self._progress is not None and self._file is not None:
+            self._progress(self._bytes_before + self._file.tell(), self._total_bytes)
+
+    def add_source(self, label: str, open_binary: Callable[[], IO[bytes]], size: int, fmt: str | None = None) -> None:
         summary = FileSummary(label, None)
         self.result.files.append(summary)
 
@@ -182,16 +193,26 @@ class _Collector:
             self.result.rejected.append(Rejection(label, line, reason, code, object_id, last_line))
 
         with open_binary() as raw:
-            head = raw.read(_SNIFF_BYTES)
-            if head[:2] == b"\x1f\x8b":
-                try:
-                    with gzip.GzipFile(fileobj=_rewound(raw)) as unzipped:
-                        head = unzipped.read(_SNIFF_BYTES)
-                        self._read(_rewound(unzipped), head, label, summary, reject, fmt)
-                except (OSError, EOFError, zlib.error) as exc:
-                    reject(None, f"a damaged gzip file ({exc}): the records before the damage are kept", "unreadable")
-                return
-            self._read(_rewound(raw), head, label, summary, reject, fmt)
+            self._file = raw
+            try:
+                self._read_source(raw, label, summary, reject, fmt)
+            finally:
+                self._file = None
+                self._bytes_before += size
+                if self._progress is not None:
+                    self._progress(self._bytes_before, self._total_bytes)
+
+    def _read_source(self, raw: IO[bytes], label: str, summary: FileSummary, reject, fmt: str | None) -> None:
+        head = raw.read(_SNIFF_BYTES)
+        if head[:2] == b"\x1f\x8b":
+            try:
+                with gzip.GzipFile(fileobj=_rewound(raw)) as unzipped:
+                    head = unzipped.read(_SNIFF_BYTES)
+                    self._read(_rewound(unzipped), head, label, summary, reject, fmt)
+            except (OSError, EOFError, zlib.error) as exc:
+                reject(None, f"a damaged gzip file ({exc}): the records before the damage are kept", "unreadable")
+            return
+        self._read(_rewound(raw), head, label, summary, reject, fmt)
 
     def _read(self, raw: IO[bytes], head: bytes, label: str, summary: FileSummary, reject, fmt: str | None) -> None:
         if not head.strip(b" \t\r\n\xef\xbb\xbf"):
@@ -211,9 +232,11 @@ class _Collector:
                 items = self._tle_items(text, label, tle.expects_names(sample))
             else:
                 items = {"omm-json": omm.read_json, "omm-csv": omm.read_csv, "omm-kvn": omm.read_kvn}[fmt](text)
-        for item in items:
+        for count, item in enumerate(items):
+            if count % 4096 == 4095:
+                self._report_progress()
             if isinstance(item, RecordProblem):
-                reject(item.line, item.reason, item.code, item.object_id, getattr(item, "last_line", None))
+                reject(item.line, item.reason, item.code, item.object_id, item.last_line)
                 continue
             if isinstance(item, ElementSet):
                 elements = item
@@ -233,9 +256,8 @@ class _Collector:
     def _tle_items(self, text: IO[str], label: str, names: bool | None) -> Iterator[ElementSet | RecordProblem]:
         for group in tle.group_tle_lines(enumerate((line.rstrip("\r\n") for line in text), 1), names):
             if isinstance(group, tle.BrokenGroup):
-                problem = RecordProblem(group.reason, line=group.line_no, object_id=group.object_id, code="malformed")
-                problem.last_line = group.last_line_no if group.last_line_no != group.line_no else None
-                yield problem
+                yield RecordProblem(group.reason, line=group.line_no, object_id=group.object_id, code="malformed",
+                                    last_line=group.last_line_no if group.last_line_no != group.line_no else None)
                 continue
             notes: list[tuple[str, str]] = []
             try:
@@ -253,7 +275,7 @@ class _Collector:
             self.result.warnings.append(CatalogWarning(e.source, e.line, "the name has bytes that are not UTF-8 "
                                                        "or control characters; they are shown as U+FFFD",
                                                        "name_encoding", e.norad_id))
-            e = _replace(e, name=_printable(e.name))
+            e = dataclasses.replace(e, name=_printable(e.name))
         at = self._index.get(e.norad_id)
         if at is None:
             self._index[e.norad_id] = len(self.result.elements)
@@ -294,12 +316,6 @@ def _rewound(stream):
     return stream
 
 
-
-
-def _replace(e: ElementSet, **changes) -> ElementSet:
-    from dataclasses import replace
-
-    return replace(e, **changes)
 
 
 def _printable(text: str) -> str:
@@ -343,6 +359,7 @@ def load_catalog(
     stale_after_days: float = DEFAULT_STALE_AFTER_DAYS,
     format: str | None = None,
     require_checksums: bool = True,
+    progress: Progress | None = None,
 ) -> CatalogLoad:
     """Read TLE/OMM files (or a directory of them, or ``"demo"``) into validated element sets.
 
@@ -352,6 +369,7 @@ def load_catalog(
     warning; without a reference time the newest epoch in the load is the reference, so a load's
     report does not depend on when it runs.
 
+    ``progress(bytes_read, total_bytes)`` is called now and then while the files are read.
     ``require_checksums=False`` keeps TLE records whose checksum is wrong, with a ``checksum``
     warning (Vallado's SGP4 verification file has such test records); every other check stays.
 
@@ -359,10 +377,11 @@ def load_catalog(
     inside a file is reported in the result.
     """
     _check_format(format)
-    collector = _Collector(require_checksums)
-    for label, path in _expand(path_or_paths):
+    sources = _expand(path_or_paths)
+    collector = _Collector(require_checksums, progress, sum(path.stat().st_size for _, path in sources))
+    for label, path in sources:
         try:
-            collector.add_source(label, lambda p=path: open(p, "rb"), format)
+            collector.add_source(label, lambda p=path: open(p, "rb"), path.stat().st_size, format)
         except OSError as exc:
             raise CatalogFileError(label, f"cannot read the file: {exc.strerror or exc}") from None
     return collector.finish(reference_time_unix, stale_after_days)
@@ -381,7 +400,7 @@ def parse_catalog_text(
     _check_format(format)
     data = text.encode("utf-8", errors="surrogateescape") if isinstance(text, str) else bytes(text)
     collector = _Collector(require_checksums)
-    collector.add_source(source, lambda: io.BufferedReader(io.BytesIO(data)), format)
+    collector.add_source(source, lambda: io.BufferedReader(io.BytesIO(data)), len(data), format)
     return collector.finish(reference_time_unix, stale_after_days)
 
 
