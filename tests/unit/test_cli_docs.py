@@ -16,7 +16,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
 def _commands(group, prefix: str = "groundnet"):
     for name, cmd in sorted(group.commands.items()):
         path = f"{prefix} {name}"
-        if hasattr(cmd, "commands"):  # a group (Typer vendors its own click: no isinstance on click.Group)
+        if hasattr(cmd, "commands"):  # a group (Typer may ship its own click)
             yield from _commands(cmd, path)
         else:
             yield path, cmd
