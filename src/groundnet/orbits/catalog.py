@@ -10,12 +10,12 @@ warning (stale epochs, duplicates replaced by a newer epoch). Nothing is dropped
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import io
 import os
 import re
 import zlib
-import dataclasses
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -74,7 +74,9 @@ class CatalogWarning:
 class FileSummary:
     path: str
     format: str | None
-    records: int = 0  # records found: accepted here + rejected here
+    # Counted before duplicates are resolved; a problem with the whole file counts as one rejection.
+    records: int = 0  # accepted + rejected
+
     accepted: int = 0
     rejected: int = 0
 
