@@ -198,3 +198,16 @@ def get_spacecraft(spacecraft_id: str, spacecraft: list[Spacecraft] | None = Non
             return sc
     raise TrajectoryError(f"unknown spacecraft '{spacecraft_id}'; known: {', '.join(s.id for s in fleet)} "
                           "(`groundnet spacecraft` lists them)")
+
+
+def resolve_trajectory(trajectory_file: str | Path | None = None, object_id: str | None = None,
+                       spacecraft_id: str | None = None) -> Trajectory:
+    """The trajectory a command asks for: a file (SPK with ``object_id``, OEM, OPM, OMM) or a bundled spacecraft."""
+    from .orbits.trajectory import load_trajectory
+
+    if (trajectory_file is None) == (spacecraft_id is None):
+        raise TrajectoryError("give either --trajectory FILE (SPK, OEM, OPM or OMM) or --spacecraft ID "
+                              "(`groundnet spacecraft` lists the bundled ones)")
+    if trajectory_file is not None:
+        return load_trajectory(trajectory_file, object_id)
+    return get_spacecraft(spacecraft_id).trajectory()
