@@ -352,8 +352,37 @@ def find_trajectory_passes(
                 _root(trajectory, antenna, grid[j], grid[j + 1], False)
             rows.append(_pass_row(trajectory, antenna, aos, los))
             i = j + 1
+    for r in rows:
+        r["aos_clipped"] = r["aos_unix"] <= lo
+        r["los_clipped"] = r["los_unix"] >= hi
     rows.sort(key=lambda r: (r["station_id"], r["aos_unix"]))
     return rows
+
+
+def trajectory_pass_table(trajectory: Trajectory, antennas, start_unix: float, end_unix: float, *,
+                          min_elevation_deg: float | None = None):
+    """:func:`find_trajectory_passes` as the engine's ``PassTable`` (same columns as SGP4 passes).
+
+    ``object_id`` is the NORAD or NAIF number when the trajectory has one (``-144`` for Solar
+    Orbiter), else its text id (an OEM's ``OBJECT_ID``, a spacecraft id such as ``MEX``).
+    """
+    from .passes import PassTable
+
+    rows = find_trajectory_passes(trajectory, antennas, start_unix, end_unix, min_elevation_deg=min_elevation_deg)
+    if not rows:
+        return PassTable.empty()
+    try:
+        ident = int(trajectory.object_id)
+        ids = np.full(len(rows), ident, dtype=np.int64)
+    except ValueError:
+        ids = np.array([trajectory.object_id] * len(rows), dtype=object)
+    col = lambda key, dtype=np.float64: np.array([r[key] for r in rows], dtype=dtype)  # noqa: E731
+    return PassTable(
+        object_id=ids, object_name=col("object_name", object), station_id=col("station_id", object),
+        aos=col("aos_unix"), tca=col("tca_unix"), los=col("los_unix"), max_elevation_deg=col("max_elevation_deg"),
+        aos_azimuth_deg=col("aos_azimuth_deg"), los_azimuth_deg=col("los_azimuth_deg"),
+        aos_clipped=col("aos_clipped", bool), los_clipped=col("los_clipped", bool),
+    ).sort()
 
 
 def _pass_row(trajectory: Trajectory, antenna, aos: float, los: float) -> dict:
