@@ -144,8 +144,9 @@ def load_spacecraft(path: str | Path | None = None, *, catalog="demo") -> list[S
         where = f"[[spacecraft]] #{n} ({e.get('id', '?')})"
 
         def need(key, kind=str):
-            if key not in e or not isinstance(e[key], kind):
-                raise InputFileError(str(file), f"{where}: needs {key} ({kind.__name__})", field=key)
+            if key not in e or not isinstance(e[key], kind) or isinstance(e[key], bool):
+                what = "a number" if isinstance(kind, tuple) else {str: "a string", int: "a whole number"}[kind]
+                raise InputFileError(str(file), f"{where}: needs {key} ({what})", field=key)
             return e[key]
 
         sid = need("id")
