@@ -15,8 +15,8 @@ Azimuth and elevation are the direction the station receives from: the spacecraf
 time seen from the station at reception time, with the aberration of the station's own motion
 (``aberration=True``), no refraction. Range rate and Doppler follow from differentiating the
 light-time equations (first order in v/c per leg, exact in the Newtonian sense); relativistic
-clock terms and the Shapiro delay (at most a few tens of microseconds, about 75 km of range at
-superior conjunction) are not modelled. Details: docs/deep-space.md.
+clock terms and the Shapiro delay (up to about 250 microseconds round trip near superior
+conjunction, some 40 km of one-way range) are not modelled. Details: docs/deep-space.md.
 
 Arrays are ``[station, time]`` for one trajectory; per-sample failures (the spacecraft outside its
 trajectory's span at emission time) give NaN, never an exception.
