@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import csv
+import io
 import json
 import tomllib
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from groundnet.leop import load_scenario, report
@@ -95,10 +98,29 @@ def test_cli_json_and_pointing_files(tmp_path):
     aos, sep = _t(launch["acquisitions"][0]["aos"]), _t(launch["separation"])
     expected = int(aos + an["pointing_after_s"] - max(aos - an["pointing_before_s"], sep)) + 1
     assert len(csv_lines) == 1 + expected
-    tdm = next((tmp_path / "pt").glob("*NNO-1_pointing.tdm")).read_text()
-    assert "ANGLE_TYPE = AZEL" in tdm and tdm.count("ANGLE_1 =") == len(csv_lines) - 1
-    oem = next((tmp_path / "pt").glob("*.oem")).read_text()
-    assert "REF_FRAME = EME2000" in oem and "CENTER_NAME = EARTH" in oem
+    # the CCSDS files load with the project's reader and carry the same numbers
+    from groundnet.ccsds import read_message
+    from groundnet.orbits.trajectory import load_trajectory
+
+    tdm = read_message(next((tmp_path / "pt").glob("*NNO-1_pointing.tdm")))
+    seg = tdm.segments[0]
+    assert seg.metadata["ANGLE_TYPE"] == "AZEL" and seg.metadata["PARTICIPANT_1"] == "NNO-1"
+    t_az, az = seg.series("ANGLE_1")
+    rows = list(csv.DictReader(io.StringIO("\n".join(csv_lines))))
+    assert len(az) == len(rows)
+    assert az[5] == pytest.approx(float(rows[5]["azimuth_deg"]), abs=1e-4)
+    assert t_az[5] == pytest.approx(_t(rows[5]["time"]), abs=1e-6)
+    # the OEM, interpolated as its header says, gives back the pointing CSV's range at a time between samples
+    oem = load_trajectory(next((tmp_path / "pt").glob("*.oem")))
+    from groundnet.stations import load_network
+    from groundnet.visibility.geometry import StationFrames, look_angles
+    from groundnet.orbits.frames import gcrs_to_itrs
+
+    t_mid = _t(rows[30]["time"])
+    p, v = oem.state_gcrs(np.array([t_mid]))
+    p_itrs, v_itrs = gcrs_to_itrs(p, v, np.array([t_mid]))
+    la = look_angles(StationFrames.of([load_network().get("NNO-1")]), p_itrs.T, v_itrs.T)
+    assert la.range_km[0, 0] == pytest.approx(float(rows[30]["range_km"]), abs=1e-3)  # 1 m
 
 
 def test_launch_window_gives_one_result_per_launch_time(tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Optional
 
@@ -48,7 +49,7 @@ def register(app: typer.Typer) -> None:
         else:
             results = [analyse_launch(sc, t, antennas, with_pointing=with_pointing) for t in sc.launch_times_unix]
         if pointing_dir is not None:
-            files = write_pointing(sc, results, pointing_dir)
+            files = write_pointing(sc, results, pointing_dir, created_unix=time.time())
             print(f"pointing: {len(files)} files in {pointing_dir}", file=sys.stderr)
         if fmt is OutputFormat.json:
             text = json.dumps(report(sc, results), indent=2, allow_nan=False) + "\n"

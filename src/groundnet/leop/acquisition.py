@@ -256,7 +256,7 @@ class LaunchResult:
     coverage: dict
     dispersion: dict | None
     timeline: list[dict]
-    pointing: dict[str, list[dict]] = field(default_factory=dict)
+    pointing: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # station id -> 1 s geometry
     track: Track | None = None
 
     def as_dict(self) -> dict:
@@ -370,21 +370,12 @@ def _dispersion_summary(passes: list[Pass], track: Track, draws: dict, d: Disper
     }
 
 
-def _pointing(track: Track, p: Pass, sc: Scenario, launch_unix: float) -> list[dict]:
+def _pointing(track: Track, p: Pass, sc: Scenario) -> dict[str, np.ndarray]:
+    """Geometry every second from AOS - pointing_before_s (not before separation) to AOS + pointing_after_s."""
     start = max(p.aos_unix - sc.pointing_before_s, float(track.sep_unix[0]))
-    end = p.aos_unix + sc.pointing_after_s
-    t = np.arange(math.ceil(start), math.floor(end) + 1, 1.0)
+    t = np.arange(math.ceil(start), math.floor(p.aos_unix + sc.pointing_after_s) + 1, 1.0)
     look = track.look(np.full(t.shape, p.station_idx), np.zeros(t.shape, dtype=int), t)
-    dop = doppler_shift_hz(look["range_rate_km_s"], sc.downlink_hz)
-    return [
-        {"time": format_utc(ti), "from_liftoff_s": round(ti - launch_unix, 3),
-         "azimuth_deg": round(float(az), 4), "elevation_deg": round(float(el), 4),
-         "range_km": round(float(rg), 4), "range_rate_km_s": round(float(rr), 7),
-         "doppler_hz": round(float(dp), 1), "light_time_s": round(float(rg) / 299792.458, 6),
-         "above_horizon": bool(mg >= 0)}
-        for ti, az, el, rg, rr, dp, mg in zip(t, look["azimuth_deg"], look["elevation_deg"], look["range_km"],
-                                              look["range_rate_km_s"], dop, look["margin_deg"])
-    ]
+    return {"time_unix": t, **look, "doppler_hz": doppler_shift_hz(look["range_rate_km_s"], sc.downlink_hz)}
 
 
 _EVENT_ORDER = ["liftoff", "separation", "transmitter_on", "first_signal_expected", "first_aos", "aos", "los", "analysis_end"]
@@ -438,7 +429,7 @@ def analyse_launch(sc: Scenario, launch_unix: float, antennas: list[Antenna], *,
                           _timeline(launch_unix, sc, track, nominal, end, rows), track=track)
     if with_pointing:
         for p in firsts.values():
-            result.pointing[track.antennas[p.station_idx].id] = _pointing(track, p, sc, launch_unix)
+            result.pointing[track.antennas[p.station_idx].id] = _pointing(track, p, sc)
     return result
 
 

@@ -12,9 +12,11 @@ import numpy as np
 
 from ..timebase import format_utc
 from .acquisition import LaunchResult
-from .ccsds_out import write_oem_kvn, write_tdm_kvn
+from ..ccsds.writer import oem_text, tdm_text
+from ..visibility.geometry import SPEED_OF_LIGHT_KM_S
 from .scenario import Scenario
 
+OEM_STEP_S = 60.0  # the OEM's sampling; its Hermite interpolation (degree 7) restores the trajectory between samples
 TABLE_COLUMNS = ["launch", "rank", "station_id", "aos", "aos_from_liftoff", "azimuth_deg", "elevation_deg",
                  "range_km", "range_rate_km_s", "doppler_hz", "pass_duration_s", "first_aos_earliest", "first_aos_latest"]
 
@@ -91,31 +93,64 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")
 
 
-def write_pointing(sc: Scenario, results: list[LaunchResult], directory: Path) -> list[Path]:
-    """Per launch time: a CSV and a CCSDS TDM per acquiring station, and a CCSDS OEM of the trajectory."""
+def pointing_rows(samples: dict[str, np.ndarray], launch_unix: float) -> list[dict]:
+    """The 1 s pointing geometry of one station as CSV rows."""
+    return [
+        {"time": format_utc(t), "from_liftoff_s": round(t - launch_unix, 3), "azimuth_deg": round(float(az), 4),
+         "elevation_deg": round(float(el), 4), "range_km": round(float(rg), 4), "range_rate_km_s": round(float(rr), 7),
+         "doppler_hz": round(float(dp), 1), "light_time_s": round(float(rg) / SPEED_OF_LIGHT_KM_S, 6),
+         "above_horizon": bool(mg >= 0)}
+        for t, az, el, rg, rr, dp, mg in zip(samples["time_unix"], samples["azimuth_deg"], samples["elevation_deg"],
+                                              samples["range_km"], samples["range_rate_km_s"], samples["doppler_hz"],
+                                              samples["margin_deg"])
+    ]
+
+
+def _predicted_angles_tdm(sc: Scenario, station_id: str, samples: dict[str, np.ndarray], launch_unix: float,
+                          created_unix: float) -> str:
+    meta = [("TIME_SYSTEM", "UTC"), ("PARTICIPANT_1", station_id), ("PARTICIPANT_2", sc.spacecraft_name),
+            ("MODE", "SEQUENTIAL"), ("PATH", "2,1"), ("ANGLE_TYPE", "AZEL"), ("RANGE_UNITS", "km"),
+            ("DATA_QUALITY", "RAW")]
+    obs = []
+    for t, az, el, rg, rr in zip(samples["time_unix"], samples["azimuth_deg"], samples["elevation_deg"],
+                                 samples["range_km"], samples["range_rate_km_s"]):
+        obs += [("ANGLE_1", t, az), ("ANGLE_2", t, el), ("RANGE", t, rg), ("DOPPLER_INSTANTANEOUS", t, rr)]
+    return tdm_text([{"metadata": meta, "observations": obs}], creation_unix=created_unix, comments=[
+        f"{sc.name}: predicted one-way pointing around the first AOS at {station_id} (not measurements)",
+        f"lift-off {format_utc(launch_unix)}; geometric azimuth/elevation, no refraction; "
+        f"DOPPLER_INSTANTANEOUS is the range rate; downlink {sc.downlink_hz:.6e} Hz"])
+
+
+def write_pointing(sc: Scenario, results: list[LaunchResult], directory: Path, *, created_unix: float) -> list[Path]:
+    """Per launch time: a CSV and a CCSDS TDM per acquiring station, and a CCSDS OEM of the trajectory.
+
+    ``created_unix`` is the CREATION_DATE of the CCSDS messages (the caller's clock)."""
     directory.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for r in results:
         tag = format_utc(r.launch_unix)[:19].replace(":", "").replace("-", "")
+        stem = f"{_slug(sc.name)}_{tag}"
         track = r.track
-        grid_t = np.arange(float(track.sep_unix[0]), float(track.sep_unix[0]) + track.grid_s[-1], 60.0)
-        pos, vel = track.states(np.zeros(grid_t.shape, dtype=int), grid_t)
-        oem = directory / f"{_slug(sc.name)}_{tag}_trajectory.oem"
-        write_oem_kvn(oem, object_name=sc.spacecraft_name, times_unix=grid_t, pos_km=pos, vel_km_s=vel,
-                      comment=[f"{sc.name}: nominal trajectory after separation (lift-off {format_utc(r.launch_unix)})",
-                               "two-body + J2 propagation by groundnet leop; GCRS used as EME2000 (0.02 arcsec apart)"])
+        t = np.arange(float(track.sep_unix[0]), float(track.sep_unix[0]) + track.grid_s[-1], OEM_STEP_S)
+        pos, vel = track.states(np.zeros(t.shape, dtype=int), t)
+        oem = directory / f"{stem}_trajectory.oem"
+        oem.write_text(oem_text(
+            object_name=sc.spacecraft_name, object_id="UNKNOWN", times_unix=t, positions_km=pos, velocities_km_s=vel,
+            creation_unix=created_unix, comments=[
+                f"{sc.name}: nominal trajectory from separation (lift-off {format_utc(r.launch_unix)})",
+                f"groundnet leop: {r.info['force_model']} from the injection state; GCRS written as EME2000"]),
+            encoding="utf-8")
         written.append(oem)
         for sid, samples in r.pointing.items():
-            base = directory / f"{_slug(sc.name)}_{tag}_{_slug(sid)}_pointing"
+            base = directory / f"{stem}_{_slug(sid)}_pointing"
+            rows = pointing_rows(samples, r.launch_unix)
             with open(base.with_suffix(".csv"), "w", newline="", encoding="utf-8") as f:
-                w = csv.DictWriter(f, fieldnames=list(samples[0].keys()), lineterminator="\n")
+                w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
                 w.writeheader()
-                w.writerows(samples)
-            written.append(base.with_suffix(".csv"))
-            write_tdm_kvn(base.with_suffix(".tdm"), station_id=sid, spacecraft=sc.spacecraft_name, samples=samples,
-                          comment=[f"{sc.name}: predicted pointing around the first AOS at {sid}",
-                                   f"lift-off {format_utc(r.launch_unix)}; downlink {sc.downlink_hz:.6e} Hz"])
-            written.append(base.with_suffix(".tdm"))
+                w.writerows(rows)
+            base.with_suffix(".tdm").write_text(
+                _predicted_angles_tdm(sc, sid, samples, r.launch_unix, created_unix), encoding="utf-8")
+            written += [base.with_suffix(".csv"), base.with_suffix(".tdm")]
     return written
 
 
