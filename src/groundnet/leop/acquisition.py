@@ -17,8 +17,8 @@ import numpy as np
 from ..orbits import numerical
 from ..stations import Antenna, load_network
 from ..timebase import format_utc, parse_utc, to_unix
-from . import orbit
 from ..visibility.geometry import StationFrames, doppler_shift_hz, look_angles
+from . import orbit
 from .geometry import gcrs_to_itrs
 from .injection import separation_state
 from .scenario import Dispersions, Scenario
@@ -45,7 +45,10 @@ class Track:
         self.frames = [StationFrames.of([a]) for a in self.antennas]
 
     def states(self, sample_idx, t_unix):
-        """GCRS states of samples ``sample_idx`` at absolute times (pairs, broadcast)."""
+        """GCRS states of samples ``sample_idx`` at absolute times (pairs, broadcast).
+
+        Cubic Hermite between the two grid points around each time; unlike
+        ``orbits.interpolation.hermite`` (one table) each query picks its own sample's table."""
         s = np.broadcast_to(np.asarray(sample_idx), np.shape(t_unix))
         rel = np.asarray(t_unix, dtype=np.float64) - self.sep_unix[s]
         g = self.grid_s
@@ -89,7 +92,7 @@ class Pass:
     in_view_at_switch_on: bool = False
 
 
-def _dispersion_draws(d: Dispersions, n_extra: int | None = None) -> dict[str, np.ndarray]:
+def _dispersion_draws(d: Dispersions) -> dict[str, np.ndarray]:
     """Sample deviations (sample 0 = nominal = zeros). Monte Carlo: Gaussian with ``seed``;
     grid: the nominal, then -k and +k sigma on each parameter in turn (one at a time)."""
     keys = ("timing_sigma_s", "switch_on_sigma_s", "semi_major_axis_sigma_km", "velocity_sigma_m_s", "inclination_sigma_deg")
@@ -107,7 +110,7 @@ def _dispersion_draws(d: Dispersions, n_extra: int | None = None) -> dict[str, n
         draws = np.array(rows)
     else:
         rng = np.random.default_rng(d.seed)
-        draws = np.vstack([np.zeros(len(keys)), rng.standard_normal((n_extra or d.samples, len(keys))) * sig])
+        draws = np.vstack([np.zeros(len(keys)), rng.standard_normal((d.samples, len(keys))) * sig])
     return {k.replace("_sigma", ""): draws[:, j] for j, k in enumerate(keys)}
 
 
@@ -130,6 +133,7 @@ def _perturb(pos, vel, draws):
 
 
 def propagate_samples(sc: Scenario, launch_unix: float, antennas: list[Antenna]) -> tuple[Track, dict, dict]:
+    """The nominal and every dispersed sample from separation over the analysis span: (track, draws, info)."""
     pos, vel, info = separation_state(sc, launch_unix)
     r = np.linalg.norm(pos)
     a = 1.0 / (2.0 / r - float(vel @ vel) / orbit.MU_EARTH_KM3_S2)
@@ -145,8 +149,8 @@ def propagate_samples(sc: Scenario, launch_unix: float, antennas: list[Antenna])
     # Interpolation grid: a thousandth of the circular period at the separation radius, 2..60 s
     # (cubic Hermite between grid points then stays within metres).
     step = float(np.clip(2 * math.pi * math.sqrt(r**3 / orbit.MU_EARTH_KM3_S2) / 1000.0, 2.0, 60.0))
-    lead = sc.switch_on_delay_s + 4 * np.max(np.abs(draws["switch_on_s"]), initial=0.0)
-    span = horizon + lead + sc.pointing_after_s + 60.0
+    # every sample's window ends at its switch-on + horizon (+ pointing after a late AOS)
+    span = sc.switch_on_delay_s + float(np.max(np.abs(draws["switch_on_s"]))) + horizon + sc.pointing_after_s + 60.0
     grid = np.arange(0.0, span + step, step)
     epoch = launch_unix + sc.separation_offset_s
     P, V = numerical.propagate(np.hstack([p0, v0]), epoch, epoch + grid, force_model=FORCE_MODEL)
@@ -155,7 +159,8 @@ def propagate_samples(sc: Scenario, launch_unix: float, antennas: list[Antenna])
     switch_on = sep + sc.switch_on_delay_s + draws["switch_on_s"]
     track = Track(sep, switch_on, grid, P, V, antennas, period)
     info = {**info, "period_s": period if math.isfinite(period) else None, "horizon_s": horizon,
-            "force_model": FORCE_MODEL.name, "interpolation_step_s": step, "separation_position_km": pos.tolist(), "separation_velocity_km_s": vel.tolist()}
+            "force_model": FORCE_MODEL.name, "interpolation_step_s": step,
+            "separation_position_km": pos.tolist(), "separation_velocity_km_s": vel.tolist()}
     return track, draws, info
 
 
