@@ -10,10 +10,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ..timebase import format_utc
-from .acquisition import LaunchResult
 from ..ccsds.writer import oem_text, tdm_text
+from ..timebase import format_utc
 from ..visibility.geometry import SPEED_OF_LIGHT_KM_S
+from .acquisition import LaunchResult
 from .scenario import Scenario
 
 OEM_STEP_S = 60.0  # the OEM's sampling; its Hermite interpolation (degree 7) restores the trajectory between samples
