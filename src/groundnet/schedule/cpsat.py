@@ -45,6 +45,7 @@ TANGENTS = 20  # U^2 is approximated from below by tangents at every 1/20
 FULL_MODEL_SLOTS = 400  # up to this many slots, one model over everything
 NEIGHBOURHOOD_REQUESTS = 40  # requests freed per search step, adapted as the search goes
 STEP_TIME_S = 0.5  # wall-clock limit of one search step
+MAX_STEP_TIME_S = 4.0
 STEP_WORK_UNITS = 0.015  # deterministic limit of one step: roughly STEP_TIME_S of wall time on 2 cores
 
 
@@ -91,11 +92,33 @@ def _mission_gaps(problem: Problem) -> dict[str, int]:
     return gaps
 
 
+def _pieces_apart(m: cp_model.CpModel, i: int, vs: list[_SlotVars], kept: list[Track], t: Timing, origin: int,
+                  mission_wide: bool) -> None:
+    """Pieces of one request: one per view period, never transmitting at once (or within its gap)."""
+    by_vp: dict[int, list] = {}
+    for v in vs:
+        by_vp.setdefault(v.slot.view_period, []).append(v.present)
+    for lits in by_vp.values():
+        if len(lits) > 1:
+            m.add_at_most_one(lits)
+    if mission_wide or len(vs) + len(kept) < 2:
+        return  # the mission's own NoOverlap (with its gap) covers the pieces
+    gap = t.gap or 0
+    pieces = [m.new_optional_interval_var(v.on, v.length + gap, v.off + gap, v.present, f"piece_r{i}s{c}")
+              for c, v in enumerate(vs)]
+    pieces += [m.new_fixed_size_interval_var(math.floor(tr.trx_on) - origin,
+                                             math.ceil(tr.trx_off) - math.floor(tr.trx_on) + gap, f"kept_r{i}_{k}")
+               for k, tr in enumerate(kept)]
+    m.add_no_overlap(pieces)
+
+
 def build_model(problem: Problem, slots: list[list[Slot]], fixed: list[Track] = (),
                 weights: Weights = DEFAULT_WEIGHTS) -> ScheduleModel:
     """The model over ``slots``; ``fixed`` tracks are constants that occupy their antennas.
 
-    A request with a fixed track is not planned again (its slots are ignored).
+    A request with fixed tracks is not planned again unless it has slots too: then it is a
+    splittable request whose kept pieces already satisfy it, and the slots may add pieces up to its
+    duration (in view periods its kept pieces do not use).
     """
     m = cp_model.CpModel()
     origin = math.floor(problem.horizon_start)
@@ -104,8 +127,10 @@ def build_model(problem: Problem, slots: list[list[Slot]], fixed: list[Track] = 
     mission_gap = _mission_gaps(problem)
 
     fixed_s: dict[str, float] = {}
+    fixed_pieces: dict[str, list[Track]] = {}
     for k, tr in enumerate(fixed):
         fixed_s[tr.request_id] = fixed_s.get(tr.request_id, 0.0) + tr.duration_s
+        fixed_pieces.setdefault(tr.request_id, []).append(tr)
         start = math.floor(tr.setup_start) - origin
         iv = m.new_fixed_size_interval_var(start, math.ceil(tr.teardown_end) - origin - start, f"fixed{k}")
         for a in tr.resource:
@@ -123,12 +148,19 @@ def build_model(problem: Problem, slots: list[list[Slot]], fixed: list[Track] = 
     for i, r in enumerate(problem.requests):
         t = Timing.of(r)
         vs: list[_SlotVars] = []
-        if r.id in fixed_s:
+        kept = fixed_pieces.get(r.id, [])
+        kept_s = round(min(fixed_s.get(r.id, 0.0), r.duration_s))
+        extendable = bool(kept) and t.max_pieces > len(kept) and kept_s + t.min_piece <= t.duration
+        if kept and not (extendable and slots[i]):
             all_vars.append(vs)
-            totals.append(round(min(fixed_s[r.id], r.duration_s)))
+            totals.append(kept_s)
             satisfied_terms.append(1 if fixed_s[r.id] + 1e-6 >= r.min_duration_s else 0)
             continue
+        kept_vps = {k for tr in kept for k, vp in enumerate(r.view_periods)
+                    if vp.resource == tr.resource and vp.start <= tr.trx_on and tr.trx_off <= vp.end}
         for c, s in enumerate(slots[i]):
+            if s.view_period in kept_vps:
+                continue
             name = f"r{i}s{c}"
             lo, hi = s.lo - origin, s.hi - origin
             x = m.new_bool_var(f"x_{name}")
@@ -153,27 +185,26 @@ def build_model(problem: Problem, slots: list[list[Slot]], fixed: list[Track] = 
             satisfied_terms.append(0)
             continue
         total = sum(v.length for v in vs)
+        if kept:
+            # kept pieces satisfy the request already: more pieces, up to its duration and max_pieces
+            totals.append(kept_s + total)
+            satisfied_terms.append(1)
+            m.add(total <= t.duration - kept_s)
+            m.add(sum(v.present for v in vs) <= t.max_pieces - len(kept))
+            _pieces_apart(m, i, vs, kept, t, origin, r.mission in mission_gap)
+            continue
         totals.append(total)
         if t.max_pieces == 1:
             m.add_at_most_one(v.present for v in vs)
             satisfied_terms.append(sum(v.present for v in vs))
             continue
-        by_vp: dict[int, list] = {}
-        for v in vs:
-            by_vp.setdefault(v.slot.view_period, []).append(v.present)
-        for lits in by_vp.values():
-            if len(lits) > 1:
-                m.add_at_most_one(lits)
         m.add(sum(v.present for v in vs) <= t.max_pieces)
         y = m.new_bool_var(f"y_r{i}")
         m.add(total >= t.min_total * y)
         m.add(total <= t.duration * y)
         y_vars[i] = y
         satisfied_terms.append(y)
-        if len(vs) > 1 and r.mission not in mission_gap:
-            gap = t.gap or 0
-            m.add_no_overlap([m.new_optional_interval_var(v.on, v.length + gap, v.off + gap, v.present, f"piece_r{i}s{c}")
-                              for c, v in enumerate(vs)])
+        _pieces_apart(m, i, vs, [], t, origin, r.mission in mission_gap)
 
     for ivs in list(per_antenna.values()) + list(per_mission.values()):
         if len(ivs) > 1:
@@ -365,12 +396,12 @@ def solve(problem: Problem, options: SolverOptions | None = None, *, start: Plan
     slots = all_slots(problem) if slots is None else slots
     if start is None:
         start = greedy_plan(problem, slots=slots, fixed=fixed)
-    fixed_ids = {tr.request_id for tr in fixed}
-    incumbent = [tr for tr in start.tracks if tr.request_id not in fixed_ids]
+    fixed_set = set(fixed)
+    incumbent = [tr for tr in start.tracks if tr not in fixed_set]
     best = score(problem, _scheduled(fixed + incumbent), options.weights)
     greedy_score, t_greedy = best, time.perf_counter() - t0
     rng = random.Random(options.seed)
-    n_slots = sum(len(s) for i, s in enumerate(slots) if problem.requests[i].id not in fixed_ids)
+    n_slots = sum(len(s) for s in slots)
     steps = improved = 0
     work = 0.0
     statuses: dict[str, int] = {}
@@ -398,6 +429,7 @@ def solve(problem: Problem, options: SolverOptions | None = None, *, start: Plan
     else:
         hoods = _Neighbourhoods(problem, slots, rng)
         size = NEIGHBOURHOOD_REQUESTS
+        step_s = STEP_TIME_S
         while more_steps():
             free = hoods.pick(fixed + incumbent, size)
             free_ids = {problem.requests[i].id for i in free}
@@ -405,13 +437,15 @@ def solve(problem: Problem, options: SolverOptions | None = None, *, start: Plan
             sub_slots = [slots[i] if i in free else [] for i in range(len(slots))]
             sm = build_model(problem, sub_slots, kept, options.weights)
             hint(sm, [tr for tr in incumbent if tr.request_id in free_ids])
-            limit = STEP_WORK_UNITS if options.deterministic else min(STEP_TIME_S, max(budget_left(), 0.05))
+            limit = STEP_WORK_UNITS if options.deterministic else min(step_s, max(budget_left(), 0.05))
             step = _solve_model(sm, limit, rng.randrange(1 << 30), options)
             steps += 1
             work += step.work_units
             statuses[step.status] = statuses.get(step.status, 0) + 1
             # grow the neighbourhood while steps are solved to optimality, shrink it when they are not
             size = min(size + 4, len(slots)) if step.status == "OPTIMAL" else max(size - 4, 8)
+            # on a loaded machine presolve alone may take the whole step: then give steps more time
+            step_s = min(step_s * 1.5, MAX_STEP_TIME_S) if step.status == "UNKNOWN" else max(step_s * 0.9, STEP_TIME_S)
             if step.tracks is None:
                 continue
             candidate = [tr for tr in incumbent if tr.request_id not in free_ids] + step.tracks
