@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -384,11 +385,13 @@ class _Neighbourhoods:
 
 
 def solve(problem: Problem, options: SolverOptions | None = None, *, start: Plan | None = None,
-          slots: list[list[Slot]] | None = None, fixed: list[Track] = ()) -> Plan:
+          slots: list[list[Slot]] | None = None, fixed: list[Track] = (),
+          progress: Callable[[float, float], None] | None = None) -> Plan:
     """Plan ``problem`` with CP-SAT, warm-started from ``start`` (default: the greedy plan).
 
     ``fixed`` tracks are kept as they are and their requests are not planned again. The result is
-    never worse, by :func:`objective.score`, than the start plan.
+    never worse, by :func:`objective.score`, than the start plan. ``progress(done, score)`` is
+    called after every search step with the share of the budget used (0..1) and the best score.
     """
     options = options or SolverOptions()
     t0 = time.perf_counter()
@@ -446,13 +449,15 @@ def solve(problem: Problem, options: SolverOptions | None = None, *, start: Plan
             size = min(size + 4, len(slots)) if step.status == "OPTIMAL" else max(size - 4, 8)
             # on a loaded machine presolve alone may take the whole step: then give steps more time
             step_s = min(step_s * 1.5, MAX_STEP_TIME_S) if step.status == "UNKNOWN" else max(step_s * 0.9, STEP_TIME_S)
-            if step.tracks is None:
-                continue
-            candidate = [tr for tr in incumbent if tr.request_id not in free_ids] + step.tracks
-            s = score(problem, _scheduled(fixed + candidate), options.weights)
-            if s >= best - 1e-12:
-                improved += s > best + 1e-12
-                best, incumbent = s, candidate
+            if step.tracks is not None:
+                candidate = [tr for tr in incumbent if tr.request_id not in free_ids] + step.tracks
+                s = score(problem, _scheduled(fixed + candidate), options.weights)
+                if s >= best - 1e-12:
+                    improved += s > best + 1e-12
+                    best, incumbent = s, candidate
+            if progress is not None:
+                progress(steps / max_steps if options.deterministic
+                         else min(1.0, (time.perf_counter() - t0) / options.time_limit_s), best)
     detail = {
         "solver": "cp-sat",
         "greedy_objective": greedy_score,
