@@ -45,9 +45,11 @@ U_SCALE = 1000  # u_m in thousandths
 TANGENTS = 20  # U^2 is approximated from below by tangents at every 1/20
 FULL_MODEL_SLOTS = 400  # up to this many slots, one model over everything
 NEIGHBOURHOOD_REQUESTS = 40  # requests freed per search step, adapted as the search goes
-STEP_TIME_S = 0.5  # wall-clock limit of one search step
-MAX_STEP_TIME_S = 4.0
-STEP_WORK_UNITS = 0.015  # deterministic limit of one step: roughly STEP_TIME_S of wall time on 2 cores
+# One search step is bounded by CP-SAT's deterministic work units, not the wall clock, so that a
+# loaded machine makes fewer steps, not worse ones (a wall-clock cut can stop a step before its
+# presolve ends). 0.015 units take about 0.3 s on an idle core of this machine, 1 s under load.
+STEP_WORK_UNITS = 0.015
+DETERMINISTIC_STEP_S = 0.5  # with --deterministic, the time limit buys one step per this many seconds
 
 
 @dataclass
@@ -325,18 +327,16 @@ class _Step:
     work_units: float
 
 
-def _solve_model(sm: ScheduleModel, limit_s: float, seed: int, options: SolverOptions) -> _Step:
+def _solve_model(sm: ScheduleModel, work_units: float | None, wall_s: float, seed: int,
+                 options: SolverOptions) -> _Step:
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.random_seed = seed
     p.log_search_progress = options.log
-    if options.deterministic:
-        p.num_workers = 1
-        p.max_deterministic_time = limit_s
-        p.max_time_in_seconds = 20 * limit_s + 10  # a safety net only
-    else:
-        p.num_workers = max(options.workers, 1)
-        p.max_time_in_seconds = limit_s
+    p.num_workers = 1 if options.deterministic else max(options.workers, 1)
+    if work_units is not None:
+        p.max_deterministic_time = work_units
+    p.max_time_in_seconds = wall_s
     status = solver.solve(sm.model)
     tracks = _read(sm, solver) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
     return _Step(tracks, solver.status_name(status), solver.wall_time, solver.deterministic_time)
@@ -410,10 +410,14 @@ def solve(problem: Problem, options: SolverOptions | None = None, *, start: Plan
     statuses: dict[str, int] = {}
 
     # deterministic runs take a fixed number of steps of fixed work; others run to the wall-clock limit
-    max_steps = max(1, round(options.time_limit_s / STEP_TIME_S)) if options.deterministic else None
+    max_steps = max(1, round(options.time_limit_s / DETERMINISTIC_STEP_S)) if options.deterministic else None
 
     def budget_left() -> float:
         return options.time_limit_s - (time.perf_counter() - t0)
+
+    def wall_cap() -> float:
+        # deterministic runs are bounded by work alone: their wall-clock cap is a safety net only
+        return 3600.0 if options.deterministic else max(budget_left(), 0.05)
 
     def more_steps() -> bool:
         return steps < max_steps if options.deterministic else budget_left() > 0.05
@@ -421,8 +425,8 @@ def solve(problem: Problem, options: SolverOptions | None = None, *, start: Plan
     if n_slots <= FULL_MODEL_SLOTS:
         sm = build_model(problem, slots, fixed, options.weights)
         hint(sm, incumbent)
-        limit = options.time_limit_s if options.deterministic else max(budget_left(), 0.1)
-        step = _solve_model(sm, limit, options.seed, options)
+        step = _solve_model(sm, options.time_limit_s if options.deterministic else None, wall_cap(),
+                            options.seed, options)
         steps, work = 1, step.work_units
         statuses[step.status] = 1
         if step.tracks is not None:
@@ -432,7 +436,6 @@ def solve(problem: Problem, options: SolverOptions | None = None, *, start: Plan
     else:
         hoods = _Neighbourhoods(problem, slots, rng)
         size = NEIGHBOURHOOD_REQUESTS
-        step_s = STEP_TIME_S
         while more_steps():
             free = hoods.pick(fixed + incumbent, size)
             free_ids = {problem.requests[i].id for i in free}
@@ -440,15 +443,12 @@ def solve(problem: Problem, options: SolverOptions | None = None, *, start: Plan
             sub_slots = [slots[i] if i in free else [] for i in range(len(slots))]
             sm = build_model(problem, sub_slots, kept, options.weights)
             hint(sm, [tr for tr in incumbent if tr.request_id in free_ids])
-            limit = STEP_WORK_UNITS if options.deterministic else min(step_s, max(budget_left(), 0.05))
-            step = _solve_model(sm, limit, rng.randrange(1 << 30), options)
+            step = _solve_model(sm, STEP_WORK_UNITS, wall_cap(), rng.randrange(1 << 30), options)
             steps += 1
             work += step.work_units
             statuses[step.status] = statuses.get(step.status, 0) + 1
             # grow the neighbourhood while steps are solved to optimality, shrink it when they are not
             size = min(size + 4, len(slots)) if step.status == "OPTIMAL" else max(size - 4, 8)
-            # on a loaded machine presolve alone may take the whole step: then give steps more time
-            step_s = min(step_s * 1.5, MAX_STEP_TIME_S) if step.status == "UNKNOWN" else max(step_s * 0.9, STEP_TIME_S)
             if step.tracks is not None:
                 candidate = [tr for tr in incumbent if tr.request_id not in free_ids] + step.tracks
                 s = score(problem, _scheduled(fixed + candidate), options.weights)
