@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,43 +18,7 @@ from groundnet.schedule.plan_file import load_plan
 from groundnet.schedule.requests_file import load_requests
 from groundnet.schedule.validate import validate
 
-EXAMPLE = """
-name = "example"
-horizon_start = "2026-11-23T00:00:00Z"
-horizon_end = "2026-11-24T00:00:00Z"
-
-[defaults]
-setup_min = 30
-teardown_min = 15
-
-[[block]]
-antenna = "DSS-63"
-start = "2026-11-23T10:00:00Z"
-end = "2026-11-23T12:00:00Z"
-reason = "antenna maintenance"
-
-[[request]]
-id = "MEX-1"
-mission = "MEX"
-duration_h = 6
-min_duration_h = 4
-antennas = ["DSS-63", "DSS-43"]
-split_min_piece_h = 2
-max_pieces = 2
-view_periods = [
-  { resource = "DSS-63", start = "2026-11-23T06:00:00Z", end = "2026-11-23T16:00:00Z" },
-  { resource = "DSS-43", start = "2026-11-23T14:00:00Z", end = "2026-11-23T22:00:00Z" },
-]
-
-[[request]]
-id = "TGO-1"
-mission = "TGO"
-duration_h = 3
-arrays = [["DSS-34", "DSS-35"]]
-priority = 2
-window_end = "2026-11-23T20:00:00Z"
-view_periods = [{ resource = "DSS-34_DSS-35", start = 1795395600, end = "2026-11-23T23:00:00Z" }]
-"""
+EXAMPLE = (Path(__file__).resolve().parents[2] / "examples" / "schedule" / "requests.toml").read_text()  # in docs too
 
 
 def test_toml_example_loads_and_plans(tmp_path):
