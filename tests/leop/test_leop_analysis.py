@@ -139,3 +139,21 @@ def test_launch_window_gives_one_result_per_launch_time(tmp_path):
     nodes = [l["injection"]["raan_deg"] for l in doc["launches"]]
     assert nodes[1] - nodes[0] == pytest.approx(7.52, abs=0.05)
     json.dumps(doc, allow_nan=False)
+
+
+def test_station_file_masks_are_honoured(tmp_path):
+    """A station file raising New Norcia's horizon to 75 deg (the satellites pass at 69.5 deg at
+    switch-on) takes the first signal away from it; an elevation floor override does too."""
+    src = (EXAMPLES / "galileo_vs15.toml").read_text().replace('method = "monte_carlo"', 'method = "none"')
+    (tmp_path / "mask.toml").write_text('[[antenna]]\nid = "NNO-1"\nhorizon_mask = [[0, 75], [180, 75]]\n')
+    scen = tmp_path / "g.toml"
+    scen.write_text(src.replace('ids = ["NNO-1"', 'file = "mask.toml"\nids = ["NNO-1"'))
+    sc = load_scenario(scen)
+    res = analyse_launch(sc, sc.launch_times_unix[0], scenario_antennas(sc), with_pointing=False)
+    assert res.acquisitions[0]["station_id"] == "MLI"
+    assert "NNO-1" not in [a["station_id"] for a in res.acquisitions if a["in_view_at_switch_on"]]
+    scen.write_text(src.replace('ids = ["NNO-1"', 'min_elevation_deg = 70\nids = ["NNO-1"'))
+    sc = load_scenario(scen)
+    res = analyse_launch(sc, sc.launch_times_unix[0], scenario_antennas(sc), with_pointing=False)
+    assert not any(a["in_view_at_switch_on"] for a in res.acquisitions)
+    assert all(a["elevation_deg"] == pytest.approx(70.0, abs=0.01) for a in res.acquisitions)
