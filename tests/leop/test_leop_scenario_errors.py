@@ -135,3 +135,11 @@ def test_cli_prints_one_line_and_exits_2(tmp_path):
     assert out.returncode == 2
     lines = [l for l in out.stderr.splitlines() if l.startswith("error:")]
     assert len(lines) == 1 and "[injection] inclination_deg" in lines[0]
+
+
+def test_missing_table_and_unknown_top_level_key(tmp_path):
+    text = "lauch = 3\n" + GOOD.split("[spacecraft]")[0]
+    msg, problems = _problems(tmp_path, text)
+    assert "line 1: lauch: unknown key; allowed keys are" in msg
+    assert "[spacecraft]: missing table; add the [spacecraft] section" in msg
+    assert not any(p.startswith("[spacecraft] ") for p in problems)  # one message for the table, not one per key

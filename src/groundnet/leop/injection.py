@@ -59,7 +59,7 @@ def elements_at_epoch(inj: Injection, site: LaunchSite | None, launch_unix: floa
     else:
         u_site = float(orbit.argument_of_latitude(site_direction_gcrs(site, launch_unix), raan, inc))
         nu = u_site + inj.downrange_from_site_deg - argp
-    if e >= 1.0 and abs(math.radians(nu % 360.0 if nu % 360.0 < 180 else nu % 360.0 - 360.0)) >= math.acos(-1.0 / e):
+    if e >= 1.0 and abs((nu + 180.0) % 360.0 - 180.0) >= orbit.asymptote_true_anomaly_deg(e):
         raise InjectionError(f"injection: true anomaly {nu:.2f} deg is beyond the asymptote of this hyperbola "
                              f"(|nu| < {orbit.asymptote_true_anomaly_deg(e):.2f} deg)")
     return {"semi_major_axis_km": a, "eccentricity": e, "inclination_deg": inc, "raan_deg": raan % 360.0,

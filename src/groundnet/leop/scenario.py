@@ -12,9 +12,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputFileError
+from ..errors import InputFileError, TimeParseError
 from ..timebase import parse_utc, to_unix
-from ..errors import TimeParseError
 
 
 class ScenarioError(InputFileError):
@@ -27,6 +26,7 @@ class ScenarioError(InputFileError):
 
 
 INJECTION_KINDS = ("elements", "tle", "oem", "opm")
+TOP_LEVEL = "<top level>"
 
 
 @dataclass(frozen=True)
@@ -118,8 +118,10 @@ class _Reader:
     def __init__(self, path: str, text: str, data: dict):
         self.path, self.text, self.data = path, text, data
         self.problems: list[str] = []
+        self.missing_tables: set[str] = set()  # reported once, not key by key
 
     def line_of(self, table: str, key: str | None) -> int | None:
+        table = "" if table == TOP_LEVEL else table
         header = re.compile(r"^\s*\[\s*([A-Za-z0-9_.\- ]+?)\s*\]\s*(#.*)?$")
         current = ""
         for n, line in enumerate(self.text.splitlines(), start=1):
@@ -136,14 +138,15 @@ class _Reader:
     def fail(self, table: str, key: str | None, reason: str) -> None:
         line = self.line_of(table, key)
         where = f"line {line}: " if line else ""
-        name = f"[{table}] {key}" if key else f"[{table}]"
+        name = (key or "") if table == TOP_LEVEL else (f"[{table}] {key}" if key else f"[{table}]")
         self.problems.append(f"{where}{name}: {reason}")
 
     def table(self, name: str, required: bool = True) -> dict:
         value = self.data.get(name)
         if value is None:
             if required:
-                self.fail(name, None, f"missing table; add a [{name}] section (see docs/leop.md)")
+                self.fail(name, None, f"missing table; add the [{name}] section (see docs/leop.md)")
+                self.missing_tables.add(name)
             return {}
         if not isinstance(value, dict):
             self.fail(name, None, f"must be a table [{name}], not a {type(value).__name__}")
@@ -158,8 +161,8 @@ class _Reader:
     def number(self, table: str, values: dict, key: str, *, lo=-math.inf, hi=math.inf,
                default=None, required=False, unit_hint: str = "") -> float | None:
         if key not in values:
-            if required:
-                self.fail(table, key, f"missing; write e.g. {key} = {unit_hint or '...'}")
+            if required and table not in self.missing_tables:
+                self.fail(table, key, f"missing: add {key} = ..." + (f" ({unit_hint})" if unit_hint else ""))
             return default
         v = values[key]
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
@@ -172,7 +175,7 @@ class _Reader:
 
     def string(self, table: str, values: dict, key: str, *, choices=None, default=None, required=False):
         if key not in values:
-            if required:
+            if required and table not in self.missing_tables:
                 self.fail(table, key, "missing" + (f"; one of {', '.join(choices)}" if choices else ""))
             return default
         v = values[key]
@@ -187,8 +190,8 @@ class _Reader:
     def time(self, table: str, values: dict, key: str, required=True) -> float | None:
         v = values.get(key)
         if v is None:
-            if required:
-                self.fail(table, key, "missing; write an ISO 8601 UTC time such as 2016-05-24T08:48:43Z")
+            if required and table not in self.missing_tables:
+                self.fail(table, key, "missing: write an ISO 8601 UTC time such as 2016-05-24T08:48:43Z")
             return None
         if hasattr(v, "isoformat"):  # TOML datetime literal
             if getattr(v, "tzinfo", None) is None:
@@ -233,7 +236,7 @@ def parse_scenario(data: dict, *, text: str = "", path: str = "<scenario>", base
                        "give the TLE inline (line1, line2) or the injection as elements, and stations by id")
                 data = {**data, table: {k: v for k, v in data[table].items() if k != "file"}}
     base_dir = base_dir or Path(".")
-    r.unknown_keys("<top level>", data,
+    r.unknown_keys(TOP_LEVEL, data,
                    {"scenario", "launch", "injection", "spacecraft", "dispersions", "stations", "analysis", "sources"})
 
     meta = r.table("scenario", required=False)
