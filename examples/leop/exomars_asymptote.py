@@ -98,7 +98,7 @@ def fit_to_launch_plane(asym: dict, raan_deg: float, inclination_deg: float, per
     sin_u = math.sin(math.radians(asym["asymptote_dec_deg"])) / math.sin(math.radians(inclination_deg))
     best = None
     for u in (math.degrees(math.asin(sin_u)), 180.0 - math.degrees(math.asin(sin_u))):
-        node, normal = orbit._plane_axes(raan_deg, inclination_deg)
+        node, normal = orbit.plane_axes(raan_deg, inclination_deg)
         d = math.cos(math.radians(u)) * node + math.sin(math.radians(u)) * np.cross(normal, node)
         ra = math.degrees(math.atan2(d[1], d[0])) % 360.0
         miss = abs((ra - asym["asymptote_ra_deg"] + 180.0) % 360.0 - 180.0)

@@ -89,9 +89,22 @@ def _tle_state(inj: Injection, t_unix: float) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _ccsds_state(inj: Injection, t_unix: float) -> tuple[np.ndarray, np.ndarray]:
-    from ..orbits.trajectory import load_trajectory
+    """An OEM interpolated at ``t_unix`` (never extrapolated); an OPM's state propagated to it."""
+    if inj.kind == "oem":
+        from ..orbits.trajectory import load_trajectory
 
-    return load_trajectory(inj.file).state_gcrs(t_unix)
+        return load_trajectory(inj.file).state_gcrs(t_unix)
+    from ..ccsds import read_message
+    from ..orbits import frames, numerical
+
+    opm = read_message(inj.file, expect="OPM")
+    if frames.centre_key(opm.center_name) != "earth" or opm.maneuvers:
+        raise InjectionError(f"{inj.file}: an injection OPM must be Earth-centred and without manoeuvres")
+    p0, v0 = frames.to_gcrs(opm.ref_frame, opm.position_km, opm.velocity_km_s, opm.epoch_unix)
+    if abs(t_unix - opm.epoch_unix) < 1e-6:
+        return np.asarray(p0), np.asarray(v0)
+    pos, vel = numerical.propagate(np.concatenate([p0, v0]), opm.epoch_unix, t_unix)
+    return pos.ravel(), vel.ravel()
 
 
 def separation_state(sc: Scenario, launch_unix: float) -> tuple[np.ndarray, np.ndarray, dict]:
@@ -106,6 +119,7 @@ def separation_state(sc: Scenario, launch_unix: float) -> tuple[np.ndarray, np.n
             from ..orbits import numerical
 
             pos, vel = numerical.propagate(np.hstack([pos, vel]), launch_unix + inj.epoch_offset_s, sep_unix)
+            pos, vel = pos.ravel(), vel.ravel()
         return np.asarray(pos), np.asarray(vel), {"source": "published elements", **el}
     ref = inj.reference_launch_unix if inj.reference_launch_unix is not None else launch_unix
     delay = launch_unix - ref

@@ -65,12 +65,13 @@ def argument_of_latitude(direction, raan_deg, inclination_deg):
     """Angle (deg) from the ascending node to ``direction`` measured in the orbit plane."""
     d = np.asarray(direction, dtype=np.float64)
     d = d / np.linalg.norm(d, axis=-1, keepdims=True)
-    node, normal = _plane_axes(raan_deg, inclination_deg)
+    node, normal = plane_axes(raan_deg, inclination_deg)
     in_plane = np.cross(normal, node)
     return np.degrees(np.mod(np.arctan2(np.sum(d * in_plane, -1), np.sum(d * node, -1)), 2 * math.pi))
 
 
-def _plane_axes(raan_deg, inclination_deg):
+def plane_axes(raan_deg, inclination_deg):
+    """Unit vectors of the ascending node and of the orbit normal for a plane (raan, inclination)."""
     raan, inc = np.radians(raan_deg), np.radians(inclination_deg)
     node = np.stack([np.cos(raan), np.sin(raan), np.zeros_like(raan)], axis=-1)
     normal = np.stack([np.sin(inc) * np.sin(raan), -np.sin(inc) * np.cos(raan), np.cos(inc) * np.ones_like(raan)], axis=-1)
@@ -92,7 +93,7 @@ def state_from_elements(a_km, e, inclination_deg, raan_deg, arg_perigee_deg, tru
     p = a * (1.0 - e * e)
     r = p / (1.0 + e * np.cos(nu))
     u = np.radians(arg_perigee_deg) + nu
-    node, normal = _plane_axes(raan_deg, inclination_deg)
+    node, normal = plane_axes(raan_deg, inclination_deg)
     in_plane = np.cross(normal, node)
     radial = np.cos(u)[..., None] * node + np.sin(u)[..., None] * in_plane
     along = -np.sin(u)[..., None] * node + np.cos(u)[..., None] * in_plane
