@@ -134,8 +134,8 @@ def test_interpolated_earth_rotation_matches_the_direct_one():
 
 def test_elements_at_an_earlier_epoch_are_propagated_to_separation():
     """Galileo's circular injection given 10 min before separation, 10 min of mean motion further
-    back along the orbit, lands within 2 km of the example's state at separation (J2, Sun and
-    Moon act over those 10 min; the circular mean motion does not include them)."""
+    back along the orbit, lands within 50 m of the example's state at separation (J2, Sun and
+    Moon act over those 10 min; the circular mean motion does not include them: 6 m measured)."""
     import dataclasses
 
     from groundnet.leop import orbit
@@ -149,4 +149,4 @@ def test_elements_at_an_earlier_epoch_are_propagated_to_separation():
         sc.injection, epoch_offset_s=sc.injection.epoch_offset_s - 600.0,
         downrange_from_site_deg=sc.injection.downrange_from_site_deg - back_deg))
     p2, v2, _ = separation_state(early, t0)
-    assert p2.shape == (3,) and np.linalg.norm(p2 - pos) < 2.0
+    assert p2.shape == (3,) and np.linalg.norm(p2 - pos) < 0.05
