@@ -383,10 +383,12 @@ def _pointing(track: Track, p: Pass, sc: Scenario) -> dict[str, np.ndarray]:
     return {"time_unix": t, **look, "doppler_hz": doppler_shift_hz(look["range_rate_km_s"], sc.downlink_hz)}
 
 
-_EVENT_ORDER = ["liftoff", "separation", "transmitter_on", "first_signal_expected", "first_aos", "aos", "los", "analysis_end"]
+_EVENT_ORDER = ["liftoff", "separation", "transmitter_on", "first_signal_expected", "los", "gap_start", "gap_end",
+                "first_aos", "aos", "analysis_end"]
 
 
-def _timeline(launch_unix: float, sc: Scenario, track: Track, nominal: list[Pass], end: float, first_rows: list[dict]) -> list[dict]:
+def _timeline(launch_unix: float, track: Track, nominal: list[Pass], end: float, first_rows: list[dict],
+              gaps: list[dict]) -> list[dict]:
     ev = [
         {"time": format_utc(launch_unix), "event": "liftoff"},
         {"time": format_utc(track.sep_unix[0]), "event": "separation"},
@@ -406,6 +408,8 @@ def _timeline(launch_unix: float, sc: Scenario, track: Track, nominal: list[Pass
             ev.append({"time": format_utc(p.los_unix), "event": "los", "station_id": sid})
     if first_rows:
         ev.append({"time": first_rows[0]["aos"], "event": "first_signal_expected", "station_id": first_rows[0]["station_id"]})
+    for g in gaps:  # no station in view
+        ev += [{"time": g["start"], "event": "gap_start", "duration_s": g["duration_s"]}, {"time": g["end"], "event": "gap_end"}]
     ev.append({"time": format_utc(end), "event": "analysis_end"})
     for e in ev:
         e["from_liftoff_s"] = round(to_unix(parse_utc(e["time"])) - launch_unix, 3)
@@ -431,7 +435,7 @@ def analyse_launch(sc: Scenario, launch_unix: float, antennas: list[Antenna], *,
     info = {**info, "separation_offset_s": sc.separation_offset_s, "switch_on_delay_s": sc.switch_on_delay_s,
             "switch_on_unix": start}
     result = LaunchResult(launch_unix, info, rows, coverage, dispersion,
-                          _timeline(launch_unix, sc, track, nominal, end, rows), track=track)
+                          _timeline(launch_unix, track, nominal, end, rows, coverage["gaps"]), track=track)
     if with_pointing:
         for p in firsts.values():
             result.pointing[track.antennas[p.station_idx].id] = _pointing(track, p, sc)
