@@ -90,6 +90,9 @@ def test_cli_json_and_pointing_files(tmp_path):
     kinds = [e["event"] for e in launch["timeline"]]
     assert kinds[:3] == ["liftoff", "separation", "transmitter_on"] and "first_signal_expected" in kinds
     assert all(launch["timeline"][i]["from_liftoff_s"] <= launch["timeline"][i + 1]["from_liftoff_s"] for i in range(len(kinds) - 1))
+    gaps = launch["coverage"]["gaps"]
+    assert len(gaps) >= 1 and kinds.count("gap_start") == kinds.count("gap_end") == len(gaps)
+    assert kinds.count("first_aos") == len(launch["acquisitions"])
     files = sorted(p.name for p in (tmp_path / "pt").iterdir())
     assert any(f.endswith("NNO-1_pointing.csv") for f in files) and any(f.endswith(".oem") for f in files)
     csv_lines = next((tmp_path / "pt").glob("*NNO-1_pointing.csv")).read_text().splitlines()
