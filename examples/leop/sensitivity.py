@@ -56,6 +56,7 @@ if __name__ == "__main__":
     relative = [
         ("exomars_2016.toml", "arg_perigee_deg", [-60, -30, -15, 0, 15, 30, 45, 60], "MLI", ["2016-03-14T21:25:00Z", "2016-03-14T21:29:00Z"]),
         ("exomars_2016.toml", "raan_deg", [-5, -2, 0, 2, 5], "MLI", ["2016-03-14T21:25:00Z", "2016-03-14T21:29:00Z"]),
+        ("exomars_2016.toml", "inclination_deg", [-1.0, -0.5, 0, 0.5], "MLI", ["2016-03-14T21:25:00Z", "2016-03-14T21:29:00Z"]),
     ]
     for (scen, param, values, station, at), rel in [(s, False) for s in sections] + [(s, True) for s in relative]:
         print(f"\n{scen}: {param}\n")
