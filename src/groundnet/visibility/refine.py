@@ -20,7 +20,7 @@ import numpy as np
 # f(t, which) -> (value, derivative) for events ``which`` (an index array) at times ``t``.
 ValueAndRate = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
-TOLERANCE_S = 1e-4
+TOLERANCE_S = 1e-3  # the last Newton step is below this: the error left is far smaller
 MAX_ITERATIONS = 60
 
 
