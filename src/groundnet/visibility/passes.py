@@ -660,6 +660,8 @@ def _merge_blocks(pieces: list[_Windows]) -> _Windows:
         return pieces[0]
     cols = {f.name: np.concatenate([getattr(p, f.name) for p in pieces]) for f in fields(_Windows)}
     order = np.lexsort((cols["aos"], cols["obj"], cols["sta"]))
+    if order.size == 0:
+        return pieces[0]
     w = {k: v[order] for k, v in cols.items()}
     # A window continues the previous one when both touch the same boundary instant.
     cont = np.zeros(order.size, bool)
