@@ -51,6 +51,16 @@ class Trajectory(ABC):
         start, end = self.span_unix
         return (t >= start) & (t <= end)
 
+    def _inside(self, t: np.ndarray, strict: bool) -> np.ndarray:
+        """Which times the span covers; with ``strict`` any other time is an :class:`OutOfSpanError`."""
+        inside = self.covers(t) & np.isfinite(t)
+        if strict and not inside.all():
+            bad = t[~inside]
+            start, end = self.span_unix
+            raise OutOfSpanError(self.source or self.name, format_utc(start), format_utc(end),
+                                 format_utc(bad[0]) if np.isfinite(bad[0]) else str(bad[0]), int(bad.size))
+        return inside
+
     def state_gcrs(self, times_unix, *, strict: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """Geocentric position (km) and velocity (km/s), GCRS axes, shape (3,) or (3, n).
 
@@ -59,12 +69,7 @@ class Trajectory(ABC):
         t = np.asarray(times_unix, dtype=np.float64)
         scalar = t.ndim == 0
         t = np.atleast_1d(t)
-        inside = self.covers(t) & np.isfinite(t)
-        if strict and not inside.all():
-            bad = t[~inside]
-            start, end = self.span_unix
-            raise OutOfSpanError(self.source or self.name, format_utc(start), format_utc(end),
-                                 format_utc(bad[0]) if np.isfinite(bad[0]) else str(bad[0]), int(bad.size))
+        inside = self._inside(t, strict)
         pos = np.full((3, t.size), np.nan)
         vel = np.full((3, t.size), np.nan)
         if inside.any():
@@ -306,6 +311,12 @@ class AtBodyTrajectory(Trajectory):
 
     def _states(self, t):
         return frames.centre_state_gcrs(self.body, t)
+
+    def state_barycentric(self, times_unix, *, strict: bool = True):
+        # Straight from DE421 (the light-time loop calls this repeatedly: no round trip via the Earth).
+        t = np.asarray(times_unix, dtype=np.float64)
+        self._inside(np.atleast_1d(t), strict)
+        return frames.barycentric_state(self.body, t)
 
 
 # ---------------------------------------------------------------------------------------- loading
