@@ -255,7 +255,7 @@ def oem_trajectory(oem, source: str = "") -> TabulatedTrajectory:
     return traj
 
 
-def opm_trajectory(opm, *, arc_days: float = 3.0, force_model=None, source: str = "") -> TabulatedTrajectory:
+def opm_trajectory(opm, *, arc_days: float = 2.0, force_model=None, source: str = "") -> TabulatedTrajectory:
     """An OPM's state propagated numerically ``arc_days`` either side of its epoch, tabulated for speed."""
     from .numerical import FULL, propagate
 
