@@ -101,7 +101,10 @@ class Trajectory(ABC):
 # ------------------------------------------------------------------------------------------- SGP4
 
 class Sgp4Trajectory(Trajectory):
-    """SGP4 mean elements (TLE or OMM) propagated by ``sgp4``, TEME rotated to GCRS."""
+    """SGP4 mean elements (TLE or OMM) through the engine's batch propagator, TEME rotated to GCRS.
+
+    Samples SGP4 flags (decay, error codes, unphysical states of stale elements) are NaN.
+    """
 
     kind = "tle"
     accuracy = "SGP4 mean elements: about 1 km at epoch, growing by a few km per day away from it"
@@ -109,8 +112,10 @@ class Sgp4Trajectory(Trajectory):
     MAX_AGE_DAYS = 365.0
 
     def __init__(self, elements, source: str = ""):
+        from .propagation import Propagator
+
         self.elements = elements
-        self.satrec = elements.satrec()
+        self.propagator = Propagator([elements])
         self.name = elements.name
         self.object_id = str(elements.norad_id)
         self.source = source or elements.source or f"NORAD {elements.norad_id}"
@@ -121,16 +126,8 @@ class Sgp4Trajectory(Trajectory):
         return e - self.MAX_AGE_DAYS * 86400.0, e + self.MAX_AGE_DAYS * 86400.0
 
     def _states(self, t):
-        from ..timebase import unix_to_jd
-
-        jd, fr = unix_to_jd(t)
-        err, r, v = self.satrec.sgp4_array(jd, fr)
-        r = np.asarray(r, dtype=np.float64).T
-        v = np.asarray(v, dtype=np.float64).T
-        bad = err != 0
-        r[:, bad] = np.nan
-        v[:, bad] = np.nan
-        return frames.teme_to_gcrs(r, v, t)
+        states = self.propagator.propagate(t)
+        return frames.teme_to_gcrs(states.position_km[0].T, states.velocity_km_s[0].T, t)
 
 
 # -------------------------------------------------------------------------------------------- SPK
