@@ -65,7 +65,6 @@ class OutOfSpanError(TrajectoryError):
             f"(first: {first_bad}); ask for times inside the span or supply a trajectory that covers them"
         )
 
-
 class RequestFileError(InputFileError):
     """A tracking-request file (TOML or JSON) is invalid."""
 

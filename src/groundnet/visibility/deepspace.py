@@ -275,26 +275,44 @@ def _clearance(trajectory: Trajectory, antenna, t: np.ndarray):
 _REFINE_POINTS = 24
 
 
-def _root(trajectory, antenna, lo: float, hi: float, rising: bool, tol_s: float = 1e-3) -> float:
-    """The instant the clearance crosses zero in [lo, hi]: each round samples the bracket and keeps the crossing."""
-    while hi - lo > tol_s:
-        t = np.linspace(lo, hi, _REFINE_POINTS)
-        c = _clearance(trajectory, antenna, t)[0]
-        above = c >= 0.0
-        k = int(np.argmax(above)) if rising else int(np.argmax(~above))
-        if k == 0:  # no crossing found inside (noise at the tolerance): keep the bracket's end
-            return lo if rising == bool(above[0]) else hi
-        lo, hi = t[k - 1], t[k]
-    return 0.5 * (lo + hi)
+def _refine_roots(trajectory, antenna, lo, hi, rising, tol_s: float = 1e-3) -> np.ndarray:
+    """Crossing instants of the clearance, one per bracket [lo, hi], all brackets refined together.
+
+    Each round samples every bracket at ``_REFINE_POINTS`` instants (one geometry call for all) and
+    keeps the sub-interval holding the crossing; once brackets are under a second (the clearance
+    is then linear to far better than ``tol_s``), the crossing is interpolated linearly.
+    """
+    lo, hi = np.array(lo, dtype=np.float64), np.array(hi, dtype=np.float64)
+    rising = np.broadcast_to(np.asarray(rising, bool), lo.shape)
+    if lo.size == 0:
+        return lo
+    frac = np.linspace(0.0, 1.0, _REFINE_POINTS)
+    rows = np.arange(lo.size)
+    while True:
+        t = lo[:, None] + (hi - lo)[:, None] * frac[None, :]
+        c = _clearance(trajectory, antenna, t.ravel())[0].reshape(t.shape)
+        after = np.where(rising[:, None], c >= 0.0, c < 0.0)  # True once past the crossing
+        after[:, -1] = True  # inclusive bracket end
+        k = np.maximum(np.argmax(after, axis=1), 1)
+        lo, hi = t[rows, k - 1], t[rows, k]
+        c_lo, c_hi = c[rows, k - 1], c[rows, k]
+        if np.max(hi - lo) <= max(tol_s, 1.0):
+            break
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x = lo + (hi - lo) * c_lo / (c_lo - c_hi)
+    return np.where(np.isfinite(x) & (x >= lo) & (x <= hi), x, 0.5 * (lo + hi))
 
 
-def _peak(trajectory, antenna, lo: float, hi: float, tol_s: float = 0.5) -> float:
-    """The time of highest elevation in [lo, hi]: sample, keep the bracket around the best sample, repeat."""
-    while hi - lo > tol_s:
-        t = np.linspace(lo, hi, _REFINE_POINTS)
-        el = _clearance(trajectory, antenna, t)[2]
-        k = int(np.nanargmax(el))
-        lo, hi = t[max(k - 1, 0)], t[min(k + 1, t.size - 1)]
+def _refine_peaks(trajectory, antenna, lo, hi, tol_s: float = 0.5) -> np.ndarray:
+    """Instants of highest elevation, one per interval [lo, hi], all refined together by sampling."""
+    lo, hi = np.array(lo, dtype=np.float64), np.array(hi, dtype=np.float64)
+    frac = np.linspace(0.0, 1.0, _REFINE_POINTS)
+    while lo.size and np.max(hi - lo) > tol_s:
+        t = lo[:, None] + (hi - lo)[:, None] * frac[None, :]
+        el = _clearance(trajectory, antenna, t.ravel())[2].reshape(t.shape)
+        k = np.nanargmax(np.where(np.isfinite(el), el, -np.inf), axis=1)
+        rows = np.arange(lo.size)
+        lo, hi = t[rows, np.maximum(k - 1, 0)], t[rows, np.minimum(k + 1, frac.size - 1)]
     return 0.5 * (lo + hi)
 
 
@@ -311,10 +329,10 @@ def find_trajectory_passes(
 
     The floor is each antenna's own (its minimum elevation and horizon mask: 10 deg for the 35 m
     deep-space antennas), or ``min_elevation_deg`` for all when given. The clearance (elevation
-    minus floor) is sampled on a grid; AOS and LOS are refined by bisection to 1 ms at every sign
-    change, and a local maximum of the samples just below zero is refined too, so that a grazing
-    pass between two samples is not lost. A pass under way at ``start`` or ``end`` is clipped
-    there. The time span is clipped to the trajectory's span.
+    minus floor) is sampled on a grid; AOS and LOS are refined to 1 ms at every sign change, and a
+    local maximum of the samples just below zero is refined too, so that a grazing pass between
+    two samples is not lost. A pass under way at ``start`` or ``end`` is clipped there. The time
+    span is clipped to the trajectory's span.
     """
     from dataclasses import replace
 
@@ -330,33 +348,60 @@ def find_trajectory_passes(
             antenna = replace(antenna, min_elevation_deg=float(min_elevation_deg), horizon_mask=())
         clear, _, _ = _clearance(trajectory, antenna, grid)
         valid = np.isfinite(clear)
-        up = np.where(valid, clear >= 0.0, False)
-        # Grazing passes: a local maximum of the samples just below zero whose refined peak is above.
-        for i in range(1, grid.size - 1):
-            if valid[i - 1:i + 2].all() and not up[i] and clear[i] > -2.0 and clear[i] >= clear[i - 1] \
-                    and clear[i] >= clear[i + 1]:
-                tp = _peak(trajectory, antenna, grid[i - 1], grid[i + 1])
-                if _clearance(trajectory, antenna, np.array([tp]))[0][0] >= 0.0:
-                    rows.append(_pass_row(trajectory, antenna, _root(trajectory, antenna, grid[i - 1], tp, True),
-                                          _root(trajectory, antenna, tp, grid[i + 1], False)))
-        i = 0
-        while i < grid.size:
-            if not up[i]:
-                i += 1
-                continue
-            j = i
-            while j + 1 < grid.size and up[j + 1]:
-                j += 1
-            aos = grid[i] if i == 0 or not valid[i - 1] else _root(trajectory, antenna, grid[i - 1], grid[i], True)
-            los = grid[j] if j == grid.size - 1 or not valid[j + 1] else \
-                _root(trajectory, antenna, grid[j], grid[j + 1], False)
-            rows.append(_pass_row(trajectory, antenna, aos, los))
-            i = j + 1
-    for r in rows:
-        r["aos_clipped"] = r["aos_unix"] <= lo
-        r["los_clipped"] = r["los_unix"] >= hi
+        up = valid & (np.nan_to_num(clear, nan=-1.0) >= 0.0)
+        # Windows of consecutive samples above the floor.
+        edges = np.diff(np.concatenate([[0], up.astype(np.int8), [0]]))
+        first, last = np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0] - 1
+        aos_open = (first > 0) & valid[np.maximum(first - 1, 0)]
+        los_open = (last < grid.size - 1) & valid[np.minimum(last + 1, grid.size - 1)]
+        aos = grid[first].copy()
+        los = grid[last].copy()
+        aos[aos_open] = _refine_roots(trajectory, antenna, grid[first[aos_open] - 1], grid[first[aos_open]], True)
+        los[los_open] = _refine_roots(trajectory, antenna, grid[last[los_open]], grid[last[los_open] + 1], False)
+        # Grazing passes: a local maximum of the samples just below the floor whose refined peak is above it.
+        i = np.arange(1, grid.size - 1)
+        cand = i[valid[i - 1] & valid[i] & valid[i + 1] & ~up[i] & (np.nan_to_num(clear[i], nan=-99) > -2.0)
+                 & (clear[i] >= clear[i - 1]) & (clear[i] >= clear[i + 1])]
+        if cand.size:
+            peaks = _refine_peaks(trajectory, antenna, grid[cand - 1], grid[cand + 1])
+            above = _clearance(trajectory, antenna, peaks)[0] >= 0.0
+            cand, peaks = cand[above], peaks[above]
+            if cand.size:
+                aos = np.concatenate([aos, _refine_roots(trajectory, antenna, grid[cand - 1], peaks, True)])
+                los = np.concatenate([los, _refine_roots(trajectory, antenna, peaks, grid[cand + 1], False)])
+        if aos.size:
+            rows += _pass_rows(trajectory, antenna, aos, los, lo, hi)
     rows.sort(key=lambda r: (r["station_id"], r["aos_unix"]))
     return rows
+
+
+def _pass_rows(trajectory: Trajectory, antenna, aos: np.ndarray, los: np.ndarray, lo: float, hi: float) -> list[dict]:
+    from ..timebase import format_utc
+
+    tca = _refine_peaks(trajectory, antenna, aos, los)
+    _, az, el = _clearance(trajectory, antenna, np.concatenate([aos, tca, los]))
+    n = aos.size
+    out = []
+    for k in range(n):
+        out.append({
+            "object_id": trajectory.object_id,
+            "object_name": trajectory.name,
+            "station_id": antenna.id,
+            "aos": format_utc(aos[k]),
+            "tca": format_utc(tca[k]),
+            "los": format_utc(los[k]),
+            "max_elevation_deg": float(el[n + k]),
+            "aos_azimuth_deg": float(az[k]),
+            "los_azimuth_deg": float(az[2 * n + k]),
+            "duration_s": float(los[k] - aos[k]),
+            "aos_unix": float(aos[k]),
+            "tca_unix": float(tca[k]),
+            "los_unix": float(los[k]),
+            "aos_clipped": bool(aos[k] <= lo),
+            "los_clipped": bool(los[k] >= hi),
+            "trajectory_kind": trajectory.kind,
+        })
+    return out
 
 
 def trajectory_pass_table(trajectory: Trajectory, antennas, start_unix: float, end_unix: float, *,
@@ -383,26 +428,3 @@ def trajectory_pass_table(trajectory: Trajectory, antennas, start_unix: float, e
         aos_azimuth_deg=col("aos_azimuth_deg"), los_azimuth_deg=col("los_azimuth_deg"),
         aos_clipped=col("aos_clipped", bool), los_clipped=col("los_clipped", bool),
     ).sort()
-
-
-def _pass_row(trajectory: Trajectory, antenna, aos: float, los: float) -> dict:
-    from ..timebase import format_utc
-
-    tca = _peak(trajectory, antenna, aos, los) if los - aos > 1.0 else 0.5 * (aos + los)
-    _, az, el = _clearance(trajectory, antenna, np.array([aos, tca, los]))
-    return {
-        "object_id": trajectory.object_id,
-        "object_name": trajectory.name,
-        "station_id": antenna.id,
-        "aos": format_utc(aos),
-        "tca": format_utc(tca),
-        "los": format_utc(los),
-        "max_elevation_deg": float(el[1]),
-        "aos_azimuth_deg": float(az[0]),
-        "los_azimuth_deg": float(az[2]),
-        "duration_s": float(los - aos),
-        "aos_unix": float(aos),
-        "tca_unix": float(tca),
-        "los_unix": float(los),
-        "trajectory_kind": trajectory.kind,
-    }
