@@ -117,7 +117,7 @@ class _Reader:
 
     def __init__(self, path: str, text: str, data: dict):
         self.path, self.text, self.data = path, text, data
-        self.problems: list[str] = []
+        self._problems: list[tuple[float, int, str]] = []  # (line or inf, order found, text)
         self.missing_tables: set[str] = set()  # reported once, not key by key
 
     def line_of(self, table: str, key: str | None) -> int | None:
@@ -139,7 +139,12 @@ class _Reader:
         line = self.line_of(table, key)
         where = f"line {line}: " if line else ""
         name = (key or "") if table == TOP_LEVEL else (f"[{table}] {key}" if key else f"[{table}]")
-        self.problems.append(f"{where}{name}: {reason}")
+        self._problems.append((line or math.inf, len(self._problems), f"{where}{name}: {reason}"))
+
+    @property
+    def problems(self) -> list[str]:
+        """Every problem, in the order of the file's lines (those without a line last)."""
+        return [text for _, _, text in sorted(self._problems)]
 
     def table(self, name: str, required: bool = True) -> dict:
         value = self.data.get(name)
