@@ -164,35 +164,45 @@ def propagate_samples(sc: Scenario, launch_unix: float, antennas: list[Antenna])
     return track, draws, info
 
 
+GRID_CELLS_PER_CHUNK = 4_000_000  # station x sample x time values held at once (a few hundred MB)
+
+
+def _grid_candidates(track: Track, samples: np.ndarray, t: np.ndarray, horizon_s: float, step_s: float):
+    """Cells of the time grid where a rise, a set or a grazing maximum lies, for some samples:
+    three lists of (station, sample, cell start, cell end) arrays."""
+    p, v = track.states(samples[:, None], np.broadcast_to(t, (len(samples), len(t))))
+    p_itrs, _ = gcrs_to_itrs(t, p, v)
+    look = look_angles(StationFrames.of(track.antennas), p_itrs)  # [station, sample, time]; no range rate needed
+    margin = np.stack([look.elevation_deg[s] - ant.elevation_floor_deg(look.azimuth_deg[s])
+                       for s, ant in enumerate(track.antennas)])
+    on = track.switch_on_unix[samples][None, :, None]
+    # a cell [t_k, t_k+1] matters when it overlaps the sample's window
+    cell_ok = (t[None, None, 1:] > on) & (t[None, None, :-1] < on + horizon_s)
+    above = margin >= 0
+    rise = np.nonzero(~above[..., :-1] & above[..., 1:] & cell_ok)
+    fall = np.nonzero(above[..., :-1] & ~above[..., 1:] & cell_ok)
+    # grazing passes: a local maximum of the sampled margin just below zero may hide a short pass
+    mid = margin[..., 1:-1]
+    graze = np.nonzero((mid >= margin[..., :-2]) & (mid >= margin[..., 2:]) & (mid < 0)
+                       & (mid > -_graze_window(step_s)) & cell_ok[..., 1:])
+    return [(st, samples[sm], t[k], t[k + width]) for (st, sm, k), width in ((rise, 1), (fall, 1), (graze, 2))]
+
+
 def find_passes(track: Track, horizon_s: float, step_s: float) -> list[Pass]:
     """Every visibility window in [switch-on, switch-on + horizon] of each sample, for every station."""
     n_st, n_smp = len(track.antennas), len(track.sep_unix)
     t0 = float(track.switch_on_unix.min())
     t1 = float(track.switch_on_unix.max()) + horizon_s
     t = np.arange(t0, t1 + step_s, step_s)
-    p, v = track.states(np.arange(n_smp)[:, None], np.broadcast_to(t, (n_smp, len(t))))
-    p_itrs, v_itrs = gcrs_to_itrs(t, p, v)
-    look = look_angles(StationFrames.of(track.antennas), p_itrs, v_itrs)  # [station, sample, time]
-    margin = np.stack([look.elevation_deg[s] - ant.elevation_floor_deg(look.azimuth_deg[s])
-                       for s, ant in enumerate(track.antennas)])
-    on = track.switch_on_unix[None, :, None]
-    ends = on + horizon_s
-    # a cell [t_k, t_k+1] matters when it overlaps the sample's window
-    cell_ok = (t[None, None, 1:] > on) & (t[None, None, :-1] < ends)
-    above = margin >= 0
-    rise = ~above[..., :-1] & above[..., 1:] & cell_ok
-    fall = above[..., :-1] & ~above[..., 1:] & cell_ok
-    rs, rm, rk = np.nonzero(rise)
-    fs, fm, fk = np.nonzero(fall)
-    rise_t = _bisect(track, rs, rm, t[rk], t[rk + 1], rising=True) if len(rs) else np.array([])
-    fall_t = _bisect(track, fs, fm, t[fk], t[fk + 1], rising=False) if len(fs) else np.array([])
-    # grazing passes: a local maximum of the sampled margin just below zero may hide a short pass
-    mid = margin[..., 1:-1]
-    peak = ((mid >= margin[..., :-2]) & (mid >= margin[..., 2:]) & (mid < 0)
-            & (mid > -_graze_window(step_s)) & cell_ok[..., 1:])
-    gs, gm, gk = np.nonzero(peak)
+    chunk = max(1, GRID_CELLS_PER_CHUNK // (n_st * len(t)))
+    found = [_grid_candidates(track, np.arange(a, min(a + chunk, n_smp)), t, horizon_s, step_s)
+             for a in range(0, n_smp, chunk)]
+    (rs, rm, r0, r1), (fs, fm, f0, f1), (gs, gm, g0, g1) = (
+        tuple(np.concatenate([f[kind][i] for f in found]) for i in range(4)) for kind in range(3))
+    rise_t = _bisect(track, rs, rm, r0, r1, rising=True) if len(rs) else np.array([])
+    fall_t = _bisect(track, fs, fm, f0, f1, rising=False) if len(fs) else np.array([])
     if len(gs):
-        tmax, mmax = _golden_max(track, gs, gm, t[gk], t[gk + 2])
+        tmax, mmax = _golden_max(track, gs, gm, g0, g1)
         hit = mmax >= 0
         gs, gm, tmax = gs[hit], gm[hit], tmax[hit]
         if len(gs):
