@@ -24,10 +24,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Who catches the first signal after separation, when, and where to point.
 
-        For each launch time of the scenario: the stations in the order they acquire the
-        spacecraft after its transmitter comes on (AOS absolute and from lift-off, azimuth,
-        elevation, range, range rate, Doppler at AOS, pass length), the network's coverage of the
-        first orbits with its gaps, and how the dispersions move the first AOS.
+        For each launch time of the scenario: the stations in the order they
+        acquire the spacecraft after its transmitter comes on (AOS absolute and
+        from lift-off, azimuth, elevation, range, range rate, Doppler at AOS,
+        pass length), the coverage of the first orbits with its gaps, and how
+        the dispersions move the first AOS.
         """
         from ..leop import load_scenario, report
         from ..leop.acquisition import analyse_launch, scenario_antennas
