@@ -150,3 +150,10 @@ def test_elements_at_an_earlier_epoch_are_propagated_to_separation():
         downrange_from_site_deg=sc.injection.downrange_from_site_deg - back_deg))
     p2, v2, _ = separation_state(early, t0)
     assert p2.shape == (3,) and np.linalg.norm(p2 - pos) < 0.05
+
+
+def test_service_bounds_the_search_grid():
+    heavy = TLE_SCENARIO.replace("coverage_hours = 6", "coverage_hours = 720\nsearch_step_s = 0.5")
+    heavy += "[dispersions]\nsamples = 100\ntiming_sigma_s = 1\n"  # 101 x 3 stations x 5.2e6 grid times
+    with pytest.raises(ScenarioError, match="station-sample-times"):
+        analyse_toml(heavy)

@@ -132,18 +132,28 @@ def _perturb(pos, vel, draws):
     return p, v
 
 
+def _period_s(pos, vel) -> float:
+    a = 1.0 / (2.0 / np.linalg.norm(pos) - float(vel @ vel) / orbit.MU_EARTH_KM3_S2)
+    return orbit.period_s(a)
+
+
+def analysis_horizon_s(sc: Scenario, pos, vel) -> float:
+    """How long after switch-on coverage is analysed: the scenario's hours, or its orbits (2 by
+    default) of the separation orbit, or 12 h for an escape."""
+    if sc.coverage_hours is not None:
+        return sc.coverage_hours * 3600.0
+    period = _period_s(pos, vel)
+    if math.isfinite(period):
+        return (sc.coverage_orbits or 2.0) * period
+    return DEFAULT_ESCAPE_HOURS * 3600.0
+
+
 def propagate_samples(sc: Scenario, launch_unix: float, antennas: list[Antenna]) -> tuple[Track, dict, dict]:
     """The nominal and every dispersed sample from separation over the analysis span: (track, draws, info)."""
     pos, vel, info = separation_state(sc, launch_unix)
     r = np.linalg.norm(pos)
-    a = 1.0 / (2.0 / r - float(vel @ vel) / orbit.MU_EARTH_KM3_S2)
-    period = orbit.period_s(a)
-    if sc.coverage_hours is not None:
-        horizon = sc.coverage_hours * 3600.0
-    elif math.isfinite(period):
-        horizon = (sc.coverage_orbits or 2.0) * period
-    else:
-        horizon = DEFAULT_ESCAPE_HOURS * 3600.0
+    period = _period_s(pos, vel)
+    horizon = analysis_horizon_s(sc, pos, vel)
     draws = _dispersion_draws(sc.dispersions)
     p0, v0 = _perturb(pos, vel, draws)
     # Interpolation grid: a thousandth of the circular period at the separation radius, 2..60 s

@@ -155,18 +155,21 @@ def write_pointing(sc: Scenario, results: list[LaunchResult], directory: Path, *
 
 
 MAX_SERVICE_RUNS = 2000  # launch times x (dispersion samples + 1) one service request may ask for
+MAX_SERVICE_GRID = 200_000_000  # ... and runs x stations x search grid points (the examples: ~1e7)
 
 
 def analyse_toml(text: str, *, name: str = "scenario.toml", allow_files: bool = False,
-                 max_runs: int = MAX_SERVICE_RUNS) -> dict:
+                 max_runs: int = MAX_SERVICE_RUNS, max_grid: int = MAX_SERVICE_GRID) -> dict:
     """The live service's entry point: a scenario as TOML text in, the JSON report out.
 
     Files on the server cannot be named (``allow_files``), and the work is bounded: a request
-    asking for more than ``max_runs`` propagated cases is refused with a clear error.
+    asking for more than ``max_runs`` propagated cases, or a search grid larger than ``max_grid``,
+    is refused with a clear error.
     """
     import tomllib
 
-    from .acquisition import run_scenario
+    from .acquisition import analysis_horizon_s, run_scenario, scenario_antennas
+    from .injection import separation_state
     from .scenario import ScenarioError, parse_scenario
 
     try:
@@ -178,4 +181,9 @@ def analyse_toml(text: str, *, name: str = "scenario.toml", allow_files: bool = 
     if runs > max_runs:
         raise ScenarioError(name, [f"{runs} propagated cases (launch times x samples); at most {max_runs} per request: "
                                    "lower [dispersions] samples or widen [launch] window step_s"])
+    pos, vel, _ = separation_state(sc, sc.launch_times_unix[0])
+    grid = runs * len(scenario_antennas(sc)) * analysis_horizon_s(sc, pos, vel) / sc.search_step_s
+    if grid > max_grid:
+        raise ScenarioError(name, [f"the search would evaluate {grid:.3g} station-sample-times; at most {max_grid:.3g} "
+                                   "per request: fewer stations, samples or coverage, or a larger [analysis] search_step_s"])
     return report(sc, run_scenario(sc, with_pointing=False))
