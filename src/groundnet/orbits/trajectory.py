@@ -23,7 +23,6 @@ from ..timebase import format_utc
 from . import frames
 
 KINDS = ("tle", "spk", "oem", "opm", "approximate")
-SPEED_OF_LIGHT_KM_S = 299792.458
 
 
 class Trajectory(ABC):

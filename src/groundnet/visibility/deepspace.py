@@ -29,8 +29,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..orbits import frames
-from ..orbits.trajectory import SPEED_OF_LIGHT_KM_S as C_KM_S
 from ..orbits.trajectory import Trajectory
+from .geometry import SPEED_OF_LIGHT_KM_S as C_KM_S
+from .geometry import StationFrames, look_angles
 
 # X-band transponder turnaround ratio 880/749 (ESA and NASA deep-space X-up/X-down; ECSS-E-ST-50-05C
 # Table 5-1 and DSN 810-005 module 201): downlink = uplink x 880/749.
@@ -171,7 +172,10 @@ def _pointing(los: np.ndarray, r_vel: np.ndarray, t_r: np.ndarray, antenna, aber
         d = d / _norm(d)
     rotation = frames.itrs_rotation(t_r) if rotation is None else rotation
     d_itrs = np.einsum("ijn,jn->in", rotation.reshape(3, 3, -1), d)
-    return _azel(d_itrs, antenna.latitude_deg, antenna.longitude_deg)
+    # The engine's look angles of a point one kilometre along the direction: same azimuth and elevation.
+    station = StationFrames.of([antenna])
+    look = look_angles(station, (station.position_km[0][:, None] + d_itrs).T)
+    return look.azimuth_deg[0], look.elevation_deg[0]
 
 
 
@@ -235,28 +239,6 @@ def link_geometry(
         sep_deg=sep, solar_conjunction=np.nan_to_num(sep, nan=180.0) < sep_threshold_deg,
         sep_threshold_deg=sep_threshold_deg, distances=distances(trajectory, t_r),
     )
-
-
-def _azel(d_itrs: np.ndarray, latitude_deg: float, longitude_deg: float):
-    """Azimuth (from north, through east) and elevation of Earth-fixed unit vectors at a geodetic site."""
-    lat, lon = np.radians(latitude_deg), np.radians(longitude_deg)
-    east = np.array([-np.sin(lon), np.cos(lon), 0.0])
-    north = np.array([-np.sin(lat) * np.cos(lon), -np.sin(lat) * np.sin(lon), np.cos(lat)])
-    up = np.array([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
-    e, n, u = east @ d_itrs, north @ d_itrs, up @ d_itrs
-    az = np.degrees(np.arctan2(e, n)) % 360.0
-    el = np.degrees(np.arcsin(np.clip(u, -1.0, 1.0)))
-    return az, el
-
-
-def doppler_shift_hz(frequency_hz: float, range_rate_km_s) -> np.ndarray:
-    """One-way Doppler shift (received minus transmitted) for a range rate, first order: -f rho_dot / c."""
-    return -frequency_hz * np.asarray(range_rate_km_s, dtype=np.float64) / C_KM_S
-
-
-def range_rate_from_frequencies(transmitted_hz: float, received_hz) -> np.ndarray:
-    """Range rate (km/s, positive receding) implied by a one-way received frequency (inverse of the ratio)."""
-    return C_KM_S * (1.0 - np.asarray(received_hz, dtype=np.float64) / transmitted_hz)
 
 
 # -------------------------------------------------------------------------------------------- passes
