@@ -14,7 +14,7 @@ Earth's from DE421:
 Azimuth and elevation are the direction the station receives from: the spacecraft at emission
 time seen from the station at reception time, with the aberration of the station's own motion
 (``aberration=True``), no refraction. Range rate and Doppler follow from differentiating the
-light-time equations (first order in v/c per leg, exact in the Newtonian sense); relativistic
+light-time equations (the classical frequency ratio of each leg, exact in the Newtonian sense); relativistic
 clock terms and the Shapiro delay (up to about 250 microseconds round trip near superior
 conjunction, some 40 km of one-way range) are not modelled. Details: docs/deep-space.md.
 
@@ -39,9 +39,9 @@ TURNAROUND_X_X = (880, 749)
 TURNAROUND_S_S = (240, 221)
 TURNAROUND_X_KA = (3344, 749)
 TURNAROUND_S_X = (880, 221)
-# Below this Sun-Earth-probe angle the link crosses the solar corona: X-band telemetry and Doppler
-# degrade, and missions plan solar-conjunction periods (Mars Express and TGO stop commanding below
-# about 2-5 deg). groundnet warns below 5 deg by default; pass another threshold if the mission says so.
+# Below a few degrees of Sun-Earth-probe angle the link crosses the solar corona: X-band telemetry
+# and Doppler degrade, and missions plan solar-conjunction periods with reduced or no commanding.
+# groundnet warns below 5 deg by default; pass the threshold the mission uses.
 SOLAR_CONJUNCTION_SEP_DEG = 5.0
 LIGHT_TIME_ITERATIONS = 4
 
