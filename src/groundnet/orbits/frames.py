@@ -112,9 +112,9 @@ _slow_cache: dict[int, tuple[np.ndarray, float, np.ndarray, np.ndarray]] = {}
 
 
 def _slow_nodes(hours: np.ndarray):
-    missing = [int(h) for h in hours if int(h) not in _slow_cache]
+    found = {int(h): _slow_cache.get(int(h)) for h in hours}
+    missing = [h for h, v in found.items() if v is None]
     if missing:
-        from skyfield.framelib import itrs  # noqa: F401  (same model as Skyfield's ITRS frame)
         from skyfield.sgp4lib import TEME
 
         tn = skyfield_times(np.array(missing, dtype=np.float64) * _NODE_S)
@@ -125,11 +125,11 @@ def _slow_nodes(hours: np.ndarray):
         else:
             pm = np.repeat(np.eye(3)[:, :, None], len(missing), axis=2)
         teme = TEME.rotation_at(tn).reshape(3, 3, -1)
-        if len(_slow_cache) > 200_000:
+        if len(_slow_cache) > 50_000:  # about six years of hours
             _slow_cache.clear()
         for i, h in enumerate(missing):
-            _slow_cache[h] = (m[:, :, i], float(eqeq_h[i]), pm[:, :, i], teme[:, :, i])
-    return [_slow_cache[int(h)] for h in hours]
+            found[h] = _slow_cache[h] = (m[:, :, i], float(eqeq_h[i]), pm[:, :, i], teme[:, :, i])
+    return [found[int(h)] for h in hours]
 
 
 def _slow_parts(t: np.ndarray):
