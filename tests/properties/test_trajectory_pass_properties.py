@@ -53,3 +53,19 @@ def test_a_grazing_pass_between_two_samples_is_found():
     assert len(rows) == 1
     assert rows[0]["duration_s"] < 600.0
     assert abs(rows[0]["tca_unix"] - t[int(el.argmax())]) < 60.0
+
+
+def test_tca_is_the_highest_elevation_of_the_pass():
+    from groundnet.stations import load_network
+
+    antenna = load_network().get("CEB")
+    start = 1.7955e9
+    for sid in ("SENTINEL-2A", "SOLO"):
+        traj = get_spacecraft(sid).trajectory()
+        for r in find_trajectory_passes(traj, [antenna], start, start + 86400.0):
+            if r["aos_clipped"] or r["los_clipped"]:
+                continue
+            sweep = r["tca_unix"] + np.linspace(-30.0, 30.0, 601)
+            _, _, el = _clearance(traj, antenna, sweep)
+            assert abs(sweep[int(np.argmax(el))] - r["tca_unix"]) <= 0.2  # seconds
+            assert r["max_elevation_deg"] >= el.max() - 1e-5

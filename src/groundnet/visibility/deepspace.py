@@ -294,17 +294,33 @@ def _refine_roots(trajectory, antenna, lo, hi, rising, tol_s: float = 1e-3) -> n
     return np.where(np.isfinite(x) & (x >= lo) & (x <= hi), x, 0.5 * (lo + hi))
 
 
-def _refine_peaks(trajectory, antenna, lo, hi, tol_s: float = 0.5) -> np.ndarray:
-    """Instants of highest elevation, one per interval [lo, hi], all refined together by sampling."""
+def _refine_peaks(trajectory, antenna, lo, hi, parabola_s: float = 60.0) -> np.ndarray:
+    """Instants of highest elevation, one per interval [lo, hi], all refined together.
+
+    Rounds of sampling narrow each interval around its best sample until the samples are closer
+    than ``parabola_s``/23; the vertex of the parabola through the best sample and its neighbours
+    then places the peak (elevation is smooth there: well under a second of error).
+    """
     lo, hi = np.array(lo, dtype=np.float64), np.array(hi, dtype=np.float64)
+    if lo.size == 0:
+        return lo
     frac = np.linspace(0.0, 1.0, _REFINE_POINTS)
-    while lo.size and np.max(hi - lo) > tol_s:
+    rows = np.arange(lo.size)
+    while True:
         t = lo[:, None] + (hi - lo)[:, None] * frac[None, :]
         el = _clearance(trajectory, antenna, t.ravel())[2].reshape(t.shape)
-        k = np.nanargmax(np.where(np.isfinite(el), el, -np.inf), axis=1)
-        rows = np.arange(lo.size)
+        el = np.where(np.isfinite(el), el, -np.inf)
+        k = np.argmax(el, axis=1)
+        if np.max(hi - lo) <= parabola_s:
+            break
         lo, hi = t[rows, np.maximum(k - 1, 0)], t[rows, np.minimum(k + 1, frac.size - 1)]
-    return 0.5 * (lo + hi)
+    km = np.clip(k, 1, frac.size - 2)
+    y0, y1, y2 = el[rows, km - 1], el[rows, km], el[rows, km + 1]
+    h = (hi - lo) / (frac.size - 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shift = 0.5 * h * (y0 - y2) / (y0 - 2.0 * y1 + y2)
+    vertex = t[rows, km] + np.where(np.isfinite(shift) & (np.abs(shift) <= h), shift, 0.0)
+    return np.clip(vertex, t[:, 0], t[:, -1])
 
 
 def find_trajectory_passes(
