@@ -69,3 +69,20 @@ def test_tca_is_the_highest_elevation_of_the_pass():
             _, _, el = _clearance(traj, antenna, sweep)
             assert abs(sweep[int(np.argmax(el))] - r["tca_unix"]) <= 0.2  # seconds
             assert r["max_elevation_deg"] >= el.max() - 1e-5
+
+
+def test_aos_and_los_are_within_a_millisecond_of_the_crossing():
+    from groundnet.stations import load_network
+
+    network = load_network()
+    start = 1.7955e9
+    for sid, station in (("SENTINEL-2A", "CEB"), ("SOLO", "CEB"), ("MEX", "MLG"), ("XMM-NEWTON", "MLG"),
+                         ("GSAT0201", "KIR-1")):
+        antenna, traj = network.get(station), get_spacecraft(sid).trajectory()
+        for r in find_trajectory_passes(traj, [antenna], start, start + 86400.0):
+            for key, rising in (("aos", True), ("los", False)):
+                if r[f"{key}_clipped"]:
+                    continue
+                before, after = _clearance(traj, antenna, np.array([r[f"{key}_unix"] - 1e-3,
+                                                                    r[f"{key}_unix"] + 1e-3]))[0]
+                assert (before < 0.0 <= after) if rising else (before >= 0.0 > after), (sid, key)
