@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import math
+from functools import lru_cache
 
 import pytest
 
@@ -33,10 +34,16 @@ EXPECTED = {
 }
 
 
+@lru_cache(maxsize=None)
+def load_once(path):
+    """Each real file is read once per test session (the results are not modified)."""
+    return load_catalog(path)
+
+
 @pytest.mark.parametrize("relpath", sorted(EXPECTED))
 def test_real_file_loads_completely(shared_data, relpath):
     fmt, count = EXPECTED[relpath]
-    result = load_catalog(shared_data / relpath)
+    result = load_once(shared_data / relpath)
     assert result.files[0].format == fmt
     assert result.rejected == []
     assert len(result.elements) == count
@@ -48,14 +55,14 @@ def test_every_file_of_the_shared_catalog_folder_loads(shared_data):
     files = sorted(p for p in (shared_data / "catalog").rglob("*") if p.is_file())
     assert len(files) >= 19
     for path in files:
-        result = load_catalog(path)
+        result = load_once(path)
         assert result.rejected == [], (path, result.rejected[:3])
         assert result.elements, path
         assert result.counts["records"] == result.files[0].accepted
 
 
 def test_space_track_file_alpha5_and_unpadded_ids(shared_data):
-    result = load_catalog(shared_data / "catalog/spacetrack_full_catalog_3le_2023-10-09.txt")
+    result = load_once(shared_data / "catalog/spacetrack_full_catalog_3le_2023-10-09.txt")
     by_id = result.by_id()
     assert sum(1 for e in result.elements if e.norad_id > 99_999) == 266  # PROVENANCE.md: 266 Alpha-5 ids
     t0288 = by_id[270_288]  # "T0288": T is the 18th Alpha-5 letter → 27
@@ -209,6 +216,14 @@ def test_kvn_with_units_comments_and_two_messages(shared_data):
 
 
 def test_real_values_are_finite_and_in_range(shared_data):
-    result = load_catalog(shared_data / "catalog/celestrak_active_omm_2026-08-22.csv")
+    result = load_once(shared_data / "catalog/celestrak_active_omm_2026-08-22.csv")
     for e in result.elements:
         assert 0 <= e.eccentricity < 1 and 0 < e.mean_motion_rev_day <= 20 and math.isfinite(e.bstar)
+
+
+def test_re_entering_objects_are_warned(shared_data):
+    """Cluster II FM7 and FM8 have perigees below the surface in CelesTrak's 2026-08-22 elements."""
+    result = load_once(shared_data / "catalog/celestrak_active_omm_2026-08-22.csv")
+    low = {w.object_id: w.reason for w in result.warnings if w.code == "subsurface_perigee"}
+    assert sorted(low) == [26410, 26464]
+    assert "36 km below" in low[26410]

@@ -25,7 +25,7 @@ from ..errors import InputFileError
 from ..timebase import format_utc
 from . import omm, tle
 from .elements import ElementSet
-from .validation import RecordProblem
+from .validation import RecordProblem, element_warnings
 
 FORMATS = ("tle", "omm-json", "omm-csv", "omm-xml", "omm-kvn")
 DEFAULT_STALE_AFTER_DAYS = 30.0
@@ -298,6 +298,9 @@ class _Collector:
             reference_time_unix = max(e.epoch_unix for e in result.elements)
         result.reference_time_unix = reference_time_unix
         result.stale_after_days = stale_after_days
+        for e in result.elements:
+            for code, reason in element_warnings(e):
+                result.warnings.append(CatalogWarning(e.source, e.line, reason, code, e.norad_id))
         if reference_time_unix is None:
             return result
         for e in result.elements:
