@@ -72,6 +72,8 @@ def _float(fields: dict[str, Any], key: str, default: float | None = None) -> fl
         raise RecordProblem(f"{key} should be a number, found {type(value).__name__} {value!r:.40}", code="bad_type")
     if isinstance(value, str) and not value.isascii():
         raise RecordProblem(f"{key} '{value}' has non-ASCII characters", code="bad_value")
+    if isinstance(value, str) and "_" in value:  # float() would read "1_5" as 15
+        raise RecordProblem(f"{key} '{value}' is not a number", code="bad_value")
     try:
         number = float(value)
     except ValueError:

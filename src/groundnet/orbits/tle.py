@@ -13,7 +13,9 @@ or says why not. One record at a time, so one damaged record never takes its nei
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
+from operator import itemgetter
 from datetime import datetime, timezone
 from typing import Iterable, Iterator
 
@@ -29,6 +31,25 @@ _BLANK_COLUMNS = {
     "1": (2, 9, 18, 33, 44, 53, 62, 64),
     "2": (2, 8, 17, 26, 34, 43, 52),
 }
+_BLANKS = {which: (itemgetter(*(c - 1 for c in cols)), (" ",) * len(cols)) for which, cols in _BLANK_COLUMNS.items()}
+_YEAR_START: dict[int, float] = {}
+# Past the catalog number, designator and classification, a line holds only numbers: anything else
+# (a letter, "_") would slip through float() or the checksum, e.g. "0.e019" reads as 0.
+_NUMERIC_FROM = {"1": 18, "2": 8}
+_NUMERIC = re.compile(r"[0-9 .+-]*")
+_FIELDS = {  # (first column, last column, name) of the numeric fields, for messages
+    "1": ((19, 32, "epoch"), (34, 43, "first derivative of mean motion"), (45, 52, "second derivative of mean motion"),
+          (54, 61, "B*"), (63, 63, "ephemeris type"), (65, 68, "element set number"), (69, 69, "checksum")),
+    "2": ((9, 16, "inclination"), (18, 25, "RAAN"), (27, 33, "eccentricity"), (35, 42, "argument of perigee"),
+          (44, 51, "mean anomaly"), (53, 63, "mean motion"), (64, 68, "revolution number"), (69, 69, "checksum")),
+}
+
+
+def _field_at(which: str, col: int) -> str:
+    for first, last, name in _FIELDS[which]:
+        if first <= col <= last:
+            return f"{name} (columns {first}-{last})"
+    return f"column {col}"
 
 
 def decode_catalog_number(field: str) -> int:
@@ -55,14 +76,13 @@ def encode_catalog_number(norad_id: int) -> str:
     raise ValueError(f"catalog number {norad_id} does not fit in a TLE (Alpha-5 ends at {MAX_ALPHA5_ID})")
 
 
-# Checksum digits: each digit counts its value, a minus sign counts 1, everything else 0.
-_CHECKSUM_TABLE = str.maketrans({**{chr(c): None for c in range(128) if not chr(c).isdigit()}, "-": "1"})
+# Checksum values per byte: a digit counts its value, a minus sign counts 1, everything else 0.
+_CHECKSUM_VALUES = bytes((c - 48) if 48 <= c <= 57 else (1 if c == 45 else 0) for c in range(256))
 
 
 def checksum(line: str) -> int:
     """Modulo-10 checksum of columns 1-68: digits count their value, minus signs count 1."""
-    counted = line[:68].translate(_CHECKSUM_TABLE).encode("ascii", errors="ignore")
-    return (sum(counted) - 48 * len(counted)) % 10
+    return sum(line[:68].encode("ascii", errors="ignore").translate(_CHECKSUM_VALUES)) % 10
 
 
 def is_line1(text: str) -> bool:
@@ -89,19 +109,19 @@ def _field(line: str, first: int, last: int) -> str:
 
 
 def _number(line: str, first: int, last: int, what: str, line_no: int) -> float:
-    text = _field(line, first, last).strip()
+    text = line[first - 1:last]
     try:
-        value = float(text)
+        value = float(text)  # surrounding blanks are allowed
     except ValueError:
-        raise RecordProblem(f"{what} (columns {first}-{last}) '{text}' is not a number", line=line_no) from None
+        raise RecordProblem(f"{what} (columns {first}-{last}) '{text.strip()}' is not a number", line=line_no) from None
     if not math.isfinite(value):
-        raise RecordProblem(f"{what} (columns {first}-{last}) is '{text}'", line=line_no)
+        raise RecordProblem(f"{what} (columns {first}-{last}) is '{text.strip()}'", line=line_no)
     return value
 
 
 def _implied_decimal(line: str, first: int, what: str, line_no: int) -> float:
     """An 8-column field ``SMMMMMSE`` meaning ±0.MMMMM × 10^±E (TLE's second derivative and B*)."""
-    text = _field(line, first, first + 7)
+    text = line[first - 1:first + 7]
     sign, mantissa, exp_sign, exp_digit = text[0], text[1:6], text[6], text[7]
     if (sign not in " +-" or exp_sign not in "+-" or not exp_digit.isdigit()
             or not mantissa.replace(" ", "0").isdigit()):
@@ -123,10 +143,16 @@ def _check_layout(line: str, which: str, line_no: int, notes: list[tuple[str, st
     if len(line) < LINE_LENGTH:
         raise RecordProblem(f"line {which} is {len(line)} characters long, {LINE_LENGTH} expected (truncated?)",
                             line=line_no)
-    for col in _BLANK_COLUMNS[which]:
-        if line[col - 1] != " ":
-            raise RecordProblem(f"line {which}: column {col} should be blank but holds '{line[col - 1]}' "
-                                "(columns shifted?)", line=line_no)
+    numeric_from = _NUMERIC_FROM[which]
+    if not _NUMERIC.fullmatch(line, numeric_from - 1, LINE_LENGTH):
+        col = next(i for i in range(numeric_from - 1, LINE_LENGTH) if line[i] not in "0123456789 .+-") + 1
+        raise RecordProblem(f"line {which}: {_field_at(which, col)} holds '{line[col - 1]}' at column {col}, where "
+                            "only digits, blanks, '.', '+' and '-' belong", line=line_no)
+    pick, blanks = _BLANKS[which]
+    if pick(line) != blanks:
+        col = next(c for c in _BLANK_COLUMNS[which] if line[c - 1] != " ")
+        raise RecordProblem(f"line {which}: column {col} should be blank but holds '{line[col - 1]}' "
+                            "(columns shifted?)", line=line_no)
     if len(line) > LINE_LENGTH and line[LINE_LENGTH] != " ":
         raise RecordProblem(f"line {which} is {len(line)} characters long, {LINE_LENGTH} expected "
                             "(columns shifted?)", line=line_no)
@@ -150,7 +176,9 @@ def full_year(year2: int) -> int:
 
 def tle_epoch_unix(year2: int, day_of_year: float) -> float:
     """POSIX seconds of a TLE epoch (day 1.0 = 1 January 00:00 UTC)."""
-    start = datetime(full_year(year2), 1, 1, tzinfo=timezone.utc).timestamp()
+    start = _YEAR_START.get(year2)
+    if start is None:
+        start = _YEAR_START[year2] = datetime(full_year(year2), 1, 1, tzinfo=timezone.utc).timestamp()
     return start + (day_of_year - 1.0) * 86400.0
 
 
@@ -368,8 +396,10 @@ def group_tle_lines(lines: Iterable[tuple[int, str]], names: bool | None = None)
         start = len(pending) - 1
         if start >= 1 and names_expected and not is_line1(pending[start - 1][1]):
             start -= 1
-        yield from to_broken(pending[:start])
-        yield from close_broken()
+        if start:
+            yield from to_broken(pending[:start])
+        if broken is not None:
+            yield from close_broken()
         record = pending[start:]
         pending.clear()
         if len(record) == 2:

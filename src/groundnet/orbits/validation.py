@@ -33,6 +33,13 @@ class RecordProblem(Exception):
 def check_elements(e: ElementSet) -> None:
     """Raise :class:`RecordProblem` for the first value out of range (angles, eccentricity, mean motion, epoch)."""
 
+    if (0.0 <= e.eccentricity < 1.0 and 0.0 < e.mean_motion_rev_day <= MAX_MEAN_MOTION_REV_DAY
+            and 0.0 <= e.inclination_deg <= 180.0 and 0.0 <= e.raan_deg <= 360.0
+            and 0.0 <= e.arg_perigee_deg <= 360.0 and 0.0 <= e.mean_anomaly_deg <= 360.0
+            and EARLIEST_EPOCH_UNIX <= e.epoch_unix < LATEST_EPOCH_UNIX and e.norad_id >= 0
+            and math.isfinite(e.bstar + e.mean_motion_dot + e.mean_motion_ddot)):
+        return  # the common case, in one expression; below, which rule failed
+
     def bad(reason: str) -> RecordProblem:
         return RecordProblem(reason, line=e.line, object_id=e.norad_id, code="out_of_range")
 
