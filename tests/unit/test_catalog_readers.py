@@ -227,3 +227,12 @@ def test_re_entering_objects_are_warned(shared_data):
     low = {w.object_id: w.reason for w in result.warnings if w.code == "subsurface_perigee"}
     assert sorted(low) == [26410, 26464]
     assert "36 km below" in low[26410]
+
+
+def test_catalog_numbers_beyond_alpha5_still_propagate(shared_data):
+    """OMM carries 9-digit catalog numbers; python-sgp4 stops at 339,999 but the orbit does not depend on it."""
+    text = (shared_data / "ccsds/bb502_omm_g7.kvn").read_text()
+    big = parse_catalog_text(text.replace("23581", "800000123")).elements[0]
+    small = parse_catalog_text(text).elements[0]
+    assert big.norad_id == 800_000_123
+    assert big.satrec().sgp4_tsince(60.0) == small.satrec().sgp4_tsince(60.0)
