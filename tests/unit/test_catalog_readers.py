@@ -236,3 +236,17 @@ def test_catalog_numbers_beyond_alpha5_still_propagate(shared_data):
     small = parse_catalog_text(text).elements[0]
     assert big.norad_id == 800_000_123
     assert big.satrec().sgp4_tsince(60.0) == small.satrec().sgp4_tsince(60.0)
+
+
+@pytest.mark.parametrize("chunk", [7, 64, 1000])
+def test_streaming_readers_do_not_depend_on_chunk_boundaries(shared_data, monkeypatch, chunk):
+    """JSON and XML are read in chunks: objects cut by a chunk boundary must load like the others."""
+    from groundnet.orbits import omm
+
+    monkeypatch.setattr(omm, "_CHUNK", chunk)
+    assert len(load_catalog(shared_data / "catalog/celestrak_groups_omm_json_2025-05-24/stations.json").elements) == 13
+    xml = load_catalog(shared_data / "catalog/celestrak_omm_xml_sample_globalstar_2026-02-20.xml")
+    assert [e.line for e in xml.elements] == [3, 5, 7] and xml.rejected == []
+    compact = parse_catalog_text((shared_data / "catalog/celestrak_groups_omm_json_2025-05-24/noaa.json")
+                                 .read_text().replace("\n", "").replace("  ", ""))
+    assert len(compact.elements) == 23 and compact.rejected == []

@@ -229,12 +229,15 @@ def read_json(stream: IO[str]) -> Iterator[OmmItem]:
         if stripped not in ("", ","):
             yield RecordProblem(f"unexpected text between objects: '{stripped[:30]}'", line=gap_line,
                                 code="malformed", object_id=_guess_id(stripped))
+        while buf.find("}", pos) < 0 and more():  # the whole (flat) object in the buffer first
+            pass
         while True:
             try:
                 obj, end = decoder.raw_decode(buf, pos)
                 break
             except json.JSONDecodeError as exc:
-                if exc.pos >= len(buf) - 1 and more():
+                # A brace inside a string can still cut an object at the end of the buffer: read on.
+                if (exc.pos >= len(buf) - 1 or exc.msg.startswith("Unterminated")) and more():
                     continue
                 # Skip the damaged object: up to its closing brace (OMM objects are flat).
                 close = buf.find("}", pos + 1)
