@@ -250,3 +250,15 @@ def test_streaming_readers_do_not_depend_on_chunk_boundaries(shared_data, monkey
     compact = parse_catalog_text((shared_data / "catalog/celestrak_groups_omm_json_2025-05-24/noaa.json")
                                  .read_text().replace("\n", "").replace("  ", ""))
     assert len(compact.elements) == 23 and compact.rejected == []
+
+
+def test_quick_and_checked_tle_paths_agree_on_every_real_record(shared_data):
+    """Well-formed records take a one-pass path; the field-by-field path must give identical values."""
+    lines = (shared_data / "catalog/spacetrack_full_catalog_3le_2023-10-09.txt").read_text().splitlines()
+    lines += (shared_data / "catalog/celestrak_active_3le_2026-05-07.txt").read_text().splitlines()
+    records = [g for g in tle.group_tle_lines(enumerate(lines, 1)) if isinstance(g, tle.TleRecord)]
+    assert len(records) == 26_140 + 15_347
+    for rec in records:
+        quick = tle._quick_elements(rec, "x")
+        assert quick is not None, rec
+        assert quick == tle.checked_record_to_elements(rec, "x"), rec

@@ -126,8 +126,7 @@ def _implied_decimal(line: str, first: int, what: str, line_no: int) -> float:
     if (sign not in " +-" or exp_sign not in "+-" or not exp_digit.isdigit()
             or not mantissa.replace(" ", "0").isdigit()):
         raise RecordProblem(f"{what} (columns {first}-{first + 7}) '{text}' is not in the form ±NNNNN±N", line=line_no)
-    value = float("0." + mantissa.replace(" ", "0")) * 10.0 ** int(exp_sign + exp_digit)
-    return -value if sign == "-" else value
+    return float(f"{sign.strip()}.{mantissa.replace(' ', '0')}e{exp_sign}{exp_digit}")
 
 
 def _check_layout(line: str, which: str, line_no: int, notes: list[tuple[str, str]] | None,
@@ -190,12 +189,70 @@ def _cospar(designator: str) -> str:
     return d
 
 
+# A well-formed line, all of it: blank columns, the characters each field may hold, 69 columns.
+_WELL_FORMED_1 = re.compile(r"1 [0-9A-Z ]{5}[A-Z ] [0-9A-Z ]{8} [0-9]{2}[0-9 .]{12} [0-9 .+-]{10} [0-9 +-]{8} "
+                            r"[0-9 +-]{8} [0-9 ] [0-9 ]{4}[0-9]")
+_WELL_FORMED_2 = re.compile(r"2 [0-9A-Z ]{5} [0-9 .]{8} [0-9 .]{8} [0-9]{7} [0-9 .]{8} [0-9 .]{8} [0-9 .]{11}[0-9 ]{5}[0-9]")
+
+
+def _quick_elements(rec: TleRecord, source: str) -> ElementSet | None:
+    """The element set of a well-formed record, or None to let the checking path say what is wrong.
+
+    The common case in one pass: whole-line patterns, checksums, and conversions that would raise
+    on anything odd. Its values are those of the checking path (a test compares both on every real record).
+    """
+    l1, l2 = rec.line1, rec.line2
+    if not (len(l1) == len(l2) == LINE_LENGTH and _WELL_FORMED_1.fullmatch(l1) and _WELL_FORMED_2.fullmatch(l2)
+            and l1[2:7] == l2[2:7] and checksum(l1) == ord(l1[68]) - 48 and checksum(l2) == ord(l2[68]) - 48):
+        return None
+    try:
+        norad_id = decode_catalog_number(l1[2:7])
+        year2, day = int(l1[18:20]), float(l1[20:32])
+        n1, n2 = l1[44:52], l1[53:61]  # second derivative of mean motion, B*
+        if not (1.0 <= day < 366.0) or n1[6] not in "+-" or n2[6] not in "+-" or not (n1[1:6] + n2[1:6]).isdigit():
+            return None
+        elements = ElementSet(
+            norad_id=norad_id,
+            name=(rec.name or "").strip(),
+            epoch_unix=tle_epoch_unix(year2, day),
+            mean_motion_rev_day=float(l2[52:63]),
+            eccentricity=float("0." + l2[26:33]),
+            inclination_deg=float(l2[8:16]),
+            raan_deg=float(l2[17:25]),
+            arg_perigee_deg=float(l2[34:42]),
+            mean_anomaly_deg=float(l2[43:51]),
+            # "-11606-4" is -0.11606e-4; the pattern above let only digits and signs through.
+            bstar=float(f"{n2[0].strip()}.{n2[1:6]}e{n2[6:8]}"),
+            mean_motion_dot=float(l1[33:43]),
+            mean_motion_ddot=float(f"{n1[0].strip()}.{n1[1:6]}e{n1[6:8]}"),
+            international_designator=_cospar(l1[9:17]),
+            classification=l1[7].strip() or "U",
+            element_set_no=int(l1[64:68].strip() or 0),
+            rev_at_epoch=int(l2[63:68].strip() or 0),
+            source=source,
+            line=rec.line_no,
+        )
+    except (ValueError, RecordProblem):
+        return None
+    return elements
+
+
 def record_to_elements(rec: TleRecord, source: str = "", *, notes: list[tuple[str, str]] | None = None,
                        require_checksum: bool = True) -> ElementSet:
     """Build and validate one element set; raises :class:`RecordProblem` naming the line and column.
 
     Warnings about a usable record (ignored columns, a checksum when not required) go to ``notes``.
     """
+    quick = _quick_elements(rec, source)
+    if quick is not None:
+        check_elements(quick)
+        return quick
+    return checked_record_to_elements(rec, source, notes=notes, require_checksum=require_checksum)
+
+
+def checked_record_to_elements(rec: TleRecord, source: str = "", *, notes: list[tuple[str, str]] | None = None,
+                               require_checksum: bool = True) -> ElementSet:
+    """:func:`record_to_elements` field by field, with a message naming the line and columns of any fault."""
     n1, n2 = rec.line_no + (1 if rec.name is not None else 0), rec.line_no + (2 if rec.name is not None else 1)
     try:
         l1 = _check_layout(rec.line1, "1", n1, notes, require_checksum)
@@ -379,9 +436,9 @@ def group_tle_lines(lines: Iterable[tuple[int, str]], names: bool | None = None)
 
     for line_no, raw in lines:
         text = raw.rstrip()
-        if not text.strip() or text.startswith("#"):
+        if not text or text[0] == "#":
             continue
-        if not is_line2(text):
+        if text[:2] != "2 ":
             pending.append((line_no, text))
             if len(pending) > 2:
                 # A record's lines before its line 2 are at most a name and a line 1.
