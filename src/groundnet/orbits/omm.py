@@ -279,7 +279,8 @@ def read_csv(stream: IO[str]) -> Iterator[OmmItem]:
         if not line.strip():
             continue
         try:
-            row = next(csv.reader([line]))
+            # Plain rows split on commas; the csv module only for rows with quotes.
+            row = next(csv.reader([line])) if '"' in line else line.rstrip("\r\n").split(",")
         except csv.Error as exc:
             if header is None:
                 yield RecordProblem(f"unreadable CSV header: {exc}", line=line_no, code="malformed")
