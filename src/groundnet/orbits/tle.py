@@ -57,10 +57,10 @@ def decode_catalog_number(field: str) -> int:
     text = field.strip()
     if not text:
         raise ValueError("catalog number is blank")
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         return int(text)
     head, tail = text[0].upper(), text[1:]
-    if len(text) == 5 and head in ALPHA5_LETTERS and tail.isdigit():
+    if len(text) == 5 and head in ALPHA5_LETTERS and tail.isascii() and tail.isdigit():
         return (ALPHA5_LETTERS.index(head) + 10) * 10_000 + int(tail)
     if head in "IO" and len(text) == 5 and tail.isdigit():
         raise ValueError(f"catalog number '{text}': Alpha-5 does not use the letters I and O")
