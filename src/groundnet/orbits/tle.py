@@ -15,8 +15,8 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from operator import itemgetter
 from datetime import datetime, timezone
+from operator import itemgetter
 from typing import Iterable, Iterator
 
 from .elements import ElementSet
