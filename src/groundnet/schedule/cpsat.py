@@ -50,6 +50,7 @@ NEIGHBOURHOOD_REQUESTS = 40  # requests freed per search step, adapted as the se
 # presolve ends). 0.015 units take about 0.3 s on an idle core of this machine, 1 s under load.
 STEP_WORK_UNITS = 0.015
 DETERMINISTIC_STEP_S = 0.5  # with --deterministic, the time limit buys one step per this many seconds
+WORK_UNITS_PER_S = STEP_WORK_UNITS / DETERMINISTIC_STEP_S  # ... and a one-model solve this much work
 
 
 @dataclass
@@ -425,7 +426,7 @@ def solve(problem: Problem, options: SolverOptions | None = None, *, start: Plan
     if n_slots <= FULL_MODEL_SLOTS:
         sm = build_model(problem, slots, fixed, options.weights)
         hint(sm, incumbent)
-        step = _solve_model(sm, options.time_limit_s if options.deterministic else None, wall_cap(),
+        step = _solve_model(sm, options.time_limit_s * WORK_UNITS_PER_S if options.deterministic else None, wall_cap(),
                             options.seed, options)
         steps, work = 1, step.work_units
         statuses[step.status] = 1
