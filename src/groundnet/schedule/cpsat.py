@@ -59,6 +59,7 @@ class SolverOptions:
     seed: int = 0
     deterministic: bool = False
     workers: int = 1  # CP-SAT workers per step (ignored when deterministic: always 1)
+    max_wall_s: float | None = None  # a hard wall-clock cap, even when deterministic (which it then may break)
     weights: Weights = field(default_factory=lambda: DEFAULT_WEIGHTS)
     log: bool = False
 
@@ -417,10 +418,15 @@ def solve(problem: Problem, options: SolverOptions | None = None, *, start: Plan
         return options.time_limit_s - (time.perf_counter() - t0)
 
     def wall_cap() -> float:
-        # deterministic runs are bounded by work alone: their wall-clock cap is a safety net only
-        return 3600.0 if options.deterministic else max(budget_left(), 0.05)
+        # deterministic runs are bounded by work alone, unless a hard cap is asked for
+        cap = 3600.0 if options.deterministic else budget_left()
+        if options.max_wall_s is not None:
+            cap = min(cap, options.max_wall_s - (time.perf_counter() - t0))
+        return max(cap, 0.05)
 
     def more_steps() -> bool:
+        if options.max_wall_s is not None and time.perf_counter() - t0 > options.max_wall_s - 0.05:
+            return False
         return steps < max_steps if options.deterministic else budget_left() > 0.05
 
     if n_slots <= FULL_MODEL_SLOTS:
