@@ -60,7 +60,9 @@ def render(rows: list[dict], fmt: OutputFormat | str, columns: list[str] | None 
     for r in rows:
         table.add_row(*[_cell(r.get(c)) for c in columns])
     buf = io.StringIO()
-    Console(file=buf, width=max(100, min(240, 14 * len(columns))), force_terminal=False).print(table)
+    # Wide enough for the widest cell of each column (within 100..240), so ISO times are not cut.
+    widths = [max([len(c)] + [len(_cell(r.get(c))) for r in rows]) for c in columns]
+    Console(file=buf, width=max(100, min(240, sum(widths) + 3 * len(columns) + 1)), force_terminal=False).print(table)
     return buf.getvalue()
 
 

@@ -5,9 +5,9 @@ format descriptions). Each line ends in a modulo-10 checksum over columns 1-68 (
 their value, ``-`` counts 1). Catalog numbers are five columns: digits (possibly unpadded,
 ``"   29"``) or Alpha-5 (``T0288`` = 27 × 10,000 + 288).
 
-``parse_tle_records`` groups the lines of a file into records and either builds an
-:class:`~groundnet.orbits.elements.ElementSet` or says why not, one record at a time, so that
-one damaged record never takes its neighbours down with it.
+``group_tle_lines`` groups the lines of a file into records (or runs of lines that form none);
+``record_to_elements`` builds and validates an :class:`~groundnet.orbits.elements.ElementSet`
+or says why not. One record at a time, so one damaged record never takes its neighbours down.
 """
 
 from __future__ import annotations
@@ -55,15 +55,14 @@ def encode_catalog_number(norad_id: int) -> str:
     raise ValueError(f"catalog number {norad_id} does not fit in a TLE (Alpha-5 ends at {MAX_ALPHA5_ID})")
 
 
+# Checksum digits: each digit counts its value, a minus sign counts 1, everything else 0.
+_CHECKSUM_TABLE = str.maketrans({**{chr(c): None for c in range(128) if not chr(c).isdigit()}, "-": "1"})
+
+
 def checksum(line: str) -> int:
     """Modulo-10 checksum of columns 1-68: digits count their value, minus signs count 1."""
-    total = 0
-    for ch in line[:68]:
-        if ch.isdigit():
-            total += ord(ch) - 48
-        elif ch == "-":
-            total += 1
-    return total % 10
+    counted = line[:68].translate(_CHECKSUM_TABLE).encode("ascii", errors="ignore")
+    return (sum(counted) - 48 * len(counted)) % 10
 
 
 def is_line1(text: str) -> bool:
@@ -117,9 +116,10 @@ def _check_layout(line: str, which: str, line_no: int, notes: list[tuple[str, st
 
     ``notes`` collects (code, text) warnings about a line that is still usable.
     """
-    if any(ord(ch) > 127 for ch in line):
-        bad = next(i for i, ch in enumerate(line) if ord(ch) > 127) + 1
-        raise RecordProblem(f"line {which} has a non-ASCII character at column {bad}", line=line_no)
+    if not line.isascii() or not line.isprintable():
+        bad = next(i for i, ch in enumerate(line) if ord(ch) > 126 or not ch.isprintable()) + 1
+        kind = "a non-ASCII" if ord(line[bad - 1]) > 127 else "a control"
+        raise RecordProblem(f"line {which} has {kind} character at column {bad}", line=line_no)
     if len(line) < LINE_LENGTH:
         raise RecordProblem(f"line {which} is {len(line)} characters long, {LINE_LENGTH} expected (truncated?)",
                             line=line_no)
@@ -143,10 +143,14 @@ def _check_layout(line: str, which: str, line_no: int, notes: list[tuple[str, st
     return line[:LINE_LENGTH]
 
 
+def full_year(year2: int) -> int:
+    """A TLE's two-digit year: 57-99 → 19xx, 00-56 → 20xx (the first satellite flew in 1957)."""
+    return 1900 + year2 if year2 >= 57 else 2000 + year2
+
+
 def tle_epoch_unix(year2: int, day_of_year: float) -> float:
-    """POSIX seconds of a TLE epoch (two-digit year: 57-99 → 19xx, 00-56 → 20xx; day 1.0 = 1 Jan 00:00)."""
-    year = 1900 + year2 if year2 >= 57 else 2000 + year2
-    start = datetime(year, 1, 1, tzinfo=timezone.utc).timestamp()
+    """POSIX seconds of a TLE epoch (day 1.0 = 1 January 00:00 UTC)."""
+    start = datetime(full_year(year2), 1, 1, tzinfo=timezone.utc).timestamp()
     return start + (day_of_year - 1.0) * 86400.0
 
 
@@ -154,8 +158,7 @@ def _cospar(designator: str) -> str:
     """``98067A`` → ``1998-067A`` (blank stays blank)."""
     d = designator.strip()
     if len(d) >= 5 and d[:5].isdigit():
-        year = int(d[:2])
-        return f"{1900 + year if year >= 57 else 2000 + year}-{d[2:5]}{d[5:]}"
+        return f"{full_year(int(d[:2]))}-{d[2:5]}{d[5:]}"
     return d
 
 
@@ -185,7 +188,7 @@ def record_to_elements(rec: TleRecord, source: str = "", *, notes: list[tuple[st
             raise RecordProblem(f"epoch year (columns 19-20) '{year_text}' is not two digits", line=n1)
         day = _number(l1, 21, 32, "epoch day", n1)
         year2 = int(year_text)
-        year = 1900 + year2 if year2 >= 57 else 2000 + year2
+        year = full_year(year2)
         days_in_year = 366 if (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else 365
         if not 1.0 <= day < days_in_year + 1.0:
             raise RecordProblem(f"epoch day of year (columns 21-32) '{day_text.strip()}' is outside 1..{days_in_year}",
@@ -222,7 +225,7 @@ def record_to_elements(rec: TleRecord, source: str = "", *, notes: list[tuple[st
     except RecordProblem as problem:
         problem.object_id = norad_id
         raise
-    check_elements(elements, line_of={"epoch": n1, "elements": n2})
+    check_elements(elements)
     return elements
 
 
@@ -297,14 +300,34 @@ class _BrokenRun:
         return BrokenGroup(self.first, self.last, reason, self.object_id)
 
 
-def group_tle_lines(lines: Iterable[tuple[int, str]]) -> Iterator[TleRecord | BrokenGroup]:
+def expects_names(sample: str) -> bool | None:
+    """Whether a file is 3-line (a name before each line 1), judged on a sample of its lines.
+
+    Most line 1s in a 3-line file follow a name line, none in a 2-line file; a majority vote keeps
+    one damaged line from changing the verdict. None when the sample holds no line 1.
+    """
+    previous = ""
+    with_name = total = 0
+    for raw in sample.splitlines():
+        text = raw.rstrip()
+        if not text.strip() or text.startswith("#"):
+            continue
+        if is_line1(text):
+            total += 1
+            with_name += not (is_line1(previous) or is_line2(previous) or not previous)
+        previous = text
+    return None if total == 0 else 2 * with_name > total
+
+
+def group_tle_lines(lines: Iterable[tuple[int, str]], names: bool | None = None) -> Iterator[TleRecord | BrokenGroup]:
     """Group numbered lines (line ends already removed) into 2- or 3-line records.
 
     Every record ends with its line 2: a record is a line 2, the line 1 just before it and, in a
-    3-line file, the name line before that. Lines between two records that form none are reported
-    as one broken group per damaged record (a new group starts at each line 1), so a damaged line
-    costs its own record only. Blank lines and lines starting with ``#`` are skipped. At most three
-    lines are held, whatever the size of the file.
+    3-line file, the name line before that (``names``: whether the file is 3-line, see
+    :func:`expects_names`; None decides from the records read so far). Lines between two records
+    that form none are reported as one broken group per damaged record (a new group starts at
+    each line 1), so a damaged line costs its own record only. Blank lines and lines starting with
+    ``#`` are skipped. At most three lines are held, whatever the size of the file.
     """
     pending: list[tuple[int, str]] = []
     broken: _BrokenRun | None = None
@@ -341,7 +364,7 @@ def group_tle_lines(lines: Iterable[tuple[int, str]]) -> Iterator[TleRecord | Br
             yield from to_broken(pending + [(line_no, text)])
             pending.clear()
             continue
-        names_expected = named >= unnamed
+        names_expected = names if names is not None else named >= unnamed
         start = len(pending) - 1
         if start >= 1 and names_expected and not is_line1(pending[start - 1][1]):
             start -= 1
