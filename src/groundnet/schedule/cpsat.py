@@ -18,12 +18,13 @@ Model (integer seconds from the horizon start):
 Small problems are solved in one model. A DSN week (about 2,500 slots) is improved by large
 neighbourhood search: each step frees a few dozen requests near a chosen time (half the steps
 around a request of a poorly served mission), keeps every other track fixed, and lets CP-SAT
-re-plan the freed requests from the incumbent (a complete solution hint) in about a second; a
-step is kept when the plan's score does not drop. The result is never worse than the greedy plan.
+re-plan the freed requests from the incumbent (a complete solution hint) within a fixed amount of
+CP-SAT work; a step is kept when the plan's score does not drop. The result is never worse than
+the greedy plan.
 
-``deterministic=True`` runs one worker with fixed seeds and counts CP-SAT's deterministic time
-(work units, close to seconds) instead of the wall clock, so the same inputs give the same plan on
-any machine and under any load.
+``deterministic=True`` runs one worker with fixed seeds and bounds everything by CP-SAT's
+deterministic work units instead of the wall clock (the time limit buys a number of steps), so the
+same inputs give the same plan on any machine and under any load.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from ortools.sat.python import cp_model
 
 from .greedy import greedy_plan
 from .model import Plan, Problem, Track
-from .objective import DEFAULT_WEIGHTS, Weights, normalisers, score
+from .objective import DEFAULT_WEIGHTS, Weights, mission_shortfall, normalisers, score
 from .slots import Slot, Timing, all_slots
 
 U_SCALE = 1000  # u_m in thousandths
@@ -368,13 +369,9 @@ class _Neighbourhoods:
         got = _scheduled(tracks)
         if self.rng.random() < 0.5:
             # around a request of a poorly served mission: mission drawn with weight U_m^2
-            requested: dict[str, float] = {}
-            served: dict[str, float] = {}
-            for r in self.problem.requests:
-                requested[r.mission] = requested.get(r.mission, 0.0) + r.duration_s
-                served[r.mission] = served.get(r.mission, 0.0) + min(got.get(r.id, 0.0), r.duration_s)
-            missions = sorted(requested)
-            weights = [((requested[m] - served[m]) / requested[m]) ** 2 + 1e-6 for m in missions]
+            shortfall = mission_shortfall(self.problem, got)
+            missions = sorted(shortfall)
+            weights = [shortfall[m] ** 2 + 1e-6 for m in missions]
             mission = self.rng.choices(missions, weights)[0]
             short = [i for i in self.candidates if self.problem.requests[i].mission == mission
                      and got.get(self.problem.requests[i].id, 0.0) < self.problem.requests[i].duration_s]

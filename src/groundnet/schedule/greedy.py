@@ -152,7 +152,7 @@ def _run(problem: Problem, slots: list[list[Slot]], order: str, fixed: list[Trac
         queues: dict[str, list[int]] = {}
         for i in sorted(todo, key=lambda i: (-problem.requests[i].priority, flex[i])):
             queues.setdefault(problem.requests[i].mission, []).append(i)
-        heap = [(-(1 - got.get(m, 0.0) / requested[m]), m) for m in sorted(queues)]
+        heap = [(-(1 - got.get(m, 0.0) / max(requested[m], 1.0)), m) for m in sorted(queues)]
         heapq.heapify(heap)
         while heap:
             _, m = heapq.heappop(heap)
@@ -163,7 +163,7 @@ def _run(problem: Problem, slots: list[list[Slot]], order: str, fixed: list[Trac
                 got[m] = got.get(m, 0.0) + tr.duration_s
             tracks.extend(placed)
             if queues[m]:
-                heapq.heappush(heap, (-(1 - got.get(m, 0.0) / requested[m]), m))
+                heapq.heappush(heap, (-(1 - got.get(m, 0.0) / max(requested[m], 1.0)), m))
         return tracks
     if order == "flexibility":
         key = lambda i: (-problem.requests[i].priority, flex[i], problem.requests[i].id)  # noqa: E731
