@@ -104,7 +104,8 @@ def main() -> None:
         f"Measured {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} on {os.cpu_count()} cores "
         f"(load average {load:.1f} at the end: the machine was shared), Python {platform.python_version()}, "
         f"`--time-limit {args.time_limit:g} --seed {args.seed}` (the defaults of `groundnet schedule satnet`). "
-        f"Import {t_load:.2f} s. Both plans pass the validator.",
+        f"Import {t_load:.2f} s. Both plans pass the validator. The search made {plan.detail['steps']} steps "
+        f"({plan.detail['improving_steps']} improving, {plan.detail['work_units']:.2f} CP-SAT work units).",
         "",
         md(table), "",
         f"All four published targets met at once: **{'yes' if meets else 'no'}**. "

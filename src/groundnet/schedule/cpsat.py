@@ -48,7 +48,7 @@ FULL_MODEL_SLOTS = 400  # up to this many slots, one model over everything
 NEIGHBOURHOOD_REQUESTS = 40  # requests freed per search step, adapted as the search goes
 # One search step is bounded by CP-SAT's deterministic work units, not the wall clock, so that a
 # loaded machine makes fewer steps, not worse ones (a wall-clock cut can stop a step before its
-# presolve ends). 0.015 units take about 0.3 s on an idle core of this machine, 1 s under load.
+# presolve ends). On this 2-core machine, shared, a step of 0.015 units took 0.5 to 1 s.
 STEP_WORK_UNITS = 0.015
 DETERMINISTIC_STEP_S = 0.5  # with --deterministic, the time limit buys one step per this many seconds
 WORK_UNITS_PER_S = STEP_WORK_UNITS / DETERMINISTIC_STEP_S  # ... and a one-model solve this much work
