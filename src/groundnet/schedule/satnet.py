@@ -22,6 +22,16 @@ from ..errors import InputFileError, ScheduleInputError
 from .model import Block, Problem, Request, ViewPeriod, parse_resource
 from .plan_file import read_json
 
+# Published results per week: Goh, Venkataram, Balaji, Johnston, Wilson, "SatNet: A Benchmark for
+# Satellite Scheduling Optimization", AAAI-22 workshop on ML for OR (as quoted in ../shared/data/README.md).
+PUBLISHED = {
+    "W10_2018": [
+        {"planner": "MILP (Claudet et al.), published", "scheduled_hours": 822, "satisfied_requests": 203,
+         "u_rms": 0.26, "u_max": 0.48, "time_s": 18 * 3600},
+        {"planner": "reinforcement learning, published", "scheduled_hours": 886, "satisfied_requests": 204,
+         "u_rms": 0.28, "u_max": 0.71, "time_s": None},
+    ],
+}
 HORIZON_S = 180 * 3600
 SPLIT_THRESHOLD_S = 8 * 3600
 SPLIT_MIN_PIECE_S = 4 * 3600
