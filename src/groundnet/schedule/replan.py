@@ -83,9 +83,10 @@ def replan(problem: Problem, plan: Plan, outage: Block | tuple[str, float, float
     sub_slots = [s if i in free else [] for i, s in enumerate(slots)]
     start = greedy_plan(after, slots=sub_slots, fixed=fixed)
     budget = max(time_limit_s - (time.perf_counter() - t0), 0.2)
-    options = SolverOptions(time_limit_s=budget, seed=seed, deterministic=deterministic, max_wall_s=budget)
-    new_plan = solve(after, options,
-                     start=start, slots=sub_slots, fixed=fixed)
+    # a deterministic search's amount of work must not depend on how long the preparation took
+    options = SolverOptions(time_limit_s=time_limit_s if deterministic else budget, seed=seed,
+                            deterministic=deterministic, max_wall_s=budget)
+    new_plan = solve(after, options, start=start, slots=sub_slots, fixed=fixed)
     kept_set = set(plan.tracks)
     new_tracks = [t for t in new_plan.tracks if t not in kept_set]
 
