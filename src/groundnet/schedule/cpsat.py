@@ -156,7 +156,8 @@ def build_model(problem: Problem, slots: list[list[Slot]], fixed: list[Track] = 
         vs: list[_SlotVars] = []
         kept = fixed_pieces.get(r.id, [])
         kept_s = round(min(fixed_s.get(r.id, 0.0), r.duration_s))
-        extendable = bool(kept) and t.max_pieces > len(kept) and kept_s + t.min_piece <= t.duration
+        extendable = (bool(kept) and fixed_s[r.id] + 1e-6 >= r.min_duration_s and t.max_pieces > len(kept)
+                      and kept_s + t.min_piece <= t.duration)
         if kept and not (extendable and slots[i]):
             all_vars.append(vs)
             totals.append(kept_s)
