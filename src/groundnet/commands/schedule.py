@@ -117,6 +117,9 @@ def _report(problem, plan, elapsed_s: float, fmt: Format, published: list[dict],
            "U_m": round(v["u"], 3), "satisfied": f"{v['satisfied']}/{v['requests']}"}
           for k, v in sorted(m.missions.items(), key=lambda kv: -kv[1]["u"])][:10], "table",
          title="worst-served missions")
+    emit([{"antenna": a, "tracks": v["tracks"], "occupied_h": round(v["occupied_hours"], 1),
+           "tracking_h": round(v["tracking_hours"], 1), "load": f"{100 * v['load']:.0f} %"}
+          for a, v in sorted(m.antennas.items())], "table", title="antenna load (setup + tracking + teardown)")
     if output is not None:
         print(f"plan written to {output}")
 
