@@ -1,0 +1,705 @@
+"""Pass prediction: every visibility window of every object over every antenna, fast and complete.
+
+``find_passes(elements, antennas, start, end)`` returns a columnar ``PassTable``. It is a pure
+function of its inputs: splitting the objects or the antennas into chunks and concatenating the
+results gives the same table (after ``sort()``). docs/passes.md explains the search and why it
+cannot miss a pass; in short:
+
+1. each object is propagated with SGP4 on its own grid (a step from its orbit: minutes in LEO,
+   an hour in GEO) and interpolated in between with quintic Hermite polynomials that use SGP4's
+   positions and velocities and the J2 gravity acceleration;
+2. a cheap, conservative cone test (how far the object's direction is from the station's zenith,
+   against the widest cone in which it could be visible, widened by how far it can move in half
+   a search step) discards every station-object-time block that cannot hold a visible moment;
+3. in the blocks left, the sign of ``g = sin(elevation) - sin(threshold)`` and of its time
+   derivative at each search sample bracket every AOS, LOS and elevation maximum (a maximum
+   between two samples shows as the rate changing sign, so short grazing passes are found);
+4. AOS/LOS are refined by safeguarded Newton steps, maxima by Newton steps on the rate.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+
+from ..orbits.elements import ElementSet
+from ..orbits.propagation import EARTH_RADIUS_KM, OrbitShape, Propagator, gravity_acceleration_km_s2
+from ..orbits.teme import EarthOrientation
+from ..stations import Antenna
+from ..timebase import format_utc
+from .refine import refine_maxima, refine_roots
+
+EARTH_ROTATION_RAD_S = 7.2921158553e-5
+# SGP4 sampling: step = STEP_FACTOR / (largest angular rate of the orbit), rounded down to a
+# step of this ladder (all divide a day, so day-long time blocks share grid points).
+STEP_FACTOR = 0.5
+STEP_LADDER_S = (60, 90, 120, 150, 180, 240, 300, 360, 450, 540, 600, 720, 900, 1200, 1800, 2400, 3600)
+LOW_PERIGEE_KM = 250.0
+HIGH_DRAG_BSTAR = 0.01
+# Search samples per SGP4 step.
+SEARCH_SUBDIVISION = 2
+# Position error of the interpolation that the screening allows for (km); tests check the real
+# error stays below it across the catalog.
+INTERPOLATION_ERROR_KM = 0.5
+SCREEN_MARGIN_RAD = math.radians(0.05)
+BLOCK_S = 86400.0
+# Working-set size (station x object x search samples) per batch.
+BATCH_ELEMENTS = 2_000_000
+# Windows shorter than this are numerical noise of a peak touching the threshold.
+MIN_DURATION_S = 1e-3
+
+
+# --------------------------------------------------------------------------------------------
+# The result table
+
+
+@dataclass
+class PassTable:
+    """Passes as columns (NumPy arrays of equal length); times are POSIX seconds."""
+
+    object_id: np.ndarray
+    object_name: np.ndarray
+    station_id: np.ndarray
+    aos: np.ndarray
+    tca: np.ndarray
+    los: np.ndarray
+    max_elevation_deg: np.ndarray
+    aos_azimuth_deg: np.ndarray
+    los_azimuth_deg: np.ndarray
+    aos_clipped: np.ndarray
+    los_clipped: np.ndarray
+
+    ROW_FIELDS = (
+        "object_id", "object_name", "station_id", "aos", "tca", "los",
+        "max_elevation_deg", "aos_azimuth_deg", "los_azimuth_deg", "duration_s",
+    )
+
+    @classmethod
+    def empty(cls) -> "PassTable":
+        f = np.zeros(0)
+        return cls(np.zeros(0, np.int64), np.zeros(0, object), np.zeros(0, object), f, f.copy(), f.copy(),
+                   f.copy(), f.copy(), f.copy(), np.zeros(0, bool), np.zeros(0, bool))
+
+    @classmethod
+    def concat(cls, tables: Iterable["PassTable"]) -> "PassTable":
+        tables = [t for t in tables if len(t)]
+        if not tables:
+            return cls.empty()
+        return cls(**{f.name: np.concatenate([getattr(t, f.name) for t in tables]) for f in fields(cls)})
+
+    def __len__(self) -> int:
+        return int(self.aos.size)
+
+    @property
+    def duration_s(self) -> np.ndarray:
+        return self.los - self.aos
+
+    def take(self, index) -> "PassTable":
+        return PassTable(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
+
+    def sort(self) -> "PassTable":
+        """By AOS, then object id, then station id (the canonical order)."""
+        order = np.lexsort((self.station_id.astype(str), self.object_id, self.aos))
+        return self.take(order)
+
+    def to_rows(self) -> list[dict]:
+        """The JSON contract: ISO 8601 UTC times with milliseconds and ``Z``."""
+        rows = []
+        for i in range(len(self)):
+            rows.append({
+                "object_id": _object_id(self.object_id[i]),
+                "object_name": str(self.object_name[i]),
+                "station_id": str(self.station_id[i]),
+                "aos": format_utc(self.aos[i]),
+                "tca": format_utc(self.tca[i]),
+                "los": format_utc(self.los[i]),
+                "max_elevation_deg": round(float(self.max_elevation_deg[i]), 3),
+                "aos_azimuth_deg": round(float(self.aos_azimuth_deg[i]), 3),
+                "los_azimuth_deg": round(float(self.los_azimuth_deg[i]), 3),
+                "duration_s": round(float(self.los[i] - self.aos[i]), 3),
+                "aos_clipped": bool(self.aos_clipped[i]),
+                "los_clipped": bool(self.los_clipped[i]),
+            })
+        return rows
+
+
+def _object_id(value):
+    """NORAD (or NAIF) numbers as integers; a trajectory without one keeps its text id (e.g. ``MEX``)."""
+    return int(value) if isinstance(value, (int, np.integer)) else str(value)
+
+
+# --------------------------------------------------------------------------------------------
+# Antennas as the search sees them
+
+
+@dataclass
+class _Stations:
+    ids: np.ndarray  # (S,) str
+    itrs_km: np.ndarray  # (S, 3)
+    enu_itrs: np.ndarray  # (S, 3, 3): rows east, north, up
+    lowest_threshold_deg: np.ndarray  # (S,) lowest elevation threshold over all azimuths
+    constant_threshold: np.ndarray  # (S,) bool: no azimuth-dependent mask applies
+    antennas: list[Antenna]
+    override_deg: float | None
+
+    @classmethod
+    def of(cls, antennas: Sequence[Antenna], override_deg: float | None) -> "_Stations":
+        lat = np.radians([a.latitude_deg for a in antennas])
+        lon = np.radians([a.longitude_deg for a in antennas])
+        sl, cl, so, co = np.sin(lat), np.cos(lat), np.sin(lon), np.cos(lon)
+        enu = np.stack([
+            np.stack([-so, co, np.zeros_like(so)], -1),
+            np.stack([-sl * co, -sl * so, cl], -1),
+            np.stack([cl * co, cl * so, sl], -1),
+        ], axis=1)
+        if override_deg is not None:
+            lowest = np.full(len(antennas), float(override_deg))
+            constant = np.ones(len(antennas), bool)
+        else:
+            lowest = np.array([
+                min(a.min_elevation_deg, *(max(p[1], a.min_elevation_deg) for p in a.horizon_mask))
+                if a.horizon_mask else a.min_elevation_deg for a in antennas], dtype=np.float64)
+            constant = np.array([not a.horizon_mask for a in antennas])
+        return cls(
+            ids=np.array([a.id for a in antennas], dtype=object),
+            itrs_km=np.array([a.itrs_km for a in antennas], dtype=np.float64).reshape(-1, 3),
+            enu_itrs=enu.reshape(-1, 3, 3),
+            lowest_threshold_deg=lowest,
+            constant_threshold=constant,
+            antennas=list(antennas),
+            override_deg=override_deg,
+        )
+
+    def threshold(self, station: np.ndarray, azimuth_deg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Elevation threshold (deg) at each (station, azimuth) and its slope d(threshold)/d(azimuth)."""
+        thr = self.lowest_threshold_deg[station].copy()
+        slope = np.zeros_like(thr)
+        for s in np.flatnonzero(~self.constant_threshold):
+            sel = station == s
+            if not sel.any():
+                continue
+            ant = self.antennas[s]
+            mask = np.array(ant.horizon_mask, dtype=np.float64)
+            az_pts = np.concatenate([mask[:, 0] - 360.0, mask[:, 0], mask[:, 0] + 360.0])
+            el_pts = np.tile(mask[:, 1], 3)
+            az = np.mod(azimuth_deg[sel], 360.0)
+            m = np.interp(az, az_pts, el_pts)
+            j = np.clip(np.searchsorted(az_pts, az, side="right") - 1, 0, az_pts.size - 2)
+            seg_slope = (el_pts[j + 1] - el_pts[j]) / np.maximum(az_pts[j + 1] - az_pts[j], 1e-9)
+            above = m > ant.min_elevation_deg
+            thr[sel] = np.where(above, m, ant.min_elevation_deg)
+            slope[sel] = np.where(above, seg_slope, 0.0)
+        return thr, slope
+
+
+@dataclass
+class _Frame:
+    """Stations in the pseudo Earth-fixed frame of one time block (polar motion applied once)."""
+
+    position: np.ndarray  # (S, 3)
+    east: np.ndarray
+    north: np.ndarray
+    up: np.ndarray
+    radius: np.ndarray  # (S,) geocentric distance, km
+    direction: np.ndarray  # (S, 3) geocentric unit vector
+    tilt: np.ndarray  # (S,) angle between the geodetic up and the geocentric direction, rad
+
+    @classmethod
+    def at(cls, stations: _Stations, eop: EarthOrientation, t_mid: float) -> "_Frame":
+        w = eop.polar_motion_matrix(np.array([t_mid]))[0]  # r_itrs = W r_pef
+        pos = stations.itrs_km @ w  # rows: (W^T r)^T = r^T W
+        enu = stations.enu_itrs @ w
+        radius = np.linalg.norm(pos, axis=1)
+        direction = pos / radius[:, None]
+        tilt = np.arccos(np.clip(np.sum(direction * enu[:, 2], axis=1), -1.0, 1.0))
+        return cls(pos, enu[:, 0], enu[:, 1], enu[:, 2], radius, direction, tilt)
+
+
+# --------------------------------------------------------------------------------------------
+# Interpolation between SGP4 samples
+
+
+def _quintic_weights(s: np.ndarray, order: int) -> np.ndarray:
+    """Quintic Hermite basis (and its s-derivatives up to ``order``): ``(order + 1, 6, N)``.
+
+    Coefficient order: p0, v0*h, a0*h^2, p1, v1*h, a1*h^2 (s in [0, 1] across one SGP4 step h).
+    """
+    s2 = s * s
+    s3 = s2 * s
+    out = np.empty((order + 1, 6, s.size))
+    w = out[0]
+    # Horner forms of the six basis polynomials.
+    w[3] = s3 * (10.0 + s * (-15.0 + 6.0 * s))
+    w[0] = 1.0 - w[3]
+    w[1] = s + s3 * (-6.0 + s * (8.0 - 3.0 * s))
+    w[2] = 0.5 * s2 + s3 * (-1.5 + s * (1.5 - 0.5 * s))
+    w[4] = s3 * (-4.0 + s * (7.0 - 3.0 * s))
+    w[5] = s3 * (0.5 + s * (-1.0 + 0.5 * s))
+    if order >= 1:
+        d = out[1]
+        d[3] = s2 * (30.0 + s * (-60.0 + 30.0 * s))
+        d[0] = -d[3]
+        d[1] = 1.0 + s2 * (-18.0 + s * (32.0 - 15.0 * s))
+        d[2] = s + s2 * (-4.5 + s * (6.0 - 2.5 * s))
+        d[4] = s2 * (-12.0 + s * (28.0 - 15.0 * s))
+        d[5] = s2 * (1.5 + s * (-4.0 + 2.5 * s))
+    if order >= 2:
+        dd = out[2]
+        dd[3] = s * (60.0 + s * (-180.0 + 120.0 * s))
+        dd[0] = -dd[3]
+        dd[1] = s * (-36.0 + s * (96.0 - 60.0 * s))
+        dd[2] = 1.0 + s * (-9.0 + s * (18.0 - 10.0 * s))
+        dd[4] = s * (-24.0 + s * (84.0 - 60.0 * s))
+        dd[5] = s * (3.0 + s * (-12.0 + 10.0 * s))
+    return out
+
+
+class _Track:
+    """SGP4 samples of a group of objects on a common grid, interpolated anywhere in between.
+
+    Each SGP4 step stores the 18 Hermite coefficients of its two ends side by side, so one
+    interpolation reads one contiguous row.
+    """
+
+    def __init__(self, t0: float, step: float, position, velocity, accel):
+        self.t0, self.step = t0, step
+        self.n_obj, self.n_grid = position.shape[:2]
+        ends = np.concatenate([position, velocity * step, accel * step**2], axis=2)  # (O, K, 9)
+        self.coef = np.concatenate([ends[:, :-1], ends[:, 1:]], axis=2).reshape(-1, 6, 3)
+
+    def at(self, obj: np.ndarray, t: np.ndarray, order: int = 1) -> list[np.ndarray]:
+        """TEME position, velocity (and acceleration for ``order=2``) as ``(3, N)`` arrays."""
+        x = (t - self.t0) / self.step
+        k = np.clip(np.floor(x).astype(np.int64), 0, self.n_grid - 2)
+        w = _quintic_weights(x - k, order)
+        c = self.coef[obj * (self.n_grid - 1) + k]
+        return [np.einsum("kn,nkd->dn", w[i], c) / self.step**i for i in range(order + 1)]
+
+    def every(self, sub: int) -> tuple[np.ndarray, np.ndarray]:
+        """Positions and velocities at every ``step / sub``: two ``(3, O, (K-1)*sub + 1)`` arrays."""
+        c = self.coef.reshape(self.n_obj, self.n_grid - 1, 6, 3)
+        n = (self.n_grid - 1) * sub + 1
+        r, v = np.empty((3, self.n_obj, n)), np.empty((3, self.n_obj, n))
+        for j in range(sub):
+            w = _quintic_weights(np.array([j / sub]), 1)[:, :, 0]
+            r[:, :, j:n - 1:sub] = np.einsum("k,ojkd->doj", w[0], c)
+            v[:, :, j:n - 1:sub] = np.einsum("k,ojkd->doj", w[1], c) / self.step
+        w = _quintic_weights(np.array([1.0]), 1)[:, :, 0]
+        r[:, :, -1] = np.einsum("k,okd->do", w[0], c[:, -1])
+        v[:, :, -1] = np.einsum("k,okd->do", w[1], c[:, -1]) / self.step
+        return r, v
+
+
+# --------------------------------------------------------------------------------------------
+# Geometry of g = sin(elevation) - sin(threshold) and its time derivatives
+
+
+def _dot(a, b):
+    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+
+
+def _rotate(theta: np.ndarray, vectors: list[np.ndarray], rate: float) -> list[np.ndarray]:
+    """TEME -> PEF for position, velocity and acceleration ``(3, ...)`` at sidereal angles theta."""
+    c, s = np.cos(theta), np.sin(theta)
+    out = [np.stack([c * v[0] + s * v[1], c * v[1] - s * v[0], v[2]]) for v in vectors]
+    w = rate
+    if len(out) >= 2:  # the frame turns at w about +z
+        out[1][0] += w * out[0][1]
+        out[1][1] -= w * out[0][0]
+    if len(out) >= 3:  # rotating-frame acceleration: a - 2 w x v - w x (w x r)
+        out[2][0] += 2 * w * out[1][1] + w * w * out[0][0]
+        out[2][1] += -2 * w * out[1][0] + w * w * out[0][1]
+    return out
+
+
+class _Evaluator:
+    """g(t) = sin(el) - sin(threshold) and its time derivatives for (object, station) events."""
+
+    def __init__(self, track: _Track, frame: _Frame, stations: _Stations, theta0: float, theta_rate: float):
+        self.track, self.frame, self.stations = track, frame, stations
+        self.theta0, self.theta_rate = theta0, theta_rate  # sidereal angle, linear over the block
+        self.masked = not bool(np.all(stations.constant_threshold))
+        self.sin_floor = np.sin(np.radians(stations.lowest_threshold_deg))
+        # Station vectors as (3, S) rows for cheap gathers.
+        self.pos, self.up = frame.position.T.copy(), frame.up.T.copy()
+        self.east, self.north = frame.east.T.copy(), frame.north.T.copy()
+
+    def theta(self, t):
+        return self.theta0 + self.theta_rate * (t - self.track.t0)
+
+    def g(self, obj, sta, t, order=1, want_angles=False):
+        pv = _rotate(self.theta(t), self.track.at(obj, t, order), self.theta_rate)
+        return self.g_from(pv, sta, want_angles)
+
+    def g_from(self, pv, sta, want_angles=False):
+        """``[g, g', g'']`` for the Earth-fixed states given (g'' NaN under a mask), and
+        (elevation, azimuth) in degrees when asked for or needed by a mask."""
+        order = len(pv) - 1
+        p = self.pos[:, sta]
+        up = self.up[:, sta]
+        rho = (pv[0][0] - p[0], pv[0][1] - p[1], pv[0][2] - p[2])
+        rng = np.sqrt(_dot(rho, rho))
+        sin_el = _dot(rho, up) / rng
+        out = [sin_el]
+        if order >= 1:
+            rate = _dot(rho, pv[1]) / rng
+            d_sin = (_dot(pv[1], up) - sin_el * rate) / rng
+            out.append(d_sin)
+        if order >= 2:
+            acc = (_dot(pv[1], pv[1]) + _dot(rho, pv[2]) - rate * rate) / rng
+            out.append((_dot(pv[2], up) - 2.0 * d_sin * rate - sin_el * acc) / rng)
+        angles = None
+        if self.masked or want_angles:
+            east, north = self.east[:, sta], self.north[:, sta]
+            e, n = _dot(rho, east), _dot(rho, north)
+            az = np.mod(np.degrees(np.arctan2(e, n)), 360.0)
+            angles = (np.degrees(np.arcsin(np.clip(sin_el, -1.0, 1.0))), az)
+        if not self.masked:
+            out[0] = out[0] - self.sin_floor[sta]
+            return out, angles
+        thr, slope = self.stations.threshold(sta, angles[1])
+        thr = np.radians(thr)
+        out[0] = out[0] - np.sin(thr)
+        if order >= 1:
+            de, dn = _dot(pv[1], east), _dot(pv[1], north)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                daz = np.nan_to_num((n * de - e * dn) / (e * e + n * n))  # rad/s
+            out[1] = out[1] - np.cos(thr) * slope * daz
+        if order >= 2:
+            out[2] = np.where(slope != 0.0, np.nan, out[2])
+        return out, angles
+
+
+# --------------------------------------------------------------------------------------------
+# The search
+
+
+def sgp4_step_s(shape: OrbitShape) -> np.ndarray:
+    """SGP4 sampling step per object (s): a fraction of the time to sweep one radian at perigee."""
+    raw = STEP_FACTOR / np.maximum(shape.max_angular_rate_rad_s, 1e-9)
+    # Eccentric orbits change fastest around perigee, and low objects (high drag) drift from the
+    # J2 acceleration the interpolation assumes: both get a shorter step.
+    raw *= 1.0 - shape.eccentricity
+    raw *= np.where(shape.perigee_radius_km - EARTH_RADIUS_KM < LOW_PERIGEE_KM, 0.7, 1.0)
+    raw *= np.where(np.abs(shape.bstar) > HIGH_DRAG_BSTAR, 0.5, 1.0)
+    ladder = np.array(STEP_LADDER_S, dtype=np.float64)
+    idx = np.searchsorted(ladder, raw, side="right") - 1
+    return ladder[np.clip(idx, 0, ladder.size - 1)]
+
+
+@dataclass
+class _Windows:
+    """Windows found in one block for one group, before merging across blocks."""
+
+    obj: np.ndarray  # index into the group's elements
+    sta: np.ndarray
+    aos: np.ndarray
+    los: np.ndarray
+    tca: np.ndarray
+    max_el: np.ndarray
+    aos_az: np.ndarray
+    los_az: np.ndarray
+    aos_open: np.ndarray  # visible at the block's first instant
+    los_open: np.ndarray  # visible at the block's last instant
+
+
+def find_passes(
+    elements: Sequence[ElementSet],
+    antennas: Sequence[Antenna],
+    start_unix: float,
+    end_unix: float,
+    *,
+    min_elevation_deg: float | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> PassTable:
+    """Every pass of every object over every antenna between two instants (POSIX seconds).
+
+    A pass is a window in which the elevation is at or above the antenna's threshold: its
+    ``elevation_floor_deg`` (minimum elevation and horizon mask), or ``min_elevation_deg`` for
+    every antenna when given. Windows cut by the query's start or end are clipped to it and
+    flagged (``aos_clipped``, ``los_clipped``). ``progress(n)`` is called with the number of
+    objects finished after each batch.
+    """
+    start, end = float(start_unix), float(end_unix)
+    if not end > start or not elements or not antennas:
+        return PassTable.empty()
+    elements = list(elements)
+    stations = _Stations.of(antennas, min_elevation_deg)
+    shape = OrbitShape.of(elements)
+    steps = sgp4_step_s(shape)
+    eop = EarthOrientation.covering(start, end + max(STEP_LADDER_S))
+    n_blocks = max(1, int(math.ceil((end - start) / BLOCK_S - 1e-9)))
+    frames = [_Frame.at(stations, eop, min(end, start + (b + 0.5) * BLOCK_S)) for b in range(n_blocks)]
+
+    tables = []
+    for step in np.unique(steps):
+        members = np.flatnonzero(steps == step)
+        samples = int(min(BLOCK_S, end - start) / (step / SEARCH_SUBDIVISION)) + 2
+        batch = max(1, int(BATCH_ELEMENTS // (len(antennas) * samples)))
+        for i in range(0, members.size, batch):
+            idx = members[i:i + batch]
+            group = [elements[j] for j in idx]
+            pieces = [
+                _search_block(group, shape_subset(shape, idx), float(step), stations, frames[b], eop,
+                              start + b * BLOCK_S, min(end, start + (b + 1) * BLOCK_S))
+                for b in range(n_blocks)
+            ]
+            tables.append(_assemble(group, stations, _merge_blocks(pieces), start, end))
+            if progress is not None:
+                progress(idx.size)
+    return PassTable.concat(tables).sort()
+
+
+def shape_subset(shape: OrbitShape, idx: np.ndarray) -> OrbitShape:
+    return OrbitShape(**{f.name: getattr(shape, f.name)[idx] for f in fields(shape)})
+
+
+def _search_block(elements, shape: OrbitShape, step: float, stations: _Stations, frame: _Frame,
+                  eop: EarthOrientation, t_begin: float, t_end: float) -> _Windows:
+    """Windows of a group of objects sharing one SGP4 step, over one time block."""
+    n_obj = len(elements)
+    h = step / SEARCH_SUBDIVISION
+    n_steps = int(math.ceil((t_end - t_begin) / step - 1e-9))
+    grid = t_begin + step * np.arange(n_steps + 1)
+    states = Propagator(elements).propagate(grid)
+    r = states.position_km
+    _drop_erratic(r, states.velocity_km_s, step, shape)
+    track = _Track(t_begin, step, r, states.velocity_km_s, gravity_acceleration_km_s2(r))
+    theta, theta_rate = eop.gmst82_rad(np.array([t_begin, grid[-1]]))
+    turns = np.round((theta[0] + theta_rate * (grid[-1] - t_begin) - theta[1]) / (2 * np.pi))
+    rate = (theta[1] + 2 * np.pi * turns - theta[0]) / max(grid[-1] - t_begin, 1.0)
+    ev = _Evaluator(track, frame, stations, float(theta[0]), float(rate))
+
+    # Search samples (shared by every station); the last one is exactly t_end.
+    n_search = int(math.ceil((t_end - t_begin) / h - 1e-9)) + 1
+    times = t_begin + h * np.arange(n_search)
+    times[-1] = t_end
+    r_teme, v_teme = (a[:, :, :n_search] for a in track.every(SEARCH_SUBDIVISION))
+    last = track.at(np.arange(n_obj), np.full(n_obj, t_end), 1)
+    r_teme[:, :, -1], v_teme[:, :, -1] = last[0], last[1]
+    r_pef, v_pef = _rotate(ev.theta(times), [r_teme, v_teme], ev.theta_rate)  # (3, O, T)
+
+    near = _screen(r_pef, shape, h, stations, frame)  # (O, S, T)
+    needed = near.copy()
+    needed[:, :, 1:] |= near[:, :, :-1]
+    needed[:, :, :-1] |= near[:, :, 1:]
+    obj, sta, k = np.nonzero(needed)
+    t = times[k]
+    (g, dg), _ = ev.g_from([r_pef[:, obj, k], v_pef[:, obj, k]], sta)
+    return _events_to_windows(ev, obj, sta, k, t, g, dg, n_search - 1)
+
+
+def _drop_erratic(r: np.ndarray, v: np.ndarray, step: float, shape: OrbitShape) -> None:
+    """Set to NaN the samples around SGP4 steps that no smooth orbit could make (in place).
+
+    An element set propagated into its object's last days of decay can jump between samples
+    without any SGP4 error code. Over one step a real orbit's position agrees with the
+    trapezoid rule on its velocities to within about ``r (omega h)^3 / 12`` (the whole catalog
+    stays below half of that); twenty times that, plus a kilometre, is the limit here. Flagged
+    in the 2023-10-09 catalog: two debris pieces re-entering that day and a lunar mission.
+    """
+    jump = r[:, 1:] - r[:, :-1] - 0.5 * step * (v[:, 1:] + v[:, :-1])
+    err = np.sqrt(np.einsum("okd,okd->ok", jump, jump))
+    limit = (20.0 / 12.0 * shape.apogee_radius_km * (shape.max_angular_rate_rad_s * step) ** 3 + 1.0)[:, None]
+    with np.errstate(invalid="ignore"):
+        bad = err > limit
+    if bad.any():
+        o, k = np.nonzero(bad)
+        r[o, k], r[o, k + 1] = np.nan, np.nan
+        v[o, k], v[o, k + 1] = np.nan, np.nan
+
+
+def _screen(r_pef: np.ndarray, shape: OrbitShape, h: float, stations: _Stations, frame: _Frame) -> np.ndarray:
+    """Conservative test per (object, station, search sample): could the object be visible within h/2?
+
+    The object at distance r can only be above elevation e from a station at geocentric
+    distance R if the angle psi between their geocentric directions is at most
+    ``arccos(R cos(e) / r) - e`` (e taken lower by the tilt between geodetic and geocentric
+    verticals). Its direction moves at most ``omega_max + omega_earth`` rad/s, so within h/2 of a
+    sample psi changes by at most that times h/2; r changes by at most the radial speed bound.
+    """
+    radius = np.sqrt(_dot(r_pef, r_pef))  # (O, T)
+    unit = r_pef / radius
+    radial_bound = shape.max_radial_speed_km_s + 0.05  # SGP4's short-period terms, km/s
+    r_ub = radius + (radial_bound * (0.5 * h))[:, None] + INTERPOLATION_ERROR_KM
+    margin = ((shape.max_angular_rate_rad_s * 1.02 + EARTH_ROTATION_RAD_S) * (0.5 * h)
+              + INTERPOLATION_ERROR_KM / np.maximum(shape.perigee_radius_km - EARTH_RADIUS_KM, 100.0)
+              + SCREEN_MARGIN_RAD)  # (O,)
+    e = np.radians(stations.lowest_threshold_deg) - frame.tilt - SCREEN_MARGIN_RAD  # (S,)
+    c_min = np.min(frame.radius * np.cos(e))  # smallest R cos(e): the widest cone, safe for all
+    with np.errstate(invalid="ignore"):
+        x = np.minimum(c_min / r_ub, 1.0)  # cone half-angle before the elevation term: arccos(x)
+        y = np.sqrt(1.0 - x * x)
+    beta = e[None, :] - margin[:, None]  # (O, S): cone = arccos(x) - beta
+    cb, sb = np.cos(beta), np.sin(beta)
+    cb[beta <= -0.5 * np.pi], sb[beta <= -0.5 * np.pi] = -2.0, 0.0  # margin wider than a hemisphere
+    cos_psi = np.einsum("dot,sd->ost", unit, frame.direction)
+    # cos(arccos(x) - beta) = x cos(beta) + sqrt(1 - x^2) sin(beta)
+    limit = x[:, None, :] * cb[:, :, None]
+    limit += y[:, None, :] * sb[:, :, None]
+    return cos_psi >= limit  # NaN states compare False
+
+
+def _events_to_windows(ev: _Evaluator, obj, sta, k, t, g, dg, last_k) -> _Windows:
+    nan = np.isnan(g)
+    g = np.where(nan, -1.0, g)
+    # Intervals between consecutive needed samples of the same pair; keep those with an event.
+    same = (sta[1:] == sta[:-1]) & (obj[1:] == obj[:-1]) & (k[1:] == k[:-1] + 1)
+    a = np.flatnonzero(same)
+    b = a + 1
+    vis_a, vis_b = g[a] >= 0, g[b] >= 0
+    peak = (dg[a] > 0) & (dg[b] <= 0) & ~nan[a] & ~nan[b]
+    open_aos = (k[a] == 0) & vis_a
+    open_los = (k[b] == last_k) & vis_b
+    keep = (vis_a != vis_b) | peak | open_aos | open_los
+    a, b, peak, open_aos, open_los = a[keep], b[keep], peak[keep], open_aos[keep], open_los[keep]
+    ga, gb, dga, dgb, ta, tb = g[a], g[b], dg[a], dg[b], t[a], t[b]
+    bad = nan[a] | nan[b]
+    io, isa = obj[a], sta[a]
+    n = a.size
+    up = (ga < 0) & (gb >= 0)
+    down = (ga >= 0) & (gb < 0)
+
+    # Maxima of g.
+    pi = np.flatnonzero(peak)
+    t_max = refine_max(ev, io[pi], isa[pi], ta[pi], tb[pi], dga[pi], dgb[pi])
+    (g_max, dg_max), angles_max = ev.g(io[pi], isa[pi], t_max, want_angles=True)
+    graze = np.zeros(n, bool)
+    graze[pi] = (ga[pi] < 0) & (gb[pi] < 0) & (g_max >= 0)
+    tm = np.full(n, np.nan)
+    tm[pi] = t_max
+    elm = np.full(n, -np.inf)
+    elm[pi] = angles_max[0]
+
+    # Roots: AOS in rising intervals, LOS in falling ones, both around a grazing maximum. Where
+    # the interval holds a maximum the bracket stops at it, so g is monotonic inside.
+    gm = np.full(n, np.nan)
+    gm[pi] = g_max
+    dgm = np.zeros(n)
+    dgm[pi] = dg_max
+    with_max = np.isfinite(tm) & (gm >= 0)
+    t_aos = np.full(n, np.nan)
+    t_los = np.full(n, np.nan)
+    rising_sel = (up | graze) & ~bad
+    falling_sel = (down | graze) & ~bad
+    ri = np.flatnonzero(rising_sel)
+    cut = with_max[ri]
+    t_aos[ri] = refine_root(ev, io[ri], isa[ri], ta[ri], np.where(cut, tm[ri], tb[ri]), ga[ri],
+                            np.where(cut, gm[ri], gb[ri]), dga[ri], np.where(cut, dgm[ri], dgb[ri]))
+    ri = np.flatnonzero(falling_sel)
+    cut = with_max[ri]
+    t_los[ri] = refine_root(ev, io[ri], isa[ri], np.where(cut, tm[ri], ta[ri]), tb[ri],
+                            np.where(cut, gm[ri], ga[ri]), gb[ri], np.where(cut, dgm[ri], dga[ri]), dgb[ri])
+    # A state SGP4 could not give: the window ends at the good sample.
+    rb = np.flatnonzero(up & bad)
+    t_aos[rb] = tb[rb]
+    rb = np.flatnonzero(down & bad)
+    t_los[rb] = ta[rb]
+    has_aos = up | graze
+    has_los = down | graze
+
+    # Slots in time order within each interval: open AOS, AOS, maximum, LOS, open LOS.
+    kind = np.zeros((n, 5), np.int8)  # +1 opens a window, -1 closes it, 0 a candidate maximum
+    kind[:, :2], kind[:, 3:] = 1, -1
+    valid = np.stack([open_aos, has_aos, np.isfinite(tm), has_los, open_los], axis=1)
+    time = np.stack([ta, t_aos, tm, t_los, tb], axis=1)
+    elev = np.full((n, 5), -np.inf)
+    elev[:, 2] = elm
+    edge = np.zeros((n, 5), bool)
+    edge[:, [0, 4]] = True
+    slot_obj = np.repeat(io, 5)[valid.ravel()]
+    slot_sta = np.repeat(isa, 5)[valid.ravel()]
+    kind, time, elev, edge = kind[valid], time[valid], elev[valid], edge[valid]
+    # Open edges are maxima candidates too (a clipped window may peak at its edge).
+    ei = np.flatnonzero(edge)
+    if ei.size:
+        _, edge_angles = ev.g(slot_obj[ei], slot_sta[ei], time[ei], order=0, want_angles=True)
+        elev[ei] = edge_angles[0]
+
+    opens = np.cumsum(kind == 1)
+    closes = np.cumsum(kind == -1)
+    inside = (opens - closes + (kind == -1)) == 1
+    elev = np.where(inside, elev, -np.inf)
+    w_start = np.flatnonzero(kind == 1)
+    w_end = np.flatnonzero(kind == -1)
+    if w_start.size != w_end.size:  # cannot happen: crossings alternate by construction
+        raise RuntimeError("pass search: unbalanced AOS/LOS events")
+    if w_start.size == 0:
+        e = np.zeros(0)
+        return _Windows(np.zeros(0, np.int64), np.zeros(0, np.int64), e, e, e, e, e, e,
+                        np.zeros(0, bool), np.zeros(0, bool))
+    best = np.maximum.reduceat(elev, w_start)
+    wid = opens - 1
+    hit_idx = np.flatnonzero(inside & (wid >= 0) & (elev == best[np.maximum(wid, 0)]))
+    _, first = np.unique(wid[hit_idx], return_index=True)
+    tca = time[hit_idx[first]]
+
+    wo, ws = slot_obj[w_start], slot_sta[w_start]
+    t_a, t_l = time[w_start], time[w_end]
+    _, (_, az_edges) = ev.g(np.concatenate([wo, wo]), np.concatenate([ws, ws]), np.concatenate([t_a, t_l]),
+                            order=0, want_angles=True)
+    m = wo.size
+    return _Windows(wo, ws, t_a, t_l, tca, best, az_edges[:m], az_edges[m:], edge[w_start], edge[w_end])
+
+
+def refine_root(ev: _Evaluator, obj, sta, lo, hi, g_lo, g_hi, dg_lo, dg_hi):
+    def value_and_rate(t, which):
+        return tuple(ev.g(obj[which], sta[which], t)[0])
+
+    return refine_roots(value_and_rate, lo, hi, g_lo, g_hi, dg_lo, dg_hi)
+
+
+def refine_max(ev: _Evaluator, obj, sta, lo, hi, d_lo, d_hi):
+    def rate(t, which):
+        return tuple(ev.g(obj[which], sta[which], t, order=2)[0][1:])
+
+    return refine_maxima(rate, lo, hi, d_lo, d_hi)
+
+
+def _merge_blocks(pieces: list[_Windows]) -> _Windows:
+    """Join windows cut by block boundaries (open at a block's end and at the next one's start)."""
+    if len(pieces) == 1:
+        return pieces[0]
+    cols = {f.name: np.concatenate([getattr(p, f.name) for p in pieces]) for f in fields(_Windows)}
+    order = np.lexsort((cols["aos"], cols["obj"], cols["sta"]))
+    if order.size == 0:
+        return pieces[0]
+    w = {k: v[order] for k, v in cols.items()}
+    # A window continues the previous one when both touch the same boundary instant.
+    cont = np.zeros(order.size, bool)
+    cont[1:] = ((w["sta"][1:] == w["sta"][:-1]) & (w["obj"][1:] == w["obj"][:-1])
+                & w["los_open"][:-1] & w["aos_open"][1:] & (w["aos"][1:] == w["los"][:-1]))
+    group = np.cumsum(~cont) - 1
+    starts = np.flatnonzero(~cont)
+    ends = np.append(starts[1:], order.size) - 1
+    best = np.maximum.reduceat(w["max_el"], starts)
+    hit = w["max_el"] == best[group]
+    hit_idx = np.flatnonzero(hit)
+    _, first = np.unique(group[hit_idx], return_index=True)
+    return _Windows(w["obj"][starts], w["sta"][starts], w["aos"][starts], w["los"][ends], w["tca"][hit_idx[first]],
+                    best, w["aos_az"][starts], w["los_az"][ends], w["aos_open"][starts], w["los_open"][ends])
+
+
+def _assemble(elements, stations: _Stations, w: _Windows, start: float, end: float) -> PassTable:
+    aos_clipped = w.aos_open & (w.aos <= start)
+    los_clipped = w.los_open & (w.los >= end)
+    keep = (w.los - w.aos >= MIN_DURATION_S) | aos_clipped | los_clipped
+    keep &= w.los > w.aos
+    ids = np.array([e.norad_id for e in elements], dtype=np.int64)
+    names = np.array([e.name for e in elements], dtype=object)
+    return PassTable(
+        object_id=ids[w.obj][keep],
+        object_name=names[w.obj][keep],
+        station_id=stations.ids[w.sta][keep],
+        aos=w.aos[keep],
+        tca=w.tca[keep],
+        los=w.los[keep],
+        max_elevation_deg=w.max_el[keep],
+        aos_azimuth_deg=w.aos_az[keep],
+        los_azimuth_deg=w.los_az[keep],
+        aos_clipped=aos_clipped[keep],
+        los_clipped=los_clipped[keep],
+    )
