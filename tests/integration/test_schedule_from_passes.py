@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from groundnet.schedule.cpsat import SolverOptions, solve
 from groundnet.schedule.model import Problem, Request
 from groundnet.schedule.passes import view_periods_from_passes
@@ -11,14 +9,14 @@ from groundnet.schedule.validate import validate
 
 
 def test_plan_from_pass_prediction():
-    passes = pytest.importorskip("groundnet.visibility.passes", reason="the engine's pass search is not merged yet")
     from groundnet.orbits.catalog import load_catalog
     from groundnet.stations import load_network
+    from groundnet.visibility.passes import find_passes
 
     elements = load_catalog("demo").elements[:8]
     antennas = load_network().select(["KIR-1", "SMA", "MLG"])
-    start = max(e.epoch_unix for e in elements) if hasattr(elements[0], "epoch_unix") else 1.79e9
-    table = passes.find_passes(elements, antennas, start, start + 86400.0)
+    start = max(e.epoch_unix for e in elements)  # a day from the newest epoch of the demo catalog
+    table = find_passes(elements, antennas, start, start + 86400.0)
     resources = [(a.id,) for a in antennas]
     requests = []
     for e in elements:
