@@ -38,3 +38,15 @@ class TimeParseError(GroundnetError):
         super().__init__(
             f"cannot read {what} '{text}': write ISO 8601 UTC, e.g. 2026-11-21T08:00:00Z"
         )
+
+
+class StoreError(GroundnetError):
+    """The database could not be opened or used."""
+
+
+class EventError(GroundnetError):
+    """A station event is invalid (names the field and what is allowed)."""
+
+
+class FeedError(InputFileError):
+    """A DSN Now feed (file or URL) could not be read."""
