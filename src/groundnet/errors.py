@@ -50,3 +50,21 @@ class EventError(GroundnetError):
 
 class FeedError(InputFileError):
     """A DSN Now feed (file or URL) could not be read."""
+
+
+class RequestFileError(InputFileError):
+    """A tracking-request file (TOML or JSON) is invalid."""
+
+
+class ScheduleInputError(GroundnetError):
+    """An argument of a scheduling call cannot be used (a week name, an outage, a plan that does not fit)."""
+
+
+class InvalidPlanError(GroundnetError):
+    """A plan breaks the rules; the message lists the first violations found by the validator."""
+
+    def __init__(self, violations: list):
+        self.violations = list(violations)
+        shown = "; ".join(str(v) for v in self.violations[:5])
+        more = f" (and {len(self.violations) - 5} more)" if len(self.violations) > 5 else ""
+        super().__init__(f"the plan breaks {len(self.violations)} rule(s): {shown}{more}")
