@@ -66,3 +66,20 @@ class Spacecraft:
         return {"id": self.id, "name": self.name, "kind": self.kind, "norad_id": self.norad_id, "source": self.source,
                 "approximate": self.approximate, "error_bound_km": self.error_bound_km, "mission": self.mission or self.id,
                 **self.links_dict()}
+
+
+def spacecraft_id_of(name: str) -> str:
+    """A short id from a catalog name: ``GSAT0101 (GALILEO-PFM)`` → ``GSAT0101``, ``SWARM A`` → ``SWARM-A``."""
+    base = name.split("(")[0].strip() or name.strip()
+    return "-".join(base.upper().split())
+
+
+def load_fleet(catalog: str = "demo") -> list[Spacecraft]:
+    """The demo fleet: every Earth orbiter of the catalog (``demo``: the bundled ESA-supported missions)."""
+    from ..orbits.catalog import load_catalog
+
+    fleet = []
+    for e in load_catalog(catalog).elements:
+        fleet.append(Spacecraft(id=spacecraft_id_of(e.name), name=e.name.strip(), kind="tle", norad_id=e.norad_id,
+                                elements=e, source=f"{e.source}:{e.line}" if e.source else "", mission=spacecraft_id_of(e.name)))
+    return fleet

@@ -9,6 +9,7 @@ geocentric position (light time applied) through ``trajectory.position_gcrs_km(t
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -125,3 +126,34 @@ class FleetGeometry:
             visible=np.nan_to_num(el, nan=-90.0) >= floor,
             latitude_deg=lat, longitude_deg=lon, altitude_km=alt, geocentric_km=np.linalg.norm(pos[:, 0, :], axis=-1),
         )
+
+
+def footprint_radius_deg(altitude_km: float) -> float:
+    """Earth-central angle of the horizon circle seen from an altitude (0° elevation)."""
+    if not math.isfinite(altitude_km) or altitude_km <= 0:
+        return 0.0
+    return math.degrees(math.acos(WGS84_A_KM / (WGS84_A_KM + altitude_km)))
+
+
+def distances(geometry: FleetGeometry, index: int, t: float) -> dict:
+    """Geocentric and heliocentric distance and speed, and one-way light time, of one spacecraft."""
+    from skyfield.framelib import itrs
+
+    from ..timebase import planetary_ephemeris
+
+    times = np.array([t, t + 1.0])
+    r_itrs = geometry.itrs_km(times)[index]
+    rot = np.moveaxis(itrs.rotation_at(skyfield_times(times)), -1, 0)
+    gcrs = np.einsum("tji,tj->ti", rot, r_itrs)  # ITRS → GCRS: the transpose
+    eph = planetary_ephemeris()
+    ts = skyfield_times(times)
+    earth_helio = (eph["earth"].at(ts).position.km - eph["sun"].at(ts).position.km).T
+    helio = gcrs + earth_helio
+    geo_km = float(np.linalg.norm(gcrs[0]))
+    return {
+        "geocentric_km": geo_km,
+        "heliocentric_km": float(np.linalg.norm(helio[0])),
+        "geocentric_speed_km_s": float(np.linalg.norm(gcrs[1] - gcrs[0])),
+        "heliocentric_speed_km_s": float(np.linalg.norm(helio[1] - helio[0])),
+        "one_way_light_time_s": geo_km / C_KM_S,
+    }

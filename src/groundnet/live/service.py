@@ -203,3 +203,59 @@ class LiveService:
             repo.save_plan(s, changed, created_at=now, reason="replan")
         self._load_window(now)
         self.on_event("plan", {"reason": "replan", "impact": impact})
+
+    # ------------------------------------------------------------------ passes and contact outcomes
+
+    def passes(self, station: str | None, obj: str | None, start: float, end: float) -> list[dict]:
+        """Passes as ``groundnet passes --format json`` prints them, for one or every antenna and object."""
+        from ..errors import GroundnetError
+        from ..timebase import format_utc
+        from .geometry import FleetGeometry
+        from .planning import view_windows
+
+        fleet = self.fleet
+        if obj is not None:
+            fleet = [s for s in self.fleet if s.id == obj or (s.norad_id is not None and str(s.norad_id) == obj)]
+            if not fleet:
+                raise GroundnetError(f"unknown object '{obj}'; GET /api/v1/spacecraft lists the fleet")
+        antennas = [a for a in self.antennas if station is None or a.id == station]
+        geometry = self.builder.geometry if obj is None else FleetGeometry(fleet)
+        by_id = {s.id: s for s in fleet}
+        out = []
+        for w in view_windows(geometry, antennas, start, end, only_compatible=False):
+            sc = by_id[w.spacecraft_id]
+            out.append({"object_id": sc.norad_id if sc.norad_id is not None else sc.id, "object_name": sc.name,
+                        "station_id": w.antenna_id, "aos": format_utc(w.aos), "tca": format_utc(w.tca),
+                        "los": format_utc(w.los), "max_elevation_deg": round(w.max_elevation_deg, 3),
+                        "aos_azimuth_deg": round(w.aos_azimuth_deg, 3), "los_azimuth_deg": round(w.los_azimuth_deg, 3),
+                        "duration_s": round(w.los - w.aos, 3)})
+        return out
+
+    def failed_contacts(self, plan: Plan, now: float) -> set[str]:
+        """Ids of finished contacts the station reported on without ever locking."""
+        from .board import reported_contact_state
+
+        with self.store.session() as s:
+            log = EventLog(repo.events_between(s, plan.start - HOUR, min(plan.end, now)))
+        failed = set()
+        for c in plan.contacts:
+            if c.teardown_end <= now and not c.cancelled:
+                rep = reported_contact_state(log.upto(c.antenna_id, c.teardown_end, c.setup_start), c, c.teardown_end)
+                if rep is not None and not rep["ever_locked"]:
+                    failed.add(c.id)
+        return failed
+
+    # ------------------------------------------------------------------ partner networks
+
+    def import_partner(self, source: str) -> dict:
+        """Read a DSN Now feed (file or URL) and keep it as the partner network's state."""
+        from .dsn_now import load_dsn_feed
+
+        data = load_dsn_feed(source, self.antennas)
+        self.save_partner(data, source)
+        return data
+
+    def save_partner(self, data: dict, source: str) -> None:
+        with self.store.session() as s:
+            repo.save_partner(s, "dsn", source, data, imported_at=self.clock.now())
+        self.on_event("partner", {"network": "dsn", "time": data["time"], "antennas": len(data["antennas"])})
