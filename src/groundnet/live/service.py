@@ -106,17 +106,20 @@ class LiveService:
         self._load_window(now)
 
     def plan_between(self, start: float, end: float) -> Plan:
-        """The stored plan over a window; where none is stored (a replay far away), one made on the fly."""
+        """The stored plan over a window (it grows as the clock moves); a replay far from it gets one made on
+        the fly. Blocks (maintenance, outages) always come from the store."""
         with self.store.session() as s:
             extent = repo.plan_extent(s)
-            if extent is not None and extent[0] <= start and extent[1] >= end:
-                return repo.load_plan(s, start, end)
+            stored = repo.load_plan(s, start, end)
+        if extent is not None and extent[0] < end and extent[1] > start:
+            return stored
         key = (start // HOUR * HOUR, end // HOUR * HOUR + HOUR)
         if key not in self._other_plans:
             if len(self._other_plans) > 16:
                 self._other_plans.clear()
             self._other_plans[key] = self.planner.plan(*key)
-        return self._other_plans[key].between(start, end)
+        made = self._other_plans[key].between(start, end)
+        return Plan(start, end, made.contacts, stored.blocks, made.detail)
 
     # ------------------------------------------------------------------ the board
 
