@@ -68,3 +68,29 @@ class InvalidPlanError(GroundnetError):
         shown = "; ".join(str(v) for v in self.violations[:5])
         more = f" (and {len(self.violations) - 5} more)" if len(self.violations) > 5 else ""
         super().__init__(f"the plan breaks {len(self.violations)} rule(s): {shown}{more}")
+
+
+class CcsdsError(InputFileError):
+    """A CCSDS navigation data message (OEM, OPM, OMM, TDM) could not be read.
+
+    ``field`` holds the CCSDS keyword concerned; the message names the file and line.
+    """
+
+
+class UnsafeXmlError(CcsdsError):
+    """An XML file declares a DTD or entities: refused, never resolved."""
+
+
+class TrajectoryError(GroundnetError):
+    """A trajectory (SPK, OEM, OPM, OMM, approximate) cannot give what was asked."""
+
+
+class OutOfSpanError(TrajectoryError):
+    """A time lies outside the span a trajectory covers; trajectories never extrapolate."""
+
+    def __init__(self, source: str, start: str, end: str, first_bad: str, count: int):
+        self.source = source
+        super().__init__(
+            f"{source}: {count} requested time(s) outside the trajectory's span {start} .. {end} "
+            f"(first: {first_bad}); ask for times inside the span or supply a trajectory that covers them"
+        )

@@ -151,7 +151,8 @@ def sniff_format(head: bytes, name: str = "") -> str | None:
 class _Collector:
     """Accumulates records from one or more sources; resolves duplicates and stale epochs at the end."""
 
-    def __init__(self) -> None:
+    def __init__(self, require_checksums: bool = True) -> None:
+        self.require_checksums = require_checksums
         self.result = CatalogLoad()
         self._index: dict[int, int] = {}
 
@@ -192,7 +193,7 @@ class _Collector:
         else:
             text = io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape")
             if fmt == "tle":
-                items = _tle_items(text)
+                items = self._tle_items(text, label)
             else:
                 items = {"omm-json": omm.read_json, "omm-csv": omm.read_csv, "omm-kvn": omm.read_kvn}[fmt](text)
         for item in items:
@@ -213,6 +214,24 @@ class _Collector:
             self._keep(_with_source(elements, label))
         if summary.records == 0:
             reject(None, f"no records found (read as {fmt})", "no_records")
+
+    def _tle_items(self, text: IO[str], label: str) -> Iterator[ElementSet | RecordProblem]:
+        for group in tle.group_tle_lines(enumerate((line.rstrip("\r\n") for line in text), 1)):
+            if isinstance(group, tle.BrokenGroup):
+                problem = RecordProblem(group.reason, line=group.line_no, object_id=group.object_id, code="malformed")
+                problem.last_line = group.last_line_no if group.last_line_no != group.line_no else None
+                yield problem
+                continue
+            notes: list[tuple[str, str]] = []
+            try:
+                elements = tle.record_to_elements(group, notes=notes, require_checksum=self.require_checksums)
+            except RecordProblem as problem:
+                problem.line = group.line_no
+                yield problem
+                continue
+            for code, reason in notes:
+                self.result.warnings.append(CatalogWarning(label, group.line_no, reason, code, elements.norad_id))
+            yield elements
 
     def _keep(self, e: ElementSet) -> None:
         if e.name != _printable(e.name):
@@ -259,18 +278,6 @@ def _rewound(stream):
     return stream
 
 
-def _tle_items(text: IO[str]) -> Iterator[ElementSet | RecordProblem]:
-    for group in tle.group_tle_lines(enumerate((line.rstrip("\r\n") for line in text), 1)):
-        if isinstance(group, tle.BrokenGroup):
-            problem = RecordProblem(group.reason, line=group.line_no, object_id=group.object_id, code="malformed")
-            problem.last_line = group.last_line_no if group.last_line_no != group.line_no else None
-            yield problem
-            continue
-        try:
-            yield tle.record_to_elements(group)
-        except RecordProblem as problem:
-            problem.line = group.line_no
-            yield problem
 
 
 def _replace(e: ElementSet, **changes) -> ElementSet:
@@ -321,6 +328,7 @@ def load_catalog(
     reference_time_unix: float | None = None,
     stale_after_days: float = DEFAULT_STALE_AFTER_DAYS,
     format: str | None = None,
+    require_checksums: bool = True,
 ) -> CatalogLoad:
     """Read TLE/OMM files (or a directory of them, or ``"demo"``) into validated element sets.
 
@@ -330,11 +338,14 @@ def load_catalog(
     warning; without a reference time the newest epoch in the load is the reference, so a load's
     report does not depend on when it runs.
 
+    ``require_checksums=False`` keeps TLE records whose checksum is wrong, with a ``checksum``
+    warning (Vallado's SGP4 verification file has such test records); every other check stays.
+
     Raises :class:`CatalogFileError` only when a path cannot be opened at all; everything wrong
     inside a file is reported in the result.
     """
     _check_format(format)
-    collector = _Collector()
+    collector = _Collector(require_checksums)
     for label, path in _expand(path_or_paths):
         try:
             collector.add_source(label, lambda p=path: open(p, "rb"), format)
@@ -350,11 +361,12 @@ def parse_catalog_text(
     reference_time_unix: float | None = None,
     stale_after_days: float = DEFAULT_STALE_AFTER_DAYS,
     format: str | None = None,
+    require_checksums: bool = True,
 ) -> CatalogLoad:
     """Like :func:`load_catalog` for a catalog already in memory (an upload, a test); ``source`` labels it."""
     _check_format(format)
     data = text.encode("utf-8", errors="surrogateescape") if isinstance(text, str) else bytes(text)
-    collector = _Collector()
+    collector = _Collector(require_checksums)
     collector.add_source(source, lambda: io.BufferedReader(io.BytesIO(data)), format)
     return collector.finish(reference_time_unix, stale_after_days)
 

@@ -111,8 +111,12 @@ def _implied_decimal(line: str, first: int, what: str, line_no: int) -> float:
     return -value if sign == "-" else value
 
 
-def _check_layout(line: str, which: str, line_no: int) -> str:
-    """The first 69 columns of a line after checking its length, characters, blanks and checksum."""
+def _check_layout(line: str, which: str, line_no: int, notes: list[tuple[str, str]] | None,
+                  require_checksum: bool) -> str:
+    """The first 69 columns of a line after checking its length, characters, blanks and checksum.
+
+    ``notes`` collects (code, text) warnings about a line that is still usable.
+    """
     if any(ord(ch) > 127 for ch in line):
         bad = next(i for i, ch in enumerate(line) if ord(ch) > 127) + 1
         raise RecordProblem(f"line {which} has a non-ASCII character at column {bad}", line=line_no)
@@ -126,11 +130,16 @@ def _check_layout(line: str, which: str, line_no: int) -> str:
     if len(line) > LINE_LENGTH and line[LINE_LENGTH] != " ":
         raise RecordProblem(f"line {which} is {len(line)} characters long, {LINE_LENGTH} expected "
                             "(columns shifted?)", line=line_no)
+    if len(line) > LINE_LENGTH and notes is not None:
+        notes.append(("extra_columns", f"line {which}: {len(line) - LINE_LENGTH} characters after column 69 ignored"))
     digit = line[LINE_LENGTH - 1]
-    if not digit.isdigit():
-        raise RecordProblem(f"line {which}: checksum (column 69) '{digit}' is not a digit", line=line_no)
-    if int(digit) != checksum(line):
-        raise RecordProblem(f"line {which}: checksum is {digit}, the line sums to {checksum(line)}", line=line_no)
+    if not digit.isdigit() or int(digit) != checksum(line):
+        found = f"is {digit}" if digit.isdigit() else f"(column 69) '{digit}' is not a digit"
+        reason = f"line {which}: checksum {found}, the line sums to {checksum(line)}"
+        if require_checksum:
+            raise RecordProblem(reason, line=line_no, code="checksum")
+        if notes is not None:
+            notes.append(("checksum", reason + " (kept: checksums not required)"))
     return line[:LINE_LENGTH]
 
 
@@ -150,11 +159,15 @@ def _cospar(designator: str) -> str:
     return d
 
 
-def record_to_elements(rec: TleRecord, source: str = "") -> ElementSet:
-    """Build and validate one element set; raises :class:`RecordProblem` naming the line and column."""
+def record_to_elements(rec: TleRecord, source: str = "", *, notes: list[tuple[str, str]] | None = None,
+                       require_checksum: bool = True) -> ElementSet:
+    """Build and validate one element set; raises :class:`RecordProblem` naming the line and column.
+
+    Warnings about a usable record (ignored columns, a checksum when not required) go to ``notes``.
+    """
     n1, n2 = rec.line_no + (1 if rec.name is not None else 0), rec.line_no + (2 if rec.name is not None else 1)
-    l1 = _check_layout(rec.line1, "1", n1)
-    l2 = _check_layout(rec.line2, "2", n2)
+    l1 = _check_layout(rec.line1, "1", n1, notes, require_checksum)
+    l2 = _check_layout(rec.line2, "2", n2, notes, require_checksum)
     try:
         norad_id = decode_catalog_number(_field(l1, 3, 7))
     except ValueError as exc:
