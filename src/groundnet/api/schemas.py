@@ -51,8 +51,8 @@ class ClockUpdate(BaseModel):
 
 class Link(BaseModel):
     band: str
-    frequency_hz: float
-    data_rate_bps: float
+    frequency_hz: float | None = Field(description="The mission's channel, else the band's allocation centre.")
+    data_rate_bps: float | None = Field(description="None where the mission's rate is not published.")
     signal: Literal["carrier", "data", "ranging", "none"]
 
 

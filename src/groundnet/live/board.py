@@ -130,7 +130,8 @@ class BoardBuilder:
         if link is None:
             return None
         return {"band": link.band, "frequency_hz": link.frequency_hz,
-                "data_rate_bps": link.data_rate_bps if signal == "data" else 0.0, "signal": signal}
+                "data_rate_bps": link.data_rate_bps if signal == "data" or link.data_rate_bps is None else 0.0,
+                "signal": signal}
 
     def build(self, t: float, plan: Plan, events: EventLog, *, mode: str = "live", speed: float = 1.0,
               generated_at: float | None = None) -> dict:

@@ -124,10 +124,10 @@ def dsn_xml(board: dict, antennas: list[Antenna], fleet: dict) -> bytes:
                 down, up = row["downlink"], row["uplink"]
                 if down:
                     _child(dish, "downSignal", dataRate=_sig4(down["data_rate_bps"]),
-                           frequency=str(int(round(down["frequency_hz"]))), signalType=down["signal"], **common)
+                           frequency=str(int(round(down["frequency_hz"] or 0))), signalType=down["signal"], **common)
                 if up:
                     _child(dish, "upSignal", dataRate=_sig4(up["data_rate_bps"]),
-                           frequency=_sig4(up["frequency_hz"] / 1e6), signalType=up["signal"], **common)
+                           frequency=_sig4((up["frequency_hz"] or 0) / 1e6), signalType=up["signal"], **common)
                 _child(dish, "target", downlegRange=_exp3(row["downleg_range_km"]), id=str(-nid),
                        name=target["spacecraft_id"], rtlt=_rtlt(row["rtlt_s"]), uplegRange=_exp3(row["upleg_range_km"]))
     SubElement(root, "timestamp").text = ms

@@ -1,13 +1,15 @@
 """The spacecraft the board shows: identity, trajectory source and radio links.
 
-A ``Spacecraft`` is the live layer's view of a mission. ``load_fleet`` builds the demo fleet from
-the bundled mission list (``groundnet.data/spacecraft.toml``) and element sets; callers (tests,
-other networks) can build their own list directly.
+A ``Spacecraft`` is the live layer's view of a mission: what the board geometry needs (elements
+or a trajectory) and the links it shows. ``load_fleet`` builds it from the bundled mission list
+(``groundnet.spacecraft.load_spacecraft``); callers can build their own list directly.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from ..orbits.elements import ElementSet
 
@@ -17,8 +19,8 @@ class Link:
     """One direction of a radio link as the mission uses it."""
 
     band: str
-    frequency_hz: float
-    data_rate_bps: float
+    frequency_hz: float | None
+    data_rate_bps: float | None  # None: not published
 
     def as_dict(self) -> dict:
         return {"band": self.band, "frequency_hz": self.frequency_hz, "data_rate_bps": self.data_rate_bps}
@@ -68,18 +70,39 @@ class Spacecraft:
                 **self.links_dict()}
 
 
-def spacecraft_id_of(name: str) -> str:
-    """A short id from a catalog name: ``GSAT0101 (GALILEO-PFM)`` → ``GSAT0101``, ``SWARM A`` → ``SWARM-A``."""
-    base = name.split("(")[0].strip() or name.strip()
-    return "-".join(base.upper().split())
+class _GcrsPosition:
+    """Adapts an engine trajectory to the board geometry's ``position_gcrs_km(times) -> [time, 3]``."""
+
+    def __init__(self, trajectory):
+        self.trajectory = trajectory
+
+    def position_gcrs_km(self, times_unix):
+        pos, _ = self.trajectory.state_gcrs(times_unix, strict=False)
+        return np.asarray(pos).T
 
 
-def load_fleet(catalog: str = "demo") -> list[Spacecraft]:
-    """The demo fleet: every Earth orbiter of the catalog (``demo``: the bundled ESA-supported missions)."""
-    from ..orbits.catalog import load_catalog
+def _link(link) -> Link | None:
+    if link is None:
+        return None
+    # Where the mission's channel is not published, the band's allocation centre is shown (a display value).
+    return Link(link.band, link.frequency_hz or link.allocation_centre_hz, link.data_rate_bps)
+
+
+def load_fleet(path=None, catalog: str = "demo") -> list[Spacecraft]:
+    """The demo fleet (``groundnet/data/spacecraft.toml``): Earth orbiters, Solar Orbiter, the Mars orbiters."""
+    from ..spacecraft import load_spacecraft
 
     fleet = []
-    for e in load_catalog(catalog).elements:
-        fleet.append(Spacecraft(id=spacecraft_id_of(e.name), name=e.name.strip(), kind="tle", norad_id=e.norad_id,
-                                elements=e, source=f"{e.source}:{e.line}" if e.source else "", mission=spacecraft_id_of(e.name)))
+    for sc in load_spacecraft(path, catalog=catalog):
+        elements = sc.catalog.by_id().get(sc.norad_id) if sc.kind == "tle" and sc.catalog is not None else None
+        if sc.kind == "tle" and elements is None:
+            continue  # not in the catalog given: nothing to place it with
+        fleet.append(Spacecraft(
+            id=sc.id, name=sc.name, kind=sc.kind, downlink=_link(sc.downlink), uplink=_link(sc.uplink),
+            norad_id=sc.norad_id, elements=elements,
+            trajectory=None if elements is not None else _GcrsPosition(sc.trajectory()),
+            approximate=sc.approximate, error_bound_km=sc.error_bound_km,
+            source=sc.trajectory_source, mission=sc.id,
+            extra={"naif_id": sc.naif_id, "description": sc.description, "links_source": sc.links_source},
+        ))
     return fleet

@@ -19,7 +19,7 @@ from groundnet.timebase import parse_utc
 # A moment inside the demo catalog's element-set span (epochs 2026-08-19..22).
 T0_ISO = "2026-08-23T10:00:00Z"
 T0 = parse_utc(T0_ISO).timestamp()
-FLEET_IDS = ("SENTINEL-1A", "SENTINEL-2B", "METOP-C", "ISS", "XMM-NEWTON", "GSAT0211")
+FLEET_IDS = ("SENTINEL-1A", "SENTINEL-2B", "METOP-C", "ISS", "XMM-NEWTON", "GSAT0211", "SOLO", "MEX")
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,8 @@ BOARD_KEYS = {"id", "name", "network", "latitude_deg", "longitude_deg", "dish_m"
 
 
 def make_client(url: str, fleet, **settings) -> TestClient:
-    s = Settings(database=url, clock=settings.pop("clock", T0_ISO), plan_ahead_h=6, plan_behind_h=2, **settings)
+    settings = {"clock": T0_ISO, "plan_ahead_h": 6, "plan_behind_h": 2, **settings}
+    s = Settings(database=url, **settings)
     return TestClient(create_app(s, fleet=fleet))
 
 
