@@ -17,8 +17,9 @@ def run_server(settings, *, announce: bool = True) -> None:
     app = create_app(settings)
     if announce:
         host = "localhost" if settings.host in ("127.0.0.1", "0.0.0.0", "::") else settings.host
-        typer.echo(f"groundnet board: http://{host}:{settings.port}/  (API: /api/v1, docs: /docs, "
-                   f"database: {settings.database_url.split('@')[-1]})", err=True)
+        typer.echo(f"groundnet live board: http://{host}:{settings.port}/")
+        typer.echo(f"  API http://{host}:{settings.port}/api/v1/board, OpenAPI docs /docs, DSN Now feed /dsn.xml; "
+                   f"database {settings.database_url.split('@')[-1]}; Ctrl-C stops", err=True)
     # Compression off: a board goes to every client unchanged, deflating it per client costs CPU for nothing on a LAN.
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", ws_per_message_deflate=False,
                 timeout_graceful_shutdown=3)
