@@ -81,8 +81,8 @@ def reported_contact_state(events: list[StationEvent], contact: Contact | None, 
     carrier = telemetry = commanding = acquired = False
     ranging = False
     for e in evs:
-        if e.kind == "aos":
-            acquired = True
+        if e.kind == "aos":  # the signal is acquired: its carrier is there, locked or not
+            acquired = carrier = True
         elif e.kind == "carrier_lock":
             acquired = carrier = True
         elif e.kind == "telemetry_lock":
@@ -172,7 +172,8 @@ class BoardBuilder:
                        contact_id=None, next_contact=None)
             if current is not None and activity in ("setup", "tracking", "teardown"):
                 sc = self.fleet.get(current.spacecraft_id)
-                row["targets"] = [{"spacecraft_id": current.spacecraft_id, "name": current.spacecraft_name}]
+                row["targets"] = [{"spacecraft_id": current.spacecraft_id,
+                                   "name": sc.name if sc is not None else current.spacecraft_name}]
                 row["contact_id"] = current.id
                 phase = current.phase(t)
                 at_obs = obs_at(current.start) if phase == "setup" else obs_at(current.end) if phase == "teardown" else None

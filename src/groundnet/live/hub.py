@@ -74,44 +74,6 @@ class Hub:
             missed.append(board)
         return sorted(missed, key=lambda m: m.seq)
 
-    def subscriber_count(self) -> int:
-        return len(self._subscribers)
-
-    def publish(self, type_: str, data: dict) -> Message:
-        """Number, serialise and fan out one message (call from the event loop's thread)."""
-        self._seq += 1
-        msg = Message(self._seq, type_, json.dumps({"type": type_, "seq": self._seq, "data": data},
-                                                   separators=(",", ":"), allow_nan=False))
-        self._buffer.append(msg)
-        if type_ == "board":
-            self._latest_board = msg
-        for sub in list(self._subscribers):
-            try:
-                sub.queue.put_nowait(msg)
-            except asyncio.QueueFull:
-                self._drop(sub)
-        return msg
-
-    def _drop(self, sub: Subscriber) -> None:
-        sub.dropped = True
-        self._subscribers.discard(sub)
-        while not sub.queue.empty():
-            sub.queue.get_nowait()
-        sub.queue.put_nowait(None)
-
-    def catch_up(self, since_seq: int | None) -> list[Message]:
-        """What a client that saw ``since_seq`` missed: the events after it and the newest board."""
-        if since_seq is None:
-            return [self._latest_board] if self._latest_board else []
-        missed = [m for m in self._buffer if m.seq > since_seq]
-        oldest = self._buffer[0].seq if self._buffer else self._seq + 1
-        if since_seq + 1 < oldest:  # too far behind for the buffer: a fresh board, and the events we still have
-            missed = [m for m in self._buffer if m.type != "board"]
-        out = [m for m in missed if m.type != "board"]
-        if self._latest_board and (not out or self._latest_board.seq > since_seq or since_seq + 1 < oldest):
-            out.append(self._latest_board)
-        return sorted(out, key=lambda m: m.seq)
-
     def subscribe(self, since_seq: int | None = None) -> tuple[Subscriber, list[Message]]:
         sub = Subscriber(self._queue_size)
         backlog = self.catch_up(since_seq)
