@@ -24,6 +24,7 @@ from ..live.clock import Clock
 from ..live.hub import Hub
 from ..live.service import LiveService
 from ..live.simulator import StationSimulator
+from ..timebase import format_utc
 from .settings import Settings
 
 log = logging.getLogger("groundnet.api")
@@ -55,7 +56,10 @@ class BoardRunner:
             for ev in self.simulator.events_between(plan, t0, t):
                 self.service.ingest(ev, "simulator")
         self._last_t = t
-        return self.service.tick()
+        board = self.service.tick()
+        # Stamped when the board is complete: what the page shows as its freshness, and where delivery latency starts.
+        board["generated_at"] = format_utc(time.time())
+        return board
 
     async def run(self) -> None:
         while True:

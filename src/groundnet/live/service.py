@@ -123,7 +123,8 @@ class LiveService:
 
     # ------------------------------------------------------------------ the board
 
-    def board(self, at: float | None = None) -> dict:
+    def board(self, at: float | None = None, *, generated_at: float | None = None) -> dict:
+        """The board at the clock's now (or at ``at``); ``generated_at`` is the wall time the caller stamps."""
         state = self.clock.state()
         t = state.time_unix if at is None else at
         with self._lock:
@@ -135,15 +136,15 @@ class LiveService:
                 events = EventLog(repo.events_between(s, t - DAY, t))
         mode = state.mode if at is None else "replay"
         board = self.builder.build(t, plan, events, mode=mode, speed=state.speed if at is None else 0.0,
-                                   generated_at=self.clock.state().time_unix)
+                                   generated_at=generated_at)
         board["plan"] = self.plan_version
         return board
 
-    def tick(self) -> dict:
+    def tick(self, generated_at: float | None = None) -> dict:
         """One board at the clock's now; keeps the plan ahead and records what changed."""
         state = self.clock.state()
         self.ensure_plan(state.time_unix)
-        board = self.board()
+        board = self.board(generated_at=generated_at)
         if state.mode == "live":
             self._record_history(state.time_unix, board)
         return board
