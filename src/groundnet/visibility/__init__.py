@@ -1,4 +1,4 @@
-"""Visibility: look angles, link geometry (near-Earth and deep space) and the pass search."""
+"""Visibility: look angles, link geometry and the pass search."""
 
 from .geometry import LookAngles, StationFrames, doppler_shift_hz, light_time_s, look, look_angles
 from .passes import PassTable, find_passes
