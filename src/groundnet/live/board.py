@@ -114,6 +114,17 @@ class BoardBuilder:
         return {"id": a.id, "name": a.name, "network": a.network, "latitude_deg": a.latitude_deg,
                 "longitude_deg": a.longitude_deg, "dish_m": a.dish_m, "bands": list(a.bands)}
 
+    @staticmethod
+    def _deep_space_pointing(sc: Spacecraft, antenna: Antenna, t: float, point_at: float) -> dict:
+        """Light-time-corrected link of a deep-space contact (DSN's RTLT: upleg plus downleg light time)."""
+        from ..visibility.deepspace import link_geometry
+
+        now = link_geometry(sc.trajectory, [antenna], [t])
+        there = now if point_at == t else link_geometry(sc.trajectory, [antenna], [point_at])
+        return {"azimuth_deg": _num(there.azimuth_deg[0, 0], 5), "elevation_deg": _num(there.elevation_deg[0, 0], 4),
+                "upleg_range_km": _num(now.upleg_range_km[0, 0]), "downleg_range_km": _num(now.downleg_range_km[0, 0]),
+                "rtlt_s": _num(now.rtlt_s[0, 0])}
+
     def _pointing(self, obs_now: Observation, ai: int, sc_id: str, at_obs: Observation | None) -> dict:
         si = self._sc_index.get(sc_id)
         if si is None:
@@ -176,8 +187,11 @@ class BoardBuilder:
                                    "name": sc.name if sc is not None else current.spacecraft_name}]
                 row["contact_id"] = current.id
                 phase = current.phase(t)
-                at_obs = obs_at(current.start) if phase == "setup" else obs_at(current.end) if phase == "teardown" else None
-                row.update(self._pointing(obs, ai, current.spacecraft_id, at_obs))
+                point_at = current.start if phase == "setup" else current.end if phase == "teardown" else t
+                if sc is not None and not sc.is_earth_orbiter and sc.trajectory is not None:
+                    row.update(self._deep_space_pointing(sc, a, t, point_at))
+                else:
+                    row.update(self._pointing(obs, ai, current.spacecraft_id, None if point_at == t else obs_at(point_at)))
                 cur_rep = reported_contact_state(evs, current, t)
                 if cur_rep is not None:
                     down, up = cur_rep["downlink"], cur_rep["uplink"]

@@ -2,9 +2,11 @@
 
 ``FleetGeometry.observe(antennas, t)`` returns arrays over [antenna, spacecraft]: azimuth,
 elevation, downleg and upleg range, round-trip light time and range rate, plus each spacecraft's
-sub-point and geocentric distance. Earth orbiters propagate with SGP4 (TEME → ITRS through
-Skyfield's frames, so UT1 and polar motion apply); deep-space craft give their apparent
-geocentric position (light time applied) through ``trajectory.position_gcrs_km(t)``.
+sub-point and geocentric distance. Earth orbiters propagate with SGP4 in one ``SatrecArray`` call
+(TEME → ITRS through Skyfield's frames, so UT1 and polar motion apply); deep-space craft come from
+their trajectory's geocentric position. This serves the whole fleet at once, every second; the
+light-time-corrected link of a deep-space contact comes from ``groundnet.visibility.deepspace``
+(see ``BoardBuilder``).
 """
 
 from __future__ import annotations
@@ -79,7 +81,7 @@ class FleetGeometry:
         self._enu_cache: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
 
     def itrs_km(self, times_unix) -> np.ndarray:
-        """[spacecraft, time, 3] Earth-fixed positions (deep-space craft: apparent, light time applied); NaN where unknown."""
+        """[spacecraft, time, 3] Earth-fixed positions (geometric); NaN where unknown (decayed, out of span)."""
         from skyfield.framelib import itrs
         from skyfield.sgp4lib import TEME
 
@@ -98,8 +100,8 @@ class FleetGeometry:
             r[np.linalg.norm(r, axis=-1) > 5e5] = np.nan
             out[self._orbiters] = r
         for i in self._deep:
-            gcrs = np.asarray(self.fleet[i].trajectory.position_gcrs_km(t), dtype=np.float64).reshape(t.size, 3)
-            out[i] = np.einsum("tij,tj->ti", gcrs_to_itrs, gcrs)
+            gcrs, _ = self.fleet[i].trajectory.state_gcrs(t, strict=False)  # (3, time), geometric
+            out[i] = np.einsum("tij,jt->ti", gcrs_to_itrs, gcrs)
         return out
 
     def observe(self, antennas: list[Antenna], t: float) -> Observation:
@@ -134,26 +136,3 @@ def footprint_radius_deg(altitude_km: float) -> float:
         return 0.0
     return math.degrees(math.acos(WGS84_A_KM / (WGS84_A_KM + altitude_km)))
 
-
-def distances(geometry: FleetGeometry, index: int, t: float) -> dict:
-    """Geocentric and heliocentric distance and speed, and one-way light time, of one spacecraft."""
-    from skyfield.framelib import itrs
-
-    from ..timebase import planetary_ephemeris
-
-    times = np.array([t, t + 1.0])
-    r_itrs = geometry.itrs_km(times)[index]
-    rot = np.moveaxis(itrs.rotation_at(skyfield_times(times)), -1, 0)
-    gcrs = np.einsum("tji,tj->ti", rot, r_itrs)  # ITRS → GCRS: the transpose
-    eph = planetary_ephemeris()
-    ts = skyfield_times(times)
-    earth_helio = (eph["earth"].at(ts).position.km - eph["sun"].at(ts).position.km).T
-    helio = gcrs + earth_helio
-    geo_km = float(np.linalg.norm(gcrs[0]))
-    return {
-        "geocentric_km": geo_km,
-        "heliocentric_km": float(np.linalg.norm(helio[0])),
-        "geocentric_speed_km_s": float(np.linalg.norm(gcrs[1] - gcrs[0])),
-        "heliocentric_speed_km_s": float(np.linalg.norm(helio[1] - helio[0])),
-        "one_way_light_time_s": geo_km / C_KM_S,
-    }
