@@ -117,10 +117,10 @@ class _TooLarge(Exception):
     pass
 
 
-def default_planner(antennas, fleet):
+def default_planner(antennas, fleet, settings: Settings):
     from ..live.planning import PassPlanner
 
-    return PassPlanner(antennas, fleet)
+    return PassPlanner(antennas, fleet, replan_time_limit_s=settings.replan_time_limit_s)
 
 
 def build_service(settings: Settings, *, fleet=None, planner=None, wall=time.time) -> LiveService:
@@ -132,7 +132,7 @@ def build_service(settings: Settings, *, fleet=None, planner=None, wall=time.tim
     antennas = list(load_network(settings.station_file))
     fleet = load_fleet() if fleet is None else fleet
     clock = Clock(settings.clock_start_unix, settings.speed, wall=wall)
-    return LiveService(store, clock, antennas, fleet, planner or default_planner(antennas, fleet),
+    return LiveService(store, clock, antennas, fleet, planner or default_planner(antennas, fleet, settings),
                        plan_ahead_s=settings.plan_ahead_h * 3600.0, plan_behind_s=settings.plan_behind_h * 3600.0)
 
 
@@ -170,7 +170,7 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
                 t.cancel()
             hub.close()
             if service is None:
-                svc.store.close()
+                await asyncio.to_thread(svc.close)
 
     app = FastAPI(
         title="groundnet",
