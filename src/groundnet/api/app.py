@@ -229,10 +229,16 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def invalid_request(_: Request, exc: RequestValidationError):
         problems = []
         for e in exc.errors():
+            if e.get("type") == "json_invalid":
+                at = e.get("loc", ("body", "?"))[-1]
+                problems.append(f"the body is not valid JSON (character {at}: {e.get('ctx', {}).get('error', '')})")
+                continue
             where = ".".join(str(p) for p in e.get("loc", ()) if p != "body") or "body"
             problems.append(f"{where}: {e.get('msg')}")
-        return JSONResponse({"detail": "; ".join(problems) or "invalid request", "errors": jsonable(exc.errors())},
-                            status_code=422)
+        # The offending input is not echoed back: it may be huge, binary, or not even representable in JSON (inf).
+        errors = [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg")), "type": str(e.get("type"))}
+                  for e in exc.errors()]
+        return JSONResponse({"detail": "; ".join(problems) or "invalid request", "errors": errors}, status_code=422)
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception):
@@ -240,8 +246,3 @@ def _install_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"detail": f"internal error ({type(exc).__name__}); the server keeps running"},
                             status_code=500)
 
-
-def jsonable(errors) -> list:
-    from fastapi.encoders import jsonable_encoder
-
-    return jsonable_encoder(errors, custom_encoder={Exception: str, bytes: lambda b: b.decode("utf-8", "replace")})

@@ -90,49 +90,38 @@ def pass_windows(fleet: list[Spacecraft], antennas: list[Antenna], start: float,
 
 def sampled_windows(geometry: FleetGeometry, antennas: list[Antenna], start: float, end: float,
                     step_s: float = 30.0) -> list[ViewWindow]:
-    """Every window in [start, end) where a spacecraft is above an antenna's floor.
+    """Every window in [start, end) where a spacecraft is above an antenna's floor (mask, minimum elevation).
 
-    The elevation is sampled every ``step_s`` and each edge interpolated linearly between samples
-    (a few seconds for LEO at 30 s); TCA, the peak and the AOS/LOS azimuths are those of the
-    nearest samples. A pass shorter than the step can be missed: the plan's
-    contacts last minutes, and the engine's pass search is the one that finds every pass.
+    The elevation is sampled every ``step_s`` and each edge interpolated linearly between samples;
+    TCA, the peak and the AOS/LOS azimuths are those of the nearest samples. Meant for deep-space
+    craft, whose elevation changes slowly: the engine's pass search (``pass_windows``) is the one
+    for Earth orbiters.
     """
+    from ..visibility.geometry import StationFrames, look_angles
+
+    if not geometry.fleet or not antennas:
+        return []
     times = np.arange(start, end + step_s, step_s)
     times[-1] = min(times[-1], end)
-    pos = geometry.itrs_km(times)  # [sc, time, 3]
+    look = look_angles(StationFrames.of(antennas), geometry.itrs_km(times))  # [antenna, spacecraft, time]
     out: list[ViewWindow] = []
-    for a in antennas:
-        idx = list(range(len(geometry.fleet)))
-        if not idx:
-            continue
-        el, az, floor = _elevation(a, pos[idx])
-        margin = np.nan_to_num(el, nan=-90.0) - floor
+    for ai, a in enumerate(antennas):
+        el, az = look.elevation_deg[ai], look.azimuth_deg[ai]
+        margin = np.nan_to_num(el, nan=-90.0) - a.elevation_floor_deg(az)
         up = margin >= 0
-        for k, si in enumerate(idx):
+        for k, sc in enumerate(geometry.fleet):
             edges = np.flatnonzero(np.diff(up[k].astype(np.int8)))
             starts = ([0] if up[k, 0] else []) + [e + 1 for e in edges if not up[k, e]]
             stops = [e for e in edges if up[k, e]] + ([len(times) - 1] if up[k, -1] else [])
+            m = margin[k]
             for i0, i1 in zip(starts, stops):
-                m = margin[k]
                 aos = times[i0] if i0 == 0 else _crossing(times[i0 - 1], times[i0], m[i0 - 1], m[i0])
                 los = times[i1] if i1 == len(times) - 1 else _crossing(times[i1], times[i1 + 1], m[i1], m[i1 + 1])
                 if los - aos >= 60.0:
                     peak = i0 + int(np.nanargmax(el[k, i0:i1 + 1]))
-                    out.append(ViewWindow(a.id, geometry.fleet[si].id, float(aos), float(los), float(el[k, peak]),
+                    out.append(ViewWindow(a.id, sc.id, float(aos), float(los), float(el[k, peak]),
                                           float(times[peak]), float(az[k, i0]), float(az[k, i1])))
     return sorted(out, key=lambda w: (w.aos, w.antenna_id))
-
-
-def _elevation(a: Antenna, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    lat, lon = math.radians(a.latitude_deg), math.radians(a.longitude_deg)
-    up = np.array([math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat)])
-    east = np.array([-math.sin(lon), math.cos(lon), 0.0])
-    north = np.cross(up, east)
-    rel = pos - a.itrs_km
-    rng = np.linalg.norm(rel, axis=-1)
-    el = np.degrees(np.arcsin(np.clip((rel @ up) / rng, -1, 1)))
-    az = np.degrees(np.arctan2(rel @ east, rel @ north)) % 360.0
-    return el, az, a.elevation_floor_deg(az)
 
 
 def _crossing(t0: float, t1: float, m0: float, m1: float) -> float:
