@@ -51,9 +51,7 @@ class BoardRunner:
         t = self.service.clock.now()
         if self.simulator is not None:
             t0 = t - self.tick_s if self._last_t is None or not 0 <= t - self._last_t <= 600 * self.tick_s else self._last_t
-            with self.service._lock:
-                plan = self.service._plan
-            for ev in self.simulator.events_between(plan, t0, t):
+            for ev in self.simulator.events_between(self.service.current_plan(), t0, t):
                 self.service.ingest(ev, "simulator")
         self._last_t = t
         board = self.service.tick()

@@ -16,6 +16,7 @@ from collections import defaultdict
 
 from ..stations import Antenna
 from ..timebase import format_utc
+from ..visibility.deepspace import link_geometry
 from .fleet import Spacecraft
 from .geometry import FleetGeometry, Observation
 from .model import Contact, Plan, StationEvent
@@ -51,13 +52,6 @@ class EventLog:
     def upto(self, antenna_id: str, t: float, since: float = -math.inf) -> list[StationEvent]:
         times = self._times.get(antenna_id, [])
         return self._by_antenna.get(antenna_id, [])[bisect.bisect_left(times, since):bisect.bisect_right(times, t)]
-
-    def forget_before(self, t: float) -> None:
-        """Drop events older than ``t`` except each antenna's open outage/maintenance starts."""
-        for aid, evs in self._by_antenna.items():
-            keep = [e for e in evs if e.time >= t or e.kind in ("outage_start", "maintenance_start")]
-            self._by_antenna[aid] = keep
-            self._times[aid] = [e.time for e in keep]
 
 
 def open_block_kind(events: list[StationEvent]) -> str | None:
@@ -117,8 +111,6 @@ class BoardBuilder:
     @staticmethod
     def _deep_space_pointing(sc: Spacecraft, antenna: Antenna, t: float, point_at: float) -> dict:
         """Light-time-corrected link of a deep-space contact (DSN's RTLT: upleg plus downleg light time)."""
-        from ..visibility.deepspace import link_geometry
-
         now = link_geometry(sc.trajectory, [antenna], [t])
         there = now if point_at == t else link_geometry(sc.trajectory, [antenna], [point_at])
         return {"azimuth_deg": _num(there.azimuth_deg[0, 0], 5), "elevation_deg": _num(there.elevation_deg[0, 0], 4),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..orbits.elements import ElementSet
+from ..spacecraft import load_spacecraft
 
 
 @dataclass(frozen=True)
@@ -77,8 +78,6 @@ def _link(link) -> Link | None:
 
 def load_fleet(path=None, catalog: str = "demo") -> list[Spacecraft]:
     """The demo fleet (``groundnet/data/spacecraft.toml``): Earth orbiters, Solar Orbiter, the Mars orbiters."""
-    from ..spacecraft import load_spacecraft
-
     fleet = []
     for sc in load_spacecraft(path, catalog=catalog):
         elements = sc.catalog.by_id().get(sc.norad_id) if sc.kind == "tle" and sc.catalog is not None else None

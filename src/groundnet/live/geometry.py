@@ -16,6 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..orbits.frames import gcrs_to_itrs
+from ..orbits.propagation import Propagator
+from ..orbits.teme import teme_to_itrs
 from ..stations import Antenna
 from ..visibility.geometry import SPEED_OF_LIGHT_KM_S, StationFrames, look_angles
 from .fleet import Spacecraft
@@ -67,8 +70,6 @@ class FleetGeometry:
     """Look angles of a fixed fleet from any antennas at any instant."""
 
     def __init__(self, fleet: list[Spacecraft]):
-        from ..orbits.propagation import Propagator
-
         self.fleet = list(fleet)
         self._orbiters = [i for i, s in enumerate(self.fleet) if s.is_earth_orbiter]
         self._deep = [i for i, s in enumerate(self.fleet) if not s.is_earth_orbiter and s.trajectory is not None]
@@ -77,9 +78,6 @@ class FleetGeometry:
 
     def states_itrs(self, times_unix) -> tuple[np.ndarray, np.ndarray]:
         """Earth-fixed positions (km) and velocities (km/s) ``[spacecraft, time, 3]``; NaN where unknown."""
-        from ..orbits.frames import gcrs_to_itrs
-        from ..orbits.teme import teme_to_itrs
-
         t = np.atleast_1d(np.asarray(times_unix, dtype=np.float64))
         pos = np.full((len(self.fleet), t.size, 3), np.nan)
         vel = np.full_like(pos, np.nan)

@@ -15,7 +15,15 @@ from typing import Protocol
 
 import numpy as np
 
+from ..errors import InvalidPlanError
+from ..schedule.greedy import greedy_plan
+from ..schedule.metrics import compute_metrics
+from ..schedule.model import Block as SBlock, Plan as SPlan, Problem, Request, Track, ViewPeriod
+from ..schedule.replan import replan
+from ..schedule.validate import validate
 from ..stations import Antenna
+from ..visibility.geometry import StationFrames, look_angles
+from ..visibility.passes import find_passes
 from .fleet import Spacecraft
 from .geometry import FleetGeometry
 from .model import Block, Contact, Plan
@@ -76,8 +84,6 @@ def compatible(antenna: Antenna, sc: Spacecraft) -> bool:
 
 def pass_windows(fleet: list[Spacecraft], antennas: list[Antenna], start: float, end: float) -> list[ViewWindow]:
     """Every pass of the Earth orbiters over the antennas, from the engine's pass search."""
-    from ..visibility.passes import find_passes
-
     orbiters = [s for s in fleet if s.is_earth_orbiter]
     if not orbiters or not antennas:
         return []
@@ -97,8 +103,6 @@ def sampled_windows(geometry: FleetGeometry, antennas: list[Antenna], start: flo
     craft, whose elevation changes slowly: the engine's pass search (``pass_windows``) is the one
     for Earth orbiters.
     """
-    from ..visibility.geometry import StationFrames, look_angles
-
     if not geometry.fleet or not antennas:
         return []
     times = np.arange(start, end + step_s, step_s)
@@ -154,8 +158,6 @@ class PassPlanner:
 
     def problem(self, start: float, end: float, blocks=()):
         """The requests of [start, end): one per mission per rule window; ids fixed by the window."""
-        from ..schedule.model import Block as SBlock, Problem, Request, ViewPeriod
-
         windows = self.windows(start, end)
         requests = []
         for sc in self.fleet.values():
@@ -196,11 +198,6 @@ class PassPlanner:
 
     def plan(self, start: float, end: float) -> Plan:
         """The greedy plan of [start, end), checked by the schedule engine's validator."""
-        from ..errors import InvalidPlanError
-        from ..schedule.greedy import greedy_plan
-        from ..schedule.metrics import compute_metrics
-        from ..schedule.validate import validate
-
         problem = self.problem(start, end)
         splan = greedy_plan(problem)
         violations = validate(problem, splan)
@@ -217,9 +214,6 @@ class PassPlanner:
         The problem starts at the earliest contact still running at ``now``; every antenna is blocked
         before ``now`` so that nothing new is placed in the past.
         """
-        from ..schedule.model import Block as SBlock, Plan as SPlan, Track
-        from ..schedule.replan import replan
-
         live = [c for c in plan.contacts if not c.cancelled and c.teardown_end > now]
         start = min([now] + [c.setup_start for c in live])
         past = [Block(a.id, "maintenance", start, now, "past") for a in self.antennas] if start < now else []

@@ -12,14 +12,19 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Callable
 
+from ..errors import GroundnetError
 from ..stations import Antenna
 from ..store import Store, repo
-from .board import BoardBuilder, EventLog
+from ..timebase import format_utc
+from ..visibility.passes import find_passes
+from .board import BoardBuilder, EventLog, reported_contact_state
 from .clock import Clock
+from .dsn_now import load_dsn_feed
 from .events import validate_event
 from .fleet import Spacecraft
+from .geometry import FleetGeometry
 from .model import Block, Plan, StationEvent
-from .planning import Planner
+from .planning import Planner, sampled_windows
 
 log = logging.getLogger("groundnet.live")
 
@@ -57,6 +62,11 @@ class LiveService:
         self._replans = ThreadPoolExecutor(max_workers=1, thread_name_prefix="replan")
         self.antenna_ids = {a.id for a in self.antennas}
         self.spacecraft_ids = {s.id for s in self.fleet}
+
+    def current_plan(self) -> Plan:
+        """The plan the board follows now (the window around the clock)."""
+        with self._lock:
+            return self._plan
 
     def close(self) -> None:
         self._replans.shutdown(wait=True, cancel_futures=True)
@@ -229,12 +239,6 @@ class LiveService:
         Earth orbiters through the engine's pass search; deep-space craft from their sampled elevation,
         with the spacecraft id as ``object_id``.
         """
-        from ..errors import GroundnetError
-        from ..timebase import format_utc
-        from ..visibility.passes import find_passes
-        from .geometry import FleetGeometry
-        from .planning import sampled_windows
-
         fleet = self.fleet
         if obj is not None:
             fleet = [s for s in self.fleet if s.id == obj or (s.norad_id is not None and str(s.norad_id) == obj)]
@@ -255,14 +259,12 @@ class LiveService:
 
     def failed_contacts(self, plan: Plan, now: float) -> set[str]:
         """Ids of finished contacts the station reported on without ever locking."""
-        from .board import reported_contact_state
-
         with self.store.session() as s:
-            log = EventLog(repo.events_between(s, plan.start - HOUR, min(plan.end, now)))
+            events = EventLog(repo.events_between(s, plan.start - HOUR, min(plan.end, now)))
         failed = set()
         for c in plan.contacts:
             if c.teardown_end <= now and not c.cancelled:
-                rep = reported_contact_state(log.upto(c.antenna_id, c.teardown_end, c.setup_start), c, c.teardown_end)
+                rep = reported_contact_state(events.upto(c.antenna_id, c.teardown_end, c.setup_start), c, c.teardown_end)
                 if rep is not None and not rep["ever_locked"]:
                     failed.add(c.id)
         return failed
@@ -271,8 +273,6 @@ class LiveService:
 
     def import_partner(self, source: str) -> dict:
         """Read a DSN Now feed (file or URL) and keep it as the partner network's state."""
-        from .dsn_now import load_dsn_feed
-
         data = load_dsn_feed(source, self.antennas)
         self.save_partner(data, source)
         return data
