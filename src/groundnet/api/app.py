@@ -146,7 +146,9 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         svc = service or await asyncio.to_thread(build_service, settings, fleet=fleet, planner=planner)
-        hub = Hub()
+        # Sequence numbers start from the wall clock in milliseconds, so they keep growing across restarts
+        # and a client reconnecting to a restarted server gets everything the new process has sent.
+        hub = Hub(start_seq=int(time.time() * 1000))
         loop = asyncio.get_running_loop()
         runner = BoardRunner(svc, hub, settings.tick_s,
                              StationSimulator(settings.trouble, settings.seed) if settings.simulate else None)
