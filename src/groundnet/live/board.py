@@ -14,6 +14,8 @@ import bisect
 import math
 from collections import defaultdict
 
+import numpy as np
+
 from ..stations import Antenna
 from ..timebase import format_utc
 from ..visibility.deepspace import link_geometry
@@ -97,25 +99,55 @@ def reported_contact_state(events: list[StationEvent], contact: Contact | None, 
             "last_event": evs[-1].kind, "last_event_time": evs[-1].time}
 
 
+class DeepSpaceLinks:
+    """``visibility.deepspace.link_geometry`` every 20 s, interpolated linearly in between.
+
+    The light-time iteration costs tens of milliseconds per antenna and instant; a deep-space link
+    changes so slowly that a straight line over 20 s departs from it by under 1e-4 deg and 10 m
+    (tests/unit/live/test_board.py), far below the board's 0.01 deg.
+    """
+
+    STEP_S = 20.0
+    FIELDS = ("azimuth_deg", "elevation_deg", "upleg_range_km", "downleg_range_km", "rtlt_s")
+
+    def __init__(self):
+        self._cache: dict[tuple[str, str, int], dict[str, np.ndarray]] = {}
+
+    def at(self, sc: Spacecraft, antenna: Antenna, t: float) -> dict[str, float]:
+        k = math.floor(t / self.STEP_S)
+        key = (sc.id, antenna.id, k)
+        if key not in self._cache:
+            if len(self._cache) > 1024:
+                self._cache.clear()
+            g = link_geometry(sc.trajectory, [antenna], [k * self.STEP_S, (k + 1) * self.STEP_S])
+            self._cache[key] = {f: getattr(g, f)[0] for f in self.FIELDS}
+        ends = self._cache[key]
+        frac = t / self.STEP_S - k
+        out = {f: float(v[0] + frac * (v[1] - v[0])) for f, v in ends.items()}
+        az0, az1 = ends["azimuth_deg"]
+        out["azimuth_deg"] = float((az0 + frac * ((az1 - az0 + 180.0) % 360.0 - 180.0)) % 360.0)
+        return out
+
+
 class BoardBuilder:
     def __init__(self, antennas: list[Antenna], fleet: list[Spacecraft], geometry: FleetGeometry | None = None):
         self.antennas = list(antennas)
         self.fleet = {s.id: s for s in fleet}
         self.geometry = geometry or FleetGeometry(fleet)
         self._sc_index = {s.id: i for i, s in enumerate(self.geometry.fleet)}
+        self._deep_links = DeepSpaceLinks()
 
     def _antenna_static(self, a: Antenna) -> dict:
         return {"id": a.id, "name": a.name, "network": a.network, "latitude_deg": a.latitude_deg,
                 "longitude_deg": a.longitude_deg, "dish_m": a.dish_m, "bands": list(a.bands)}
 
-    @staticmethod
-    def _deep_space_pointing(sc: Spacecraft, antenna: Antenna, t: float, point_at: float) -> dict:
+    def _deep_space_pointing(self, sc: Spacecraft, antenna: Antenna, t: float, point_at: float) -> dict:
         """Light-time-corrected link of a deep-space contact (DSN's RTLT: upleg plus downleg light time)."""
-        now = link_geometry(sc.trajectory, [antenna], [t])
-        there = now if point_at == t else link_geometry(sc.trajectory, [antenna], [point_at])
-        return {"azimuth_deg": _num(there.azimuth_deg[0, 0], 5), "elevation_deg": _num(there.elevation_deg[0, 0], 4),
-                "upleg_range_km": _num(now.upleg_range_km[0, 0]), "downleg_range_km": _num(now.downleg_range_km[0, 0]),
-                "rtlt_s": _num(now.rtlt_s[0, 0])}
+        now = self._deep_links.at(sc, antenna, t)
+        there = now if point_at == t else self._deep_links.at(sc, antenna, point_at)
+        return {"azimuth_deg": _num(there["azimuth_deg"], 5), "elevation_deg": _num(there["elevation_deg"], 4),
+                "upleg_range_km": _num(now["upleg_range_km"]), "downleg_range_km": _num(now["downleg_range_km"]),
+                "rtlt_s": _num(now["rtlt_s"])}
 
     def _pointing(self, obs_now: Observation, ai: int, sc_id: str, at_obs: Observation | None) -> dict:
         si = self._sc_index.get(sc_id)
