@@ -34,9 +34,9 @@ from .refine import refine_maxima, refine_roots
 
 EARTH_ROTATION_RAD_S = 7.2921158553e-5
 # SGP4 sampling: step = STEP_FACTOR / (largest angular rate of the orbit), rounded down to a
-# step of this ladder (all divide a day, so day-long time blocks share grid points).
-STEP_FACTOR = 0.5
-STEP_LADDER_S = (60, 90, 120, 150, 180, 240, 300, 360, 450, 540, 600, 720, 900, 1200, 1800, 2400, 3600)
+# whole divisor of a day between one minute and an hour (so day-long time blocks share grid points).
+STEP_FACTOR = 0.55
+STEP_LADDER_S = tuple(d for d in range(60, 3601) if 86400 % d == 0)
 LOW_PERIGEE_KM = 250.0
 HIGH_DRAG_BSTAR = 0.01
 # Search samples per SGP4 step.
@@ -102,7 +102,8 @@ class PassTable:
 
     def sort(self) -> "PassTable":
         """By AOS, then object id, then station id (the canonical order)."""
-        order = np.lexsort((self.station_id.astype(str), self.object_id, self.aos))
+        _, station_rank = np.unique(self.station_id, return_inverse=True)
+        order = np.lexsort((station_rank, self.object_id, self.aos))
         return self.take(order)
 
     def to_rows(self) -> list[dict]:
@@ -270,7 +271,7 @@ class _Track:
         x = (t - self.t0) / self.step
         k = np.clip(np.floor(x).astype(np.int64), 0, self.n_grid - 2)
         w = _quintic_weights(x - k, order)
-        c = self.coef[obj * (self.n_grid - 1) + k]
+        c = np.take(self.coef, obj * (self.n_grid - 1) + k, axis=0)
         return [np.einsum("kn,nkd->dn", w[i], c) / self.step**i for i in range(order + 1)]
 
     def every(self, sub: int) -> tuple[np.ndarray, np.ndarray]:
@@ -517,7 +518,8 @@ def _screen(r_pef: np.ndarray, shape: OrbitShape, h: float, stations: _Stations,
     sample psi changes by at most that times h/2; r changes by at most the radial speed bound.
     """
     radius = np.sqrt(_dot(r_pef, r_pef))  # (O, T)
-    unit = r_pef / radius
+    # Single precision is plenty for a test with a margin of several hundredths of a degree.
+    unit = (r_pef / radius).astype(np.float32)
     radial_bound = shape.max_radial_speed_km_s + 0.05  # SGP4's short-period terms, km/s
     r_ub = radius + (radial_bound * (0.5 * h))[:, None] + INTERPOLATION_ERROR_KM
     margin = ((shape.max_angular_rate_rad_s * 1.02 + EARTH_ROTATION_RAD_S) * (0.5 * h)
@@ -531,8 +533,9 @@ def _screen(r_pef: np.ndarray, shape: OrbitShape, h: float, stations: _Stations,
     beta = e[None, :] - margin[:, None]  # (O, S): cone = arccos(x) - beta
     cb, sb = np.cos(beta), np.sin(beta)
     cb[beta <= -0.5 * np.pi], sb[beta <= -0.5 * np.pi] = -2.0, 0.0  # margin wider than a hemisphere
-    cos_psi = np.einsum("dot,sd->ost", unit, frame.direction)
+    cos_psi = np.einsum("dot,sd->ost", unit, frame.direction.astype(np.float32))
     # cos(arccos(x) - beta) = x cos(beta) + sqrt(1 - x^2) sin(beta)
+    x, y, cb, sb = (a.astype(np.float32) for a in (x, y, cb, sb))
     limit = x[:, None, :] * cb[:, :, None]
     limit += y[:, None, :] * sb[:, :, None]
     return cos_psi >= limit  # NaN states compare False
@@ -560,7 +563,7 @@ def _events_to_windows(ev: _Evaluator, obj, sta, k, t, g, dg, last_k) -> _Window
 
     # Maxima of g.
     pi = np.flatnonzero(peak)
-    t_max = refine_max(ev, io[pi], isa[pi], ta[pi], tb[pi], dga[pi], dgb[pi])
+    t_max = refine_max(ev, io[pi], isa[pi], ta[pi], tb[pi], dga[pi], dgb[pi], ga[pi], gb[pi])
     (g_max, dg_max), angles_max = ev.g(io[pi], isa[pi], t_max, want_angles=True)
     graze = np.zeros(n, bool)
     graze[pi] = (ga[pi] < 0) & (gb[pi] < 0) & (g_max >= 0)
@@ -647,11 +650,11 @@ def refine_root(ev: _Evaluator, obj, sta, lo, hi, g_lo, g_hi, dg_lo, dg_hi):
     return refine_roots(value_and_rate, lo, hi, g_lo, g_hi, dg_lo, dg_hi)
 
 
-def refine_max(ev: _Evaluator, obj, sta, lo, hi, d_lo, d_hi):
+def refine_max(ev: _Evaluator, obj, sta, lo, hi, d_lo, d_hi, g_lo, g_hi):
     def rate(t, which):
         return tuple(ev.g(obj[which], sta[which], t, order=2)[0][1:])
 
-    return refine_maxima(rate, lo, hi, d_lo, d_hi)
+    return refine_maxima(rate, lo, hi, d_lo, d_hi, g_lo, g_hi)
 
 
 def _merge_blocks(pieces: list[_Windows]) -> _Windows:
