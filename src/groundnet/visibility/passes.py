@@ -456,7 +456,7 @@ def shape_subset(shape: OrbitShape, idx: np.ndarray) -> OrbitShape:
 def _search_block(elements, shape: OrbitShape, step: float, stations: _Stations, frame: _Frame,
                   eop: EarthOrientation, t_begin: float, t_end: float) -> _Windows:
     """Windows of a group of objects sharing one SGP4 step, over one time block."""
-    n_obj = len(elements)
+    n_obj, n_sta = len(elements), len(stations.ids)
     h = step / SEARCH_SUBDIVISION
     n_steps = int(math.ceil((t_end - t_begin) / step - 1e-9))
     grid = t_begin + step * np.arange(n_steps + 1)
@@ -482,10 +482,15 @@ def _search_block(elements, shape: OrbitShape, step: float, stations: _Stations,
     needed = near.copy()
     needed[:, :, 1:] |= near[:, :, :-1]
     needed[:, :, :-1] |= near[:, :, 1:]
-    obj, sta, k = np.nonzero(needed)
-    t = times[k]
-    (g, dg), _ = ev.g_from([r_pef[:, obj, k], v_pef[:, obj, k]], sta)
-    return _events_to_windows(ev, obj, sta, k, t, g, dg, n_search - 1)
+    flat = np.flatnonzero(needed)
+    obj, rest = np.divmod(flat, n_sta * n_search)
+    sta, k = np.divmod(rest, n_search)
+    at = obj * n_search + k
+    pv = [np.take(a.reshape(3, -1), at, axis=1) for a in (r_pef, v_pef)]
+    (g, dg), _ = ev.g_from(pv, sta)
+    # Consecutive entries of the flat index are consecutive samples of the same pair.
+    same = (flat[1:] - flat[:-1] == 1) & (k[1:] != 0)
+    return _events_to_windows(ev, obj, sta, k, times[k], g, dg, same, n_search - 1)
 
 
 def _drop_erratic(r: np.ndarray, v: np.ndarray, step: float, shape: OrbitShape) -> None:
@@ -541,19 +546,24 @@ def _screen(r_pef: np.ndarray, shape: OrbitShape, h: float, stations: _Stations,
     return cos_psi >= limit  # NaN states compare False
 
 
-def _events_to_windows(ev: _Evaluator, obj, sta, k, t, g, dg, last_k) -> _Windows:
+def _events_to_windows(ev: _Evaluator, obj, sta, k, t, g, dg, same, last_k) -> _Windows:
+    """Bracket, refine and assemble the windows from g, g' at search samples.
+
+    ``same[j]`` says whether samples j and j+1 are consecutive samples of the same pair (an
+    interval to look into).
+    """
     nan = np.isnan(g)
     g = np.where(nan, -1.0, g)
-    # Intervals between consecutive needed samples of the same pair; keep those with an event.
-    same = (sta[1:] == sta[:-1]) & (obj[1:] == obj[:-1]) & (k[1:] == k[:-1] + 1)
-    a = np.flatnonzero(same)
+    # Per interval (between entries j and j+1), on shifted views: keep those with an event.
+    vis = g >= 0
+    v0, v1 = vis[:-1], vis[1:]
+    good = ~(nan[:-1] | nan[1:])
+    peak_all = (dg[:-1] > 0) & (dg[1:] <= 0) & good
+    open_aos_all = (k[:-1] == 0) & v0
+    open_los_all = (k[1:] == last_k) & v1
+    a = np.flatnonzero(same & ((v0 != v1) | peak_all | open_aos_all | open_los_all))
     b = a + 1
-    vis_a, vis_b = g[a] >= 0, g[b] >= 0
-    peak = (dg[a] > 0) & (dg[b] <= 0) & ~nan[a] & ~nan[b]
-    open_aos = (k[a] == 0) & vis_a
-    open_los = (k[b] == last_k) & vis_b
-    keep = (vis_a != vis_b) | peak | open_aos | open_los
-    a, b, peak, open_aos, open_los = a[keep], b[keep], peak[keep], open_aos[keep], open_los[keep]
+    peak, open_aos, open_los = peak_all[a], open_aos_all[a], open_los_all[a]
     ga, gb, dga, dgb, ta, tb = g[a], g[b], dg[a], dg[b], t[a], t[b]
     bad = nan[a] | nan[b]
     io, isa = obj[a], sta[a]
@@ -632,8 +642,7 @@ def _events_to_windows(ev: _Evaluator, obj, sta, k, t, g, dg, last_k) -> _Window
     best = np.maximum.reduceat(elev, w_start)
     wid = opens - 1
     hit_idx = np.flatnonzero(inside & (wid >= 0) & (elev == best[np.maximum(wid, 0)]))
-    _, first = np.unique(wid[hit_idx], return_index=True)
-    tca = time[hit_idx[first]]
+    tca = time[hit_idx[_first_of_runs(wid[hit_idx])]]
 
     wo, ws = slot_obj[w_start], slot_sta[w_start]
     t_a, t_l = time[w_start], time[w_end]
@@ -657,6 +666,11 @@ def refine_max(ev: _Evaluator, obj, sta, lo, hi, d_lo, d_hi, g_lo, g_hi):
     return refine_maxima(rate, lo, hi, d_lo, d_hi, g_lo, g_hi)
 
 
+def _first_of_runs(keys: np.ndarray) -> np.ndarray:
+    """Indices of the first element of each run of equal values in a sorted array."""
+    return np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+
+
 def _merge_blocks(pieces: list[_Windows]) -> _Windows:
     """Join windows cut by block boundaries (open at a block's end and at the next one's start)."""
     if len(pieces) == 1:
@@ -674,9 +688,8 @@ def _merge_blocks(pieces: list[_Windows]) -> _Windows:
     starts = np.flatnonzero(~cont)
     ends = np.append(starts[1:], order.size) - 1
     best = np.maximum.reduceat(w["max_el"], starts)
-    hit = w["max_el"] == best[group]
-    hit_idx = np.flatnonzero(hit)
-    _, first = np.unique(group[hit_idx], return_index=True)
+    hit_idx = np.flatnonzero(w["max_el"] == best[group])
+    first = _first_of_runs(group[hit_idx])
     return _Windows(w["obj"][starts], w["sta"][starts], w["aos"][starts], w["los"][ends], w["tca"][hit_idx[first]],
                     best, w["aos_az"][starts], w["los_az"][ends], w["aos_open"][starts], w["los_open"][ends])
 
