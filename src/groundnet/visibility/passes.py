@@ -48,6 +48,9 @@ SCREEN_MARGIN_RAD = math.radians(0.05)
 BLOCK_S = 86400.0
 # Working-set size (station x object x search samples) per batch.
 BATCH_ELEMENTS = 2_000_000
+# A maximum's time needs less precision than a root's: the elevation is flat there. The
+# returned time is one Newton step beyond the last evaluation, far closer than this.
+MAX_TOLERANCE_S = 0.02
 # Windows shorter than this are numerical noise of a peak touching the threshold.
 MIN_DURATION_S = 1e-3
 
@@ -573,14 +576,13 @@ def _events_to_windows(ev: _Evaluator, obj, sta, k, t, g, dg, same, last_k) -> _
 
     # Maxima of g.
     pi = np.flatnonzero(peak)
-    t_max = refine_max(ev, io[pi], isa[pi], ta[pi], tb[pi], dga[pi], dgb[pi], ga[pi], gb[pi])
-    (g_max, dg_max), angles_max = ev.g(io[pi], isa[pi], t_max, want_angles=True)
+    t_max, g_max, dg_max, el_max = refine_max(ev, io[pi], isa[pi], ta[pi], tb[pi], dga[pi], dgb[pi], ga[pi], gb[pi])
     graze = np.zeros(n, bool)
     graze[pi] = (ga[pi] < 0) & (gb[pi] < 0) & (g_max >= 0)
     tm = np.full(n, np.nan)
     tm[pi] = t_max
     elm = np.full(n, -np.inf)
-    elm[pi] = angles_max[0]
+    elm[pi] = el_max
 
     # Roots: AOS in rising intervals, LOS in falling ones, both around a grazing maximum. Where
     # the interval holds a maximum the bracket stops at it, so g is monotonic inside.
@@ -589,18 +591,17 @@ def _events_to_windows(ev: _Evaluator, obj, sta, k, t, g, dg, same, last_k) -> _
     dgm = np.zeros(n)
     dgm[pi] = dg_max
     with_max = np.isfinite(tm) & (gm >= 0)
-    t_aos = np.full(n, np.nan)
-    t_los = np.full(n, np.nan)
-    rising_sel = (up | graze) & ~bad
-    falling_sel = (down | graze) & ~bad
-    ri = np.flatnonzero(rising_sel)
+    t_aos, t_los = np.full(n, np.nan), np.full(n, np.nan)
+    az_aos, az_los = np.full(n, np.nan), np.full(n, np.nan)
+    ri = np.flatnonzero((up | graze) & ~bad)
     cut = with_max[ri]
-    t_aos[ri] = refine_root(ev, io[ri], isa[ri], ta[ri], np.where(cut, tm[ri], tb[ri]), ga[ri],
-                            np.where(cut, gm[ri], gb[ri]), dga[ri], np.where(cut, dgm[ri], dgb[ri]))
-    ri = np.flatnonzero(falling_sel)
+    t_aos[ri], az_aos[ri] = refine_root(ev, io[ri], isa[ri], ta[ri], np.where(cut, tm[ri], tb[ri]), ga[ri],
+                                        np.where(cut, gm[ri], gb[ri]), dga[ri], np.where(cut, dgm[ri], dgb[ri]))
+    ri = np.flatnonzero((down | graze) & ~bad)
     cut = with_max[ri]
-    t_los[ri] = refine_root(ev, io[ri], isa[ri], np.where(cut, tm[ri], ta[ri]), tb[ri],
-                            np.where(cut, gm[ri], ga[ri]), gb[ri], np.where(cut, dgm[ri], dga[ri]), dgb[ri])
+    t_los[ri], az_los[ri] = refine_root(ev, io[ri], isa[ri], np.where(cut, tm[ri], ta[ri]), tb[ri],
+                                        np.where(cut, gm[ri], ga[ri]), gb[ri], np.where(cut, dgm[ri], dga[ri]),
+                                        dgb[ri])
     # A state SGP4 could not give: the window ends at the good sample.
     rb = np.flatnonzero(up & bad)
     t_aos[rb] = tb[rb]
@@ -616,16 +617,18 @@ def _events_to_windows(ev: _Evaluator, obj, sta, k, t, g, dg, same, last_k) -> _
     time = np.stack([ta, t_aos, tm, t_los, tb], axis=1)
     elev = np.full((n, 5), -np.inf)
     elev[:, 2] = elm
+    azim = np.stack([np.full(n, np.nan), az_aos, np.full(n, np.nan), az_los, np.full(n, np.nan)], axis=1)
     edge = np.zeros((n, 5), bool)
     edge[:, [0, 4]] = True
     slot_obj = np.repeat(io, 5)[valid.ravel()]
     slot_sta = np.repeat(isa, 5)[valid.ravel()]
-    kind, time, elev, edge = kind[valid], time[valid], elev[valid], edge[valid]
-    # Open edges are maxima candidates too (a clipped window may peak at its edge).
-    ei = np.flatnonzero(edge)
+    kind, time, elev, azim, edge = kind[valid], time[valid], elev[valid], azim[valid], edge[valid]
+    # Open edges (maxima candidates too: a clipped window may peak at its edge) and ends at a
+    # sample next to an invalid state get their angles here; refined ends kept theirs.
+    ei = np.flatnonzero(edge | ((kind != 0) & np.isnan(azim)))
     if ei.size:
-        _, edge_angles = ev.g(slot_obj[ei], slot_sta[ei], time[ei], order=0, want_angles=True)
-        elev[ei] = edge_angles[0]
+        _, (el_e, az_e) = ev.g(slot_obj[ei], slot_sta[ei], time[ei], order=0, want_angles=True)
+        elev[ei], azim[ei] = el_e, az_e
 
     opens = np.cumsum(kind == 1)
     closes = np.cumsum(kind == -1)
@@ -644,26 +647,33 @@ def _events_to_windows(ev: _Evaluator, obj, sta, k, t, g, dg, same, last_k) -> _
     hit_idx = np.flatnonzero(inside & (wid >= 0) & (elev == best[np.maximum(wid, 0)]))
     tca = time[hit_idx[_first_of_runs(wid[hit_idx])]]
 
-    wo, ws = slot_obj[w_start], slot_sta[w_start]
-    t_a, t_l = time[w_start], time[w_end]
-    _, (_, az_edges) = ev.g(np.concatenate([wo, wo]), np.concatenate([ws, ws]), np.concatenate([t_a, t_l]),
-                            order=0, want_angles=True)
-    m = wo.size
-    return _Windows(wo, ws, t_a, t_l, tca, best, az_edges[:m], az_edges[m:], edge[w_start], edge[w_end])
+    return _Windows(slot_obj[w_start], slot_sta[w_start], time[w_start], time[w_end], tca, best,
+                    azim[w_start], azim[w_end], edge[w_start], edge[w_end])
 
 
 def refine_root(ev: _Evaluator, obj, sta, lo, hi, g_lo, g_hi, dg_lo, dg_hi):
-    def value_and_rate(t, which):
-        return tuple(ev.g(obj[which], sta[which], t)[0])
+    """Roots of g, and the azimuth at each event's last evaluation (within a millisecond of it)."""
+    azimuth = np.full(obj.size, np.nan)
 
-    return refine_roots(value_and_rate, lo, hi, g_lo, g_hi, dg_lo, dg_hi)
+    def value_and_rate(t, which):
+        (g, dg), (_, az) = ev.g(obj[which], sta[which], t, want_angles=True)
+        azimuth[which] = az
+        return g, dg
+
+    return refine_roots(value_and_rate, lo, hi, g_lo, g_hi, dg_lo, dg_hi), azimuth
 
 
 def refine_max(ev: _Evaluator, obj, sta, lo, hi, d_lo, d_hi, g_lo, g_hi):
-    def rate(t, which):
-        return tuple(ev.g(obj[which], sta[which], t, order=2)[0][1:])
+    """Maxima of g, with g, g' and the elevation at each event's last evaluation."""
+    last = np.full((3, obj.size), np.nan)
 
-    return refine_maxima(rate, lo, hi, d_lo, d_hi, g_lo, g_hi)
+    def rate(t, which):
+        (g, dg, ddg), (el, _) = ev.g(obj[which], sta[which], t, order=2, want_angles=True)
+        last[:, which] = g, dg, el
+        return dg, ddg
+
+    t = refine_maxima(rate, lo, hi, d_lo, d_hi, g_lo, g_hi, tolerance_s=MAX_TOLERANCE_S)
+    return t, last[0], last[1], last[2]
 
 
 def _first_of_runs(keys: np.ndarray) -> np.ndarray:
