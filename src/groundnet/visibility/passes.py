@@ -114,7 +114,7 @@ class PassTable:
         rows = []
         for i in range(len(self)):
             rows.append({
-                "object_id": int(self.object_id[i]),
+                "object_id": _object_id(self.object_id[i]),
                 "object_name": str(self.object_name[i]),
                 "station_id": str(self.station_id[i]),
                 "aos": format_utc(self.aos[i]),
@@ -128,6 +128,11 @@ class PassTable:
                 "los_clipped": bool(self.los_clipped[i]),
             })
         return rows
+
+
+def _object_id(value):
+    """NORAD (or NAIF) numbers as integers; a trajectory without one keeps its text id (e.g. ``MEX``)."""
+    return int(value) if isinstance(value, (int, np.integer)) else str(value)
 
 
 # --------------------------------------------------------------------------------------------
