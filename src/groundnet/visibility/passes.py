@@ -41,10 +41,13 @@ LOW_PERIGEE_KM = 250.0
 HIGH_DRAG_BSTAR = 0.01
 # Search samples per SGP4 step.
 SEARCH_SUBDIVISION = 2
-# Position error of the interpolation that the screening allows for (km); tests check the real
-# error stays below it across the catalog.
+# Position error of the interpolation that the screening allows for (km); checked_steps keeps
+# the real error below CHECK_ERROR_KM and a test checks it across the catalog.
 INTERPOLATION_ERROR_KM = 0.5
 SCREEN_MARGIN_RAD = math.radians(0.05)
+# What checked_steps accepts: the interpolation's error at mid-step against SGP4.
+CHECK_ERROR_KM = 0.5
+CHECK_ERROR_RAD = 1e-4
 BLOCK_S = 86400.0
 # Working-set size (station x object x search samples) per batch.
 BATCH_ELEMENTS = 2_000_000
@@ -389,9 +392,64 @@ def sgp4_step_s(shape: OrbitShape) -> np.ndarray:
     raw *= 1.0 - shape.eccentricity
     raw *= np.where(shape.perigee_radius_km - EARTH_RADIUS_KM < LOW_PERIGEE_KM, 0.7, 1.0)
     raw *= np.where(np.abs(shape.bstar) > HIGH_DRAG_BSTAR, 0.5, 1.0)
+    return _ladder_step(raw)
+
+
+def _ladder_step(raw: np.ndarray) -> np.ndarray:
     ladder = np.array(STEP_LADDER_S, dtype=np.float64)
     idx = np.searchsorted(ladder, raw, side="right") - 1
     return ladder[np.clip(idx, 0, ladder.size - 1)]
+
+
+def checked_steps(elements: Sequence[ElementSet], shape: OrbitShape, start: float) -> np.ndarray:
+    """``sgp4_step_s``, shortened where the interpolation is measured to miss SGP4 by too much.
+
+    For the orbits where SGP4's own perturbation terms are large (very eccentric or high drag)
+    the interpolation around the first perigee is compared with SGP4 there; an object whose
+    worst error exceeds ``CHECK_ERROR_KM`` (or ``CHECK_ERROR_RAD`` times its
+    perigee height, at least 1000 km: the nearest it is seen from near the horizon) has its
+    step halved, up to three times. Only the object's own data decide.
+    """
+    steps = sgp4_step_s(shape)
+    altitude = shape.perigee_radius_km - EARTH_RADIUS_KM
+    risky = (shape.eccentricity > 0.25) | (np.abs(shape.bstar) > 0.5 * HIGH_DRAG_BSTAR)
+    todo = np.flatnonzero(risky)
+    for _ in range(3):
+        if todo.size == 0:
+            break
+        worse = []
+        for step in np.unique(steps[todo]):
+            idx = todo[steps[todo] == step]
+            err = _midpoint_error_km([elements[i] for i in idx], shape_subset(shape, idx), step, start)
+            limit = np.minimum(CHECK_ERROR_KM, CHECK_ERROR_RAD * np.maximum(altitude[idx], 1000.0))
+            worse.append(idx[err > limit])
+        todo = np.concatenate(worse) if worse else todo[:0]
+        steps[todo] = _ladder_step(0.5 * steps[todo] + 1e-6)
+    return steps
+
+
+def _midpoint_error_km(elements: Sequence[ElementSet], shape: OrbitShape, step: float, start: float) -> np.ndarray:
+    """Interpolation error at mid-step around each object's first perigee after ``start``.
+
+    Two steps are checked, one centred on perigee and one starting there: where an eccentric or
+    decaying orbit moves fastest and its perturbations are largest.
+    """
+    from ..timebase import unix_to_jd
+
+    n_rad_s = shape.mean_motion_rev_day * 2.0 * np.pi / 86400.0
+    worst = np.zeros(len(elements))
+    for j, e in enumerate(elements):
+        anomaly = math.radians(e.mean_anomaly_deg) + n_rad_s[j] * (start - e.epoch_unix)
+        perigee = start + (-anomaly % (2.0 * math.pi)) / n_rad_s[j]
+        t = perigee + step * np.array([-0.5, 0.0, 0.5, 1.0])
+        err, r, v = e.satrec().sgp4_array(*unix_to_jd(t))
+        if err.any():
+            continue  # a state SGP4 cannot give: the search masks it anyway
+        a = gravity_acceleration_km_s2(r)
+        for i0, mid, i1 in ((0, 1, 2), (1, 2, 3)):
+            guess = 0.5 * (r[i0] + r[i1]) + 5.0 * step / 32.0 * (v[i0] - v[i1]) + step**2 / 64.0 * (a[i0] + a[i1])
+            worst[j] = max(worst[j], float(np.linalg.norm(guess - r[mid])))
+    return worst
 
 
 @dataclass
@@ -433,7 +491,7 @@ def find_passes(
     elements = list(elements)
     stations = _Stations.of(antennas, min_elevation_deg)
     shape = OrbitShape.of(elements)
-    steps = sgp4_step_s(shape)
+    steps = checked_steps(elements, shape, start)
     eop = EarthOrientation.covering(start, end + max(STEP_LADDER_S))
     n_blocks = max(1, int(math.ceil((end - start) / BLOCK_S - 1e-9)))
     frames = [_Frame.at(stations, eop, min(end, start + (b + 0.5) * BLOCK_S)) for b in range(n_blocks)]
