@@ -206,3 +206,18 @@ def test_clock_control_needs_a_token(sqlite_url, small_fleet):
         r = client.put("/api/v1/clock", json={"time": "2026-08-23T12:00:00Z", "paused": True}, headers=token(client))
         assert r.json() == {"time": "2026-08-23T12:00:00.000Z", "mode": "replay", "speed": 1.0, "paused": True}
         wait_for(lambda: client.get("/api/v1/board").json()["time"] == "2026-08-23T12:00:00.000Z")
+
+
+def test_the_built_board_is_served_at_the_root(sqlite_url, small_fleet, tmp_path):
+    dist = tmp_path / "dist"
+    (dist / "assets").mkdir(parents=True)
+    (dist / "index.html").write_text("<!doctype html><title>groundnet board</title>")
+    (dist / "assets" / "app.js").write_text("console.log('board')")
+    with make_client(sqlite_url, small_fleet, web_dist=dist) as client:
+        r = client.get("/")
+        assert r.status_code == 200 and "groundnet board" in r.text
+        assert client.get("/assets/app.js").text == "console.log('board')"
+        assert client.get("/api/v1/clock").json()["mode"] == "replay"
+        assert client.get("/dsn.xml").headers["content-type"].startswith("application/xml")
+    with make_client(sqlite_url, small_fleet, web_dist=tmp_path / "missing") as client:
+        assert "/docs" in client.get("/").text  # without a build: a page of links
