@@ -169,8 +169,11 @@ def test_an_outage_replans_and_the_board_shows_it(database_url, small_fleet):
         impact = board["plan"]["impact"]
         assert impact["antenna_id"] == antenna and victim["id"] in impact["cancelled"]
         assert victim["mission"] in impact["missions"]
-        row = next(a for a in board["antennas"] if a["id"] == antenna)
-        assert row["activity"] == "outage" and row["reported_activity"] == "outage"
+        def outage_row():  # the outage began at 10:00:01, which the clock may not have reached yet
+            row = next(a for a in client.get("/api/v1/board").json()["antennas"] if a["id"] == antenna)
+            return row if row["activity"] == "outage" else None
+
+        assert wait_for(outage_row)["reported_activity"] == "outage"
 
 
 def test_history_records_changes(sqlite_url, small_fleet):
