@@ -77,6 +77,7 @@ def test_reads_follow_the_contract(database_url, small_fleet):
         # Earth's distance from the Sun in late August: 1.0107-1.0113 au (DE421 via skyfield-data).
         assert sc["distance"]["heliocentric_km"] == pytest.approx(1.5122e8, rel=2e-3)
         assert sc["next_passes"] and {"aos", "tca", "los", "station_id", "object_id"} <= set(sc["next_passes"][0])
+        assert sc["element_sets"][0]["epoch"].startswith("2026-08-22")  # the demo catalog's ISS epoch
         track = client.get("/api/v1/spacecraft/ISS/track", params={"step_s": 60}).json()
         assert len(track["points"]) == 91 and 15 < track["footprint_radius_deg"] < 25
         passes = client.get("/api/v1/passes", params={"station": "KIR-1", "object": "39634"}).json()  # SENTINEL-1A
