@@ -156,3 +156,44 @@ def test_feed_reader_refuses_entities_and_reports_bad_values():
         parse_dsn_xml(b"<config/>", "config.xml")
     with pytest.raises(FeedError, match="azimuthAngle"):
         parse_dsn_xml(b'<dsn><dish name="DSS1" azimuthAngle="north"/></dsn>', "bad.xml")
+
+
+def test_partner_feed_from_a_url_on_loopback(shared_data):
+    """The URL path of the import, served by a local HTTP server (tests never reach the real network)."""
+    import functools
+    import http.server
+    import threading
+
+    from groundnet.errors import FeedError
+    from groundnet.live.dsn_now import load_dsn_feed
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(shared_data / "feeds"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        feed = load_dsn_feed(f"{base}/dsn_now_2022-12-07.xml")
+        assert feed["time"] == "2022-12-07T13:18:53.000Z" and any(a["id"] == "DSS43" for a in feed["antennas"])
+        try:
+            load_dsn_feed(f"{base}/missing.xml")
+        except FeedError as exc:
+            assert "404" in str(exc)
+        else:
+            raise AssertionError("a missing feed must raise FeedError")
+    finally:
+        server.shutdown()
+
+
+def test_private_live_push_needs_a_token(sqlite_url, small_fleet):
+    import pytest
+    from starlette.websockets import WebSocketDisconnect
+
+    with make_client(sqlite_url, small_fleet, public_read=False) as client:
+        with pytest.raises(WebSocketDisconnect) as refused:
+            with client.websocket_connect("/api/v1/live") as ws:
+                ws.receive_text()
+        assert refused.value.code == 4401
+        secret = token(client)["Authorization"].split()[1]
+        with client.websocket_connect(f"/api/v1/live?token={secret}") as ws:
+            assert _next(ws, "board")["data"]["antennas"]
+        assert client.get("/api/v1/live/sse").status_code == 401
