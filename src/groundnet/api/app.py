@@ -48,9 +48,13 @@ class BoardRunner:
         return self._board
 
     def _step(self) -> dict:
-        t = self.service.clock.now()
+        state = self.service.clock.state()
+        t = state.time_unix
         if self.simulator is not None:
-            t0 = t - self.tick_s if self._last_t is None or not 0 <= t - self._last_t <= 600 * self.tick_s else self._last_t
+            # Simulate what happened since the last board; after a jump of the clock (or at start), only the last tick.
+            expected = max(600.0, 10.0 * state.speed * self.tick_s)
+            continuous = self._last_t is not None and 0.0 <= t - self._last_t <= expected
+            t0 = self._last_t if continuous else t - state.speed * self.tick_s
             for ev in self.simulator.events_between(self.service.current_plan(), t0, t):
                 self.service.ingest(ev, "simulator")
         self._last_t = t
