@@ -225,3 +225,17 @@ def test_the_built_board_is_served_at_the_root(sqlite_url, small_fleet, tmp_path
         assert client.get("/dsn.xml").headers["content-type"].startswith("application/xml")
     with make_client(sqlite_url, small_fleet, web_dist=tmp_path / "missing") as client:
         assert "/docs" in client.get("/").text  # without a build: a page of links
+
+
+def test_the_simulator_makes_the_board_alive(sqlite_url, small_fleet):
+    with make_client(sqlite_url, small_fleet, simulate=True, trouble=0.5, speed=120) as client:
+        events = wait_for(lambda: [e for e in client.get("/api/v1/events", params={"limit": 1000}).json()
+                                   if e["kind"] == "telemetry_lock"], timeout=60)
+        assert all(e["detail"]["simulated"] for e in events)
+        # Every simulated event belongs to a contact of the plan, on that contact's antenna.
+        plan = client.get("/api/v1/plan", params={"start": "2026-08-23T08:00:00Z", "end": "2026-08-23T16:00:00Z"})
+        contacts = {c["id"]: c for c in plan.json()["contacts"]}
+        for e in events:
+            contact_id = e["event_id"].split(":", 1)[1].rsplit(":", 1)[0]
+            assert contacts[contact_id]["antenna_id"] == e["antenna_id"]
+            assert contacts[contact_id]["start"] <= e["time"] <= contacts[contact_id]["end"]
