@@ -34,20 +34,26 @@ from .refine import refine_maxima, refine_roots
 
 EARTH_ROTATION_RAD_S = 7.2921158553e-5
 # SGP4 sampling: step = STEP_FACTOR / (largest angular rate of the orbit), rounded down to a
-# step of this ladder (all divide a day, so day-long time blocks share grid points).
-STEP_FACTOR = 0.5
-STEP_LADDER_S = (60, 90, 120, 150, 180, 240, 300, 360, 450, 540, 600, 720, 900, 1200, 1800, 2400, 3600)
+# whole divisor of a day between one minute and an hour (so day-long time blocks share grid points).
+STEP_FACTOR = 0.55
+STEP_LADDER_S = tuple(d for d in range(60, 3601) if 86400 % d == 0)
 LOW_PERIGEE_KM = 250.0
 HIGH_DRAG_BSTAR = 0.01
 # Search samples per SGP4 step.
 SEARCH_SUBDIVISION = 2
-# Position error of the interpolation that the screening allows for (km); tests check the real
-# error stays below it across the catalog.
+# Position error of the interpolation that the screening allows for (km); checked_steps keeps
+# the real error below CHECK_ERROR_KM and a test checks it across the catalog.
 INTERPOLATION_ERROR_KM = 0.5
 SCREEN_MARGIN_RAD = math.radians(0.05)
+# What checked_steps accepts: the interpolation's error at mid-step against SGP4.
+CHECK_ERROR_KM = 0.5
+CHECK_ERROR_RAD = 1e-4
 BLOCK_S = 86400.0
 # Working-set size (station x object x search samples) per batch.
 BATCH_ELEMENTS = 2_000_000
+# A maximum's time needs less precision than a root's: the elevation is flat there. The
+# returned time is one Newton step beyond the last evaluation, far closer than this.
+MAX_TOLERANCE_S = 0.02
 # Windows shorter than this are numerical noise of a peak touching the threshold.
 MIN_DURATION_S = 1e-3
 
@@ -102,7 +108,8 @@ class PassTable:
 
     def sort(self) -> "PassTable":
         """By AOS, then object id, then station id (the canonical order)."""
-        order = np.lexsort((self.station_id.astype(str), self.object_id, self.aos))
+        _, station_rank = np.unique(self.station_id, return_inverse=True)
+        order = np.lexsort((station_rank, self.object_id, self.aos))
         return self.take(order)
 
     def to_rows(self) -> list[dict]:
@@ -275,7 +282,7 @@ class _Track:
         x = (t - self.t0) / self.step
         k = np.clip(np.floor(x).astype(np.int64), 0, self.n_grid - 2)
         w = _quintic_weights(x - k, order)
-        c = self.coef[obj * (self.n_grid - 1) + k]
+        c = np.take(self.coef, obj * (self.n_grid - 1) + k, axis=0)
         return [np.einsum("kn,nkd->dn", w[i], c) / self.step**i for i in range(order + 1)]
 
     def every(self, sub: int) -> tuple[np.ndarray, np.ndarray]:
@@ -385,9 +392,64 @@ def sgp4_step_s(shape: OrbitShape) -> np.ndarray:
     raw *= 1.0 - shape.eccentricity
     raw *= np.where(shape.perigee_radius_km - EARTH_RADIUS_KM < LOW_PERIGEE_KM, 0.7, 1.0)
     raw *= np.where(np.abs(shape.bstar) > HIGH_DRAG_BSTAR, 0.5, 1.0)
+    return _ladder_step(raw)
+
+
+def _ladder_step(raw: np.ndarray) -> np.ndarray:
     ladder = np.array(STEP_LADDER_S, dtype=np.float64)
     idx = np.searchsorted(ladder, raw, side="right") - 1
     return ladder[np.clip(idx, 0, ladder.size - 1)]
+
+
+def checked_steps(elements: Sequence[ElementSet], shape: OrbitShape, start: float) -> np.ndarray:
+    """``sgp4_step_s``, shortened where the interpolation is measured to miss SGP4 by too much.
+
+    For the orbits where SGP4's own perturbation terms are large (very eccentric or high drag)
+    the interpolation around the first perigee is compared with SGP4 there; an object whose
+    worst error exceeds ``CHECK_ERROR_KM`` (or ``CHECK_ERROR_RAD`` times its
+    perigee height, at least 1000 km: the nearest it is seen from near the horizon) has its
+    step halved, up to three times. Only the object's own data decide.
+    """
+    steps = sgp4_step_s(shape)
+    altitude = shape.perigee_radius_km - EARTH_RADIUS_KM
+    risky = (shape.eccentricity > 0.25) | (np.abs(shape.bstar) > 0.5 * HIGH_DRAG_BSTAR)
+    todo = np.flatnonzero(risky)
+    for _ in range(3):
+        if todo.size == 0:
+            break
+        worse = []
+        for step in np.unique(steps[todo]):
+            idx = todo[steps[todo] == step]
+            err = _midpoint_error_km([elements[i] for i in idx], shape_subset(shape, idx), step, start)
+            limit = np.minimum(CHECK_ERROR_KM, CHECK_ERROR_RAD * np.maximum(altitude[idx], 1000.0))
+            worse.append(idx[err > limit])
+        todo = np.concatenate(worse) if worse else todo[:0]
+        steps[todo] = _ladder_step(0.5 * steps[todo] + 1e-6)
+    return steps
+
+
+def _midpoint_error_km(elements: Sequence[ElementSet], shape: OrbitShape, step: float, start: float) -> np.ndarray:
+    """Interpolation error at mid-step around each object's first perigee after ``start``.
+
+    Two steps are checked, one centred on perigee and one starting there: where an eccentric or
+    decaying orbit moves fastest and its perturbations are largest.
+    """
+    from ..timebase import unix_to_jd
+
+    n_rad_s = shape.mean_motion_rev_day * 2.0 * np.pi / 86400.0
+    worst = np.zeros(len(elements))
+    for j, e in enumerate(elements):
+        anomaly = math.radians(e.mean_anomaly_deg) + n_rad_s[j] * (start - e.epoch_unix)
+        perigee = start + (-anomaly % (2.0 * math.pi)) / n_rad_s[j]
+        t = perigee + step * np.array([-0.5, 0.0, 0.5, 1.0])
+        err, r, v = e.satrec().sgp4_array(*unix_to_jd(t))
+        if err.any():
+            continue  # a state SGP4 cannot give: the search masks it anyway
+        a = gravity_acceleration_km_s2(r)
+        for i0, mid, i1 in ((0, 1, 2), (1, 2, 3)):
+            guess = 0.5 * (r[i0] + r[i1]) + 5.0 * step / 32.0 * (v[i0] - v[i1]) + step**2 / 64.0 * (a[i0] + a[i1])
+            worst[j] = max(worst[j], float(np.linalg.norm(guess - r[mid])))
+    return worst
 
 
 @dataclass
@@ -429,7 +491,7 @@ def find_passes(
     elements = list(elements)
     stations = _Stations.of(antennas, min_elevation_deg)
     shape = OrbitShape.of(elements)
-    steps = sgp4_step_s(shape)
+    steps = checked_steps(elements, shape, start)
     eop = EarthOrientation.covering(start, end + max(STEP_LADDER_S))
     n_blocks = max(1, int(math.ceil((end - start) / BLOCK_S - 1e-9)))
     frames = [_Frame.at(stations, eop, min(end, start + (b + 0.5) * BLOCK_S)) for b in range(n_blocks)]
@@ -460,7 +522,7 @@ def shape_subset(shape: OrbitShape, idx: np.ndarray) -> OrbitShape:
 def _search_block(elements, shape: OrbitShape, step: float, stations: _Stations, frame: _Frame,
                   eop: EarthOrientation, t_begin: float, t_end: float) -> _Windows:
     """Windows of a group of objects sharing one SGP4 step, over one time block."""
-    n_obj = len(elements)
+    n_obj, n_sta = len(elements), len(stations.ids)
     h = step / SEARCH_SUBDIVISION
     n_steps = int(math.ceil((t_end - t_begin) / step - 1e-9))
     grid = t_begin + step * np.arange(n_steps + 1)
@@ -486,10 +548,15 @@ def _search_block(elements, shape: OrbitShape, step: float, stations: _Stations,
     needed = near.copy()
     needed[:, :, 1:] |= near[:, :, :-1]
     needed[:, :, :-1] |= near[:, :, 1:]
-    obj, sta, k = np.nonzero(needed)
-    t = times[k]
-    (g, dg), _ = ev.g_from([r_pef[:, obj, k], v_pef[:, obj, k]], sta)
-    return _events_to_windows(ev, obj, sta, k, t, g, dg, n_search - 1)
+    flat = np.flatnonzero(needed)
+    obj, rest = np.divmod(flat, n_sta * n_search)
+    sta, k = np.divmod(rest, n_search)
+    at = obj * n_search + k
+    pv = [np.take(a.reshape(3, -1), at, axis=1) for a in (r_pef, v_pef)]
+    (g, dg), _ = ev.g_from(pv, sta)
+    # Consecutive entries of the flat index are consecutive samples of the same pair.
+    same = (flat[1:] - flat[:-1] == 1) & (k[1:] != 0)
+    return _events_to_windows(ev, obj, sta, k, times[k], g, dg, same, n_search - 1)
 
 
 def _drop_erratic(r: np.ndarray, v: np.ndarray, step: float, shape: OrbitShape) -> None:
@@ -522,7 +589,8 @@ def _screen(r_pef: np.ndarray, shape: OrbitShape, h: float, stations: _Stations,
     sample psi changes by at most that times h/2; r changes by at most the radial speed bound.
     """
     radius = np.sqrt(_dot(r_pef, r_pef))  # (O, T)
-    unit = r_pef / radius
+    # Single precision is plenty for a test with a margin of several hundredths of a degree.
+    unit = (r_pef / radius).astype(np.float32)
     radial_bound = shape.max_radial_speed_km_s + 0.05  # SGP4's short-period terms, km/s
     r_ub = radius + (radial_bound * (0.5 * h))[:, None] + INTERPOLATION_ERROR_KM
     margin = ((shape.max_angular_rate_rad_s * 1.02 + EARTH_ROTATION_RAD_S) * (0.5 * h)
@@ -536,26 +604,32 @@ def _screen(r_pef: np.ndarray, shape: OrbitShape, h: float, stations: _Stations,
     beta = e[None, :] - margin[:, None]  # (O, S): cone = arccos(x) - beta
     cb, sb = np.cos(beta), np.sin(beta)
     cb[beta <= -0.5 * np.pi], sb[beta <= -0.5 * np.pi] = -2.0, 0.0  # margin wider than a hemisphere
-    cos_psi = np.einsum("dot,sd->ost", unit, frame.direction)
+    cos_psi = np.einsum("dot,sd->ost", unit, frame.direction.astype(np.float32))
     # cos(arccos(x) - beta) = x cos(beta) + sqrt(1 - x^2) sin(beta)
+    x, y, cb, sb = (a.astype(np.float32) for a in (x, y, cb, sb))
     limit = x[:, None, :] * cb[:, :, None]
     limit += y[:, None, :] * sb[:, :, None]
     return cos_psi >= limit  # NaN states compare False
 
 
-def _events_to_windows(ev: _Evaluator, obj, sta, k, t, g, dg, last_k) -> _Windows:
+def _events_to_windows(ev: _Evaluator, obj, sta, k, t, g, dg, same, last_k) -> _Windows:
+    """Bracket, refine and assemble the windows from g, g' at search samples.
+
+    ``same[j]`` says whether samples j and j+1 are consecutive samples of the same pair (an
+    interval to look into).
+    """
     nan = np.isnan(g)
     g = np.where(nan, -1.0, g)
-    # Intervals between consecutive needed samples of the same pair; keep those with an event.
-    same = (sta[1:] == sta[:-1]) & (obj[1:] == obj[:-1]) & (k[1:] == k[:-1] + 1)
-    a = np.flatnonzero(same)
+    # Per interval (between entries j and j+1), on shifted views: keep those with an event.
+    vis = g >= 0
+    v0, v1 = vis[:-1], vis[1:]
+    good = ~(nan[:-1] | nan[1:])
+    peak_all = (dg[:-1] > 0) & (dg[1:] <= 0) & good
+    open_aos_all = (k[:-1] == 0) & v0
+    open_los_all = (k[1:] == last_k) & v1
+    a = np.flatnonzero(same & ((v0 != v1) | peak_all | open_aos_all | open_los_all))
     b = a + 1
-    vis_a, vis_b = g[a] >= 0, g[b] >= 0
-    peak = (dg[a] > 0) & (dg[b] <= 0) & ~nan[a] & ~nan[b]
-    open_aos = (k[a] == 0) & vis_a
-    open_los = (k[b] == last_k) & vis_b
-    keep = (vis_a != vis_b) | peak | open_aos | open_los
-    a, b, peak, open_aos, open_los = a[keep], b[keep], peak[keep], open_aos[keep], open_los[keep]
+    peak, open_aos, open_los = peak_all[a], open_aos_all[a], open_los_all[a]
     ga, gb, dga, dgb, ta, tb = g[a], g[b], dg[a], dg[b], t[a], t[b]
     bad = nan[a] | nan[b]
     io, isa = obj[a], sta[a]
@@ -565,14 +639,13 @@ def _events_to_windows(ev: _Evaluator, obj, sta, k, t, g, dg, last_k) -> _Window
 
     # Maxima of g.
     pi = np.flatnonzero(peak)
-    t_max = refine_max(ev, io[pi], isa[pi], ta[pi], tb[pi], dga[pi], dgb[pi])
-    (g_max, dg_max), angles_max = ev.g(io[pi], isa[pi], t_max, want_angles=True)
+    t_max, g_max, dg_max, el_max = refine_max(ev, io[pi], isa[pi], ta[pi], tb[pi], dga[pi], dgb[pi], ga[pi], gb[pi])
     graze = np.zeros(n, bool)
     graze[pi] = (ga[pi] < 0) & (gb[pi] < 0) & (g_max >= 0)
     tm = np.full(n, np.nan)
     tm[pi] = t_max
     elm = np.full(n, -np.inf)
-    elm[pi] = angles_max[0]
+    elm[pi] = el_max
 
     # Roots: AOS in rising intervals, LOS in falling ones, both around a grazing maximum. Where
     # the interval holds a maximum the bracket stops at it, so g is monotonic inside.
@@ -581,18 +654,17 @@ def _events_to_windows(ev: _Evaluator, obj, sta, k, t, g, dg, last_k) -> _Window
     dgm = np.zeros(n)
     dgm[pi] = dg_max
     with_max = np.isfinite(tm) & (gm >= 0)
-    t_aos = np.full(n, np.nan)
-    t_los = np.full(n, np.nan)
-    rising_sel = (up | graze) & ~bad
-    falling_sel = (down | graze) & ~bad
-    ri = np.flatnonzero(rising_sel)
+    t_aos, t_los = np.full(n, np.nan), np.full(n, np.nan)
+    az_aos, az_los = np.full(n, np.nan), np.full(n, np.nan)
+    ri = np.flatnonzero((up | graze) & ~bad)
     cut = with_max[ri]
-    t_aos[ri] = refine_root(ev, io[ri], isa[ri], ta[ri], np.where(cut, tm[ri], tb[ri]), ga[ri],
-                            np.where(cut, gm[ri], gb[ri]), dga[ri], np.where(cut, dgm[ri], dgb[ri]))
-    ri = np.flatnonzero(falling_sel)
+    t_aos[ri], az_aos[ri] = refine_root(ev, io[ri], isa[ri], ta[ri], np.where(cut, tm[ri], tb[ri]), ga[ri],
+                                        np.where(cut, gm[ri], gb[ri]), dga[ri], np.where(cut, dgm[ri], dgb[ri]))
+    ri = np.flatnonzero((down | graze) & ~bad)
     cut = with_max[ri]
-    t_los[ri] = refine_root(ev, io[ri], isa[ri], np.where(cut, tm[ri], ta[ri]), tb[ri],
-                            np.where(cut, gm[ri], ga[ri]), gb[ri], np.where(cut, dgm[ri], dga[ri]), dgb[ri])
+    t_los[ri], az_los[ri] = refine_root(ev, io[ri], isa[ri], np.where(cut, tm[ri], ta[ri]), tb[ri],
+                                        np.where(cut, gm[ri], ga[ri]), gb[ri], np.where(cut, dgm[ri], dga[ri]),
+                                        dgb[ri])
     # A state SGP4 could not give: the window ends at the good sample.
     rb = np.flatnonzero(up & bad)
     t_aos[rb] = tb[rb]
@@ -608,16 +680,18 @@ def _events_to_windows(ev: _Evaluator, obj, sta, k, t, g, dg, last_k) -> _Window
     time = np.stack([ta, t_aos, tm, t_los, tb], axis=1)
     elev = np.full((n, 5), -np.inf)
     elev[:, 2] = elm
+    azim = np.stack([np.full(n, np.nan), az_aos, np.full(n, np.nan), az_los, np.full(n, np.nan)], axis=1)
     edge = np.zeros((n, 5), bool)
     edge[:, [0, 4]] = True
     slot_obj = np.repeat(io, 5)[valid.ravel()]
     slot_sta = np.repeat(isa, 5)[valid.ravel()]
-    kind, time, elev, edge = kind[valid], time[valid], elev[valid], edge[valid]
-    # Open edges are maxima candidates too (a clipped window may peak at its edge).
-    ei = np.flatnonzero(edge)
+    kind, time, elev, azim, edge = kind[valid], time[valid], elev[valid], azim[valid], edge[valid]
+    # Open edges (maxima candidates too: a clipped window may peak at its edge) and ends at a
+    # sample next to an invalid state get their angles here; refined ends kept theirs.
+    ei = np.flatnonzero(edge | ((kind != 0) & np.isnan(azim)))
     if ei.size:
-        _, edge_angles = ev.g(slot_obj[ei], slot_sta[ei], time[ei], order=0, want_angles=True)
-        elev[ei] = edge_angles[0]
+        _, (el_e, az_e) = ev.g(slot_obj[ei], slot_sta[ei], time[ei], order=0, want_angles=True)
+        elev[ei], azim[ei] = el_e, az_e
 
     opens = np.cumsum(kind == 1)
     closes = np.cumsum(kind == -1)
@@ -634,29 +708,40 @@ def _events_to_windows(ev: _Evaluator, obj, sta, k, t, g, dg, last_k) -> _Window
     best = np.maximum.reduceat(elev, w_start)
     wid = opens - 1
     hit_idx = np.flatnonzero(inside & (wid >= 0) & (elev == best[np.maximum(wid, 0)]))
-    _, first = np.unique(wid[hit_idx], return_index=True)
-    tca = time[hit_idx[first]]
+    tca = time[hit_idx[_first_of_runs(wid[hit_idx])]]
 
-    wo, ws = slot_obj[w_start], slot_sta[w_start]
-    t_a, t_l = time[w_start], time[w_end]
-    _, (_, az_edges) = ev.g(np.concatenate([wo, wo]), np.concatenate([ws, ws]), np.concatenate([t_a, t_l]),
-                            order=0, want_angles=True)
-    m = wo.size
-    return _Windows(wo, ws, t_a, t_l, tca, best, az_edges[:m], az_edges[m:], edge[w_start], edge[w_end])
+    return _Windows(slot_obj[w_start], slot_sta[w_start], time[w_start], time[w_end], tca, best,
+                    azim[w_start], azim[w_end], edge[w_start], edge[w_end])
 
 
 def refine_root(ev: _Evaluator, obj, sta, lo, hi, g_lo, g_hi, dg_lo, dg_hi):
+    """Roots of g, and the azimuth at each event's last evaluation (within a millisecond of it)."""
+    azimuth = np.full(obj.size, np.nan)
+
     def value_and_rate(t, which):
-        return tuple(ev.g(obj[which], sta[which], t)[0])
+        (g, dg), (_, az) = ev.g(obj[which], sta[which], t, want_angles=True)
+        azimuth[which] = az
+        return g, dg
 
-    return refine_roots(value_and_rate, lo, hi, g_lo, g_hi, dg_lo, dg_hi)
+    return refine_roots(value_and_rate, lo, hi, g_lo, g_hi, dg_lo, dg_hi), azimuth
 
 
-def refine_max(ev: _Evaluator, obj, sta, lo, hi, d_lo, d_hi):
+def refine_max(ev: _Evaluator, obj, sta, lo, hi, d_lo, d_hi, g_lo, g_hi):
+    """Maxima of g, with g, g' and the elevation at each event's last evaluation."""
+    last = np.full((3, obj.size), np.nan)
+
     def rate(t, which):
-        return tuple(ev.g(obj[which], sta[which], t, order=2)[0][1:])
+        (g, dg, ddg), (el, _) = ev.g(obj[which], sta[which], t, order=2, want_angles=True)
+        last[:, which] = g, dg, el
+        return dg, ddg
 
-    return refine_maxima(rate, lo, hi, d_lo, d_hi)
+    t = refine_maxima(rate, lo, hi, d_lo, d_hi, g_lo, g_hi, tolerance_s=MAX_TOLERANCE_S)
+    return t, last[0], last[1], last[2]
+
+
+def _first_of_runs(keys: np.ndarray) -> np.ndarray:
+    """Indices of the first element of each run of equal values in a sorted array."""
+    return np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
 
 
 def _merge_blocks(pieces: list[_Windows]) -> _Windows:
@@ -676,9 +761,8 @@ def _merge_blocks(pieces: list[_Windows]) -> _Windows:
     starts = np.flatnonzero(~cont)
     ends = np.append(starts[1:], order.size) - 1
     best = np.maximum.reduceat(w["max_el"], starts)
-    hit = w["max_el"] == best[group]
-    hit_idx = np.flatnonzero(hit)
-    _, first = np.unique(group[hit_idx], return_index=True)
+    hit_idx = np.flatnonzero(w["max_el"] == best[group])
+    first = _first_of_runs(group[hit_idx])
     return _Windows(w["obj"][starts], w["sta"][starts], w["aos"][starts], w["los"][ends], w["tca"][hit_idx[first]],
                     best, w["aos_az"][starts], w["los_az"][ends], w["aos_open"][starts], w["los_open"][ends])
 
