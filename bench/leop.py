@@ -1,7 +1,7 @@
 """LEOP acquisition search: groundnet against Skyfield sampling the same trajectory every second.
 
-Both answer the same question on the same nominal trajectory (the shipped Galileo VS15 and
-ExoMars 2016 examples, no dispersions): every station's passes from switch-on over the coverage
+Both answer the same question on the same nominal trajectory (the bundled Galileo VS15 and
+ExoMars 2016 scenarios, no dispersions): every station's passes from switch-on over the coverage
 horizon. groundnet samples every ``search_step_s`` and refines rises and sets to 1 ms; the peer is
 what a Skyfield user would write for a numerically integrated trajectory (``find_events`` needs an
 ``EarthSatellite``): ``altaz`` of ``build_position`` states every second, rises and sets taken
@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from pathlib import Path
 
 import numpy as np
 
 from groundnet.leop import load_scenario
 from groundnet.leop.acquisition import find_passes, propagate_samples, scenario_antennas
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "leop"
 
 
 def skyfield_rises(track, antennas, t0: float, t1: float) -> dict[str, list[float]]:
@@ -46,7 +44,7 @@ def skyfield_rises(track, antennas, t0: float, t1: float) -> dict[str, list[floa
 
 
 def run(name: str) -> dict:
-    sc = load_scenario(EXAMPLES / name)
+    sc = load_scenario(name)
     sc = dataclasses.replace(sc, dispersions=dataclasses.replace(sc.dispersions, method="none"))
     antennas = scenario_antennas(sc)
     track, _, info = propagate_samples(sc, sc.launch_times_unix[0], antennas)
@@ -75,7 +73,7 @@ def run(name: str) -> dict:
 
 
 if __name__ == "__main__":
-    rows = [run("galileo_vs15.toml"), run("exomars_2016.toml")]
+    rows = [run("galileo_vs15"), run("exomars_2016")]
     print("| scenario | stations | hours | passes | groundnet (s) | Skyfield 1 s sampling (s) | ratio | max AOS difference (s) |")
     print("|---|---|---|---|---|---|---|---|")
     for r in rows:

@@ -10,7 +10,6 @@ station of interest at given times. docs/leop.md shows its output.
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import numpy as np
 
@@ -18,12 +17,11 @@ from groundnet.leop import load_scenario
 from groundnet.leop.acquisition import analyse_launch, scenario_antennas
 from groundnet.timebase import parse_utc, to_unix
 
-HERE = Path(__file__).resolve().parent
 
 
 def sweep(scenario: str, parameter: str, values, station: str, at_utc: list[str], *, offsets: bool = False) -> list[str]:
     """``values`` are absolute, or (``offsets``) added to the scenario's nominal value."""
-    sc = load_scenario(HERE / scenario)
+    sc = load_scenario(scenario)
     sc = dataclasses.replace(sc, dispersions=dataclasses.replace(sc.dispersions, method="none"))
     antennas = scenario_antennas(sc)
     st = [a.id for a in antennas].index(station)
@@ -47,16 +45,16 @@ def sweep(scenario: str, parameter: str, values, station: str, at_utc: list[str]
 
 if __name__ == "__main__":
     sections = [
-        ("galileo_vs15.toml", "downrange_from_site_deg", [195, 205, 215, 225, 235, 245, 255], "NNO-1",
+        ("galileo_vs15", "downrange_from_site_deg", [195, 205, 215, 225, 235, 245, 255], "NNO-1",
          ["2016-05-24T12:37:40Z", "2016-05-24T13:37:40Z"]),
-        ("exomars_2016.toml", "time_since_perigee_s", [0, 300, 600, 1200, 1800], "MLI", ["2016-03-14T21:25:00Z", "2016-03-14T21:29:00Z"]),
-        ("exomars_2016.toml", "perigee_altitude_km", [180, 250, 500, 1000], "MLI", ["2016-03-14T21:25:00Z", "2016-03-14T21:29:00Z"]),
-        ("exomars_2016.toml", "c3_km2_s2", [8.0, 11.0, 14.701, 18.0], "MLI", ["2016-03-14T21:25:00Z", "2016-03-14T21:29:00Z"]),
+        ("exomars_2016", "time_since_perigee_s", [0, 300, 600, 1200, 1800], "MLI", ["2016-03-14T21:25:00Z", "2016-03-14T21:29:00Z"]),
+        ("exomars_2016", "perigee_altitude_km", [180, 250, 500, 1000], "MLI", ["2016-03-14T21:25:00Z", "2016-03-14T21:29:00Z"]),
+        ("exomars_2016", "c3_km2_s2", [8.0, 11.0, 14.701, 18.0], "MLI", ["2016-03-14T21:25:00Z", "2016-03-14T21:29:00Z"]),
     ]
     relative = [
-        ("exomars_2016.toml", "arg_perigee_deg", [-60, -30, -15, 0, 15, 30, 45, 60], "MLI", ["2016-03-14T21:25:00Z", "2016-03-14T21:29:00Z"]),
-        ("exomars_2016.toml", "raan_deg", [-5, -2, 0, 2, 5], "MLI", ["2016-03-14T21:25:00Z", "2016-03-14T21:29:00Z"]),
-        ("exomars_2016.toml", "inclination_deg", [-1.0, -0.5, 0, 0.5], "MLI", ["2016-03-14T21:25:00Z", "2016-03-14T21:29:00Z"]),
+        ("exomars_2016", "arg_perigee_deg", [-60, -30, -15, 0, 15, 30, 45, 60], "MLI", ["2016-03-14T21:25:00Z", "2016-03-14T21:29:00Z"]),
+        ("exomars_2016", "raan_deg", [-5, -2, 0, 2, 5], "MLI", ["2016-03-14T21:25:00Z", "2016-03-14T21:29:00Z"]),
+        ("exomars_2016", "inclination_deg", [-1.0, -0.5, 0, 0.5], "MLI", ["2016-03-14T21:25:00Z", "2016-03-14T21:29:00Z"]),
     ]
     for (scen, param, values, station, at), rel in [(s, False) for s in sections] + [(s, True) for s in relative]:
         print(f"\n{scen}: {param}\n")

@@ -16,7 +16,7 @@ from groundnet.leop import load_scenario, report
 from groundnet.leop.acquisition import analyse_launch, scenario_antennas
 from groundnet.timebase import parse_utc, to_unix
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "leop"
+EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "groundnet" / "data" / "leop"
 
 
 def _run(name, **dispersions):

@@ -19,7 +19,7 @@ from groundnet.orbits import numerical
 from groundnet.leop.acquisition import analyse_launch, scenario_antennas
 from groundnet.timebase import parse_utc, skyfield_times, to_unix
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "leop"
+EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "groundnet" / "data" / "leop"
 TWO_MILLISECONDS = 2e-3  # the bisection stops at 1 ms
 KM = 1.0
 

@@ -140,7 +140,7 @@ def test_elements_at_an_earlier_epoch_are_propagated_to_separation():
 
     from groundnet.leop import orbit
 
-    sc = load_scenario(Path(__file__).resolve().parents[2] / "examples" / "leop" / "galileo_vs15.toml")
+    sc = load_scenario("galileo_vs15")  # the bundled scenario, by name
     t0 = sc.launch_times_unix[0]
     pos, vel, _ = separation_state(sc, t0)
     a = orbit.EARTH_RADIUS_KM + sc.injection.perigee_altitude_km

@@ -16,7 +16,7 @@ from ..output import OutputFormat, emit
 def register(app: typer.Typer) -> None:
     @app.command("leop")
     def leop(
-        scenario: Path = typer.Argument(..., help="Scenario file (TOML): launch, injection, spacecraft, dispersions, stations. See docs/leop.md and examples/leop/."),
+        scenario: str = typer.Argument(..., help="Scenario file (TOML): launch, injection, spacecraft, dispersions, stations; or a bundled scenario's name (galileo_vs15, exomars_2016). See docs/leop.md."),
         fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table (acquisitions plus a coverage and dispersion summary), csv (acquisitions) or json (everything, incl. the timeline for the board)."),
         pointing_dir: Optional[Path] = typer.Option(None, "--pointing-dir", help="Write pointing predictions here: per acquiring station a 1 s CSV and a CCSDS TDM around AOS, and a CCSDS OEM of the trajectory."),
         output: Optional[Path] = typer.Option(None, "--output", help="Write to this file instead of the terminal."),

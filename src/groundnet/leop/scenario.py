@@ -10,6 +10,7 @@ import math
 import re
 import tomllib
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from ..errors import InputFileError, TimeParseError
@@ -213,13 +214,24 @@ class _Reader:
             return None
 
 
+def bundled_scenarios() -> dict[str, Path]:
+    """The scenarios shipped with groundnet (``groundnet/data/leop``), by name (file stem)."""
+    folder = resources.files("groundnet.data").joinpath("leop")
+    return {Path(f.name).stem: Path(str(f)) for f in sorted(folder.iterdir(), key=lambda f: f.name)
+            if f.name.endswith(".toml")}
+
+
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file; raises :class:`ScenarioError` listing every problem."""
+    """Read and validate a scenario file, or a bundled scenario by name (``galileo_vs15``);
+    raises :class:`ScenarioError` listing every problem."""
     p = Path(path)
+    if not p.exists() and str(path) in bundled_scenarios():
+        p = bundled_scenarios()[str(path)]
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ScenarioError(str(p), ["file not found; give the path of a .toml scenario (examples in examples/leop/)"]) from None
+        names = ", ".join(bundled_scenarios())
+        raise ScenarioError(str(p), [f"file not found; give the path of a .toml scenario or a bundled one's name ({names})"]) from None
     except UnicodeDecodeError:
         raise ScenarioError(str(p), ["not UTF-8 text; a scenario is a TOML file"]) from None
     try:
