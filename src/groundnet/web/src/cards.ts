@@ -1,6 +1,6 @@
 // Station cards: one antenna's state at a glance, planned beside reported.
 import { h } from "./dom";
-import { ACTIVITY_LABEL, countdown, dataRate, degrees, frequency, hhmm, lightTime, rangeKm } from "./format";
+import { ACTIVITY_LABEL, bandOf, countdown, dataRate, degrees, frequency, hhmm, lightTime, rangeKm } from "./format";
 import { bandClass } from "./map";
 import type { AntennaState, Link } from "./types";
 
@@ -28,7 +28,7 @@ export function renderCard(a: AntennaState, opts: CardOptions): HTMLElement {
     tabindex: -1,
   });
 
-  const dish = a.dish_m ? `${a.dish_m} m` : "dish ?";
+  const about = [a.name !== a.id ? a.name : "", a.dish_m ? `${a.dish_m} m` : "", a.bands.join("/")].filter(Boolean).join(" · ");
   card.append(
     h("header", { class: "card-head" },
       h("div", {},
@@ -36,7 +36,7 @@ export function renderCard(a: AntennaState, opts: CardOptions): HTMLElement {
           opts.onSelect
             ? h("button", { class: "linkish", type: "button", "data-focus-key": `station-${a.id}`, onclick: () => opts.onSelect?.(a.id), "aria-label": `${a.id}, show on map` }, a.id)
             : a.id),
-        h("p", { class: "sub" }, `${a.name} · ${dish}${a.bands.length ? ` · ${a.bands.join("/")}` : ""}`)),
+        about ? h("p", { class: "sub" }, about) : null),
       h("span", { class: `pill act-${a.activity}`, title: "planned activity" }, ACTIVITY_LABEL[a.activity] ?? a.activity)),
   );
 
@@ -88,10 +88,11 @@ export function renderCard(a: AntennaState, opts: CardOptions): HTMLElement {
 function linkRow(label: string, arrow: string, link: Link | null): HTMLElement[] {
   if (!link || (!link.band && !link.data_rate_bps)) return [];
   const off = link.signal === "none";
+  const band = bandOf(link.band, link.frequency_hz);
   return [
     h("dt", {}, `${arrow} ${label}`),
     h("dd", { class: off ? "off" : "" },
-      h("span", { class: `band ${bandClass(link.band)}` }, link.band ?? "?"),
+      h("span", { class: `band ${bandClass(band)}` }, band ?? "?"),
       ` ${dataRate(link.data_rate_bps)}`,
       link.signal ? h("span", { class: "signal" }, ` ${link.signal}`) : "",
       link.frequency_hz ? h("span", { class: "freq" }, ` ${frequency(link.frequency_hz)}`) : ""),

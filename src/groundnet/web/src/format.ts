@@ -36,7 +36,7 @@ export function countdown(targetMs: number, nowMs: number): string {
 }
 
 export function rangeKm(km: number | null | undefined): string {
-  if (km == null || !Number.isFinite(km)) return "—";
+  if (km == null || !Number.isFinite(km) || km < 0) return "—";
   if (km >= 0.01 * AU_KM) return `${(km / AU_KM).toFixed(km >= AU_KM ? 3 : 4)} AU`;
   if (km >= 1e6) return `${(km / 1e6).toFixed(2)} M km`;
   if (km >= 1e4) return `${Math.round(km).toLocaleString("en-US")} km`;
@@ -44,7 +44,7 @@ export function rangeKm(km: number | null | undefined): string {
 }
 
 export function lightTime(seconds: number | null | undefined): string {
-  if (seconds == null || !Number.isFinite(seconds)) return "—";
+  if (seconds == null || !Number.isFinite(seconds) || seconds < 0) return "—";
   if (seconds < 1) return `${(seconds * 1000).toFixed(1)} ms`;
   if (seconds < 60) return `${seconds.toFixed(2)} s`;
   return duration(seconds);
@@ -80,6 +80,18 @@ export function degrees(value: number | null | undefined, digits = 1): string {
 
 function trim(x: number): string {
   return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1).replace(/\.0$/, "") : x.toFixed(2).replace(/\.?0+$/, "");
+}
+
+/** The band of a carrier when a feed gives only its frequency (S 2–4, X 7–12, K 18–26.5, Ka 26.5–40 GHz). */
+export function bandOf(band: string | null | undefined, hz: number | null | undefined): string | null {
+  if (band) return band;
+  if (hz == null || !Number.isFinite(hz) || hz < 1e8) return null;
+  const ghz = hz / 1e9;
+  if (ghz >= 2 && ghz < 4) return "S";
+  if (ghz >= 7 && ghz < 12) return "X";
+  if (ghz >= 18 && ghz < 26.5) return "K";
+  if (ghz >= 26.5 && ghz < 40) return "Ka";
+  return null;
 }
 
 export const ACTIVITY_LABEL: Record<string, string> = {

@@ -492,7 +492,7 @@ function markPainted(): void {
 function renderControls(): void {
   const replay = clock.mode === "replay";
   const paused = replay && clock.paused;
-  $("play-icon").textContent = paused ? "▶" : "⏸";
+  $("play-icon").setAttribute("d", paused ? "M4 2.5v11l9-5.5z" : "M4 3h3v10H4zM9 3h3v10H9z");
   $("play-label").textContent = paused ? "Play" : "Pause";
   $("play").setAttribute("aria-pressed", String(paused));
   $("go-live").setAttribute("aria-pressed", String(!replay));
@@ -511,7 +511,7 @@ function renderClock(now: number): void {
   timeEl.setAttribute("datetime", isoUtc(now));
   $("clock-date").textContent = `${date} UTC`;
   const input = $("time-input") as HTMLInputElement;
-  if (document.activeElement !== input) input.value = isoUtc(now).slice(0, 19);
+  if (document.activeElement !== input) input.value = isoUtc(now).slice(0, 19).replace("T", " ");
 
   const mode = $("mode");
   const fresh = $("fresh");
@@ -589,9 +589,11 @@ function wireControls(): void {
     renderControls();
   });
   $("time-input").addEventListener("change", (ev) => {
-    const value = (ev.target as HTMLInputElement).value;
-    const ms = Date.parse(`${value.length === 16 ? `${value}:00` : value}Z`);
-    if (Number.isFinite(ms)) jumpTo(ms);
+    const input = ev.target as HTMLInputElement;
+    const ms = parseUtcInput(input.value);
+    input.setAttribute("aria-invalid", String(ms == null));
+    if (ms == null) toast(`Not a UTC time: "${input.value}" (write 2026-11-21 08:30 or 2026-11-21T08:30:00Z)`);
+    else jumpTo(ms);
   });
   $("replay").addEventListener("submit", (ev) => ev.preventDefault());
   $("share").addEventListener("click", share);
@@ -616,6 +618,15 @@ function wireControls(): void {
   $("event-filter").addEventListener("change", () => renderEvents(clock.now()));
 
   document.addEventListener("keydown", onKey);
+}
+
+/** "2026-11-21 08:30", "2026-11-21T08:30:15Z" or a date alone, always UTC. */
+function parseUtcInput(text: string): number | null {
+  const m = text.trim().match(/^(\d{4}-\d{2}-\d{2})(?:[T ](\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?\s*(?:Z|UTC)?$/i);
+  if (!m) return null;
+  const time = m[2] ?? "00:00";
+  const ms = Date.parse(`${m[1]}T${time.length <= 5 ? `${time.padStart(5, "0")}:00` : time.padStart(8, "0")}Z`);
+  return Number.isFinite(ms) ? ms : null;
 }
 
 function togglePlay(): void {

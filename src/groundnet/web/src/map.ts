@@ -283,7 +283,7 @@ function textBox(t: SVGTextElement): Box {
 
 /** Greedy label placement: right, left, above, below, then further out; none when all collide. */
 function placeLabel(placed: Box[], x: number, y: number, text: string, offset: number, size: number): Placed | null {
-  const width = text.length * size * 0.56;
+  const width = text.length * size * 0.62;
   const candidates: [number, number, "start" | "end" | "middle"][] = [
     [x + offset, y + size * 0.35, "start"],
     [x - offset, y + size * 0.35, "end"],

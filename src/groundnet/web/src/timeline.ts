@@ -31,7 +31,7 @@ export class Timeline {
     const blocks = groupBy(plan.blocks, (b) => b.antenna_id);
     for (const a of antennas) {
       const cs = (contacts.get(a.id) ?? []).filter((c) => this.overlaps(c.setup_start, c.teardown_end));
-      const bs = (blocks.get(a.id) ?? []).filter((b) => this.overlaps(b.start, b.end));
+      const bs = (blocks.get(a.id) ?? []).filter((b) => this.overlaps(b.start, b.end ?? endIso(endMs)));
       if (!showEmpty && cs.length === 0 && bs.length === 0) continue;
       const lane = h("div", { class: "tl-lane" });
       for (const b of bs) lane.append(this.block(b));
@@ -100,10 +100,15 @@ export class Timeline {
   }
 
   private block(b: Block): HTMLElement {
-    const label = `${b.kind} ${hhmm(Date.parse(b.start))}–${hhmm(Date.parse(b.end))}${b.reason ? `: ${b.reason}` : ""}`;
+    const end = b.end ? Date.parse(b.end) : this.endMs;
+    const label = `${b.kind} ${hhmm(Date.parse(b.start))}–${b.end ? hhmm(end) : "until further notice"}${b.reason ? `: ${b.reason}` : ""}`;
     const el = h("div", { class: `tl-block ${b.kind}`, title: label, role: "img", "aria-label": label }, h("span", { class: "tl-label" }, b.kind));
-    return this.place(el, Date.parse(b.start), Date.parse(b.end));
+    return this.place(el, Date.parse(b.start), end);
   }
+}
+
+function endIso(ms: number): string {
+  return new Date(ms).toISOString();
 }
 
 function groupBy<T>(items: T[], key: (x: T) => string): Map<string, T[]> {

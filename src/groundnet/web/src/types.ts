@@ -19,6 +19,7 @@ export interface NextContact {
   id: string;
   spacecraft_id: string;
   spacecraft_name?: string;
+  setup_start?: string;
   start: string;
   end: string;
 }
@@ -63,6 +64,7 @@ export interface Board {
   generated_at: string;
   antennas: AntennaState[];
   spacecraft: SpacecraftState[];
+  plan?: Record<string, unknown>;
 }
 
 export interface Contact {
@@ -83,7 +85,7 @@ export interface Block {
   antenna_id: string;
   kind: "maintenance" | "outage";
   start: string;
-  end: string;
+  end: string | null; // an outage whose end the station has not reported yet
   reason: string | null;
 }
 

@@ -1,0 +1,205 @@
+"""The browser board in a real Chromium against a real ``groundnet serve`` with a replay clock.
+
+What a person would check: every station is on the map and has a card; at a moment when the plan
+has a contact, the map and the card show it; the timeline draws the plan; the replay controls
+move the time (and the URL); the page comes back by itself after the server restarts.
+Screenshots of each view land in test-artifacts/screens/.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from .conftest import PHONE, REPLAY_CLOCK, WALL, shoot
+from .server import Server
+
+pytestmark = pytest.mark.browser
+
+
+def iso(t: datetime) -> str:
+    return t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse(s: str) -> datetime:
+    return datetime.fromisoformat(s.replace("Z", "+00:00"))
+
+
+def page_time(page) -> datetime:
+    """The moment the page says it shows (the clock's machine-readable datetime)."""
+    return parse(page.get_attribute("#clock-time", "datetime"))
+
+
+def open_board(page, server: Server, query: str = "") -> None:
+    page.goto(f"{server.url}/{query}")
+    page.wait_for_selector("body[data-ready='1']")
+
+
+def tracked_contact(server: Server) -> tuple[dict, datetime]:
+    """A planned contact and a moment inside it at which the server's board says the antenna tracks it."""
+    start = parse(REPLAY_CLOCK)
+    plan = server.get("plan", start=iso(start), end=iso(start + timedelta(hours=24)))
+    assert plan["contacts"], "the server planned no contact in the 24 h after the replay clock"
+    for contact in sorted(plan["contacts"], key=lambda c: c["start"]):
+        t0, t1 = parse(contact["start"]), parse(contact["end"])
+        if t0 < start:
+            continue
+        mid = (t0 + (t1 - t0) / 2).replace(microsecond=0)
+        board = server.get("board", at=iso(mid))
+        antenna = next(a for a in board["antennas"] if a["id"] == contact["antenna_id"])
+        if antenna["activity"] == "tracking" and any(t["spacecraft_id"] == contact["spacecraft_id"] for t in antenna["targets"]):
+            return contact, mid
+    pytest.fail("no planned contact shows as tracking on the server's board")
+
+
+def test_page_loads_with_every_station(board_server, page):
+    stations = {s["id"] for s in board_server.get("stations")}
+    open_board(page, board_server)
+    on_map = set(page.eval_on_selector_all("svg.world .station[data-station-id]", "els => els.map(e => e.dataset.stationId)"))
+    cards = set(page.eval_on_selector_all("#cards .card[data-station-id]", "els => els.map(e => e.dataset.stationId)"))
+    assert on_map == stations
+    assert cards == stations
+    assert page.locator("svg.world path.land").count() == 1, "the Natural Earth land layer is drawn"
+    assert page.locator("svg.world path.night").count() >= 1, "day and night are drawn"
+    # Every station marker is reachable from the keyboard and named for screen readers.
+    labels = page.eval_on_selector_all("svg.world .station", "els => els.map(e => [e.getAttribute('tabindex'), e.getAttribute('aria-label')])")
+    assert all(tab == "0" and label for tab, label in labels)
+    shoot(page, "network-wall")
+    page.set_viewport_size(PHONE)
+    page.wait_for_timeout(300)
+    shoot(page, "network-phone")
+
+
+def test_contact_shows_on_map_and_card(board_server, page):
+    contact, moment = tracked_contact(board_server)
+    antenna, craft = contact["antenna_id"], contact["spacecraft_id"]
+    open_board(page, board_server, f"?t={iso(moment)}&paused=1&station={antenna}")
+    assert page_time(page) == moment
+    marker = page.locator(f"svg.world .station[data-station-id='{antenna}']")
+    marker.wait_for()
+    page.wait_for_function(
+        "id => document.querySelector(`svg.world .station[data-station-id='${id}']`)?.dataset.activity === 'tracking'", arg=antenna)
+    assert page.locator(f"svg.world [data-link='{antenna}:{craft}']").count() >= 1, "a line joins the antenna and its spacecraft"
+    card = page.locator(f"#cards .card[data-station-id='{antenna}']")
+    assert card.get_attribute("data-activity") == "tracking"
+    assert card.locator(f"[data-spacecraft-id='{craft}']").inner_text().strip() == contact["spacecraft_name"]
+    assert "Tracking" in card.locator(".pill").inner_text()
+    assert "replay" in page.locator("#mode").inner_text().lower()
+    shoot(page, "contact-wall")
+
+
+def test_timeline_renders_the_plan(board_server, page):
+    moment = parse(REPLAY_CLOCK) + timedelta(hours=1)
+    open_board(page, board_server, f"?view=timeline&t={iso(moment)}&paused=1")
+    page.wait_for_selector(".tl-contact")
+    # The page asks for the hour before and the 24 h after the moment shown.
+    plan = board_server.get("plan", start=iso(moment - timedelta(hours=1)), end=iso(moment + timedelta(hours=24)))
+    lo, hi = moment - timedelta(hours=1), moment + timedelta(hours=24)
+    expected = {c["id"] for c in plan["contacts"] if parse(c["teardown_end"]) > lo and parse(c["setup_start"]) < hi}
+    drawn = set(page.eval_on_selector_all(".tl-contact", "els => els.map(e => e.dataset.contactId)"))
+    assert drawn == expected
+    now_line = page.locator(".tl-now")
+    assert now_line.is_visible()
+    shoot(page, "timeline-wall")
+
+    first = page.locator(".tl-contact").first
+    contact_id = first.get_attribute("data-contact-id")
+    contact = next(c for c in plan["contacts"] if c["id"] == contact_id)
+    first.click()
+    dialog = page.locator("#dialog")
+    dialog.wait_for(state="visible")
+    assert contact["spacecraft_name"] in dialog.inner_text()
+    assert contact["antenna_id"] in dialog.inner_text()
+    shoot(page, "timeline-contact-dialog")
+    page.keyboard.press("Escape")
+    dialog.wait_for(state="hidden")
+    page.set_viewport_size(PHONE)
+    page.wait_for_timeout(300)
+    shoot(page, "timeline-phone")
+
+
+def test_replay_controls_change_the_time(board_server, page):
+    moment = parse(REPLAY_CLOCK) + timedelta(hours=2)
+    open_board(page, board_server, f"?t={iso(moment)}&paused=1")
+    assert page_time(page) == moment
+
+    page.select_option("#step", "600")
+    page.click("#step-fwd")
+    assert page_time(page) == moment + timedelta(minutes=10)
+    page.wait_for_function("t => new URL(location.href).searchParams.get('t') === t",
+                           arg=iso(moment + timedelta(minutes=10)))
+
+    target = moment + timedelta(hours=5, minutes=17)
+    page.fill("#time-input", target.strftime("%Y-%m-%d %H:%M:%S"))
+    page.press("#time-input", "Enter")
+    page.wait_for_function("t => document.querySelector('#clock-time').getAttribute('datetime').startsWith(t)", arg=iso(target)[:19])
+    # The board shown is the server's board of that moment.
+    page.wait_for_function("t => document.querySelector('#fresh').textContent.includes(t)", arg=target.strftime("%H:%M:%S"))
+    assert f"t={iso(target)}".replace(":", "%3A") in page.url
+
+    # Play at 600x: time runs ahead.
+    page.select_option("#speed", "600")
+    page.click("#play")
+    page.wait_for_timeout(1500)
+    assert page_time(page) - target > timedelta(minutes=5)
+    page.keyboard.press("Space")  # pause from the keyboard
+    paused_at = page_time(page)
+    page.wait_for_timeout(1200)
+    assert page_time(page) == paused_at
+    page.keyboard.press("ArrowLeft")
+    assert page_time(page) == paused_at - timedelta(minutes=10)
+    shoot(page, "replay-wall")
+
+    # Back to live: the page follows the server's clock again (a replay clock here).
+    page.click("#go-live")
+    page.wait_for_function("() => document.body.dataset.mode === 'live'")
+    page.wait_for_function("() => !new URL(location.href).searchParams.has('t')")
+
+
+def test_other_views_render(board_server, page):
+    open_board(page, board_server)
+    page.keyboard.press("3")
+    fleet = board_server.get("spacecraft")
+    page.wait_for_selector("#sc-list [data-spacecraft-id]")
+    assert page.locator("#sc-list [data-spacecraft-id]").count() == len(fleet)
+    page.wait_for_selector("#sc-detail .stats")
+    assert page.locator("#sc-detail h2").inner_text() == fleet[0]["name"]
+    shoot(page, "spacecraft-wall")
+
+    page.keyboard.press("4")
+    assert page.locator("#view-events").is_visible()
+    shoot(page, "events-wall")
+
+    page.keyboard.press("5")
+    assert page.locator("#view-partners").is_visible()
+    page.wait_for_timeout(500)
+    shoot(page, "partners-wall")
+    page.set_viewport_size(PHONE)
+    page.keyboard.press("3")
+    page.wait_for_timeout(300)
+    shoot(page, "spacecraft-phone")
+    page.set_viewport_size(WALL)
+
+
+def test_page_recovers_when_the_server_restarts(tmp_path, browser):
+    server = Server(tmp_path, REPLAY_CLOCK).start()
+    context = browser.new_context(viewport=WALL)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        open_board(page, server)
+        page.wait_for_function("() => document.body.dataset.link === 'open'")
+        server.stop()
+        page.wait_for_function("() => document.body.dataset.link === 'reconnecting'")
+        assert "offline" in page.locator("#mode").inner_text().lower()
+        shoot(page, "server-down")
+        seen = page.get_attribute("#clock-time", "datetime")
+        server.start()
+        page.wait_for_function("() => document.body.dataset.link === 'open'", timeout=60_000)
+        # Fresh boards arrive again from the push.
+        page.wait_for_function("t => document.querySelector('#clock-time').getAttribute('datetime') !== t", arg=seen)
+        page.wait_for_function("() => /updated/.test(document.querySelector('#fresh').textContent)")
+    finally:
+        context.close()
+        server.stop()
