@@ -30,8 +30,9 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def board_server(tmp_path_factory, browser):
-    server = Server(tmp_path_factory.mktemp("serve"), REPLAY_CLOCK).start()
+def board_server(tmp_path_factory, browser, shared_data):
+    partner = shared_data / "feeds" / "dsn_now_2022-12-07.xml"
+    server = Server(tmp_path_factory.mktemp("serve"), REPLAY_CLOCK, extra=["--partner-dsn", str(partner)]).start()
     yield server
     server.stop()
 

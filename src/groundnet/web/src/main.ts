@@ -7,7 +7,7 @@ import { SPEEDS, ViewClock, readUrl, writeUrl } from "./clock";
 import { h } from "./dom";
 import { ACTIVITY_LABEL, clockText, countdown, dataRate, duration, hhmmss, isoUtc } from "./format";
 import { LiveLink, type LinkStatus } from "./live";
-import { WorldMap, bandClass, isEarthOrbiter } from "./map";
+import { TRACK_HALF_SPAN_MS, WorldMap, bandClass, focusSpacecraft, isEarthOrbiter } from "./map";
 import { renderSpacecraftDetail, renderSpacecraftList } from "./spacecraft";
 import { AFTER_MS, BEFORE_MS, Timeline } from "./timeline";
 import type { AntennaState, Board, Contact, GroundEvent, GroundTrack, PartnerFeed, Plan, SpacecraftInfo } from "./types";
@@ -15,7 +15,6 @@ import type { AntennaState, Board, Contact, GroundEvent, GroundTrack, PartnerFee
 const VIEWS = ["network", "timeline", "spacecraft", "events", "partners"] as const;
 type View = (typeof VIEWS)[number];
 
-const TRACK_HALF_SPAN_MS = 45 * 60_000;
 const TRACK_SLACK_MS = 10 * 60_000;
 const STALE_AFTER_MS = 5_000;
 
@@ -66,6 +65,7 @@ function setView(view: View, focus = false): void {
 }
 
 function renderView(full: boolean): void {
+  if (!state.board) return; // the clock is only known once the first board has come
   const now = clock.now();
   if (state.view === "network") renderNetwork(now);
   else if (state.view === "timeline") ensurePlan(now, full);
@@ -92,6 +92,7 @@ const cardCache = new Map<string, { sig: string; el: HTMLElement }>();
 function renderNetwork(now: number): void {
   const board = state.board;
   if (!board) return;
+  worldMap.chooseSpacecraft(state.spacecraftId);
   worldMap.update(board, now);
   refreshTracks(board, now);
   renderCards(board, now);
@@ -196,10 +197,11 @@ function selectStation(id: string, scroll: boolean): void {
   }
 }
 
-// ground tracks of the Earth orbiters in view (and the one selected), ±45 min around the moment shown
+// ground tracks of the Earth orbiters in contact (and the one chosen), ±45 min around the moment shown
 function refreshTracks(board: Board, now: number): void {
+  const focus = focusSpacecraft(board, state.spacecraftId);
   for (const sc of board.spacecraft) {
-    if (!isEarthOrbiter(sc) || (!sc.in_view_of.length && sc.id !== state.spacecraftId)) continue;
+    if (!isEarthOrbiter(sc) || !focus.has(sc.id)) continue;
     const centre = state.trackCentre.get(sc.id);
     if (centre !== undefined && Math.abs(centre - now) < TRACK_SLACK_MS) continue;
     state.trackCentre.set(sc.id, now);
@@ -440,6 +442,7 @@ function jumpTo(ms: number, speed = clock.speed, paused = clock.paused): void {
   state.trackCentre.clear();
   syncUrl();
   renderControls();
+  renderClock(clock.now());
   fetchReplayBoard(true);
 }
 
@@ -637,6 +640,7 @@ function togglePlay(): void {
   }
   syncUrl();
   renderControls();
+  renderClock(clock.now());
   fetchReplayBoard(true);
 }
 

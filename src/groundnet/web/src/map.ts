@@ -17,9 +17,18 @@ const TOP = 14; // crop the polar caps nobody tracks from: 85° N ...
 const BOTTOM = 458; // ... to 75° S
 
 const EARTH_ORBIT_MAX_KM = 100_000;
+const HIGH_ORBIT_KM = 6_000; // above this a footprint covers a hemisphere: outline only
+export const TRACK_HALF_SPAN_MS = 45 * 60_000;
 
 export function isEarthOrbiter(sc: SpacecraftState): boolean {
   return sc.altitude_km != null && sc.altitude_km < EARTH_ORBIT_MAX_KM;
+}
+
+/** Spacecraft worth a ground track and a label: those an antenna works with, and the one chosen. */
+export function focusSpacecraft(board: Board, chosen: string | null): Set<string> {
+  const ids = new Set(board.antennas.flatMap((a) => a.targets.map((t) => t.spacecraft_id)));
+  if (chosen) ids.add(chosen);
+  return ids;
 }
 
 export function bandClass(band: string | null | undefined): string {
@@ -38,6 +47,7 @@ export class WorldMap {
   private tracks = new Map<string, GroundTrack>();
   private scale = 1;
   private selected: string | null = null;
+  private chosenSpacecraft: string | null = null;
   private lastBoard: Board | null = null;
   private lastTime = 0;
 
@@ -80,6 +90,11 @@ export class WorldMap {
     );
   }
 
+  /** The spacecraft the viewer picked: it gets a track and a label even when no antenna works with it. */
+  chooseSpacecraft(id: string | null): void {
+    this.chosenSpacecraft = id;
+  }
+
   setTracks(tracks: Map<string, GroundTrack>): void {
     this.tracks = tracks;
     if (this.lastBoard) this.drawSpacecraft(this.lastBoard, this.lastTime);
@@ -97,13 +112,15 @@ export class WorldMap {
     const sun = subsolarPoint(timeMs);
     const anti: [number, number] = [sun.longitude_deg + 180, -sun.latitude_deg];
     clear(this.layers.night);
+    const day = geoCircle().center([sun.longitude_deg, sun.latitude_deg]).radius(90).precision(2)();
+    this.layers.night.append(s("path", { class: "day", d: this.path(day) ?? "" }));
     for (const radius of [90, 84, 78, 72]) {
       const cap = geoCircle().center(anti).radius(radius).precision(2)();
       this.layers.night.append(s("path", { class: "night", d: this.path(cap) ?? "" }));
     }
     const [x, y] = this.projection([sun.longitude_deg, sun.latitude_deg]) ?? [0, 0];
     this.layers.night.append(
-      s("circle", { class: "sun", cx: x, cy: y, r: 7 * this.scale }, s("title", {}, "Subsolar point")),
+      s("circle", { class: "sun", cx: x, cy: y, r: 4.5 * this.scale }, s("title", {}, "Subsolar point")),
     );
   }
 
@@ -181,16 +198,19 @@ export class WorldMap {
     clear(this.layers.spacecraft);
     const byId = new Map(board.spacecraft.map((sc) => [sc.id, sc]));
     const placed: Box[] = [...this.layers.labels.querySelectorAll("text")].map(textBox);
+    const focus = focusSpacecraft(board, this.chosenSpacecraft);
 
     for (const sc of board.spacecraft) {
-      if (!isEarthOrbiter(sc)) continue;
+      if (!isEarthOrbiter(sc) || !focus.has(sc.id)) continue;
       const track = this.tracks.get(sc.id);
       if (!track || track.points.length < 2) continue;
       const past: [number, number][] = [];
       const future: [number, number][] = [];
       for (const p of track.points) {
+        const t = Date.parse(p.time);
+        if (Math.abs(t - timeMs) > TRACK_HALF_SPAN_MS) continue;
         const pt: [number, number] = [p.longitude_deg, p.latitude_deg];
-        if (Date.parse(p.time) <= timeMs) past.push(pt);
+        if (t <= timeMs) past.push(pt);
         else future.push(pt);
       }
       if (past.length && future.length) future.unshift(past[past.length - 1]);
@@ -198,7 +218,8 @@ export class WorldMap {
       if (future.length > 1) this.layers.tracks.append(s("path", { class: "track future", d: this.path({ type: "LineString", coordinates: future }) ?? "" }));
       if (sc.longitude_deg != null && sc.latitude_deg != null && track.footprint_radius_deg > 0) {
         const footprint = geoCircle().center([sc.longitude_deg, sc.latitude_deg]).radius(track.footprint_radius_deg).precision(2)();
-        this.layers.tracks.append(s("path", { class: `footprint${sc.in_view_of.length ? " in-view" : ""}`, d: this.path(footprint) ?? "" }));
+        const high = (sc.altitude_km ?? 0) > HIGH_ORBIT_KM;
+        this.layers.tracks.append(s("path", { class: `footprint${high ? " high" : ""}`, d: this.path(footprint) ?? "" }));
       }
     }
 
@@ -222,28 +243,34 @@ export class WorldMap {
           );
         }
         if ((!a.downlink || a.downlink.signal === "none") && (!a.uplink || a.uplink.signal === "none")) {
-          this.layers.links.append(s("path", { class: "link idle-link", d, "data-link": linkId, "data-direction": "none" }));
+          // Antenna time on the spacecraft without a carrier (yet): setup, teardown or an unreported link.
+          this.layers.links.append(
+            s("path", { class: `link contact act-${a.activity}`, d, "data-link": linkId, "data-direction": "none" },
+              s("title", {}, `${a.id} ⟷ ${sc.name}: ${ACTIVITY_LABEL[a.activity] ?? a.activity}, no carrier`)),
+          );
         }
       }
     }
 
-    for (const sc of board.spacecraft) {
+    // Spacecraft in contact last, so that they are drawn on top.
+    const ordered = [...board.spacecraft].sort((a, b) => Number(focus.has(a.id)) - Number(focus.has(b.id)));
+    for (const sc of ordered) {
       const p = this.xy(sc.longitude_deg, sc.latitude_deg);
       if (!p) continue;
       const earth = isEarthOrbiter(sc);
-      const inView = sc.in_view_of.length > 0;
-      const label = `${sc.name}${inView ? ` — in view of ${sc.in_view_of.join(", ")}` : ""}`;
+      const inView = focus.has(sc.id);
+      const label = `${sc.name}${sc.in_view_of.length ? ` — above the horizon of ${sc.in_view_of.join(", ")}` : ""}`;
       const g = s("g", {
         class: `craft ${earth ? "earth" : "deep"}${inView ? " in-view" : ""}`,
         "data-spacecraft-id": sc.id,
         transform: `translate(${p[0].toFixed(1)},${p[1].toFixed(1)})`,
       });
-      const r = (earth ? 4 : 3.6) * k;
+      const r = (earth ? 4 : 3.6) * k * (inView ? 1 : 0.7);
       if (earth) g.append(s("path", { class: "mark", d: `M0,${-r}L${r},0L0,${r}L${-r},0Z` }));
       else g.append(s("circle", { class: "mark", r }), s("circle", { class: "halo", r: r * 1.9 }));
       g.append(s("title", {}, label));
       this.layers.spacecraft.append(g);
-      if (inView || earth) {
+      if (inView) {
         const box = placeLabel(placed, p[0], p[1], sc.name, r + 4 * k, 10 * k);
         if (box) {
           this.layers.spacecraft.append(
