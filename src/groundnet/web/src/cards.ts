@@ -102,7 +102,8 @@ function linkRow(label: string, arrow: string, link: Link | null): HTMLElement[]
 function rangeText(a: AntennaState): string {
   const up = a.upleg_range_km;
   const down = a.downleg_range_km;
-  if (up != null && down != null && Math.abs(up - down) > 1e-6 * Math.max(up, down)) return `${rangeKm(down)} down · ${rangeKm(up)} up`;
+  // Up- and downleg differ by the distance the spacecraft moves in one light time: shown when it shows.
+  if (up != null && down != null && rangeKm(up) !== rangeKm(down)) return `${rangeKm(down)} down · ${rangeKm(up)} up`;
   return rangeKm(down ?? up);
 }
 

@@ -88,14 +88,17 @@ export function renderSpacecraftDetail(
     stat("Round trip", lightTime(owlt == null ? null : 2 * owlt)),
   );
 
-  const passes = (sc.next_passes ?? []).slice().sort((a, b) => a.station_id.localeCompare(b.station_id) || Date.parse(a.aos) - Date.parse(b.aos));
-  const rows: HTMLElement[] = [];
-  let lastStation = "";
-  for (const p of passes) {
-    const first = p.station_id !== lastStation;
-    lastStation = p.station_id;
-    rows.push(passRow(p, first, nowMs, onStation));
+  // One row per station: its next pass, then the times of the later ones; soonest first.
+  const byStation = new Map<string, Pass[]>();
+  for (const p of sc.next_passes ?? []) {
+    if (Date.parse(p.los) < nowMs) continue;
+    const list = byStation.get(p.station_id) ?? [];
+    list.push(p);
+    byStation.set(p.station_id, list);
   }
+  const groups = [...byStation.values()].map((list) => list.sort((a, b) => Date.parse(a.aos) - Date.parse(b.aos)));
+  groups.sort((a, b) => Date.parse(a[0].aos) - Date.parse(b[0].aos));
+  const rows = groups.map((list) => passRow(list[0], list.slice(1), nowMs, onStation));
 
   clear(container);
   container.append(
@@ -105,10 +108,10 @@ export function renderSpacecraftDetail(
     stats,
     h("dl", { class: "facts wide" }, ...facts.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
     h("h3", {}, "Next passes per station"),
-    passes.length
+    rows.length
       ? h("div", { class: "table-wrap" },
           h("table", { class: "passes" },
-            h("thead", {}, h("tr", {}, ...["Station", "AOS (UTC)", "LOS", "Max el.", "Duration", "Starts"].map((t) => h("th", { scope: "col" }, t)))),
+            h("thead", {}, h("tr", {}, ...["Station", "Next AOS (UTC)", "LOS", "Max el.", "Duration", "Starts", "Later AOS"].map((t) => h("th", { scope: "col" }, t)))),
             h("tbody", {}, ...rows)))
       : h("p", { class: "muted" }, "No pass ahead in the server's window."),
   );
@@ -118,15 +121,16 @@ function stat(label: string, value: string): HTMLElement {
   return h("div", { class: "stat" }, h("span", { class: "stat-label" }, label), h("span", { class: "stat-value" }, value));
 }
 
-function passRow(p: Pass, first: boolean, nowMs: number, onStation: (id: string) => void): HTMLElement {
+function passRow(p: Pass, later: Pass[], nowMs: number, onStation: (id: string) => void): HTMLElement {
   const aos = Date.parse(p.aos);
   const los = Date.parse(p.los);
   const current = aos <= nowMs && nowMs < los;
-  return h("tr", { class: `${first ? "first" : "more"}${current ? " current" : ""}` },
-    h("th", { scope: "row" }, first ? h("button", { type: "button", class: "linkish", onclick: () => onStation(p.station_id) }, p.station_id) : ""),
+  return h("tr", { class: current ? "current" : "", "data-station-id": p.station_id },
+    h("th", { scope: "row" }, h("button", { type: "button", class: "linkish", onclick: () => onStation(p.station_id) }, p.station_id)),
     h("td", { class: "num" }, p.aos.replace("T", " ").slice(0, 16)),
     h("td", { class: "num" }, hhmm(los)),
     h("td", { class: "num" }, degrees(p.max_elevation_deg)),
     h("td", { class: "num" }, duration(p.duration_s)),
-    h("td", { class: "num" }, current ? "in progress" : countdown(aos, nowMs)));
+    h("td", { class: "num" }, current ? "in progress" : countdown(aos, nowMs)),
+    h("td", { class: "num later" }, later.map((x) => hhmm(Date.parse(x.aos))).join(" · ")));
 }
