@@ -469,6 +469,7 @@ function fetchReplayBoard(force = false): void {
 }
 
 function showBoard(board: Board): void {
+  if (!state.board) performance.mark("groundnet:first-board");
   board.antennas = board.antennas.map(normalizeAntenna);
   state.board = board;
   state.boardReceived = performance.now();
@@ -705,9 +706,12 @@ function start(): void {
 
   worldMap.loadWorld().then(
     () => {
+      performance.mark("groundnet:world-drawn");
       worldLoaded = true;
       worldMap.drawSun(clock.now());
       if (state.board && !state.painted) markPainted();
+      // The finer map once the page is up; the coarse one stays if it cannot be had.
+      window.setTimeout(() => worldMap.loadWorld(true).catch(() => undefined), 1500);
     },
     () => toast("World map data missing: rebuild the board (npm run build)."),
   );

@@ -4,7 +4,8 @@ import { geoCircle, geoEquirectangular, geoGraticule10, geoPath } from "d3-geo";
 import type { GeoPermissibleObjects } from "d3-geo";
 import { feature, mesh } from "topojson-client";
 import type { GeometryCollection, Topology } from "topojson-specification";
-import worldUrl from "world-atlas/countries-50m.json?url";
+import coarseWorldUrl from "world-atlas/countries-110m.json?url";
+import fineWorldUrl from "world-atlas/countries-50m.json?url";
 import { clear, s } from "./dom";
 import { ACTIVITY_LABEL } from "./format";
 import { groupSites } from "./sites";
@@ -79,13 +80,14 @@ export class WorldMap {
     }).observe(container);
   }
 
-  async loadWorld(): Promise<void> {
-    const response = await fetch(worldUrl);
+  /** Natural Earth land and borders: the coarse 1:110m map first (fast), then the 1:50m one. */
+  async loadWorld(fine = false): Promise<void> {
+    const response = await fetch(fine ? fineWorldUrl : coarseWorldUrl);
     const world = (await response.json()) as Topology<{ countries: GeometryCollection; land: GeometryCollection }>;
     const land = feature(world, world.objects.land);
     const borders = mesh(world, world.objects.countries, (a, b) => a !== b);
-    this.layers.land.append(
-      s("path", { class: "land", d: this.path(land as GeoPermissibleObjects) ?? "" }),
+    this.layers.land.replaceChildren(
+      s("path", { class: "land", d: this.path(land as GeoPermissibleObjects) ?? "", "data-scale": fine ? "50m" : "110m" }),
       s("path", { class: "borders", d: this.path(borders) ?? "" }),
     );
   }
