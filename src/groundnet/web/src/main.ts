@@ -224,13 +224,16 @@ function ensurePlan(now: number, redraw: boolean): void {
   const stale = !state.plan || now < start || now > start + BEFORE_MS + 15 * 60_000 || performance.now() - state.planFetchedAt > 60_000;
   if (stale && !planInflight) {
     planInflight = true;
-    const window = { start: now - BEFORE_MS, end: now + AFTER_MS };
+    // A phone gets half a day, so that a contact is wider than a hair.
+    const after = matchMedia("(max-width: 720px)").matches ? AFTER_MS / 2 : AFTER_MS;
+    const window = { start: now - BEFORE_MS, end: now + after };
     api.plan(isoUtc(window.start), isoUtc(window.end)).then(
       (plan) => {
         planInflight = false;
         state.plan = plan;
         state.planWindow = window;
         state.planFetchedAt = performance.now();
+        $("timeline-title").textContent = `Plan, next ${Math.round((window.end - now) / 3600_000)} h`;
         if (state.view === "timeline") drawTimeline(clock.now());
       },
       (err) => {
