@@ -1,0 +1,1 @@
+"""Visibility: look angles, link geometry (near-Earth and deep space) and pass search."""

@@ -1,0 +1,238 @@
+"""Link geometry for any trajectory, near or deep: light time, RTLT, range rate, Doppler, SEP angle.
+
+All light-time equations are solved in the solar-system barycentric frame (ICRF axes), with the
+station's position from the Earth's orientation (ITRS -> GCRS, UT1 and polar motion) and the
+Earth's from DE421:
+
+* downleg: the signal received at the station at ``t_r`` left the spacecraft at ``t_e`` with
+  ``|S(t_e) - R(t_r)| = c (t_r - t_e)``;
+* upleg: the signal the spacecraft turned around at ``t_e`` left the station at ``t_t`` with
+  ``|S(t_e) - R(t_t)| = c (t_e - t_t)``;
+* round-trip light time, as the DSN reports it (``rtlt`` in DSN Now): ``t_r - t_t``, the upleg
+  plus the downleg light time; upleg and downleg ranges are ``c`` times each leg.
+
+Azimuth and elevation are the direction the station receives from: the spacecraft at emission
+time seen from the station at reception time, with the aberration of the station's own motion
+(``aberration=True``), no refraction. Range rate and Doppler follow from differentiating the
+light-time equations (first order in v/c per leg, exact in the Newtonian sense); relativistic
+clock terms and the Shapiro delay (at most a few tens of microseconds, about 75 km of range at
+superior conjunction) are not modelled. Details: docs/deep-space.md.
+
+Arrays are ``[station, time]`` for one trajectory; per-sample failures (the spacecraft outside its
+trajectory's span at emission time) give NaN, never an exception.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..orbits import frames
+from ..orbits.trajectory import SPEED_OF_LIGHT_KM_S as C_KM_S
+from ..orbits.trajectory import Trajectory
+
+# X-band transponder turnaround ratio 880/749 (ESA and NASA deep-space X-up/X-down; ECSS-E-ST-50-05C
+# Table 5-1 and DSN 810-005 module 201): downlink = uplink x 880/749.
+TURNAROUND_X_X = (880, 749)
+TURNAROUND_S_S = (240, 221)
+TURNAROUND_X_KA = (3344, 749)
+TURNAROUND_S_X = (880, 221)
+# Below this Sun-Earth-probe angle the link crosses the solar corona: X-band telemetry and Doppler
+# degrade, and missions plan solar-conjunction periods (Mars Express and TGO stop commanding below
+# about 2-5 deg). groundnet warns below 5 deg by default; pass another threshold if the mission says so.
+SOLAR_CONJUNCTION_SEP_DEG = 5.0
+LIGHT_TIME_ITERATIONS = 4
+
+
+@dataclass
+class LinkGeometry:
+    """Geometry of one trajectory seen from stations over receive times; arrays ``[station, time]``."""
+
+    station_ids: list[str]
+    object_id: str
+    times_unix: np.ndarray  # receive times at the station, (n,)
+    azimuth_deg: np.ndarray
+    elevation_deg: np.ndarray
+    downleg_range_km: np.ndarray
+    upleg_range_km: np.ndarray
+    downleg_light_time_s: np.ndarray
+    upleg_light_time_s: np.ndarray
+    rtlt_s: np.ndarray
+    emission_times_unix: np.ndarray  # when the spacecraft emitted / turned around the signal
+    transmit_times_unix: np.ndarray  # when the station sent the uplink that came back at times_unix
+    range_rate_km_s: np.ndarray  # downleg, positive when receding
+    upleg_range_rate_km_s: np.ndarray
+    downleg_doppler_ratio: np.ndarray  # received / emitted frequency on the downleg
+    upleg_doppler_ratio: np.ndarray  # frequency the spacecraft receives / transmitted by the station
+    sep_deg: np.ndarray  # Sun-Earth-probe angle, [time] (geocentric)
+    solar_conjunction: np.ndarray  # SEP below the threshold, [time]
+    sep_threshold_deg: float = SOLAR_CONJUNCTION_SEP_DEG
+    distances: dict = field(default_factory=dict)
+
+    def one_way_downlink_hz(self, spacecraft_downlink_hz: float) -> np.ndarray:
+        """Frequency the station receives from a spacecraft transmitting ``spacecraft_downlink_hz`` (one-way)."""
+        return spacecraft_downlink_hz * self.downleg_doppler_ratio
+
+    def two_way_downlink_hz(self, uplink_hz: float, turnaround=TURNAROUND_X_X) -> np.ndarray:
+        """Frequency received in two-way (coherent) mode for an uplink ``uplink_hz`` and a turnaround ratio."""
+        num, den = turnaround
+        return uplink_hz * (num / den) * self.upleg_doppler_ratio * self.downleg_doppler_ratio
+
+    def two_way_doppler_hz(self, uplink_hz: float, turnaround=TURNAROUND_X_X) -> np.ndarray:
+        """Received minus the zero-velocity frequency (uplink x ratio), Hz; negative when receding."""
+        num, den = turnaround
+        return self.two_way_downlink_hz(uplink_hz, turnaround) - uplink_hz * num / den
+
+    def one_way_doppler_hz(self, spacecraft_downlink_hz: float) -> np.ndarray:
+        return self.one_way_downlink_hz(spacecraft_downlink_hz) - spacecraft_downlink_hz
+
+    def rows(self, station_index: int = 0) -> list[dict]:
+        """One dict per time for one station (for tables and JSON)."""
+        from ..timebase import format_utc
+
+        s = station_index
+        out = []
+        for i, t in enumerate(self.times_unix):
+            out.append({
+                "time": format_utc(t),
+                "station_id": self.station_ids[s],
+                "object_id": self.object_id,
+                "azimuth_deg": _f(self.azimuth_deg[s, i]),
+                "elevation_deg": _f(self.elevation_deg[s, i]),
+                "downleg_range_km": _f(self.downleg_range_km[s, i]),
+                "upleg_range_km": _f(self.upleg_range_km[s, i]),
+                "rtlt_s": _f(self.rtlt_s[s, i]),
+                "range_rate_km_s": _f(self.range_rate_km_s[s, i]),
+                "sep_deg": _f(self.sep_deg[i]),
+                "solar_conjunction": bool(self.solar_conjunction[i]),
+                "geocentric_km": _f(self.distances["geocentric_km"][i]),
+                "heliocentric_km": _f(self.distances["heliocentric_km"][i]),
+            })
+        return out
+
+
+def _f(x) -> float | None:
+    x = float(x)
+    return x if np.isfinite(x) else None
+
+
+def _norm(v: np.ndarray) -> np.ndarray:
+    return np.sqrt(np.einsum("i...,i...->...", v, v))
+
+
+def distances(trajectory: Trajectory, times_unix) -> dict[str, np.ndarray]:
+    """How far and how fast: geocentric and heliocentric distance (km) and speed (km/s), geometric."""
+    t = np.atleast_1d(np.asarray(times_unix, dtype=np.float64))
+    p, v = trajectory.state_gcrs(t, strict=False)
+    ps, vs = frames.centre_state_gcrs("sun", t)
+    return {
+        "geocentric_km": _norm(p),
+        "geocentric_speed_km_s": _norm(v),
+        "heliocentric_km": _norm(p - ps),
+        "heliocentric_speed_km_s": _norm(v - vs),
+        "one_way_light_time_s": _norm(p) / C_KM_S,
+    }
+
+
+def _station_bary(itrs_km: np.ndarray, t: np.ndarray):
+    ps, vs = frames.station_state_gcrs(itrs_km, t)
+    pe, ve = frames.barycentric_state("earth", t)
+    return ps + pe, vs + ve
+
+
+def link_geometry(
+    trajectory: Trajectory,
+    antennas,
+    times_unix,
+    *,
+    aberration: bool = True,
+    sep_threshold_deg: float = SOLAR_CONJUNCTION_SEP_DEG,
+) -> LinkGeometry:
+    """Light-time-corrected geometry of ``trajectory`` from each antenna at receive times ``times_unix``."""
+    antennas = list(antennas) if isinstance(antennas, (list, tuple)) else [antennas]
+    t_r = np.atleast_1d(np.asarray(times_unix, dtype=np.float64))
+    ns, nt = len(antennas), t_r.size
+    shape = (ns, nt)
+    out = {k: np.full(shape, np.nan) for k in (
+        "az", "el", "rd", "ru", "ltd", "ltu", "te", "tt", "rrd", "rru", "dd", "du")}
+    for s, ant in enumerate(antennas):
+        itrs = ant.itrs_km
+        r_pos, r_vel = _station_bary(itrs, t_r)
+        # Downleg: iterate the emission time.
+        s_pos, s_vel = trajectory.state_barycentric(t_r, strict=False)
+        tau = _norm(s_pos - r_pos) / C_KM_S
+        for _ in range(LIGHT_TIME_ITERATIONS):
+            t_e = t_r - np.nan_to_num(tau, nan=0.0)
+            s_pos, s_vel = trajectory.state_barycentric(t_e, strict=False)
+            tau = _norm(s_pos - r_pos) / C_KM_S
+        t_e = t_r - tau
+        los = s_pos - r_pos  # station -> spacecraft, (3, n)
+        rho_d = _norm(los)
+        n_d = -los / rho_d  # spacecraft -> station
+        # Upleg: iterate the transmit time.
+        tau_u = tau.copy()
+        for _ in range(LIGHT_TIME_ITERATIONS):
+            t_t = t_e - np.nan_to_num(tau_u, nan=0.0)
+            u_pos, u_vel = _station_bary(itrs, np.nan_to_num(t_t, nan=t_r[0]))
+            tau_u = _norm(s_pos - u_pos) / C_KM_S
+        t_t = t_e - tau_u
+        up = s_pos - u_pos
+        rho_u = _norm(up)
+        n_u = up / rho_u  # station -> spacecraft
+        # Doppler ratios from the light-time equations (Newtonian, exact in v/c per leg).
+        down_ratio = (1.0 - np.einsum("in,in->n", n_d, r_vel) / C_KM_S) / \
+            (1.0 - np.einsum("in,in->n", n_d, s_vel) / C_KM_S)
+        up_ratio = (1.0 - np.einsum("in,in->n", n_u, s_vel) / C_KM_S) / \
+            (1.0 - np.einsum("in,in->n", n_u, u_vel) / C_KM_S)
+        # Pointing: received direction, with the station's aberration.
+        d = los / rho_d
+        if aberration:
+            beta = r_vel / C_KM_S
+            d = d + beta - np.einsum("in,in->n", d, beta) * d
+            d = d / _norm(d)
+        d_itrs = np.einsum("ijn,jn->in", frames.itrs_rotation(t_r).reshape(3, 3, -1), d)
+        az, el = _azel(d_itrs, ant.latitude_deg, ant.longitude_deg)
+        out["az"][s], out["el"][s] = az, el
+        out["rd"][s], out["ru"][s] = rho_d, rho_u
+        out["ltd"][s], out["ltu"][s] = tau, tau_u
+        out["te"][s], out["tt"][s] = t_e, t_t
+        out["rrd"][s] = C_KM_S * (1.0 - down_ratio)
+        out["rru"][s] = C_KM_S * (1.0 - up_ratio)
+        out["dd"][s], out["du"][s] = down_ratio, up_ratio
+    # Sun-Earth-probe angle at the Earth's centre (geometric: light-time moves it by under v/c ~ 0.01 deg).
+    probe, _ = trajectory.state_gcrs(t_r, strict=False)
+    sun_geo, _ = frames.centre_state_gcrs("sun", t_r)
+    cos_sep = np.einsum("in,in->n", probe, sun_geo) / (_norm(probe) * _norm(sun_geo))
+    sep = np.degrees(np.arccos(np.clip(cos_sep, -1.0, 1.0)))
+    return LinkGeometry(
+        station_ids=[a.id for a in antennas], object_id=trajectory.object_id, times_unix=t_r,
+        azimuth_deg=out["az"], elevation_deg=out["el"], downleg_range_km=out["rd"], upleg_range_km=out["ru"],
+        downleg_light_time_s=out["ltd"], upleg_light_time_s=out["ltu"], rtlt_s=out["ltd"] + out["ltu"],
+        emission_times_unix=out["te"], transmit_times_unix=out["tt"], range_rate_km_s=out["rrd"],
+        upleg_range_rate_km_s=out["rru"], downleg_doppler_ratio=out["dd"], upleg_doppler_ratio=out["du"],
+        sep_deg=sep, solar_conjunction=np.nan_to_num(sep, nan=180.0) < sep_threshold_deg,
+        sep_threshold_deg=sep_threshold_deg, distances=distances(trajectory, t_r),
+    )
+
+
+def _azel(d_itrs: np.ndarray, latitude_deg: float, longitude_deg: float):
+    """Azimuth (from north, through east) and elevation of Earth-fixed unit vectors at a geodetic site."""
+    lat, lon = np.radians(latitude_deg), np.radians(longitude_deg)
+    east = np.array([-np.sin(lon), np.cos(lon), 0.0])
+    north = np.array([-np.sin(lat) * np.cos(lon), -np.sin(lat) * np.sin(lon), np.cos(lat)])
+    up = np.array([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
+    e, n, u = east @ d_itrs, north @ d_itrs, up @ d_itrs
+    az = np.degrees(np.arctan2(e, n)) % 360.0
+    el = np.degrees(np.arcsin(np.clip(u, -1.0, 1.0)))
+    return az, el
+
+
+def doppler_shift_hz(frequency_hz: float, range_rate_km_s) -> np.ndarray:
+    """One-way Doppler shift (received minus transmitted) for a range rate, first order: -f rho_dot / c."""
+    return -frequency_hz * np.asarray(range_rate_km_s, dtype=np.float64) / C_KM_S
+
+
+def range_rate_from_frequencies(transmitted_hz: float, received_hz) -> np.ndarray:
+    """Range rate (km/s, positive receding) implied by a one-way received frequency (inverse of the ratio)."""
+    return C_KM_S * (1.0 - np.asarray(received_hz, dtype=np.float64) / transmitted_hz)
