@@ -89,6 +89,17 @@ class Server:
                 self.proc.wait(timeout=15)
         self.proc = None
 
+    def token(self, name: str = "browser-tests") -> str:
+        """An API token in this server's database (for the writes a station would make)."""
+        out = subprocess.run([*groundnet_command(), "token", "create", name, "--database", self.database],
+                             capture_output=True, text=True, check=True, cwd=self.workdir)
+        return out.stdout.strip().splitlines()[-1]
+
+    def post(self, path: str, body: dict, token: str) -> object:
+        response = httpx.post(f"{self.url}/api/v1/{path}", json=body, headers={"Authorization": f"Bearer {token}"}, timeout=60)
+        response.raise_for_status()
+        return response.json()
+
     def get(self, path: str, **params) -> object:
         response = httpx.get(f"{self.url}/api/v1/{path}", params=params, timeout=60)
         response.raise_for_status()

@@ -182,6 +182,30 @@ def test_other_views_render(board_server, page):
     page.set_viewport_size(WALL)
 
 
+def test_outage_reaches_the_page_live(board_server, page):
+    """A station reports an outage: the live page shows it on the map, the card, the timeline and the log."""
+    open_board(page, board_server, "?view=timeline")
+    page.wait_for_function("() => document.body.dataset.link === 'open'")
+    page.wait_for_selector(".tl-contact")
+    now = parse(board_server.get("clock")["time"])
+    plan = board_server.get("plan", start=iso(now), end=iso(now + timedelta(hours=3)))
+    antenna = next(c["antenna_id"] for c in sorted(plan["contacts"], key=lambda c: c["start"]) if parse(c["setup_start"]) > now)
+    event_id = f"browser-test-outage-{antenna}"
+    board_server.post("events", {"event_id": event_id, "antenna_id": antenna, "kind": "outage_start", "time": iso(now),
+                                 "detail": {"reason": "browser test"}}, board_server.token())
+    # Pushed within a couple of seconds: the timeline shows the outage block, ...
+    page.wait_for_selector(f".tl-row[data-station-id='{antenna}'] .tl-block.outage", timeout=30_000)
+    shoot(page, "outage-timeline")
+    # ... the map and the card show the antenna in outage, ...
+    page.keyboard.press("1")
+    page.wait_for_selector(f"svg.world .station[data-station-id='{antenna}'][data-activity='outage']")
+    assert page.locator(f"#cards .card[data-station-id='{antenna}'] .pill").text_content() == "Outage"
+    shoot(page, "outage-network")
+    # ... and the event log has the report.
+    page.keyboard.press("4")
+    page.wait_for_selector(f"#events tr[data-event-id='{event_id}']")
+
+
 def test_page_recovers_when_the_server_restarts(tmp_path, browser):
     server = Server(tmp_path, REPLAY_CLOCK).start()
     context = browser.new_context(viewport=WALL)

@@ -10,7 +10,7 @@ import { LiveLink, type LinkStatus } from "./live";
 import { TRACK_HALF_SPAN_MS, WorldMap, bandClass, focusSpacecraft, isEarthOrbiter } from "./map";
 import { renderSpacecraftDetail, renderSpacecraftList } from "./spacecraft";
 import { AFTER_MS, BEFORE_MS, Timeline } from "./timeline";
-import type { AntennaState, Board, Contact, GroundEvent, GroundTrack, PartnerFeed, Plan, SpacecraftInfo } from "./types";
+import type { AntennaState, Board, Contact, GroundEvent, GroundTrack, PartnerFeed, Plan, PlanVersion, SpacecraftInfo } from "./types";
 
 const VIEWS = ["network", "timeline", "spacecraft", "events", "partners"] as const;
 type View = (typeof VIEWS)[number];
@@ -34,6 +34,7 @@ const state = {
   plan: null as Plan | null,
   planWindow: { start: 0, end: 0 },
   planFetchedAt: 0,
+  planChanged: false, // the server re-planned: fetch the plan again
   partner: null as PartnerFeed | null,
   selected: url.station,
   spacecraftId: url.spacecraft,
@@ -94,6 +95,7 @@ function renderNetwork(now: number): void {
   if (!board) return;
   worldMap.chooseSpacecraft(state.spacecraftId);
   worldMap.update(board, now);
+  worldMap.drawSun(now);
   refreshTracks(board, now);
   renderCards(board, now);
   renderLinks(board);
@@ -165,8 +167,20 @@ function renderSummary(board: Board): void {
     h("ul", { class: "chips" },
       ...["tracking", "setup", "teardown", "maintenance", "outage", "idle"].map((k) =>
         h("li", { class: `chip act-${k}` }, h("span", { class: "dot" }), `${counts.get(k) ?? 0} ${ACTIVITY_LABEL[k].toLowerCase()}`))),
-    h("p", { class: "muted" }, `${board.antennas.length} antennas · ${board.spacecraft.length} spacecraft, ${inView} in view`),
+    h("p", { class: "muted" }, `${board.antennas.length} antennas · ${board.spacecraft.length} spacecraft, ${inView} above a station's horizon`),
   );
+  const impact = impactText(board.plan);
+  if (impact) $("summary").append(h("p", { class: "impact", role: "note" }, impact));
+}
+
+/** "Re-plan after the outage of CEB: 2 contacts cancelled, 1 added; MEX loses 1.5 h." */
+function impactText(plan: PlanVersion | undefined): string | null {
+  const impact = plan?.impact;
+  if (plan?.reason !== "replan" || !impact) return null;
+  const losses = Object.entries(impact.missions ?? {})
+    .filter(([, m]) => (m.hours_lost ?? 0) > 0 || (m.requests_dropped?.length ?? 0) > 0)
+    .map(([name, m]) => `${name} loses ${(m.hours_lost ?? 0).toFixed(1)} h${m.requests_dropped?.length ? ` (${m.requests_dropped.length} requests dropped)` : ""}`);
+  return `Re-plan after the outage of ${impact.antenna_id ?? "an antenna"}: ${impact.cancelled?.length ?? 0} contacts cancelled, ${impact.added?.length ?? 0} added${losses.length ? `; ${losses.join(", ")}` : ""}.`;
 }
 
 function renderPartnerSummary(): void {
@@ -221,9 +235,11 @@ function refreshTracks(board: Board, now: number): void {
 let planInflight = false;
 function ensurePlan(now: number, redraw: boolean): void {
   const { start } = state.planWindow;
-  const stale = !state.plan || now < start || now > start + BEFORE_MS + 15 * 60_000 || performance.now() - state.planFetchedAt > 60_000;
+  const stale = !state.plan || state.planChanged || now < start || now > start + BEFORE_MS + 15 * 60_000 ||
+    performance.now() - state.planFetchedAt > 60_000;
   if (stale && !planInflight) {
     planInflight = true;
+    state.planChanged = false;
     // A phone gets half a day, so that a contact is wider than a hair.
     const after = matchMedia("(max-width: 720px)").matches ? AFTER_MS / 2 : AFTER_MS;
     const window = { start: now - BEFORE_MS, end: now + after };
@@ -454,17 +470,20 @@ function enterReplay(): void {
 }
 
 let replayInflight = false;
+let replayRequest = 0; // only the newest request may show its board: answers can come out of order
 function fetchReplayBoard(force = false): void {
   if (clock.mode !== "replay" || (replayInflight && !force)) return;
   replayInflight = true;
-  const at = clock.now();
-  api.board(isoUtc(at)).then(
+  const request = ++replayRequest;
+  api.board(isoUtc(clock.now())).then(
     (board) => {
+      if (request !== replayRequest) return;
       replayInflight = false;
       state.replayError = null;
       if (clock.mode === "replay") showBoard(board);
     },
     (err) => {
+      if (request !== replayRequest) return;
       replayInflight = false;
       state.replayError = err.message ?? "server unreachable";
     },
@@ -555,7 +574,6 @@ function tick(): void {
   if (clock.mode === "replay" && (!clock.paused || !state.board)) fetchReplayBoard();
   if (state.view === "network") {
     tickCountdowns($("cards"), now);
-    worldMap.drawSun(now);
   } else if (state.view === "timeline") {
     ensurePlan(now, false);
   } else if (state.view === "spacecraft") {
@@ -711,7 +729,6 @@ function start(): void {
     () => {
       performance.mark("groundnet:world-drawn");
       worldLoaded = true;
-      worldMap.drawSun(clock.now());
       if (state.board && !state.painted) markPainted();
       // The finer map once the page is up; the coarse one stays if it cannot be had.
       window.setTimeout(() => worldMap.loadWorld(true).catch(() => undefined), 1500);
@@ -730,7 +747,11 @@ function start(): void {
       } else if (msg.type === "event") {
         if (!state.events.some((e) => e.event_id === msg.data.event_id)) state.events.push(msg.data);
         if (state.view === "events") renderEvents(clock.now());
-        if (msg.data.kind.startsWith("outage") || msg.data.kind.startsWith("maintenance")) state.planFetchedAt = 0;
+      } else if (msg.type === "plan") {
+        state.planChanged = true; // the timeline asks for the new plan on its next tick
+        toast(impactText(msg.data) ?? "The plan changed.");
+      } else if (msg.type === "partner") {
+        loadSideData();
       }
     },
     status(status, attempt) {
@@ -739,7 +760,7 @@ function start(): void {
       state.linkAttempt = attempt;
       if (reconnected) {
         loadSideData();
-        state.planFetchedAt = 0;
+        state.planChanged = true;
       }
       renderClock(clock.now());
     },

@@ -64,7 +64,7 @@ export interface Board {
   generated_at: string;
   antennas: AntennaState[];
   spacecraft: SpacecraftState[];
-  plan?: Record<string, unknown>;
+  plan?: PlanVersion;
 }
 
 export interface Contact {
@@ -160,6 +160,23 @@ export interface ClockInfo {
   paused: boolean;
 }
 
+/** The plan in force; after an outage (`reason: "replan"`) with its impact per mission. */
+export interface PlanVersion {
+  id?: number;
+  reason?: string;
+  created_at?: number;
+  solver?: string;
+  impact?: {
+    antenna_id?: string;
+    event_id?: string;
+    cancelled?: string[];
+    added?: string[];
+    missions?: Record<string, { hours_lost?: number; requests_dropped?: string[] }>;
+  };
+}
+
 export type LiveMessage =
   | { type: "board"; seq: number; data: Board }
-  | { type: "event"; seq: number; data: GroundEvent };
+  | { type: "event"; seq: number; data: GroundEvent }
+  | { type: "plan"; seq: number; data: PlanVersion }
+  | { type: "partner"; seq: number; data: unknown };
