@@ -1,8 +1,8 @@
 // The spacecraft page: what describes its trajectory, how far and how fast it is, the light
 // time, and its next passes over each station.
 import { clear, h } from "./dom";
-import { countdown, degrees, duration, hhmm, lightTime, rangeKm, speed } from "./format";
-import type { Board, Pass, SpacecraftInfo } from "./types";
+import { bandOf, countdown, dataRate, degrees, duration, frequency, hhmm, lightTime, rangeKm, speed } from "./format";
+import type { Board, Link, Pass, SpacecraftInfo } from "./types";
 
 const KIND_LABEL: Record<string, string> = {
   tle: "SGP4 from a two-line element set",
@@ -12,6 +12,7 @@ const KIND_LABEL: Record<string, string> = {
   oem: "CCSDS OEM ephemeris (interpolated)",
   opm: "CCSDS OPM state (propagated)",
   planet: "At its planet (approximate)",
+  approximate: "Approximate: placed at its planet",
 };
 
 export function kindLabel(kind: string): string {
@@ -38,7 +39,8 @@ export function renderSpacecraftList(
       },
         h("span", { class: `dot ${views.length ? "on" : ""}`, "aria-hidden": "true" }),
         h("span", { class: "sc-name" }, sc.name),
-        h("span", { class: "sc-kind" }, views.length ? `in view: ${views.join(", ")}` : sc.kind)));
+        h("span", { class: "sc-kind" },
+          views.length > 3 ? `above ${views.length} stations` : views.length ? `above ${views.join(", ")}` : kindLabel(sc.kind))));
   });
   const signature = items.map((li) => li.textContent).join("|") + selected;
   if (nav.dataset.sig === signature) return;
@@ -68,7 +70,10 @@ export function renderSpacecraftDetail(
     ["Trajectory", kindLabel(sc.kind)],
     ["Source", sc.source ?? "—"],
   ];
+  if (sc.mission && sc.mission !== sc.id) facts.push(["Mission", sc.mission]);
   if (sc.norad_id) facts.push(["NORAD id", String(sc.norad_id)]);
+  if (sc.downlink) facts.push(["Downlink", linkText(sc.downlink)]);
+  if (sc.uplink) facts.push(["Uplink", linkText(sc.uplink)]);
   if (sc.approximate) facts.push(["Accuracy", `approximate${sc.error_bound_km ? `, within ${rangeKm(sc.error_bound_km)}` : ""}`]);
   if (state?.latitude_deg != null && state.longitude_deg != null) {
     facts.push(["Sub-point", `${degrees(state.latitude_deg, 2)} lat, ${degrees(state.longitude_deg, 2)} lon`]);
@@ -115,6 +120,12 @@ export function renderSpacecraftDetail(
             h("tbody", {}, ...rows)))
       : h("p", { class: "muted" }, "No pass ahead in the server's window."),
   );
+}
+
+function linkText(link: Link): string {
+  const parts = [bandOf(link.band, link.frequency_hz) ?? "", frequency(link.frequency_hz)];
+  if (link.data_rate_bps) parts.push(dataRate(link.data_rate_bps));
+  return parts.filter(Boolean).join(" · ") || "—";
 }
 
 function stat(label: string, value: string): HTMLElement {

@@ -138,6 +138,9 @@ export interface SpacecraftInfo {
   source?: string | null;
   approximate?: boolean;
   error_bound_km?: number | null;
+  mission?: string | null;
+  uplink?: Link | null;
+  downlink?: Link | null;
   distance?: {
     geocentric_km: number | null;
     heliocentric_km: number | null;
