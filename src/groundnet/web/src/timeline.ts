@@ -70,8 +70,9 @@ export class Timeline {
     const ticks = h("div", { class: "tl-lane tl-ticks", "aria-hidden": "true" });
     const hour = 3600_000;
     for (let t = Math.ceil(this.startMs / hour) * hour; t <= this.endMs; t += hour) {
-      const major = new Date(t).getUTCHours() % 3 === 0;
-      const tick = h("span", { class: `tl-tick${major ? " major" : ""}` }, major ? hhmm(t) : "");
+      const hour = new Date(t).getUTCHours();
+      const major = hour % 3 === 0;
+      const tick = h("span", { class: `tl-tick${major ? " major" : ""}${hour % 6 === 0 ? " h6" : ""}` }, major ? hhmm(t) : "");
       tick.style.left = `${this.pct(t)}%`;
       ticks.append(tick);
     }
