@@ -1,5 +1,5 @@
 // REST calls to the server (same origin, under /api/v1). No logic beyond fetching.
-import type { Board, ClockInfo, GroundEvent, GroundTrack, PartnerFeed, Plan, SpacecraftInfo } from "./types";
+import type { AntennaState, Board, ClockInfo, GroundEvent, GroundTrack, PartnerFeed, Plan, SpacecraftInfo } from "./types";
 
 export const API = "api/v1";
 
@@ -39,3 +39,28 @@ export const api = {
     get<GroundTrack>(`spacecraft/${encodeURIComponent(id)}/track`, { start, end, step_s: stepS }),
   partnerDsn: () => get<PartnerFeed>("partners/dsn"),
 };
+
+/** An antenna state with every field of the contract, whatever a feed left out (partner feeds say less). */
+export function normalizeAntenna(a: Partial<AntennaState> & { id: string }): AntennaState {
+  return {
+    name: a.id,
+    network: "",
+    latitude_deg: 0,
+    longitude_deg: 0,
+    dish_m: null,
+    activity: "idle",
+    reported_activity: null,
+    uplink: null,
+    downlink: null,
+    azimuth_deg: null,
+    elevation_deg: null,
+    upleg_range_km: null,
+    downleg_range_km: null,
+    rtlt_s: null,
+    contact_id: null,
+    next_contact: null,
+    ...a,
+    bands: a.bands ?? [],
+    targets: a.targets ?? [],
+  };
+}

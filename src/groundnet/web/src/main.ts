@@ -1,16 +1,17 @@
 // The board: wires the server's data (REST and live push) to the views. No business logic here:
 // the server decides activities, links and plans; the page shows them at the moment chosen.
 import "./style.css";
-import { api } from "./api";
+import { api, normalizeAntenna } from "./api";
 import { activityRank, renderCard, tickCountdowns } from "./cards";
+import { impactText, renderEvents, renderLinks, renderPartnerSummary, renderPartners, renderSummary } from "./panels";
 import { SPEEDS, ViewClock, readUrl, writeUrl } from "./clock";
 import { h } from "./dom";
-import { ACTIVITY_LABEL, clockText, countdown, dataRate, duration, hhmmss, isoUtc } from "./format";
+import { ACTIVITY_LABEL, clockText, countdown, duration, hhmmss, isoUtc } from "./format";
 import { LiveLink, type LinkStatus } from "./live";
-import { TRACK_HALF_SPAN_MS, WorldMap, bandClass, focusSpacecraft, isEarthOrbiter } from "./map";
+import { TRACK_HALF_SPAN_MS, WorldMap, focusSpacecraft, isEarthOrbiter } from "./map";
 import { renderSpacecraftDetail, renderSpacecraftList } from "./spacecraft";
 import { AFTER_MS, BEFORE_MS, Timeline } from "./timeline";
-import type { AntennaState, Board, Contact, GroundEvent, GroundTrack, PartnerFeed, Plan, PlanVersion, SpacecraftInfo } from "./types";
+import type { AntennaState, Board, Contact, GroundEvent, GroundTrack, PartnerFeed, Plan, SpacecraftInfo } from "./types";
 
 const VIEWS = ["network", "timeline", "spacecraft", "events", "partners"] as const;
 type View = (typeof VIEWS)[number];
@@ -71,8 +72,8 @@ function renderView(full: boolean): void {
   if (state.view === "network") renderNetwork(now);
   else if (state.view === "timeline") ensurePlan(now, full);
   else if (state.view === "spacecraft") ensureSpacecraft(now, full);
-  else if (state.view === "events") renderEvents(now);
-  else if (state.view === "partners") renderPartners(now);
+  else if (state.view === "events") showEvents();
+  else if (state.view === "partners") renderPartners($("partner-meta"), $("partner-cards"), state.partner, now);
 }
 
 function syncUrl(): void {
@@ -98,9 +99,9 @@ function renderNetwork(now: number): void {
   worldMap.drawSun(now);
   refreshTracks(board, now);
   renderCards(board, now);
-  renderLinks(board);
-  renderSummary(board);
-  renderPartnerSummary();
+  renderLinks($("links"), board, (id) => selectStation(id, true));
+  renderSummary($("summary"), board);
+  renderPartnerSummary($("partner-summary"), state.partner);
 }
 
 function renderCards(board: Board, now: number): void {
@@ -135,68 +136,6 @@ function renderCards(board: Board, now: number): void {
 
 function nextStart(a: AntennaState): number {
   return a.next_contact ? Date.parse(a.next_contact.start) : Number.MAX_SAFE_INTEGER;
-}
-
-function renderLinks(board: Board): void {
-  const list = $("links");
-  const items: HTMLElement[] = [];
-  for (const a of board.antennas) {
-    for (const t of a.targets) {
-      const parts: (HTMLElement | string)[] = [];
-      for (const [arrow, link] of [["↓", a.downlink], ["↑", a.uplink]] as const) {
-        if (link && link.signal !== "none" && (link.band || link.data_rate_bps)) {
-          parts.push(h("span", { class: `band ${bandClass(link.band)}` }, `${arrow} ${link.band ?? "?"}`), ` ${dataRate(link.data_rate_bps)} `);
-        }
-      }
-      items.push(
-        h("li", { class: `act-${a.activity}` },
-          h("button", { type: "button", class: "linkish", onclick: () => selectStation(a.id, true), "aria-label": `${a.id} with ${t.name}` },
-            h("span", { class: "dot" }), h("strong", {}, a.id), " ⟷ ", t.name),
-          h("span", { class: "link-meta" }, ...(parts.length ? parts : [ACTIVITY_LABEL[a.activity] ?? a.activity]))),
-      );
-    }
-  }
-  list.replaceChildren(...(items.length ? items : [h("li", { class: "muted" }, "No antenna is in contact at this moment.")]));
-}
-
-function renderSummary(board: Board): void {
-  const counts = new Map<string, number>();
-  for (const a of board.antennas) counts.set(a.activity, (counts.get(a.activity) ?? 0) + 1);
-  const inView = board.spacecraft.filter((sc) => sc.in_view_of.length).length;
-  $("summary").replaceChildren(
-    h("ul", { class: "chips" },
-      ...["tracking", "setup", "teardown", "maintenance", "outage", "idle"].map((k) =>
-        h("li", { class: `chip act-${k}` }, h("span", { class: "dot" }), `${counts.get(k) ?? 0} ${ACTIVITY_LABEL[k].toLowerCase()}`))),
-    h("p", { class: "muted" }, `${board.antennas.length} antennas · ${board.spacecraft.length} spacecraft, ${inView} above a station's horizon`),
-  );
-  const impact = impactText(board.plan);
-  if (impact) $("summary").append(h("p", { class: "impact", role: "note" }, impact));
-}
-
-/** "Re-plan after the outage of CEB: 2 contacts cancelled, 1 added; MEX loses 1.5 h." */
-function impactText(plan: PlanVersion | undefined): string | null {
-  const impact = plan?.impact;
-  if (plan?.reason !== "replan" || !impact) return null;
-  const losses = Object.entries(impact.missions ?? {})
-    .filter(([, m]) => (m.hours_lost ?? 0) > 0 || (m.requests_dropped?.length ?? 0) > 0)
-    .map(([name, m]) => `${name} loses ${(m.hours_lost ?? 0).toFixed(1)} h${m.requests_dropped?.length ? ` (${m.requests_dropped.length} requests dropped)` : ""}`);
-  return `Re-plan after the outage of ${impact.antenna_id ?? "an antenna"}: ${impact.cancelled?.length ?? 0} contacts cancelled, ${impact.added?.length ?? 0} added${losses.length ? `; ${losses.join(", ")}` : ""}.`;
-}
-
-function renderPartnerSummary(): void {
-  const feed = state.partner;
-  const el = $("partner-summary");
-  if (!feed) {
-    el.replaceChildren(h("p", { class: "muted" }, "No partner feed imported."));
-    return;
-  }
-  const active = feed.antennas.filter((a) => a.targets.length);
-  const shown = active.slice(0, 6);
-  el.replaceChildren(
-    h("p", { class: "muted" }, `Feed of ${feed.time ? `${feed.time.slice(0, 16).replace("T", " ")} UTC` : "unknown time"} · ${active.length} of ${feed.antennas.length} dishes in contact`),
-    h("ul", { class: "links compact" }, ...shown.map((a) => h("li", {}, h("strong", {}, a.id), ` ⟷ ${a.targets.map((t) => t.name).join(", ")}`))),
-    h("a", { href: "?view=partners", "data-view": "partners", class: "more" }, "All partner dishes →"),
-  );
 }
 
 function selectStation(id: string, scroll: boolean): void {
@@ -342,69 +281,9 @@ function drawSpacecraft(): void {
   });
 }
 
-// ---------------------------------------------------------------- events and partners
-
-function renderEvents(now: number): void {
-  const filter = ($("event-filter") as HTMLSelectElement).value;
-  const rows = state.events
-    .filter((e) => !filter || e.antenna_id === filter)
-    .filter((e) => clock.mode === "follow" || Date.parse(e.time) <= now)
-    .slice(-300)
-    .reverse()
-    .map((e) =>
-      h("tr", { class: `ev-${e.kind}`, "data-event-id": e.event_id },
-        h("td", { class: "num" }, e.time.replace("T", " ").slice(0, 19)),
-        h("td", {}, e.antenna_id),
-        h("td", {}, e.spacecraft_id ?? "—"),
-        h("td", {}, h("span", { class: `evkind ev-${e.kind}` }, e.kind.replace(/_/g, " "))),
-        h("td", { class: "detail" }, formatDetail(e.detail))),
-    );
-  $("events").replaceChildren(...(rows.length ? rows : [h("tr", {}, h("td", { colspan: 5, class: "muted" }, "No station event yet."))]));
-}
-
-function formatDetail(detail: unknown): string {
-  if (detail == null || detail === "") return "";
-  if (typeof detail === "string") return detail;
-  if (typeof detail === "object") return Object.entries(detail as Record<string, unknown>).map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : v}`).join(" · ");
-  return String(detail);
-}
-
-function renderPartners(now: number): void {
-  const feed = state.partner;
-  const container = $("partner-cards");
-  if (!feed) {
-    $("partner-meta").textContent = "No partner feed imported (the server imports the DSN Now feed from a URL or a file).";
-    container.replaceChildren();
-    return;
-  }
-  const age = feed.time ? now - Date.parse(feed.time) : NaN;
-  $("partner-meta").textContent = `Imported DSN Now feed · ${feed.time ? `${feed.time.replace("T", " ").slice(0, 19)} UTC` : "time unknown"}${Number.isFinite(age) && age > 3600_000 ? ` (${duration(age / 1000)} before the time shown)` : ""} · ${feed.antennas.length} dishes`;
-  const sorted = [...feed.antennas].sort((a, b) => activityRank(a) - activityRank(b) || a.id.localeCompare(b.id));
-  container.replaceChildren(...sorted.map((a) => renderCard(a, { nowMs: now, selected: false })));
-}
-
-function normalizeAntenna(a: Partial<AntennaState> & { id: string }): AntennaState {
-  return {
-    name: a.id,
-    network: "",
-    latitude_deg: 0,
-    longitude_deg: 0,
-    dish_m: null,
-    activity: "idle",
-    reported_activity: null,
-    uplink: null,
-    downlink: null,
-    azimuth_deg: null,
-    elevation_deg: null,
-    upleg_range_km: null,
-    downleg_range_km: null,
-    rtlt_s: null,
-    contact_id: null,
-    next_contact: null,
-    ...a,
-    bands: a.bands ?? [],
-    targets: a.targets ?? [],
-  };
+function showEvents(): void {
+  const antenna = ($("event-filter") as HTMLSelectElement).value;
+  renderEvents($("events"), state.events, antenna, clock.mode === "replay" ? clock.now() : null);
 }
 
 // ---------------------------------------------------------------- dialogs and toasts
@@ -640,7 +519,7 @@ function wireControls(): void {
     $(id).addEventListener("input", () => state.board && renderCards(state.board, clock.now()));
   }
   $("show-empty").addEventListener("change", () => drawTimeline(clock.now()));
-  $("event-filter").addEventListener("change", () => renderEvents(clock.now()));
+  $("event-filter").addEventListener("change", () => showEvents());
 
   document.addEventListener("keydown", onKey);
 }
@@ -746,7 +625,7 @@ function start(): void {
         if (clock.mode === "follow") showBoard(msg.data);
       } else if (msg.type === "event") {
         if (!state.events.some((e) => e.event_id === msg.data.event_id)) state.events.push(msg.data);
-        if (state.view === "events") renderEvents(clock.now());
+        if (state.view === "events") showEvents();
       } else if (msg.type === "plan") {
         state.planChanged = true; // the timeline asks for the new plan on its next tick
         toast(impactText(msg.data) ?? "The plan changed.");
@@ -776,15 +655,15 @@ function loadSideData(): void {
     (events) => {
       const known = new Set(state.events.map((e) => e.event_id));
       state.events = [...events.filter((e) => !known.has(e.event_id)), ...state.events].sort((a, b) => a.id - b.id);
-      if (state.view === "events") renderEvents(clock.now());
+      if (state.view === "events") showEvents();
     },
     () => undefined,
   );
   api.partnerDsn().then(
     (feed) => {
       state.partner = { time: feed.time, antennas: (feed.antennas ?? []).map(normalizeAntenna) };
-      if (state.view === "partners") renderPartners(clock.now());
-      renderPartnerSummary();
+      if (state.view === "partners") renderPartners($("partner-meta"), $("partner-cards"), state.partner, clock.now());
+      renderPartnerSummary($("partner-summary"), state.partner);
     },
     () => undefined,
   );
