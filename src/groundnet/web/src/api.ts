@@ -1,5 +1,5 @@
 // REST calls to the server (same origin, under /api/v1). No logic beyond fetching.
-import type { AntennaState, Board, ClockInfo, GroundEvent, GroundTrack, PartnerFeed, Plan, SpacecraftInfo } from "./types";
+import type { AntennaState, Board, ClockInfo, GroundEvent, GroundTrack, PartnerFeed, Pass, Plan, SpacecraftInfo } from "./types";
 
 export const API = "api/v1";
 
@@ -34,7 +34,8 @@ export const api = {
   plan: (start: string, end: string) => get<Plan>("plan", { start, end }),
   events: (sinceId?: number, limit = 200) => get<GroundEvent[]>("events", { since_id: sinceId, limit }),
   spacecraftList: () => get<SpacecraftInfo[]>("spacecraft"),
-  spacecraft: (id: string, at?: string) => get<SpacecraftInfo>(`spacecraft/${encodeURIComponent(id)}`, { at }),
+  spacecraft: (id: string) => get<SpacecraftInfo>(`spacecraft/${encodeURIComponent(id)}`),
+  passes: (object: string, start: string, end: string) => get<Pass[]>("passes", { object, start, end }),
   track: (id: string, start: string, end: string, stepS = 60) =>
     get<GroundTrack>(`spacecraft/${encodeURIComponent(id)}/track`, { start, end, step_s: stepS }),
   partnerDsn: () => get<PartnerFeed>("partners/dsn"),

@@ -42,6 +42,7 @@ const state = {
   spacecraftList: null as SpacecraftInfo[] | null,
   spacecraftDetail: null as SpacecraftInfo | null,
   spacecraftFetchedAt: 0,
+  spacecraftServerTime: null as string | null, // set when distances are of another time than the one shown
   tracks: new Map<string, GroundTrack>(),
   trackCentre: new Map<string, number>(),
   painted: false,
@@ -262,10 +263,14 @@ function ensureSpacecraft(now: number, force: boolean): void {
   const id = state.spacecraftId;
   if (id && (force || performance.now() - state.spacecraftFetchedAt > 10_000)) {
     state.spacecraftFetchedAt = performance.now();
-    api.spacecraft(id, isoUtc(now)).then(
-      (detail) => {
+    // The server gives distance, speed and next passes at its own clock's time; in a replay the
+    // passes come from /passes at the moment shown.
+    const replaying = clock.mode === "replay";
+    Promise.all([api.spacecraft(id), replaying ? api.passes(id, isoUtc(now), isoUtc(now + 86400_000)) : null]).then(
+      ([detail, passes]) => {
         if (state.spacecraftId !== id) return;
-        state.spacecraftDetail = detail;
+        state.spacecraftDetail = passes ? { ...detail, next_passes: passes } : detail;
+        state.spacecraftServerTime = replaying ? state.serverBoard?.time ?? null : null;
         drawSpacecraft();
       },
       (err) => $("sc-detail").replaceChildren(h("p", { class: "warn" }, `Spacecraft ${id}: ${err.message}`)),
@@ -275,7 +280,7 @@ function ensureSpacecraft(now: number, force: boolean): void {
 }
 
 function drawSpacecraft(): void {
-  renderSpacecraftDetail($("sc-detail"), state.spacecraftDetail, state.board, clock.now(), (id) => {
+  renderSpacecraftDetail($("sc-detail"), state.spacecraftDetail, state.board, clock.now(), state.spacecraftServerTime, (id) => {
     setView("network");
     selectStation(id, true);
   });
@@ -328,6 +333,7 @@ function showHelp(): void {
 function goLive(): void {
   clock.mode = "follow";
   state.replayError = null;
+  state.spacecraftFetchedAt = 0;
   const latest = state.serverBoard;
   if (latest) showBoard(latest);
   else api.board().then(showBoard, () => undefined);
@@ -338,6 +344,7 @@ function goLive(): void {
 function jumpTo(ms: number, speed = clock.speed, paused = clock.paused): void {
   clock.replay(ms, speed, paused);
   state.trackCentre.clear();
+  state.spacecraftFetchedAt = 0;
   syncUrl();
   renderControls();
   renderClock(clock.now());

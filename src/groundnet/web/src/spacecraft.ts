@@ -57,6 +57,7 @@ export function renderSpacecraftDetail(
   sc: SpacecraftInfo | null,
   board: Board | null,
   nowMs: number,
+  distanceTime: string | null,
   onStation: (id: string) => void,
 ): void {
   if (!sc) {
@@ -111,6 +112,7 @@ export function renderSpacecraftDetail(
       h("h2", {}, sc.name),
       h("p", { class: "muted" }, `${sc.id}${state?.in_view_of.length ? " · in view now" : ""}`)),
     stats,
+    distanceTime ? h("p", { class: "muted note" }, `Distance and speed at the server clock's time, ${distanceTime.replace("T", " ").slice(0, 19)} UTC.`) : "",
     h("dl", { class: "facts wide" }, ...facts.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
     h("h3", {}, "Next passes per station"),
     rows.length
