@@ -15,8 +15,10 @@ WALL = {"width": 1920, "height": 1080}
 PHONE = {"width": 390, "height": 844}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # Module scope: Playwright's sync API runs an event loop while it is open, which later
+    # tests that call asyncio.run() must not find.
     try:
         check_environment()
     except BoardEnvironmentError as exc:
