@@ -62,9 +62,20 @@ def test_page_loads_with_every_station(board_server, page):
     assert cards == stations
     assert page.locator("svg.world path.land").count() == 1, "the Natural Earth land layer is drawn"
     assert page.locator("svg.world path.night").count() >= 1, "day and night are drawn"
-    # Every station marker is reachable from the keyboard and named for screen readers.
+    # Every station marker is named for screen readers; the map is one Tab stop and the arrow keys
+    # walk its markers (focus survives the redraw of every board).
     labels = page.eval_on_selector_all("svg.world .station", "els => els.map(e => [e.getAttribute('tabindex'), e.getAttribute('aria-label')])")
-    assert all(tab == "0" and label for tab, label in labels)
+    assert all(label for _, label in labels)
+    assert [tab for tab, _ in labels].count("0") == 1
+    page.focus("svg.world .station[tabindex='0']")
+    first = page.evaluate("() => document.activeElement.dataset.stationId")
+    page.keyboard.press("ArrowRight")
+    second = page.evaluate("() => document.activeElement.dataset.stationId")
+    assert second in stations and second != first
+    page.wait_for_timeout(1500)  # a board or two later
+    assert page.evaluate("() => document.activeElement.dataset.stationId") == second
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"#cards .card.selected[data-station-id='{second}']")
     shoot(page, "network-wall")
     page.set_viewport_size(PHONE)
     page.wait_for_timeout(300)

@@ -49,6 +49,7 @@ export class WorldMap {
   private scale = 1;
   private selected: string | null = null;
   private chosenSpacecraft: string | null = null;
+  private roving: string | null = null; // the one station marker in the Tab order; arrows move it
   private lastBoard: Board | null = null;
   private lastTime = 0;
 
@@ -57,7 +58,7 @@ export class WorldMap {
       viewBox: `0 ${TOP} ${W} ${BOTTOM - TOP}`,
       class: "world",
       role: "group",
-      "aria-label": "World map of stations, spacecraft and links",
+      "aria-label": "World map of stations, spacecraft and links; arrow keys move between stations",
       preserveAspectRatio: "xMidYMid meet",
     });
     for (const name of ["ocean", "land", "night", "tracks", "links", "stations", "spacecraft", "labels"]) {
@@ -140,6 +141,9 @@ export class WorldMap {
 
   private drawStations(board: Board): void {
     const k = this.scale;
+    // Markers are redrawn with every board: a keyboard user's focus must survive that.
+    const focused = (document.activeElement as SVGElement | null)?.closest?.("[data-station-id]") as SVGElement | null;
+    const refocus = focused && this.layers.stations.contains(focused) ? focused.dataset.stationId : null;
     clear(this.layers.stations);
     clear(this.layers.labels);
     const placed: Box[] = [];
@@ -167,6 +171,22 @@ export class WorldMap {
       }
     }
     this.select(this.selected);
+    const markers = [...this.layers.stations.querySelectorAll<SVGElement>("[data-station-id]")];
+    const current = markers.find((m) => m.dataset.stationId === (this.roving ?? this.selected)) ?? markers[0];
+    current?.setAttribute("tabindex", "0");
+    if (refocus) markers.find((m) => m.dataset.stationId === refocus)?.focus();
+  }
+
+  /** Arrow keys walk the station markers (one Tab stop for the whole map). */
+  private moveFocus(from: string, step: number): void {
+    const markers = [...this.layers.stations.querySelectorAll<SVGElement>("[data-station-id]")];
+    const i = markers.findIndex((m) => m.dataset.stationId === from);
+    const next = markers[(i + step + markers.length) % markers.length];
+    if (!next) return;
+    markers[i]?.setAttribute("tabindex", "-1");
+    next.setAttribute("tabindex", "0");
+    this.roving = next.dataset.stationId ?? null;
+    next.focus();
   }
 
   private stationMarker(a: AntennaState, x: number, y: number, k: number): SVGGElement {
@@ -177,7 +197,7 @@ export class WorldMap {
       "data-station-id": a.id,
       "data-activity": a.activity,
       transform: `translate(${x.toFixed(1)},${y.toFixed(1)})`,
-      tabindex: 0,
+      tabindex: -1,
       role: "button",
       "aria-label": label,
       onclick: () => this.onSelect(a.id),
@@ -185,6 +205,9 @@ export class WorldMap {
         if (ev.key === "Enter" || ev.key === " ") {
           ev.preventDefault();
           this.onSelect(a.id);
+        } else if (ev.key.startsWith("Arrow")) {
+          ev.preventDefault();
+          this.moveFocus(a.id, ev.key === "ArrowRight" || ev.key === "ArrowDown" ? 1 : -1);
         }
       }) as EventListener,
     });
