@@ -93,7 +93,7 @@ function linkRow(label: string, arrow: string, link: Link | null): HTMLElement[]
     h("dt", {}, `${arrow} ${label}`),
     h("dd", { class: off ? "off" : "" },
       h("span", { class: `band ${bandClass(band)}` }, band ?? "?"),
-      ` ${dataRate(link.data_rate_bps)}`,
+      link.data_rate_bps ? ` ${dataRate(link.data_rate_bps)}` : "",
       link.signal ? h("span", { class: "signal" }, ` ${link.signal}`) : "",
       link.frequency_hz ? h("span", { class: "freq" }, ` ${frequency(link.frequency_hz)}`) : ""),
   ];

@@ -16,7 +16,7 @@ export function renderLinks(list: HTMLElement, board: Board, onStation: (id: str
       for (const [arrow, link] of [["↓", a.downlink], ["↑", a.uplink]] as const) {
         if (!link || link.signal === "none") continue;
         const band = bandOf(link.band, link.frequency_hz);
-        parts.push(h("span", { class: `band ${bandClass(band)}` }, `${arrow} ${band ?? "?"}`), ` ${dataRate(link.data_rate_bps)} `);
+        parts.push(h("span", { class: `band ${bandClass(band)}` }, `${arrow} ${band ?? "?"}`), link.data_rate_bps ? ` ${dataRate(link.data_rate_bps)} ` : " ");
       }
       items.push(
         h("li", { class: `act-${a.activity}` },
