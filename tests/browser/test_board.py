@@ -8,6 +8,7 @@ Screenshots of each view land in test-artifacts/screens/.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -215,6 +216,23 @@ def test_outage_reaches_the_page_live(board_server, page):
     # ... and the event log has the report.
     page.keyboard.press("4")
     page.wait_for_selector(f"#events tr[data-event-id='{event_id}']")
+
+
+def test_live_push_falls_back_to_server_sent_events(board_server, browser):
+    """Where WebSockets cannot get through (some proxies), the page takes the SSE stream instead."""
+    context = browser.new_context(viewport=WALL)
+    context.add_init_script("window.WebSocket = undefined;")
+    page = context.new_page()
+    try:
+        open_board(page, board_server)
+        page.wait_for_function("() => document.body.dataset.transport === 'sse' && document.body.dataset.link === 'open'", timeout=30_000)
+        # Boards keep coming once a second: three seconds on, the newest is under two seconds old.
+        page.wait_for_timeout(3000)
+        age = float(re.search(r"updated ([0-9.]+) s ago", page.locator("#fresh").text_content()).group(1))
+        assert age < 2.0
+        assert page.locator("#mode").text_content().startswith("Server replay")
+    finally:
+        context.close()
 
 
 def test_page_recovers_when_the_server_restarts(tmp_path, browser):

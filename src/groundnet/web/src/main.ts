@@ -640,7 +640,8 @@ function start(): void {
         loadSideData();
       }
     },
-    status(status, attempt) {
+    status(status, attempt, transport) {
+      document.body.dataset.transport = transport;
       const reconnected = state.link === "reconnecting" && status === "open";
       state.link = status;
       state.linkAttempt = attempt;
