@@ -144,8 +144,9 @@ def load_spacecraft(path: str | Path | None = None, *, catalog="demo") -> list[S
         where = f"[[spacecraft]] #{n} ({e.get('id', '?')})"
 
         def need(key, kind=str):
-            if key not in e or not isinstance(e[key], kind):
-                raise InputFileError(str(file), f"{where}: needs {key} ({kind.__name__})", field=key)
+            if key not in e or not isinstance(e[key], kind) or isinstance(e[key], bool):
+                what = "a number" if isinstance(kind, tuple) else {str: "a string", int: "a whole number"}[kind]
+                raise InputFileError(str(file), f"{where}: needs {key} ({what})", field=key)
             return e[key]
 
         sid = need("id")
@@ -198,3 +199,16 @@ def get_spacecraft(spacecraft_id: str, spacecraft: list[Spacecraft] | None = Non
             return sc
     raise TrajectoryError(f"unknown spacecraft '{spacecraft_id}'; known: {', '.join(s.id for s in fleet)} "
                           "(`groundnet spacecraft` lists them)")
+
+
+def resolve_trajectory(trajectory_file: str | Path | None = None, object_id: str | None = None,
+                       spacecraft_id: str | None = None) -> Trajectory:
+    """The trajectory a command asks for: a file (SPK with ``object_id``, OEM, OPM, OMM) or a bundled spacecraft."""
+    from .orbits.trajectory import load_trajectory
+
+    if (trajectory_file is None) == (spacecraft_id is None):
+        raise TrajectoryError("give either --trajectory FILE (SPK, OEM, OPM or OMM) or --spacecraft ID "
+                              "(`groundnet spacecraft` lists the bundled ones)")
+    if trajectory_file is not None:
+        return load_trajectory(trajectory_file, object_id)
+    return get_spacecraft(spacecraft_id).trajectory()

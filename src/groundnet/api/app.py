@@ -24,6 +24,7 @@ from ..live.clock import Clock
 from ..live.hub import Hub
 from ..live.service import LiveService
 from ..live.simulator import StationSimulator
+from ..timebase import format_utc
 from .settings import Settings
 
 log = logging.getLogger("groundnet.api")
@@ -50,12 +51,13 @@ class BoardRunner:
         t = self.service.clock.now()
         if self.simulator is not None:
             t0 = t - self.tick_s if self._last_t is None or not 0 <= t - self._last_t <= 600 * self.tick_s else self._last_t
-            with self.service._lock:
-                plan = self.service._plan
-            for ev in self.simulator.events_between(plan, t0, t):
+            for ev in self.simulator.events_between(self.service.current_plan(), t0, t):
                 self.service.ingest(ev, "simulator")
         self._last_t = t
-        return self.service.tick()
+        board = self.service.tick()
+        # Stamped when the board is complete: what the page shows as its freshness, and where delivery latency starts.
+        board["generated_at"] = format_utc(time.time())
+        return board
 
     async def run(self) -> None:
         while True:
@@ -113,10 +115,10 @@ class _TooLarge(Exception):
     pass
 
 
-def default_planner(antennas, fleet):
+def default_planner(antennas, fleet, settings: Settings):
     from ..live.planning import PassPlanner
 
-    return PassPlanner(antennas, fleet)
+    return PassPlanner(antennas, fleet, replan_time_limit_s=settings.replan_time_limit_s)
 
 
 def build_service(settings: Settings, *, fleet=None, planner=None, wall=time.time) -> LiveService:
@@ -128,7 +130,7 @@ def build_service(settings: Settings, *, fleet=None, planner=None, wall=time.tim
     antennas = list(load_network(settings.station_file))
     fleet = load_fleet() if fleet is None else fleet
     clock = Clock(settings.clock_start_unix, settings.speed, wall=wall)
-    return LiveService(store, clock, antennas, fleet, planner or default_planner(antennas, fleet),
+    return LiveService(store, clock, antennas, fleet, planner or default_planner(antennas, fleet, settings),
                        plan_ahead_s=settings.plan_ahead_h * 3600.0, plan_behind_s=settings.plan_behind_h * 3600.0)
 
 
@@ -144,7 +146,9 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         svc = service or await asyncio.to_thread(build_service, settings, fleet=fleet, planner=planner)
-        hub = Hub()
+        # Sequence numbers start from the wall clock in milliseconds, so they keep growing across restarts
+        # and a client reconnecting to a restarted server gets everything the new process has sent.
+        hub = Hub(start_seq=int(time.time() * 1000))
         loop = asyncio.get_running_loop()
         runner = BoardRunner(svc, hub, settings.tick_s,
                              StationSimulator(settings.trouble, settings.seed) if settings.simulate else None)
@@ -166,7 +170,7 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
                 t.cancel()
             hub.close()
             if service is None:
-                svc.store.close()
+                await asyncio.to_thread(svc.close)
 
     app = FastAPI(
         title="groundnet",
@@ -225,10 +229,16 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def invalid_request(_: Request, exc: RequestValidationError):
         problems = []
         for e in exc.errors():
+            if e.get("type") == "json_invalid":
+                at = e.get("loc", ("body", "?"))[-1]
+                problems.append(f"the body is not valid JSON (character {at}: {e.get('ctx', {}).get('error', '')})")
+                continue
             where = ".".join(str(p) for p in e.get("loc", ()) if p != "body") or "body"
             problems.append(f"{where}: {e.get('msg')}")
-        return JSONResponse({"detail": "; ".join(problems) or "invalid request", "errors": jsonable(exc.errors())},
-                            status_code=422)
+        # The offending input is not echoed back: it may be huge, binary, or not even representable in JSON (inf).
+        errors = [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg")), "type": str(e.get("type"))}
+                  for e in exc.errors()]
+        return JSONResponse({"detail": "; ".join(problems) or "invalid request", "errors": errors}, status_code=422)
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception):
@@ -236,8 +246,3 @@ def _install_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"detail": f"internal error ({type(exc).__name__}); the server keeps running"},
                             status_code=500)
 
-
-def jsonable(errors) -> list:
-    from fastapi.encoders import jsonable_encoder
-
-    return jsonable_encoder(errors, custom_encoder={Exception: str, bytes: lambda b: b.decode("utf-8", "replace")})

@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     partner_refresh_s: float = Field(5.0, gt=0, description="How often a partner URL is fetched again.")
     station_file: Path | None = Field(None, description="TOML file adding or overriding antennas.")
     web_dist: Path | None = Field(None, description="The browser board's built files (default: the package's web/dist).")
+    replan_time_limit_s: float = Field(5.0, gt=0, le=600, description="Time limit of a re-plan after an outage.")
     tick_s: float = Field(1.0, gt=0.05, le=60, description="Seconds between boards.")
 
     @field_validator("clock")

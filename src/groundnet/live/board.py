@@ -14,8 +14,11 @@ import bisect
 import math
 from collections import defaultdict
 
+import numpy as np
+
 from ..stations import Antenna
 from ..timebase import format_utc
+from ..visibility.deepspace import link_geometry
 from .fleet import Spacecraft
 from .geometry import FleetGeometry, Observation
 from .model import Contact, Plan, StationEvent
@@ -51,13 +54,6 @@ class EventLog:
     def upto(self, antenna_id: str, t: float, since: float = -math.inf) -> list[StationEvent]:
         times = self._times.get(antenna_id, [])
         return self._by_antenna.get(antenna_id, [])[bisect.bisect_left(times, since):bisect.bisect_right(times, t)]
-
-    def forget_before(self, t: float) -> None:
-        """Drop events older than ``t`` except each antenna's open outage/maintenance starts."""
-        for aid, evs in self._by_antenna.items():
-            keep = [e for e in evs if e.time >= t or e.kind in ("outage_start", "maintenance_start")]
-            self._by_antenna[aid] = keep
-            self._times[aid] = [e.time for e in keep]
 
 
 def open_block_kind(events: list[StationEvent]) -> str | None:
@@ -103,16 +99,55 @@ def reported_contact_state(events: list[StationEvent], contact: Contact | None, 
             "last_event": evs[-1].kind, "last_event_time": evs[-1].time}
 
 
+class DeepSpaceLinks:
+    """``visibility.deepspace.link_geometry`` every 20 s, interpolated linearly in between.
+
+    The light-time iteration costs tens of milliseconds per antenna and instant; a deep-space link
+    changes so slowly that a straight line over 20 s departs from it by under 1e-4 deg and 10 m
+    (tests/unit/live/test_board.py), far below the board's 0.01 deg.
+    """
+
+    STEP_S = 20.0
+    FIELDS = ("azimuth_deg", "elevation_deg", "upleg_range_km", "downleg_range_km", "rtlt_s")
+
+    def __init__(self):
+        self._cache: dict[tuple[str, str, int], dict[str, np.ndarray]] = {}
+
+    def at(self, sc: Spacecraft, antenna: Antenna, t: float) -> dict[str, float]:
+        k = math.floor(t / self.STEP_S)
+        key = (sc.id, antenna.id, k)
+        if key not in self._cache:
+            if len(self._cache) > 1024:
+                self._cache.clear()
+            g = link_geometry(sc.trajectory, [antenna], [k * self.STEP_S, (k + 1) * self.STEP_S])
+            self._cache[key] = {f: getattr(g, f)[0] for f in self.FIELDS}
+        ends = self._cache[key]
+        frac = t / self.STEP_S - k
+        out = {f: float(v[0] + frac * (v[1] - v[0])) for f, v in ends.items()}
+        az0, az1 = ends["azimuth_deg"]
+        out["azimuth_deg"] = float((az0 + frac * ((az1 - az0 + 180.0) % 360.0 - 180.0)) % 360.0)
+        return out
+
+
 class BoardBuilder:
     def __init__(self, antennas: list[Antenna], fleet: list[Spacecraft], geometry: FleetGeometry | None = None):
         self.antennas = list(antennas)
         self.fleet = {s.id: s for s in fleet}
         self.geometry = geometry or FleetGeometry(fleet)
         self._sc_index = {s.id: i for i, s in enumerate(self.geometry.fleet)}
+        self._deep_links = DeepSpaceLinks()
 
     def _antenna_static(self, a: Antenna) -> dict:
         return {"id": a.id, "name": a.name, "network": a.network, "latitude_deg": a.latitude_deg,
                 "longitude_deg": a.longitude_deg, "dish_m": a.dish_m, "bands": list(a.bands)}
+
+    def _deep_space_pointing(self, sc: Spacecraft, antenna: Antenna, t: float, point_at: float) -> dict:
+        """Light-time-corrected link of a deep-space contact (DSN's RTLT: upleg plus downleg light time)."""
+        now = self._deep_links.at(sc, antenna, t)
+        there = now if point_at == t else self._deep_links.at(sc, antenna, point_at)
+        return {"azimuth_deg": _num(there["azimuth_deg"], 5), "elevation_deg": _num(there["elevation_deg"], 4),
+                "upleg_range_km": _num(now["upleg_range_km"]), "downleg_range_km": _num(now["downleg_range_km"]),
+                "rtlt_s": _num(now["rtlt_s"])}
 
     def _pointing(self, obs_now: Observation, ai: int, sc_id: str, at_obs: Observation | None) -> dict:
         si = self._sc_index.get(sc_id)
@@ -176,8 +211,11 @@ class BoardBuilder:
                                    "name": sc.name if sc is not None else current.spacecraft_name}]
                 row["contact_id"] = current.id
                 phase = current.phase(t)
-                at_obs = obs_at(current.start) if phase == "setup" else obs_at(current.end) if phase == "teardown" else None
-                row.update(self._pointing(obs, ai, current.spacecraft_id, at_obs))
+                point_at = current.start if phase == "setup" else current.end if phase == "teardown" else t
+                if sc is not None and not sc.is_earth_orbiter and sc.trajectory is not None:
+                    row.update(self._deep_space_pointing(sc, a, t, point_at))
+                else:
+                    row.update(self._pointing(obs, ai, current.spacecraft_id, None if point_at == t else obs_at(point_at)))
                 cur_rep = reported_contact_state(evs, current, t)
                 if cur_rep is not None:
                     down, up = cur_rep["downlink"], cur_rep["uplink"]

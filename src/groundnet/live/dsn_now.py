@@ -18,6 +18,9 @@ from pathlib import Path
 from xml.etree.ElementTree import Element, SubElement, tostring
 from zoneinfo import ZoneInfo
 
+from defusedxml import ElementTree as SafeET
+from defusedxml.common import DefusedXmlException
+
 from ..errors import FeedError
 from ..stations import Antenna
 from ..timebase import UTC, format_utc, parse_utc
@@ -177,9 +180,6 @@ def _float(el, name: str, where: str) -> float | None:
 
 def parse_dsn_xml(text: str | bytes, source: str = "dsn.xml", antennas: list[Antenna] = ()) -> dict:
     """A DSN Now ``dsn.xml`` as ``{time, source, antennas: [antenna state as on our board]}``."""
-    from defusedxml import ElementTree as SafeET
-    from defusedxml.common import DefusedXmlException
-
     try:
         root = SafeET.fromstring(text)
     except DefusedXmlException as exc:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..errors import EventError
 from .model import EVENT_KINDS, StationEvent
 
@@ -25,6 +27,4 @@ def validate_event(ev: StationEvent, antenna_ids: set[str], spacecraft_ids: set[
                          "send events when they happen")
     if ev.time < 0:
         raise EventError("field 'time': before 1970")
-    from dataclasses import replace
-
     return replace(ev, antenna_id=antenna)

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from ..orbits.elements import ElementSet
+from ..spacecraft import load_spacecraft
 
 
 @dataclass(frozen=True)
@@ -35,8 +34,8 @@ class Spacecraft:
     uplink: Link | None = None
     ranging: bool = False
     norad_id: int | None = None
-    elements: ElementSet | None = None  # kind "tle"
-    trajectory: object | None = None  # kind "spk"/"oem"/"planet": anything with position_gcrs_km(t)
+    elements: ElementSet | None = None  # Earth orbiters (kind "tle"): SGP4 elements
+    trajectory: object | None = None  # a groundnet.orbits.trajectory.Trajectory (state_gcrs), any kind
     approximate: bool = False
     error_bound_km: float | None = None
     source: str = ""
@@ -70,17 +69,6 @@ class Spacecraft:
                 **self.links_dict()}
 
 
-class _GcrsPosition:
-    """Adapts an engine trajectory to the board geometry's ``position_gcrs_km(times) -> [time, 3]``."""
-
-    def __init__(self, trajectory):
-        self.trajectory = trajectory
-
-    def position_gcrs_km(self, times_unix):
-        pos, _ = self.trajectory.state_gcrs(times_unix, strict=False)
-        return np.asarray(pos).T
-
-
 def _link(link) -> Link | None:
     if link is None:
         return None
@@ -90,8 +78,6 @@ def _link(link) -> Link | None:
 
 def load_fleet(path=None, catalog: str = "demo") -> list[Spacecraft]:
     """The demo fleet (``groundnet/data/spacecraft.toml``): Earth orbiters, Solar Orbiter, the Mars orbiters."""
-    from ..spacecraft import load_spacecraft
-
     fleet = []
     for sc in load_spacecraft(path, catalog=catalog):
         elements = sc.catalog.by_id().get(sc.norad_id) if sc.kind == "tle" and sc.catalog is not None else None
@@ -99,8 +85,7 @@ def load_fleet(path=None, catalog: str = "demo") -> list[Spacecraft]:
             continue  # not in the catalog given: nothing to place it with
         fleet.append(Spacecraft(
             id=sc.id, name=sc.name, kind=sc.kind, downlink=_link(sc.downlink), uplink=_link(sc.uplink),
-            norad_id=sc.norad_id, elements=elements,
-            trajectory=None if elements is not None else _GcrsPosition(sc.trajectory()),
+            norad_id=sc.norad_id, elements=elements, trajectory=sc.trajectory(),
             approximate=sc.approximate, error_bound_km=sc.error_bound_km,
             source=sc.trajectory_source, mission=sc.id,
             extra={"naif_id": sc.naif_id, "description": sc.description, "links_source": sc.links_source},

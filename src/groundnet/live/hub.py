@@ -27,8 +27,8 @@ class Subscriber:
 
 
 class Hub:
-    def __init__(self, buffer: int = 2000, queue_size: int = 64):
-        self._seq = 0
+    def __init__(self, buffer: int = 2000, queue_size: int = 64, start_seq: int = 0):
+        self._seq = start_seq
         self._buffer: deque[Message] = deque(maxlen=buffer)
         self._latest_board: Message | None = None
         self._subscribers: set[Subscriber] = set()

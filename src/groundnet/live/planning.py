@@ -1,15 +1,32 @@
 """The seam between the live service and the planners: build a plan for a window, re-plan after an outage.
 
-``Planner`` is what the service needs. ``PassPlanner`` composes the engine: passes of every
-spacecraft over the compatible antennas become tracking requests, which the schedule engine's
-planner turns into a conflict-free plan; an outage goes through the schedule engine's re-planner.
+``Planner`` is what the service needs. ``PassPlanner`` composes the engine: the passes of every
+spacecraft over the antennas that can serve it (``groundnet.visibility.find_passes`` for Earth
+orbiters; for deep-space craft, their elevation sampled from the trajectory) become tracking
+requests, which the schedule engine's planner turns into a validated, conflict-free plan; an
+outage goes through the schedule engine's ``replan``.
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass, replace
 from typing import Protocol
 
-from .model import Block, Plan
+import numpy as np
+
+from ..errors import InvalidPlanError
+from ..schedule.greedy import greedy_plan
+from ..schedule.metrics import compute_metrics
+from ..schedule.model import Block as SBlock, Plan as SPlan, Problem, Request, Track, ViewPeriod
+from ..schedule.replan import replan
+from ..schedule.validate import validate
+from ..stations import Antenna
+from ..visibility.geometry import StationFrames, look_angles
+from ..visibility.passes import find_passes
+from .fleet import Spacecraft
+from .geometry import FleetGeometry
+from .model import Block, Contact, Plan
 
 
 class Planner(Protocol):
@@ -19,30 +36,6 @@ class Planner(Protocol):
     def replan(self, plan: Plan, outage: Block, now: float) -> tuple[Plan, dict]:
         """A new plan that keeps unaffected contacts, and the impact per mission."""
 
-
-def cancel_covered(plan: Plan, outage: Block) -> tuple[Plan, list]:
-    """The plan with every contact the outage overlaps marked cancelled (and the cancelled ones)."""
-    from dataclasses import replace
-
-    end = float("inf") if outage.end is None else outage.end
-    hit = [c for c in plan.contacts if c.antenna_id == outage.antenna_id and not c.cancelled
-           and c.setup_start < end and c.teardown_end > outage.start]
-    ids = {c.id for c in hit}
-    contacts = [replace(c, cancelled=True) if c.id in ids else c for c in plan.contacts]
-    return Plan(plan.start, plan.end, contacts, list(plan.blocks), dict(plan.detail)), hit
-
-
-# ------------------------------------------------------------------------ the demo network's plan
-
-import math  # noqa: E402
-from dataclasses import dataclass, replace  # noqa: E402
-
-import numpy as np  # noqa: E402
-
-from ..stations import Antenna  # noqa: E402
-from .fleet import Spacecraft  # noqa: E402
-from .geometry import FleetGeometry  # noqa: E402
-from .model import Contact  # noqa: E402
 
 DEEP_SPACE_DISH_M = 30.0  # antennas at least this large serve deep-space missions; smaller ones Earth orbiters
 
@@ -89,51 +82,50 @@ def compatible(antenna: Antenna, sc: Spacecraft) -> bool:
     return band in antenna.bands or (deep and not antenna.bands)
 
 
-def view_windows(geometry: FleetGeometry, antennas: list[Antenna], start: float, end: float,
-                 step_s: float = 30.0, only_compatible: bool = True) -> list[ViewWindow]:
-    """Every window in [start, end) where a spacecraft is above an antenna's floor.
+def pass_windows(fleet: list[Spacecraft], antennas: list[Antenna], start: float, end: float) -> list[ViewWindow]:
+    """Every pass of the Earth orbiters over the antennas, from the engine's pass search."""
+    orbiters = [s for s in fleet if s.is_earth_orbiter]
+    if not orbiters or not antennas:
+        return []
+    by_norad = {s.elements.norad_id: s for s in orbiters}
+    t = find_passes([s.elements for s in orbiters], antennas, start, end)
+    return [ViewWindow(str(t.station_id[i]), by_norad[int(t.object_id[i])].id, float(t.aos[i]), float(t.los[i]),
+                       float(t.max_elevation_deg[i]), float(t.tca[i]), float(t.aos_azimuth_deg[i]),
+                       float(t.los_azimuth_deg[i])) for i in range(len(t))]
 
-    The elevation is sampled every ``step_s`` and each edge interpolated linearly between samples
-    (a few seconds for LEO at 30 s); TCA, the peak and the AOS/LOS azimuths are those of the
-    nearest samples. A pass shorter than the step can be missed: the plan's
-    contacts last minutes, and the engine's pass search is the one that finds every pass.
+
+def sampled_windows(geometry: FleetGeometry, antennas: list[Antenna], start: float, end: float,
+                    step_s: float = 30.0) -> list[ViewWindow]:
+    """Every window in [start, end) where a spacecraft is above an antenna's floor (mask, minimum elevation).
+
+    The elevation is sampled every ``step_s`` and each edge interpolated linearly between samples;
+    TCA, the peak and the AOS/LOS azimuths are those of the nearest samples. Meant for deep-space
+    craft, whose elevation changes slowly: the engine's pass search (``pass_windows``) is the one
+    for Earth orbiters.
     """
+    if not geometry.fleet or not antennas:
+        return []
     times = np.arange(start, end + step_s, step_s)
     times[-1] = min(times[-1], end)
-    pos = geometry.itrs_km(times)  # [sc, time, 3]
+    look = look_angles(StationFrames.of(antennas), geometry.itrs_km(times))  # [antenna, spacecraft, time]
     out: list[ViewWindow] = []
-    for a in antennas:
-        idx = [i for i, sc in enumerate(geometry.fleet) if not only_compatible or compatible(a, sc)]
-        if not idx:
-            continue
-        el, az, floor = _elevation(a, pos[idx])
-        margin = np.nan_to_num(el, nan=-90.0) - floor
+    for ai, a in enumerate(antennas):
+        el, az = look.elevation_deg[ai], look.azimuth_deg[ai]
+        margin = np.nan_to_num(el, nan=-90.0) - a.elevation_floor_deg(az)
         up = margin >= 0
-        for k, si in enumerate(idx):
+        for k, sc in enumerate(geometry.fleet):
             edges = np.flatnonzero(np.diff(up[k].astype(np.int8)))
             starts = ([0] if up[k, 0] else []) + [e + 1 for e in edges if not up[k, e]]
             stops = [e for e in edges if up[k, e]] + ([len(times) - 1] if up[k, -1] else [])
+            m = margin[k]
             for i0, i1 in zip(starts, stops):
-                m = margin[k]
                 aos = times[i0] if i0 == 0 else _crossing(times[i0 - 1], times[i0], m[i0 - 1], m[i0])
                 los = times[i1] if i1 == len(times) - 1 else _crossing(times[i1], times[i1 + 1], m[i1], m[i1 + 1])
                 if los - aos >= 60.0:
                     peak = i0 + int(np.nanargmax(el[k, i0:i1 + 1]))
-                    out.append(ViewWindow(a.id, geometry.fleet[si].id, float(aos), float(los), float(el[k, peak]),
+                    out.append(ViewWindow(a.id, sc.id, float(aos), float(los), float(el[k, peak]),
                                           float(times[peak]), float(az[k, i0]), float(az[k, i1])))
     return sorted(out, key=lambda w: (w.aos, w.antenna_id))
-
-
-def _elevation(a: Antenna, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    lat, lon = math.radians(a.latitude_deg), math.radians(a.longitude_deg)
-    up = np.array([math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat)])
-    east = np.array([-math.sin(lon), math.cos(lon), 0.0])
-    north = np.cross(up, east)
-    rel = pos - a.itrs_km
-    rng = np.linalg.norm(rel, axis=-1)
-    el = np.degrees(np.arcsin(np.clip((rel @ up) / rng, -1, 1)))
-    az = np.degrees(np.arctan2(rel @ east, rel @ north)) % 360.0
-    return el, az, a.elevation_floor_deg(az)
 
 
 def _crossing(t0: float, t1: float, m0: float, m1: float) -> float:
@@ -144,12 +136,20 @@ def _crossing(t0: float, t1: float, m0: float, m1: float) -> float:
 
 
 class PassPlanner:
-    """The demo plan: view windows → tracking requests → the schedule engine's greedy planner."""
+    """The demo plan: view windows → tracking requests → the schedule engine's planners."""
 
-    def __init__(self, antennas: list[Antenna], fleet: list[Spacecraft], geometry: FleetGeometry | None = None):
+    def __init__(self, antennas: list[Antenna], fleet: list[Spacecraft], *, replan_time_limit_s: float = 5.0):
         self.antennas = list(antennas)
         self.fleet = {s.id: s for s in fleet}
-        self.geometry = geometry or FleetGeometry(fleet)
+        self.deep_space = FleetGeometry([s for s in fleet if not s.is_earth_orbiter and s.trajectory is not None])
+        self.replan_time_limit_s = replan_time_limit_s
+
+    def windows(self, start: float, end: float) -> list[ViewWindow]:
+        """View windows of every spacecraft on every antenna that can serve it."""
+        windows = pass_windows(list(self.fleet.values()), self.antennas, start, end)
+        windows += sampled_windows(self.deep_space, self.antennas, start, end)
+        antennas = {a.id: a for a in self.antennas}
+        return [w for w in windows if compatible(antennas[w.antenna_id], self.fleet[w.spacecraft_id])]
 
     def _rule(self, sc: Spacecraft) -> ContactRule:
         if sc.is_earth_orbiter:
@@ -157,19 +157,17 @@ class PassPlanner:
         return DEEP_SPACE_RULE
 
     def problem(self, start: float, end: float, blocks=()):
-        from ..schedule.model import Block as SBlock, Problem, Request, ViewPeriod
-
-        windows = view_windows(self.geometry, self.antennas, start, end)
+        """The requests of [start, end): one per mission per rule window; ids fixed by the window."""
+        windows = self.windows(start, end)
         requests = []
         for sc in self.fleet.values():
             rule = self._rule(sc)
             mine = [w for w in windows if w.spacecraft_id == sc.id]
-            k0, k1 = math.floor(start / rule.every_s), math.ceil(end / rule.every_s)
-            for k in range(k0, k1):
+            for k in range(math.floor(start / rule.every_s), math.ceil(end / rule.every_s)):
                 w0, w1 = max(k * rule.every_s, start), min((k + 1) * rule.every_s, end)
                 vps = tuple(ViewPeriod((w.antenna_id,), max(w.aos, w0), min(w.los, w1)) for w in mine
-                            if w.los > w0 and w.aos < w1 and min(w.los, w1) - max(w.aos, w0) >= rule.min_duration_s)
-                if not vps or w1 - w0 < rule.min_duration_s:
+                            if min(w.los, w1) - max(w.aos, w0) >= rule.min_duration_s)
+                if not vps:
                     continue
                 requests.append(Request(
                     id=f"{sc.id}@{int(k * rule.every_s)}", mission=sc.mission or sc.id, duration_s=rule.duration_s,
@@ -183,11 +181,10 @@ class PassPlanner:
         by_id = problem.requests_by_id
         out = []
         for tr in tracks:
-            sid = tr.request_id.split("@")[0]
-            sc = self.fleet[sid]
+            sc = self.fleet[tr.request_id.split("@")[0]]
             for antenna in tr.resource:
                 out.append(Contact(id=f"{tr.request_id}/{antenna}/{int(tr.trx_on)}", antenna_id=antenna,
-                                   spacecraft_id=sid, spacecraft_name=sc.name, setup_start=tr.setup_start,
+                                   spacecraft_id=sc.id, spacecraft_name=sc.name, setup_start=tr.setup_start,
                                    start=tr.trx_on, end=tr.trx_off, teardown_end=tr.teardown_end,
                                    mission=by_id[tr.request_id].mission, request_id=tr.request_id))
         return out
@@ -200,11 +197,7 @@ class PassPlanner:
                                                     "teardown_s": r.teardown_s}} for r in problem.requests]
 
     def plan(self, start: float, end: float) -> Plan:
-        from ..errors import InvalidPlanError
-        from ..schedule.greedy import greedy_plan
-        from ..schedule.metrics import compute_metrics
-        from ..schedule.validate import validate
-
+        """The greedy plan of [start, end), checked by the schedule engine's validator."""
         problem = self.problem(start, end)
         splan = greedy_plan(problem)
         violations = validate(problem, splan)
@@ -216,33 +209,29 @@ class PassPlanner:
         return Plan(start, end, self._contacts(problem, splan.tracks), [], detail)
 
     def replan(self, plan: Plan, outage: Block, now: float) -> tuple[Plan, dict]:
-        """Cancel what the outage hits, keep every other contact, and place the hit requests again."""
-        from ..schedule.greedy import greedy_plan
-        from ..schedule.model import Track
+        """The schedule engine's re-plan from ``now``: unaffected contacts stay, the hit requests are placed again.
 
-        cut, hit = cancel_covered(plan, outage)
-        start = max(now, plan.start)
-        problem = self.problem(start, plan.end, blocks=[outage])
-        ids = set(problem.requests_by_id)
-        fixed = [Track(c.request_id, (c.antenna_id,), c.start, c.end, c.setup_start, c.teardown_end)
-                 for c in cut.contacts if not c.cancelled and c.request_id in ids and c.setup_start >= start]
-        # Requests not hit keep exactly what they have; only the hit ones are placed again.
-        hit_requests = {c.request_id for c in hit}
-        kept_requests = {t.request_id for t in fixed}
-        problem = replace(problem, requests=tuple(r for r in problem.requests
-                                                  if r.id in hit_requests or r.id in kept_requests))
-        splan = greedy_plan(problem, fixed=fixed)
-        new = [c for c in self._contacts(problem, splan.tracks) if c.request_id in hit_requests]
-        recovered = {c.request_id for c in new}
-        lost_s: dict[str, float] = {}
-        for c in hit:
-            lost_s[c.mission] = lost_s.get(c.mission, 0.0) + (c.end - c.start)
-        for c in new:
-            lost_s[c.mission] = lost_s.get(c.mission, 0.0) - (c.end - c.start)
-        impact = {
-            "cancelled": [c.id for c in hit], "added": [c.id for c in new],
-            "missions": {m: {"hours_lost": round(max(s, 0.0) / 3600.0, 3),
-                             "requests_dropped": sorted({c.request_id for c in hit if c.mission == m} - recovered)}
-                         for m, s in lost_s.items()},
-        }
-        return Plan(cut.start, cut.end, cut.contacts + new, cut.blocks, cut.detail), impact
+        The problem starts at the earliest contact still running at ``now``; every antenna is blocked
+        before ``now`` so that nothing new is placed in the past.
+        """
+        live = [c for c in plan.contacts if not c.cancelled and c.teardown_end > now]
+        start = min([now] + [c.setup_start for c in live])
+        past = [Block(a.id, "maintenance", start, now, "past") for a in self.antennas] if start < now else []
+        problem = self.problem(start, plan.end, blocks=past)
+        known = problem.requests_by_id
+        tracks = [Track(c.request_id, (c.antenna_id,), c.start, c.end, c.setup_start, c.teardown_end)
+                  for c in live if c.request_id in known]
+        end = plan.end if outage.end is None else outage.end
+        new, impact = replan(problem, SPlan(problem.name, tracks),
+                             SBlock(outage.antenna_id, max(outage.start, start), end, "outage", outage.reason),
+                             time_limit_s=self.replan_time_limit_s, deterministic=True)
+        affected = {(t.request_id, t.resource[0], t.trx_on) for t in impact.affected}
+        cancelled = [replace(c, cancelled=True) for c in live if (c.request_id, c.antenna_id, c.start) in affected]
+        added = self._contacts(problem, impact.new_tracks)
+        by_id = {c.id: c for c in plan.contacts}
+        by_id.update({c.id: c for c in cancelled + added})
+        summary = {"cancelled": [c.id for c in cancelled], "added": [c.id for c in added],
+                   "hours_lost": round(impact.hours_lost, 3), "requests_dropped": impact.requests_dropped,
+                   "missions": impact.missions, "elapsed_s": round(impact.elapsed_s, 3)}
+        return Plan(plan.start, plan.end, sorted(by_id.values(), key=lambda c: (c.setup_start, c.antenna_id)),
+                    plan.blocks, plan.detail), summary

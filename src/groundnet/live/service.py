@@ -8,17 +8,23 @@ from __future__ import annotations
 
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Callable
 
+from ..errors import GroundnetError
 from ..stations import Antenna
 from ..store import Store, repo
-from .board import BoardBuilder, EventLog
+from ..timebase import format_utc
+from ..visibility.passes import find_passes
+from .board import BoardBuilder, EventLog, reported_contact_state
 from .clock import Clock
+from .dsn_now import load_dsn_feed
 from .events import validate_event
 from .fleet import Spacecraft
+from .geometry import FleetGeometry
 from .model import Block, Plan, StationEvent
-from .planning import Planner
+from .planning import Planner, sampled_windows
 
 log = logging.getLogger("groundnet.live")
 
@@ -53,8 +59,18 @@ class LiveService:
         self._other_plans: dict[tuple[float, float], Plan] = {}
         self.plan_version: dict = {}
         self.on_event: Callable[[str, dict], None] = lambda type_, data: None
+        self._replans = ThreadPoolExecutor(max_workers=1, thread_name_prefix="replan")
         self.antenna_ids = {a.id for a in self.antennas}
         self.spacecraft_ids = {s.id for s in self.fleet}
+
+    def current_plan(self) -> Plan:
+        """The plan the board follows now (the window around the clock)."""
+        with self._lock:
+            return self._plan
+
+    def close(self) -> None:
+        self._replans.shutdown(wait=True, cancel_futures=True)
+        self.store.close()
 
     # ------------------------------------------------------------------ start and plan upkeep
 
@@ -75,10 +91,9 @@ class LiveService:
         with self.store.session() as s:
             plan = repo.load_plan(s, start, end)
             events = repo.events_between(s, now - DAY, now + HOUR)
-            self.plan_version = repo.latest_plan_detail(s)
+            version = repo.latest_plan_detail(s)
         with self._lock:
-            self._plan = plan
-            self._events = EventLog(events)
+            self._plan, self._events, self.plan_version = plan, EventLog(events), version
 
     def ensure_plan(self, now: float) -> None:
         """Plan [now - behind, now + ahead) where no plan exists yet (called at start and every tick)."""
@@ -123,27 +138,28 @@ class LiveService:
 
     # ------------------------------------------------------------------ the board
 
-    def board(self, at: float | None = None) -> dict:
+    def board(self, at: float | None = None, *, generated_at: float | None = None) -> dict:
+        """The board at the clock's now (or at ``at``); ``generated_at`` is the wall time the caller stamps."""
         state = self.clock.state()
         t = state.time_unix if at is None else at
         with self._lock:
             plan = self._plan if self._plan.start <= t <= self._plan.end else None
-            events = self._events
+            events, version = self._events, self.plan_version
         if plan is None:
             plan = self.plan_between(t - DAY / 2, t + DAY / 2)
             with self.store.session() as s:
                 events = EventLog(repo.events_between(s, t - DAY, t))
         mode = state.mode if at is None else "replay"
         board = self.builder.build(t, plan, events, mode=mode, speed=state.speed if at is None else 0.0,
-                                   generated_at=self.clock.state().time_unix)
-        board["plan"] = self.plan_version
+                                   generated_at=generated_at)
+        board["plan"] = version
         return board
 
-    def tick(self) -> dict:
+    def tick(self, generated_at: float | None = None) -> dict:
         """One board at the clock's now; keeps the plan ahead and records what changed."""
         state = self.clock.state()
         self.ensure_plan(state.time_unix)
-        board = self.board()
+        board = self.board(generated_at=generated_at)
         if state.mode == "live":
             self._record_history(state.time_unix, board)
         return board
@@ -177,10 +193,11 @@ class LiveService:
         with self._lock:
             self._events.add(stored)
         self.on_event("event", stored.as_dict())
+        if stored.kind in ("outage_start", "outage_end", "maintenance_start", "maintenance_end"):
+            self._load_window(now)  # the block it opened or closed
         if stored.kind == "outage_start":
-            self._replan_for_outage(stored, now)
-        elif stored.kind in ("outage_end", "maintenance_start", "maintenance_end"):
-            self._load_window(now)
+            # Acknowledge now; the re-plan (seconds) follows in the background and is pushed when done.
+            self._replans.submit(self._replan_for_outage, stored, now)
         return stored, True
 
     def _apply_blocks(self, s, ev: StationEvent) -> None:
@@ -194,14 +211,21 @@ class LiveService:
             repo.close_block(s, ev.antenna_id, kind, ev.time)
 
     def _replan_for_outage(self, ev: StationEvent, now: float) -> None:
+        try:
+            self._replan(ev, now)
+        except Exception:  # noqa: BLE001 - the outage stays on the board; the plan stays as it was
+            log.exception("re-planning after %s failed", ev.event_id)
+
+    def _replan(self, ev: StationEvent, now: float) -> None:
         expected_end = ev.detail.get("expected_end_unix") or ev.time + DEFAULT_OUTAGE_S
         outage = Block(ev.antenna_id, "outage", ev.time, float(expected_end), ev.detail.get("reason", ""), ev.event_id)
         with self._lock:
             current = self._plan
         new_plan, impact = self.planner.replan(current, outage, now)
         impact = {"antenna_id": ev.antenna_id, "event_id": ev.event_id, **impact}
-        changed = Plan(new_plan.start, new_plan.end,
-                       [c for c in new_plan.contacts if c not in set(current.contacts)], [], {"impact": impact})
+        before = set(current.contacts)
+        changed = Plan(new_plan.start, new_plan.end, [c for c in new_plan.contacts if c not in before], [],
+                       {"impact": impact})
         with self.store.session() as s:
             repo.save_plan(s, changed, created_at=now, reason="replan")
         self._load_window(now)
@@ -210,40 +234,37 @@ class LiveService:
     # ------------------------------------------------------------------ passes and contact outcomes
 
     def passes(self, station: str | None, obj: str | None, start: float, end: float) -> list[dict]:
-        """Passes as ``groundnet passes --format json`` prints them, for one or every antenna and object."""
-        from ..errors import GroundnetError
-        from ..timebase import format_utc
-        from .geometry import FleetGeometry
-        from .planning import view_windows
+        """Passes as ``groundnet passes --format json`` prints them, for one or every antenna and object.
 
+        Earth orbiters through the engine's pass search; deep-space craft from their sampled elevation,
+        with the spacecraft id as ``object_id``.
+        """
         fleet = self.fleet
         if obj is not None:
             fleet = [s for s in self.fleet if s.id == obj or (s.norad_id is not None and str(s.norad_id) == obj)]
             if not fleet:
                 raise GroundnetError(f"unknown object '{obj}'; GET /api/v1/spacecraft lists the fleet")
         antennas = [a for a in self.antennas if station is None or a.id == station]
-        geometry = self.builder.geometry if obj is None else FleetGeometry(fleet)
-        by_id = {s.id: s for s in fleet}
-        out = []
-        for w in view_windows(geometry, antennas, start, end, only_compatible=False):
-            sc = by_id[w.spacecraft_id]
-            out.append({"object_id": sc.norad_id if sc.norad_id is not None else sc.id, "object_name": sc.name,
-                        "station_id": w.antenna_id, "aos": format_utc(w.aos), "tca": format_utc(w.tca),
-                        "los": format_utc(w.los), "max_elevation_deg": round(w.max_elevation_deg, 3),
-                        "aos_azimuth_deg": round(w.aos_azimuth_deg, 3), "los_azimuth_deg": round(w.los_azimuth_deg, 3),
-                        "duration_s": round(w.los - w.aos, 3)})
-        return out
+        orbiters = [s.elements for s in fleet if s.is_earth_orbiter]
+        rows = find_passes(orbiters, antennas, start, end).to_rows() if orbiters else []
+        deep = [s for s in fleet if not s.is_earth_orbiter and s.trajectory is not None]
+        names = {s.id: s.name for s in deep}
+        for w in sampled_windows(FleetGeometry(deep), antennas, start, end) if deep else []:
+            rows.append({"object_id": w.spacecraft_id, "object_name": names[w.spacecraft_id], "station_id": w.antenna_id,
+                         "aos": format_utc(w.aos), "tca": format_utc(w.tca), "los": format_utc(w.los),
+                         "max_elevation_deg": round(w.max_elevation_deg, 3),
+                         "aos_azimuth_deg": round(w.aos_azimuth_deg, 3), "los_azimuth_deg": round(w.los_azimuth_deg, 3),
+                         "duration_s": round(w.los - w.aos, 3), "aos_clipped": w.aos <= start, "los_clipped": w.los >= end})
+        return sorted(rows, key=lambda r: (r["aos"], str(r["object_id"]), r["station_id"]))
 
     def failed_contacts(self, plan: Plan, now: float) -> set[str]:
         """Ids of finished contacts the station reported on without ever locking."""
-        from .board import reported_contact_state
-
         with self.store.session() as s:
-            log = EventLog(repo.events_between(s, plan.start - HOUR, min(plan.end, now)))
+            events = EventLog(repo.events_between(s, plan.start - HOUR, min(plan.end, now)))
         failed = set()
         for c in plan.contacts:
             if c.teardown_end <= now and not c.cancelled:
-                rep = reported_contact_state(log.upto(c.antenna_id, c.teardown_end, c.setup_start), c, c.teardown_end)
+                rep = reported_contact_state(events.upto(c.antenna_id, c.teardown_end, c.setup_start), c, c.teardown_end)
                 if rep is not None and not rep["ever_locked"]:
                     failed.add(c.id)
         return failed
@@ -252,8 +273,6 @@ class LiveService:
 
     def import_partner(self, source: str) -> dict:
         """Read a DSN Now feed (file or URL) and keep it as the partner network's state."""
-        from .dsn_now import load_dsn_feed
-
         data = load_dsn_feed(source, self.antennas)
         self.save_partner(data, source)
         return data

@@ -102,14 +102,67 @@ def centre_state_gcrs(centre: str | int, times_unix) -> tuple[np.ndarray, np.nda
     return p_c - p_e, v_c - v_e
 
 
+# Earth orientation is split into the fast spin (GMST, cheap, evaluated at every time) and slow parts
+# (precession-nutation M, the equation of the equinoxes, polar motion, the TEME rotation), which are
+# computed with Skyfield's IAU 2000A model at whole hours and interpolated linearly: nutation's fastest
+# terms make that interpolation err by under 1e-4 arcsec, while a full IAU 2000A evaluation at every
+# time of a long array costs tens of milliseconds.
+_NODE_S = 3600.0
+_slow_cache: dict[int, tuple[np.ndarray, float, np.ndarray, np.ndarray]] = {}
+
+
+def _slow_nodes(hours: np.ndarray):
+    missing = [int(h) for h in hours if int(h) not in _slow_cache]
+    if missing:
+        from skyfield.framelib import itrs  # noqa: F401  (same model as Skyfield's ITRS frame)
+        from skyfield.sgp4lib import TEME
+
+        tn = skyfield_times(np.array(missing, dtype=np.float64) * _NODE_S)
+        m = tn.M.reshape(3, 3, -1)
+        eqeq_h = np.atleast_1d(tn.gast - tn.gmst)
+        if tn.ts.polar_motion_table is not None:
+            pm = tn.polar_motion_matrix().reshape(3, 3, -1)
+        else:
+            pm = np.repeat(np.eye(3)[:, :, None], len(missing), axis=2)
+        teme = TEME.rotation_at(tn).reshape(3, 3, -1)
+        if len(_slow_cache) > 200_000:
+            _slow_cache.clear()
+        for i, h in enumerate(missing):
+            _slow_cache[h] = (m[:, :, i], float(eqeq_h[i]), pm[:, :, i], teme[:, :, i])
+    return [_slow_cache[int(h)] for h in hours]
+
+
+def _slow_parts(t: np.ndarray):
+    """Interpolated M (3,3,n), equation of the equinoxes (hours, n), polar motion (3,3,n), TEME (3,3,n)."""
+    h0 = np.floor(t / _NODE_S)
+    hours = np.unique(np.concatenate([h0, h0 + 1]))
+    nodes = _slow_nodes(hours)
+    idx = np.searchsorted(hours, h0)
+    w = (t - h0 * _NODE_S) / _NODE_S
+    stack = [np.stack([n[k] for n in nodes], axis=-1) for k in range(4)]
+    out = []
+    for arr in stack:
+        a0, a1 = arr[..., idx], arr[..., idx + 1]
+        out.append(a0 + (a1 - a0) * w)
+    return out
+
+
+def _rot_z_stack(angle: np.ndarray) -> np.ndarray:
+    c, s = np.cos(angle), np.sin(angle)
+    z, o = np.zeros_like(angle), np.ones_like(angle)
+    return np.array([[c, -s, z], [s, c, z], [z, z, o]])
+
+
+def _mxm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.einsum("ijn,jkn->ikn", a, b)
+
+
 def itrs_rotation(times_unix) -> np.ndarray:
     """Rotation matrices R (3, 3) or (3, 3, n) with r_itrs = R @ r_gcrs (precession, nutation, UT1, polar motion)."""
-    from skyfield.framelib import itrs
-
     t, scalar = _as_times(times_unix)
-    r = itrs.rotation_at(skyfield_times(t))
-    if r.ndim == 2:
-        r = np.repeat(r[:, :, None], t.size, axis=2)
+    m, eqeq_h, pm, _ = _slow_parts(t)
+    gast_rad = (np.atleast_1d(skyfield_times(t).gmst) + eqeq_h) * (np.pi / 12.0)
+    r = _mxm(pm, _mxm(_rot_z_stack(-gast_rad), m))
     return r[:, :, 0] if scalar else r
 
 
@@ -146,12 +199,8 @@ def gcrs_to_itrs(pos_km, vel_km_s, times_unix) -> tuple[np.ndarray, np.ndarray]:
 
 def teme_to_gcrs(pos_km, vel_km_s, times_unix) -> tuple[np.ndarray, np.ndarray]:
     """SGP4's TEME state to GCRS (TEME turns slowly against GCRS: its rate is negligible)."""
-    from skyfield.sgp4lib import TEME
-
     t, scalar = _as_times(times_unix)
-    r = TEME.rotation_at(skyfield_times(t))
-    if r.ndim == 2:
-        r = np.repeat(r[:, :, None], t.size, axis=2)
+    r = _slow_parts(t)[3]
     pos = np.asarray(pos_km, dtype=np.float64).reshape(3, -1)
     vel = np.asarray(vel_km_s, dtype=np.float64).reshape(3, -1)
     p, v = _apply(r, pos, transpose=True), _apply(r, vel, transpose=True)

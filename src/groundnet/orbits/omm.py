@@ -195,30 +195,38 @@ def read_json(stream: IO[str]) -> Iterator[OmmItem]:
     if pos >= len(buf):
         yield RecordProblem("the file holds no JSON value", line=1, code="empty")
         return
-    if buf[pos] == "[":
+    in_list = buf[pos] == "["
+    if in_list:
         advance(pos + 1)
     elif buf[pos] != "{":
         # Not JSON after all, or a damaged opening bracket: say so, and still read any objects that follow.
         yield RecordProblem(f"JSON OMM must be a list of objects; the file starts with '{buf[pos:pos + 20]}'",
                             line=line_at_pos, code="malformed")
+        in_list = True
+        while buf.find("{", pos) < 0 and more():
+            pass
+        advance(buf.find("{", pos) if "{" in buf[pos:] else len(buf))
     while True:
         start = buf.find("{", pos)
         while start < 0 and more():
             start = buf.find("{", pos)
+        gap = buf[pos:start] if start >= 0 else buf[pos:]
+        stripped = gap.strip()
+        # Where the text between objects starts, for the report.
+        gap_line = line_at_pos + gap.count("\n", 0, len(gap) - len(gap.lstrip()))
         if start < 0:
-            tail = buf[pos:].strip()
-            if tail not in ("]", ""):
-                yield RecordProblem(f"unexpected text after the last object: '{tail[:30]}'", line=line_at_pos,
-                                    code="malformed")
-            elif tail == "" and buf[:pos].rstrip()[-1:] not in ("]", "}") and buf:
-                yield RecordProblem("the JSON list is not closed (file truncated?)", line=line_at_pos,
+            if stripped.startswith(","):
+                stripped = stripped[1:].strip()
+            if in_list and stripped == "":
+                yield RecordProblem("the JSON list is not closed (file truncated?)", line=gap_line, code="malformed")
+            elif stripped not in ("]", "") or (stripped == "]" and not in_list):
+                yield RecordProblem(f"unexpected text after the last object: '{stripped[:30]}'", line=gap_line,
                                     code="malformed")
             return
-        between = buf[pos:start].strip()
         advance(start)
-        if between not in ("", ","):
-            yield RecordProblem(f"unexpected text between objects: '{between[:30]}'", line=line_at_pos,
-                                code="malformed")
+        if stripped not in ("", ","):
+            yield RecordProblem(f"unexpected text between objects: '{stripped[:30]}'", line=gap_line,
+                                code="malformed", object_id=_guess_id(stripped))
         while True:
             try:
                 obj, end = decoder.raw_decode(buf, pos)

@@ -40,9 +40,14 @@ def _furnish(path: str) -> None:
 
 def furnish_planets() -> None:
     """Give SPICE the planetary ephemeris (DE421 from skyfield-data)."""
-    from skyfield_data import get_skyfield_data_path
+    import warnings
 
-    _furnish(str(Path(get_skyfield_data_path()) / "de421.bsp"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # skyfield-data's IERS-file age notice; DE421 does not age
+        from skyfield_data import get_skyfield_data_path
+
+        path = Path(get_skyfield_data_path()) / "de421.bsp"
+    _furnish(str(path))
 
 
 def unix_to_et(times_unix) -> np.ndarray:

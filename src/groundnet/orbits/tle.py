@@ -55,15 +55,14 @@ def encode_catalog_number(norad_id: int) -> str:
     raise ValueError(f"catalog number {norad_id} does not fit in a TLE (Alpha-5 ends at {MAX_ALPHA5_ID})")
 
 
+# Checksum digits: each digit counts its value, a minus sign counts 1, everything else 0.
+_CHECKSUM_TABLE = str.maketrans({**{chr(c): None for c in range(128) if not chr(c).isdigit()}, "-": "1"})
+
+
 def checksum(line: str) -> int:
     """Modulo-10 checksum of columns 1-68: digits count their value, minus signs count 1."""
-    total = 0
-    for ch in line[:68]:
-        if ch.isdigit():
-            total += ord(ch) - 48
-        elif ch == "-":
-            total += 1
-    return total % 10
+    counted = line[:68].translate(_CHECKSUM_TABLE).encode("ascii", errors="ignore")
+    return (sum(counted) - 48 * len(counted)) % 10
 
 
 def is_line1(text: str) -> bool:
@@ -117,9 +116,10 @@ def _check_layout(line: str, which: str, line_no: int, notes: list[tuple[str, st
 
     ``notes`` collects (code, text) warnings about a line that is still usable.
     """
-    if any(ord(ch) > 127 for ch in line):
-        bad = next(i for i, ch in enumerate(line) if ord(ch) > 127) + 1
-        raise RecordProblem(f"line {which} has a non-ASCII character at column {bad}", line=line_no)
+    if not line.isascii() or not line.isprintable():
+        bad = next(i for i, ch in enumerate(line) if ord(ch) > 126 or not ch.isprintable()) + 1
+        kind = "a non-ASCII" if ord(line[bad - 1]) > 127 else "a control"
+        raise RecordProblem(f"line {which} has {kind} character at column {bad}", line=line_no)
     if len(line) < LINE_LENGTH:
         raise RecordProblem(f"line {which} is {len(line)} characters long, {LINE_LENGTH} expected (truncated?)",
                             line=line_no)
@@ -297,11 +297,31 @@ class _BrokenRun:
         return BrokenGroup(self.first, self.last, reason, self.object_id)
 
 
-def group_tle_lines(lines: Iterable[tuple[int, str]]) -> Iterator[TleRecord | BrokenGroup]:
+def expects_names(sample: str) -> bool | None:
+    """Whether a file is 3-line (a name before each line 1), judged on a sample of its lines.
+
+    Most line 1s in a 3-line file follow a name line, none in a 2-line file; a majority vote keeps
+    one damaged line from changing the verdict. None when the sample holds no line 1.
+    """
+    previous = ""
+    with_name = total = 0
+    for raw in sample.splitlines():
+        text = raw.rstrip()
+        if not text.strip() or text.startswith("#"):
+            continue
+        if is_line1(text):
+            total += 1
+            with_name += not (is_line1(previous) or is_line2(previous) or not previous)
+        previous = text
+    return None if total == 0 else 2 * with_name > total
+
+
+def group_tle_lines(lines: Iterable[tuple[int, str]], names: bool | None = None) -> Iterator[TleRecord | BrokenGroup]:
     """Group numbered lines (line ends already removed) into 2- or 3-line records.
 
     Every record ends with its line 2: a record is a line 2, the line 1 just before it and, in a
-    3-line file, the name line before that. Lines between two records that form none are reported
+    3-line file, the name line before that (``names``: whether the file is 3-line, see
+    :func:`expects_names`; None decides from the records read so far). Lines between two records that form none are reported
     as one broken group per damaged record (a new group starts at each line 1), so a damaged line
     costs its own record only. Blank lines and lines starting with ``#`` are skipped. At most three
     lines are held, whatever the size of the file.
@@ -341,7 +361,7 @@ def group_tle_lines(lines: Iterable[tuple[int, str]]) -> Iterator[TleRecord | Br
             yield from to_broken(pending + [(line_no, text)])
             pending.clear()
             continue
-        names_expected = named >= unnamed
+        names_expected = names if names is not None else named >= unnamed
         start = len(pending) - 1
         if start >= 1 and names_expected and not is_line1(pending[start - 1][1]):
             start -= 1

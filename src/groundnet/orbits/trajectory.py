@@ -158,7 +158,7 @@ class SpkTrajectory(Trajectory):
         self.target = target
         self.segments = sorted((s for s in segments if s.target == target), key=lambda s: s.start_unix)
         self.object_id = str(target)
-        self.name = name or f"NAIF {target}"
+        self.name = name or _naif_name(target)
 
     @property
     def span_unix(self):
@@ -176,6 +176,17 @@ class SpkTrajectory(Trajectory):
 
         states = spk.geocentric_states(self.path, self.target, spk.unix_to_et(t))
         return states[:, :3].T, states[:, 3:].T
+
+
+def _naif_name(target: int) -> str:
+    """SPICE's built-in name of a NAIF id (-144 -> SOLAR ORBITER), or 'NAIF <id>'."""
+    import spiceypy
+    from spiceypy.utils.exceptions import SpiceyError
+
+    try:
+        return spiceypy.bodc2n(int(target))
+    except SpiceyError:
+        return f"NAIF {target}"
 
 
 # ------------------------------------------------------------------------------------ tabulated

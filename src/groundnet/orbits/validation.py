@@ -17,10 +17,12 @@ LATEST_EPOCH_UNIX = 4_102_444_800.0
 class RecordProblem(Exception):
     """Why one record cannot be used; becomes a :class:`~groundnet.orbits.catalog.Rejection`."""
 
-    def __init__(self, reason: str, *, line: int | None = None, object_id: int | None = None, code: str = "invalid"):
+    def __init__(self, reason: str, *, line: int | None = None, object_id: int | None = None, code: str = "invalid",
+                 last_line: int | None = None):
         super().__init__(reason)
         self.reason = reason
         self.line = line
+        self.last_line = last_line
         self.object_id = object_id
         self.code = code
 

@@ -141,6 +141,33 @@ def _station_bary(itrs_km: np.ndarray, t: np.ndarray):
     return ps + pe, vs + ve
 
 
+def _downleg(trajectory: Trajectory, itrs_km: np.ndarray, t_r: np.ndarray):
+    """Station (at reception) and spacecraft (at emission) barycentric states, and the light time."""
+    r_pos, r_vel = _station_bary(itrs_km, t_r)
+    s_pos, s_vel = trajectory.state_barycentric(t_r, strict=False)
+    tau = _norm(s_pos - r_pos) / C_KM_S
+    for _ in range(LIGHT_TIME_ITERATIONS):
+        s_pos, s_vel = trajectory.state_barycentric(t_r - np.nan_to_num(tau, nan=0.0), strict=False)
+        new_tau = _norm(s_pos - r_pos) / C_KM_S
+        converged = np.nanmax(np.abs(new_tau - tau), initial=0.0) < 1e-10
+        tau = new_tau
+        if converged:
+            break
+    return r_pos, r_vel, s_pos, s_vel, tau
+
+
+def _pointing(los: np.ndarray, r_vel: np.ndarray, t_r: np.ndarray, antenna, aberration: bool = True):
+    """Azimuth and elevation of the received direction ``los`` (station -> spacecraft, barycentric)."""
+    d = los / _norm(los)
+    if aberration:
+        beta = r_vel / C_KM_S
+        d = d + beta - np.einsum("in,in->n", d, beta) * d
+        d = d / _norm(d)
+    d_itrs = np.einsum("ijn,jn->in", frames.itrs_rotation(t_r).reshape(3, 3, -1), d)
+    return _azel(d_itrs, antenna.latitude_deg, antenna.longitude_deg)
+
+
+
 def link_geometry(
     trajectory: Trajectory,
     antennas,
@@ -158,14 +185,7 @@ def link_geometry(
         "az", "el", "rd", "ru", "ltd", "ltu", "te", "tt", "rrd", "rru", "dd", "du")}
     for s, ant in enumerate(antennas):
         itrs = ant.itrs_km
-        r_pos, r_vel = _station_bary(itrs, t_r)
-        # Downleg: iterate the emission time.
-        s_pos, s_vel = trajectory.state_barycentric(t_r, strict=False)
-        tau = _norm(s_pos - r_pos) / C_KM_S
-        for _ in range(LIGHT_TIME_ITERATIONS):
-            t_e = t_r - np.nan_to_num(tau, nan=0.0)
-            s_pos, s_vel = trajectory.state_barycentric(t_e, strict=False)
-            tau = _norm(s_pos - r_pos) / C_KM_S
+        r_pos, r_vel, s_pos, s_vel, tau = _downleg(trajectory, itrs, t_r)
         t_e = t_r - tau
         los = s_pos - r_pos  # station -> spacecraft, (3, n)
         rho_d = _norm(los)
@@ -185,14 +205,7 @@ def link_geometry(
             (1.0 - np.einsum("in,in->n", n_d, s_vel) / C_KM_S)
         up_ratio = (1.0 - np.einsum("in,in->n", n_u, s_vel) / C_KM_S) / \
             (1.0 - np.einsum("in,in->n", n_u, u_vel) / C_KM_S)
-        # Pointing: received direction, with the station's aberration.
-        d = los / rho_d
-        if aberration:
-            beta = r_vel / C_KM_S
-            d = d + beta - np.einsum("in,in->n", d, beta) * d
-            d = d / _norm(d)
-        d_itrs = np.einsum("ijn,jn->in", frames.itrs_rotation(t_r).reshape(3, 3, -1), d)
-        az, el = _azel(d_itrs, ant.latitude_deg, ant.longitude_deg)
+        az, el = _pointing(los, r_vel, t_r, ant, aberration)
         out["az"][s], out["el"][s] = az, el
         out["rd"][s], out["ru"][s] = rho_d, rho_u
         out["ltd"][s], out["ltu"][s] = tau, tau_u
@@ -236,3 +249,160 @@ def doppler_shift_hz(frequency_hz: float, range_rate_km_s) -> np.ndarray:
 def range_rate_from_frequencies(transmitted_hz: float, received_hz) -> np.ndarray:
     """Range rate (km/s, positive receding) implied by a one-way received frequency (inverse of the ratio)."""
     return C_KM_S * (1.0 - np.asarray(received_hz, dtype=np.float64) / transmitted_hz)
+
+
+# -------------------------------------------------------------------------------------------- passes
+
+def _grid_step_s(trajectory: Trajectory, start: float, end: float) -> float:
+    """Sampling step: fine enough that no pass of this trajectory fits between two samples unseen."""
+    probe = np.linspace(start, end, 9)
+    p, _ = trajectory.state_gcrs(probe, strict=False)
+    closest = np.nanmin(_norm(p)) if np.isfinite(p).any() else 1e9
+    if closest > 1.0e5:  # beyond the Moon: the sky turns at the Earth's rate (15 deg/h) at most
+        return 600.0
+    if closest > 2.0e4:  # MEO, GEO, HEO apogee arcs
+        return 60.0
+    return 15.0
+
+
+def _clearance(trajectory: Trajectory, antenna, t: np.ndarray):
+    """Elevation above the antenna's floor (mask and minimum elevation), light-time corrected; azimuth; elevation."""
+    r_pos, r_vel, s_pos, _, _ = _downleg(trajectory, antenna.itrs_km, t)
+    az, el = _pointing(s_pos - r_pos, r_vel, t, antenna)
+    return el - antenna.elevation_floor_deg(az), az, el
+
+
+_REFINE_POINTS = 24
+
+
+def _root(trajectory, antenna, lo: float, hi: float, rising: bool, tol_s: float = 1e-3) -> float:
+    """The instant the clearance crosses zero in [lo, hi]: each round samples the bracket and keeps the crossing."""
+    while hi - lo > tol_s:
+        t = np.linspace(lo, hi, _REFINE_POINTS)
+        c = _clearance(trajectory, antenna, t)[0]
+        above = c >= 0.0
+        k = int(np.argmax(above)) if rising else int(np.argmax(~above))
+        if k == 0:  # no crossing found inside (noise at the tolerance): keep the bracket's end
+            return lo if rising == bool(above[0]) else hi
+        lo, hi = t[k - 1], t[k]
+    return 0.5 * (lo + hi)
+
+
+def _peak(trajectory, antenna, lo: float, hi: float, tol_s: float = 0.5) -> float:
+    """The time of highest elevation in [lo, hi]: sample, keep the bracket around the best sample, repeat."""
+    while hi - lo > tol_s:
+        t = np.linspace(lo, hi, _REFINE_POINTS)
+        el = _clearance(trajectory, antenna, t)[2]
+        k = int(np.nanargmax(el))
+        lo, hi = t[max(k - 1, 0)], t[min(k + 1, t.size - 1)]
+    return 0.5 * (lo + hi)
+
+
+def find_trajectory_passes(
+    trajectory: Trajectory,
+    antennas,
+    start_unix: float,
+    end_unix: float,
+    *,
+    min_elevation_deg: float | None = None,
+    step_s: float | None = None,
+) -> list[dict]:
+    """Every pass of ``trajectory`` over each antenna in [start, end], light-time corrected.
+
+    The floor is each antenna's own (its minimum elevation and horizon mask: 10 deg for the 35 m
+    deep-space antennas), or ``min_elevation_deg`` for all when given. The clearance (elevation
+    minus floor) is sampled on a grid; AOS and LOS are refined by bisection to 1 ms at every sign
+    change, and a local maximum of the samples just below zero is refined too, so that a grazing
+    pass between two samples is not lost. A pass under way at ``start`` or ``end`` is clipped
+    there. The time span is clipped to the trajectory's span.
+    """
+    from dataclasses import replace
+
+    span_lo, span_hi = trajectory.span_unix
+    lo, hi = max(start_unix, span_lo), min(end_unix, span_hi)
+    rows: list[dict] = []
+    if hi <= lo:
+        return rows
+    step = step_s or _grid_step_s(trajectory, lo, hi)
+    grid = np.unique(np.concatenate([np.arange(lo, hi, step), [hi]]))
+    for antenna in (antennas if isinstance(antennas, (list, tuple)) else [antennas]):
+        if min_elevation_deg is not None:
+            antenna = replace(antenna, min_elevation_deg=float(min_elevation_deg), horizon_mask=())
+        clear, _, _ = _clearance(trajectory, antenna, grid)
+        valid = np.isfinite(clear)
+        up = np.where(valid, clear >= 0.0, False)
+        # Grazing passes: a local maximum of the samples just below zero whose refined peak is above.
+        for i in range(1, grid.size - 1):
+            if valid[i - 1:i + 2].all() and not up[i] and clear[i] > -2.0 and clear[i] >= clear[i - 1] \
+                    and clear[i] >= clear[i + 1]:
+                tp = _peak(trajectory, antenna, grid[i - 1], grid[i + 1])
+                if _clearance(trajectory, antenna, np.array([tp]))[0][0] >= 0.0:
+                    rows.append(_pass_row(trajectory, antenna, _root(trajectory, antenna, grid[i - 1], tp, True),
+                                          _root(trajectory, antenna, tp, grid[i + 1], False)))
+        i = 0
+        while i < grid.size:
+            if not up[i]:
+                i += 1
+                continue
+            j = i
+            while j + 1 < grid.size and up[j + 1]:
+                j += 1
+            aos = grid[i] if i == 0 or not valid[i - 1] else _root(trajectory, antenna, grid[i - 1], grid[i], True)
+            los = grid[j] if j == grid.size - 1 or not valid[j + 1] else \
+                _root(trajectory, antenna, grid[j], grid[j + 1], False)
+            rows.append(_pass_row(trajectory, antenna, aos, los))
+            i = j + 1
+    for r in rows:
+        r["aos_clipped"] = r["aos_unix"] <= lo
+        r["los_clipped"] = r["los_unix"] >= hi
+    rows.sort(key=lambda r: (r["station_id"], r["aos_unix"]))
+    return rows
+
+
+def trajectory_pass_table(trajectory: Trajectory, antennas, start_unix: float, end_unix: float, *,
+                          min_elevation_deg: float | None = None):
+    """:func:`find_trajectory_passes` as the engine's ``PassTable`` (same columns as SGP4 passes).
+
+    ``object_id`` is the NORAD or NAIF number when the trajectory has one (``-144`` for Solar
+    Orbiter), else its text id (an OEM's ``OBJECT_ID``, a spacecraft id such as ``MEX``).
+    """
+    from .passes import PassTable
+
+    rows = find_trajectory_passes(trajectory, antennas, start_unix, end_unix, min_elevation_deg=min_elevation_deg)
+    if not rows:
+        return PassTable.empty()
+    try:
+        ident = int(trajectory.object_id)
+        ids = np.full(len(rows), ident, dtype=np.int64)
+    except ValueError:
+        ids = np.array([trajectory.object_id] * len(rows), dtype=object)
+    col = lambda key, dtype=np.float64: np.array([r[key] for r in rows], dtype=dtype)  # noqa: E731
+    return PassTable(
+        object_id=ids, object_name=col("object_name", object), station_id=col("station_id", object),
+        aos=col("aos_unix"), tca=col("tca_unix"), los=col("los_unix"), max_elevation_deg=col("max_elevation_deg"),
+        aos_azimuth_deg=col("aos_azimuth_deg"), los_azimuth_deg=col("los_azimuth_deg"),
+        aos_clipped=col("aos_clipped", bool), los_clipped=col("los_clipped", bool),
+    ).sort()
+
+
+def _pass_row(trajectory: Trajectory, antenna, aos: float, los: float) -> dict:
+    from ..timebase import format_utc
+
+    tca = _peak(trajectory, antenna, aos, los) if los - aos > 1.0 else 0.5 * (aos + los)
+    _, az, el = _clearance(trajectory, antenna, np.array([aos, tca, los]))
+    return {
+        "object_id": trajectory.object_id,
+        "object_name": trajectory.name,
+        "station_id": antenna.id,
+        "aos": format_utc(aos),
+        "tca": format_utc(tca),
+        "los": format_utc(los),
+        "max_elevation_deg": float(el[1]),
+        "aos_azimuth_deg": float(az[0]),
+        "los_azimuth_deg": float(az[2]),
+        "duration_s": float(los - aos),
+        "aos_unix": float(aos),
+        "tca_unix": float(tca),
+        "los_unix": float(los),
+        "trajectory_kind": trajectory.kind,
+    }

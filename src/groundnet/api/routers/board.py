@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from fastapi import APIRouter, Depends, Query
 
 from ...live.service import LiveService
@@ -16,7 +18,7 @@ router = APIRouter(tags=["board"])
 def get_board(at: str | None = Query(None, description="A moment (ISO 8601 UTC); default: the clock's now."),
               service: LiveService = Depends(get_service)) -> dict:
     """Every antenna's activity, targets, links, pointing, range and light time, and every spacecraft's position."""
-    return service.board(None if at is None else parse_utc(at, "at").timestamp())
+    return service.board(None if at is None else parse_utc(at, "at").timestamp(), generated_at=time.time())
 
 
 @router.get("/clock", operation_id="get_clock", response_model=ClockRead, dependencies=[Depends(read_access)])

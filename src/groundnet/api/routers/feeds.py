@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 
 from ...live.dsn_now import config_xml, dsn_xml, parse_dsn_xml
 from ...live.service import LiveService
 from ...store import repo
+from ...timebase import format_utc
 from ..deps import get_service, read_access, require_token
 
 router = APIRouter(tags=["feeds"])
@@ -47,8 +50,6 @@ def get_partner_dsn(service: LiveService = Depends(get_service)) -> dict:
     if row is None:
         raise HTTPException(404, detail="no DSN Now feed imported: start the server with --partner-dsn FILE|URL, "
                                         "or POST a dsn.xml to /api/v1/partners/dsn")
-    from ...timebase import format_utc
-
     return {**row.data, "imported_at": format_utc(row.imported_at)}
 
 
@@ -57,8 +58,6 @@ def get_partner_dsn(service: LiveService = Depends(get_service)) -> dict:
                                               "required": True}})
 async def post_partner_dsn(request: Request, _: str = Depends(require_token)) -> dict:
     """Import a DSN Now dsn.xml sent as the request body (needs a token)."""
-    import asyncio
-
     body = await request.body()
     service: LiveService = request.app.state.service
     data = parse_dsn_xml(body, "request body", service.antennas)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 
-from fastapi import APIRouter, Query, Request, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, HTTPException, Query, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import StreamingResponse
 
 from ...live.hub import Hub
@@ -82,8 +82,6 @@ async def live_ws(ws: WebSocket, since_seq: int | None = Query(None), token: str
                              "description": "Server-Sent Events: `id:` is the seq, `data:` the message."}})
 async def live_sse(request: Request, since_seq: int | None = Query(None), token: str | None = Query(None)):
     """The live stream as Server-Sent Events (reconnect with `Last-Event-ID` to catch up)."""
-    from fastapi import HTTPException
-
     auth = request.headers.get("authorization", "")
     if not await asyncio.to_thread(_allowed, request.app, token or auth.removeprefix("Bearer ").strip() or None):
         raise HTTPException(401, detail="this needs an API token")

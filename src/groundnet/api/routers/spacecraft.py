@@ -7,7 +7,8 @@ import math
 import numpy as np
 from fastapi import APIRouter, Depends, HTTPException, Query
 
-from ...live.geometry import distances, footprint_radius_deg, geodetic_of_itrs
+from ...live.geometry import footprint_radius_deg, geodetic_of_itrs
+from ...visibility.deepspace import distances
 from ...live.service import LiveService
 from ...timebase import format_utc, parse_utc
 from ..deps import get_service, read_access
@@ -35,7 +36,7 @@ def get_spacecraft(spacecraft_id: str, service: LiveService = Depends(get_servic
     i = _index(service, spacecraft_id)
     sc = service.builder.geometry.fleet[i]
     now = service.clock.now()
-    d = {k: (v if math.isfinite(v) else None) for k, v in distances(service.builder.geometry, i, now).items()}
+    d = {k: float(v[0]) if math.isfinite(v[0]) else None for k, v in distances(sc.trajectory, [now]).items()}
     return {**sc.summary(), "distance": d, "next_passes": service.passes(None, spacecraft_id, now, now + 86400.0)}
 
 

@@ -146,8 +146,8 @@ def test_private_reads_need_a_token(sqlite_url, small_fleet):
         assert client.get("/api/v1/board", headers=token(client)).status_code == 200
 
 
-def test_an_outage_replans_and_the_board_shows_it(sqlite_url, small_fleet):
-    with make_client(sqlite_url, small_fleet) as client:
+def test_an_outage_replans_and_the_board_shows_it(database_url, small_fleet):
+    with make_client(database_url, small_fleet, replan_time_limit_s=1) as client:
         auth = token(client)
         before = client.get("/api/v1/plan", params={"start": T0_ISO, "end": "2026-08-23T16:00:00Z"}).json()["contacts"]
         victim = next(c for c in before if c["setup_start"] > "2026-08-23T10:05")
@@ -155,6 +155,8 @@ def test_an_outage_replans_and_the_board_shows_it(sqlite_url, small_fleet):
         r = client.post("/api/v1/events", headers=auth, json=event(
             "out-1", antenna, "outage_start", "2026-08-23T10:00:01Z", detail={"expected_end": "2026-08-23T16:00:00Z"}))
         assert r.status_code == 201
+        # Acknowledged at once; the re-plan follows within seconds and shows on the board.
+        board = wait_for(lambda: (b := client.get("/api/v1/board").json())["plan"].get("reason") == "replan" and b)
         after = client.get("/api/v1/plan", params={"start": T0_ISO, "end": "2026-08-23T16:00:00Z"}).json()["contacts"]
         status = {c["id"]: c["status"] for c in after}
         assert status[victim["id"]] == "cancelled"
@@ -162,7 +164,8 @@ def test_an_outage_replans_and_the_board_shows_it(sqlite_url, small_fleet):
         assert all(c["teardown_end"] <= "2026-08-23T10:00:01" for c in live), "nothing planned on the failed antenna"
         untouched = [c for c in before if c["antenna_id"] != antenna]
         assert all(status[c["id"]] != "cancelled" for c in untouched), "contacts elsewhere stay where they were"
-        board = wait_for(lambda: (b := client.get("/api/v1/board").json())["plan"].get("reason") == "replan" and b)
+        added = [c for c in after if c["id"] in board["plan"]["impact"]["added"]]
+        assert all(c["antenna_id"] != antenna and c["setup_start"] >= "2026-08-23T10:00:01" for c in added)
         impact = board["plan"]["impact"]
         assert impact["antenna_id"] == antenna and victim["id"] in impact["cancelled"]
         assert victim["mission"] in impact["missions"]

@@ -93,7 +93,7 @@ def sqlite_url(tmp_path):
     return f"sqlite:///{tmp_path / 'groundnet.sqlite'}"
 
 
-def wait_for(predicate, timeout: float = 10.0, every: float = 0.05):
+def wait_for(predicate, timeout: float = 30.0, every: float = 0.05):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
