@@ -60,6 +60,7 @@ export interface UrlState {
   paused: boolean;
   station: string | null;
   spacecraft: string | null;
+  kiosk: boolean;
 }
 
 export function readUrl(): UrlState {
@@ -74,6 +75,7 @@ export function readUrl(): UrlState {
     paused: q.get("paused") === "1",
     station: q.get("station"),
     spacecraft: q.get("spacecraft"),
+    kiosk: q.get("kiosk") === "1",
   };
 }
 
@@ -87,6 +89,7 @@ export function writeUrl(state: UrlState): void {
   }
   if (state.station) q.set("station", state.station);
   if (state.spacecraft) q.set("spacecraft", state.spacecraft);
+  if (state.kiosk) q.set("kiosk", "1");
   const qs = q.toString();
   const url = `${location.pathname}${qs ? `?${qs}` : ""}`;
   if (url !== `${location.pathname}${location.search}`) history.replaceState(null, "", url);

@@ -49,6 +49,7 @@ const state = {
 };
 
 if (url.t != null) clock.replay(url.t, url.speed, url.paused);
+if (url.kiosk) document.body.classList.add("kiosk"); // a wall screen: no controls, just the board
 
 // ---------------------------------------------------------------- views and navigation
 
@@ -85,6 +86,7 @@ function syncUrl(): void {
     paused: clock.paused,
     station: state.selected,
     spacecraft: state.view === "spacecraft" ? state.spacecraftId : null,
+    kiosk: url.kiosk,
   });
 }
 
