@@ -436,7 +436,12 @@ function renderClock(now: number): void {
   if (clock.mode === "replay") {
     modeText = clock.paused ? "Replay · paused" : `Replay · ${clock.speed}×`;
     cls = state.replayError ? "bad" : "replay";
-    freshText = state.replayError ? `server unreachable, retrying` : state.board ? `board of ${hhmmss(Date.parse(state.board.time))}, fetched ${age.toFixed(1)} s ago` : "loading…";
+    const shown = state.board ? `board of ${hhmmss(Date.parse(state.board.time))}` : "";
+    freshText = state.replayError
+      ? "server unreachable, retrying"
+      : replayInflight && clock.paused
+        ? `loading the board of ${hhmmss(now)}…`
+        : state.board ? `${shown}, fetched ${age.toFixed(1)} s ago` : "loading…";
   } else if (state.link !== "open") {
     modeText = state.link === "connecting" ? "Connecting" : "Offline";
     cls = state.link === "connecting" ? "replay" : "bad";
