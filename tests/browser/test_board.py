@@ -101,6 +101,26 @@ def test_contact_shows_on_map_and_card(board_server, page):
     shoot(page, "contact-wall")
 
 
+def test_day_and_night_follow_the_sun(board_server, page):
+    """The Sun's zenith point the page draws agrees with Skyfield's (DE ephemeris from skyfield-data)."""
+    from groundnet.timebase import planetary_ephemeris, timescale
+
+    moment = parse(REPLAY_CLOCK) + timedelta(hours=3, minutes=21)
+    open_board(page, board_server, f"?t={iso(moment)}&paused=1")
+    page.wait_for_selector("svg.world circle.sun")
+    cx, cy = (float(page.get_attribute("svg.world circle.sun", a)) for a in ("cx", "cy"))
+    # The map is equirectangular on a 1000 × 500 box: x = 500 + lon·1000/360, y = 250 − lat·500/180.
+    lon, lat = (cx - 500) * 360 / 1000, (250 - cy) * 180 / 500
+    t = timescale().from_datetime(moment)
+    eph = planetary_ephemeris()
+    ra, dec, _ = eph["earth"].at(t).observe(eph["sun"]).apparent().radec(epoch="date")
+    expected_lon = (ra.hours - t.gast) * 15
+    expected_lon = (expected_lon + 180) % 360 - 180
+    tolerance_deg = 0.05  # the page's low-precision solar formulae: about 0.01°, far below a pixel
+    assert abs(lat - dec.degrees) < tolerance_deg
+    assert abs((lon - expected_lon + 180) % 360 - 180) < tolerance_deg
+
+
 def test_timeline_renders_the_plan(board_server, page):
     moment = parse(REPLAY_CLOCK) + timedelta(hours=1)
     open_board(page, board_server, f"?view=timeline&t={iso(moment)}&paused=1")
