@@ -57,18 +57,18 @@ def tracked_contact(server: Server) -> tuple[dict, datetime]:
 def test_page_loads_with_every_station(board_server, page):
     stations = {s["id"] for s in board_server.get("stations")}
     open_board(page, board_server)
-    on_map = set(page.eval_on_selector_all("svg.world .station[data-station-id]", "els => els.map(e => e.dataset.stationId)"))
+    on_map = set(page.eval_on_selector_all("#map svg.world .station[data-station-id]", "els => els.map(e => e.dataset.stationId)"))
     cards = set(page.eval_on_selector_all("#cards .card[data-station-id]", "els => els.map(e => e.dataset.stationId)"))
     assert on_map == stations
     assert cards == stations
-    assert page.locator("svg.world path.land").count() == 1, "the Natural Earth land layer is drawn"
-    assert page.locator("svg.world path.night").count() >= 1, "day and night are drawn"
+    assert page.locator("#map svg.world path.land").count() == 1, "the Natural Earth land layer is drawn"
+    assert page.locator("#map svg.world path.night").count() >= 1, "day and night are drawn"
     # Every station marker is named for screen readers; the map is one Tab stop and the arrow keys
     # walk its markers (focus survives the redraw of every board).
-    labels = page.eval_on_selector_all("svg.world .station", "els => els.map(e => [e.getAttribute('tabindex'), e.getAttribute('aria-label')])")
+    labels = page.eval_on_selector_all("#map svg.world .station", "els => els.map(e => [e.getAttribute('tabindex'), e.getAttribute('aria-label')])")
     assert all(label for _, label in labels)
     assert [tab for tab, _ in labels].count("0") == 1
-    page.focus("svg.world .station[tabindex='0']")
+    page.focus("#map svg.world .station[tabindex='0']")
     first = page.evaluate("() => document.activeElement.dataset.stationId")
     page.keyboard.press("ArrowRight")
     second = page.evaluate("() => document.activeElement.dataset.stationId")
@@ -88,11 +88,11 @@ def test_contact_shows_on_map_and_card(board_server, page):
     antenna, craft = contact["antenna_id"], contact["spacecraft_id"]
     open_board(page, board_server, f"?t={iso(moment)}&paused=1&station={antenna}")
     assert page_time(page) == moment
-    marker = page.locator(f"svg.world .station[data-station-id='{antenna}']")
+    marker = page.locator(f"#map svg.world .station[data-station-id='{antenna}']")
     marker.wait_for()
     page.wait_for_function(
-        "id => document.querySelector(`svg.world .station[data-station-id='${id}']`)?.dataset.activity === 'tracking'", arg=antenna)
-    assert page.locator(f"svg.world [data-link='{antenna}:{craft}']").count() >= 1, "a line joins the antenna and its spacecraft"
+        "id => document.querySelector(`#map svg.world .station[data-station-id='${id}']`)?.dataset.activity === 'tracking'", arg=antenna)
+    assert page.locator(f"#map svg.world [data-link='{antenna}:{craft}']").count() >= 1, "a line joins the antenna and its spacecraft"
     card = page.locator(f"#cards .card[data-station-id='{antenna}']")
     assert card.get_attribute("data-activity") == "tracking"
     assert card.locator(f"[data-spacecraft-id='{craft}']").inner_text().strip() == contact["spacecraft_name"]
@@ -107,8 +107,8 @@ def test_day_and_night_follow_the_sun(board_server, page):
 
     moment = parse(REPLAY_CLOCK) + timedelta(hours=3, minutes=21)
     open_board(page, board_server, f"?t={iso(moment)}&paused=1")
-    page.wait_for_selector("svg.world circle.sun")
-    cx, cy = (float(page.get_attribute("svg.world circle.sun", a)) for a in ("cx", "cy"))
+    page.wait_for_selector("#map svg.world circle.sun")
+    cx, cy = (float(page.get_attribute("#map svg.world circle.sun", a)) for a in ("cx", "cy"))
     # The map is equirectangular on a 1000 × 500 box: x = 500 + lon·1000/360, y = 250 − lat·500/180.
     lon, lat = (cx - 500) * 360 / 1000, (250 - cy) * 180 / 500
     t = timescale().from_datetime(moment)
@@ -230,7 +230,7 @@ def test_outage_reaches_the_page_live(board_server, page):
     shoot(page, "outage-timeline")
     # ... the map and the card show the antenna in outage, ...
     page.keyboard.press("1")
-    page.wait_for_selector(f"svg.world .station[data-station-id='{antenna}'][data-activity='outage']")
+    page.wait_for_selector(f"#map svg.world .station[data-station-id='{antenna}'][data-activity='outage']")
     assert page.locator(f"#cards .card[data-station-id='{antenna}'] .pill").text_content() == "Outage"
     shoot(page, "outage-network")
     # ... and the event log has the report.

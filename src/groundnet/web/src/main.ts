@@ -54,6 +54,12 @@ if (url.kiosk) document.body.classList.add("kiosk"); // a wall screen: no contro
 // ---------------------------------------------------------------- views and navigation
 
 const worldMap = new WorldMap($("map"), (id) => selectStation(id, true));
+// The spacecraft view's own map: every station, the one spacecraft, its track and its links.
+const craftMap = new WorldMap($("sc-map"), (id) => {
+  setView("network");
+  selectStation(id, true);
+});
+let craftMapLoaded = false;
 const timeline = new Timeline($("timeline"), showContact);
 
 function setView(view: View, focus = false): void {
@@ -166,6 +172,7 @@ function refreshTracks(board: Board, now: number): void {
       (track) => {
         state.tracks.set(sc.id, track);
         worldMap.setTracks(state.tracks);
+        craftMap.setTracks(state.tracks);
       },
       () => state.tracks.delete(sc.id),
     );
@@ -262,6 +269,7 @@ function ensureSpacecraft(now: number, force: boolean): void {
     syncUrl();
     ensureSpacecraft(clock.now(), true);
   });
+  if (state.board) drawCraftMap(state.board, now);
   const id = state.spacecraftId;
   if (id && (force || performance.now() - state.spacecraftFetchedAt > 10_000)) {
     state.spacecraftFetchedAt = performance.now();
@@ -279,6 +287,18 @@ function ensureSpacecraft(now: number, force: boolean): void {
     );
   }
   drawSpacecraft();
+}
+
+function drawCraftMap(board: Board, now: number): void {
+  const id = state.spacecraftId;
+  if (!craftMapLoaded) {
+    craftMapLoaded = true;
+    craftMap.loadWorld().catch(() => undefined);
+  }
+  craftMap.chooseSpacecraft(id);
+  craftMap.update({ ...board, spacecraft: board.spacecraft.filter((sc) => sc.id === id) }, now);
+  craftMap.drawSun(now);
+  refreshTracks(board, now);
 }
 
 function drawSpacecraft(): void {
