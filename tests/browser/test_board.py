@@ -1,9 +1,10 @@
 """The browser board in a real Chromium against a real ``groundnet serve`` with a replay clock.
 
 What a person would check: every station is on the map and has a card; at a moment when the plan
-has a contact, the map and the card show it; the timeline draws the plan; the replay controls
-move the time (and the URL); the page comes back by itself after the server restarts.
-Screenshots of each view land in test-artifacts/screens/.
+has a contact, the map and the card show it; day and night are where the Sun says; the timeline
+draws the plan; the replay controls move the time (and the URL); a station's outage reaches the
+live page; the push survives blocked WebSockets and a server restart.
+Screenshots of each view (wall screen and phone) land in test-artifacts/screens/.
 """
 
 from __future__ import annotations
