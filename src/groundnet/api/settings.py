@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     station_file: Path | None = Field(None, description="TOML file adding or overriding antennas.")
     web_dist: Path | None = Field(None, description="The browser board's built files (default: the package's web/dist).")
     replan_time_limit_s: float = Field(5.0, gt=0, le=600, description="Time limit of a re-plan after an outage.")
+    ws_protocol: str = Field("websockets-sansio", pattern="^(auto|websockets|websockets-sansio|wsproto)$",
+                             description="uvicorn's WebSocket implementation.")
     tick_s: float = Field(1.0, gt=0.05, le=60, description="Seconds between boards.")
 
     @field_validator("clock")

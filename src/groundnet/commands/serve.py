@@ -21,7 +21,7 @@ def run_server(settings, *, announce: bool = True) -> None:
         typer.echo(f"  API http://{host}:{settings.port}/api/v1/board, OpenAPI docs /docs, DSN Now feed /dsn.xml; "
                    f"database {settings.database_url.split('@')[-1]}; Ctrl-C stops", err=True)
     # Compression off: a board goes to every client unchanged, deflating it per client costs CPU for nothing on a LAN.
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", ws_per_message_deflate=False,
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", ws=settings.ws_protocol, ws_per_message_deflate=False,
                 timeout_graceful_shutdown=3)
 
 

@@ -9,15 +9,23 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True)
 class Message:
     seq: int
-    type: str  # board | event | plan
+    type: str  # board | event | plan | partner
     text: str  # the JSON the client receives: {"type", "seq", "data"}
+    created: float = field(default_factory=time.monotonic)
+
+    @cached_property
+    def sse(self) -> bytes:
+        """The Server-Sent Events frame, encoded once for every client."""
+        return f"id: {self.seq}\ndata: {self.text}\n\n".encode()
 
 
 class Subscriber:
@@ -33,6 +41,8 @@ class Hub:
         self._latest_board: Message | None = None
         self._subscribers: set[Subscriber] = set()
         self._queue_size = queue_size
+        # Seconds from publishing each recent board to handing it to each client's connection.
+        self._fanout: deque[list[float]] = deque(maxlen=15)
 
     @property
     def seq(self) -> int:
@@ -50,12 +60,33 @@ class Hub:
         self._buffer.append(msg)
         if type_ == "board":
             self._latest_board = msg
+            self._fanout.append([])
         for sub in list(self._subscribers):
             try:
                 sub.queue.put_nowait(msg)
             except asyncio.QueueFull:
                 self._drop(sub)
         return msg
+
+    def sent(self, msg: Message) -> None:
+        """Note that ``msg`` was handed to one client's connection (for the fan-out figures)."""
+        if msg is self._latest_board and self._fanout:
+            self._fanout[-1].append(time.monotonic() - msg.created)
+
+    def fanout_ms(self) -> dict:
+        """Delivery of the last boards to the connections: count, p50, p99 and max in milliseconds."""
+        lat = sorted(x for board in self._fanout for x in board)
+        if not lat:
+            return {"deliveries": 0, "p50_ms": None, "p99_ms": None, "max_ms": None}
+
+        def q(p: float) -> float:
+            return round(lat[min(len(lat) - 1, int(p * len(lat)))] * 1000, 2)
+
+        return {"deliveries": len(lat), "p50_ms": q(0.5), "p99_ms": q(0.99), "max_ms": q(1.0)}
+
+    def end(self, sub: Subscriber) -> None:
+        """Stop a subscription; its reader gets ``None`` next."""
+        self._drop(sub)
 
     def _drop(self, sub: Subscriber) -> None:
         sub.dropped = True

@@ -68,6 +68,11 @@ class LiveService:
         with self._lock:
             return self._plan
 
+    def current_plan_summary(self) -> dict:
+        plan = self.current_plan()
+        return {"start": format_utc(plan.start), "end": format_utc(plan.end), "contacts": len(plan.contacts),
+                "version": self.plan_version.get("id"), "reason": self.plan_version.get("reason")}
+
     def close(self) -> None:
         self._replans.shutdown(wait=True, cancel_futures=True)
         self.store.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 
 from ...live.service import LiveService
 from ...timebase import parse_utc
@@ -34,3 +34,11 @@ def set_clock(body: ClockUpdate, service: LiveService = Depends(get_service)) ->
         return service.clock.set(live=True).as_dict()
     t = None if body.time is None else parse_utc(body.time, "time").timestamp()
     return service.clock.set(time_unix=t, speed=body.speed, paused=body.paused).as_dict()
+
+
+@router.get("/status", operation_id="get_status", dependencies=[Depends(read_access)])
+def get_status(request: Request, service: LiveService = Depends(get_service)) -> dict:
+    """The service's health: clock, live subscribers, last sequence number, how fast boards reach them."""
+    hub, runner = request.app.state.hub, request.app.state.runner
+    return {"clock": service.clock.state().as_dict(), "subscribers": hub.subscriber_count, "seq": hub.seq,
+            "board_fanout": hub.fanout_ms(), "tick_errors": runner.errors, "plan": service.current_plan_summary()}

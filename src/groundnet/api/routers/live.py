@@ -39,41 +39,43 @@ async def live_ws(ws: WebSocket, since_seq: int | None = Query(None), token: str
     sub, backlog = hub.subscribe(since_seq)
     send_lock = asyncio.Lock()
 
-    async def send(texts) -> None:
+    async def send(messages) -> None:
         async with send_lock:
-            for text in texts:
-                await ws.send_text(text)
+            for m in messages:
+                await ws.send_text(m.text)
+                hub.sent(m)
 
     async def receive() -> None:
-        while True:
-            raw = await ws.receive_text()
-            try:
-                msg = json.loads(raw)
-                since = int(msg["since_seq"]) if isinstance(msg, dict) and "since_seq" in msg else None
-            except (ValueError, TypeError, KeyError):
-                await send([json.dumps({"type": "error", "data": {"detail": "send {\"since_seq\": N}"}})])
-                continue
-            if since is not None:
-                await send([m.text for m in hub.catch_up(since)])
+        """Catch-up requests from the client; its disconnect ends the subscription."""
+        try:
+            while True:
+                raw = await ws.receive_text()
+                try:
+                    msg = json.loads(raw)
+                    since = int(msg["since_seq"]) if isinstance(msg, dict) and "since_seq" in msg else None
+                except (ValueError, TypeError, KeyError):
+                    async with send_lock:
+                        await ws.send_text(json.dumps({"type": "error", "data": {"detail": "send {\"since_seq\": N}"}}))
+                    continue
+                if since is not None:
+                    await send(hub.catch_up(since))
+        except (WebSocketDisconnect, RuntimeError):
+            pass
+        finally:
+            hub.end(sub)
 
+    # One task per connection reads the queue; the receiver ends it by ending the subscription.
     receiver = asyncio.create_task(receive())
     try:
-        await send([m.text for m in backlog])
-        while True:
-            getter = asyncio.create_task(sub.queue.get())
-            done, _ = await asyncio.wait({getter, receiver}, return_when=asyncio.FIRST_COMPLETED)
-            if receiver in done:
-                getter.cancel()
-                break
-            msg = getter.result()
-            if msg is None:  # dropped: too slow; the client reconnects and catches up
-                await ws.close(code=4008, reason="too slow: reconnect with since_seq")
-                break
-            await send([msg.text])
+        await send(backlog)
+        while (msg := await sub.queue.get()) is not None:
+            await send([msg])
+        if not receiver.done():  # dropped for being too slow: it reconnects and catches up
+            await ws.close(code=4008, reason="too slow: reconnect with since_seq")
     except (WebSocketDisconnect, RuntimeError):
         pass
     finally:
-        hub.unsubscribe(sub)
+        hub.end(sub)
         receiver.cancel()
 
 
@@ -91,23 +93,22 @@ async def live_sse(request: Request, since_seq: int | None = Query(None), token:
     hub: Hub = request.app.state.hub
     sub, backlog = hub.subscribe(since_seq)
 
-    def frame(m) -> str:
-        return f"id: {m.seq}\ndata: {m.text}\n\n"
-
     async def stream():
         try:
-            yield "retry: 1000\n\n"
+            yield b"retry: 1000\n\n"
             for m in backlog:
-                yield frame(m)
+                yield m.sse
             while True:
                 try:
-                    msg = await asyncio.wait_for(sub.queue.get(), timeout=15.0)
-                except asyncio.TimeoutError:
-                    yield ": keep-alive\n\n"
+                    async with asyncio.timeout(15.0):  # no extra task per message, unlike wait_for
+                        msg = await sub.queue.get()
+                except TimeoutError:
+                    yield b": keep-alive\n\n"
                     continue
                 if msg is None:
                     return
-                yield frame(msg)
+                yield msg.sse
+                hub.sent(msg)
         finally:
             hub.unsubscribe(sub)
 
