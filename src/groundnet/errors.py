@@ -40,36 +40,6 @@ class TimeParseError(GroundnetError):
         )
 
 
-class StoreError(GroundnetError):
-    """The database could not be opened or used."""
-
-
-class EventError(GroundnetError):
-    """A station event is invalid (names the field and what is allowed)."""
-
-
-class FeedError(InputFileError):
-    """A DSN Now feed (file or URL) could not be read."""
-
-
-class RequestFileError(InputFileError):
-    """A tracking-request file (TOML or JSON) is invalid."""
-
-
-class ScheduleInputError(GroundnetError):
-    """An argument of a scheduling call cannot be used (a week name, an outage, a plan that does not fit)."""
-
-
-class InvalidPlanError(GroundnetError):
-    """A plan breaks the rules; the message lists the first violations found by the validator."""
-
-    def __init__(self, violations: list):
-        self.violations = list(violations)
-        shown = "; ".join(str(v) for v in self.violations[:5])
-        more = f" (and {len(self.violations) - 5} more)" if len(self.violations) > 5 else ""
-        super().__init__(f"the plan breaks {len(self.violations)} rule(s): {shown}{more}")
-
-
 class CcsdsError(InputFileError):
     """A CCSDS navigation data message (OEM, OPM, OMM, TDM) could not be read.
 
@@ -94,3 +64,32 @@ class OutOfSpanError(TrajectoryError):
             f"{source}: {count} requested time(s) outside the trajectory's span {start} .. {end} "
             f"(first: {first_bad}); ask for times inside the span or supply a trajectory that covers them"
         )
+
+class RequestFileError(InputFileError):
+    """A tracking-request file (TOML or JSON) is invalid."""
+
+
+class ScheduleInputError(GroundnetError):
+    """An argument of a scheduling call cannot be used (a week name, an outage, a plan that does not fit)."""
+
+
+class InvalidPlanError(GroundnetError):
+    """A plan breaks the rules; the message lists the first violations found by the validator."""
+
+    def __init__(self, violations: list):
+        self.violations = list(violations)
+        shown = "; ".join(str(v) for v in self.violations[:5])
+        more = f" (and {len(self.violations) - 5} more)" if len(self.violations) > 5 else ""
+        super().__init__(f"the plan breaks {len(self.violations)} rule(s): {shown}{more}")
+
+
+class StoreError(GroundnetError):
+    """The database could not be opened or used."""
+
+
+class EventError(GroundnetError):
+    """A station event is invalid (names the field and what is allowed)."""
+
+
+class FeedError(InputFileError):
+    """A DSN Now feed (file or URL) could not be read."""

@@ -89,11 +89,23 @@ def test_nan_and_inf_in_fields(stations_3le):
     l2 = stations_3le[2]
     nan_motion = fix_checksum(l2[:52] + "        nan" + l2[63:])
     result = parse_catalog_text(damaged(stations_3le, 2, nan_motion))
-    assert_reported(result, kept=24, line=1, words="mean motion (columns 53-63) is 'nan'")
+    assert_reported(result, kept=24, line=1, words="mean motion (columns 53-63) holds 'n' at column 61")
     l1 = stations_3le[1]
     inf_ndot = fix_checksum(l1[:33] + "       inf" + l1[43:])
     result = parse_catalog_text(damaged(stations_3le, 1, inf_ndot))
-    assert_reported(result, kept=24, line=1, words="is 'inf'")
+    assert_reported(result, kept=24, line=1, words="first derivative of mean motion (columns 34-43) holds 'i'")
+
+
+def test_letters_that_float_or_the_checksum_would_miss(stations_3le):
+    """'0' → 'e' keeps the checksum (both count 0) and float() may still read the field: refused all the same."""
+    l2 = stations_3le[2]
+    at = l2.index("0", 8)  # the first '0' among the numeric fields of line 2
+    sneaky = l2[:at] + "e" + l2[at + 1:]
+    assert tle.checksum(sneaky) == tle.checksum(l2)
+    result = parse_catalog_text(damaged(stations_3le, 2, sneaky))
+    assert_reported(result, kept=24, line=1, words=f"holds 'e' at column {at + 1}")
+    underscore = parse_catalog_text(damaged(stations_3le, 2, l2[:at] + "_" + l2[at + 1:]))  # float("1_0") == 10.0
+    assert_reported(underscore, kept=24, line=1, words=f"holds '_' at column {at + 1}")
 
 
 def test_values_out_of_range(stations_3le):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,43 +18,7 @@ from groundnet.schedule.plan_file import load_plan
 from groundnet.schedule.requests_file import load_requests
 from groundnet.schedule.validate import validate
 
-EXAMPLE = """
-name = "example"
-horizon_start = "2026-11-23T00:00:00Z"
-horizon_end = "2026-11-24T00:00:00Z"
-
-[defaults]
-setup_min = 30
-teardown_min = 15
-
-[[block]]
-antenna = "DSS-63"
-start = "2026-11-23T10:00:00Z"
-end = "2026-11-23T12:00:00Z"
-reason = "antenna maintenance"
-
-[[request]]
-id = "MEX-1"
-mission = "MEX"
-duration_h = 6
-min_duration_h = 4
-antennas = ["DSS-63", "DSS-43"]
-split_min_piece_h = 2
-max_pieces = 2
-view_periods = [
-  { resource = "DSS-63", start = "2026-11-23T06:00:00Z", end = "2026-11-23T16:00:00Z" },
-  { resource = "DSS-43", start = "2026-11-23T14:00:00Z", end = "2026-11-23T22:00:00Z" },
-]
-
-[[request]]
-id = "TGO-1"
-mission = "TGO"
-duration_h = 3
-arrays = [["DSS-34", "DSS-35"]]
-priority = 2
-window_end = "2026-11-23T20:00:00Z"
-view_periods = [{ resource = "DSS-34_DSS-35", start = 1795395600, end = "2026-11-23T23:00:00Z" }]
-"""
+EXAMPLE = (Path(__file__).resolve().parents[2] / "examples" / "schedule" / "requests.toml").read_text()  # in docs too
 
 
 def test_toml_example_loads_and_plans(tmp_path):
@@ -213,3 +178,24 @@ def test_plan_file_errors(tmp_path):
                                                           "trx_off": 9, "setup_start": 1, "teardown_end": 10}]}))
     plan = load_plan(path)
     assert plan.tracks[0].resource == ("DSS-1", "DSS-2") and plan.as_dict()["tracks"][0]["resource"] == "DSS-1_DSS-2"
+
+
+def test_request_file_predicts_passes_from_a_catalog(tmp_path):
+    from groundnet.orbits.catalog import load_catalog
+    from groundnet.timebase import format_utc
+
+    elements = load_catalog("demo").elements[:4]
+    start = max(e.epoch_unix for e in elements)
+    lines = [f'horizon_start = "{format_utc(start)}"', f'horizon_end = "{format_utc(start + 86400)}"', 'catalog = "demo"']
+    for e in elements:
+        lines += ["[[request]]", f'id = "{e.norad_id}-1"', f'mission = "{e.norad_id}"', "duration_h = 0.1",
+                  "min_duration_h = 0.05", f"object_id = {e.norad_id}", 'antennas = ["KIR-1", "SMA"]']
+    lines += ["[[request]]", 'id = "nowhere"', 'mission = "X"', "duration_h = 1", "object_id = 1"]
+    path = tmp_path / "leo.toml"
+    path.write_text("\n".join(lines) + "\n")
+    problem, issues = load_requests(path)
+    assert len(issues) == 1 and "object_id needs antennas" in issues[0]
+    assert sum(len(r.view_periods) for r in problem.requests) > 0
+    assert {vp.resource for r in problem.requests for vp in r.view_periods} <= {("KIR-1",), ("SMA",)}
+    plan = solve(problem, SolverOptions(time_limit_s=1, deterministic=True))
+    assert validate(problem, plan) == [] and plan.tracks

@@ -147,7 +147,3 @@ class HistoryEntry(BaseModel):
     activity: str
     reported_activity: str | None
     state: dict[str, Any]
-
-
-class Problem(BaseModel):
-    detail: Any

@@ -7,6 +7,7 @@ from pathlib import Path
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ..store.db import sqlite_url
 from ..timebase import parse_utc
 
 
@@ -44,9 +45,7 @@ class Settings(BaseSettings):
 
     @property
     def database_url(self) -> str:
-        if self.database:
-            return self.database
-        return f"sqlite:///{(self.data_dir / 'groundnet.sqlite').resolve()}"
+        return self.database or sqlite_url(self.data_dir)
 
     @property
     def clock_start_unix(self) -> float | None:

@@ -76,23 +76,22 @@ class _Keys:
     def get(self, key: str) -> Item | None:
         return self.by_key.get(key)
 
-    def text(self, key: str, default: str | None = None) -> str:
+    def required(self, key: str) -> Item:
         it = self.by_key.get(key)
         if it is None:
-            if default is not None:
-                return default
             raise fail(self.msg.path, f"required keyword {key} missing from the {self.where}", line=self.line or None,
                        keyword=key)
-        return it.text.strip().strip("'\u2018\u2019\"")
+        return it
+
+    def text(self, key: str, default: str | None = None) -> str:
+        if default is not None and key not in self.by_key:
+            return default
+        return self.required(key).text.strip().strip("'\u2018\u2019\"")
 
     def number(self, key: str, default: float | None = None) -> float:
-        it = self.by_key.get(key)
-        if it is None:
-            if default is not None:
-                return default
-            raise fail(self.msg.path, f"required keyword {key} missing from the {self.where}", line=self.line or None,
-                       keyword=key)
-        return _number(self.msg, it)
+        if default is not None and key not in self.by_key:
+            return default
+        return _number(self.msg, self.required(key))
 
     def as_dict(self) -> dict[str, str]:
         return {it.keyword: it.text for it in self.items}
@@ -257,16 +256,22 @@ class Opm:
     kind: str = "OPM"
 
 
-def _opm(msg: RawMessage) -> Opm:
+def _single_segment(msg: RawMessage, content: str):
+    """The one segment of an OPM or OMM: (segment, metadata keys, data keys, time system, epoch)."""
     seg = msg.segments[0] if msg.segments else None
     if seg is None:
-        raise fail(msg.path, "no metadata or state vector: empty or truncated OPM")
-    meta = _Keys(msg, seg.metadata, "OPM metadata", seg.metadata_line)
-    data = _Keys(msg, seg.data, "OPM data", seg.metadata_line)
+        raise fail(msg.path, f"no metadata or {content}: empty or truncated {msg.kind}")
+    meta = _Keys(msg, seg.metadata, f"{msg.kind} metadata", seg.metadata_line)
+    data = _Keys(msg, seg.data, f"{msg.kind} data", seg.metadata_line)
     ts = _time_system(msg, meta)
     epoch_item = data.get("EPOCH")
     if epoch_item is None:
-        data.text("EPOCH")
+        data.text("EPOCH")  # raises the missing-keyword error
+    return seg, meta, data, ts, _epoch(msg, epoch_item, ts)
+
+
+def _opm(msg: RawMessage) -> Opm:
+    seg, meta, data, ts, epoch = _single_segment(msg, "state vector")
     for k in ("X", "Y", "Z", "X_DOT", "Y_DOT", "Z_DOT"):
         data.number(k)  # raises with the keyword when missing or bad
     maneuvers = [it for it in seg.data if it.keyword.startswith("MAN_")]
@@ -275,7 +280,7 @@ def _opm(msg: RawMessage) -> Opm:
     return Opm(
         header=_header(msg), object_name=meta.text("OBJECT_NAME"), object_id=meta.text("OBJECT_ID"),
         center_name=meta.text("CENTER_NAME"), ref_frame=meta.text("REF_FRAME"), time_system=ts,
-        epoch_unix=_epoch(msg, epoch_item, ts),
+        epoch_unix=epoch,
         position_km=np.array([data.number(k) for k in ("X", "Y", "Z")]),
         velocity_km_s=np.array([data.number(k) for k in ("X_DOT", "Y_DOT", "Z_DOT")]),
         mass_kg=opt["MASS"], solar_rad_area_m2=opt["SOLAR_RAD_AREA"], solar_rad_coeff=opt["SOLAR_RAD_COEFF"],
@@ -311,15 +316,7 @@ _OMM_REQUIRED = ("MEAN_MOTION", "ECCENTRICITY", "INCLINATION", "RA_OF_ASC_NODE",
 
 
 def _omm(msg: RawMessage) -> Omm:
-    seg = msg.segments[0] if msg.segments else None
-    if seg is None:
-        raise fail(msg.path, "no metadata or mean elements: empty or truncated OMM")
-    meta = _Keys(msg, seg.metadata, "OMM metadata", seg.metadata_line)
-    data = _Keys(msg, seg.data, "OMM data", seg.metadata_line)
-    ts = _time_system(msg, meta)
-    epoch_item = data.get("EPOCH")
-    if epoch_item is None:
-        data.text("EPOCH")
+    seg, meta, data, ts, epoch = _single_segment(msg, "mean elements")
     values = {}
     for it in seg.data:
         if it.keyword in ("EPOCH", "CLASSIFICATION_TYPE") or it.keyword.startswith("USER_DEFINED"):
@@ -334,7 +331,7 @@ def _omm(msg: RawMessage) -> Omm:
     return Omm(
         header=_header(msg), object_name=meta.text("OBJECT_NAME"), object_id=meta.text("OBJECT_ID"),
         center_name=meta.text("CENTER_NAME"), ref_frame=meta.text("REF_FRAME"), time_system=ts,
-        mean_element_theory=meta.text("MEAN_ELEMENT_THEORY", ""), epoch_unix=_epoch(msg, epoch_item, ts),
+        mean_element_theory=meta.text("MEAN_ELEMENT_THEORY", ""), epoch_unix=epoch,
         values=values, texts=data.as_dict(), path=msg.path, encoding=msg.encoding, line=seg.metadata_line,
     )
 

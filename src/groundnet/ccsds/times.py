@@ -44,27 +44,33 @@ def parse_epoch(text: str) -> float:
     return base.timestamp() + float(ss)
 
 
+def _seconds_from_tai(time_system: str) -> float | None:
+    """What to add to a reading in this time system to get TAI (None for UTC)."""
+    name = time_system.strip().upper()
+    if name == "UTC":
+        return None
+    if name not in _FROM_TAI_S:
+        raise EpochError(f"TIME_SYSTEM '{time_system}' is not supported; use one of {', '.join(TIME_SYSTEMS)}")
+    return _FROM_TAI_S[name]
+
+
 def to_unix(readings_s, time_system: str) -> np.ndarray:
     """Calendar readings in a CCSDS time system to POSIX (UTC) seconds."""
-    ts_name = time_system.strip().upper()
     t = np.asarray(readings_s, dtype=np.float64)
-    if ts_name == "UTC":
+    offset = _seconds_from_tai(time_system)
+    if offset is None:
         return t
-    if ts_name not in _FROM_TAI_S:
-        raise EpochError(f"TIME_SYSTEM '{time_system}' is not supported; use one of {', '.join(TIME_SYSTEMS)}")
-    tai = t + _FROM_TAI_S[ts_name]
+    tai = t + offset
     return tai - tai_minus_utc(tai)
 
 
 def from_unix(unix_s, time_system: str) -> np.ndarray:
     """POSIX seconds to calendar readings in a CCSDS time system (inverse of :func:`to_unix`)."""
-    ts_name = time_system.strip().upper()
     t = np.asarray(unix_s, dtype=np.float64)
-    if ts_name == "UTC":
+    offset = _seconds_from_tai(time_system)
+    if offset is None:
         return t
-    if ts_name not in _FROM_TAI_S:
-        raise EpochError(f"TIME_SYSTEM '{time_system}' is not supported; use one of {', '.join(TIME_SYSTEMS)}")
-    return t + tai_minus_utc(t) - _FROM_TAI_S[ts_name]
+    return t + tai_minus_utc(t) - offset
 
 
 def tai_minus_utc(unix_s) -> np.ndarray:

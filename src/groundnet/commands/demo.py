@@ -14,7 +14,7 @@ import typer
 def register(app: typer.Typer) -> None:
     @app.command("demo")
     def demo(
-        port: Optional[int] = typer.Option(None, help="TCP port [default: 8000; env GROUNDNET_PORT]."),
+        port: Optional[int] = typer.Option(None, help="TCP port (default 8000; env GROUNDNET_PORT)."),
         clock: Optional[str] = typer.Option(None, help="'now' (default) or an ISO 8601 UTC moment to replay from."),
         speed: Optional[float] = typer.Option(None, help="Clock speed (1 = real time)."),
     ) -> None:

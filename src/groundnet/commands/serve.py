@@ -35,15 +35,15 @@ def settings_from_options(**options):
 def register(app: typer.Typer) -> None:
     @app.command("serve")
     def serve(
-        host: Optional[str] = typer.Option(None, help="Address to listen on [default: 127.0.0.1; env GROUNDNET_HOST]."),
-        port: Optional[int] = typer.Option(None, help="TCP port [default: 8000; env GROUNDNET_PORT]."),
+        host: Optional[str] = typer.Option(None, help="Address to listen on (default 127.0.0.1; env GROUNDNET_HOST)."),
+        port: Optional[int] = typer.Option(None, help="TCP port (default 8000; env GROUNDNET_PORT)."),
         database: Optional[str] = typer.Option(None, help="Database URL, e.g. sqlite:///var/groundnet.sqlite or "
-                                                      "postgresql://user:pw@host/db [default: SQLite in the data dir]."),
+                                                      "postgresql://user:pw@host/db (default: SQLite in ./var)."),
         clock: Optional[str] = typer.Option(None, help="'now' for real time, or an ISO 8601 UTC moment to replay from."),
         speed: Optional[float] = typer.Option(None, help="Clock speed: 1 is real time, 60 a minute per second."),
         simulate: Optional[bool] = typer.Option(None, "--simulate/--no-simulate",
                                                 help="Run the built-in station simulator (events from the plan)."),
-        trouble: Optional[float] = typer.Option(None, help="Share of simulated contacts that go wrong [0.15]."),
+        trouble: Optional[float] = typer.Option(None, help="Share of simulated contacts that go wrong (default 0.15)."),
         partner_dsn: Optional[str] = typer.Option(None, help="A NASA DSN Now dsn.xml (file or URL) shown as a partner."),
         station_file: Optional[Path] = typer.Option(None, help="TOML file adding or overriding antennas."),
         private: bool = typer.Option(False, "--private", help="Reads need a token too (default: public reads)."),

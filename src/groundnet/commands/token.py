@@ -19,7 +19,7 @@ def _store(database: str | None):
 def register(app: typer.Typer) -> None:
     token_app = typer.Typer(help="API tokens: every write to the service needs one.", no_args_is_help=True)
     app.add_typer(token_app, name="token")
-    database_help = "Database URL [default: GROUNDNET_DATABASE, else SQLite in the data directory]."
+    database_help = "Database URL (default: GROUNDNET_DATABASE, else SQLite in ./var)."
 
     @token_app.command("create")
     def create(name: str = typer.Argument(..., help="Who uses the token, e.g. a station: KIR-monitoring."),

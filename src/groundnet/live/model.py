@@ -10,13 +10,10 @@ from dataclasses import dataclass, field
 
 from ..timebase import format_utc
 
-ACTIVITIES = ("idle", "setup", "tracking", "teardown", "maintenance", "outage")
-SIGNALS = ("carrier", "data", "ranging", "none")
 EVENT_KINDS = (
     "aos", "los", "carrier_lock", "carrier_unlock", "telemetry_lock", "command_sent",
     "outage_start", "outage_end", "maintenance_start", "maintenance_end",
 )
-CONTACT_STATUSES = ("scheduled", "pre-pass", "pass", "post-pass", "completed", "failed", "cancelled")
 
 
 @dataclass(frozen=True)

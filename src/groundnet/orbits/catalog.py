@@ -10,12 +10,12 @@ warning (stale epochs, duplicates replaced by a newer epoch). Nothing is dropped
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import io
 import os
 import re
 import zlib
-import dataclasses
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -25,7 +25,7 @@ from ..errors import InputFileError
 from ..timebase import format_utc
 from . import omm, tle
 from .elements import ElementSet
-from .validation import RecordProblem
+from .validation import RecordProblem, element_warnings
 
 FORMATS = ("tle", "omm-json", "omm-csv", "omm-xml", "omm-kvn")
 DEFAULT_STALE_AFTER_DAYS = 30.0
@@ -74,7 +74,9 @@ class CatalogWarning:
 class FileSummary:
     path: str
     format: str | None
-    records: int = 0  # records found: accepted here + rejected here
+    # Counted before duplicates are resolved; a problem with the whole file counts as one rejection.
+    records: int = 0  # accepted + rejected
+
     accepted: int = 0
     rejected: int = 0
 
@@ -254,7 +256,7 @@ class _Collector:
             reject(None, f"no records found (read as {fmt})", "no_records")
 
     def _tle_items(self, text: IO[str], label: str, names: bool | None) -> Iterator[ElementSet | RecordProblem]:
-        for group in tle.group_tle_lines(enumerate((line.rstrip("\r\n") for line in text), 1), names):
+        for group in tle.group_tle_lines(enumerate(text, 1), names):
             if isinstance(group, tle.BrokenGroup):
                 yield RecordProblem(group.reason, line=group.line_no, object_id=group.object_id, code="malformed",
                                     last_line=group.last_line_no if group.last_line_no != group.line_no else None)
@@ -271,7 +273,7 @@ class _Collector:
             yield elements
 
     def _keep(self, e: ElementSet) -> None:
-        if e.name != _printable(e.name):
+        if not e.name.isprintable() and e.name != _printable(e.name):
             self.result.warnings.append(CatalogWarning(e.source, e.line, "the name has bytes that are not UTF-8 "
                                                        "or control characters; they are shown as U+FFFD",
                                                        "name_encoding", e.norad_id))
@@ -296,6 +298,9 @@ class _Collector:
             reference_time_unix = max(e.epoch_unix for e in result.elements)
         result.reference_time_unix = reference_time_unix
         result.stale_after_days = stale_after_days
+        for e in result.elements:
+            for code, reason in element_warnings(e):
+                result.warnings.append(CatalogWarning(e.source, e.line, reason, code, e.norad_id))
         if reference_time_unix is None:
             return result
         for e in result.elements:

@@ -72,6 +72,8 @@ def _float(fields: dict[str, Any], key: str, default: float | None = None) -> fl
         raise RecordProblem(f"{key} should be a number, found {type(value).__name__} {value!r:.40}", code="bad_type")
     if isinstance(value, str) and not value.isascii():
         raise RecordProblem(f"{key} '{value}' has non-ASCII characters", code="bad_value")
+    if isinstance(value, str) and "_" in value:  # float() would read "1_5" as 15
+        raise RecordProblem(f"{key} '{value}' is not a number", code="bad_value")
     try:
         number = float(value)
     except ValueError:
@@ -227,12 +229,15 @@ def read_json(stream: IO[str]) -> Iterator[OmmItem]:
         if stripped not in ("", ","):
             yield RecordProblem(f"unexpected text between objects: '{stripped[:30]}'", line=gap_line,
                                 code="malformed", object_id=_guess_id(stripped))
+        while buf.find("}", pos) < 0 and more():  # the whole (flat) object in the buffer first
+            pass
         while True:
             try:
                 obj, end = decoder.raw_decode(buf, pos)
                 break
             except json.JSONDecodeError as exc:
-                if exc.pos >= len(buf) - 1 and more():
+                # A brace inside a string can still cut an object at the end of the buffer: read on.
+                if (exc.pos >= len(buf) - 1 or exc.msg.startswith("Unterminated")) and more():
                     continue
                 # Skip the damaged object: up to its closing brace (OMM objects are flat).
                 close = buf.find("}", pos + 1)
@@ -274,7 +279,8 @@ def read_csv(stream: IO[str]) -> Iterator[OmmItem]:
         if not line.strip():
             continue
         try:
-            row = next(csv.reader([line]))
+            # Plain rows split on commas; the csv module only for rows with quotes.
+            row = next(csv.reader([line])) if '"' in line else line.rstrip("\r\n").split(",")
         except csv.Error as exc:
             if header is None:
                 yield RecordProblem(f"unreadable CSV header: {exc}", line=line_no, code="malformed")

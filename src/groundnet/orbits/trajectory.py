@@ -23,7 +23,6 @@ from ..timebase import format_utc
 from . import frames
 
 KINDS = ("tle", "spk", "oem", "opm", "approximate")
-SPEED_OF_LIGHT_KM_S = 299792.458
 
 
 class Trajectory(ABC):
@@ -46,10 +45,26 @@ class Trajectory(ABC):
     def _states(self, times_unix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Positions and velocities (3, n) for times already known to lie in the span."""
 
+    def spans_unix(self) -> list[tuple[float, float]]:
+        """The pieces of time covered (several when a file's segments leave gaps)."""
+        return [self.span_unix]
+
     def covers(self, times_unix) -> np.ndarray:
         t = np.asarray(times_unix, dtype=np.float64)
-        start, end = self.span_unix
-        return (t >= start) & (t <= end)
+        inside = np.zeros(t.shape, dtype=bool)
+        for start, end in self.spans_unix():
+            inside |= (t >= start) & (t <= end)
+        return inside
+
+    def _inside(self, t: np.ndarray, strict: bool) -> np.ndarray:
+        """Which times the span covers; with ``strict`` any other time is an :class:`OutOfSpanError`."""
+        inside = self.covers(t) & np.isfinite(t)
+        if strict and not inside.all():
+            bad = t[~inside]
+            start, end = self.span_unix
+            raise OutOfSpanError(self.source or self.name, format_utc(start), format_utc(end),
+                                 format_utc(bad[0]) if np.isfinite(bad[0]) else str(bad[0]), int(bad.size))
+        return inside
 
     def state_gcrs(self, times_unix, *, strict: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """Geocentric position (km) and velocity (km/s), GCRS axes, shape (3,) or (3, n).
@@ -59,12 +74,7 @@ class Trajectory(ABC):
         t = np.asarray(times_unix, dtype=np.float64)
         scalar = t.ndim == 0
         t = np.atleast_1d(t)
-        inside = self.covers(t) & np.isfinite(t)
-        if strict and not inside.all():
-            bad = t[~inside]
-            start, end = self.span_unix
-            raise OutOfSpanError(self.source or self.name, format_utc(start), format_utc(end),
-                                 format_utc(bad[0]) if np.isfinite(bad[0]) else str(bad[0]), int(bad.size))
+        inside = self._inside(t, strict)
         pos = np.full((3, t.size), np.nan)
         vel = np.full((3, t.size), np.nan)
         if inside.any():
@@ -96,7 +106,10 @@ class Trajectory(ABC):
 # ------------------------------------------------------------------------------------------- SGP4
 
 class Sgp4Trajectory(Trajectory):
-    """SGP4 mean elements (TLE or OMM) propagated by ``sgp4``, TEME rotated to GCRS."""
+    """SGP4 mean elements (TLE or OMM) through the engine's batch propagator, TEME rotated to GCRS.
+
+    Samples SGP4 flags (decay, error codes, unphysical states of stale elements) are NaN.
+    """
 
     kind = "tle"
     accuracy = "SGP4 mean elements: about 1 km at epoch, growing by a few km per day away from it"
@@ -104,8 +117,10 @@ class Sgp4Trajectory(Trajectory):
     MAX_AGE_DAYS = 365.0
 
     def __init__(self, elements, source: str = ""):
+        from .propagation import Propagator
+
         self.elements = elements
-        self.satrec = elements.satrec()
+        self.propagator = Propagator([elements])
         self.name = elements.name
         self.object_id = str(elements.norad_id)
         self.source = source or elements.source or f"NORAD {elements.norad_id}"
@@ -116,16 +131,8 @@ class Sgp4Trajectory(Trajectory):
         return e - self.MAX_AGE_DAYS * 86400.0, e + self.MAX_AGE_DAYS * 86400.0
 
     def _states(self, t):
-        from ..timebase import unix_to_jd
-
-        jd, fr = unix_to_jd(t)
-        err, r, v = self.satrec.sgp4_array(jd, fr)
-        r = np.asarray(r, dtype=np.float64).T
-        v = np.asarray(v, dtype=np.float64).T
-        bad = err != 0
-        r[:, bad] = np.nan
-        v[:, bad] = np.nan
-        return frames.teme_to_gcrs(r, v, t)
+        states = self.propagator.propagate(t)
+        return frames.teme_to_gcrs(states.position_km[0].T, states.velocity_km_s[0].T, t)
 
 
 # -------------------------------------------------------------------------------------------- SPK
@@ -164,12 +171,8 @@ class SpkTrajectory(Trajectory):
     def span_unix(self):
         return self.segments[0].start_unix, self.segments[-1].end_unix
 
-    def covers(self, times_unix):
-        t = np.asarray(times_unix, dtype=np.float64)
-        inside = np.zeros(t.shape, dtype=bool)
-        for s in self.segments:  # segments may leave gaps
-            inside |= (t >= s.start_unix) & (t <= s.end_unix)
-        return inside
+    def spans_unix(self):
+        return [(s.start_unix, s.end_unix) for s in self.segments]
 
     def _states(self, t):
         from . import spk
@@ -207,12 +210,8 @@ class TabulatedTrajectory(Trajectory):
     def span_unix(self):
         return self.segments[0]["start"], self.segments[-1]["end"]
 
-    def covers(self, times_unix):
-        t = np.asarray(times_unix, dtype=np.float64)
-        inside = np.zeros(t.shape, dtype=bool)
-        for s in self.segments:
-            inside |= (t >= s["start"]) & (t <= s["end"])
-        return inside
+    def spans_unix(self):
+        return [(s["start"], s["end"]) for s in self.segments]
 
     def _states(self, t):
         from .interpolation import interpolate_states
@@ -250,7 +249,7 @@ def oem_trajectory(oem, source: str = "") -> TabulatedTrajectory:
     return traj
 
 
-def opm_trajectory(opm, *, arc_days: float = 3.0, force_model=None, source: str = "") -> TabulatedTrajectory:
+def opm_trajectory(opm, *, arc_days: float = 2.0, force_model=None, source: str = "") -> TabulatedTrajectory:
     """An OPM's state propagated numerically ``arc_days`` either side of its epoch, tabulated for speed."""
     from .numerical import FULL, propagate
 
@@ -306,6 +305,12 @@ class AtBodyTrajectory(Trajectory):
 
     def _states(self, t):
         return frames.centre_state_gcrs(self.body, t)
+
+    def state_barycentric(self, times_unix, *, strict: bool = True):
+        # Straight from DE421 (the light-time loop calls this repeatedly: no round trip via the Earth).
+        t = np.asarray(times_unix, dtype=np.float64)
+        self._inside(np.atleast_1d(t), strict)
+        return frames.barycentric_state(self.body, t)
 
 
 # ---------------------------------------------------------------------------------------- loading

@@ -5,6 +5,6 @@ The engine is chosen by URL: SQLite (WAL) in the local data directory by default
 Route functions never hold SQL: they call the repository functions in ``repo``.
 """
 
-from .db import Store, default_database_url, open_store
+from .db import Store, open_store, sqlite_url
 
-__all__ = ["Store", "default_database_url", "open_store"]
+__all__ = ["Store", "open_store", "sqlite_url"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -15,13 +14,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..errors import StoreError
 
 
-def default_data_dir() -> Path:
-    """``$GROUNDNET_DATA_DIR``, else ``./var`` (the repository's ignored data folder)."""
-    return Path(os.environ.get("GROUNDNET_DATA_DIR") or "var")
-
-
-def default_database_url() -> str:
-    return f"sqlite:///{(default_data_dir() / 'groundnet.sqlite').resolve()}"
+def sqlite_url(data_dir: Path) -> str:
+    """The embedded database: ``groundnet.sqlite`` in a data directory."""
+    return f"sqlite:///{(Path(data_dir) / 'groundnet.sqlite').resolve()}"
 
 
 def normalise_url(url: str) -> str:
@@ -98,8 +93,8 @@ class Store:
         self.engine.dispose()
 
 
-def open_store(url: str | None = None, *, migrate_schema: bool = True) -> Store:
-    url = url or default_database_url()
+def open_store(url: str, *, migrate_schema: bool = True) -> Store:
+    """The store at ``url`` (``groundnet.api.settings.Settings.database_url`` picks the default)."""
     engine = make_engine(url)
     try:
         if migrate_schema:

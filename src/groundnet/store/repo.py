@@ -27,10 +27,6 @@ def upsert_stations(s: Session, antennas) -> None:
         ))
 
 
-def list_stations(s: Session) -> list[StationRow]:
-    return list(s.scalars(select(StationRow).order_by(StationRow.id)))
-
-
 def upsert_spacecraft(s: Session, fleet, loaded_at: float) -> None:
     """Store the fleet and each trajectory source; a new element-set epoch adds to the history."""
     for sc in fleet:

@@ -27,26 +27,33 @@ import numpy as np
 
 from ..orbits.elements import ElementSet
 from ..orbits.propagation import EARTH_RADIUS_KM, OrbitShape, Propagator, gravity_acceleration_km_s2
-from ..orbits.teme import EarthOrientation, teme_to_pef
+from ..orbits.teme import EarthOrientation
 from ..stations import Antenna
 from ..timebase import format_utc
+from .refine import refine_maxima, refine_roots
 
 EARTH_ROTATION_RAD_S = 7.2921158553e-5
 # SGP4 sampling: step = STEP_FACTOR / (largest angular rate of the orbit), rounded down to a
-# step of this ladder (all divide a day, so day-long time blocks share grid points).
-STEP_FACTOR = 0.5
-STEP_LADDER_S = (60, 90, 120, 150, 180, 240, 300, 360, 450, 540, 600, 720, 900, 1200, 1800, 2400, 3600)
+# whole divisor of a day between one minute and an hour (so day-long time blocks share grid points).
+STEP_FACTOR = 0.55
+STEP_LADDER_S = tuple(d for d in range(60, 3601) if 86400 % d == 0)
+LOW_PERIGEE_KM = 250.0
+HIGH_DRAG_BSTAR = 0.01
 # Search samples per SGP4 step.
 SEARCH_SUBDIVISION = 2
-# Position error of the interpolation that the screening allows for (km); tests check the real
-# error stays below it across the catalog.
+# Position error of the interpolation that the screening allows for (km); checked_steps keeps
+# the real error below CHECK_ERROR_KM and a test checks it across the catalog.
 INTERPOLATION_ERROR_KM = 0.5
 SCREEN_MARGIN_RAD = math.radians(0.05)
+# What checked_steps accepts: the interpolation's error at mid-step against SGP4.
+CHECK_ERROR_KM = 0.5
+CHECK_ERROR_RAD = 1e-4
 BLOCK_S = 86400.0
 # Working-set size (station x object x search samples) per batch.
-BATCH_ELEMENTS = 6_000_000
-ROOT_ITERATIONS = 5
-MAX_ITERATIONS = 6
+BATCH_ELEMENTS = 2_000_000
+# A maximum's time needs less precision than a root's: the elevation is flat there. The
+# returned time is one Newton step beyond the last evaluation, far closer than this.
+MAX_TOLERANCE_S = 0.02
 # Windows shorter than this are numerical noise of a peak touching the threshold.
 MIN_DURATION_S = 1e-3
 
@@ -101,7 +108,8 @@ class PassTable:
 
     def sort(self) -> "PassTable":
         """By AOS, then object id, then station id (the canonical order)."""
-        order = np.lexsort((self.station_id.astype(str), self.object_id, self.aos))
+        _, station_rank = np.unique(self.station_id, return_inverse=True)
+        order = np.lexsort((station_rank, self.object_id, self.aos))
         return self.take(order)
 
     def to_rows(self) -> list[dict]:
@@ -221,73 +229,74 @@ class _Frame:
 # Interpolation between SGP4 samples
 
 
-def _quintic_weights(s):
+def _quintic_weights(s: np.ndarray, order: int) -> np.ndarray:
+    """Quintic Hermite basis (and its s-derivatives up to ``order``): ``(order + 1, 6, N)``.
+
+    Coefficient order: p0, v0*h, a0*h^2, p1, v1*h, a1*h^2 (s in [0, 1] across one SGP4 step h).
+    """
     s2 = s * s
     s3 = s2 * s
-    s4 = s3 * s
-    s5 = s4 * s
-    w = (
-        1 - 10 * s3 + 15 * s4 - 6 * s5,
-        s - 6 * s3 + 8 * s4 - 3 * s5,
-        0.5 * (s2 - 3 * s3 + 3 * s4 - s5),
-        10 * s3 - 15 * s4 + 6 * s5,
-        -4 * s3 + 7 * s4 - 3 * s5,
-        0.5 * (s3 - 2 * s4 + s5),
-    )
-    dw = (
-        -30 * s2 + 60 * s3 - 30 * s4,
-        1 - 18 * s2 + 32 * s3 - 15 * s4,
-        0.5 * (2 * s - 9 * s2 + 12 * s3 - 5 * s4),
-        30 * s2 - 60 * s3 + 30 * s4,
-        -12 * s2 + 28 * s3 - 15 * s4,
-        0.5 * (3 * s2 - 8 * s3 + 5 * s4),
-    )
-    ddw = (
-        -60 * s + 180 * s2 - 120 * s3,
-        -36 * s + 96 * s2 - 60 * s3,
-        0.5 * (2 - 18 * s + 36 * s2 - 20 * s3),
-        60 * s - 180 * s2 + 120 * s3,
-        -24 * s + 84 * s2 - 60 * s3,
-        0.5 * (6 * s - 24 * s2 + 20 * s3),
-    )
-    return w, dw, ddw
+    out = np.empty((order + 1, 6, s.size))
+    w = out[0]
+    # Horner forms of the six basis polynomials.
+    w[3] = s3 * (10.0 + s * (-15.0 + 6.0 * s))
+    w[0] = 1.0 - w[3]
+    w[1] = s + s3 * (-6.0 + s * (8.0 - 3.0 * s))
+    w[2] = 0.5 * s2 + s3 * (-1.5 + s * (1.5 - 0.5 * s))
+    w[4] = s3 * (-4.0 + s * (7.0 - 3.0 * s))
+    w[5] = s3 * (0.5 + s * (-1.0 + 0.5 * s))
+    if order >= 1:
+        d = out[1]
+        d[3] = s2 * (30.0 + s * (-60.0 + 30.0 * s))
+        d[0] = -d[3]
+        d[1] = 1.0 + s2 * (-18.0 + s * (32.0 - 15.0 * s))
+        d[2] = s + s2 * (-4.5 + s * (6.0 - 2.5 * s))
+        d[4] = s2 * (-12.0 + s * (28.0 - 15.0 * s))
+        d[5] = s2 * (1.5 + s * (-4.0 + 2.5 * s))
+    if order >= 2:
+        dd = out[2]
+        dd[3] = s * (60.0 + s * (-180.0 + 120.0 * s))
+        dd[0] = -dd[3]
+        dd[1] = s * (-36.0 + s * (96.0 - 60.0 * s))
+        dd[2] = 1.0 + s * (-9.0 + s * (18.0 - 10.0 * s))
+        dd[4] = s * (-24.0 + s * (84.0 - 60.0 * s))
+        dd[5] = s * (3.0 + s * (-12.0 + 10.0 * s))
+    return out
 
 
-@dataclass
 class _Track:
-    """SGP4 samples of a group of objects on a common grid, interpolated anywhere in between."""
+    """SGP4 samples of a group of objects on a common grid, interpolated anywhere in between.
 
-    t0: float
-    step: float
-    position: np.ndarray  # (O, K, 3) TEME km
-    velocity: np.ndarray  # (O, K, 3) km/s, pre-multiplied by step
-    accel: np.ndarray  # (O, K, 3) km/s^2, pre-multiplied by step^2
+    Each SGP4 step stores the 18 Hermite coefficients of its two ends side by side, so one
+    interpolation reads one contiguous row.
+    """
 
-    def at(self, obj: np.ndarray, t: np.ndarray, second_derivative: bool = False):
-        """TEME position, velocity (and acceleration) of objects ``obj`` at times ``t`` (both (N,))."""
+    def __init__(self, t0: float, step: float, position, velocity, accel):
+        self.t0, self.step = t0, step
+        self.n_obj, self.n_grid = position.shape[:2]
+        ends = np.concatenate([position, velocity * step, accel * step**2], axis=2)  # (O, K, 9)
+        self.coef = np.concatenate([ends[:, :-1], ends[:, 1:]], axis=2).reshape(-1, 6, 3)
+
+    def at(self, obj: np.ndarray, t: np.ndarray, order: int = 1) -> list[np.ndarray]:
+        """TEME position, velocity (and acceleration for ``order=2``) as ``(3, N)`` arrays."""
         x = (t - self.t0) / self.step
-        k = np.clip(np.floor(x).astype(np.int64), 0, self.position.shape[1] - 2)
-        s = x - k
-        w, dw, ddw = _quintic_weights(s)
-        coef = (self.position[obj, k], self.velocity[obj, k], self.accel[obj, k],
-                self.position[obj, k + 1], self.velocity[obj, k + 1], self.accel[obj, k + 1])
-        r = sum(wi[:, None] * c for wi, c in zip(w, coef))
-        v = sum(wi[:, None] * c for wi, c in zip(dw, coef)) / self.step
-        a = sum(wi[:, None] * c for wi, c in zip(ddw, coef)) / self.step**2 if second_derivative else None
-        return r, v, a
+        k = np.clip(np.floor(x).astype(np.int64), 0, self.n_grid - 2)
+        w = _quintic_weights(x - k, order)
+        c = np.take(self.coef, obj * (self.n_grid - 1) + k, axis=0)
+        return [np.einsum("kn,nkd->dn", w[i], c) / self.step**i for i in range(order + 1)]
 
-    def dense(self, sub: int) -> tuple[np.ndarray, np.ndarray]:
-        """Positions and velocities at every ``step / sub``: ``(O, (K-1)*sub + 1, 3)``."""
-        n_obj, n = self.position.shape[:2]
-        shape = (n_obj, (n - 1) * sub + 1, 3)
-        r, v = np.empty(shape), np.empty(shape)
-        r[:, ::sub], v[:, ::sub] = self.position, self.velocity / self.step
-        p0, v0, a0 = self.position[:, :-1], self.velocity[:, :-1], self.accel[:, :-1]
-        p1, v1, a1 = self.position[:, 1:], self.velocity[:, 1:], self.accel[:, 1:]
-        for j in range(1, sub):
-            w, dw, _ = _quintic_weights(j / sub)
-            r[:, j::sub] = w[0] * p0 + w[1] * v0 + w[2] * a0 + w[3] * p1 + w[4] * v1 + w[5] * a1
-            v[:, j::sub] = (dw[0] * p0 + dw[1] * v0 + dw[2] * a0 + dw[3] * p1 + dw[4] * v1 + dw[5] * a1) / self.step
+    def every(self, sub: int) -> tuple[np.ndarray, np.ndarray]:
+        """Positions and velocities at every ``step / sub``: two ``(3, O, (K-1)*sub + 1)`` arrays."""
+        c = self.coef.reshape(self.n_obj, self.n_grid - 1, 6, 3)
+        n = (self.n_grid - 1) * sub + 1
+        r, v = np.empty((3, self.n_obj, n)), np.empty((3, self.n_obj, n))
+        for j in range(sub):
+            w = _quintic_weights(np.array([j / sub]), 1)[:, :, 0]
+            r[:, :, j:n - 1:sub] = np.einsum("k,ojkd->doj", w[0], c)
+            v[:, :, j:n - 1:sub] = np.einsum("k,ojkd->doj", w[1], c) / self.step
+        w = _quintic_weights(np.array([1.0]), 1)[:, :, 0]
+        r[:, :, -1] = np.einsum("k,okd->do", w[0], c[:, -1])
+        v[:, :, -1] = np.einsum("k,okd->do", w[1], c[:, -1]) / self.step
         return r, v
 
 
@@ -295,74 +304,80 @@ class _Track:
 # Geometry of g = sin(elevation) - sin(threshold) and its time derivatives
 
 
-def _sin_elevation(frame: _Frame, station, r_pef, v_pef, a_pef=None):
-    """sin(el), its first and (if ``a_pef``) second time derivative, plus azimuth terms."""
-    rho = r_pef - frame.position[station]
-    up = frame.up[station]
-    rng = np.sqrt(np.einsum("ij,ij->i", rho, rho))
-    q = np.einsum("ij,ij->i", rho, up)
-    dq = np.einsum("ij,ij->i", v_pef, up)
-    rr = np.einsum("ij,ij->i", rho, v_pef) / rng  # range rate
-    sin_el = q / rng
-    dsin_el = (dq - sin_el * rr) / rng
-    ddsin_el = None
-    if a_pef is not None:
-        ddq = np.einsum("ij,ij->i", a_pef, up)
-        vv = np.einsum("ij,ij->i", v_pef, v_pef)
-        ddr = (vv + np.einsum("ij,ij->i", rho, a_pef) - rr * rr) / rng
-        ddsin_el = (ddq - 2.0 * dsin_el * rr - sin_el * ddr) / rng
-    return rho, rng, sin_el, dsin_el, ddsin_el
+def _dot(a, b):
+    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
 
 
-def _azimuth(frame: _Frame, station, rho, v_pef=None):
-    e = np.einsum("ij,ij->i", rho, frame.east[station])
-    n = np.einsum("ij,ij->i", rho, frame.north[station])
-    az = np.mod(np.degrees(np.arctan2(e, n)), 360.0)
-    if v_pef is None:
-        return az, None
-    de = np.einsum("ij,ij->i", v_pef, frame.east[station])
-    dn = np.einsum("ij,ij->i", v_pef, frame.north[station])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        daz = np.degrees((n * de - e * dn) / (e * e + n * n))
-    return az, np.nan_to_num(daz)
+def _rotate(theta: np.ndarray, vectors: list[np.ndarray], rate: float) -> list[np.ndarray]:
+    """TEME -> PEF for position, velocity and acceleration ``(3, ...)`` at sidereal angles theta."""
+    c, s = np.cos(theta), np.sin(theta)
+    out = [np.stack([c * v[0] + s * v[1], c * v[1] - s * v[0], v[2]]) for v in vectors]
+    w = rate
+    if len(out) >= 2:  # the frame turns at w about +z
+        out[1][0] += w * out[0][1]
+        out[1][1] -= w * out[0][0]
+    if len(out) >= 3:  # rotating-frame acceleration: a - 2 w x v - w x (w x r)
+        out[2][0] += 2 * w * out[1][1] + w * w * out[0][0]
+        out[2][1] += -2 * w * out[1][0] + w * w * out[0][1]
+    return out
 
 
 class _Evaluator:
-    """g(t), g'(t) (and g'') for (object, station) events of one group and time block."""
+    """g(t) = sin(el) - sin(threshold) and its time derivatives for (object, station) events."""
 
-    def __init__(self, track: _Track, frame: _Frame, stations: _Stations, eop: EarthOrientation):
-        self.track, self.frame, self.stations, self.eop = track, frame, stations, eop
+    def __init__(self, track: _Track, frame: _Frame, stations: _Stations, theta0: float, theta_rate: float):
+        self.track, self.frame, self.stations = track, frame, stations
+        self.theta0, self.theta_rate = theta0, theta_rate  # sidereal angle, linear over the block
+        self.masked = not bool(np.all(stations.constant_threshold))
+        self.sin_floor = np.sin(np.radians(stations.lowest_threshold_deg))
+        # Station vectors as (3, S) rows for cheap gathers.
+        self.pos, self.up = frame.position.T.copy(), frame.up.T.copy()
+        self.east, self.north = frame.east.T.copy(), frame.north.T.copy()
 
-    def pef(self, obj, t, second=False):
-        r, v, a = self.track.at(obj, t, second)
-        theta, rate = self.eop.gmst82_rad(t)
-        r_pef, v_pef = teme_to_pef(r, v, theta, rate)
-        a_pef = None
-        if second:
-            # Acceleration seen in the rotating frame: rotate, then the Coriolis and centrifugal terms.
-            a_rot, _ = teme_to_pef(a, None, theta, rate)
-            w = rate
-            a_pef = a_rot + np.stack([2 * w * v_pef[:, 1] + w * w * r_pef[:, 0],
-                                      -2 * w * v_pef[:, 0] + w * w * r_pef[:, 1],
-                                      np.zeros_like(t)], -1)
-        return r_pef, v_pef, a_pef
+    def theta(self, t):
+        return self.theta0 + self.theta_rate * (t - self.track.t0)
 
-    def g(self, obj, sta, r_pef, v_pef, a_pef=None):
-        """g, g', g'' (NaN where a mask makes it unknown), elevation and azimuth (deg)."""
-        rho, rng, s, ds, dds = _sin_elevation(self.frame, sta, r_pef, v_pef, a_pef)
-        az, daz = _azimuth(self.frame, sta, rho, v_pef)
-        thr, slope = self.stations.threshold(sta, az)
-        thr_rad = np.radians(thr)
-        g = s - np.sin(thr_rad)
-        dg = ds - np.cos(thr_rad) * np.radians(slope) * daz
-        if dds is not None:
-            dds = np.where(slope != 0.0, np.nan, dds)
-        el = np.degrees(np.arcsin(np.clip(s, -1.0, 1.0)))
-        return g, dg, dds, el, az
+    def g(self, obj, sta, t, order=1, want_angles=False):
+        pv = _rotate(self.theta(t), self.track.at(obj, t, order), self.theta_rate)
+        return self.g_from(pv, sta, want_angles)
 
-    def at(self, obj, sta, t, second=False):
-        r, v, a = self.pef(obj, t, second)
-        return self.g(obj, sta, r, v, a)
+    def g_from(self, pv, sta, want_angles=False):
+        """``[g, g', g'']`` for the Earth-fixed states given (g'' NaN under a mask), and
+        (elevation, azimuth) in degrees when asked for or needed by a mask."""
+        order = len(pv) - 1
+        p = self.pos[:, sta]
+        up = self.up[:, sta]
+        rho = (pv[0][0] - p[0], pv[0][1] - p[1], pv[0][2] - p[2])
+        rng = np.sqrt(_dot(rho, rho))
+        sin_el = _dot(rho, up) / rng
+        out = [sin_el]
+        if order >= 1:
+            rate = _dot(rho, pv[1]) / rng
+            d_sin = (_dot(pv[1], up) - sin_el * rate) / rng
+            out.append(d_sin)
+        if order >= 2:
+            acc = (_dot(pv[1], pv[1]) + _dot(rho, pv[2]) - rate * rate) / rng
+            out.append((_dot(pv[2], up) - 2.0 * d_sin * rate - sin_el * acc) / rng)
+        angles = None
+        if self.masked or want_angles:
+            east, north = self.east[:, sta], self.north[:, sta]
+            e, n = _dot(rho, east), _dot(rho, north)
+            az = np.mod(np.degrees(np.arctan2(e, n)), 360.0)
+            angles = (np.degrees(np.arcsin(np.clip(sin_el, -1.0, 1.0))), az)
+        if not self.masked:
+            out[0] = out[0] - self.sin_floor[sta]
+            return out, angles
+        thr, slope = self.stations.threshold(sta, angles[1])
+        thr = np.radians(thr)
+        out[0] = out[0] - np.sin(thr)
+        if order >= 1:
+            de, dn = _dot(pv[1], east), _dot(pv[1], north)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                daz = np.nan_to_num((n * de - e * dn) / (e * e + n * n))  # rad/s
+            out[1] = out[1] - np.cos(thr) * slope * daz
+        if order >= 2:
+            out[2] = np.where(slope != 0.0, np.nan, out[2])
+        return out, angles
 
 
 # --------------------------------------------------------------------------------------------
@@ -372,9 +387,69 @@ class _Evaluator:
 def sgp4_step_s(shape: OrbitShape) -> np.ndarray:
     """SGP4 sampling step per object (s): a fraction of the time to sweep one radian at perigee."""
     raw = STEP_FACTOR / np.maximum(shape.max_angular_rate_rad_s, 1e-9)
+    # Eccentric orbits change fastest around perigee, and low objects (high drag) drift from the
+    # J2 acceleration the interpolation assumes: both get a shorter step.
+    raw *= 1.0 - shape.eccentricity
+    raw *= np.where(shape.perigee_radius_km - EARTH_RADIUS_KM < LOW_PERIGEE_KM, 0.7, 1.0)
+    raw *= np.where(np.abs(shape.bstar) > HIGH_DRAG_BSTAR, 0.5, 1.0)
+    return _ladder_step(raw)
+
+
+def _ladder_step(raw: np.ndarray) -> np.ndarray:
     ladder = np.array(STEP_LADDER_S, dtype=np.float64)
     idx = np.searchsorted(ladder, raw, side="right") - 1
     return ladder[np.clip(idx, 0, ladder.size - 1)]
+
+
+def checked_steps(elements: Sequence[ElementSet], shape: OrbitShape, start: float) -> np.ndarray:
+    """``sgp4_step_s``, shortened where the interpolation is measured to miss SGP4 by too much.
+
+    For the orbits where SGP4's own perturbation terms are large (very eccentric or high drag)
+    the interpolation around the first perigee is compared with SGP4 there; an object whose
+    worst error exceeds ``CHECK_ERROR_KM`` (or ``CHECK_ERROR_RAD`` times its
+    perigee height, at least 1000 km: the nearest it is seen from near the horizon) has its
+    step halved, up to three times. Only the object's own data decide.
+    """
+    steps = sgp4_step_s(shape)
+    altitude = shape.perigee_radius_km - EARTH_RADIUS_KM
+    risky = (shape.eccentricity > 0.25) | (np.abs(shape.bstar) > 0.5 * HIGH_DRAG_BSTAR)
+    todo = np.flatnonzero(risky)
+    for _ in range(3):
+        if todo.size == 0:
+            break
+        worse = []
+        for step in np.unique(steps[todo]):
+            idx = todo[steps[todo] == step]
+            err = _midpoint_error_km([elements[i] for i in idx], shape_subset(shape, idx), step, start)
+            limit = np.minimum(CHECK_ERROR_KM, CHECK_ERROR_RAD * np.maximum(altitude[idx], 1000.0))
+            worse.append(idx[err > limit])
+        todo = np.concatenate(worse) if worse else todo[:0]
+        steps[todo] = _ladder_step(0.5 * steps[todo] + 1e-6)
+    return steps
+
+
+def _midpoint_error_km(elements: Sequence[ElementSet], shape: OrbitShape, step: float, start: float) -> np.ndarray:
+    """Interpolation error at mid-step around each object's first perigee after ``start``.
+
+    Two steps are checked, one centred on perigee and one starting there: where an eccentric or
+    decaying orbit moves fastest and its perturbations are largest.
+    """
+    from ..timebase import unix_to_jd
+
+    n_rad_s = shape.mean_motion_rev_day * 2.0 * np.pi / 86400.0
+    worst = np.zeros(len(elements))
+    for j, e in enumerate(elements):
+        anomaly = math.radians(e.mean_anomaly_deg) + n_rad_s[j] * (start - e.epoch_unix)
+        perigee = start + (-anomaly % (2.0 * math.pi)) / n_rad_s[j]
+        t = perigee + step * np.array([-0.5, 0.0, 0.5, 1.0])
+        err, r, v = e.satrec().sgp4_array(*unix_to_jd(t))
+        if err.any():
+            continue  # a state SGP4 cannot give: the search masks it anyway
+        a = gravity_acceleration_km_s2(r)
+        for i0, mid, i1 in ((0, 1, 2), (1, 2, 3)):
+            guess = 0.5 * (r[i0] + r[i1]) + 5.0 * step / 32.0 * (v[i0] - v[i1]) + step**2 / 64.0 * (a[i0] + a[i1])
+            worst[j] = max(worst[j], float(np.linalg.norm(guess - r[mid])))
+    return worst
 
 
 @dataclass
@@ -416,7 +491,7 @@ def find_passes(
     elements = list(elements)
     stations = _Stations.of(antennas, min_elevation_deg)
     shape = OrbitShape.of(elements)
-    steps = sgp4_step_s(shape)
+    steps = checked_steps(elements, shape, start)
     eop = EarthOrientation.covering(start, end + max(STEP_LADDER_S))
     n_blocks = max(1, int(math.ceil((end - start) / BLOCK_S - 1e-9)))
     frames = [_Frame.at(stations, eop, min(end, start + (b + 0.5) * BLOCK_S)) for b in range(n_blocks)]
@@ -446,39 +521,66 @@ def shape_subset(shape: OrbitShape, idx: np.ndarray) -> OrbitShape:
 
 def _search_block(elements, shape: OrbitShape, step: float, stations: _Stations, frame: _Frame,
                   eop: EarthOrientation, t_begin: float, t_end: float) -> _Windows:
+    """Windows of a group of objects sharing one SGP4 step, over one time block."""
     n_obj, n_sta = len(elements), len(stations.ids)
-    sub = SEARCH_SUBDIVISION
-    h = step / sub
+    h = step / SEARCH_SUBDIVISION
     n_steps = int(math.ceil((t_end - t_begin) / step - 1e-9))
     grid = t_begin + step * np.arange(n_steps + 1)
     states = Propagator(elements).propagate(grid)
     r = states.position_km
-    track = _Track(t_begin, step, r, states.velocity_km_s * step, gravity_acceleration_km_s2(r) * step**2)
+    _drop_erratic(r, states.velocity_km_s, step, shape)
+    track = _Track(t_begin, step, r, states.velocity_km_s, gravity_acceleration_km_s2(r))
+    theta, theta_rate = eop.gmst82_rad(np.array([t_begin, grid[-1]]))
+    turns = np.round((theta[0] + theta_rate * (grid[-1] - t_begin) - theta[1]) / (2 * np.pi))
+    rate = (theta[1] + 2 * np.pi * turns - theta[0]) / max(grid[-1] - t_begin, 1.0)
+    ev = _Evaluator(track, frame, stations, float(theta[0]), float(rate))
 
     # Search samples (shared by every station); the last one is exactly t_end.
     n_search = int(math.ceil((t_end - t_begin) / h - 1e-9)) + 1
     times = t_begin + h * np.arange(n_search)
     times[-1] = t_end
-    r_d, v_d = track.dense(sub)
-    r_d, v_d = r_d[:, :n_search].copy(), v_d[:, :n_search].copy()
-    last_r, last_v, _ = track.at(np.arange(n_obj), np.full(n_obj, t_end))
-    r_d[:, -1], v_d[:, -1] = last_r, last_v
-    theta, rate = eop.gmst82_rad(times)
-    r_pef, v_pef = teme_to_pef(r_d, v_d, theta, rate)
+    r_teme, v_teme = (a[:, :, :n_search] for a in track.every(SEARCH_SUBDIVISION))
+    last = track.at(np.arange(n_obj), np.full(n_obj, t_end), 1)
+    r_teme[:, :, -1], v_teme[:, :, -1] = last[0], last[1]
+    r_pef, v_pef = _rotate(ev.theta(times), [r_teme, v_teme], ev.theta_rate)  # (3, O, T)
 
-    near = _screen(r_pef, shape, h, stations, frame)  # (S, O, T)
+    near = _screen(r_pef, shape, h, stations, frame)  # (O, S, T)
     needed = near.copy()
     needed[:, :, 1:] |= near[:, :, :-1]
     needed[:, :, :-1] |= near[:, :, 1:]
-    sta, obj, k = np.nonzero(needed)
-    evaluator = _Evaluator(track, frame, stations, eop)
-    g, dg, _, el, az = evaluator.g(obj, sta, r_pef[obj, k], v_pef[obj, k])
-    t = times[k]
-    return _events_to_windows(evaluator, sta, obj, k, t, g, dg, el, az, n_search - 1)
+    flat = np.flatnonzero(needed)
+    obj, rest = np.divmod(flat, n_sta * n_search)
+    sta, k = np.divmod(rest, n_search)
+    at = obj * n_search + k
+    pv = [np.take(a.reshape(3, -1), at, axis=1) for a in (r_pef, v_pef)]
+    (g, dg), _ = ev.g_from(pv, sta)
+    # Consecutive entries of the flat index are consecutive samples of the same pair.
+    same = (flat[1:] - flat[:-1] == 1) & (k[1:] != 0)
+    return _events_to_windows(ev, obj, sta, k, times[k], g, dg, same, n_search - 1)
+
+
+def _drop_erratic(r: np.ndarray, v: np.ndarray, step: float, shape: OrbitShape) -> None:
+    """Set to NaN the samples around SGP4 steps that no smooth orbit could make (in place).
+
+    An element set propagated into its object's last days of decay can jump between samples
+    without any SGP4 error code. Over one step a real orbit's position agrees with the
+    trapezoid rule on its velocities to within about ``r (omega h)^3 / 12`` (the whole catalog
+    stays below half of that); twenty times that, plus a kilometre, is the limit here. Flagged
+    in the 2023-10-09 catalog: two debris pieces re-entering that day and a lunar mission.
+    """
+    jump = r[:, 1:] - r[:, :-1] - 0.5 * step * (v[:, 1:] + v[:, :-1])
+    err = np.sqrt(np.einsum("okd,okd->ok", jump, jump))
+    limit = (20.0 / 12.0 * shape.apogee_radius_km * (shape.max_angular_rate_rad_s * step) ** 3 + 1.0)[:, None]
+    with np.errstate(invalid="ignore"):
+        bad = err > limit
+    if bad.any():
+        o, k = np.nonzero(bad)
+        r[o, k], r[o, k + 1] = np.nan, np.nan
+        v[o, k], v[o, k + 1] = np.nan, np.nan
 
 
 def _screen(r_pef: np.ndarray, shape: OrbitShape, h: float, stations: _Stations, frame: _Frame) -> np.ndarray:
-    """Conservative test per (station, object, search sample): could the object be visible within h/2?
+    """Conservative test per (object, station, search sample): could the object be visible within h/2?
 
     The object at distance r can only be above elevation e from a station at geocentric
     distance R if the angle psi between their geocentric directions is at most
@@ -486,96 +588,110 @@ def _screen(r_pef: np.ndarray, shape: OrbitShape, h: float, stations: _Stations,
     verticals). Its direction moves at most ``omega_max + omega_earth`` rad/s, so within h/2 of a
     sample psi changes by at most that times h/2; r changes by at most the radial speed bound.
     """
-    radius = np.sqrt(np.sum(r_pef * r_pef, axis=-1))  # (O, T)
-    unit = r_pef / radius[..., None]
+    radius = np.sqrt(_dot(r_pef, r_pef))  # (O, T)
+    # Single precision is plenty for a test with a margin of several hundredths of a degree.
+    unit = (r_pef / radius).astype(np.float32)
     radial_bound = shape.max_radial_speed_km_s + 0.05  # SGP4's short-period terms, km/s
     r_ub = radius + (radial_bound * (0.5 * h))[:, None] + INTERPOLATION_ERROR_KM
     margin = ((shape.max_angular_rate_rad_s * 1.02 + EARTH_ROTATION_RAD_S) * (0.5 * h)
               + INTERPOLATION_ERROR_KM / np.maximum(shape.perigee_radius_km - EARTH_RADIUS_KM, 100.0)
               + SCREEN_MARGIN_RAD)  # (O,)
     e = np.radians(stations.lowest_threshold_deg) - frame.tilt - SCREEN_MARGIN_RAD  # (S,)
-    c_min = np.min(frame.radius * np.cos(e))  # smallest R cos(e): widest cone, conservative for all
+    c_min = np.min(frame.radius * np.cos(e))  # smallest R cos(e): the widest cone, safe for all
     with np.errstate(invalid="ignore"):
-        x = np.minimum(c_min / r_ub, 1.0)  # cos of the horizon angle arccos(x)
+        x = np.minimum(c_min / r_ub, 1.0)  # cone half-angle before the elevation term: arccos(x)
         y = np.sqrt(1.0 - x * x)
-    beta = e[:, None] - margin[None, :]  # (S, O): cone = arccos(x) - beta
+    beta = e[None, :] - margin[:, None]  # (O, S): cone = arccos(x) - beta
     cb, sb = np.cos(beta), np.sin(beta)
-    always = beta <= -0.5 * np.pi
-    cos_psi = (unit[None, :, :, 0] * frame.direction[:, None, None, 0]
-               + unit[None, :, :, 1] * frame.direction[:, None, None, 1]
-               + unit[None, :, :, 2] * frame.direction[:, None, None, 2])
+    cb[beta <= -0.5 * np.pi], sb[beta <= -0.5 * np.pi] = -2.0, 0.0  # margin wider than a hemisphere
+    cos_psi = np.einsum("dot,sd->ost", unit, frame.direction.astype(np.float32))
     # cos(arccos(x) - beta) = x cos(beta) + sqrt(1 - x^2) sin(beta)
-    limit = x[None] * cb[:, :, None] + y[None] * sb[:, :, None]
-    limit[always] = -2.0
+    x, y, cb, sb = (a.astype(np.float32) for a in (x, y, cb, sb))
+    limit = x[:, None, :] * cb[:, :, None]
+    limit += y[:, None, :] * sb[:, :, None]
     return cos_psi >= limit  # NaN states compare False
 
 
-def _events_to_windows(ev: _Evaluator, sta, obj, k, t, g, dg, el, az, last_k) -> _Windows:
+def _events_to_windows(ev: _Evaluator, obj, sta, k, t, g, dg, same, last_k) -> _Windows:
+    """Bracket, refine and assemble the windows from g, g' at search samples.
+
+    ``same[j]`` says whether samples j and j+1 are consecutive samples of the same pair (an
+    interval to look into).
+    """
     nan = np.isnan(g)
     g = np.where(nan, -1.0, g)
-    # Intervals between consecutive needed samples of the same pair.
-    same = (sta[1:] == sta[:-1]) & (obj[1:] == obj[:-1]) & (k[1:] == k[:-1] + 1)
-    a = np.flatnonzero(same)
+    # Per interval (between entries j and j+1), on shifted views: keep those with an event.
+    vis = g >= 0
+    v0, v1 = vis[:-1], vis[1:]
+    good = ~(nan[:-1] | nan[1:])
+    peak_all = (dg[:-1] > 0) & (dg[1:] <= 0) & good
+    open_aos_all = (k[:-1] == 0) & v0
+    open_los_all = (k[1:] == last_k) & v1
+    a = np.flatnonzero(same & ((v0 != v1) | peak_all | open_aos_all | open_los_all))
     b = a + 1
-    ga, gb, dga, dgb = g[a], g[b], dg[a], dg[b]
-    ta, tb = t[a], t[b]
+    peak, open_aos, open_los = peak_all[a], open_aos_all[a], open_los_all[a]
+    ga, gb, dga, dgb, ta, tb = g[a], g[b], dg[a], dg[b], t[a], t[b]
     bad = nan[a] | nan[b]
     io, isa = obj[a], sta[a]
-
+    n = a.size
     up = (ga < 0) & (gb >= 0)
     down = (ga >= 0) & (gb < 0)
-    peak = (dga > 0) & (dgb <= 0) & ~bad
 
     # Maxima of g.
     pi = np.flatnonzero(peak)
-    t_max = refine_max(ev, io[pi], isa[pi], ta[pi], tb[pi], dga[pi], dgb[pi])
-    g_max, _, _, el_max, _ = ev.at(io[pi], isa[pi], t_max)
-    graze = np.zeros(a.size, bool)
+    t_max, g_max, dg_max, el_max = refine_max(ev, io[pi], isa[pi], ta[pi], tb[pi], dga[pi], dgb[pi], ga[pi], gb[pi])
+    graze = np.zeros(n, bool)
     graze[pi] = (ga[pi] < 0) & (gb[pi] < 0) & (g_max >= 0)
-    tm_full = np.full(a.size, np.nan)
-    tm_full[pi] = t_max
-    gm_full = np.full(a.size, -np.inf)
-    gm_full[pi] = g_max
-    elm_full = np.full(a.size, -np.inf)
-    elm_full[pi] = el_max
+    tm = np.full(n, np.nan)
+    tm[pi] = t_max
+    elm = np.full(n, -np.inf)
+    elm[pi] = el_max
 
-    # Roots: AOS in rising intervals, LOS in falling ones, both around a grazing maximum.
-    t_aos = np.full(a.size, np.nan)
-    t_los = np.full(a.size, np.nan)
-    for mask, out, rising in ((up, t_aos, True), (down, t_los, False)):
-        ri = np.flatnonzero(mask & ~bad)
-        out[ri] = refine_root(ev, io[ri], isa[ri], ta[ri], tb[ri], ga[ri], gb[ri], dga[ri], dgb[ri])
-        rb = np.flatnonzero(mask & bad)  # a state SGP4 could not give: the window ends at the good sample
-        out[rb] = np.where(rising, tb[rb], ta[rb])
-    gi = np.flatnonzero(graze)
-    if gi.size:
-        gm, tm = gm_full[gi], tm_full[gi]
-        _, dgm, _, _, _ = ev.at(io[gi], isa[gi], tm)
-        t_aos[gi] = refine_root(ev, io[gi], isa[gi], ta[gi], tm, ga[gi], gm, dga[gi], dgm)
-        t_los[gi] = refine_root(ev, io[gi], isa[gi], tm, tb[gi], gm, gb[gi], dgm, dgb[gi])
+    # Roots: AOS in rising intervals, LOS in falling ones, both around a grazing maximum. Where
+    # the interval holds a maximum the bracket stops at it, so g is monotonic inside.
+    gm = np.full(n, np.nan)
+    gm[pi] = g_max
+    dgm = np.zeros(n)
+    dgm[pi] = dg_max
+    with_max = np.isfinite(tm) & (gm >= 0)
+    t_aos, t_los = np.full(n, np.nan), np.full(n, np.nan)
+    az_aos, az_los = np.full(n, np.nan), np.full(n, np.nan)
+    ri = np.flatnonzero((up | graze) & ~bad)
+    cut = with_max[ri]
+    t_aos[ri], az_aos[ri] = refine_root(ev, io[ri], isa[ri], ta[ri], np.where(cut, tm[ri], tb[ri]), ga[ri],
+                                        np.where(cut, gm[ri], gb[ri]), dga[ri], np.where(cut, dgm[ri], dgb[ri]))
+    ri = np.flatnonzero((down | graze) & ~bad)
+    cut = with_max[ri]
+    t_los[ri], az_los[ri] = refine_root(ev, io[ri], isa[ri], np.where(cut, tm[ri], ta[ri]), tb[ri],
+                                        np.where(cut, gm[ri], ga[ri]), gb[ri], np.where(cut, dgm[ri], dga[ri]),
+                                        dgb[ri])
+    # A state SGP4 could not give: the window ends at the good sample.
+    rb = np.flatnonzero(up & bad)
+    t_aos[rb] = tb[rb]
+    rb = np.flatnonzero(down & bad)
+    t_los[rb] = ta[rb]
     has_aos = up | graze
     has_los = down | graze
 
     # Slots in time order within each interval: open AOS, AOS, maximum, LOS, open LOS.
-    open_aos = (k[a] == 0) & (ga >= 0)
-    open_los = (k[b] == last_k) & (gb >= 0)
-    n = a.size
     kind = np.zeros((n, 5), np.int8)  # +1 opens a window, -1 closes it, 0 a candidate maximum
-    valid = np.zeros((n, 5), bool)
-    time = np.zeros((n, 5))
+    kind[:, :2], kind[:, 3:] = 1, -1
+    valid = np.stack([open_aos, has_aos, np.isfinite(tm), has_los, open_los], axis=1)
+    time = np.stack([ta, t_aos, tm, t_los, tb], axis=1)
     elev = np.full((n, 5), -np.inf)
-    valid[:, 0], kind[:, 0], time[:, 0], elev[:, 0] = open_aos, 1, ta, el[a]
-    valid[:, 1], kind[:, 1], time[:, 1] = has_aos, 1, t_aos
-    valid[:, 2], time[:, 2], elev[:, 2] = np.isfinite(tm_full), tm_full, elm_full
-    valid[:, 3], kind[:, 3], time[:, 3] = has_los, -1, t_los
-    valid[:, 4], kind[:, 4], time[:, 4], elev[:, 4] = open_los, -1, tb, el[b]
-    slot_obj = np.repeat(io, 5).reshape(n, 5)[valid]
-    slot_sta = np.repeat(isa, 5).reshape(n, 5)[valid]
-    kind, time, elev = kind[valid], time[valid], elev[valid]
-    is_open_edge = np.zeros((n, 5), bool)
-    is_open_edge[:, 0] = True
-    is_open_edge[:, 4] = True
-    is_open_edge = is_open_edge[valid]
+    elev[:, 2] = elm
+    azim = np.stack([np.full(n, np.nan), az_aos, np.full(n, np.nan), az_los, np.full(n, np.nan)], axis=1)
+    edge = np.zeros((n, 5), bool)
+    edge[:, [0, 4]] = True
+    slot_obj = np.repeat(io, 5)[valid.ravel()]
+    slot_sta = np.repeat(isa, 5)[valid.ravel()]
+    kind, time, elev, azim, edge = kind[valid], time[valid], elev[valid], azim[valid], edge[valid]
+    # Open edges (maxima candidates too: a clipped window may peak at its edge) and ends at a
+    # sample next to an invalid state get their angles here; refined ends kept theirs.
+    ei = np.flatnonzero(edge | ((kind != 0) & np.isnan(azim)))
+    if ei.size:
+        _, (el_e, az_e) = ev.g(slot_obj[ei], slot_sta[ei], time[ei], order=0, want_angles=True)
+        elev[ei], azim[ei] = el_e, az_e
 
     opens = np.cumsum(kind == 1)
     closes = np.cumsum(kind == -1)
@@ -591,40 +707,41 @@ def _events_to_windows(ev: _Evaluator, sta, obj, k, t, g, dg, el, az, last_k) ->
                         np.zeros(0, bool), np.zeros(0, bool))
     best = np.maximum.reduceat(elev, w_start)
     wid = opens - 1
-    hit = inside & (elev == best[np.clip(wid, 0, None)]) & (wid >= 0)
-    hit_idx = np.flatnonzero(hit)
-    _, first = np.unique(wid[hit_idx], return_index=True)
-    tca = time[hit_idx[first]]
+    hit_idx = np.flatnonzero(inside & (wid >= 0) & (elev == best[np.maximum(wid, 0)]))
+    tca = time[hit_idx[_first_of_runs(wid[hit_idx])]]
 
-    wo, ws = slot_obj[w_start], slot_sta[w_start]
-    t_a, t_l = time[w_start], time[w_end]
-    # Azimuths at AOS and LOS.
-    both_o = np.concatenate([wo, wo])
-    both_s = np.concatenate([ws, ws])
-    _, _, _, _, az_edges = ev.at(both_o, both_s, np.concatenate([t_a, t_l]))
-    m = wo.size
-    return _Windows(wo, ws, t_a, t_l, tca, best, az_edges[:m], az_edges[m:],
-                    is_open_edge[w_start], is_open_edge[w_end])
+    return _Windows(slot_obj[w_start], slot_sta[w_start], time[w_start], time[w_end], tca, best,
+                    azim[w_start], azim[w_end], edge[w_start], edge[w_end])
 
 
 def refine_root(ev: _Evaluator, obj, sta, lo, hi, g_lo, g_hi, dg_lo, dg_hi):
-    from .refine import refine_roots
+    """Roots of g, and the azimuth at each event's last evaluation (within a millisecond of it)."""
+    azimuth = np.full(obj.size, np.nan)
 
     def value_and_rate(t, which):
-        g, dg, _, _, _ = ev.at(obj[which], sta[which], t)
+        (g, dg), (_, az) = ev.g(obj[which], sta[which], t, want_angles=True)
+        azimuth[which] = az
         return g, dg
 
-    return refine_roots(value_and_rate, lo, hi, g_lo, g_hi, dg_lo, dg_hi, ROOT_ITERATIONS)
+    return refine_roots(value_and_rate, lo, hi, g_lo, g_hi, dg_lo, dg_hi), azimuth
 
 
-def refine_max(ev: _Evaluator, obj, sta, lo, hi, d_lo, d_hi):
-    from .refine import refine_maxima
+def refine_max(ev: _Evaluator, obj, sta, lo, hi, d_lo, d_hi, g_lo, g_hi):
+    """Maxima of g, with g, g' and the elevation at each event's last evaluation."""
+    last = np.full((3, obj.size), np.nan)
 
     def rate(t, which):
-        _, dg, ddg, _, _ = ev.at(obj[which], sta[which], t, second=True)
+        (g, dg, ddg), (el, _) = ev.g(obj[which], sta[which], t, order=2, want_angles=True)
+        last[:, which] = g, dg, el
         return dg, ddg
 
-    return refine_maxima(rate, lo, hi, d_lo, d_hi, MAX_ITERATIONS)
+    t = refine_maxima(rate, lo, hi, d_lo, d_hi, g_lo, g_hi, tolerance_s=MAX_TOLERANCE_S)
+    return t, last[0], last[1], last[2]
+
+
+def _first_of_runs(keys: np.ndarray) -> np.ndarray:
+    """Indices of the first element of each run of equal values in a sorted array."""
+    return np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
 
 
 def _merge_blocks(pieces: list[_Windows]) -> _Windows:
@@ -633,6 +750,8 @@ def _merge_blocks(pieces: list[_Windows]) -> _Windows:
         return pieces[0]
     cols = {f.name: np.concatenate([getattr(p, f.name) for p in pieces]) for f in fields(_Windows)}
     order = np.lexsort((cols["aos"], cols["obj"], cols["sta"]))
+    if order.size == 0:
+        return pieces[0]
     w = {k: v[order] for k, v in cols.items()}
     # A window continues the previous one when both touch the same boundary instant.
     cont = np.zeros(order.size, bool)
@@ -642,9 +761,8 @@ def _merge_blocks(pieces: list[_Windows]) -> _Windows:
     starts = np.flatnonzero(~cont)
     ends = np.append(starts[1:], order.size) - 1
     best = np.maximum.reduceat(w["max_el"], starts)
-    hit = w["max_el"] == best[group]
-    hit_idx = np.flatnonzero(hit)
-    _, first = np.unique(group[hit_idx], return_index=True)
+    hit_idx = np.flatnonzero(w["max_el"] == best[group])
+    first = _first_of_runs(group[hit_idx])
     return _Windows(w["obj"][starts], w["sta"][starts], w["aos"][starts], w["los"][ends], w["tca"][hit_idx[first]],
                     best, w["aos_az"][starts], w["los_az"][ends], w["aos_open"][starts], w["los_open"][ends])
 

@@ -77,6 +77,7 @@ def test_reads_follow_the_contract(database_url, small_fleet):
         # Earth's distance from the Sun in late August: 1.0107-1.0113 au (DE421 via skyfield-data).
         assert sc["distance"]["heliocentric_km"] == pytest.approx(1.5122e8, rel=2e-3)
         assert sc["next_passes"] and {"aos", "tca", "los", "station_id", "object_id"} <= set(sc["next_passes"][0])
+        assert sc["element_sets"][0]["epoch"].startswith("2026-08-22")  # the demo catalog's ISS epoch
         track = client.get("/api/v1/spacecraft/ISS/track", params={"step_s": 60}).json()
         assert len(track["points"]) == 91 and 15 < track["footprint_radius_deg"] < 25
         passes = client.get("/api/v1/passes", params={"station": "KIR-1", "object": "39634"}).json()  # SENTINEL-1A
@@ -169,8 +170,11 @@ def test_an_outage_replans_and_the_board_shows_it(database_url, small_fleet):
         impact = board["plan"]["impact"]
         assert impact["antenna_id"] == antenna and victim["id"] in impact["cancelled"]
         assert victim["mission"] in impact["missions"]
-        row = next(a for a in board["antennas"] if a["id"] == antenna)
-        assert row["activity"] == "outage" and row["reported_activity"] == "outage"
+        def outage_row():  # the outage began at 10:00:01, which the clock may not have reached yet
+            row = next(a for a in client.get("/api/v1/board").json()["antennas"] if a["id"] == antenna)
+            return row if row["activity"] == "outage" else None
+
+        assert wait_for(outage_row)["reported_activity"] == "outage"
 
 
 def test_history_records_changes(sqlite_url, small_fleet):
@@ -206,3 +210,18 @@ def test_clock_control_needs_a_token(sqlite_url, small_fleet):
         r = client.put("/api/v1/clock", json={"time": "2026-08-23T12:00:00Z", "paused": True}, headers=token(client))
         assert r.json() == {"time": "2026-08-23T12:00:00.000Z", "mode": "replay", "speed": 1.0, "paused": True}
         wait_for(lambda: client.get("/api/v1/board").json()["time"] == "2026-08-23T12:00:00.000Z")
+
+
+def test_the_built_board_is_served_at_the_root(sqlite_url, small_fleet, tmp_path):
+    dist = tmp_path / "dist"
+    (dist / "assets").mkdir(parents=True)
+    (dist / "index.html").write_text("<!doctype html><title>groundnet board</title>")
+    (dist / "assets" / "app.js").write_text("console.log('board')")
+    with make_client(sqlite_url, small_fleet, web_dist=dist) as client:
+        r = client.get("/")
+        assert r.status_code == 200 and "groundnet board" in r.text
+        assert client.get("/assets/app.js").text == "console.log('board')"
+        assert client.get("/api/v1/clock").json()["mode"] == "replay"
+        assert client.get("/dsn.xml").headers["content-type"].startswith("application/xml")
+    with make_client(sqlite_url, small_fleet, web_dist=tmp_path / "missing") as client:
+        assert "/docs" in client.get("/").text  # without a build: a page of links

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from ...live.geometry import footprint_radius_deg, geodetic_of_itrs
 from ...visibility.deepspace import distances
 from ...live.service import LiveService
+from ...store import repo
 from ...timebase import format_utc, parse_utc
 from ..deps import get_service, read_access
 
@@ -32,12 +33,16 @@ def list_spacecraft(service: LiveService = Depends(get_service)) -> list[dict]:
 
 @router.get("/spacecraft/{spacecraft_id}", operation_id="get_spacecraft", dependencies=[Depends(read_access)])
 def get_spacecraft(spacecraft_id: str, service: LiveService = Depends(get_service)) -> dict:
-    """One spacecraft with its distance and speed now and its passes over the next 24 h."""
+    """One spacecraft with its distance and speed now, its passes over the next 24 h, and its trajectory sources."""
     i = _index(service, spacecraft_id)
     sc = service.builder.geometry.fleet[i]
     now = service.clock.now()
     d = {k: float(v[0]) if math.isfinite(v[0]) else None for k, v in distances(sc.trajectory, [now]).items()}
-    return {**sc.summary(), "distance": d, "next_passes": service.passes(None, spacecraft_id, now, now + 86400.0)}
+    with service.store.session() as s:
+        history = [{"epoch": format_utc(r.epoch_unix) if r.epoch_unix else None, "kind": r.kind, "source": r.source,
+                    "loaded_at": format_utc(r.loaded_at)} for r in repo.element_set_history(s, spacecraft_id)]
+    return {**sc.summary(), "distance": d, "next_passes": service.passes(None, spacecraft_id, now, now + 86400.0),
+            "element_sets": history}
 
 
 @router.get("/spacecraft/{spacecraft_id}/track", operation_id="get_ground_track", dependencies=[Depends(read_access)])
