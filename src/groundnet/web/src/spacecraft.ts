@@ -73,6 +73,12 @@ export function renderSpacecraftDetail(
   ];
   if (sc.mission && sc.mission !== sc.id) facts.push(["Mission", sc.mission]);
   if (sc.norad_id) facts.push(["NORAD id", String(sc.norad_id)]);
+  const elements = [...(sc.element_sets ?? [])].sort((a, b) => Date.parse(b.epoch) - Date.parse(a.epoch))[0];
+  if (elements) {
+    // An element set's age says how far to trust the track: SGP4 drifts by kilometres a day.
+    const age = (nowMs - Date.parse(elements.epoch)) / 1000;
+    facts.push(["Elements epoch", `${elements.epoch.replace("T", " ").slice(0, 16)} UTC (${age >= 0 ? `${duration(age)} old` : `${duration(age)} ahead`})`]);
+  }
   if (sc.downlink) facts.push(["Downlink", linkText(sc.downlink)]);
   if (sc.uplink) facts.push(["Uplink", linkText(sc.uplink)]);
   if (sc.approximate) facts.push(["Accuracy", `approximate${sc.error_bound_km ? `, within ${rangeKm(sc.error_bound_km)}` : ""}`]);

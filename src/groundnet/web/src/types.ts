@@ -149,6 +149,7 @@ export interface SpacecraftInfo {
     one_way_light_time_s: number | null;
   };
   next_passes?: Pass[];
+  element_sets?: { epoch: string; kind: string; source?: string | null; loaded_at?: string | null }[];
 }
 
 export interface PartnerFeed {
