@@ -160,3 +160,31 @@ def test_station_file_masks_are_honoured(tmp_path):
     res = analyse_launch(sc, sc.launch_times_unix[0], scenario_antennas(sc), with_pointing=False)
     assert not any(a["in_view_at_switch_on"] for a in res.acquisitions)
     assert all(a["elevation_deg"] == pytest.approx(70.0, abs=0.01) for a in res.acquisitions)
+
+
+def test_ground_track_agrees_with_skyfield():
+    """The board's ground track: the nominal trajectory's sub-point from separation to the end of
+    the analysis, against Skyfield's own GCRS -> ITRS rotation and WGS-84 geodetic conversion."""
+    from skyfield.positionlib import Geocentric
+    from skyfield.api import wgs84
+
+    from groundnet.leop.report import ground_track_points
+    from groundnet.timebase import timescale
+
+    sc, res = _run("exomars_2016.toml", method="none")
+    gt = ground_track_points(res)
+    points = gt["points"]
+    assert points[0]["time"] == res.as_dict()["separation"]
+    assert points[-1]["time"] == res.coverage["end"]
+    assert 30 <= gt["step_s"] and len(points) <= 1500
+    ts = timescale()
+    for p in points[:: len(points) // 7]:
+        t_unix = _t(p["time"])
+        pos, _ = res.track.states(np.zeros(1, dtype=int), np.array([t_unix]))
+        t = ts.from_datetime(parse_utc(p["time"]))
+        where = Geocentric(pos[0] / 149597870.7, t=t, center=399)
+        sky = wgs84.geographic_position_of(where)
+        # the report rounds to 1e-4 deg and 0.1 km; the two rotations agree to well below that
+        assert abs(p["latitude_deg"] - sky.latitude.degrees) < 2e-4, p
+        assert abs((p["longitude_deg"] - sky.longitude.degrees + 180) % 360 - 180) < 2e-4, p
+        assert abs(p["altitude_km"] - sky.elevation.km) < 0.1, p

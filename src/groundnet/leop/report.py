@@ -5,15 +5,18 @@ predicted angles, range and Doppler)."""
 from __future__ import annotations
 
 import csv
+import math
 import re
 from pathlib import Path
 
 import numpy as np
 
 from ..ccsds.writer import oem_text, tdm_text
+from ..stations.network import geodetic_of_itrs
 from ..timebase import format_utc
 from ..visibility.geometry import SPEED_OF_LIGHT_KM_S
 from .acquisition import LaunchResult
+from .geometry import gcrs_to_itrs
 from .scenario import Scenario
 
 OEM_STEP_S = 60.0  # the OEM's sampling; its Hermite interpolation (degree 7) restores the trajectory between samples
@@ -21,14 +24,45 @@ TABLE_COLUMNS = ["launch", "rank", "station_id", "aos", "aos_from_liftoff", "azi
                  "range_km", "range_rate_km_s", "doppler_hz", "pass_duration_s", "first_aos_earliest", "first_aos_latest"]
 
 
-def report(sc: Scenario, results: list[LaunchResult]) -> dict:
-    """The whole analysis as one JSON-ready document."""
+GROUND_TRACK_MAX_POINTS = 1500  # per launch time: a smooth line on a map, a few hundred kB of JSON at most
+GROUND_TRACK_MIN_STEP_S = 30.0
+
+
+def report(sc: Scenario, results: list[LaunchResult], *, ground_track: bool = False) -> dict:
+    """The whole analysis as one JSON-ready document; with ``ground_track``, each launch time also
+    carries its nominal sub-spacecraft points from separation to the end of the analysis (the board
+    draws them)."""
+    antennas = results[0].track.antennas if results else []
+    launches = [r.as_dict() for r in results]
+    if ground_track:
+        for doc, r in zip(launches, results):
+            doc["ground_track"] = ground_track_points(r)
     return {
         "scenario": {"name": sc.name, "file": sc.path, "description": sc.description, "spacecraft": sc.spacecraft_name,
-                     "downlink_hz": sc.downlink_hz, "stations": [a.id for a in results[0].track.antennas] if results else [],
+                     "downlink_hz": sc.downlink_hz, "stations": [a.id for a in antennas],
+                     "antennas": [{"id": a.id, "name": a.name, "network": a.network, "latitude_deg": a.latitude_deg,
+                                   "longitude_deg": a.longitude_deg} for a in antennas],
+                     "launch_site": None if sc.site is None else {
+                         "name": sc.site.name, "latitude_deg": sc.site.latitude_deg, "longitude_deg": sc.site.longitude_deg},
                      "sources": sc.sources},
-        "launches": [r.as_dict() for r in results],
+        "launches": launches,
     }
+
+
+def ground_track_points(r: LaunchResult) -> dict:
+    """The nominal trajectory's WGS-84 sub-point and height from separation to the end of the
+    analysis, at an even step (at least 30 s, at most 1,500 points)."""
+    track = r.track
+    start = float(track.sep_unix[0])
+    end = float(r.info["switch_on_unix"]) + float(r.info["horizon_s"])
+    step = max(GROUND_TRACK_MIN_STEP_S, math.ceil((end - start) / (GROUND_TRACK_MAX_POINTS - 1)))
+    t = np.append(np.arange(start, end, step), end)
+    pos, vel = track.states(np.zeros(t.shape, dtype=int), t)
+    lat, lon, alt = geodetic_of_itrs(gcrs_to_itrs(t, pos, vel)[0])
+    return {"step_s": float(step), "points": [
+        {"time": format_utc(ti), "latitude_deg": round(float(a), 4), "longitude_deg": round(float(b), 4),
+         "altitude_km": round(float(h), 1)}
+        for ti, a, b, h in zip(t, lat, lon, alt) if math.isfinite(a)]}
 
 
 def _hms(seconds: float) -> str:
@@ -156,11 +190,13 @@ def write_pointing(sc: Scenario, results: list[LaunchResult], directory: Path, *
 
 MAX_SERVICE_RUNS = 2000  # launch times x (dispersion samples + 1) one service request may ask for
 MAX_SERVICE_GRID = 200_000_000  # ... and runs x stations x search grid points (the examples: ~1e7)
+MAX_GROUND_TRACK_LAUNCHES = 48  # launch times whose ground track one request may ask for (1,500 points each)
 
 
 def analyse_toml(text: str, *, name: str = "scenario.toml", allow_files: bool = False,
-                 max_runs: int = MAX_SERVICE_RUNS, max_grid: int = MAX_SERVICE_GRID) -> dict:
-    """The live service's entry point: a scenario as TOML text in, the JSON report out.
+                 max_runs: int = MAX_SERVICE_RUNS, max_grid: int = MAX_SERVICE_GRID, ground_track: bool = False) -> dict:
+    """The live service's entry point: a scenario as TOML text in, the JSON report out (with each
+    launch time's ground track when asked, see :func:`report`).
 
     Files on the server cannot be named (``allow_files``), and the work is bounded: a request
     asking for more than ``max_runs`` propagated cases, or a search grid larger than ``max_grid``,
@@ -186,4 +222,7 @@ def analyse_toml(text: str, *, name: str = "scenario.toml", allow_files: bool = 
     if grid > max_grid:
         raise ScenarioError(name, [f"the search would evaluate {grid:.3g} station-sample-times; at most {max_grid:.3g} "
                                    "per request: fewer stations, samples or coverage, or a larger [analysis] search_step_s"])
-    return report(sc, run_scenario(sc, with_pointing=False))
+    if ground_track and len(sc.launch_times_unix) > MAX_GROUND_TRACK_LAUNCHES:
+        raise ScenarioError(name, [f"{len(sc.launch_times_unix)} launch times; a ground track is given for at most "
+                                   f"{MAX_GROUND_TRACK_LAUNCHES}: ask without it or widen [launch] window step_s"])
+    return report(sc, run_scenario(sc, with_pointing=False), ground_track=ground_track)

@@ -20,11 +20,9 @@ from ..orbits.frames import gcrs_to_itrs
 from ..orbits.propagation import Propagator
 from ..orbits.teme import teme_to_itrs
 from ..stations import Antenna
+from ..stations.network import WGS84_A_KM, geodetic_of_itrs  # noqa: F401  (re-exported for the API)
 from ..visibility.geometry import SPEED_OF_LIGHT_KM_S, StationFrames, look_angles
 from .fleet import Spacecraft
-
-WGS84_A_KM = 6378.137
-WGS84_F = 1.0 / 298.257223563
 
 
 @dataclass
@@ -42,21 +40,6 @@ class Observation:
     longitude_deg: np.ndarray
     altitude_km: np.ndarray
     geocentric_km: np.ndarray
-
-
-def geodetic_of_itrs(xyz_km: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """WGS-84 latitude, longitude (deg) and height (km) of Earth-fixed points [..., 3] (Bowring, 3 rounds)."""
-    x, y, z = xyz_km[..., 0], xyz_km[..., 1], xyz_km[..., 2]
-    e2 = WGS84_F * (2 - WGS84_F)
-    p = np.hypot(x, y)
-    lat = np.arctan2(z, p * (1 - e2))
-    for _ in range(3):
-        n = WGS84_A_KM / np.sqrt(1 - e2 * np.sin(lat) ** 2)
-        h = p / np.maximum(np.cos(lat), 1e-12) - n
-        lat = np.arctan2(z, p * (1 - e2 * n / (n + h)))
-    n = WGS84_A_KM / np.sqrt(1 - e2 * np.sin(lat) ** 2)
-    h = np.where(np.abs(np.cos(lat)) > 1e-9, p / np.maximum(np.cos(lat), 1e-12) - n, np.abs(z) - n * (1 - e2))
-    return np.degrees(lat), np.degrees(np.arctan2(y, x)), h
 
 
 def footprint_radius_deg(altitude_km: float) -> float:

@@ -49,6 +49,21 @@ def geodetic_to_itrs_km(latitude_deg: float, longitude_deg: float, altitude_m: f
     )
 
 
+def geodetic_of_itrs(xyz_km: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """WGS-84 latitude, longitude (deg) and height (km) of Earth-fixed points [..., 3] (Bowring, 3 rounds)."""
+    x, y, z = xyz_km[..., 0], xyz_km[..., 1], xyz_km[..., 2]
+    e2 = WGS84_F * (2 - WGS84_F)
+    p = np.hypot(x, y)
+    lat = np.arctan2(z, p * (1 - e2))
+    for _ in range(3):
+        n = WGS84_A_KM / np.sqrt(1 - e2 * np.sin(lat) ** 2)
+        h = p / np.maximum(np.cos(lat), 1e-12) - n
+        lat = np.arctan2(z, p * (1 - e2 * n / (n + h)))
+    n = WGS84_A_KM / np.sqrt(1 - e2 * np.sin(lat) ** 2)
+    h = np.where(np.abs(np.cos(lat)) > 1e-9, p / np.maximum(np.cos(lat), 1e-12) - n, np.abs(z) - n * (1 - e2))
+    return np.degrees(lat), np.degrees(np.arctan2(y, x)), h
+
+
 @dataclass(frozen=True)
 class Antenna:
     """One antenna of the network (an ESTRACK terminal or a DSN DSS)."""

@@ -1,5 +1,5 @@
 // REST calls to the server (same origin, under /api/v1). No logic beyond fetching.
-import type { AntennaState, Board, ClockInfo, GroundEvent, GroundTrack, PartnerFeed, Pass, Plan, SpacecraftInfo } from "./types";
+import type { AntennaState, Board, ClockInfo, GroundEvent, GroundTrack, LeopReport, LeopScenarioInfo, PartnerFeed, Pass, Plan, SpacecraftInfo } from "./types";
 
 export const API = "api/v1";
 
@@ -39,6 +39,8 @@ export const api = {
   track: (id: string, start: string, end: string, stepS = 60) =>
     get<GroundTrack>(`spacecraft/${encodeURIComponent(id)}/track`, { start, end, step_s: stepS }),
   partnerDsn: () => get<PartnerFeed>("partners/dsn"),
+  leopScenarios: () => get<LeopScenarioInfo[]>("leop/scenarios"),
+  leopScenario: (name: string) => get<LeopReport>(`leop/scenarios/${encodeURIComponent(name)}`, { ground_track: "true" }),
 };
 
 /** An antenna state with every field of the contract, whatever a feed left out (partner feeds say less). */

@@ -60,6 +60,7 @@ export interface UrlState {
   paused: boolean;
   station: string | null;
   spacecraft: string | null;
+  scenario: string | null;
   kiosk: boolean;
 }
 
@@ -75,6 +76,7 @@ export function readUrl(): UrlState {
     paused: q.get("paused") === "1",
     station: q.get("station"),
     spacecraft: q.get("spacecraft"),
+    scenario: q.get("scenario"),
     kiosk: q.get("kiosk") === "1",
   };
 }
@@ -89,6 +91,7 @@ export function writeUrl(state: UrlState): void {
   }
   if (state.station) q.set("station", state.station);
   if (state.spacecraft) q.set("spacecraft", state.spacecraft);
+  if (state.scenario) q.set("scenario", state.scenario);
   if (state.kiosk) q.set("kiosk", "1");
   const qs = q.toString();
   const url = `${location.pathname}${qs ? `?${qs}` : ""}`;

@@ -1,19 +1,20 @@
 // The board: wires the server's data (REST and live push) to the views. No business logic here:
 // the server decides activities, links and plans; the page shows them at the moment chosen.
 import "./style.css";
-import { api, normalizeAntenna } from "./api";
+import { HttpError, api, normalizeAntenna } from "./api";
 import { activityRank, renderCard, tickCountdowns } from "./cards";
 import { impactText, renderEvents, renderLinks, renderPartnerSummary, renderPartners, renderSummary } from "./panels";
 import { SPEEDS, ViewClock, readUrl, writeUrl } from "./clock";
 import { h } from "./dom";
 import { ACTIVITY_LABEL, clockText, countdown, duration, hhmmss, isoUtc } from "./format";
+import { LaunchView } from "./launch";
 import { LiveLink, type LinkStatus } from "./live";
 import { TRACK_HALF_SPAN_MS, WorldMap, focusSpacecraft, isEarthOrbiter } from "./map";
 import { renderSpacecraftDetail, renderSpacecraftList } from "./spacecraft";
 import { AFTER_MS, BEFORE_MS, Timeline } from "./timeline";
-import type { AntennaState, Board, Contact, GroundEvent, GroundTrack, PartnerFeed, Plan, SpacecraftInfo } from "./types";
+import type { AntennaState, Board, Contact, GroundEvent, GroundTrack, LeopScenarioInfo, PartnerFeed, Plan, SpacecraftInfo } from "./types";
 
-const VIEWS = ["network", "timeline", "spacecraft", "events", "partners"] as const;
+const VIEWS = ["network", "timeline", "spacecraft", "events", "partners", "launch"] as const;
 type View = (typeof VIEWS)[number];
 
 const TRACK_SLACK_MS = 10 * 60_000;
@@ -44,6 +45,9 @@ const state = {
   spacecraftFetchedAt: 0,
   spacecraftServerTime: null as string | null, // set when distances are of another time than the one shown
   tracks: new Map<string, GroundTrack>(),
+  scenario: url.scenario,
+  scenarios: null as LeopScenarioInfo[] | null,
+  launchLoading: null as string | null, // the scenario whose analysis is being fetched
   trackCentre: new Map<string, number>(),
   painted: false,
 };
@@ -61,6 +65,14 @@ const craftMap = new WorldMap($("sc-map"), (id) => {
 });
 let craftMapLoaded = false;
 const timeline = new Timeline($("timeline"), showContact);
+// The launch view's map draws the whole ground track from separation, whatever the height.
+const launchMap = new WorldMap($("launch-map"), () => undefined, { trackHalfSpanMs: Infinity, anyOrbit: true });
+const launchView = new LaunchView(
+  { status: $("launch-status"), events: $("launch-events"), table: $("launch-table"), coverage: $("launch-coverage") },
+  launchMap,
+  (ms) => jumpTo(ms),
+);
+let launchMapLoaded = false;
 
 function setView(view: View, focus = false): void {
   state.view = view;
@@ -71,10 +83,12 @@ function setView(view: View, focus = false): void {
   }
   syncUrl();
   renderView(true);
+  if (view !== "launch") fetchReplayBoard(true); // the launch view needs no board: the others want the one of the moment
   if (focus) $("main").focus({ preventScroll: true });
 }
 
 function renderView(full: boolean): void {
+  if (state.view === "launch") return ensureLaunch(clock.now());
   if (!state.board) return; // the clock is only known once the first board has come
   const now = clock.now();
   if (state.view === "network") renderNetwork(now);
@@ -92,6 +106,7 @@ function syncUrl(): void {
     paused: clock.paused,
     station: state.selected,
     spacecraft: state.view === "spacecraft" ? state.spacecraftId : null,
+    scenario: state.view === "launch" ? state.scenario : null,
     kiosk: url.kiosk,
   });
 }
@@ -313,6 +328,71 @@ function showEvents(): void {
   renderEvents($("events"), state.events, antenna, clock.mode === "replay" ? clock.now() : null);
 }
 
+// ---------------------------------------------------------------- launch
+
+function ensureLaunch(now: number): void {
+  if (!launchMapLoaded) {
+    launchMapLoaded = true;
+    launchMap.loadWorld().catch(() => undefined);
+  }
+  if (!state.scenarios) {
+    state.scenarios = [];
+    api.leopScenarios().then(
+      (list) => {
+        state.scenarios = list;
+        const select = $("launch-scenario") as HTMLSelectElement;
+        select.replaceChildren(...list.map((sc) => h("option", { value: sc.name }, sc.title)));
+        if (!state.scenario || !list.some((sc) => sc.name === state.scenario)) state.scenario = list[0]?.name ?? null;
+        select.value = state.scenario ?? "";
+        syncUrl();
+        ensureLaunch(clock.now());
+      },
+      (err) => {
+        state.scenarios = null;
+        toast(`Launch scenarios unavailable: ${err.message}`);
+      },
+    );
+    return;
+  }
+  const name = state.scenario;
+  if (!name) return;
+  if (launchView.loaded?.scenario.file !== name) {
+    if (state.launchLoading === name) return;
+    state.launchLoading = name;
+    $("launch-status").replaceChildren(h("p", { class: "muted" }, "The server is computing the launch analysis…"));
+    api.leopScenario(name).then(
+      (report) => {
+        state.launchLoading = null;
+        if (state.scenario !== name) return;
+        launchView.setReport(report);
+        $("launch-title").textContent = report.scenario.name;
+        // Replay the launch from lift-off unless the moment shown is already within it.
+        const span = launchView.span();
+        const t = clock.now();
+        if (span && (clock.mode === "follow" || t < span.start - 3600_000 || t > span.end + 3600_000)) {
+          jumpTo(span.start, clock.speed === 1 ? 600 : clock.speed, true);
+        }
+        document.body.dataset.launch = name;
+        launchView.render(clock.now());
+      },
+      (err) => {
+        state.launchLoading = null;
+        // One analysis runs at a time on the server: busy (429) means try again shortly.
+        if (err instanceof HttpError && err.status === 429) window.setTimeout(() => ensureLaunch(clock.now()), 2000);
+        else $("launch-status").replaceChildren(h("p", { class: "warn" }, `Launch analysis unavailable: ${err.message}`));
+      },
+    );
+    return;
+  }
+  launchView.render(now);
+}
+
+function chooseScenario(name: string): void {
+  state.scenario = name;
+  syncUrl();
+  ensureLaunch(clock.now());
+}
+
 // ---------------------------------------------------------------- dialogs and toasts
 
 const dialog = $("dialog") as HTMLDialogElement;
@@ -338,7 +418,7 @@ function toast(message: string): void {
 
 function showHelp(): void {
   const keys: [string, string][] = [
-    ["1 – 5", "Network, Timeline, Spacecraft, Events, Partners"],
+    ["1 – 6", "Network, Timeline, Spacecraft, Events, Partners, Launch"],
     ["Space", "Pause or play (pausing live switches to replay)"],
     ["← / →", "Step back / forward by the chosen step"],
     ["Shift + ← / →", "Step ten times further"],
@@ -371,6 +451,7 @@ function jumpTo(ms: number, speed = clock.speed, paused = clock.paused): void {
   renderControls();
   renderClock(clock.now());
   fetchReplayBoard(true);
+  if (state.view === "launch") ensureLaunch(clock.now());
 }
 
 function enterReplay(): void {
@@ -380,7 +461,7 @@ function enterReplay(): void {
 let replayInflight = false;
 let replayRequest = 0; // only the newest request may show its board: answers can come out of order
 function fetchReplayBoard(force = false): void {
-  if (clock.mode !== "replay" || (replayInflight && !force)) return;
+  if (clock.mode !== "replay" || (replayInflight && !force) || state.view === "launch") return;
   replayInflight = true;
   const request = ++replayRequest;
   api.board(isoUtc(clock.now())).then(
@@ -453,7 +534,12 @@ function renderClock(now: number): void {
   let modeText: string;
   let cls: string;
   let freshText: string;
-  if (clock.mode === "replay") {
+  if (clock.mode === "replay" && state.view === "launch") {
+    modeText = clock.paused ? "Replay · paused" : `Replay · ${clock.speed}×`;
+    cls = "replay";
+    const report = launchView.loaded;
+    freshText = report ? `launch analysis of ${report.scenario.name}` : "loading the launch analysis…";
+  } else if (clock.mode === "replay") {
     modeText = clock.paused ? "Replay · paused" : `Replay · ${clock.speed}×`;
     cls = state.replayError ? "bad" : "replay";
     const shown = state.board ? `board of ${hhmmss(Date.parse(state.board.time))}` : "";
@@ -491,6 +577,8 @@ function tick(): void {
     ensurePlan(now, false);
   } else if (state.view === "spacecraft") {
     ensureSpacecraft(now, false);
+  } else if (state.view === "launch") {
+    ensureLaunch(now);
   }
   if (clock.mode === "replay" && performance.now() - lastUrlSync > 2000) {
     lastUrlSync = performance.now();
@@ -554,6 +642,7 @@ function wireControls(): void {
   }
   $("show-empty").addEventListener("change", () => drawTimeline(clock.now()));
   $("event-filter").addEventListener("change", () => showEvents());
+  $("launch-scenario").addEventListener("change", (ev) => chooseScenario((ev.target as HTMLSelectElement).value));
 
   document.addEventListener("keydown", onKey);
 }
@@ -577,6 +666,7 @@ function togglePlay(): void {
   renderControls();
   renderClock(clock.now());
   fetchReplayBoard(true);
+  if (state.view === "launch") ensureLaunch(clock.now());
 }
 
 function step(direction: number, times = 1): void {
@@ -586,6 +676,7 @@ function step(direction: number, times = 1): void {
   renderControls();
   renderClock(clock.now());
   fetchReplayBoard(true);
+  if (state.view === "launch") ensureLaunch(clock.now());
 }
 
 function share(): void {
@@ -602,7 +693,7 @@ function onKey(ev: KeyboardEvent): void {
     return;
   }
   if (dialog.open) return;
-  const viewIndex = ["1", "2", "3", "4", "5"].indexOf(ev.key);
+  const viewIndex = ["1", "2", "3", "4", "5", "6"].indexOf(ev.key);
   if (viewIndex >= 0) {
     setView(VIEWS[viewIndex], true);
   } else if (ev.key === " " && !target.closest("button, a, [role=button]")) {

@@ -40,6 +40,20 @@ export function bandClass(band: string | null | undefined): string {
   return "band-other";
 }
 
+export interface MapOptions {
+  /** How far before and after the moment shown a ground track is drawn (default ±45 min). */
+  trackHalfSpanMs?: number;
+  /** Draw the track of every chosen spacecraft, not only of Earth orbiters (a launch leaving the Earth). */
+  anyOrbit?: boolean;
+}
+
+/** A fixed place on the map that is no antenna (a launch pad). */
+export interface Place {
+  latitude_deg: number;
+  longitude_deg: number;
+  label: string;
+}
+
 export class WorldMap {
   readonly svg: SVGSVGElement;
   private readonly projection = geoEquirectangular().fitExtent([[0, 0], [W, H]], { type: "Sphere" });
@@ -52,8 +66,9 @@ export class WorldMap {
   private roving: string | null = null; // the one station marker in the Tab order; arrows move it
   private lastBoard: Board | null = null;
   private lastTime = 0;
+  private places: Place[] = [];
 
-  constructor(container: HTMLElement, private readonly onSelect: (stationId: string) => void) {
+  constructor(container: HTMLElement, private readonly onSelect: (stationId: string) => void, private readonly options: MapOptions = {}) {
     this.svg = s("svg", {
       viewBox: `0 ${TOP} ${W} ${BOTTOM - TOP}`,
       class: "world",
@@ -61,7 +76,7 @@ export class WorldMap {
       "aria-label": "World map of stations, spacecraft and links; arrow keys move between stations",
       preserveAspectRatio: "xMidYMid meet",
     });
-    for (const name of ["ocean", "land", "night", "tracks", "links", "stations", "spacecraft", "labels"]) {
+    for (const name of ["ocean", "land", "night", "places", "tracks", "links", "stations", "spacecraft", "labels"]) {
       this.layers[name] = s("g", { class: `layer-${name}` });
       this.svg.append(this.layers[name]);
     }
@@ -77,6 +92,7 @@ export class WorldMap {
         this.scale = scale;
         this.svg.style.setProperty("--k", String(scale));
         if (this.lastBoard) this.update(this.lastBoard, this.lastTime);
+        if (this.places.length) this.setPlaces(this.places);
       }
     }).observe(container);
   }
@@ -101,6 +117,23 @@ export class WorldMap {
   setTracks(tracks: Map<string, GroundTrack>): void {
     this.tracks = tracks;
     if (this.lastBoard) this.drawSpacecraft(this.lastBoard, this.lastTime);
+  }
+
+  setPlaces(places: Place[]): void {
+    this.places = places;
+    clear(this.layers.places);
+    const k = this.scale;
+    for (const p of places) {
+      const xy = this.xy(p.longitude_deg, p.latitude_deg);
+      if (!xy) continue;
+      const r = 5 * k;
+      this.layers.places.append(
+        s("g", { class: "place", transform: `translate(${xy[0].toFixed(1)},${xy[1].toFixed(1)})` },
+          s("path", { d: `M0,${-r}L${r * 0.87},${r * 0.5}L${-r * 0.87},${r * 0.5}Z` }),
+          s("text", { x: 0, y: r + 11 * k, "text-anchor": "middle" }, p.label),
+          s("title", {}, p.label)),
+      );
+    }
   }
 
   select(stationId: string | null): void {
@@ -225,15 +258,16 @@ export class WorldMap {
     const placed: Box[] = [...this.layers.labels.querySelectorAll("text")].map(textBox);
     const focus = focusSpacecraft(board, this.chosenSpacecraft);
 
+    const halfSpan = this.options.trackHalfSpanMs ?? TRACK_HALF_SPAN_MS;
     for (const sc of board.spacecraft) {
-      if (!isEarthOrbiter(sc) || !focus.has(sc.id)) continue;
+      if (!(isEarthOrbiter(sc) || this.options.anyOrbit) || !focus.has(sc.id)) continue;
       const track = this.tracks.get(sc.id);
       if (!track || track.points.length < 2) continue;
       const past: [number, number][] = [];
       const future: [number, number][] = [];
       for (const p of track.points) {
         const t = Date.parse(p.time);
-        if (Math.abs(t - timeMs) > TRACK_HALF_SPAN_MS) continue;
+        if (Math.abs(t - timeMs) > halfSpan) continue;
         const pt: [number, number] = [p.longitude_deg, p.latitude_deg];
         if (t <= timeMs) past.push(pt);
         else future.push(pt);

@@ -184,3 +184,88 @@ export type LiveMessage =
   | { type: "event"; seq: number; data: GroundEvent }
   | { type: "plan"; seq: number; data: PlanVersion }
   | { type: "partner"; seq: number; data: unknown };
+
+// ---------------------------------------------------------------- launch support (docs/leop.md)
+
+export interface LeopScenarioInfo {
+  name: string;
+  title: string;
+  description: string;
+}
+
+export interface LeopAcquisition {
+  station_id: string;
+  station_name: string;
+  aos: string;
+  aos_from_liftoff_s: number;
+  aos_from_switch_on_s: number;
+  in_view_at_switch_on: boolean;
+  azimuth_deg: number;
+  elevation_deg: number;
+  range_km: number;
+  range_rate_km_s: number;
+  doppler_hz: number;
+  los: string | null;
+  pass_duration_s: number | null;
+  los_after_horizon: boolean;
+}
+
+export interface LeopEvent {
+  time: string;
+  event: string;
+  from_liftoff_s: number;
+  station_id?: string;
+  azimuth_deg?: number;
+  elevation_deg?: number;
+  range_km?: number;
+  duration_s?: number;
+}
+
+export interface LeopAosSpread {
+  earliest: string | null;
+  latest: string | null;
+  earliest_from_liftoff_s?: number;
+  latest_from_liftoff_s?: number;
+  spread_s?: number;
+}
+
+export interface LeopLaunch {
+  launch: string;
+  separation: string;
+  switch_on: string;
+  first_station: string | null;
+  acquisitions: LeopAcquisition[];
+  coverage: {
+    start: string;
+    end: string;
+    orbits: number | null;
+    covered_fraction: number;
+    passes: { station_id: string; aos: string; los: string | null; duration_s: number }[];
+    gaps: { start: string; end: string; duration_s: number }[];
+    longest_gap_s: number;
+  };
+  dispersion: {
+    method: string;
+    samples: number;
+    samples_without_acquisition: number;
+    first_aos: LeopAosSpread;
+    first_station_share: Record<string, number>;
+    per_station: ({ station_id: string; samples_acquired: number } & LeopAosSpread)[];
+  } | null;
+  timeline: LeopEvent[];
+  ground_track?: { step_s: number; points: TrackPoint[] };
+}
+
+export interface LeopReport {
+  scenario: {
+    name: string;
+    file: string;
+    description: string;
+    spacecraft: string;
+    downlink_hz: number;
+    stations: string[];
+    antennas: { id: string; name: string; network: string; latitude_deg: number; longitude_deg: number }[];
+    launch_site: { name: string; latitude_deg: number; longitude_deg: number } | null;
+  };
+  launches: LeopLaunch[];
+}
