@@ -277,3 +277,65 @@ def test_page_recovers_when_the_server_restarts(tmp_path, browser):
     finally:
         context.close()
         server.stop()
+
+
+def test_launch_view_replays_the_first_acquisition(board_server, page):
+    """ExoMars 2016: the table names the station the server says acquires first; replayed past its
+    AOS, the map shows that station tracking the spacecraft, with the downlink drawn."""
+    report = board_server.get("leop/scenarios/exomars_2016")  # the server's analysis (cached for the page)
+    launch = report["launches"][0]
+    first = launch["first_station"]
+    aos = parse(launch["acquisitions"][0]["aos"])
+    assert first and launch["acquisitions"][0]["station_id"] == first
+
+    # From the network view by keyboard: the launch view starts paused at lift-off, in the URL.
+    open_board(page, board_server)
+    page.keyboard.press("6")
+    page.wait_for_selector("body[data-launch='exomars_2016']", timeout=60_000)
+    assert page_time(page) == parse(launch["launch"])
+    page.wait_for_function("() => new URL(location.href).searchParams.get('scenario') === 'exomars_2016'")
+    assert "view=launch" in page.url
+    row = page.locator("#launch-table tbody tr").first
+    assert row.get_attribute("data-station-id") == first
+    assert first in row.locator("th").inner_text()
+    assert page.locator(f".lc-timeline .tl-row[data-station-id='{first}'] .lc-pass").count() >= 1
+    marker = f"#launch-map svg.world .station[data-station-id='{first}']"
+    assert page.get_attribute(marker, "data-activity") == "idle", "no signal at lift-off"
+    page.wait_for_selector("#launch-map svg.world path.land")
+    shoot(page, "launch-liftoff-wall")
+
+    # Just before AOS (separated, transmitter not yet on or not yet acquired): the station waits.
+    page.fill("#time-input", (aos - timedelta(minutes=5)).strftime("%Y-%m-%d %H:%M:%S"))
+    page.press("#time-input", "Enter")
+    page.wait_for_function("s => document.querySelector(s)?.dataset.activity === 'setup'", arg=marker)
+    assert page.locator("#launch-map svg.world [data-spacecraft-id='leop']").count() == 1, "the spacecraft is on the map after separation"
+    # Step past AOS with the replay controls: the station acquires and the link is drawn.
+    page.select_option("#step", "600")
+    page.click("#step-fwd")
+    assert page_time(page) > aos
+    page.wait_for_function("s => document.querySelector(s)?.dataset.activity === 'tracking'", arg=marker)
+    assert "selected" in page.get_attribute(marker, "class"), "the acquiring station is highlighted"
+    assert page.locator(f"#launch-map svg.world [data-link='{first}:leop'][data-direction='down']").count() == 1
+    assert page.locator(f"#launch-table tr.current[data-station-id='{first}']").count() == 1
+    assert first in page.locator("#launch-status .lc-phase").inner_text()
+    assert page.locator("#launch-map svg.world path.track").count() >= 1, "the ground track is drawn"
+    shoot(page, "launch-aos-wall")
+    page.set_viewport_size(PHONE)
+    page.wait_for_timeout(300)
+    shoot(page, "launch-aos-phone")
+    page.locator("#launch-table").scroll_into_view_if_needed()
+    shoot(page, "launch-table-phone")
+
+    # Another scenario from the picker: the replay moves to its lift-off; its gaps are drawn.
+    galileo = board_server.get("leop/scenarios/galileo_vs15")["launches"][0]
+    page.set_viewport_size(WALL)
+    page.select_option("#launch-scenario", "galileo_vs15")
+    page.wait_for_selector("body[data-launch='galileo_vs15']", timeout=60_000)
+    assert page_time(page) == parse(galileo["launch"])
+    assert page.locator("#launch-table tbody tr").first.get_attribute("data-station-id") == galileo["first_station"]
+    assert page.locator(".lc-network .lc-gap").count() == len(galileo["coverage"]["gaps"])
+    page.locator(f".lc-events .ev-first_aos button").first.click()  # jump to the first AOS
+    page.wait_for_function("s => document.querySelector(s)?.dataset.activity === 'tracking'",
+                           arg=f"#launch-map svg.world .station[data-station-id='{galileo['first_station']}']")
+    page.evaluate("() => window.scrollTo(0, 0)")
+    shoot(page, "launch-galileo-wall")

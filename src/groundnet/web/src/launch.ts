@@ -110,7 +110,8 @@ export class LaunchView {
       }
       this.drawEvents(now);
     }
-    const f = (now - m.liftoff) / (m.end - m.liftoff);
+    const w = this.coverageWindow();
+    const f = (now - w.start) / (w.end - w.start);
     this.cursor.style.setProperty("--x", String(Math.min(1, Math.max(0, f))));
     this.cursor.hidden = f < 0 || f > 1;
     this.cursor.dataset.label = missionTime(now, m.liftoff);
@@ -190,17 +191,28 @@ export class LaunchView {
   private drawEvents(now: number): void {
     const l = this.launch as LeopLaunch;
     const m = this.moments as Moments;
-    const items = l.timeline
-      .filter((e) => e.event !== "first_signal_expected") // the first AOS row says it
-      .map((e) => {
+    const shown = l.timeline.filter((e) => e.event !== "first_signal_expected"); // the first AOS row says it
+    const next = shown.findIndex((e) => ms(e.time) > now);
+    const items = shown
+      .map((e, i) => {
         const t = ms(e.time);
         const past = t <= now;
-        return h("li", { class: `lc-event ev-${e.event}${past ? " past" : ""}` },
+        return h("li", { class: `lc-event ev-${e.event}${past ? " past" : ""}${i === next ? " next" : ""}`, "aria-current": i === next ? "step" : null },
           h("button", { type: "button", class: "linkish", onclick: () => this.onJump(t), title: `Replay from ${utc(e.time)} UTC` },
             h("span", { class: "num lc-event-t" }, missionTime(t, m.liftoff)),
             h("span", { class: "lc-event-what" }, eventText(e))));
       });
     this.el.events.replaceChildren(h("ol", { class: "lc-events" }, ...items));
+    // Keep the next event in sight where the list scrolls beside the map (not on a phone, where it
+    // would move the page under the reader's finger).
+    const scroller = this.el.events.closest<HTMLElement>(".side-inner");
+    const li = items[next];
+    if (li && scroller && getComputedStyle(scroller).position === "absolute") {
+      const top = li.offsetTop - scroller.offsetTop;
+      if (top < scroller.scrollTop || top + li.offsetHeight > scroller.scrollTop + scroller.clientHeight) {
+        scroller.scrollTop = Math.max(0, top - scroller.clientHeight / 2);
+      }
+    }
   }
 
   private drawTable(): void {
@@ -210,26 +222,27 @@ export class LaunchView {
     if (!l || !m || !this.report) return;
     const sc = this.report.scenario;
     const head = ["Station", "AOS (UTC)", "From lift-off", "Az", "El", "Range", "Range rate", "Doppler", "Pass"];
+    const liftoffDay = Math.floor(m.liftoff / 86400_000);
     const rows = l.acquisitions.map((a, i) =>
       h("tr", { "data-station-id": a.station_id, class: i === 0 ? "first" : "" },
         h("th", { scope: "row", title: a.station_name }, h("button", { type: "button", class: "linkish", onclick: () => this.onJump(ms(a.aos)) }, a.station_id),
           i === 0 ? h("span", { class: "pill act-tracking lc-first" }, "first") : ""),
-        h("td", { class: "num" }, utc(a.aos)),
+        h("td", { class: "num", title: `${utc(a.aos)} UTC` }, hhmmss(ms(a.aos)), dayMark(Math.floor(ms(a.aos) / 86400_000) - liftoffDay)),
         h("td", { class: "num" }, missionTime(ms(a.aos), m.liftoff), a.in_view_at_switch_on ? h("abbr", { title: "in view when the transmitter comes on" }, " *") : ""),
         h("td", { class: "num" }, degrees(a.azimuth_deg)),
         h("td", { class: "num" }, degrees(a.elevation_deg)),
         h("td", { class: "num" }, rangeKm(a.range_km)),
         h("td", { class: "num" }, `${a.range_rate_km_s.toFixed(3)} km/s`),
         h("td", { class: "num" }, `${(a.doppler_hz / 1000).toFixed(1)} kHz`),
-        h("td", { class: "num" }, a.pass_duration_s == null ? "beyond the analysis" : duration(a.pass_duration_s))));
+        a.pass_duration_s == null
+          ? h("td", { class: "num", title: "still in view at the end of the analysis" }, `≥ ${duration((m.end - ms(a.aos)) / 1000)}`)
+          : h("td", { class: "num" }, duration(a.pass_duration_s))));
     const d = l.dispersion;
     const spread = d?.first_aos;
     const share = d ? Object.entries(d.first_station_share).map(([k, v]) => `${k} ${Math.round(100 * v)} %`).join(", ") : "";
     this.el.table.append(
-      h("header", { class: "lc-head" },
-        h("h2", {}, sc.name),
-        h("p", { class: "muted" }, `${sc.spacecraft} · lift-off ${utc(l.launch)} UTC · ${sc.description}`)),
-      h("h3", {}, "Acquisition"),
+      h("h2", {}, "Acquisition after switch-on"),
+      h("p", { class: "muted lc-about" }, `${sc.spacecraft} · lift-off ${utc(l.launch)} UTC · ${sc.description}`),
       rows.length
         ? h("div", { class: "table-wrap" }, h("table", { class: "lc-table" },
             h("thead", {}, h("tr", {}, ...head.map((t) => h("th", { scope: "col" }, t)))),
@@ -247,14 +260,22 @@ export class LaunchView {
     );
   }
 
-  /** One row per station over lift-off .. end of the analysis: its passes, then the network's gaps. */
+  /** The coverage timeline's span: from just before separation (the climb before it has no signal
+   * to show) to the end of the analysis. */
+  private coverageWindow(): { start: number; end: number } {
+    const m = this.moments as Moments;
+    return { start: m.separation - 0.05 * (m.end - m.separation), end: m.end };
+  }
+
+  /** One row per station from separation to the end of the analysis: its passes, then the network's gaps. */
   private drawCoverage(): void {
     const l = this.launch;
     const m = this.moments;
     clear(this.lanes);
     if (!l || !m || !this.report) return;
-    const span = m.end - m.liftoff;
-    const pct = (t: number) => (100 * (Math.min(m.end, Math.max(m.liftoff, t)) - m.liftoff)) / span;
+    const { start, end } = this.coverageWindow();
+    const span = end - start;
+    const pct = (t: number) => (100 * (Math.min(end, Math.max(start, t)) - start)) / span;
     const place = (el: HTMLElement, a: number, b: number) => {
       el.style.left = `${pct(a)}%`;
       el.style.width = `${Math.max(0.3, pct(b) - pct(a))}%`;
@@ -266,27 +287,32 @@ export class LaunchView {
       el.addEventListener("click", (ev) => {
         if ((ev.target as HTMLElement).closest("button")) return;
         const box = el.getBoundingClientRect();
-        this.onJump(m.liftoff + ((ev.clientX - box.left) / box.width) * span);
+        this.onJump(start + ((ev.clientX - box.left) / box.width) * span);
       });
       return el;
     };
-    const dark = () => place(h("div", { class: "lc-dark", title: "transmitter off" }), m.liftoff, m.switchOn);
+    const dark = () => place(h("div", { class: "lc-dark", title: "transmitter off" }), start, m.switchOn);
 
-    // axis: hours after lift-off
-    const stepH = [1, 2, 3, 4, 6, 12].find((x) => span / (x * 3600_000) <= 12) ?? 24;
+    // axis: whole hours after lift-off
+    const maxTicks = matchMedia("(max-width: 720px)").matches ? 5 : 10;
+    const stepH = [1, 2, 3, 4, 6, 12].find((x) => span / (x * 3600_000) <= maxTicks) ?? 24;
     const ticks = h("div", { class: "tl-lane tl-ticks", "aria-hidden": "true" });
-    for (let t = m.liftoff; t <= m.end; t += stepH * 3600_000) {
-      const tick = h("span", { class: "tl-tick major" }, `T+${Math.round((t - m.liftoff) / 3600_000)} h`);
+    const marked = (t: number) => [m.separation, m.switchOn].some((x) => Math.abs(x - t) < 0.04 * span);
+    for (let t = m.liftoff + Math.ceil((start - m.liftoff) / (stepH * 3600_000)) * stepH * 3600_000; t <= end; t += stepH * 3600_000) {
+      const tick = h("span", { class: "tl-tick major" }, marked(t) ? "" : `T+${Math.round((t - m.liftoff) / 3600_000)} h`);
       tick.style.left = `${pct(t)}%`;
       tick.title = `${hhmm(t)} UTC`;
       ticks.append(tick);
     }
-    for (const [t, label] of [[m.separation, "sep."], [m.switchOn, "Tx on"]] as const) {
+    // separation and switch-on: one mark when they are too close to label apart (Galileo: 60 s)
+    const together = m.switchOn - m.separation < 0.06 * span;
+    const marks: [number, string][] = together ? [[m.switchOn, "sep. · Tx on"]] : [[m.separation, "sep."], [m.switchOn, "Tx on"]];
+    for (const [t, label] of marks) {
       const mark = h("span", { class: "lc-mark" }, label);
       mark.style.left = `${pct(t)}%`;
       ticks.append(mark);
     }
-    this.lanes.append(h("div", { class: "tl-row tl-axis" }, h("div", { class: "tl-name" }, "lift-off"), ticks));
+    this.lanes.append(h("div", { class: "tl-row tl-axis" }, h("div", { class: "tl-name" }, ""), ticks));
 
     const passes = new Map<string, LeopLaunch["coverage"]["passes"]>();
     for (const p of l.coverage.passes) passes.set(p.station_id, [...(passes.get(p.station_id) ?? []), p]);
@@ -295,7 +321,7 @@ export class LaunchView {
     for (const a of order) {
       const bars = (passes.get(a.id) ?? []).map((p) => {
         const aos = ms(p.aos);
-        const los = p.los ? ms(p.los) : m.end;
+        const los = p.los ? ms(p.los) : end;
         const label = `${a.id} in view ${hhmm(aos)}–${p.los ? hhmm(los) : "beyond the analysis"} UTC (${duration(p.duration_s)})`;
         return place(h("button", { type: "button", class: `tl-contact st-pass lc-pass${p.los ? "" : " open"}`, "aria-label": label, title: label,
           "data-station-id": a.id, onclick: () => this.onJump(aos) }, h("span", { class: "tl-label" }, duration(p.duration_s))), aos, los);
@@ -311,7 +337,7 @@ export class LaunchView {
     }
     const gaps = l.coverage.gaps.map((g) =>
       place(h("div", { class: "lc-gap", title: `no station in view ${hhmm(ms(g.start))}–${hhmm(ms(g.end))} UTC (${duration(g.duration_s)})` }), ms(g.start), ms(g.end)));
-    const covered = place(h("div", { class: "lc-covered" }), m.switchOn, m.end);
+    const covered = place(h("div", { class: "lc-covered" }), m.switchOn, end);
     const orbits = l.coverage.orbits ? ` over ${l.coverage.orbits.toFixed(1)} orbits` : "";
     this.lanes.append(h("div", { class: "tl-row lc-network" },
       h("div", { class: "tl-name", title: `${(100 * l.coverage.covered_fraction).toFixed(1)} % covered${orbits}` }, "network"),
@@ -322,6 +348,10 @@ export class LaunchView {
       l.coverage.gaps.length ? `with ${l.coverage.gaps.length} gap(s), the longest ${duration(l.coverage.longest_gap_s)}.` : "without a gap.",
       " Click a pass or the lane to replay from there."));
   }
+}
+
+function dayMark(days: number): HTMLElement | string {
+  return days > 0 ? h("sup", { class: "muted", title: `${days} day(s) after lift-off` }, ` +${days} d`) : "";
 }
 
 function eventText(e: LeopEvent): string {

@@ -78,8 +78,10 @@ function setView(view: View, focus = false): void {
   state.view = view;
   for (const v of VIEWS) $(`view-${v}`).hidden = v !== view;
   for (const a of document.querySelectorAll<HTMLAnchorElement>(".tabs a")) {
-    if (a.dataset.view === view) a.setAttribute("aria-current", "page");
-    else a.removeAttribute("aria-current");
+    if (a.dataset.view === view) {
+      a.setAttribute("aria-current", "page");
+      a.scrollIntoView({ block: "nearest", inline: "nearest" }); // on a phone the tabs scroll sideways
+    } else a.removeAttribute("aria-current");
   }
   syncUrl();
   renderView(true);
@@ -370,7 +372,9 @@ function ensureLaunch(now: number): void {
         const span = launchView.span();
         const t = clock.now();
         if (span && (clock.mode === "follow" || t < span.start - 3600_000 || t > span.end + 3600_000)) {
-          jumpTo(span.start, clock.speed === 1 ? 600 : clock.speed, true);
+          // 600x unless a speed was chosen (a day of launch in a few minutes); a wall screen plays it
+          const speed = clock.mode === "replay" && clock.speed !== 1 ? clock.speed : url.speed !== 1 ? url.speed : 600;
+          jumpTo(span.start, speed, !url.kiosk);
         }
         document.body.dataset.launch = name;
         launchView.render(clock.now());
@@ -382,6 +386,11 @@ function ensureLaunch(now: number): void {
         else $("launch-status").replaceChildren(h("p", { class: "warn" }, `Launch analysis unavailable: ${err.message}`));
       },
     );
+    return;
+  }
+  const span = launchView.span();
+  if (url.kiosk && span && clock.mode === "replay" && !clock.paused && now > span.end) {
+    jumpTo(span.start); // a wall screen replays the launch over and over
     return;
   }
   launchView.render(now);
