@@ -448,6 +448,7 @@ function goLive(): void {
   const latest = state.serverBoard;
   if (latest) showBoard(latest);
   else api.board().then(showBoard, () => undefined);
+  if (state.view === "launch") setView("network"); // a launch is only ever replayed; live is the network's
   syncUrl();
   renderControls();
 }
