@@ -56,7 +56,7 @@ export class LaunchView {
     private readonly onJump: (ms: number) => void,
   ) {
     this.lanes = h("div", { class: "tl-body" });
-    this.cursor = h("div", { class: "tl-now lc-cursor", "aria-hidden": "true" });
+    this.cursor = h("div", { class: "lc-cursor", "aria-hidden": "true" });
     el.coverage.append(h("div", { class: "timeline lc-timeline" }, this.lanes, this.cursor));
   }
 

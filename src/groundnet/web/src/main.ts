@@ -75,6 +75,7 @@ const launchView = new LaunchView(
 let launchMapLoaded = false;
 
 function setView(view: View, focus = false): void {
+  const leavingLaunch = state.view === "launch" && view !== "launch";
   state.view = view;
   for (const v of VIEWS) $(`view-${v}`).hidden = v !== view;
   for (const a of document.querySelectorAll<HTMLAnchorElement>(".tabs a")) {
@@ -85,7 +86,7 @@ function setView(view: View, focus = false): void {
   }
   syncUrl();
   renderView(true);
-  if (view !== "launch") fetchReplayBoard(true); // the launch view needs no board: the others want the one of the moment
+  if (leavingLaunch) fetchReplayBoard(true); // the launch view fetched no board: the others want the one of the moment
   if (focus) $("main").focus({ preventScroll: true });
 }
 
@@ -94,7 +95,7 @@ function renderView(full: boolean): void {
   if (!state.board) return; // the clock is only known once the first board has come
   const now = clock.now();
   if (state.view === "network") renderNetwork(now);
-  else if (state.view === "timeline") ensurePlan(now, full);
+  else if (state.view === "timeline") ensurePlan(now, full || !timelineHasAntennas);
   else if (state.view === "spacecraft") ensureSpacecraft(now, full);
   else if (state.view === "events") showEvents();
   else if (state.view === "partners") renderPartners($("partner-meta"), $("partner-cards"), state.partner, now);
@@ -229,9 +230,11 @@ function ensurePlan(now: number, redraw: boolean): void {
   else timeline.setNow(now);
 }
 
+let timelineHasAntennas = false; // a plan that came before the first board is drawn again with it
 function drawTimeline(now: number): void {
   if (!state.plan) return;
   const antennas = state.board?.antennas ?? [];
+  timelineHasAntennas = antennas.length > 0;
   timeline.render(state.plan, antennas, state.planWindow.start, state.planWindow.end, ($("show-empty") as HTMLInputElement).checked);
   timeline.setNow(now);
 }
