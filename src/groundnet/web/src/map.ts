@@ -130,7 +130,7 @@ export class WorldMap {
       this.layers.places.append(
         s("g", { class: "place", transform: `translate(${xy[0].toFixed(1)},${xy[1].toFixed(1)})` },
           s("path", { d: `M0,${-r}L${r * 0.87},${r * 0.5}L${-r * 0.87},${r * 0.5}Z` }),
-          s("text", { x: 0, y: r + 11 * k, "text-anchor": "middle" }, p.label),
+          s("text", { x: 0, y: -r - 3 * k, "text-anchor": "middle" }, p.label), // above: a station may share the spot
           s("title", {}, p.label)),
       );
     }
