@@ -1,0 +1,357 @@
+"""Two-line element sets: fixed-column parsing and validation, 2-line and 3-line files.
+
+A TLE line is 69 columns wide (1-based columns below, as in the Space-Track and CelesTrak
+format descriptions). Each line ends in a modulo-10 checksum over columns 1-68 (digits count
+their value, ``-`` counts 1). Catalog numbers are five columns: digits (possibly unpadded,
+``"   29"``) or Alpha-5 (``T0288`` = 27 × 10,000 + 288).
+
+``parse_tle_records`` groups the lines of a file into records and either builds an
+:class:`~groundnet.orbits.elements.ElementSet` or says why not, one record at a time, so that
+one damaged record never takes its neighbours down with it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Iterable, Iterator
+
+from .elements import ElementSet
+from .validation import RecordProblem, check_elements
+
+LINE_LENGTH = 69
+# Alpha-5: the first character of a 5-column catalog number may be a letter (I and O skipped).
+ALPHA5_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+MAX_ALPHA5_ID = 339_999
+# 1-based columns that are blank in a well-formed line; a shifted or reflowed line breaks them.
+_BLANK_COLUMNS = {
+    "1": (2, 9, 18, 33, 44, 53, 62, 64),
+    "2": (2, 8, 17, 26, 34, 43, 52),
+}
+
+
+def decode_catalog_number(field: str) -> int:
+    """The integer catalog number of a 5-column TLE field: ``"25544"``, ``"   29"``, ``"T0288"`` → 270288."""
+    text = field.strip()
+    if not text:
+        raise ValueError("catalog number is blank")
+    if text.isdigit():
+        return int(text)
+    head, tail = text[0].upper(), text[1:]
+    if len(text) == 5 and head in ALPHA5_LETTERS and tail.isdigit():
+        return (ALPHA5_LETTERS.index(head) + 10) * 10_000 + int(tail)
+    if head in "IO" and len(text) == 5 and tail.isdigit():
+        raise ValueError(f"catalog number '{text}': Alpha-5 does not use the letters I and O")
+    raise ValueError(f"catalog number '{text}' is neither digits nor Alpha-5 (a letter and four digits)")
+
+
+def encode_catalog_number(norad_id: int) -> str:
+    """The 5-column TLE form of a catalog number (Alpha-5 above 99,999)."""
+    if 0 <= norad_id <= 99_999:
+        return f"{norad_id:05d}"
+    if norad_id <= MAX_ALPHA5_ID:
+        return ALPHA5_LETTERS[norad_id // 10_000 - 10] + f"{norad_id % 10_000:04d}"
+    raise ValueError(f"catalog number {norad_id} does not fit in a TLE (Alpha-5 ends at {MAX_ALPHA5_ID})")
+
+
+def checksum(line: str) -> int:
+    """Modulo-10 checksum of columns 1-68: digits count their value, minus signs count 1."""
+    total = 0
+    for ch in line[:68]:
+        if ch.isdigit():
+            total += ord(ch) - 48
+        elif ch == "-":
+            total += 1
+    return total % 10
+
+
+def is_line1(text: str) -> bool:
+    return text.startswith("1 ")
+
+
+def is_line2(text: str) -> bool:
+    return text.startswith("2 ")
+
+
+@dataclass
+class TleRecord:
+    """The lines of one record as found in a file (``name`` is None for 2-line records)."""
+
+    line_no: int  # first line of the record (the name line when there is one)
+    name: str | None
+    line1: str
+    line2: str
+
+
+def _field(line: str, first: int, last: int) -> str:
+    """Columns first..last (1-based, inclusive)."""
+    return line[first - 1:last]
+
+
+def _number(line: str, first: int, last: int, what: str, line_no: int) -> float:
+    text = _field(line, first, last).strip()
+    try:
+        value = float(text)
+    except ValueError:
+        raise RecordProblem(f"{what} (columns {first}-{last}) '{text}' is not a number", line=line_no) from None
+    if not math.isfinite(value):
+        raise RecordProblem(f"{what} (columns {first}-{last}) is '{text}'", line=line_no)
+    return value
+
+
+def _implied_decimal(line: str, first: int, what: str, line_no: int) -> float:
+    """An 8-column field ``SMMMMMSE`` meaning ±0.MMMMM × 10^±E (TLE's second derivative and B*)."""
+    text = _field(line, first, first + 7)
+    sign, mantissa, exp_sign, exp_digit = text[0], text[1:6], text[6], text[7]
+    if (sign not in " +-" or exp_sign not in "+-" or not exp_digit.isdigit()
+            or not mantissa.replace(" ", "0").isdigit()):
+        raise RecordProblem(f"{what} (columns {first}-{first + 7}) '{text}' is not in the form ±NNNNN±N", line=line_no)
+    value = float("0." + mantissa.replace(" ", "0")) * 10.0 ** int(exp_sign + exp_digit)
+    return -value if sign == "-" else value
+
+
+def _check_layout(line: str, which: str, line_no: int, notes: list[tuple[str, str]] | None,
+                  require_checksum: bool) -> str:
+    """The first 69 columns of a line after checking its length, characters, blanks and checksum.
+
+    ``notes`` collects (code, text) warnings about a line that is still usable.
+    """
+    if any(ord(ch) > 127 for ch in line):
+        bad = next(i for i, ch in enumerate(line) if ord(ch) > 127) + 1
+        raise RecordProblem(f"line {which} has a non-ASCII character at column {bad}", line=line_no)
+    if len(line) < LINE_LENGTH:
+        raise RecordProblem(f"line {which} is {len(line)} characters long, {LINE_LENGTH} expected (truncated?)",
+                            line=line_no)
+    for col in _BLANK_COLUMNS[which]:
+        if line[col - 1] != " ":
+            raise RecordProblem(f"line {which}: column {col} should be blank but holds '{line[col - 1]}' "
+                                "(columns shifted?)", line=line_no)
+    if len(line) > LINE_LENGTH and line[LINE_LENGTH] != " ":
+        raise RecordProblem(f"line {which} is {len(line)} characters long, {LINE_LENGTH} expected "
+                            "(columns shifted?)", line=line_no)
+    if len(line) > LINE_LENGTH and notes is not None:
+        notes.append(("extra_columns", f"line {which}: {len(line) - LINE_LENGTH} characters after column 69 ignored"))
+    digit = line[LINE_LENGTH - 1]
+    if not digit.isdigit() or int(digit) != checksum(line):
+        found = f"is {digit}" if digit.isdigit() else f"(column 69) '{digit}' is not a digit"
+        reason = f"line {which}: checksum {found}, the line sums to {checksum(line)}"
+        if require_checksum:
+            raise RecordProblem(reason, line=line_no, code="checksum")
+        if notes is not None:
+            notes.append(("checksum", reason + " (kept: checksums not required)"))
+    return line[:LINE_LENGTH]
+
+
+def tle_epoch_unix(year2: int, day_of_year: float) -> float:
+    """POSIX seconds of a TLE epoch (two-digit year: 57-99 → 19xx, 00-56 → 20xx; day 1.0 = 1 Jan 00:00)."""
+    year = 1900 + year2 if year2 >= 57 else 2000 + year2
+    start = datetime(year, 1, 1, tzinfo=timezone.utc).timestamp()
+    return start + (day_of_year - 1.0) * 86400.0
+
+
+def _cospar(designator: str) -> str:
+    """``98067A`` → ``1998-067A`` (blank stays blank)."""
+    d = designator.strip()
+    if len(d) >= 5 and d[:5].isdigit():
+        year = int(d[:2])
+        return f"{1900 + year if year >= 57 else 2000 + year}-{d[2:5]}{d[5:]}"
+    return d
+
+
+def record_to_elements(rec: TleRecord, source: str = "", *, notes: list[tuple[str, str]] | None = None,
+                       require_checksum: bool = True) -> ElementSet:
+    """Build and validate one element set; raises :class:`RecordProblem` naming the line and column.
+
+    Warnings about a usable record (ignored columns, a checksum when not required) go to ``notes``.
+    """
+    n1, n2 = rec.line_no + (1 if rec.name is not None else 0), rec.line_no + (2 if rec.name is not None else 1)
+    l1 = _check_layout(rec.line1, "1", n1, notes, require_checksum)
+    l2 = _check_layout(rec.line2, "2", n2, notes, require_checksum)
+    try:
+        norad_id = decode_catalog_number(_field(l1, 3, 7))
+    except ValueError as exc:
+        raise RecordProblem(f"line 1: {exc}", line=n1) from None
+    if _field(l2, 3, 7).strip() != _field(l1, 3, 7).strip():
+        raise RecordProblem(f"line 2 is for catalog number '{_field(l2, 3, 7).strip()}', line 1 for "
+                            f"'{_field(l1, 3, 7).strip()}' (lines from different objects?)", line=n2, object_id=norad_id)
+    try:
+        year_text, day_text = _field(l1, 19, 20), _field(l1, 21, 32)
+        if not year_text.isdigit():
+            raise RecordProblem(f"epoch year (columns 19-20) '{year_text}' is not two digits", line=n1)
+        day = _number(l1, 21, 32, "epoch day", n1)
+        year2 = int(year_text)
+        year = 1900 + year2 if year2 >= 57 else 2000 + year2
+        days_in_year = 366 if (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else 365
+        if not 1.0 <= day < days_in_year + 1.0:
+            raise RecordProblem(f"epoch day of year (columns 21-32) '{day_text.strip()}' is outside 1..{days_in_year}",
+                                line=n1)
+        ecc_text = _field(l2, 27, 33)
+        if not ecc_text.replace(" ", "0").isdigit():
+            raise RecordProblem(f"eccentricity (columns 27-33) '{ecc_text}' is not 7 digits", line=n2)
+        rev_text = _field(l2, 64, 68).strip()
+        if rev_text and not rev_text.isdigit():
+            raise RecordProblem(f"revolution number (columns 64-68) '{rev_text}' is not a number", line=n2)
+        set_text = _field(l1, 65, 68).strip()
+        if set_text and not set_text.isdigit():
+            raise RecordProblem(f"element set number (columns 65-68) '{set_text}' is not a number", line=n1)
+        elements = ElementSet(
+            norad_id=norad_id,
+            name=(rec.name or "").strip(),
+            epoch_unix=tle_epoch_unix(year2, day),
+            mean_motion_rev_day=_number(l2, 53, 63, "mean motion", n2),
+            eccentricity=float("0." + ecc_text.replace(" ", "0")),
+            inclination_deg=_number(l2, 9, 16, "inclination", n2),
+            raan_deg=_number(l2, 18, 25, "right ascension of the ascending node", n2),
+            arg_perigee_deg=_number(l2, 35, 42, "argument of perigee", n2),
+            mean_anomaly_deg=_number(l2, 44, 51, "mean anomaly", n2),
+            bstar=_implied_decimal(l1, 54, "B*", n1),
+            mean_motion_dot=_number(l1, 34, 43, "first derivative of mean motion", n1),
+            mean_motion_ddot=_implied_decimal(l1, 45, "second derivative of mean motion", n1),
+            international_designator=_cospar(_field(l1, 10, 17)),
+            classification=_field(l1, 8, 8).strip() or "U",
+            element_set_no=int(set_text or 0),
+            rev_at_epoch=int(rev_text or 0),
+            source=source,
+            line=rec.line_no,
+        )
+    except RecordProblem as problem:
+        problem.object_id = norad_id
+        raise
+    check_elements(elements, line_of={"epoch": n1, "elements": n2})
+    return elements
+
+
+@dataclass
+class BrokenGroup:
+    """Consecutive lines that form no record (reported as one rejection)."""
+
+    line_no: int
+    last_line_no: int
+    reason: str
+    object_id: int | None = None
+
+
+class _BrokenRun:
+    """Accumulates the lines of one broken group without holding them (a junk file may be huge)."""
+
+    def __init__(self) -> None:
+        self.first = self.last = 0
+        self.count = 0
+        self.line1_at: int | None = None
+        self.line2_at: int | None = None
+        self.other_at: int | None = None
+        self.other_text = ""
+        self.object_id: int | None = None
+
+    def accepts(self, text: str) -> bool:
+        """A line 1, or a second line 2, starts a new group: each damaged record is reported apart."""
+        if is_line1(text):
+            return self.line1_at is None and self.line2_at is None
+        if is_line2(text):
+            return self.line2_at is None
+        return True
+
+    def add(self, line_no: int, text: str) -> None:
+        if not self.count:
+            self.first = line_no
+        self.last = line_no
+        self.count += 1
+        if is_line1(text) or is_line2(text):
+            if is_line1(text):
+                self.line1_at = line_no
+            else:
+                self.line2_at = line_no
+            if self.object_id is None:
+                try:
+                    self.object_id = decode_catalog_number(text[2:7])
+                except ValueError:
+                    pass
+        elif self.other_at is None:
+            self.other_at, self.other_text = line_no, text
+
+    def group(self) -> BrokenGroup:
+        snippet = self.other_text[:30] + ("..." if len(self.other_text) > 30 else "")
+        if self.line1_at is not None and self.line2_at is not None:
+            reason = f"line 1 (line {self.line1_at}) and line 2 (line {self.line2_at}) are not consecutive"
+        elif self.line1_at is not None:
+            reason = f"a line 1 (line {self.line1_at}) without a line 2 after it"
+        elif self.line2_at is not None:
+            reason = f"a line 2 (line {self.line2_at}) without a line 1 before it"
+        elif self.count == 1:
+            reason = "a line that is neither a TLE line nor a name followed by one"
+        else:
+            reason = f"{self.count} lines that are neither TLE lines nor names followed by them"
+        if self.other_at is not None and (self.line1_at is not None or self.line2_at is not None):
+            reason += f"; line {self.other_at} reads '{snippet}'"
+        elif self.other_at is not None:
+            reason += f": '{snippet}'"
+        return BrokenGroup(self.first, self.last, reason, self.object_id)
+
+
+def group_tle_lines(lines: Iterable[tuple[int, str]]) -> Iterator[TleRecord | BrokenGroup]:
+    """Group numbered lines (line ends already removed) into 2- or 3-line records.
+
+    Every record ends with its line 2: a record is a line 2, the line 1 just before it and, in a
+    3-line file, the name line before that. Lines between two records that form none are reported
+    as one broken group per damaged record (a new group starts at each line 1), so a damaged line
+    costs its own record only. Blank lines and lines starting with ``#`` are skipped. At most three
+    lines are held, whatever the size of the file.
+    """
+    pending: list[tuple[int, str]] = []
+    broken: _BrokenRun | None = None
+    named = unnamed = 0
+
+    def to_broken(items: list[tuple[int, str]]) -> Iterator[BrokenGroup]:
+        nonlocal broken
+        for line_no, text in items:
+            if broken is not None and not broken.accepts(text):
+                yield broken.group()
+                broken = None
+            if broken is None:
+                broken = _BrokenRun()
+            broken.add(line_no, text)
+
+    def close_broken() -> Iterator[BrokenGroup]:
+        nonlocal broken
+        if broken is not None:
+            yield broken.group()
+            broken = None
+
+    for line_no, raw in lines:
+        text = raw.rstrip()
+        if not text.strip() or text.startswith("#"):
+            continue
+        if not is_line2(text):
+            pending.append((line_no, text))
+            if len(pending) > 2:
+                # A record's lines before its line 2 are at most a name and a line 1.
+                yield from to_broken(pending[:-2])
+                del pending[:-2]
+            continue
+        if not pending or not is_line1(pending[-1][1]):
+            yield from to_broken(pending + [(line_no, text)])
+            pending.clear()
+            continue
+        names_expected = named >= unnamed
+        start = len(pending) - 1
+        if start >= 1 and names_expected and not is_line1(pending[start - 1][1]):
+            start -= 1
+        yield from to_broken(pending[:start])
+        yield from close_broken()
+        record = pending[start:]
+        pending.clear()
+        if len(record) == 2:
+            named += 1
+            yield TleRecord(record[0][0], _clean_name(record[0][1]), record[1][1], text)
+        else:
+            unnamed += 1
+            yield TleRecord(record[0][0], None, record[0][1], text)
+    yield from to_broken(pending)
+    yield from close_broken()
+
+
+def _clean_name(text: str) -> str:
+    """CelesTrak pads names to 24 columns; Space-Track 3LE prefixes them with ``0 ``."""
+    name = text.strip()
+    return name[2:].strip() if name.startswith("0 ") else name
