@@ -1,0 +1,451 @@
+"""Pass prediction at catalog scale: both cores of one machine, or a Dask cluster, and streamed output.
+
+``find_passes`` answers one call for every object × station × the window in one process. Here the
+same question is cut into tasks: chunks of the catalog (balanced by cost, so a task of GEO objects
+is as long as a task of LEO ones), chunks of the stations, and slices of the window (one day by
+default), so that what one task holds does not grow with the window or the network. Tasks run on
+a local process pool or a Dask cluster (the element sets are shipped with the tasks: workers need
+no catalog file). Slices finish in order; each is sorted like ``find_passes`` and handed to a
+sink (memory, Parquet, CSV, JSON) before the next, so the output streams and memory stays flat.
+
+A pass that crosses a slice boundary comes back as two pieces, clipped at the boundary; they are
+joined again (AOS of the first piece, LOS of the second, TCA of the higher one), so the result is
+the one a single call over the whole window gives. Such a pass is written once complete: if it
+began before rows already written, it goes into a short list that is merged into its sorted place
+when the stream is finished (see ``_Spool``).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from ..errors import GroundnetError
+from ..orbits.elements import ElementSet
+from ..stations.network import Antenna
+from . import arrow
+
+DEFAULT_SLICE_S = 86400.0
+# Work per task, in object-station-days: large enough that per-call overheads vanish in the
+# vectorised engine, small enough that a task's arrays stay small and that tasks balance.
+DEFAULT_TASK_PAIR_DAYS = 40_000.0
+
+
+class ScaleError(GroundnetError):
+    pass
+
+
+# --- planning ---------------------------------------------------------------------------------
+
+
+def object_cost(elements: Sequence[ElementSet]) -> np.ndarray:
+    """Relative cost of one object over one station-day.
+
+    The engine samples each orbit at a step proportional to its period, so an object costs about
+    its revolutions per day (LEO ~15, GEO ~1) plus a fixed part for the setup per object.
+    """
+    n = np.array([e.mean_motion_rev_day for e in elements], dtype=np.float64)
+    return 2.0 + np.clip(np.nan_to_num(n, nan=1.0), 0.0, 20.0)
+
+
+def balanced_chunks(costs: np.ndarray, n_chunks: int) -> list[np.ndarray]:
+    """Split indices into ``n_chunks`` contiguous runs of the cost-sorted order with about equal total cost.
+
+    Sorting by cost keeps like orbits together (the engine's step per chunk then suits all of
+    them); cutting by cumulative cost balances the chunks.
+    """
+    order = np.argsort(costs, kind="stable")
+    n_chunks = max(1, min(n_chunks, len(order)))
+    cumulative = np.cumsum(costs[order])
+    cuts = np.searchsorted(cumulative, cumulative[-1] * np.arange(1, n_chunks) / n_chunks, side="right")
+    return [np.sort(part) for part in np.split(order, cuts) if len(part)]
+
+
+@dataclass(frozen=True)
+class Task:
+    slice_no: int
+    objects: int  # index into the plan's object chunks
+    stations: int  # index into the plan's station chunks
+    start_unix: float
+    end_unix: float
+    cost: float  # object-station-days weighted by object_cost, for balance and progress
+
+
+@dataclass(frozen=True)
+class Plan:
+    object_chunks: list[np.ndarray]
+    station_chunks: list[np.ndarray]
+    slices: list[tuple[float, float]]
+    tasks: list[list[Task]]  # per slice, costliest first
+
+    @property
+    def total_cost(self) -> float:
+        return sum(t.cost for s in self.tasks for t in s)
+
+
+def plan_tasks(
+    elements: Sequence[ElementSet],
+    antennas: Sequence[Antenna],
+    start_unix: float,
+    end_unix: float,
+    *,
+    workers: int = 1,
+    slice_s: float = DEFAULT_SLICE_S,
+    task_pair_days: float = DEFAULT_TASK_PAIR_DAYS,
+) -> Plan:
+    """Cut the job into tasks: catalog chunks × station chunks × time slices."""
+    if not end_unix > start_unix:
+        raise ScaleError("the window is empty: --end must be after --start")
+    if not elements or not antennas:
+        raise ScaleError("nothing to compute: no objects or no stations selected")
+    n_slices = max(1, math.ceil((end_unix - start_unix) / slice_s - 1e-9))
+    edges = [start_unix + k * slice_s for k in range(n_slices)] + [end_unix]
+    slices = list(zip(edges[:-1], edges[1:]))
+    costs = object_cost(elements)
+    slice_days = min(slice_s, end_unix - start_unix) / 86400.0
+    pair_days = len(elements) * len(antennas) * slice_days
+    # Enough tasks per slice to keep every worker busy (at least 3 per worker: the last tasks
+    # of a slice then finish close together), few enough that each is a big vectorised call.
+    n_tasks = max(3 * workers if workers > 1 else 1, math.ceil(pair_days / task_pair_days))
+    # Stations are split only when the catalog alone cannot make tasks small enough.
+    n_station_chunks = max(1, min(len(antennas), math.ceil(n_tasks / max(1, len(elements) // 200))))
+    n_object_chunks = max(1, math.ceil(n_tasks / n_station_chunks))
+    object_chunks = balanced_chunks(costs, n_object_chunks)
+    station_chunks = [c for c in np.array_split(np.arange(len(antennas)), n_station_chunks) if len(c)]
+    tasks = []
+    for k, (a, b) in enumerate(slices):
+        days = (b - a) / 86400.0
+        row = [
+            Task(k, i, j, a, b, float(costs[oc].sum()) * len(sc) * days)
+            for i, oc in enumerate(object_chunks)
+            for j, sc in enumerate(station_chunks)
+        ]
+        row.sort(key=lambda t: -t.cost)  # longest first: the pool's tail is then short
+        tasks.append(row)
+    return Plan(object_chunks, station_chunks, slices, tasks)
+
+
+# --- the task (runs in a worker) --------------------------------------------------------------
+
+
+def run_task(
+    elements: Sequence[ElementSet],
+    antennas: Sequence[Antenna],
+    start_unix: float,
+    end_unix: float,
+    min_elevation_deg: float | None,
+) -> pa.Table:
+    """One task on a worker: ``find_passes`` on a chunk, returned as an Arrow table (compact to ship)."""
+    from .passes import find_passes
+
+    table = find_passes(list(elements), list(antennas), start_unix, end_unix, min_elevation_deg=min_elevation_deg)
+    return arrow.from_pass_table(table)
+
+
+# --- executors: where tasks run ---------------------------------------------------------------
+
+
+class _InProcess:
+    """Runs each task when it is submitted (one worker: no pool to start, nothing to ship)."""
+
+    workers = 1
+    description = "in this process"
+
+    class _Done:
+        def __init__(self, fn, args):
+            try:
+                self._value, self._error = fn(*args), None
+            except BaseException as exc:  # re-raised by result(), like a pool's future
+                self._value, self._error = None, exc
+
+        def result(self):
+            if self._error is not None:
+                raise self._error
+            return self._value
+
+    def submit(self, fn, *args):
+        return self._Done(fn, args)
+
+    def scatter(self, value):
+        return value
+
+    def wait_any(self, futures):
+        return set(futures), set()
+
+    def close(self):
+        pass
+
+
+class _ProcessPool:
+    """A local pool of worker processes (fork: the workers start in milliseconds, modules loaded)."""
+
+    def __init__(self, workers: int):
+        import concurrent.futures as cf
+        import multiprocessing as mp
+
+        self._cf = cf
+        method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+        self.workers = workers
+        self.description = f"{workers} local worker processes"
+        self._pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method),
+                                            initializer=_worker_setup)
+        # Start the workers now, before any progress-bar thread exists in this process.
+        list(self._pool.map(_worker_ready, range(workers)))
+
+    def submit(self, fn, *args):
+        return self._pool.submit(fn, *args)
+
+    def scatter(self, value):
+        return value
+
+    def wait_any(self, futures):
+        done, pending = self._cf.wait(futures, return_when=self._cf.FIRST_COMPLETED)
+        return done, pending
+
+    def close(self):
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _Dask:
+    """A Dask distributed cluster: an existing scheduler (``tcp://host:port``) or a LocalCluster."""
+
+    def __init__(self, address: str | None, workers: int):
+        import distributed
+
+        self._distributed = distributed
+        self._cluster = None
+        if address in (None, "local"):
+            self._cluster = distributed.LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                worker_class=distributed.Nanny,
+            )
+            address = self._cluster.scheduler_address
+        try:
+            self._client = distributed.Client(address, timeout="20s")
+        except OSError as exc:
+            raise ScaleError(
+                f"cannot reach the Dask scheduler at {address}: {exc}; start it with `dask scheduler` "
+                "and give its address as --dask tcp://HOST:8786 (see docs/scale.md)"
+            ) from None
+        self._client.run(_worker_setup)
+        self.workers = max(1, len(self._client.scheduler_info().get("workers", {})))
+        self.description = f"Dask cluster at {address} ({self.workers} workers)"
+
+    def submit(self, fn, *args):
+        return self._client.submit(fn, *args, pure=False)
+
+    def scatter(self, value):
+        # Element sets go to the workers once and are reused by every slice of the window.
+        return self._client.scatter(value, hash=False)
+
+    def wait_any(self, futures):
+        result = self._distributed.wait(list(futures), return_when="FIRST_COMPLETED")
+        return set(result.done), set(result.not_done)
+
+    def close(self):
+        self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+def _worker_setup() -> None:
+    # One process per core: keep NumPy's BLAS threads from competing with the other workers.
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
+
+
+def _worker_ready(_: int) -> bool:
+    from . import passes  # noqa: F401  (import the engine once, in each worker, before timing starts)
+
+    return True
+
+
+@contextmanager
+def open_executor(workers: int | None = None, dask: str | None = None) -> Iterator:
+    """Where the tasks run: ``dask`` = a scheduler address or ``"local"`` (a LocalCluster of
+    ``workers`` processes); otherwise ``workers`` local processes (default: one per core), or this
+    process when ``workers`` is 1."""
+    n = workers if workers is not None else (os.cpu_count() or 1)
+    if n < 1:
+        raise ScaleError(f"--workers must be at least 1, got {n}")
+    if dask:
+        executor = _Dask(dask, n)
+    elif n == 1:
+        executor = _InProcess()
+    else:
+        executor = _ProcessPool(n)
+    try:
+        yield executor
+    finally:
+        executor.close()
+
+
+# --- progress ---------------------------------------------------------------------------------
+
+
+@contextmanager
+def _progress_bar(enabled: bool, total: float, what: str):
+    if not enabled:
+        yield lambda amount: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(), console=console, transient=False,
+    ) as bar:
+        task = bar.add_task(what, total=total)
+        yield lambda amount: bar.advance(task, amount)
+
+
+def progress_wanted(quiet: bool) -> bool:
+    """A progress bar on standard error unless --quiet or standard error is not a terminal."""
+    return not quiet and sys.stderr.isatty()
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+def find_passes_at_scale(
+    elements: Sequence[ElementSet],
+    antennas: Sequence[Antenna],
+    start_unix: float,
+    end_unix: float,
+    *,
+    min_elevation_deg: float | None = None,
+    executor=None,
+    sink=None,
+    slice_s: float = DEFAULT_SLICE_S,
+    task_pair_days: float = DEFAULT_TASK_PAIR_DAYS,
+    progress: bool = False,
+):
+    """Every pass, as ``find_passes`` would give it, computed in tasks and streamed to ``sink``.
+
+    ``executor`` comes from :func:`open_executor` (default: this process). ``sink`` is a
+    :mod:`groundnet.visibility.sinks` sink (default: memory). Returns ``sink.close()``: the
+    ``PassTable`` for the memory sink, the number of passes written for a file sink.
+    """
+    from .sinks import MemorySink
+
+    elements, antennas = list(elements), list(antennas)
+    sink = sink if sink is not None else MemorySink()
+    with (open_executor(1) if executor is None else _borrowed(executor)) as ex:
+        plan = plan_tasks(elements, antennas, start_unix, end_unix, workers=ex.workers,
+                          slice_s=slice_s, task_pair_days=task_pair_days)
+        object_args = [ex.scatter([elements[i] for i in chunk]) for chunk in plan.object_chunks]
+        station_args = [[antennas[i] for i in chunk] for chunk in plan.station_chunks]
+        spool = _Spool(sink, plan.slices)
+        label = f"{len(elements)} objects × {len(antennas)} stations, {ex.description}"
+        with _progress_bar(progress, plan.total_cost, label) as advance:
+            for slice_no, tables in _slices_in_order(ex, plan, object_args, station_args, min_elevation_deg, advance):
+                spool.add_slice(slice_no, tables)
+        return spool.finish()
+
+
+@contextmanager
+def _borrowed(executor):
+    yield executor
+
+
+def _slices_in_order(ex, plan: Plan, object_args, station_args, min_elevation_deg, advance):
+    """Yield (slice number, its Arrow tables) in slice order, keeping at most two slices in flight."""
+    lookahead = 2
+    waiting: dict = {}  # future -> task
+    results: dict[int, list[pa.Table]] = {k: [] for k in range(len(plan.slices))}
+    remaining = {k: len(row) for k, row in enumerate(plan.tasks)}
+    submitted = written = 0
+    while written < len(plan.slices):
+        while submitted < len(plan.slices) and submitted < written + lookahead:
+            for task in plan.tasks[submitted]:
+                fut = ex.submit(run_task, object_args[task.objects], station_args[task.stations],
+                                task.start_unix, task.end_unix, min_elevation_deg)
+                waiting[fut] = task
+            submitted += 1
+        done, _ = ex.wait_any(set(waiting))
+        for fut in done:
+            task = waiting.pop(fut)
+            results[task.slice_no].append(fut.result())
+            remaining[task.slice_no] -= 1
+            advance(task.cost)
+        while written < len(plan.slices) and remaining[written] == 0:
+            yield written, results.pop(written)
+            written += 1
+
+
+class _Spool:
+    """Joins passes cut at slice boundaries, sorts each slice and writes it; late passes merged at the end.
+
+    A pass still visible at a slice's end is held until its continuation arrives. Once joined it
+    sorts before rows already written (it began in an earlier slice): it waits in a short list
+    (long passes are few: boundary crossers, objects near GEO, HEO apogees) and ``finish`` merges
+    it into place. For that, a window of several slices is first written to a spool Parquet file
+    beside the output (times kept exactly), then streamed once more into the sink.
+    """
+
+    def __init__(self, sink, slices: list[tuple[float, float]]):
+        from .sinks import MemorySink
+
+        self.sink = sink
+        self.slices = slices
+        self.open = arrow.empty()  # passes clipped at the previous slice's end
+        self.late: list[pa.Table] = []
+        self.last_key = None  # sort key of the last row written
+        self.spool_path = None
+        self.spool = None
+        if len(slices) > 1 and not isinstance(sink, MemorySink):
+            import pyarrow.parquet as pq
+
+            self.spool_path = sink.path.with_name(f".{sink.path.name}.spool.parquet")
+            self.spool = pq.ParquetWriter(self.spool_path, arrow.SCHEMA)
+
+    def add_slice(self, slice_no: int, tables: list[pa.Table]) -> None:
+        start, end = self.slices[slice_no]
+        table = arrow.join_at_boundary(self.open, arrow.concat(tables), boundary_unix=start)
+        if end < self.slices[-1][1]:
+            still_open = arrow.ends_at(table, end)
+            self.open = table.filter(still_open)
+            table = table.filter(~still_open)
+        table = arrow.sort(table)
+        if self.last_key is not None and len(table):
+            early = arrow.before_key(table, self.last_key)
+            if early.any():
+                self.late.append(table.filter(early))
+                table = table.filter(~early)
+        if len(table):
+            self.last_key = arrow.last_key(table)
+            if self.spool is not None:
+                self.spool.write_table(table, row_group_size=len(table))
+            else:
+                self.sink.write(table)
+
+    def finish(self):
+        late = arrow.sort(arrow.concat(self.late))
+        if self.spool is None:
+            if len(late):  # only the memory sink gets here with late rows
+                self.sink.batches = [arrow.sort(arrow.concat(self.sink.batches + [late]))]
+            return self.sink.close()
+        import pyarrow.parquet as pq
+
+        self.spool.close()
+        try:
+            spooled = pq.ParquetFile(self.spool_path)
+            for group in range(spooled.num_row_groups):
+                batch = spooled.read_row_group(group)
+                n = int(arrow.before_key(late, arrow.last_key(batch)).sum()) if len(late) else 0
+                if n:
+                    batch = arrow.sort(arrow.concat([batch, late.slice(0, n)]))
+                    late = late.slice(n)
+                self.sink.write(batch)
+            self.sink.write(late)
+        finally:
+            self.spool_path.unlink(missing_ok=True)
+        return self.sink.close()
