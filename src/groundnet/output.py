@@ -38,6 +38,19 @@ def _json_default(value):
     return str(value)
 
 
+# Rich lays out every cell and needs seconds for thousands of rows: long listings are plain text.
+PLAIN_TABLE_ROWS = 300
+
+
+def _plain_table(cells: list[list[str]], columns: list[str], widths: list[int], title: str | None) -> str:
+    def line(values):
+        return "  ".join(v.ljust(w) for v, w in zip(values, widths)).rstrip() + "\n"
+
+    head = (title + "\n") if title else ""
+    rule = "  ".join("-" * w for w in widths) + "\n"
+    return head + line(columns) + rule + "".join(line(row) for row in cells)
+
+
 def render(rows: list[dict], fmt: OutputFormat | str, columns: list[str] | None = None, title: str | None = None) -> str:
     """Rows as a Rich table, CSV (header + rows) or a JSON list of objects."""
     fmt = OutputFormat(fmt)
@@ -51,16 +64,22 @@ def render(rows: list[dict], fmt: OutputFormat | str, columns: list[str] | None 
         for r in rows:
             writer.writerow([_cell(r.get(c)) for c in columns])
         return buf.getvalue()
+    cells = [[_cell(r.get(c)) for c in columns] for r in rows]
+    # Wide enough for every cell (ISO times must not be cut), within a screen's reach.
+    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
+    if len(rows) > PLAIN_TABLE_ROWS:
+        return _plain_table(cells, columns, widths, title)
     from rich.console import Console
     from rich.table import Table
 
     table = Table(title=title, header_style="bold cyan")
     for c in columns:
         table.add_column(c)
-    for r in rows:
-        table.add_row(*[_cell(r.get(c)) for c in columns])
+    for row in cells:
+        table.add_row(*row)
     buf = io.StringIO()
-    Console(file=buf, width=max(100, min(240, 14 * len(columns))), force_terminal=False).print(table)
+    width = max(100, min(240, sum(widths) + 3 * len(columns) + 1))
+    Console(file=buf, width=width, force_terminal=False).print(table)
     return buf.getvalue()
 
 

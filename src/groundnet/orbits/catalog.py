@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import io
 import os
+import zlib
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -169,13 +170,12 @@ class _Collector:
         with open_binary() as raw:
             head = raw.read(_SNIFF_BYTES)
             if head[:2] == b"\x1f\x8b":
-                with gzip.GzipFile(fileobj=_rewound(raw)) as unzipped:
-                    try:
+                try:
+                    with gzip.GzipFile(fileobj=_rewound(raw)) as unzipped:
                         head = unzipped.read(_SNIFF_BYTES)
-                    except (OSError, EOFError) as exc:
-                        reject(None, f"a damaged gzip file: {exc}", "unreadable")
-                        return
-                    self._read(_rewound(unzipped), head, label, summary, reject, fmt)
+                        self._read(_rewound(unzipped), head, label, summary, reject, fmt)
+                except (OSError, EOFError, zlib.error) as exc:
+                    reject(None, f"a damaged gzip file ({exc}): the records before the damage are kept", "unreadable")
                 return
             self._read(_rewound(raw), head, label, summary, reject, fmt)
 

@@ -70,6 +70,8 @@ def _float(fields: dict[str, Any], key: str, default: float | None = None) -> fl
         return default
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise RecordProblem(f"{key} should be a number, found {type(value).__name__} {value!r:.40}", code="bad_type")
+    if isinstance(value, str) and not value.isascii():
+        raise RecordProblem(f"{key} '{value}' has non-ASCII characters", code="bad_value")
     try:
         number = float(value)
     except ValueError:
@@ -196,9 +198,9 @@ def read_json(stream: IO[str]) -> Iterator[OmmItem]:
     if buf[pos] == "[":
         advance(pos + 1)
     elif buf[pos] != "{":
-        yield RecordProblem(f"JSON OMM must be a list of objects; the file starts with '{buf[pos]}'",
-                            line=line_at_pos, code="not_a_catalog")
-        return
+        # Not JSON after all, or a damaged opening bracket: say so, and still read any objects that follow.
+        yield RecordProblem(f"JSON OMM must be a list of objects; the file starts with '{buf[pos:pos + 20]}'",
+                            line=line_at_pos, code="malformed")
     while True:
         start = buf.find("{", pos)
         while start < 0 and more():
@@ -254,39 +256,46 @@ def _guess_id(text: str) -> int | None:
 # --- CSV -------------------------------------------------------------------------------------
 
 def read_csv(stream: IO[str]) -> Iterator[OmmItem]:
-    """Stream OMM CSV (a header row of keywords, then one row per object)."""
-    reader = csv.reader(stream)
-    try:
-        header = next(reader)
-    except StopIteration:
-        yield RecordProblem("the file is empty", line=1, code="empty")
-        return
-    except csv.Error as exc:
-        yield RecordProblem(f"unreadable CSV header: {exc}", line=1, code="malformed")
-        return
-    header = [h.strip().lstrip("\ufeff").upper() for h in header]
-    missing = [k for k in REQUIRED if k not in header]
-    if missing:
-        yield RecordProblem(f"the CSV header lacks {', '.join(missing)}: not an OMM CSV file", line=1,
-                            code="not_a_catalog")
-        return
-    while True:
-        start = reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield RecordProblem(f"unreadable CSV row: {exc}", line=start, code="malformed")
+    """Stream OMM CSV (a header row of keywords, then one row per object).
+
+    Each physical line is one row (CelesTrak's CSV never breaks a field across lines), so a stray
+    quote damages its own row only instead of swallowing the rows after it.
+    """
+    header: list[str] | None = None
+    for line_no, line in enumerate(stream, 1):
+        if not line.strip():
             continue
-        if not any(cell.strip() for cell in row):
+        try:
+            row = next(csv.reader([line]))
+        except csv.Error as exc:
+            if header is None:
+                yield RecordProblem(f"unreadable CSV header: {exc}", line=line_no, code="malformed")
+                return
+            yield RecordProblem(f"unreadable CSV row: {exc}", line=line_no, code="malformed",
+                                object_id=_id_in_csv_line(line, header))
+            continue
+        if header is None:
+            header = [h.strip().lstrip("\ufeff").upper() for h in row]
+            missing = [k for k in REQUIRED if k not in header]
+            if missing:
+                yield RecordProblem(f"the CSV header lacks {', '.join(missing)}: not an OMM CSV file (no row "
+                                    "can be read without it)", line=line_no, code="not_a_catalog")
+                return
             continue
         if len(row) != len(header):
-            fields = dict(zip(header, row))
-            yield RecordProblem(f"{len(row)} columns, the header has {len(header)}", line=start, code="malformed",
-                                object_id=_safe_id(fields.get("NORAD_CAT_ID")))
+            yield RecordProblem(f"{len(row)} columns, the header has {len(header)}", line=line_no, code="malformed",
+                                object_id=_id_in_csv_line(line, header))
             continue
-        yield (start, dict(zip(header, row)))
+        yield (line_no, dict(zip(header, row)))
+    if header is None:
+        yield RecordProblem("the file is empty", line=1, code="empty")
+
+
+def _id_in_csv_line(line: str, header: list[str]) -> int | None:
+    cells = line.split(",")
+    if "NORAD_CAT_ID" in header and len(cells) == len(header):
+        return _safe_id(cells[header.index("NORAD_CAT_ID")])
+    return None
 
 
 def _safe_id(value: Any) -> int | None:
@@ -352,19 +361,15 @@ def read_xml(stream: IO[bytes]) -> Iterator[OmmItem]:
     class Handler(xml.sax.handler.ContentHandler):
         def __init__(self) -> None:
             super().__init__()
-            self.locator = None
             self.fields: dict[str, Any] | None = None
             self.start = 0
             self.text: list[str] = []
             self.depth_in_user = 0
 
-        def setDocumentLocator(self, locator):  # noqa: N802 (SAX API)
-            self.locator = locator
-
         def startElement(self, name, attrs):  # noqa: N802
             tag = name.rsplit(":", 1)[-1]
             if tag == "omm":
-                self.fields, self.start = {}, self.locator.getLineNumber() if self.locator else 0
+                self.fields, self.start = {}, parser.getLineNumber()
             if tag in ("USER_DEFINED", "COMMENT", "covarianceMatrix"):
                 self.depth_in_user += 1
             self.text = []
@@ -403,7 +408,7 @@ def read_xml(stream: IO[bytes]) -> Iterator[OmmItem]:
             yield from records
             records.clear()
     except DefusedXmlException as exc:
-        line = handler.locator.getLineNumber() if handler.locator else None
+        line = parser.getLineNumber()
         problem = RecordProblem(f"XML refused: {type(exc).__name__} ({exc}); a DTD, entity declaration or external "
                                 "reference is never resolved: remove it from the file", line=line, code="xml_refused")
     except xml.sax.SAXParseException as exc:

@@ -166,8 +166,12 @@ def record_to_elements(rec: TleRecord, source: str = "", *, notes: list[tuple[st
     Warnings about a usable record (ignored columns, a checksum when not required) go to ``notes``.
     """
     n1, n2 = rec.line_no + (1 if rec.name is not None else 0), rec.line_no + (2 if rec.name is not None else 1)
-    l1 = _check_layout(rec.line1, "1", n1, notes, require_checksum)
-    l2 = _check_layout(rec.line2, "2", n2, notes, require_checksum)
+    try:
+        l1 = _check_layout(rec.line1, "1", n1, notes, require_checksum)
+        l2 = _check_layout(rec.line2, "2", n2, notes, require_checksum)
+    except RecordProblem as problem:
+        problem.object_id = _catalog_number_or_none(rec.line1[2:7]) or _catalog_number_or_none(rec.line2[2:7])
+        raise
     try:
         norad_id = decode_catalog_number(_field(l1, 3, 7))
     except ValueError as exc:
@@ -222,6 +226,13 @@ def record_to_elements(rec: TleRecord, source: str = "", *, notes: list[tuple[st
     return elements
 
 
+def _catalog_number_or_none(field: str) -> int | None:
+    try:
+        return decode_catalog_number(field)
+    except ValueError:
+        return None
+
+
 @dataclass
 class BrokenGroup:
     """Consecutive lines that form no record (reported as one rejection)."""
@@ -263,10 +274,7 @@ class _BrokenRun:
             else:
                 self.line2_at = line_no
             if self.object_id is None:
-                try:
-                    self.object_id = decode_catalog_number(text[2:7])
-                except ValueError:
-                    pass
+                self.object_id = _catalog_number_or_none(text[2:7])
         elif self.other_at is None:
             self.other_at, self.other_text = line_no, text
 

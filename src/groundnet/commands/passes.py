@@ -1,0 +1,113 @@
+"""``groundnet passes``: every pass of the chosen objects over the chosen antennas in a window."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional, Sequence
+
+import typer
+
+from ..errors import GroundnetError
+from ..orbits.catalog import load_catalog
+from ..orbits.elements import ElementSet
+from ..orbits.tle import decode_catalog_number
+from ..output import OutputFormat, emit
+from ..stations import Antenna, load_network
+from ..timebase import format_utc, parse_utc, to_unix
+from ..visibility.passes import PassTable, find_passes
+
+CATALOG_HELP = "TLE or CCSDS OMM file (format sniffed), a directory of them, or 'demo' (the bundled catalog)."
+STATION_FILE_HELP = "TOML file that adds antennas or overrides bundled ones (see docs/stations.md)."
+TABLE_COLUMNS = ["object_id", "object_name", "station_id", "aos", "tca", "los", "max_elevation_deg",
+                 "aos_azimuth_deg", "los_azimuth_deg", "duration_s"]
+
+
+class SelectionError(GroundnetError):
+    """A command-line selection (objects, window) cannot be used."""
+
+
+def load_elements(catalog: str, objects: Optional[str] = None, *, quiet: bool = False) -> list[ElementSet]:
+    """Element sets from a catalog file (or ``demo``), optionally only the NORAD ids listed."""
+    result = load_catalog(catalog)
+    if result.rejected and not quiet:
+        print(f"note: {len(result.rejected)} record(s) of {catalog} rejected "
+              f"(`groundnet catalog check {catalog}` lists them)", file=sys.stderr)
+    elements = result.elements
+    if not elements:
+        raise SelectionError(f"{catalog}: no usable element set (run `groundnet catalog check {catalog}`)")
+    if objects:
+        by_id = {e.norad_id: e for e in elements}
+        wanted = []
+        for text in (s.strip() for s in objects.split(",")):
+            if not text:
+                continue
+            try:
+                nid = decode_catalog_number(text)
+            except Exception:
+                raise SelectionError(f"--objects: '{text}' is not a NORAD catalog number (e.g. 25544 or A0001)") from None
+            if nid not in by_id:
+                raise SelectionError(f"--objects: object {nid} is not in {catalog} "
+                                     f"(`groundnet catalog list {catalog}` lists what is)")
+            wanted.append(by_id[nid])
+        elements = wanted
+    return elements
+
+
+def parse_window(start: Optional[str], end: Optional[str], now_unix: float) -> tuple[float, float]:
+    t0 = to_unix(parse_utc(start, "--start")) if start else now_unix
+    t1 = to_unix(parse_utc(end, "--end")) if end else t0 + 86400.0
+    if not t1 > t0:
+        raise SelectionError(f"--end ({format_utc(t1)}) must be after --start ({format_utc(t0)})")
+    return t0, t1
+
+
+def run_passes(elements: Sequence[ElementSet], antennas: Sequence[Antenna], t0: float, t1: float,
+               min_elevation: Optional[float], quiet: bool) -> PassTable:
+    """find_passes with a progress bar on standard error (when it is a terminal and not quiet)."""
+    if quiet or not sys.stderr.isatty():
+        return find_passes(elements, antennas, t0, t1, min_elevation_deg=min_elevation)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.console import Console
+
+    with Progress(TextColumn("passes"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("objects", total=len(elements))
+        return find_passes(elements, antennas, t0, t1, min_elevation_deg=min_elevation,
+                           progress=lambda n: bar.advance(task, n))
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("passes")
+    def passes(
+        catalog: str = typer.Option(..., "--catalog", metavar="FILE", help=CATALOG_HELP),
+        stations: str = typer.Option(..., "--stations", metavar="ID[,ID...]",
+                                     help="Antenna ids, comma separated (`groundnet stations` lists them), or 'all'."),
+        start: Optional[str] = typer.Option(None, "--start", metavar="ISO", help="Window start, ISO 8601 UTC (default: now)."),
+        end: Optional[str] = typer.Option(None, "--end", metavar="ISO", help="Window end, ISO 8601 UTC (default: start + 24 h)."),
+        objects: Optional[str] = typer.Option(None, "--objects", metavar="ID,...",
+                                              help="Only these NORAD catalog numbers (default: every object in the catalog)."),
+        min_elevation: Optional[float] = typer.Option(
+            None, "--min-elevation", metavar="DEG",
+            help="One elevation threshold for every antenna, replacing each antenna's own minimum and horizon mask."),
+        station_file: Optional[Path] = typer.Option(None, "--station-file", help=STATION_FILE_HELP),
+        fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
+        output: Optional[Path] = typer.Option(None, "--output", help="Write to this file instead of the terminal."),
+        quiet: bool = typer.Option(False, "--quiet", help="No progress bar or notes on standard error."),
+    ) -> None:
+        """List every pass (AOS, TCA, LOS, maximum elevation, azimuths, duration) of catalog objects over antennas.
+
+        A pass is a window with the object at or above the antenna's minimum elevation and horizon
+        mask. Windows cut by --start or --end are clipped to them (aos_clipped / los_clipped in CSV and JSON).
+        """
+        import time
+
+        t0, t1 = parse_window(start, end, time.time())
+        if min_elevation is not None and not -5.0 <= min_elevation <= 90.0:
+            raise SelectionError(f"--min-elevation {min_elevation}: give a value between -5 and 90 degrees")
+        antennas = load_network(station_file).select(stations)
+        elements = load_elements(catalog, objects, quiet=quiet)
+        table = run_passes(elements, antennas, t0, t1, min_elevation, quiet)
+        columns = TABLE_COLUMNS if fmt is OutputFormat.table else None
+        emit(table.to_rows(), fmt, columns=columns, output=output,
+             title=f"passes {format_utc(t0)} .. {format_utc(t1)}: {len(table)}")
