@@ -16,17 +16,19 @@ SCHEMA = pa.schema(
         ("object_id", pa.int64()),
         ("object_name", pa.string()),
         ("station_id", pa.string()),
-        ("aos_unix", pa.float64()),
-        ("tca_unix", pa.float64()),
-        ("los_unix", pa.float64()),
+        ("aos", pa.float64()),
+        ("tca", pa.float64()),
+        ("los", pa.float64()),
         ("max_elevation_deg", pa.float64()),
         ("aos_azimuth_deg", pa.float64()),
         ("los_azimuth_deg", pa.float64()),
-        ("duration_s", pa.float64()),
+        ("aos_clipped", pa.bool_()),
+        ("los_clipped", pa.bool_()),
     ]
 )
-# The order of find_passes' table: by AOS, then station, then object.
-SORT_KEYS = ("aos_unix", "station_id", "object_id")
+TIME_COLUMNS = ("aos", "tca", "los")
+# The order of find_passes' table (PassTable.sort): by AOS, then object, then station.
+SORT_KEYS = ("aos", "object_id", "station_id")
 
 
 def from_pass_table(table) -> pa.Table:
@@ -39,7 +41,10 @@ def to_pass_table(table: pa.Table):
     """Back to the engine's ``PassTable`` (the in-memory result)."""
     from .passes import PassTable
 
-    return PassTable(**{name: table.column(name).to_numpy(zero_copy_only=False) for name in SCHEMA.names})
+    columns = {name: table.column(name).to_numpy(zero_copy_only=False) for name in SCHEMA.names}
+    for name in ("object_name", "station_id"):
+        columns[name] = columns[name].astype(object)
+    return PassTable(**columns)
 
 
 def empty() -> pa.Table:
@@ -56,51 +61,51 @@ def sort(table: pa.Table) -> pa.Table:
 
 
 def ends_at(table: pa.Table, boundary_unix: float) -> np.ndarray:
-    """Rows clipped at ``boundary_unix`` (a slice's end): the pass goes on in the next slice."""
-    return table.column("los_unix").to_numpy() == boundary_unix
+    """Passes clipped at ``boundary_unix`` (a slice's end): they go on in the next slice."""
+    los = table.column("los").to_numpy()
+    return table.column("los_clipped").to_numpy(zero_copy_only=False) & (los == boundary_unix)
 
 
 def join_at_boundary(before: pa.Table, after: pa.Table, boundary_unix: float) -> pa.Table:
-    """``after`` with each pass that began in ``before`` (clipped at the boundary) joined to its rest.
+    """``after`` with each pass of ``before`` clipped at the boundary joined to its continuation.
 
-    A piece of ``before`` whose pass does not continue (it set exactly at the boundary) is kept
-    as it is.
+    As ``find_passes`` joins its own day blocks: AOS and its azimuth from the first piece, LOS
+    and its azimuth from the last, TCA and maximum elevation from the higher piece (the first
+    on a tie).
     """
     if not len(before):
         return after
-    starts = after.column("aos_unix").to_numpy() == boundary_unix
-    head = before
-    tail = after.filter(starts)
-    key = lambda t: [f"{o}\x00{s}" for o, s in zip(t.column("object_id").to_pylist(), t.column("station_id").to_pylist())]
-    tail_row = {k: i for i, k in enumerate(key(tail))}
-    pairs = [(i, tail_row.get(k)) for i, k in enumerate(key(head))]
-    joined_head = np.array([i for i, j in pairs if j is not None], dtype=np.int64)
-    joined_tail = np.array([j for i, j in pairs if j is not None], dtype=np.int64)
-    unjoined_head = np.array([i for i, j in pairs if j is None], dtype=np.int64)
-    h, t = head.take(joined_head), tail.take(joined_tail)
+    continues = after.column("aos_clipped").to_numpy(zero_copy_only=False) & (
+        after.column("aos").to_numpy() == boundary_unix)
+    tail = after.filter(continues)
+    tail_row = {pair: i for i, pair in enumerate(zip(tail.column("object_id").to_pylist(),
+                                                     tail.column("station_id").to_pylist()))}
+    match = np.array([tail_row.get(pair, -1) for pair in zip(before.column("object_id").to_pylist(),
+                                                             before.column("station_id").to_pylist())],
+                     dtype=np.int64)
+    joined_head = np.flatnonzero(match >= 0)
+    h, t = before.take(joined_head), tail.take(match[joined_head])
     h_max, t_max = h.column("max_elevation_deg").to_numpy(), t.column("max_elevation_deg").to_numpy()
     peak_in_tail = t_max > h_max
-    aos = h.column("aos_unix").to_numpy()
-    los = t.column("los_unix").to_numpy()
     joined = pa.table(
         {
             "object_id": h.column("object_id"),
             "object_name": h.column("object_name"),
             "station_id": h.column("station_id"),
-            "aos_unix": aos,
-            "tca_unix": np.where(peak_in_tail, t.column("tca_unix").to_numpy(), h.column("tca_unix").to_numpy()),
-            "los_unix": los,
+            "aos": h.column("aos"),
+            "tca": np.where(peak_in_tail, t.column("tca").to_numpy(), h.column("tca").to_numpy()),
+            "los": t.column("los"),
             "max_elevation_deg": np.maximum(h_max, t_max),
             "aos_azimuth_deg": h.column("aos_azimuth_deg"),
             "los_azimuth_deg": t.column("los_azimuth_deg"),
-            "duration_s": los - aos,
+            "aos_clipped": h.column("aos_clipped"),
+            "los_clipped": t.column("los_clipped"),
         },
         schema=SCHEMA,
     )
-    used_tail = np.zeros(len(tail), dtype=bool)
-    used_tail[joined_tail] = True
-    rest_of_after = after.filter(~starts)
-    return concat([joined, head.take(unjoined_head), tail.filter(~used_tail), rest_of_after])
+    unjoined_tail = np.ones(len(tail), dtype=bool)
+    unjoined_tail[match[joined_head]] = False
+    return concat([joined, before.filter(match < 0), tail.filter(unjoined_tail), after.filter(~continues)])
 
 
 def last_key(table: pa.Table) -> tuple:

@@ -32,7 +32,7 @@ from ..orbits.elements import ElementSet
 from ..stations.network import Antenna
 from . import arrow
 
-DEFAULT_SLICE_S = 86400.0
+DEFAULT_SLICE_S = 86400.0  # one block of find_passes
 # Work per task, in object-station-days: large enough that per-call overheads vanish in the
 # vectorised engine, small enough that a task's arrays stay small and that tasks balance.
 DEFAULT_TASK_PAIR_DAYS = 40_000.0
@@ -101,8 +101,14 @@ def plan_tasks(
     task_pair_days: float = DEFAULT_TASK_PAIR_DAYS,
 ) -> Plan:
     """Cut the job into tasks: catalog chunks × station chunks × time slices."""
+    from .passes import BLOCK_S
+
     if not end_unix > start_unix:
         raise ScaleError("the window is empty: --end must be after --start")
+    if slice_s <= 0 or abs(slice_s / BLOCK_S - round(slice_s / BLOCK_S)) > 1e-9:
+        # find_passes searches whole blocks from its start; slices made of whole blocks make a
+        # sliced run the very same computation as one call.
+        raise ScaleError(f"the time slice must be a whole number of {BLOCK_S:g} s blocks, got {slice_s:g} s")
     if not elements or not antennas:
         raise ScaleError("nothing to compute: no objects or no stations selected")
     n_slices = max(1, math.ceil((end_unix - start_unix) / slice_s - 1e-9))

@@ -42,15 +42,19 @@ def _ns_to_unix(ns: np.ndarray) -> np.ndarray:
 
 
 def parquet_table(batch: pa.Table) -> pa.Table:
-    """A batch with its times as UTC timestamps (``aos``, ``tca``, ``los``), as the Parquet file holds it."""
+    """A batch as the Parquet file holds it: times as UTC timestamps, and ``duration_s``."""
     columns, fields = [], []
     for field in arrow.SCHEMA:
         column = batch.column(field.name)
-        if field.name.endswith("_unix"):
+        if field.name in arrow.TIME_COLUMNS:
             column = pa.array(_unix_to_ns(column.to_numpy()), type=pa.timestamp("ns", tz="UTC"))
-            field = pa.field(field.name[: -len("_unix")], column.type)
+            field = pa.field(field.name, column.type)
         columns.append(column)
         fields.append(field)
+        if field.name == "los_azimuth_deg":
+            duration = batch.column("los").to_numpy() - batch.column("aos").to_numpy()
+            columns.append(pa.array(duration))
+            fields.append(pa.field("duration_s", pa.float64()))
     return pa.Table.from_arrays(columns, schema=pa.schema(fields))
 
 
@@ -59,11 +63,10 @@ def read_parquet_passes(path: str | Path) -> pa.Table:
     table = pq.read_table(path)
     columns = {}
     for name in arrow.SCHEMA.names:
-        if name.endswith("_unix"):
-            ns = table.column(name[: -len("_unix")]).cast(pa.int64()).to_numpy()
-            columns[name] = pa.array(_ns_to_unix(ns))
-        else:
-            columns[name] = table.column(name)
+        column = table.column(name)
+        if name in arrow.TIME_COLUMNS:
+            column = pa.array(_ns_to_unix(column.cast(pa.int64()).to_numpy()))
+        columns[name] = column
     return pa.table(columns, schema=arrow.SCHEMA)
 
 
