@@ -94,11 +94,21 @@ def register(app: typer.Typer) -> None:
         fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
         output: Optional[Path] = typer.Option(None, "--output", help="Write to this file instead of the terminal."),
         quiet: bool = typer.Option(False, "--quiet", help="No progress bar or notes on standard error."),
+        workers: Optional[int] = typer.Option(
+            None, "--workers", metavar="N", min=1,
+            help="Worker processes (default: one per core for large jobs, else this process); "
+                 "with --dask local, the size of the local Dask cluster."),
+        dask: Optional[str] = typer.Option(
+            None, "--dask", metavar="tcp://HOST:PORT",
+            help="Run on an existing Dask scheduler (or 'local' to start a LocalCluster); see docs/scale.md."),
     ) -> None:
         """List every pass (AOS, TCA, LOS, maximum elevation, azimuths, duration) of catalog objects over antennas.
 
         A pass is a window with the object at or above the antenna's minimum elevation and horizon
         mask. Windows cut by --start or --end are clipped to them (aos_clipped / los_clipped in CSV and JSON).
+
+        Large jobs use every core; --dask runs on a Dask cluster. --output FILE.parquet (or a CSV or
+        JSON file with --format) streams the passes as they are found: memory does not grow with the window.
         """
         import time
 
@@ -107,7 +117,21 @@ def register(app: typer.Typer) -> None:
             raise SelectionError(f"--min-elevation {min_elevation}: give a value between -5 and 90 degrees")
         antennas = load_network(station_file).select(stations)
         elements = load_elements(catalog, objects, quiet=quiet)
-        table = run_passes(elements, antennas, t0, t1, min_elevation, quiet)
+        if output is not None and (output.suffix.lower() == ".parquet" or fmt is not OutputFormat.table):
+            from ..visibility.scale import run_to_file
+
+            count = run_to_file(elements, antennas, t0, t1, output, fmt=None if output.suffix.lower() == ".parquet"
+                                else fmt.value, min_elevation_deg=min_elevation, workers=workers, dask=dask, quiet=quiet)
+            if not quiet:
+                print(f"{count} passes written to {output}", file=sys.stderr)
+            return
+        if workers == 1 and dask is None:
+            table = run_passes(elements, antennas, t0, t1, min_elevation, quiet)
+        else:
+            from ..visibility.scale import run_in_memory
+
+            table = run_in_memory(elements, antennas, t0, t1, min_elevation_deg=min_elevation,
+                                  workers=workers, dask=dask, quiet=quiet)
         columns = TABLE_COLUMNS if fmt is OutputFormat.table else None
         emit(table.to_rows(), fmt, columns=columns, output=output,
              title=f"passes {format_utc(t0)} .. {format_utc(t1)}: {len(table)}")

@@ -455,3 +455,38 @@ class _Spool:
         finally:
             self.spool_path.unlink(missing_ok=True)
         return self.sink.close()
+
+
+# --- what the command line calls --------------------------------------------------------------
+
+# Below this many object-station-days one process answers faster than a pool can start.
+POOL_THRESHOLD_PAIR_DAYS = 20_000.0
+
+
+def _auto_workers(workers: int | None, dask: str | None, n_objects: int, n_stations: int, days: float) -> int | None:
+    if workers is not None or dask:
+        return workers
+    return None if n_objects * n_stations * days >= POOL_THRESHOLD_PAIR_DAYS else 1
+
+
+def run_in_memory(elements, antennas, start_unix, end_unix, *, min_elevation_deg=None, workers=None,
+                  dask=None, quiet=False):
+    """The whole ``PassTable`` (as ``find_passes`` gives it), computed on a pool or a cluster."""
+    days = (end_unix - start_unix) / 86400.0
+    n = _auto_workers(workers, dask, len(elements), len(antennas), days)
+    with open_executor(n, dask) as executor:
+        return find_passes_at_scale(elements, antennas, start_unix, end_unix, min_elevation_deg=min_elevation_deg,
+                                    executor=executor, progress=progress_wanted(quiet))
+
+
+def run_to_file(elements, antennas, start_unix, end_unix, path, *, fmt=None, min_elevation_deg=None,
+                workers=None, dask=None, quiet=False) -> int:
+    """Stream every pass to ``path`` (Parquet, CSV or JSON); returns how many were written."""
+    from .sinks import open_sink
+
+    days = (end_unix - start_unix) / 86400.0
+    n = _auto_workers(workers, dask, len(elements), len(antennas), days)
+    sink = open_sink(path, fmt)
+    with open_executor(n, dask) as executor:
+        return find_passes_at_scale(elements, antennas, start_unix, end_unix, min_elevation_deg=min_elevation_deg,
+                                    executor=executor, sink=sink, progress=progress_wanted(quiet))
