@@ -23,6 +23,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -340,20 +341,26 @@ def find_passes_at_scale(
     :mod:`groundnet.visibility.sinks` sink (default: memory). Returns ``sink.close()``: the
     ``PassTable`` for the memory sink, the number of passes written for a file sink.
     """
+    import tempfile
+
     from .sinks import MemorySink
 
     elements, antennas = list(elements), list(antennas)
     sink = sink if sink is not None else MemorySink()
-    with (open_executor(1) if executor is None else _borrowed(executor)) as ex:
+    spill_dir = getattr(sink, "path", None)
+    with (open_executor(1) if executor is None else _borrowed(executor)) as ex, tempfile.TemporaryDirectory(
+        prefix=".groundnet-passes-", dir=None if spill_dir is None else spill_dir.parent
+    ) as scratch:
         plan = plan_tasks(elements, antennas, start_unix, end_unix, workers=ex.workers,
                           slice_s=slice_s, task_pair_days=task_pair_days)
         object_args = [ex.scatter([elements[i] for i in chunk]) for chunk in plan.object_chunks]
         station_args = [[antennas[i] for i in chunk] for chunk in plan.station_chunks]
-        spool = _Spool(sink, plan.slices)
+        runs = _Runs(Path(scratch))
+        spool = _Spool(sink, plan.slices, Path(scratch))
         label = f"{len(elements)} objects × {len(antennas)} stations, {ex.description}"
         with _progress_bar(progress, plan.total_cost, label) as advance:
-            for slice_no, tables in _slices_in_order(ex, plan, object_args, station_args, min_elevation_deg, advance):
-                spool.add_slice(slice_no, tables)
+            for slice_no in _slices_in_order(ex, plan, runs, object_args, station_args, min_elevation_deg, advance):
+                spool.add_slice(slice_no, runs.merged(slice_no))
         return spool.finish()
 
 
@@ -362,15 +369,14 @@ def _borrowed(executor):
     yield executor
 
 
-def _slices_in_order(ex, plan: Plan, object_args, station_args, min_elevation_deg, advance):
-    """Yield (slice number, its Arrow tables) in slice order, keeping at most two slices in flight."""
+def _slices_in_order(ex, plan: Plan, runs: "_Runs", object_args, station_args, min_elevation_deg, advance):
+    """Run the tasks, keeping at most two slices in flight; yield each slice number once all its runs are in."""
     lookahead = 2
     waiting: dict = {}  # future -> task
-    results: dict[int, list[pa.Table]] = {k: [] for k in range(len(plan.slices))}
     remaining = {k: len(row) for k, row in enumerate(plan.tasks)}
-    submitted = written = 0
-    while written < len(plan.slices):
-        while submitted < len(plan.slices) and submitted < written + lookahead:
+    submitted = finished = 0
+    while finished < len(plan.slices):
+        while submitted < len(plan.slices) and submitted < finished + lookahead:
             for task in plan.tasks[submitted]:
                 fut = ex.submit(run_task, object_args[task.objects], station_args[task.stations],
                                 task.start_unix, task.end_unix, min_elevation_deg)
@@ -379,25 +385,80 @@ def _slices_in_order(ex, plan: Plan, object_args, station_args, min_elevation_de
         done, _ = ex.wait_any(set(waiting))
         for fut in done:
             task = waiting.pop(fut)
-            results[task.slice_no].append(fut.result())
+            runs.add(task.slice_no, fut.result())
             remaining[task.slice_no] -= 1
             advance(task.cost)
-        while written < len(plan.slices) and remaining[written] == 0:
-            yield written, results.pop(written)
-            written += 1
+        while finished < len(plan.slices) and remaining[finished] == 0:
+            yield finished
+            finished += 1
+
+
+class _Runs:
+    """Each task's passes, sorted, in an Arrow file on disk until its slice is merged.
+
+    Nothing of a slice is held in memory while it computes: a 400-station day is tens of millions
+    of passes. ``merged`` reads the runs memory-mapped and yields the slice in sorted batches of
+    about ``BATCH_ROWS`` rows (a merge by AOS windows: each run is sorted, so a window is one
+    contiguous range of every run).
+    """
+
+    BATCH_ROWS = 1_000_000
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.paths: dict[int, list[Path]] = {}
+
+    def add(self, slice_no: int, table: pa.Table) -> None:
+        import pyarrow.ipc as ipc
+
+        if not len(table):
+            return
+        path = self.directory / f"run-{slice_no}-{len(self.paths.setdefault(slice_no, []))}.arrow"
+        with ipc.new_file(path, arrow.SCHEMA) as writer:
+            writer.write_table(arrow.sort(table))
+        self.paths[slice_no].append(path)
+
+    def merged(self, slice_no: int) -> Iterator[pa.Table]:
+        import pyarrow.ipc as ipc
+
+        paths = self.paths.pop(slice_no, [])
+        tables = [ipc.open_file(pa.memory_map(str(p))).read_all().combine_chunks() for p in paths]
+        try:
+            total = sum(len(t) for t in tables)
+            if total == 0:
+                return
+            aos = [t.column("aos").to_numpy() for t in tables]
+            # Window edges at quantiles of a sample of every run's AOS (every 64th: the runs are sorted).
+            sample = np.sort(np.concatenate([a[::64] for a in aos] + [a[-1:] for a in aos]))
+            n_windows = max(1, math.ceil(total / self.BATCH_ROWS))
+            edges = np.unique(sample[np.linspace(0, len(sample) - 1, n_windows + 1).astype(np.int64)][1:-1])
+            lo = [0] * len(tables)
+            for edge in list(edges) + [np.inf]:
+                parts = []
+                for i, (t, a) in enumerate(zip(tables, aos)):
+                    hi = len(a) if edge == np.inf else int(np.searchsorted(a, edge, side="left"))
+                    if hi > lo[i]:
+                        parts.append(t.slice(lo[i], hi - lo[i]))
+                    lo[i] = hi
+                if parts:
+                    yield arrow.sort(arrow.concat(parts))
+        finally:
+            del tables
+            for p in paths:
+                p.unlink(missing_ok=True)
 
 
 class _Spool:
-    """Joins passes cut at slice boundaries, sorts each slice and writes it; late passes merged at the end.
+    """Joins passes cut at slice boundaries, writes sorted batches; late passes merged in at the end.
 
     A pass still visible at a slice's end is held until its continuation arrives. Once joined it
     sorts before rows already written (it began in an earlier slice): it waits in a short list
     (long passes are few: boundary crossers, objects near GEO, HEO apogees) and ``finish`` merges
     it into place. For that, a window of several slices is first written to a spool Parquet file
-    beside the output (times kept exactly), then streamed once more into the sink.
+    (times kept exactly), then streamed once more into the sink.
     """
 
-    def __init__(self, sink, slices: list[tuple[float, float]]):
+    def __init__(self, sink, slices: list[tuple[float, float]], scratch: Path):
         from .sinks import MemorySink
 
         self.sink = sink
@@ -410,17 +471,27 @@ class _Spool:
         if len(slices) > 1 and not isinstance(sink, MemorySink):
             import pyarrow.parquet as pq
 
-            self.spool_path = sink.path.with_name(f".{sink.path.name}.spool.parquet")
+            self.spool_path = scratch / "spool.parquet"
             self.spool = pq.ParquetWriter(self.spool_path, arrow.SCHEMA)
 
-    def add_slice(self, slice_no: int, tables: list[pa.Table]) -> None:
+    def add_slice(self, slice_no: int, batches: Iterator[pa.Table]) -> None:
         start, end = self.slices[slice_no]
-        table = arrow.join_at_boundary(self.open, arrow.concat(tables), boundary_unix=start)
-        if end < self.slices[-1][1]:
-            still_open = arrow.ends_at(table, end)
-            self.open = table.filter(still_open)
-            table = table.filter(~still_open)
-        table = arrow.sort(table)
+        first = True
+        for table in batches:
+            if first:  # continuations start at the slice's first instant: all in the first batch
+                table = arrow.sort(arrow.join_at_boundary(self.open, table, boundary_unix=start))
+                self.open, first = arrow.empty(), False
+            if end < self.slices[-1][1]:
+                still_open = arrow.ends_at(table, end)
+                if still_open.any():
+                    self.open = arrow.concat([self.open, table.filter(still_open)])
+                    table = table.filter(~still_open)
+            self._write(table)
+        if first and len(self.open):  # an empty slice: the held passes end at its start
+            self._write(arrow.sort(self.open))
+            self.open = arrow.empty()
+
+    def _write(self, table: pa.Table) -> None:
         if self.last_key is not None and len(table):
             early = arrow.before_key(table, self.last_key)
             if early.any():
@@ -442,18 +513,15 @@ class _Spool:
         import pyarrow.parquet as pq
 
         self.spool.close()
-        try:
-            spooled = pq.ParquetFile(self.spool_path)
-            for group in range(spooled.num_row_groups):
-                batch = spooled.read_row_group(group)
-                n = int(arrow.before_key(late, arrow.last_key(batch)).sum()) if len(late) else 0
-                if n:
-                    batch = arrow.sort(arrow.concat([batch, late.slice(0, n)]))
-                    late = late.slice(n)
-                self.sink.write(batch)
-            self.sink.write(late)
-        finally:
-            self.spool_path.unlink(missing_ok=True)
+        spooled = pq.ParquetFile(self.spool_path)
+        for group in range(spooled.num_row_groups):
+            batch = spooled.read_row_group(group)
+            n = int(arrow.before_key(late, arrow.last_key(batch)).sum()) if len(late) else 0
+            if n:
+                batch = arrow.sort(arrow.concat([batch, late.slice(0, n)]))
+                late = late.slice(n)
+            self.sink.write(batch)
+        self.sink.write(late)
         return self.sink.close()
 
 
