@@ -57,6 +57,7 @@ class OrbitShape:
     # Largest radial speed of the Kepler orbit, km/s (e * sqrt(mu / p)).
     max_radial_speed_km_s: np.ndarray
     mean_motion_rev_day: np.ndarray
+    bstar: np.ndarray
 
     @classmethod
     def of(cls, elements: Sequence[ElementSet]) -> "OrbitShape":
@@ -76,6 +77,7 @@ class OrbitShape:
             max_angular_rate_rad_s=vp / rp,
             max_radial_speed_km_s=ecc * np.sqrt(MU_KM3_S2 / p),
             mean_motion_rev_day=n_rev_day,
+            bstar=np.array([e.bstar for e in elements], dtype=np.float64),
         )
 
 

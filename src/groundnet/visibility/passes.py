@@ -27,15 +27,18 @@ import numpy as np
 
 from ..orbits.elements import ElementSet
 from ..orbits.propagation import EARTH_RADIUS_KM, OrbitShape, Propagator, gravity_acceleration_km_s2
-from ..orbits.teme import EarthOrientation, teme_to_pef
+from ..orbits.teme import EarthOrientation
 from ..stations import Antenna
 from ..timebase import format_utc
+from .refine import refine_maxima, refine_roots
 
 EARTH_ROTATION_RAD_S = 7.2921158553e-5
 # SGP4 sampling: step = STEP_FACTOR / (largest angular rate of the orbit), rounded down to a
 # step of this ladder (all divide a day, so day-long time blocks share grid points).
 STEP_FACTOR = 0.5
 STEP_LADDER_S = (60, 90, 120, 150, 180, 240, 300, 360, 450, 540, 600, 720, 900, 1200, 1800, 2400, 3600)
+LOW_PERIGEE_KM = 250.0
+HIGH_DRAG_BSTAR = 0.01
 # Search samples per SGP4 step.
 SEARCH_SUBDIVISION = 2
 # Position error of the interpolation that the screening allows for (km); tests check the real
@@ -44,9 +47,7 @@ INTERPOLATION_ERROR_KM = 0.5
 SCREEN_MARGIN_RAD = math.radians(0.05)
 BLOCK_S = 86400.0
 # Working-set size (station x object x search samples) per batch.
-BATCH_ELEMENTS = 6_000_000
-ROOT_ITERATIONS = 5
-MAX_ITERATIONS = 6
+BATCH_ELEMENTS = 2_000_000
 # Windows shorter than this are numerical noise of a peak touching the threshold.
 MIN_DURATION_S = 1e-3
 
@@ -216,148 +217,145 @@ class _Frame:
 # Interpolation between SGP4 samples
 
 
-def _quintic_weights(s):
+def _quintic_weights(s: np.ndarray, order: int) -> np.ndarray:
+    """Quintic Hermite basis (and its s-derivatives up to ``order``): ``(order + 1, N, 6)``.
+
+    Coefficient order: p0, v0*h, a0*h^2, p1, v1*h, a1*h^2 (s in [0, 1] across one SGP4 step h).
+    """
     s2 = s * s
     s3 = s2 * s
     s4 = s3 * s
     s5 = s4 * s
-    w = (
-        1 - 10 * s3 + 15 * s4 - 6 * s5,
-        s - 6 * s3 + 8 * s4 - 3 * s5,
-        0.5 * (s2 - 3 * s3 + 3 * s4 - s5),
-        10 * s3 - 15 * s4 + 6 * s5,
-        -4 * s3 + 7 * s4 - 3 * s5,
-        0.5 * (s3 - 2 * s4 + s5),
-    )
-    dw = (
-        -30 * s2 + 60 * s3 - 30 * s4,
-        1 - 18 * s2 + 32 * s3 - 15 * s4,
-        0.5 * (2 * s - 9 * s2 + 12 * s3 - 5 * s4),
-        30 * s2 - 60 * s3 + 30 * s4,
-        -12 * s2 + 28 * s3 - 15 * s4,
-        0.5 * (3 * s2 - 8 * s3 + 5 * s4),
-    )
-    ddw = (
-        -60 * s + 180 * s2 - 120 * s3,
-        -36 * s + 96 * s2 - 60 * s3,
-        0.5 * (2 - 18 * s + 36 * s2 - 20 * s3),
-        60 * s - 180 * s2 + 120 * s3,
-        -24 * s + 84 * s2 - 60 * s3,
-        0.5 * (6 * s - 24 * s2 + 20 * s3),
-    )
-    return w, dw, ddw
+    out = np.empty((order + 1, s.size, 6))
+    w = out[0]
+    w[:, 0] = 1 - 10 * s3 + 15 * s4 - 6 * s5
+    w[:, 1] = s - 6 * s3 + 8 * s4 - 3 * s5
+    w[:, 2] = 0.5 * (s2 - 3 * s3 + 3 * s4 - s5)
+    w[:, 3] = 1.0 - w[:, 0]
+    w[:, 4] = -4 * s3 + 7 * s4 - 3 * s5
+    w[:, 5] = 0.5 * (s3 - 2 * s4 + s5)
+    if order >= 1:
+        d = out[1]
+        d[:, 0] = -30 * s2 + 60 * s3 - 30 * s4
+        d[:, 1] = 1 - 18 * s2 + 32 * s3 - 15 * s4
+        d[:, 2] = 0.5 * (2 * s - 9 * s2 + 12 * s3 - 5 * s4)
+        d[:, 3] = -d[:, 0]
+        d[:, 4] = -12 * s2 + 28 * s3 - 15 * s4
+        d[:, 5] = 0.5 * (3 * s2 - 8 * s3 + 5 * s4)
+    if order >= 2:
+        dd = out[2]
+        dd[:, 0] = -60 * s + 180 * s2 - 120 * s3
+        dd[:, 1] = -36 * s + 96 * s2 - 60 * s3
+        dd[:, 2] = 0.5 * (2 - 18 * s + 36 * s2 - 20 * s3)
+        dd[:, 3] = -dd[:, 0]
+        dd[:, 4] = -24 * s + 84 * s2 - 60 * s3
+        dd[:, 5] = 0.5 * (6 * s - 24 * s2 + 20 * s3)
+    return out
 
 
-@dataclass
 class _Track:
-    """SGP4 samples of a group of objects on a common grid, interpolated anywhere in between."""
+    """SGP4 samples of a group of objects on a common grid, interpolated anywhere in between.
 
-    t0: float
-    step: float
-    position: np.ndarray  # (O, K, 3) TEME km
-    velocity: np.ndarray  # (O, K, 3) km/s, pre-multiplied by step
-    accel: np.ndarray  # (O, K, 3) km/s^2, pre-multiplied by step^2
+    Each SGP4 step stores the 18 Hermite coefficients of its two ends side by side, so one
+    interpolation reads one contiguous row.
+    """
 
-    def at(self, obj: np.ndarray, t: np.ndarray, second_derivative: bool = False):
-        """TEME position, velocity (and acceleration) of objects ``obj`` at times ``t`` (both (N,))."""
+    def __init__(self, t0: float, step: float, position, velocity, accel):
+        self.t0, self.step = t0, step
+        self.n_obj, self.n_grid = position.shape[:2]
+        ends = np.concatenate([position, velocity * step, accel * step**2], axis=2)  # (O, K, 9)
+        self.coef = np.concatenate([ends[:, :-1], ends[:, 1:]], axis=2).reshape(-1, 6, 3)
+
+    def at(self, obj: np.ndarray, t: np.ndarray, order: int = 1) -> list[np.ndarray]:
+        """TEME position, velocity (and acceleration for ``order=2``) ``(N, 3)`` of objects at times."""
         x = (t - self.t0) / self.step
-        k = np.clip(np.floor(x).astype(np.int64), 0, self.position.shape[1] - 2)
-        s = x - k
-        w, dw, ddw = _quintic_weights(s)
-        coef = (self.position[obj, k], self.velocity[obj, k], self.accel[obj, k],
-                self.position[obj, k + 1], self.velocity[obj, k + 1], self.accel[obj, k + 1])
-        r = sum(wi[:, None] * c for wi, c in zip(w, coef))
-        v = sum(wi[:, None] * c for wi, c in zip(dw, coef)) / self.step
-        a = sum(wi[:, None] * c for wi, c in zip(ddw, coef)) / self.step**2 if second_derivative else None
-        return r, v, a
+        k = np.clip(np.floor(x).astype(np.int64), 0, self.n_grid - 2)
+        w = _quintic_weights(x - k, order)
+        c = self.coef[obj * (self.n_grid - 1) + k]
+        return [np.einsum("nk,nkd->nd", w[i], c) / self.step**i for i in range(order + 1)]
 
-    def dense(self, sub: int) -> tuple[np.ndarray, np.ndarray]:
-        """Positions and velocities at every ``step / sub``: ``(O, (K-1)*sub + 1, 3)``."""
-        n_obj, n = self.position.shape[:2]
-        shape = (n_obj, (n - 1) * sub + 1, 3)
-        r, v = np.empty(shape), np.empty(shape)
-        r[:, ::sub], v[:, ::sub] = self.position, self.velocity / self.step
-        p0, v0, a0 = self.position[:, :-1], self.velocity[:, :-1], self.accel[:, :-1]
-        p1, v1, a1 = self.position[:, 1:], self.velocity[:, 1:], self.accel[:, 1:]
+    def positions_every(self, sub: int) -> np.ndarray:
+        """Positions at every ``step / sub``: ``(O, (K-1)*sub + 1, 3)``."""
+        c = self.coef.reshape(self.n_obj, self.n_grid - 1, 6, 3)
+        out = np.empty((self.n_obj, (self.n_grid - 1) * sub + 1, 3))
+        out[:, :-1:sub] = c[:, :, 0]
+        out[:, -1] = c[:, -1, 3]
         for j in range(1, sub):
-            w, dw, _ = _quintic_weights(j / sub)
-            r[:, j::sub] = w[0] * p0 + w[1] * v0 + w[2] * a0 + w[3] * p1 + w[4] * v1 + w[5] * a1
-            v[:, j::sub] = (dw[0] * p0 + dw[1] * v0 + dw[2] * a0 + dw[3] * p1 + dw[4] * v1 + dw[5] * a1) / self.step
-        return r, v
+            w = _quintic_weights(np.array([j / sub]), 0)[0, 0]
+            out[:, j::sub] = np.einsum("k,ojkd->ojd", w, c)
+        return out
 
 
 # --------------------------------------------------------------------------------------------
 # Geometry of g = sin(elevation) - sin(threshold) and its time derivatives
 
 
-def _sin_elevation(frame: _Frame, station, r_pef, v_pef, a_pef=None):
-    """sin(el), its first and (if ``a_pef``) second time derivative, plus azimuth terms."""
-    rho = r_pef - frame.position[station]
-    up = frame.up[station]
-    rng = np.sqrt(np.einsum("ij,ij->i", rho, rho))
-    q = np.einsum("ij,ij->i", rho, up)
-    dq = np.einsum("ij,ij->i", v_pef, up)
-    rr = np.einsum("ij,ij->i", rho, v_pef) / rng  # range rate
-    sin_el = q / rng
-    dsin_el = (dq - sin_el * rr) / rng
-    ddsin_el = None
-    if a_pef is not None:
-        ddq = np.einsum("ij,ij->i", a_pef, up)
-        vv = np.einsum("ij,ij->i", v_pef, v_pef)
-        ddr = (vv + np.einsum("ij,ij->i", rho, a_pef) - rr * rr) / rng
-        ddsin_el = (ddq - 2.0 * dsin_el * rr - sin_el * ddr) / rng
-    return rho, rng, sin_el, dsin_el, ddsin_el
-
-
-def _azimuth(frame: _Frame, station, rho, v_pef=None):
-    e = np.einsum("ij,ij->i", rho, frame.east[station])
-    n = np.einsum("ij,ij->i", rho, frame.north[station])
-    az = np.mod(np.degrees(np.arctan2(e, n)), 360.0)
-    if v_pef is None:
-        return az, None
-    de = np.einsum("ij,ij->i", v_pef, frame.east[station])
-    dn = np.einsum("ij,ij->i", v_pef, frame.north[station])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        daz = np.degrees((n * de - e * dn) / (e * e + n * n))
-    return az, np.nan_to_num(daz)
+def _dot(a, b):
+    return np.einsum("ij,ij->i", a, b)
 
 
 class _Evaluator:
-    """g(t), g'(t) (and g'') for (object, station) events of one group and time block."""
+    """g(t) = sin(el) - sin(threshold) and its time derivatives for (object, station) events."""
 
-    def __init__(self, track: _Track, frame: _Frame, stations: _Stations, eop: EarthOrientation):
-        self.track, self.frame, self.stations, self.eop = track, frame, stations, eop
+    def __init__(self, track: _Track, frame: _Frame, stations: _Stations, theta0: float, theta_rate: float):
+        self.track, self.frame, self.stations = track, frame, stations
+        self.theta0, self.theta_rate = theta0, theta_rate  # sidereal angle, linear over the block
+        self.masked = not bool(np.all(stations.constant_threshold))
+        self.sin_floor = np.sin(np.radians(stations.lowest_threshold_deg))
 
-    def pef(self, obj, t, second=False):
-        r, v, a = self.track.at(obj, t, second)
-        theta, rate = self.eop.gmst82_rad(t)
-        r_pef, v_pef = teme_to_pef(r, v, theta, rate)
-        a_pef = None
-        if second:
-            # Acceleration seen in the rotating frame: rotate, then the Coriolis and centrifugal terms.
-            a_rot, _ = teme_to_pef(a, None, theta, rate)
-            w = rate
-            a_pef = a_rot + np.stack([2 * w * v_pef[:, 1] + w * w * r_pef[:, 0],
-                                      -2 * w * v_pef[:, 0] + w * w * r_pef[:, 1],
-                                      np.zeros_like(t)], -1)
-        return r_pef, v_pef, a_pef
+    def pef(self, obj, t, order=1):
+        """Earth-fixed (PEF) position, velocity and (order 2) acceleration in the rotating frame."""
+        states = self.track.at(obj, t, order)
+        theta = self.theta0 + self.theta_rate * (t - self.track.t0)
+        c, s = np.cos(theta), np.sin(theta)
+        w = self.theta_rate
+        out = []
+        for r in states:
+            x, y = r[:, 0], r[:, 1]
+            out.append(np.stack([c * x + s * y, c * y - s * x, r[:, 2]], axis=1))
+        if order >= 1:  # the frame turns at w about +z
+            out[1][:, 0] += w * out[0][:, 1]
+            out[1][:, 1] -= w * out[0][:, 0]
+        if order >= 2:  # rotating-frame acceleration: a - 2 w x v - w x (w x r)
+            out[2][:, 0] += 2 * w * out[1][:, 1] + w * w * out[0][:, 0]
+            out[2][:, 1] += -2 * w * out[1][:, 0] + w * w * out[0][:, 1]
+        return out
 
-    def g(self, obj, sta, r_pef, v_pef, a_pef=None):
-        """g, g', g'' (NaN where a mask makes it unknown), elevation and azimuth (deg)."""
-        rho, rng, s, ds, dds = _sin_elevation(self.frame, sta, r_pef, v_pef, a_pef)
-        az, daz = _azimuth(self.frame, sta, rho, v_pef)
-        thr, slope = self.stations.threshold(sta, az)
-        thr_rad = np.radians(thr)
-        g = s - np.sin(thr_rad)
-        dg = ds - np.cos(thr_rad) * np.radians(slope) * daz
-        if dds is not None:
-            dds = np.where(slope != 0.0, np.nan, dds)
-        el = np.degrees(np.arcsin(np.clip(s, -1.0, 1.0)))
-        return g, dg, dds, el, az
-
-    def at(self, obj, sta, t, second=False):
-        r, v, a = self.pef(obj, t, second)
-        return self.g(obj, sta, r, v, a)
+    def g(self, obj, sta, t, order=1, want_angles=False):
+        """``[g, g', g'']`` up to ``order`` (g'' NaN under a mask), and (elevation, azimuth) in degrees."""
+        pv = self.pef(obj, t, order)
+        f = self.frame
+        rho = pv[0] - f.position[sta]
+        up = f.up[sta]
+        rng = np.sqrt(_dot(rho, rho))
+        sin_el = _dot(rho, up) / rng
+        out = [sin_el]
+        if order >= 1:
+            rate = _dot(rho, pv[1]) / rng
+            d_sin = (_dot(pv[1], up) - sin_el * rate) / rng
+            out.append(d_sin)
+        if order >= 2:
+            acc = (_dot(pv[1], pv[1]) + _dot(rho, pv[2]) - rate * rate) / rng
+            out.append((_dot(pv[2], up) - 2.0 * d_sin * rate - sin_el * acc) / rng)
+        angles = None
+        if self.masked or want_angles:
+            e, n = _dot(rho, f.east[sta]), _dot(rho, f.north[sta])
+            az = np.mod(np.degrees(np.arctan2(e, n)), 360.0)
+            angles = (np.degrees(np.arcsin(np.clip(sin_el, -1.0, 1.0))), az)
+        if not self.masked:
+            out[0] = out[0] - self.sin_floor[sta]
+            return out, angles
+        thr, slope = self.stations.threshold(sta, angles[1])
+        thr = np.radians(thr)
+        out[0] = out[0] - np.sin(thr)
+        if order >= 1:
+            de, dn = _dot(pv[1], f.east[sta]), _dot(pv[1], f.north[sta])
+            with np.errstate(divide="ignore", invalid="ignore"):
+                daz = np.nan_to_num((n * de - e * dn) / (e * e + n * n))  # rad/s
+            out[1] = out[1] - np.cos(thr) * slope * daz
+        if order >= 2:
+            out[2] = np.where(slope != 0.0, np.nan, out[2])
+        return out, angles
 
 
 # --------------------------------------------------------------------------------------------
@@ -367,6 +365,11 @@ class _Evaluator:
 def sgp4_step_s(shape: OrbitShape) -> np.ndarray:
     """SGP4 sampling step per object (s): a fraction of the time to sweep one radian at perigee."""
     raw = STEP_FACTOR / np.maximum(shape.max_angular_rate_rad_s, 1e-9)
+    # Eccentric orbits change fastest around perigee, and low objects (high drag) drift from the
+    # J2 acceleration the interpolation assumes: both get a shorter step.
+    raw *= 1.0 - shape.eccentricity
+    raw *= np.where(shape.perigee_radius_km - EARTH_RADIUS_KM < LOW_PERIGEE_KM, 0.7, 1.0)
+    raw *= np.where(np.abs(shape.bstar) > HIGH_DRAG_BSTAR, 0.5, 1.0)
     ladder = np.array(STEP_LADDER_S, dtype=np.float64)
     idx = np.searchsorted(ladder, raw, side="right") - 1
     return ladder[np.clip(idx, 0, ladder.size - 1)]
@@ -441,39 +444,63 @@ def shape_subset(shape: OrbitShape, idx: np.ndarray) -> OrbitShape:
 
 def _search_block(elements, shape: OrbitShape, step: float, stations: _Stations, frame: _Frame,
                   eop: EarthOrientation, t_begin: float, t_end: float) -> _Windows:
-    n_obj, n_sta = len(elements), len(stations.ids)
-    sub = SEARCH_SUBDIVISION
-    h = step / sub
+    """Windows of a group of objects sharing one SGP4 step, over one time block."""
+    n_obj = len(elements)
+    h = step / SEARCH_SUBDIVISION
     n_steps = int(math.ceil((t_end - t_begin) / step - 1e-9))
     grid = t_begin + step * np.arange(n_steps + 1)
     states = Propagator(elements).propagate(grid)
     r = states.position_km
-    track = _Track(t_begin, step, r, states.velocity_km_s * step, gravity_acceleration_km_s2(r) * step**2)
+    _drop_erratic(r, states.velocity_km_s, step, shape)
+    track = _Track(t_begin, step, r, states.velocity_km_s, gravity_acceleration_km_s2(r))
+    theta, theta_rate = eop.gmst82_rad(np.array([t_begin, grid[-1]]))
+    turns = np.round((theta[0] + theta_rate * (grid[-1] - t_begin) - theta[1]) / (2 * np.pi))
+    rate = (theta[1] + 2 * np.pi * turns - theta[0]) / max(grid[-1] - t_begin, 1.0)
+    ev = _Evaluator(track, frame, stations, float(theta[0]), float(rate))
 
     # Search samples (shared by every station); the last one is exactly t_end.
     n_search = int(math.ceil((t_end - t_begin) / h - 1e-9)) + 1
     times = t_begin + h * np.arange(n_search)
     times[-1] = t_end
-    r_d, v_d = track.dense(sub)
-    r_d, v_d = r_d[:, :n_search].copy(), v_d[:, :n_search].copy()
-    last_r, last_v, _ = track.at(np.arange(n_obj), np.full(n_obj, t_end))
-    r_d[:, -1], v_d[:, -1] = last_r, last_v
-    theta, rate = eop.gmst82_rad(times)
-    r_pef, v_pef = teme_to_pef(r_d, v_d, theta, rate)
+    r_teme = track.positions_every(SEARCH_SUBDIVISION)[:, :n_search]
+    r_teme[:, -1] = track.at(np.arange(n_obj), np.full(n_obj, t_end), 0)[0]
+    ang = ev.theta0 + ev.theta_rate * (times - t_begin)
+    c, s = np.cos(ang), np.sin(ang)
+    x, y = r_teme[..., 0], r_teme[..., 1]
+    r_pef = np.stack([c * x + s * y, c * y - s * x, r_teme[..., 2]], axis=-1)
 
-    near = _screen(r_pef, shape, h, stations, frame)  # (S, O, T)
+    near = _screen(r_pef, shape, h, stations, frame)  # (O, S, T)
     needed = near.copy()
     needed[:, :, 1:] |= near[:, :, :-1]
     needed[:, :, :-1] |= near[:, :, 1:]
-    sta, obj, k = np.nonzero(needed)
-    evaluator = _Evaluator(track, frame, stations, eop)
-    g, dg, _, el, az = evaluator.g(obj, sta, r_pef[obj, k], v_pef[obj, k])
+    obj, sta, k = np.nonzero(needed)
     t = times[k]
-    return _events_to_windows(evaluator, sta, obj, k, t, g, dg, el, az, n_search - 1)
+    (g, dg), _ = ev.g(obj, sta, t)
+    return _events_to_windows(ev, obj, sta, k, t, g, dg, n_search - 1)
+
+
+def _drop_erratic(r: np.ndarray, v: np.ndarray, step: float, shape: OrbitShape) -> None:
+    """Set to NaN the samples around SGP4 steps that no smooth orbit could make (in place).
+
+    An element set propagated into its object's last days of decay can jump between samples
+    without any SGP4 error code. Over one step a real orbit's position agrees with the
+    trapezoid rule on its velocities to within about ``r (omega h)^3 / 12`` (the whole catalog
+    stays below half of that); twenty times that, plus a kilometre, is the limit here. Flagged
+    in the 2023-10-09 catalog: two debris pieces re-entering that day and a lunar mission.
+    """
+    jump = r[:, 1:] - r[:, :-1] - 0.5 * step * (v[:, 1:] + v[:, :-1])
+    err = np.sqrt(np.einsum("okd,okd->ok", jump, jump))
+    limit = (20.0 / 12.0 * shape.apogee_radius_km * (shape.max_angular_rate_rad_s * step) ** 3 + 1.0)[:, None]
+    with np.errstate(invalid="ignore"):
+        bad = err > limit
+    if bad.any():
+        o, k = np.nonzero(bad)
+        r[o, k], r[o, k + 1] = np.nan, np.nan
+        v[o, k], v[o, k + 1] = np.nan, np.nan
 
 
 def _screen(r_pef: np.ndarray, shape: OrbitShape, h: float, stations: _Stations, frame: _Frame) -> np.ndarray:
-    """Conservative test per (station, object, search sample): could the object be visible within h/2?
+    """Conservative test per (object, station, search sample): could the object be visible within h/2?
 
     The object at distance r can only be above elevation e from a station at geocentric
     distance R if the angle psi between their geocentric directions is at most
@@ -481,7 +508,7 @@ def _screen(r_pef: np.ndarray, shape: OrbitShape, h: float, stations: _Stations,
     verticals). Its direction moves at most ``omega_max + omega_earth`` rad/s, so within h/2 of a
     sample psi changes by at most that times h/2; r changes by at most the radial speed bound.
     """
-    radius = np.sqrt(np.sum(r_pef * r_pef, axis=-1))  # (O, T)
+    radius = np.sqrt(np.einsum("otd,otd->ot", r_pef, r_pef))  # (O, T)
     unit = r_pef / radius[..., None]
     radial_bound = shape.max_radial_speed_km_s + 0.05  # SGP4's short-period terms, km/s
     r_ub = radius + (radial_bound * (0.5 * h))[:, None] + INTERPOLATION_ERROR_KM
@@ -489,88 +516,95 @@ def _screen(r_pef: np.ndarray, shape: OrbitShape, h: float, stations: _Stations,
               + INTERPOLATION_ERROR_KM / np.maximum(shape.perigee_radius_km - EARTH_RADIUS_KM, 100.0)
               + SCREEN_MARGIN_RAD)  # (O,)
     e = np.radians(stations.lowest_threshold_deg) - frame.tilt - SCREEN_MARGIN_RAD  # (S,)
-    c_min = np.min(frame.radius * np.cos(e))  # smallest R cos(e): widest cone, conservative for all
+    c_min = np.min(frame.radius * np.cos(e))  # smallest R cos(e): the widest cone, safe for all
     with np.errstate(invalid="ignore"):
-        x = np.minimum(c_min / r_ub, 1.0)  # cos of the horizon angle arccos(x)
+        x = np.minimum(c_min / r_ub, 1.0)  # cone half-angle before the elevation term: arccos(x)
         y = np.sqrt(1.0 - x * x)
-    beta = e[:, None] - margin[None, :]  # (S, O): cone = arccos(x) - beta
+    beta = e[None, :] - margin[:, None]  # (O, S): cone = arccos(x) - beta
     cb, sb = np.cos(beta), np.sin(beta)
-    always = beta <= -0.5 * np.pi
-    cos_psi = (unit[None, :, :, 0] * frame.direction[:, None, None, 0]
-               + unit[None, :, :, 1] * frame.direction[:, None, None, 1]
-               + unit[None, :, :, 2] * frame.direction[:, None, None, 2])
+    cb[beta <= -0.5 * np.pi], sb[beta <= -0.5 * np.pi] = -2.0, 0.0  # margin wider than a hemisphere
+    cos_psi = np.einsum("otd,sd->ost", unit, frame.direction)
     # cos(arccos(x) - beta) = x cos(beta) + sqrt(1 - x^2) sin(beta)
-    limit = x[None] * cb[:, :, None] + y[None] * sb[:, :, None]
-    limit[always] = -2.0
+    limit = x[:, None, :] * cb[:, :, None]
+    limit += y[:, None, :] * sb[:, :, None]
     return cos_psi >= limit  # NaN states compare False
 
 
-def _events_to_windows(ev: _Evaluator, sta, obj, k, t, g, dg, el, az, last_k) -> _Windows:
+def _events_to_windows(ev: _Evaluator, obj, sta, k, t, g, dg, last_k) -> _Windows:
     nan = np.isnan(g)
     g = np.where(nan, -1.0, g)
-    # Intervals between consecutive needed samples of the same pair.
+    # Intervals between consecutive needed samples of the same pair; keep those with an event.
     same = (sta[1:] == sta[:-1]) & (obj[1:] == obj[:-1]) & (k[1:] == k[:-1] + 1)
     a = np.flatnonzero(same)
     b = a + 1
-    ga, gb, dga, dgb = g[a], g[b], dg[a], dg[b]
-    ta, tb = t[a], t[b]
+    vis_a, vis_b = g[a] >= 0, g[b] >= 0
+    peak = (dg[a] > 0) & (dg[b] <= 0) & ~nan[a] & ~nan[b]
+    open_aos = (k[a] == 0) & vis_a
+    open_los = (k[b] == last_k) & vis_b
+    keep = (vis_a != vis_b) | peak | open_aos | open_los
+    a, b, peak, open_aos, open_los = a[keep], b[keep], peak[keep], open_aos[keep], open_los[keep]
+    ga, gb, dga, dgb, ta, tb = g[a], g[b], dg[a], dg[b], t[a], t[b]
     bad = nan[a] | nan[b]
     io, isa = obj[a], sta[a]
-
+    n = a.size
     up = (ga < 0) & (gb >= 0)
     down = (ga >= 0) & (gb < 0)
-    peak = (dga > 0) & (dgb <= 0) & ~bad
 
     # Maxima of g.
     pi = np.flatnonzero(peak)
     t_max = refine_max(ev, io[pi], isa[pi], ta[pi], tb[pi], dga[pi], dgb[pi])
-    g_max, _, _, el_max, _ = ev.at(io[pi], isa[pi], t_max)
-    graze = np.zeros(a.size, bool)
+    (g_max, dg_max), angles_max = ev.g(io[pi], isa[pi], t_max, want_angles=True)
+    graze = np.zeros(n, bool)
     graze[pi] = (ga[pi] < 0) & (gb[pi] < 0) & (g_max >= 0)
-    tm_full = np.full(a.size, np.nan)
-    tm_full[pi] = t_max
-    gm_full = np.full(a.size, -np.inf)
-    gm_full[pi] = g_max
-    elm_full = np.full(a.size, -np.inf)
-    elm_full[pi] = el_max
+    tm = np.full(n, np.nan)
+    tm[pi] = t_max
+    elm = np.full(n, -np.inf)
+    elm[pi] = angles_max[0]
 
-    # Roots: AOS in rising intervals, LOS in falling ones, both around a grazing maximum.
-    t_aos = np.full(a.size, np.nan)
-    t_los = np.full(a.size, np.nan)
-    for mask, out, rising in ((up, t_aos, True), (down, t_los, False)):
-        ri = np.flatnonzero(mask & ~bad)
-        out[ri] = refine_root(ev, io[ri], isa[ri], ta[ri], tb[ri], ga[ri], gb[ri], dga[ri], dgb[ri])
-        rb = np.flatnonzero(mask & bad)  # a state SGP4 could not give: the window ends at the good sample
-        out[rb] = np.where(rising, tb[rb], ta[rb])
-    gi = np.flatnonzero(graze)
-    if gi.size:
-        gm, tm = gm_full[gi], tm_full[gi]
-        _, dgm, _, _, _ = ev.at(io[gi], isa[gi], tm)
-        t_aos[gi] = refine_root(ev, io[gi], isa[gi], ta[gi], tm, ga[gi], gm, dga[gi], dgm)
-        t_los[gi] = refine_root(ev, io[gi], isa[gi], tm, tb[gi], gm, gb[gi], dgm, dgb[gi])
+    # Roots: AOS in rising intervals, LOS in falling ones, both around a grazing maximum. Where
+    # the interval holds a maximum the bracket stops at it, so g is monotonic inside.
+    gm = np.full(n, np.nan)
+    gm[pi] = g_max
+    dgm = np.zeros(n)
+    dgm[pi] = dg_max
+    with_max = np.isfinite(tm) & (gm >= 0)
+    t_aos = np.full(n, np.nan)
+    t_los = np.full(n, np.nan)
+    rising_sel = (up | graze) & ~bad
+    falling_sel = (down | graze) & ~bad
+    ri = np.flatnonzero(rising_sel)
+    cut = with_max[ri]
+    t_aos[ri] = refine_root(ev, io[ri], isa[ri], ta[ri], np.where(cut, tm[ri], tb[ri]), ga[ri],
+                            np.where(cut, gm[ri], gb[ri]), dga[ri], np.where(cut, dgm[ri], dgb[ri]))
+    ri = np.flatnonzero(falling_sel)
+    cut = with_max[ri]
+    t_los[ri] = refine_root(ev, io[ri], isa[ri], np.where(cut, tm[ri], ta[ri]), tb[ri],
+                            np.where(cut, gm[ri], ga[ri]), gb[ri], np.where(cut, dgm[ri], dga[ri]), dgb[ri])
+    # A state SGP4 could not give: the window ends at the good sample.
+    rb = np.flatnonzero(up & bad)
+    t_aos[rb] = tb[rb]
+    rb = np.flatnonzero(down & bad)
+    t_los[rb] = ta[rb]
     has_aos = up | graze
     has_los = down | graze
 
     # Slots in time order within each interval: open AOS, AOS, maximum, LOS, open LOS.
-    open_aos = (k[a] == 0) & (ga >= 0)
-    open_los = (k[b] == last_k) & (gb >= 0)
-    n = a.size
     kind = np.zeros((n, 5), np.int8)  # +1 opens a window, -1 closes it, 0 a candidate maximum
-    valid = np.zeros((n, 5), bool)
-    time = np.zeros((n, 5))
+    kind[:, :2], kind[:, 3:] = 1, -1
+    valid = np.stack([open_aos, has_aos, np.isfinite(tm), has_los, open_los], axis=1)
+    time = np.stack([ta, t_aos, tm, t_los, tb], axis=1)
     elev = np.full((n, 5), -np.inf)
-    valid[:, 0], kind[:, 0], time[:, 0], elev[:, 0] = open_aos, 1, ta, el[a]
-    valid[:, 1], kind[:, 1], time[:, 1] = has_aos, 1, t_aos
-    valid[:, 2], time[:, 2], elev[:, 2] = np.isfinite(tm_full), tm_full, elm_full
-    valid[:, 3], kind[:, 3], time[:, 3] = has_los, -1, t_los
-    valid[:, 4], kind[:, 4], time[:, 4], elev[:, 4] = open_los, -1, tb, el[b]
-    slot_obj = np.repeat(io, 5).reshape(n, 5)[valid]
-    slot_sta = np.repeat(isa, 5).reshape(n, 5)[valid]
-    kind, time, elev = kind[valid], time[valid], elev[valid]
-    is_open_edge = np.zeros((n, 5), bool)
-    is_open_edge[:, 0] = True
-    is_open_edge[:, 4] = True
-    is_open_edge = is_open_edge[valid]
+    elev[:, 2] = elm
+    edge = np.zeros((n, 5), bool)
+    edge[:, [0, 4]] = True
+    slot_obj = np.repeat(io, 5)[valid.ravel()]
+    slot_sta = np.repeat(isa, 5)[valid.ravel()]
+    kind, time, elev, edge = kind[valid], time[valid], elev[valid], edge[valid]
+    # Open edges are maxima candidates too (a clipped window may peak at its edge).
+    ei = np.flatnonzero(edge)
+    if ei.size:
+        _, edge_angles = ev.g(slot_obj[ei], slot_sta[ei], time[ei], order=0, want_angles=True)
+        elev[ei] = edge_angles[0]
 
     opens = np.cumsum(kind == 1)
     closes = np.cumsum(kind == -1)
@@ -586,40 +620,30 @@ def _events_to_windows(ev: _Evaluator, sta, obj, k, t, g, dg, el, az, last_k) ->
                         np.zeros(0, bool), np.zeros(0, bool))
     best = np.maximum.reduceat(elev, w_start)
     wid = opens - 1
-    hit = inside & (elev == best[np.clip(wid, 0, None)]) & (wid >= 0)
-    hit_idx = np.flatnonzero(hit)
+    hit_idx = np.flatnonzero(inside & (wid >= 0) & (elev == best[np.maximum(wid, 0)]))
     _, first = np.unique(wid[hit_idx], return_index=True)
     tca = time[hit_idx[first]]
 
     wo, ws = slot_obj[w_start], slot_sta[w_start]
     t_a, t_l = time[w_start], time[w_end]
-    # Azimuths at AOS and LOS.
-    both_o = np.concatenate([wo, wo])
-    both_s = np.concatenate([ws, ws])
-    _, _, _, _, az_edges = ev.at(both_o, both_s, np.concatenate([t_a, t_l]))
+    _, (_, az_edges) = ev.g(np.concatenate([wo, wo]), np.concatenate([ws, ws]), np.concatenate([t_a, t_l]),
+                            order=0, want_angles=True)
     m = wo.size
-    return _Windows(wo, ws, t_a, t_l, tca, best, az_edges[:m], az_edges[m:],
-                    is_open_edge[w_start], is_open_edge[w_end])
+    return _Windows(wo, ws, t_a, t_l, tca, best, az_edges[:m], az_edges[m:], edge[w_start], edge[w_end])
 
 
 def refine_root(ev: _Evaluator, obj, sta, lo, hi, g_lo, g_hi, dg_lo, dg_hi):
-    from .refine import refine_roots
-
     def value_and_rate(t, which):
-        g, dg, _, _, _ = ev.at(obj[which], sta[which], t)
-        return g, dg
+        return tuple(ev.g(obj[which], sta[which], t)[0])
 
-    return refine_roots(value_and_rate, lo, hi, g_lo, g_hi, dg_lo, dg_hi, ROOT_ITERATIONS)
+    return refine_roots(value_and_rate, lo, hi, g_lo, g_hi, dg_lo, dg_hi)
 
 
 def refine_max(ev: _Evaluator, obj, sta, lo, hi, d_lo, d_hi):
-    from .refine import refine_maxima
-
     def rate(t, which):
-        _, dg, ddg, _, _ = ev.at(obj[which], sta[which], t, second=True)
-        return dg, ddg
+        return tuple(ev.g(obj[which], sta[which], t, order=2)[0][1:])
 
-    return refine_maxima(rate, lo, hi, d_lo, d_hi, MAX_ITERATIONS)
+    return refine_maxima(rate, lo, hi, d_lo, d_hi)
 
 
 def _merge_blocks(pieces: list[_Windows]) -> _Windows:

@@ -1,9 +1,14 @@
 """Vectorized root and maximum refinement inside brackets, for many independent events at once.
 
-Each function takes a callback that evaluates a function (and its time derivative) for a subset
-of the events, so any trajectory model can use it (SGP4 passes, interpolated ephemerides).
-Every event gets the same fixed number of iterations: the result for one event never depends on
-which other events are refined with it (so splitting the work into chunks changes nothing).
+Each function takes a callback that evaluates a function and its time derivative(s) for a
+subset of the events, so any trajectory model can use it (SGP4 passes, interpolated
+ephemerides). Each event iterates until its own step falls below the tolerance, and only
+unfinished events are evaluated again: the result for one event never depends on which other
+events are refined with it (splitting the work into chunks changes nothing).
+
+Both searches take Newton steps inside a shrinking bracket; a step that would leave the bracket
+becomes a regula falsi step on the bracket (Illinois variant), so they converge quadratically
+where the function is smooth and never stall where it is not.
 """
 
 from __future__ import annotations
@@ -12,76 +17,75 @@ from typing import Callable
 
 import numpy as np
 
-# value_and_rate(t, which) -> (f, dfdt) for events ``which`` (an index array) at times ``t``.
+# f(t, which) -> (value, derivative) for events ``which`` (an index array) at times ``t``.
 ValueAndRate = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+TOLERANCE_S = 1e-4
+MAX_ITERATIONS = 60
 
 
 def refine_roots(
     value_and_rate: ValueAndRate,
-    lo: np.ndarray,
-    hi: np.ndarray,
-    f_lo: np.ndarray,
-    f_hi: np.ndarray,
-    df_lo: np.ndarray,
-    df_hi: np.ndarray,
-    iterations: int = 5,
+    lo, hi, f_lo, f_hi, df_lo, df_hi,
+    tolerance_s: float = TOLERANCE_S,
 ) -> np.ndarray:
     """The zero of ``f`` in ``[lo, hi]`` for each event, where ``f(lo)`` and ``f(hi)`` differ in sign.
 
-    Starts from the zero of the cubic Hermite interpolant of ``f`` on the bracket, then takes
-    safeguarded Newton steps (a step leaving the bracket becomes a bisection), shrinking the
-    bracket at each evaluation: quadratic convergence where ``f`` is smooth, never worse than
-    bisection.
+    The first guess is the zero of the cubic Hermite interpolant of ``f`` on the bracket.
     """
-    lo, hi = np.array(lo, dtype=np.float64), np.array(hi, dtype=np.float64)
-    f_lo = np.asarray(f_lo, dtype=np.float64)
-    rising = f_lo < 0.0  # orient so that f < 0 at lo side
-    x = _cubic_root_guess(lo, hi, f_lo, np.asarray(f_hi, float), np.asarray(df_lo, float), np.asarray(df_hi, float))
-    which = np.arange(lo.size)
-    for _ in range(iterations):
-        f, df = value_and_rate(x, which)
-        neg = (f < 0.0) == rising  # x is on the lo side of the root
-        lo = np.where(neg, x, lo)
-        hi = np.where(neg, hi, x)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            step = x - f / df
-        bad = ~((step >= lo) & (step <= hi))  # inclusive: at convergence the step lands on an end
-        x = np.where(bad, 0.5 * (lo + hi), step)
-    return x
+    lo, hi, f_lo, f_hi = (np.array(v, dtype=np.float64) for v in (lo, hi, f_lo, f_hi))
+    x = _cubic_root_guess(lo, hi, f_lo, f_hi, np.asarray(df_lo, float), np.asarray(df_hi, float))
+    return _bracketed_newton(value_and_rate, x, lo, hi, f_lo, f_hi, tolerance_s)
 
 
 def refine_maxima(
-    rate: ValueAndRate,
-    lo: np.ndarray,
-    hi: np.ndarray,
-    d_lo: np.ndarray,
-    d_hi: np.ndarray,
-    iterations: int = 8,
+    rate_and_curvature: ValueAndRate,
+    lo, hi, d_lo, d_hi,
+    tolerance_s: float = TOLERANCE_S,
 ) -> np.ndarray:
-    """The time where a rate ``g'`` falls through zero in ``[lo, hi]`` (``g'(lo) > 0 >= g'(hi)``).
+    """Where a rate ``g'`` falls through zero in ``[lo, hi]`` (``g'(lo) > 0 >= g'(hi)``): a maximum of g.
 
-    ``rate(t, which)`` returns ``(g', g'')`` where ``g''`` may be NaN when unknown; then the step
-    is a secant step on the bracket (Illinois rule), otherwise Newton; a step leaving the bracket
-    is replaced by bisection.
+    ``rate_and_curvature(t, which)`` returns ``(g', g'')``; ``g''`` may be NaN where unknown
+    (then the step is a regula falsi step).
     """
-    lo, hi = np.array(lo, dtype=np.float64), np.array(hi, dtype=np.float64)
-    d_lo, d_hi = np.array(d_lo, dtype=np.float64), np.array(d_hi, dtype=np.float64)
-    which = np.arange(lo.size)
+    lo, hi, d_lo, d_hi = (np.array(v, dtype=np.float64) for v in (lo, hi, d_lo, d_hi))
     with np.errstate(divide="ignore", invalid="ignore"):
         x = lo - d_lo * (hi - lo) / (d_hi - d_lo)
-    x = np.where((x > lo) & (x < hi), x, 0.5 * (lo + hi))
-    for _ in range(iterations):
-        d, dd = rate(x, which)
-        pos = d > 0.0
-        lo = np.where(pos, x, lo)
-        d_lo = np.where(pos, d, 0.5 * d_lo)  # Illinois: halve the stale end's value
-        hi = np.where(pos, hi, x)
-        d_hi = np.where(pos, 0.5 * d_hi, d)
+    x = np.where((x >= lo) & (x <= hi), x, 0.5 * (lo + hi))
+    return _bracketed_newton(rate_and_curvature, x, lo, hi, d_lo, d_hi, tolerance_s)
+
+
+def _bracketed_newton(fn: ValueAndRate, x, lo, hi, f_lo, f_hi, tolerance_s):
+    x = x.copy()
+    lo_is_negative = f_lo < 0.0
+    act = np.flatnonzero(np.isfinite(x))
+    side = np.zeros(x.size, np.int8)  # which end moved last (for the Illinois rule)
+    for _ in range(MAX_ITERATIONS):
+        if act.size == 0:
+            break
+        xa = x[act]
+        f, df = fn(xa, act)
+        la, ha, fla, fha = lo[act], hi[act], f_lo[act], f_hi[act]
+        toward_hi = (f < 0.0) == lo_is_negative[act]  # the zero lies above xa
+        la = np.where(toward_hi, xa, la)
+        fla = np.where(toward_hi, f, fla)
+        ha = np.where(toward_hi, ha, xa)
+        fha = np.where(toward_hi, fha, f)
+        # Illinois: when the same end stays twice, halve its value so regula falsi keeps moving.
+        s = np.where(toward_hi, 1, -1).astype(np.int8)
+        stale = side[act] == s
+        fha = np.where(stale & toward_hi, 0.5 * fha, fha)
+        fla = np.where(stale & ~toward_hi, 0.5 * fla, fla)
+        side[act] = s
         with np.errstate(divide="ignore", invalid="ignore"):
-            newton = x - d / dd
-            secant = lo - d_lo * (hi - lo) / (d_hi - d_lo)
-        step = np.where(np.isfinite(newton), newton, secant)
-        x = np.where((step >= lo) & (step <= hi), step, 0.5 * (lo + hi))
+            newton = xa - f / df
+            falsi = la - fla * (ha - la) / (fha - fla)
+        inside = (newton >= la) & (newton <= ha)  # inclusive: at convergence a step lands on an end
+        nxt = np.where(inside, newton, np.where((falsi >= la) & (falsi <= ha), falsi, 0.5 * (la + ha)))
+        lo[act], hi[act], f_lo[act], f_hi[act] = la, ha, fla, fha
+        done = (np.abs(nxt - xa) < tolerance_s) | (ha - la < tolerance_s) | (f == 0.0) | ~np.isfinite(nxt)
+        x[act] = np.where(np.isfinite(nxt), nxt, xa)
+        act = act[~done]
     return x
 
 
