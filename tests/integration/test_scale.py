@@ -144,3 +144,22 @@ def test_bad_window_and_empty_selection_are_clear_errors(subset, stations):
         scale.plan_tasks([], stations, START, START + DAY)
     with pytest.raises(sinks.OutputError, match="extension"):
         sinks.open_sink("passes.txt")
+
+
+def test_cli_streams_to_files_what_it_prints(tmp_path):
+    from typer.testing import CliRunner
+
+    from groundnet.cli import app
+
+    window = ["--catalog", "demo", "--stations", "KIR-1,MLG", "--start", "2026-11-21T00:00:00Z",
+              "--end", "2026-11-23T00:00:00Z", "--quiet"]
+    printed = CliRunner().invoke(app, ["passes", *window, "--format", "csv"])
+    assert printed.exit_code == 0, printed.output
+    streamed = CliRunner().invoke(app, ["passes", *window, "--format", "csv", "--workers", "2",
+                                        "--output", str(tmp_path / "p.csv")])
+    assert streamed.exit_code == 0, streamed.output
+    assert (tmp_path / "p.csv").read_text(encoding="utf-8") == printed.stdout
+    parquet = CliRunner().invoke(app, ["passes", *window, "--output", str(tmp_path / "p.parquet")])
+    assert parquet.exit_code == 0, parquet.output
+    back = arrow.to_pass_table(sinks.read_parquet_passes(tmp_path / "p.parquet"))
+    assert render(back.to_rows(), "csv") == printed.stdout

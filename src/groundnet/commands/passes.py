@@ -125,13 +125,13 @@ def register(app: typer.Typer) -> None:
             if not quiet:
                 print(f"{count} passes written to {output}", file=sys.stderr)
             return
-        if workers == 1 and dask is None:
-            table = run_passes(elements, antennas, t0, t1, min_elevation, quiet)
-        else:
-            from ..visibility.scale import run_in_memory
+        from ..visibility import scale
 
-            table = run_in_memory(elements, antennas, t0, t1, min_elevation_deg=min_elevation,
-                                  workers=workers, dask=dask, quiet=quiet)
+        if scale.wants_pool(workers, dask, len(elements), len(antennas), t1 - t0):
+            table = scale.run_in_memory(elements, antennas, t0, t1, min_elevation_deg=min_elevation,
+                                        workers=workers, dask=dask, quiet=quiet)
+        else:
+            table = run_passes(elements, antennas, t0, t1, min_elevation, quiet)
         columns = TABLE_COLUMNS if fmt is OutputFormat.table else None
         emit(table.to_rows(), fmt, columns=columns, output=output,
              title=f"passes {format_utc(t0)} .. {format_utc(t1)}: {len(table)}")

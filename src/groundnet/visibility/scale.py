@@ -1,18 +1,17 @@
-"""Pass prediction at catalog scale: both cores of one machine, or a Dask cluster, and streamed output.
+"""Pass prediction at catalog scale: every core of one machine, or a Dask cluster, and streamed output.
 
 ``find_passes`` answers one call for every object × station × the window in one process. Here the
 same question is cut into tasks: chunks of the catalog (balanced by cost, so a task of GEO objects
-is as long as a task of LEO ones), chunks of the stations, and slices of the window (one day by
-default), so that what one task holds does not grow with the window or the network. Tasks run on
-a local process pool or a Dask cluster (the element sets are shipped with the tasks: workers need
-no catalog file). Slices finish in order; each is sorted like ``find_passes`` and handed to a
-sink (memory, Parquet, CSV, JSON) before the next, so the output streams and memory stays flat.
+takes as long as a task of LEO ones), chunks of the stations when there are hundreds, and slices
+of the window (one day: the engine's own search block), so that what one task holds does not grow
+with the window or the network. Tasks run on a local process pool or a Dask cluster; the element
+sets are shipped with the tasks, so workers need no catalog file.
 
-A pass that crosses a slice boundary comes back as two pieces, clipped at the boundary; they are
-joined again (AOS of the first piece, LOS of the second, TCA of the higher one), so the result is
-the one a single call over the whole window gives. Such a pass is written once complete: if it
-began before rows already written, it goes into a short list that is merged into its sorted place
-when the stream is finished (see ``_Spool``).
+Each task's passes spill to a sorted Arrow file (``_Runs``); when a slice is complete its files are
+merged into sorted batches and written (``_Spool``) before the next, so the output streams and
+memory stays flat. A pass that crosses a slice boundary comes back as two clipped pieces, joined
+again as the engine joins its blocks: the result is exactly that of one ``find_passes`` call over
+the whole window, in the same order. docs/scale.md tells the whole story.
 """
 
 from __future__ import annotations
@@ -201,8 +200,7 @@ class _ProcessPool:
         method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
         self.workers = workers
         self.description = f"{workers} local worker processes"
-        self._pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method),
-                                            initializer=_worker_setup)
+        self._pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method))
         # Start the workers now, before any progress-bar thread exists in this process.
         list(self._pool.map(_worker_ready, range(workers)))
 
@@ -241,7 +239,6 @@ class _Dask:
                 f"cannot reach the Dask scheduler at {address}: {exc}; start it with `dask scheduler` "
                 "and give its address as --dask tcp://HOST:8786 (see docs/scale.md)"
             ) from None
-        self._client.run(_worker_setup)
         self.workers = max(1, len(self._client.scheduler_info().get("workers", {})))
         self.description = f"Dask cluster at {address} ({self.workers} workers)"
 
@@ -249,8 +246,9 @@ class _Dask:
         return self._client.submit(fn, *args, pure=False)
 
     def scatter(self, value):
-        # Element sets go to the workers once and are reused by every slice of the window.
-        return self._client.scatter(value, hash=False)
+        # A chunk's element sets go to the workers once and serve every slice of the window. As
+        # one object: scattering the list itself would make one key per element set.
+        return self._client.scatter([value], hash=False)[0]
 
     def wait_any(self, futures):
         result = self._distributed.wait(list(futures), return_when="FIRST_COMPLETED")
@@ -260,12 +258,6 @@ class _Dask:
         self._client.close()
         if self._cluster is not None:
             self._cluster.close()
-
-
-def _worker_setup() -> None:
-    # One process per core: keep NumPy's BLAS threads from competing with the other workers.
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(var, "1")
 
 
 def _worker_ready(_: int) -> bool:
@@ -531,17 +523,25 @@ class _Spool:
 POOL_THRESHOLD_PAIR_DAYS = 20_000.0
 
 
-def _auto_workers(workers: int | None, dask: str | None, n_objects: int, n_stations: int, days: float) -> int | None:
+def wants_pool(workers: int | None, dask: str | None, n_objects: int, n_stations: int, window_s: float) -> bool:
+    """Whether a job should leave this process: asked for (--workers N > 1, --dask), or large."""
+    if dask:
+        return True
+    if workers is not None:
+        return workers > 1
+    return n_objects * n_stations * window_s / 86400.0 >= POOL_THRESHOLD_PAIR_DAYS
+
+
+def _workers_for(workers, dask, elements, antennas, start_unix, end_unix) -> int:
     if workers is not None or dask:
-        return workers
-    return None if n_objects * n_stations * days >= POOL_THRESHOLD_PAIR_DAYS else 1
+        return workers if workers is not None else (os.cpu_count() or 1)
+    return (os.cpu_count() or 1) if wants_pool(None, None, len(elements), len(antennas), end_unix - start_unix) else 1
 
 
 def run_in_memory(elements, antennas, start_unix, end_unix, *, min_elevation_deg=None, workers=None,
                   dask=None, quiet=False):
     """The whole ``PassTable`` (as ``find_passes`` gives it), computed on a pool or a cluster."""
-    days = (end_unix - start_unix) / 86400.0
-    n = _auto_workers(workers, dask, len(elements), len(antennas), days)
+    n = _workers_for(workers, dask, elements, antennas, start_unix, end_unix)
     with open_executor(n, dask) as executor:
         return find_passes_at_scale(elements, antennas, start_unix, end_unix, min_elevation_deg=min_elevation_deg,
                                     executor=executor, progress=progress_wanted(quiet))
@@ -552,8 +552,7 @@ def run_to_file(elements, antennas, start_unix, end_unix, path, *, fmt=None, min
     """Stream every pass to ``path`` (Parquet, CSV or JSON); returns how many were written."""
     from .sinks import open_sink
 
-    days = (end_unix - start_unix) / 86400.0
-    n = _auto_workers(workers, dask, len(elements), len(antennas), days)
+    n = _workers_for(workers, dask, elements, antennas, start_unix, end_unix)
     sink = open_sink(path, fmt)
     with open_executor(n, dask) as executor:
         return find_passes_at_scale(elements, antennas, start_unix, end_unix, min_elevation_deg=min_elevation_deg,
