@@ -50,7 +50,8 @@ class ElementSet:
     def satrec(self) -> Satrec:
         """An initialised ``sgp4`` satellite record (WGS-72, as SGP4 element sets are fitted)."""
         sat = Satrec()
-        epoch_days = (self.epoch_unix / 86400.0 + UNIX_EPOCH_JD) - SGP4_EPOCH_JD
+        # Days since 1949-12-31 summed from small numbers: a Julian date (2.4e6) would round to 40 us.
+        epoch_days = self.epoch_unix / 86400.0 + (UNIX_EPOCH_JD - SGP4_EPOCH_JD)
         xpdotp = 1440.0 / (2.0 * math.pi)  # rev/day per rad/min
         sat.sgp4init(
             WGS72,

@@ -39,7 +39,7 @@ REASONS: dict[int, str] = {REASON_OK: "ok"}
 REASONS.update({code: f"SGP4 error {code}: {text}" for code, text in SGP4_ERRORS.items()})
 REASONS[REASON_UNPHYSICAL] = (
     "unphysical state (inside the Earth, far beyond the apogee of its elements, or faster than "
-    "escape speed): the element set is too old or broken to propagate this far"
+    "the escape speed at its radius): the element set is too old or broken to propagate this far"
 )
 
 
@@ -127,11 +127,11 @@ class Propagator:
     def _physical(self, r: np.ndarray, v: np.ndarray) -> np.ndarray:
         radius = np.sqrt(np.einsum("...i,...i->...", r, r))
         speed = np.sqrt(np.einsum("...i,...i->...", v, v))
-        s = self.shape
-        # Generous bounds: perturbations and drag move a real orbit by far less than this.
-        max_radius = (1.5 * s.apogee_radius_km + 2000.0)[:, None]
-        max_speed = (1.2 * s.perigee_speed_km_s + 0.5)[:, None]
-        with np.errstate(invalid="ignore"):
+        # Generous bounds: perturbations and drag move a real orbit by far less than this. A bound
+        # orbit is slower than the escape speed at its radius, whatever its elements say.
+        max_radius = (1.5 * self.shape.apogee_radius_km + 2000.0)[:, None]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            max_speed = 1.1 * np.sqrt(2.0 * MU_KM3_S2 / radius) + 0.5
             return (radius >= MIN_RADIUS_KM) & (radius <= max_radius) & (speed <= max_speed)
 
 

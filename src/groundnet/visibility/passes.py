@@ -34,9 +34,9 @@ from .refine import refine_maxima, refine_roots
 
 EARTH_ROTATION_RAD_S = 7.2921158553e-5
 # SGP4 sampling: step = STEP_FACTOR / (largest angular rate of the orbit), rounded down to a
-# step of this ladder (all divide a day, so day-long time blocks share grid points).
-STEP_FACTOR = 0.5
-STEP_LADDER_S = (60, 90, 120, 150, 180, 240, 300, 360, 450, 540, 600, 720, 900, 1200, 1800, 2400, 3600)
+# whole divisor of a day between one minute and an hour (so day-long time blocks share grid points).
+STEP_FACTOR = 0.55
+STEP_LADDER_S = tuple(d for d in range(60, 3601) if 86400 % d == 0)
 LOW_PERIGEE_KM = 250.0
 HIGH_DRAG_BSTAR = 0.01
 # Search samples per SGP4 step.
@@ -102,7 +102,8 @@ class PassTable:
 
     def sort(self) -> "PassTable":
         """By AOS, then object id, then station id (the canonical order)."""
-        order = np.lexsort((self.station_id.astype(str), self.object_id, self.aos))
+        _, station_rank = np.unique(self.station_id, return_inverse=True)
+        order = np.lexsort((station_rank, self.object_id, self.aos))
         return self.take(order)
 
     def to_rows(self) -> list[dict]:
@@ -218,38 +219,37 @@ class _Frame:
 
 
 def _quintic_weights(s: np.ndarray, order: int) -> np.ndarray:
-    """Quintic Hermite basis (and its s-derivatives up to ``order``): ``(order + 1, N, 6)``.
+    """Quintic Hermite basis (and its s-derivatives up to ``order``): ``(order + 1, 6, N)``.
 
     Coefficient order: p0, v0*h, a0*h^2, p1, v1*h, a1*h^2 (s in [0, 1] across one SGP4 step h).
     """
     s2 = s * s
     s3 = s2 * s
-    s4 = s3 * s
-    s5 = s4 * s
-    out = np.empty((order + 1, s.size, 6))
+    out = np.empty((order + 1, 6, s.size))
     w = out[0]
-    w[:, 0] = 1 - 10 * s3 + 15 * s4 - 6 * s5
-    w[:, 1] = s - 6 * s3 + 8 * s4 - 3 * s5
-    w[:, 2] = 0.5 * (s2 - 3 * s3 + 3 * s4 - s5)
-    w[:, 3] = 1.0 - w[:, 0]
-    w[:, 4] = -4 * s3 + 7 * s4 - 3 * s5
-    w[:, 5] = 0.5 * (s3 - 2 * s4 + s5)
+    # Horner forms of the six basis polynomials.
+    w[3] = s3 * (10.0 + s * (-15.0 + 6.0 * s))
+    w[0] = 1.0 - w[3]
+    w[1] = s + s3 * (-6.0 + s * (8.0 - 3.0 * s))
+    w[2] = 0.5 * s2 + s3 * (-1.5 + s * (1.5 - 0.5 * s))
+    w[4] = s3 * (-4.0 + s * (7.0 - 3.0 * s))
+    w[5] = s3 * (0.5 + s * (-1.0 + 0.5 * s))
     if order >= 1:
         d = out[1]
-        d[:, 0] = -30 * s2 + 60 * s3 - 30 * s4
-        d[:, 1] = 1 - 18 * s2 + 32 * s3 - 15 * s4
-        d[:, 2] = 0.5 * (2 * s - 9 * s2 + 12 * s3 - 5 * s4)
-        d[:, 3] = -d[:, 0]
-        d[:, 4] = -12 * s2 + 28 * s3 - 15 * s4
-        d[:, 5] = 0.5 * (3 * s2 - 8 * s3 + 5 * s4)
+        d[3] = s2 * (30.0 + s * (-60.0 + 30.0 * s))
+        d[0] = -d[3]
+        d[1] = 1.0 + s2 * (-18.0 + s * (32.0 - 15.0 * s))
+        d[2] = s + s2 * (-4.5 + s * (6.0 - 2.5 * s))
+        d[4] = s2 * (-12.0 + s * (28.0 - 15.0 * s))
+        d[5] = s2 * (1.5 + s * (-4.0 + 2.5 * s))
     if order >= 2:
         dd = out[2]
-        dd[:, 0] = -60 * s + 180 * s2 - 120 * s3
-        dd[:, 1] = -36 * s + 96 * s2 - 60 * s3
-        dd[:, 2] = 0.5 * (2 - 18 * s + 36 * s2 - 20 * s3)
-        dd[:, 3] = -dd[:, 0]
-        dd[:, 4] = -24 * s + 84 * s2 - 60 * s3
-        dd[:, 5] = 0.5 * (6 * s - 24 * s2 + 20 * s3)
+        dd[3] = s * (60.0 + s * (-180.0 + 120.0 * s))
+        dd[0] = -dd[3]
+        dd[1] = s * (-36.0 + s * (96.0 - 60.0 * s))
+        dd[2] = 1.0 + s * (-9.0 + s * (18.0 - 10.0 * s))
+        dd[4] = s * (-24.0 + s * (84.0 - 60.0 * s))
+        dd[5] = s * (3.0 + s * (-12.0 + 10.0 * s))
     return out
 
 
@@ -267,23 +267,26 @@ class _Track:
         self.coef = np.concatenate([ends[:, :-1], ends[:, 1:]], axis=2).reshape(-1, 6, 3)
 
     def at(self, obj: np.ndarray, t: np.ndarray, order: int = 1) -> list[np.ndarray]:
-        """TEME position, velocity (and acceleration for ``order=2``) ``(N, 3)`` of objects at times."""
+        """TEME position, velocity (and acceleration for ``order=2``) as ``(3, N)`` arrays."""
         x = (t - self.t0) / self.step
         k = np.clip(np.floor(x).astype(np.int64), 0, self.n_grid - 2)
         w = _quintic_weights(x - k, order)
-        c = self.coef[obj * (self.n_grid - 1) + k]
-        return [np.einsum("nk,nkd->nd", w[i], c) / self.step**i for i in range(order + 1)]
+        c = np.take(self.coef, obj * (self.n_grid - 1) + k, axis=0)
+        return [np.einsum("kn,nkd->dn", w[i], c) / self.step**i for i in range(order + 1)]
 
-    def positions_every(self, sub: int) -> np.ndarray:
-        """Positions at every ``step / sub``: ``(O, (K-1)*sub + 1, 3)``."""
+    def every(self, sub: int) -> tuple[np.ndarray, np.ndarray]:
+        """Positions and velocities at every ``step / sub``: two ``(3, O, (K-1)*sub + 1)`` arrays."""
         c = self.coef.reshape(self.n_obj, self.n_grid - 1, 6, 3)
-        out = np.empty((self.n_obj, (self.n_grid - 1) * sub + 1, 3))
-        out[:, :-1:sub] = c[:, :, 0]
-        out[:, -1] = c[:, -1, 3]
-        for j in range(1, sub):
-            w = _quintic_weights(np.array([j / sub]), 0)[0, 0]
-            out[:, j::sub] = np.einsum("k,ojkd->ojd", w, c)
-        return out
+        n = (self.n_grid - 1) * sub + 1
+        r, v = np.empty((3, self.n_obj, n)), np.empty((3, self.n_obj, n))
+        for j in range(sub):
+            w = _quintic_weights(np.array([j / sub]), 1)[:, :, 0]
+            r[:, :, j:n - 1:sub] = np.einsum("k,ojkd->doj", w[0], c)
+            v[:, :, j:n - 1:sub] = np.einsum("k,ojkd->doj", w[1], c) / self.step
+        w = _quintic_weights(np.array([1.0]), 1)[:, :, 0]
+        r[:, :, -1] = np.einsum("k,okd->do", w[0], c[:, -1])
+        v[:, :, -1] = np.einsum("k,okd->do", w[1], c[:, -1]) / self.step
+        return r, v
 
 
 # --------------------------------------------------------------------------------------------
@@ -291,7 +294,21 @@ class _Track:
 
 
 def _dot(a, b):
-    return np.einsum("ij,ij->i", a, b)
+    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+
+
+def _rotate(theta: np.ndarray, vectors: list[np.ndarray], rate: float) -> list[np.ndarray]:
+    """TEME -> PEF for position, velocity and acceleration ``(3, ...)`` at sidereal angles theta."""
+    c, s = np.cos(theta), np.sin(theta)
+    out = [np.stack([c * v[0] + s * v[1], c * v[1] - s * v[0], v[2]]) for v in vectors]
+    w = rate
+    if len(out) >= 2:  # the frame turns at w about +z
+        out[1][0] += w * out[0][1]
+        out[1][1] -= w * out[0][0]
+    if len(out) >= 3:  # rotating-frame acceleration: a - 2 w x v - w x (w x r)
+        out[2][0] += 2 * w * out[1][1] + w * w * out[0][0]
+        out[2][1] += -2 * w * out[1][0] + w * w * out[0][1]
+    return out
 
 
 class _Evaluator:
@@ -302,31 +319,24 @@ class _Evaluator:
         self.theta0, self.theta_rate = theta0, theta_rate  # sidereal angle, linear over the block
         self.masked = not bool(np.all(stations.constant_threshold))
         self.sin_floor = np.sin(np.radians(stations.lowest_threshold_deg))
+        # Station vectors as (3, S) rows for cheap gathers.
+        self.pos, self.up = frame.position.T.copy(), frame.up.T.copy()
+        self.east, self.north = frame.east.T.copy(), frame.north.T.copy()
 
-    def pef(self, obj, t, order=1):
-        """Earth-fixed (PEF) position, velocity and (order 2) acceleration in the rotating frame."""
-        states = self.track.at(obj, t, order)
-        theta = self.theta0 + self.theta_rate * (t - self.track.t0)
-        c, s = np.cos(theta), np.sin(theta)
-        w = self.theta_rate
-        out = []
-        for r in states:
-            x, y = r[:, 0], r[:, 1]
-            out.append(np.stack([c * x + s * y, c * y - s * x, r[:, 2]], axis=1))
-        if order >= 1:  # the frame turns at w about +z
-            out[1][:, 0] += w * out[0][:, 1]
-            out[1][:, 1] -= w * out[0][:, 0]
-        if order >= 2:  # rotating-frame acceleration: a - 2 w x v - w x (w x r)
-            out[2][:, 0] += 2 * w * out[1][:, 1] + w * w * out[0][:, 0]
-            out[2][:, 1] += -2 * w * out[1][:, 0] + w * w * out[0][:, 1]
-        return out
+    def theta(self, t):
+        return self.theta0 + self.theta_rate * (t - self.track.t0)
 
     def g(self, obj, sta, t, order=1, want_angles=False):
-        """``[g, g', g'']`` up to ``order`` (g'' NaN under a mask), and (elevation, azimuth) in degrees."""
-        pv = self.pef(obj, t, order)
-        f = self.frame
-        rho = pv[0] - f.position[sta]
-        up = f.up[sta]
+        pv = _rotate(self.theta(t), self.track.at(obj, t, order), self.theta_rate)
+        return self.g_from(pv, sta, want_angles)
+
+    def g_from(self, pv, sta, want_angles=False):
+        """``[g, g', g'']`` for the Earth-fixed states given (g'' NaN under a mask), and
+        (elevation, azimuth) in degrees when asked for or needed by a mask."""
+        order = len(pv) - 1
+        p = self.pos[:, sta]
+        up = self.up[:, sta]
+        rho = (pv[0][0] - p[0], pv[0][1] - p[1], pv[0][2] - p[2])
         rng = np.sqrt(_dot(rho, rho))
         sin_el = _dot(rho, up) / rng
         out = [sin_el]
@@ -339,7 +349,8 @@ class _Evaluator:
             out.append((_dot(pv[2], up) - 2.0 * d_sin * rate - sin_el * acc) / rng)
         angles = None
         if self.masked or want_angles:
-            e, n = _dot(rho, f.east[sta]), _dot(rho, f.north[sta])
+            east, north = self.east[:, sta], self.north[:, sta]
+            e, n = _dot(rho, east), _dot(rho, north)
             az = np.mod(np.degrees(np.arctan2(e, n)), 360.0)
             angles = (np.degrees(np.arcsin(np.clip(sin_el, -1.0, 1.0))), az)
         if not self.masked:
@@ -349,7 +360,7 @@ class _Evaluator:
         thr = np.radians(thr)
         out[0] = out[0] - np.sin(thr)
         if order >= 1:
-            de, dn = _dot(pv[1], f.east[sta]), _dot(pv[1], f.north[sta])
+            de, dn = _dot(pv[1], east), _dot(pv[1], north)
             with np.errstate(divide="ignore", invalid="ignore"):
                 daz = np.nan_to_num((n * de - e * dn) / (e * e + n * n))  # rad/s
             out[1] = out[1] - np.cos(thr) * slope * daz
@@ -445,7 +456,7 @@ def shape_subset(shape: OrbitShape, idx: np.ndarray) -> OrbitShape:
 def _search_block(elements, shape: OrbitShape, step: float, stations: _Stations, frame: _Frame,
                   eop: EarthOrientation, t_begin: float, t_end: float) -> _Windows:
     """Windows of a group of objects sharing one SGP4 step, over one time block."""
-    n_obj = len(elements)
+    n_obj, n_sta = len(elements), len(stations.ids)
     h = step / SEARCH_SUBDIVISION
     n_steps = int(math.ceil((t_end - t_begin) / step - 1e-9))
     grid = t_begin + step * np.arange(n_steps + 1)
@@ -462,21 +473,24 @@ def _search_block(elements, shape: OrbitShape, step: float, stations: _Stations,
     n_search = int(math.ceil((t_end - t_begin) / h - 1e-9)) + 1
     times = t_begin + h * np.arange(n_search)
     times[-1] = t_end
-    r_teme = track.positions_every(SEARCH_SUBDIVISION)[:, :n_search]
-    r_teme[:, -1] = track.at(np.arange(n_obj), np.full(n_obj, t_end), 0)[0]
-    ang = ev.theta0 + ev.theta_rate * (times - t_begin)
-    c, s = np.cos(ang), np.sin(ang)
-    x, y = r_teme[..., 0], r_teme[..., 1]
-    r_pef = np.stack([c * x + s * y, c * y - s * x, r_teme[..., 2]], axis=-1)
+    r_teme, v_teme = (a[:, :, :n_search] for a in track.every(SEARCH_SUBDIVISION))
+    last = track.at(np.arange(n_obj), np.full(n_obj, t_end), 1)
+    r_teme[:, :, -1], v_teme[:, :, -1] = last[0], last[1]
+    r_pef, v_pef = _rotate(ev.theta(times), [r_teme, v_teme], ev.theta_rate)  # (3, O, T)
 
     near = _screen(r_pef, shape, h, stations, frame)  # (O, S, T)
     needed = near.copy()
     needed[:, :, 1:] |= near[:, :, :-1]
     needed[:, :, :-1] |= near[:, :, 1:]
-    obj, sta, k = np.nonzero(needed)
-    t = times[k]
-    (g, dg), _ = ev.g(obj, sta, t)
-    return _events_to_windows(ev, obj, sta, k, t, g, dg, n_search - 1)
+    flat = np.flatnonzero(needed)
+    obj, rest = np.divmod(flat, n_sta * n_search)
+    sta, k = np.divmod(rest, n_search)
+    at = obj * n_search + k
+    pv = [np.take(a.reshape(3, -1), at, axis=1) for a in (r_pef, v_pef)]
+    (g, dg), _ = ev.g_from(pv, sta)
+    # Consecutive entries of the flat index are consecutive samples of the same pair.
+    same = (flat[1:] - flat[:-1] == 1) & (k[1:] != 0)
+    return _events_to_windows(ev, obj, sta, k, times[k], g, dg, same, n_search - 1)
 
 
 def _drop_erratic(r: np.ndarray, v: np.ndarray, step: float, shape: OrbitShape) -> None:
@@ -508,8 +522,9 @@ def _screen(r_pef: np.ndarray, shape: OrbitShape, h: float, stations: _Stations,
     verticals). Its direction moves at most ``omega_max + omega_earth`` rad/s, so within h/2 of a
     sample psi changes by at most that times h/2; r changes by at most the radial speed bound.
     """
-    radius = np.sqrt(np.einsum("otd,otd->ot", r_pef, r_pef))  # (O, T)
-    unit = r_pef / radius[..., None]
+    radius = np.sqrt(_dot(r_pef, r_pef))  # (O, T)
+    # Single precision is plenty for a test with a margin of several hundredths of a degree.
+    unit = (r_pef / radius).astype(np.float32)
     radial_bound = shape.max_radial_speed_km_s + 0.05  # SGP4's short-period terms, km/s
     r_ub = radius + (radial_bound * (0.5 * h))[:, None] + INTERPOLATION_ERROR_KM
     margin = ((shape.max_angular_rate_rad_s * 1.02 + EARTH_ROTATION_RAD_S) * (0.5 * h)
@@ -523,26 +538,32 @@ def _screen(r_pef: np.ndarray, shape: OrbitShape, h: float, stations: _Stations,
     beta = e[None, :] - margin[:, None]  # (O, S): cone = arccos(x) - beta
     cb, sb = np.cos(beta), np.sin(beta)
     cb[beta <= -0.5 * np.pi], sb[beta <= -0.5 * np.pi] = -2.0, 0.0  # margin wider than a hemisphere
-    cos_psi = np.einsum("otd,sd->ost", unit, frame.direction)
+    cos_psi = np.einsum("dot,sd->ost", unit, frame.direction.astype(np.float32))
     # cos(arccos(x) - beta) = x cos(beta) + sqrt(1 - x^2) sin(beta)
+    x, y, cb, sb = (a.astype(np.float32) for a in (x, y, cb, sb))
     limit = x[:, None, :] * cb[:, :, None]
     limit += y[:, None, :] * sb[:, :, None]
     return cos_psi >= limit  # NaN states compare False
 
 
-def _events_to_windows(ev: _Evaluator, obj, sta, k, t, g, dg, last_k) -> _Windows:
+def _events_to_windows(ev: _Evaluator, obj, sta, k, t, g, dg, same, last_k) -> _Windows:
+    """Bracket, refine and assemble the windows from g, g' at search samples.
+
+    ``same[j]`` says whether samples j and j+1 are consecutive samples of the same pair (an
+    interval to look into).
+    """
     nan = np.isnan(g)
     g = np.where(nan, -1.0, g)
-    # Intervals between consecutive needed samples of the same pair; keep those with an event.
-    same = (sta[1:] == sta[:-1]) & (obj[1:] == obj[:-1]) & (k[1:] == k[:-1] + 1)
-    a = np.flatnonzero(same)
+    # Per interval (between entries j and j+1), on shifted views: keep those with an event.
+    vis = g >= 0
+    v0, v1 = vis[:-1], vis[1:]
+    good = ~(nan[:-1] | nan[1:])
+    peak_all = (dg[:-1] > 0) & (dg[1:] <= 0) & good
+    open_aos_all = (k[:-1] == 0) & v0
+    open_los_all = (k[1:] == last_k) & v1
+    a = np.flatnonzero(same & ((v0 != v1) | peak_all | open_aos_all | open_los_all))
     b = a + 1
-    vis_a, vis_b = g[a] >= 0, g[b] >= 0
-    peak = (dg[a] > 0) & (dg[b] <= 0) & ~nan[a] & ~nan[b]
-    open_aos = (k[a] == 0) & vis_a
-    open_los = (k[b] == last_k) & vis_b
-    keep = (vis_a != vis_b) | peak | open_aos | open_los
-    a, b, peak, open_aos, open_los = a[keep], b[keep], peak[keep], open_aos[keep], open_los[keep]
+    peak, open_aos, open_los = peak_all[a], open_aos_all[a], open_los_all[a]
     ga, gb, dga, dgb, ta, tb = g[a], g[b], dg[a], dg[b], t[a], t[b]
     bad = nan[a] | nan[b]
     io, isa = obj[a], sta[a]
@@ -552,7 +573,7 @@ def _events_to_windows(ev: _Evaluator, obj, sta, k, t, g, dg, last_k) -> _Window
 
     # Maxima of g.
     pi = np.flatnonzero(peak)
-    t_max = refine_max(ev, io[pi], isa[pi], ta[pi], tb[pi], dga[pi], dgb[pi])
+    t_max = refine_max(ev, io[pi], isa[pi], ta[pi], tb[pi], dga[pi], dgb[pi], ga[pi], gb[pi])
     (g_max, dg_max), angles_max = ev.g(io[pi], isa[pi], t_max, want_angles=True)
     graze = np.zeros(n, bool)
     graze[pi] = (ga[pi] < 0) & (gb[pi] < 0) & (g_max >= 0)
@@ -621,8 +642,7 @@ def _events_to_windows(ev: _Evaluator, obj, sta, k, t, g, dg, last_k) -> _Window
     best = np.maximum.reduceat(elev, w_start)
     wid = opens - 1
     hit_idx = np.flatnonzero(inside & (wid >= 0) & (elev == best[np.maximum(wid, 0)]))
-    _, first = np.unique(wid[hit_idx], return_index=True)
-    tca = time[hit_idx[first]]
+    tca = time[hit_idx[_first_of_runs(wid[hit_idx])]]
 
     wo, ws = slot_obj[w_start], slot_sta[w_start]
     t_a, t_l = time[w_start], time[w_end]
@@ -639,11 +659,16 @@ def refine_root(ev: _Evaluator, obj, sta, lo, hi, g_lo, g_hi, dg_lo, dg_hi):
     return refine_roots(value_and_rate, lo, hi, g_lo, g_hi, dg_lo, dg_hi)
 
 
-def refine_max(ev: _Evaluator, obj, sta, lo, hi, d_lo, d_hi):
+def refine_max(ev: _Evaluator, obj, sta, lo, hi, d_lo, d_hi, g_lo, g_hi):
     def rate(t, which):
         return tuple(ev.g(obj[which], sta[which], t, order=2)[0][1:])
 
-    return refine_maxima(rate, lo, hi, d_lo, d_hi)
+    return refine_maxima(rate, lo, hi, d_lo, d_hi, g_lo, g_hi)
+
+
+def _first_of_runs(keys: np.ndarray) -> np.ndarray:
+    """Indices of the first element of each run of equal values in a sorted array."""
+    return np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
 
 
 def _merge_blocks(pieces: list[_Windows]) -> _Windows:
@@ -652,6 +677,8 @@ def _merge_blocks(pieces: list[_Windows]) -> _Windows:
         return pieces[0]
     cols = {f.name: np.concatenate([getattr(p, f.name) for p in pieces]) for f in fields(_Windows)}
     order = np.lexsort((cols["aos"], cols["obj"], cols["sta"]))
+    if order.size == 0:
+        return pieces[0]
     w = {k: v[order] for k, v in cols.items()}
     # A window continues the previous one when both touch the same boundary instant.
     cont = np.zeros(order.size, bool)
@@ -661,9 +688,8 @@ def _merge_blocks(pieces: list[_Windows]) -> _Windows:
     starts = np.flatnonzero(~cont)
     ends = np.append(starts[1:], order.size) - 1
     best = np.maximum.reduceat(w["max_el"], starts)
-    hit = w["max_el"] == best[group]
-    hit_idx = np.flatnonzero(hit)
-    _, first = np.unique(group[hit_idx], return_index=True)
+    hit_idx = np.flatnonzero(w["max_el"] == best[group])
+    first = _first_of_runs(group[hit_idx])
     return _Windows(w["obj"][starts], w["sta"][starts], w["aos"][starts], w["los"][ends], w["tca"][hit_idx[first]],
                     best, w["aos_az"][starts], w["los_az"][ends], w["aos_open"][starts], w["los_open"][ends])
 

@@ -20,7 +20,7 @@ import numpy as np
 # f(t, which) -> (value, derivative) for events ``which`` (an index array) at times ``t``.
 ValueAndRate = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
-TOLERANCE_S = 1e-4
+TOLERANCE_S = 1e-3  # the last Newton step is below this: the error left is far smaller
 MAX_ITERATIONS = 60
 
 
@@ -34,28 +34,37 @@ def refine_roots(
     The first guess is the zero of the cubic Hermite interpolant of ``f`` on the bracket.
     """
     lo, hi, f_lo, f_hi = (np.array(v, dtype=np.float64) for v in (lo, hi, f_lo, f_hi))
-    x = _cubic_root_guess(lo, hi, f_lo, f_hi, np.asarray(df_lo, float), np.asarray(df_hi, float))
-    return _bracketed_newton(value_and_rate, x, lo, hi, f_lo, f_hi, tolerance_s)
+    df_lo, df_hi = np.asarray(df_lo, float), np.asarray(df_hi, float)
+    x = _cubic_root_guess(lo, hi, f_lo, f_hi, df_lo, df_hi)
+    # Newton's error after a step d is about d^2 f''/(2 f'): with f'' from the bracket's slopes
+    # a step can be accepted without evaluating again once that is below the tolerance.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        curvature = np.abs(df_hi - df_lo) / (hi - lo)
+    return _bracketed_newton(value_and_rate, x, lo, hi, f_lo, f_hi, tolerance_s, curvature)
 
 
 def refine_maxima(
     rate_and_curvature: ValueAndRate,
     lo, hi, d_lo, d_hi,
+    g_lo=None, g_hi=None,
     tolerance_s: float = TOLERANCE_S,
 ) -> np.ndarray:
     """Where a rate ``g'`` falls through zero in ``[lo, hi]`` (``g'(lo) > 0 >= g'(hi)``): a maximum of g.
 
     ``rate_and_curvature(t, which)`` returns ``(g', g'')``; ``g''`` may be NaN where unknown
-    (then the step is a regula falsi step).
+    (then the step is a regula falsi step). With the values ``g_lo``, ``g_hi`` the first guess is
+    the peak of the cubic Hermite interpolant of g, otherwise the zero of the secant of g'.
     """
     lo, hi, d_lo, d_hi = (np.array(v, dtype=np.float64) for v in (lo, hi, d_lo, d_hi))
     with np.errstate(divide="ignore", invalid="ignore"):
         x = lo - d_lo * (hi - lo) / (d_hi - d_lo)
+    if g_lo is not None:
+        x = np.where(np.isfinite(g_lo), _cubic_peak_guess(lo, hi, g_lo, g_hi, d_lo, d_hi), x)
     x = np.where((x >= lo) & (x <= hi), x, 0.5 * (lo + hi))
     return _bracketed_newton(rate_and_curvature, x, lo, hi, d_lo, d_hi, tolerance_s)
 
 
-def _bracketed_newton(fn: ValueAndRate, x, lo, hi, f_lo, f_hi, tolerance_s):
+def _bracketed_newton(fn: ValueAndRate, x, lo, hi, f_lo, f_hi, tolerance_s, curvature=None):
     x = x.copy()
     lo_is_negative = f_lo < 0.0
     act = np.flatnonzero(np.isfinite(x))
@@ -83,10 +92,34 @@ def _bracketed_newton(fn: ValueAndRate, x, lo, hi, f_lo, f_hi, tolerance_s):
         inside = (newton >= la) & (newton <= ha)  # inclusive: at convergence a step lands on an end
         nxt = np.where(inside, newton, np.where((falsi >= la) & (falsi <= ha), falsi, 0.5 * (la + ha)))
         lo[act], hi[act], f_lo[act], f_hi[act] = la, ha, fla, fha
-        done = (np.abs(nxt - xa) < tolerance_s) | (ha - la < tolerance_s) | (f == 0.0) | ~np.isfinite(nxt)
+        step = np.abs(nxt - xa)
+        done = (step < tolerance_s) | (ha - la < tolerance_s) | (f == 0.0) | ~np.isfinite(nxt)
+        if curvature is not None:
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                done |= inside & (step * step * curvature[act] < 0.1 * tolerance_s * np.abs(df))
         x[act] = np.where(np.isfinite(nxt), nxt, xa)
         act = act[~done]
     return x
+
+
+def _cubic_peak_guess(lo, hi, g_lo, g_hi, d_lo, d_hi):
+    """Where the derivative of the cubic Hermite interpolant of g on [lo, hi] falls through zero."""
+    h = hi - lo
+    m0, m1 = d_lo * h, d_hi * h
+    # p'(s) = a s^2 + b s + c for the cubic through (0, g_lo, m0) and (1, g_hi, m1).
+    a = 6.0 * (g_lo - g_hi) + 3.0 * (m0 + m1)
+    b = 6.0 * (g_hi - g_lo) - 4.0 * m0 - 2.0 * m1
+    c = m0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        disc = np.sqrt(np.maximum(b * b - 4.0 * a * c, 0.0))
+        # The root where p' goes from + to -, in the numerically stable form.
+        q = -0.5 * (b + np.copysign(disc, b))
+        roots = np.stack([q / a, c / q])
+    ok = (roots >= 0.0) & (roots <= 1.0)
+    s = np.where(ok[0], roots[0], np.where(ok[1], roots[1], np.nan))
+    linear = -c / b  # a == 0: p' is linear
+    s = np.where(np.isfinite(s), s, np.where((linear >= 0) & (linear <= 1), linear, 0.5))
+    return lo + s * h
 
 
 def _cubic_root_guess(lo, hi, f_lo, f_hi, df_lo, df_hi, newton_steps: int = 4):

@@ -1,0 +1,130 @@
+"""Pass-prediction benchmark: the whole public catalog x the 10 ESTRACK stations x 1 day at 5 deg.
+
+groundnet's ``find_passes`` on every object, and Skyfield's ``find_events`` (the peer) on a random
+sample of satellite-station pairs in the same run; prints satellite-station-days per second for
+both, their ratio and the peak memory, and records the figures in bench/RESULTS.md.
+
+    .venv/bin/python bench/passes.py                 # the issue's benchmark (a few minutes)
+    .venv/bin/python bench/passes.py --days 7        # one week: does cost stay linear in time?
+    .venv/bin/python bench/passes.py --objects 2000 --no-record   # a quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import platform
+import resource
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from groundnet.orbits.catalog import load_catalog  # noqa: E402
+from groundnet.stations import load_network  # noqa: E402
+from groundnet.timebase import skyfield_times, timescale  # noqa: E402
+from groundnet.visibility.passes import find_passes  # noqa: E402
+
+CATALOG = ROOT.parent / "shared" / "data" / "catalog" / "spacetrack_full_catalog_3le_2023-10-09.txt"
+ESTRACK = "KIR-1,RED-1,CEB,VIL-2,MSP,KRU-1,MLG,NNO-1,SMA,MLI"
+START = 1696896000.0  # 2023-10-10T00:00:00Z, the day after the catalog's epochs
+THRESHOLD_DEG = 5.0
+RESULTS = ROOT / "bench" / "RESULTS.md"
+SECTION = "## Pass prediction (bench/passes.py)"
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def run_groundnet(elements, antennas, days: float) -> dict:
+    find_passes(elements[:50], antennas, START, START + 3600.0, min_elevation_deg=THRESHOLD_DEG)  # warm-up
+    wall, cpu = time.perf_counter(), time.process_time()
+    table = find_passes(elements, antennas, START, START + days * 86400.0, min_elevation_deg=THRESHOLD_DEG)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    units = len(elements) * len(antennas) * days
+    return {"passes": len(table), "wall_s": wall, "cpu_s": cpu, "units": units, "rate": units / wall,
+            "cpu_rate": units / cpu, "rss_mb": peak_rss_mb()}
+
+
+def run_skyfield(elements, antennas, pairs: int, days: float, seed: int) -> dict:
+    from skyfield.api import EarthSatellite, wgs84
+
+    ts = timescale()
+    rng = np.random.default_rng(seed)
+    picks = [(elements[i], antennas[rng.integers(len(antennas))]) for i in rng.choice(len(elements), pairs, replace=False)]
+    t0, t1 = skyfield_times(START), skyfield_times(START + days * 86400.0)
+    events = 0
+    wall, cpu = time.perf_counter(), time.process_time()
+    for element, antenna in picks:
+        sat = EarthSatellite.from_satrec(element.satrec(), ts)
+        site = wgs84.latlon(antenna.latitude_deg, antenna.longitude_deg, elevation_m=antenna.altitude_m)
+        t, _ = sat.find_events(site, t0, t1, altitude_degrees=THRESHOLD_DEG)
+        events += len(t)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    units = pairs * days
+    return {"events": events, "wall_s": wall, "cpu_s": cpu, "units": units, "rate": units / wall, "cpu_rate": units / cpu}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--days", type=float, default=1.0, help="window length in days (default 1)")
+    parser.add_argument("--objects", type=int, default=None, help="only the first N objects of the catalog")
+    parser.add_argument("--skyfield-pairs", type=int, default=120, help="random pairs for the peer (default 120)")
+    parser.add_argument("--seed", type=int, default=2023)
+    parser.add_argument("--no-record", action="store_true", help="do not update bench/RESULTS.md")
+    args = parser.parse_args()
+
+    t = time.perf_counter()
+    load = load_catalog(CATALOG)
+    load_s = time.perf_counter() - t
+    elements = load.elements[: args.objects] if args.objects else load.elements
+    antennas = load_network().select(ESTRACK)
+
+    ours = run_groundnet(elements, antennas, args.days)
+    peer = run_skyfield(elements, antennas, args.skyfield_pairs, args.days, args.seed)
+    ratio, cpu_ratio = ours["rate"] / peer["rate"], ours["cpu_rate"] / peer["cpu_rate"]
+
+    lines = [
+        f"catalog: {CATALOG.name}, {len(elements)} objects (loaded in {load_s:.1f} s); "
+        f"{len(antennas)} stations ({ESTRACK}); {args.days:g} day(s) from 2023-10-10T00:00Z at {THRESHOLD_DEG:g} deg",
+        "",
+        "| predictor | satellite-station-days | wall s | CPU s | sat-station-days/s (wall) | per sat-station-day |",
+        "|---|---:|---:|---:|---:|---:|",
+        f"| groundnet find_passes (1 process) | {ours['units']:,.0f} | {ours['wall_s']:.1f} | {ours['cpu_s']:.1f} | "
+        f"{ours['rate']:,.0f} | {1e6 / ours['rate']:.1f} us |",
+        f"| Skyfield find_events ({args.skyfield_pairs} random pairs) | {peer['units']:,.0f} | {peer['wall_s']:.1f} | "
+        f"{peer['cpu_s']:.1f} | {peer['rate']:,.1f} | {1e3 / peer['rate']:.2f} ms |",
+        "",
+        f"ratio groundnet / Skyfield: **{ratio:.0f}x** wall ({cpu_ratio:.0f}x CPU); "
+        f"passes found: {ours['passes']:,}; peak memory (RSS): {ours['rss_mb']:,.0f} MB",
+    ]
+    text = "\n".join(lines)
+    print(text)
+    if not args.no_record:
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        load_avg = "%.1f" % __import__("os").getloadavg()[0]
+        record(f"{SECTION}\n\nRun {stamp} on {platform.machine()}, {__import__('os').cpu_count()} cores "
+               f"(1-min load average {load_avg} at the end: the machine is shared, so read the ratio, "
+               f"which compares both in the same conditions).\n\n{text}\n")
+
+
+def record(section: str) -> None:
+    """Replace this benchmark's section of bench/RESULTS.md (keeping the others')."""
+    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
+    if SECTION in old:
+        head, rest = old.split(SECTION, 1)
+        nxt = rest.find("\n## ")
+        tail = rest[nxt + 1:] if nxt >= 0 else ""
+        new = head + section + ("\n" + tail if tail else "")
+    else:
+        new = old.rstrip("\n") + "\n\n" + section
+    RESULTS.write_text(new, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""``groundnet passes`` and ``groundnet look`` on the bundled demo catalog, through the real CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import pytest
+
+from groundnet.cli import main
+from groundnet.orbits.catalog import load_catalog
+from groundnet.stations import load_network
+from groundnet.timebase import parse_utc, to_unix
+from groundnet.visibility.passes import find_passes
+
+ISO_MS_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+WINDOW = ["--start", "2026-08-23T00:00:00Z", "--end", "2026-08-23T12:00:00Z"]
+
+
+def _run(capsys, *args) -> tuple[int, str, str]:
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = exc.code or 0
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_passes_json_contract(capsys):
+    code, out, _ = _run(capsys, "passes", "--catalog", "demo", "--stations", "KIR-1,MLG", *WINDOW, "--format", "json")
+    assert code == 0
+    rows = json.loads(out)
+    assert rows, "the demo catalog has passes over Kiruna and Malargue in 12 hours"
+    for row in rows:
+        assert isinstance(row["object_id"], int)
+        assert row["station_id"] in ("KIR-1", "MLG")
+        for key in ("aos", "tca", "los"):
+            assert ISO_MS_Z.match(row[key]), row[key]
+        assert row["aos"] <= row["tca"] <= row["los"]
+        assert row["max_elevation_deg"] >= 5.0 - 0.01
+        assert 0.0 <= row["aos_azimuth_deg"] < 360.0 and 0.0 <= row["los_azimuth_deg"] < 360.0
+        duration = to_unix(parse_utc(row["los"])) - to_unix(parse_utc(row["aos"]))
+        assert abs(row["duration_s"] - duration) < 0.002
+    assert [r["aos"] for r in rows] == sorted(r["aos"] for r in rows)
+
+
+def test_passes_objects_filter_csv_and_output_file(capsys, tmp_path):
+    path = tmp_path / "passes.csv"
+    code, _, _ = _run(capsys, "passes", "--catalog", "demo", "--stations", "all", *WINDOW, "--objects", "25544",
+                      "--min-elevation", "10", "--format", "csv", "--output", str(path))
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(path.read_text())))
+    assert rows and {r["object_id"] for r in rows} == {"25544"}
+    assert min(float(r["max_elevation_deg"]) for r in rows) >= 10.0 - 0.01
+    # The command prints what the library computes.
+    elements = [e for e in load_catalog("demo").elements if e.norad_id == 25544]
+    t0, t1 = (to_unix(parse_utc(x)) for x in WINDOW[1::2])
+    table = find_passes(elements, list(load_network()), t0, t1, min_elevation_deg=10.0)
+    assert len(rows) == len(table)
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--stations", "NOPE"], "unknown station 'NOPE'"),
+    (["--stations", "KIR-1", "--objects", "99999999"], "--objects"),
+    (["--stations", "KIR-1", "--start", "2026-08-23T12:00:00Z", "--end", "2026-08-23T00:00:00Z"], "must be after"),
+    (["--stations", "KIR-1", "--start", "yesterday"], "cannot read --start"),
+])
+def test_passes_errors_are_one_line_and_exit_2(capsys, args, words):
+    code, _, err = _run(capsys, "passes", "--catalog", "demo", *args)
+    assert code == 2
+    assert words in err and err.count("\n") == 1
+
+
+def test_look_geometry_with_doppler(capsys):
+    code, out, _ = _run(capsys, "look", "--catalog", "demo", "--object", "25544", "--station", "KIR-1",
+                        "--at", "2026-08-23T06:00:00Z", "--frequency-hz", "2.2e9", "--format", "json")
+    assert code == 0
+    (row,) = json.loads(out)
+    assert row["time"] == "2026-08-23T06:00:00.000Z"
+    assert -90.0 <= row["elevation_deg"] <= 90.0 and 0.0 <= row["azimuth_deg"] < 360.0
+    assert row["light_time_s"] == pytest.approx(row["range_km"] / 299792.458)
+    assert row["doppler_hz"] == pytest.approx(-2.2e9 * row["range_rate_km_s"] / 299792.458)
+    assert 300.0 < row["range_km"] < 14000.0  # the ISS is somewhere between overhead and the far side
+
+
+def test_look_unknown_object_is_an_error(capsys):
+    code, _, err = _run(capsys, "look", "--catalog", "demo", "--object", "1", "--station", "KIR-1")
+    assert code == 2 and "not in demo" in err
