@@ -80,25 +80,15 @@ def _cpu(p: psutil.Process) -> float:
     return t.user + t.system + getattr(t, "children_user", 0.0) + getattr(t, "children_system", 0.0)
 
 
-def skyfield_per_pair_day(elements, antennas, start, pairs: int, seed: int = 3) -> tuple[float, float, int]:
-    """Wall and CPU seconds per satellite-station-day of Skyfield's find_events (5°) on random pairs; its events."""
-    from skyfield.api import EarthSatellite, wgs84
+def skyfield_per_pair_day(elements, antennas, pairs: int, seed: int = 3) -> tuple[float, float, int]:
+    """Wall and CPU seconds per satellite-station-day of Skyfield's find_events (5°) on random pairs; its events.
 
-    from groundnet.timebase import skyfield_times, timescale
+    The peer exactly as bench/passes.py runs it (over its day, 2023-10-10).
+    """
+    from passes import run_skyfield  # bench/passes.py, beside this file
 
-    ts = timescale()
-    rng = np.random.default_rng(seed)
-    chosen = [(elements[i], antennas[j]) for i, j in zip(rng.integers(0, len(elements), pairs),
-                                                          rng.integers(0, len(antennas), pairs))]
-    t0, t1 = skyfield_times(start), skyfield_times(start + 86400.0)
-    events = 0
-    began, began_cpu = time.perf_counter(), time.process_time()
-    for e, a in chosen:
-        sat = EarthSatellite.from_satrec(e.satrec(), ts)
-        site = wgs84.latlon(a.latitude_deg, a.longitude_deg, elevation_m=a.altitude_m)
-        _, kinds = sat.find_events(site, t0, t1, altitude_degrees=MIN_ELEVATION_DEG)
-        events += len(kinds)
-    return (time.perf_counter() - began) / pairs, (time.process_time() - began_cpu) / pairs, events
+    r = run_skyfield(elements, antennas, pairs, 1.0, seed)
+    return r["wall_s"] / r["units"], r["cpu_s"] / r["units"], r["events"]
 
 
 def run(elements, antennas, start, days, *, workers=None, dask=None, output=None):
@@ -153,7 +143,7 @@ def main() -> None:
         return r
 
     if "skyfield" in parts or "catalog" in parts:
-        sky, sky_cpu, events = skyfield_per_pair_day(elements, estrack, start, args.skyfield_pairs)
+        sky, sky_cpu, events = skyfield_per_pair_day(elements, estrack, args.skyfield_pairs)
         rows.append((f"Skyfield find_events, {args.skyfield_pairs} random pairs × 1 day", f"{sky * args.skyfield_pairs:.1f}",
                      f"{sky_cpu * args.skyfield_pairs:.1f}", f"{sky_cpu * 1e6:.0f}", "", f"{events} events", "1×", "1×",
                      f"{os.getloadavg()[0]:.1f}", "one process"))
