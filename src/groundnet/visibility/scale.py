@@ -304,11 +304,12 @@ def _progress_bar(enabled: bool, total: float, what: str):
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     console = Console(stderr=True)
+    console.print(what, highlight=False)
     with Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-        TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(), console=console, transient=False,
+        TextColumn("passes"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(), console=console,
     ) as bar:
-        task = bar.add_task(what, total=total)
+        task = bar.add_task("passes", total=total)
         yield lambda amount: bar.advance(task, amount)
 
 
@@ -355,7 +356,8 @@ def find_passes_at_scale(
         station_args = [[antennas[i] for i in chunk] for chunk in plan.station_chunks]
         runs = _Runs(Path(scratch))
         spool = _Spool(sink, plan.slices, Path(scratch))
-        label = f"{len(elements)} objects × {len(antennas)} stations, {ex.description}"
+        days = (end_unix - start_unix) / 86400.0
+        label = f"{len(elements)} objects × {len(antennas)} stations × {days:g} days, {len(plan.tasks[0])} tasks a day, {ex.description}"
         with _progress_bar(progress, plan.total_cost, label) as advance:
             for slice_no in _slices_in_order(ex, plan, runs, object_args, station_args, min_elevation_deg, advance):
                 spool.add_slice(slice_no, runs.merged(slice_no))
