@@ -454,8 +454,8 @@ class _Spool:
     A pass still visible at a slice's end is held until its continuation arrives. Once joined it
     sorts before rows already written (it began in an earlier slice): it waits in a short list
     (long passes are few: boundary crossers, objects near GEO, HEO apogees) and ``finish`` merges
-    it into place. For that, a window of several slices is first written to a spool Parquet file
-    (times kept exactly), then streamed once more into the sink.
+    it into place. For that, a window of several slices is first written to a spool Arrow file,
+    then streamed once more into the sink (memory-mapped: little more than a copy).
     """
 
     def __init__(self, sink, slices: list[tuple[float, float]], scratch: Path):
@@ -469,10 +469,10 @@ class _Spool:
         self.spool_path = None
         self.spool = None
         if len(slices) > 1 and not isinstance(sink, MemorySink):
-            import pyarrow.parquet as pq
+            import pyarrow.ipc as ipc
 
-            self.spool_path = scratch / "spool.parquet"
-            self.spool = pq.ParquetWriter(self.spool_path, arrow.SCHEMA)
+            self.spool_path = scratch / "spool.arrow"
+            self.spool = ipc.new_file(self.spool_path, arrow.SCHEMA)
 
     def add_slice(self, slice_no: int, batches: Iterator[pa.Table]) -> None:
         start, end = self.slices[slice_no]
@@ -500,7 +500,7 @@ class _Spool:
         if len(table):
             self.last_key = arrow.last_key(table)
             if self.spool is not None:
-                self.spool.write_table(table, row_group_size=len(table))
+                self.spool.write_table(table, max_chunksize=len(table))
             else:
                 self.sink.write(table)
 
@@ -510,12 +510,12 @@ class _Spool:
             if len(late):  # only the memory sink gets here with late rows
                 self.sink.batches = [arrow.sort(arrow.concat(self.sink.batches + [late]))]
             return self.sink.close()
-        import pyarrow.parquet as pq
+        import pyarrow.ipc as ipc
 
         self.spool.close()
-        spooled = pq.ParquetFile(self.spool_path)
-        for group in range(spooled.num_row_groups):
-            batch = spooled.read_row_group(group)
+        spooled = ipc.open_file(pa.memory_map(str(self.spool_path)))
+        for group in range(spooled.num_record_batches):
+            batch = pa.Table.from_batches([spooled.get_batch(group)])
             n = int(arrow.before_key(late, arrow.last_key(batch)).sum()) if len(late) else 0
             if n:
                 batch = arrow.sort(arrow.concat([batch, late.slice(0, n)]))
