@@ -152,9 +152,8 @@ def main() -> None:
                      f"{os.getloadavg()[0]:.1f}", "one process"))
         print(rows[-1], flush=True)
     with tempfile.TemporaryDirectory() as tmp:
-        one_day = None
         if "catalog" in parts:
-            one_day = report(f"{what} × 10 ESTRACK × 1 day, 2 workers", run(elements, estrack, start, 1, workers=2))
+            report(f"{what} × 10 ESTRACK × 1 day, 2 workers", run(elements, estrack, start, 1, workers=2))
         if "workers" in parts:
             report(f"{what} × 10 ESTRACK × 1 day, 1 worker", run(elements, estrack, start, 1, workers=1), cores=1)
         if "dask" in parts:

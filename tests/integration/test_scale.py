@@ -163,3 +163,13 @@ def test_cli_streams_to_files_what_it_prints(tmp_path):
     assert parquet.exit_code == 0, parquet.output
     back = arrow.to_pass_table(sinks.read_parquet_passes(tmp_path / "p.parquet"))
     assert render(back.to_rows(), "csv") == printed.stdout
+
+
+def test_no_passes_still_make_valid_files(tmp_path):
+    for ext in ("csv", "json"):
+        sink = sinks.open_sink(tmp_path / f"none.{ext}")
+        assert sink.close() == 0
+        assert (tmp_path / f"none.{ext}").read_text(encoding="utf-8") == render([], ext)
+    sink = sinks.open_sink(tmp_path / "none.parquet")
+    sink.close()
+    assert sinks.read_parquet_passes(tmp_path / "none.parquet").num_rows == 0

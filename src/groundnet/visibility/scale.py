@@ -508,7 +508,7 @@ class _Spool:
         late = arrow.sort(arrow.concat(self.late))
         if self.spool is None:
             if len(late):  # only the memory sink gets here with late rows
-                self.sink.batches = [arrow.sort(arrow.concat(self.sink.batches + [late]))]
+                self.sink.write_late(late)
             return self.sink.close()
         import pyarrow.ipc as ipc
 

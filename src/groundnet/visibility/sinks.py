@@ -9,7 +9,6 @@ prints for the same passes (the rows of ``PassTable.to_rows()``), written batch 
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
@@ -20,6 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..errors import GroundnetError
+from ..output import _json_default, render
 from . import arrow
 
 FORMATS = ("parquet", "csv", "json")
@@ -79,6 +79,10 @@ class MemorySink:
     def write(self, batch: pa.Table) -> None:
         self.batches.append(batch)
 
+    def write_late(self, late: pa.Table) -> None:
+        """Passes that sort before some already written: merged into place (all is in memory)."""
+        self.batches = [arrow.sort(arrow.concat(self.batches + [late]))]
+
     def close(self):
         return arrow.to_pass_table(arrow.concat(self.batches))
 
@@ -128,19 +132,17 @@ class CsvSink(_TextSink):
 
     def _open(self):
         super()._open()
-        self._columns = None
+        self._header_written = False
 
     def _write(self, batch):
-        from ..output import render
-
         text = render(self._rows(batch), "csv")
-        if self._columns is not None:
-            text = text.split("\n", 1)[1]  # the header is written once
-        self._columns = True
+        if self._header_written:
+            text = text.split("\n", 1)[1]
+        self._header_written = True
         self._file.write(text)
 
     def _close(self):
-        if self._columns is None:
+        if not self._header_written:
             self._file.write(render([], "csv"))
         self._file.close()
 
@@ -153,8 +155,6 @@ class JsonSink(_TextSink):
         self._first = True
 
     def _write(self, batch):
-        from ..output import _json_default
-
         buf = io.StringIO()
         for row in self._rows(batch):
             buf.write("[\n" if self._first else ",\n")
