@@ -38,3 +38,58 @@ class TimeParseError(GroundnetError):
         super().__init__(
             f"cannot read {what} '{text}': write ISO 8601 UTC, e.g. 2026-11-21T08:00:00Z"
         )
+
+
+class CcsdsError(InputFileError):
+    """A CCSDS navigation data message (OEM, OPM, OMM, TDM) could not be read.
+
+    ``field`` holds the CCSDS keyword concerned; the message names the file and line.
+    """
+
+
+class UnsafeXmlError(CcsdsError):
+    """An XML file declares a DTD or entities: refused, never resolved."""
+
+
+class TrajectoryError(GroundnetError):
+    """A trajectory (SPK, OEM, OPM, OMM, approximate) cannot give what was asked."""
+
+
+class OutOfSpanError(TrajectoryError):
+    """A time lies outside the span a trajectory covers; trajectories never extrapolate."""
+
+    def __init__(self, source: str, start: str, end: str, first_bad: str, count: int):
+        self.source = source
+        super().__init__(
+            f"{source}: {count} requested time(s) outside the trajectory's span {start} .. {end} "
+            f"(first: {first_bad}); ask for times inside the span or supply a trajectory that covers them"
+        )
+
+class RequestFileError(InputFileError):
+    """A tracking-request file (TOML or JSON) is invalid."""
+
+
+class ScheduleInputError(GroundnetError):
+    """An argument of a scheduling call cannot be used (a week name, an outage, a plan that does not fit)."""
+
+
+class InvalidPlanError(GroundnetError):
+    """A plan breaks the rules; the message lists the first violations found by the validator."""
+
+    def __init__(self, violations: list):
+        self.violations = list(violations)
+        shown = "; ".join(str(v) for v in self.violations[:5])
+        more = f" (and {len(self.violations) - 5} more)" if len(self.violations) > 5 else ""
+        super().__init__(f"the plan breaks {len(self.violations)} rule(s): {shown}{more}")
+
+
+class StoreError(GroundnetError):
+    """The database could not be opened or used."""
+
+
+class EventError(GroundnetError):
+    """A station event is invalid (names the field and what is allowed)."""
+
+
+class FeedError(InputFileError):
+    """A DSN Now feed (file or URL) could not be read."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pytest
 import sgp4
 
 from groundnet.orbits.catalog import load_catalog
@@ -41,8 +40,7 @@ def _expected_output() -> dict[int, list[list[float]]]:
 def test_vallado_verification_set_through_our_pipeline():
     load = load_catalog(SGP4_DIR / "SGP4-VER.TLE", require_checksums=False)
     expected = _expected_output()
-    compared = worst_r = worst_v = 0.0
-    compared = 0
+    compared, worst_r, worst_v = 0, 0.0, 0.0
     for element in load.elements:
         rows = expected.get(element.norad_id)
         if not rows:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import math
+from functools import lru_cache
 
 import pytest
 
@@ -33,10 +34,16 @@ EXPECTED = {
 }
 
 
+@lru_cache(maxsize=None)
+def load_once(path):
+    """Each real file is read once per test session (the results are not modified)."""
+    return load_catalog(path)
+
+
 @pytest.mark.parametrize("relpath", sorted(EXPECTED))
 def test_real_file_loads_completely(shared_data, relpath):
     fmt, count = EXPECTED[relpath]
-    result = load_catalog(shared_data / relpath)
+    result = load_once(shared_data / relpath)
     assert result.files[0].format == fmt
     assert result.rejected == []
     assert len(result.elements) == count
@@ -48,14 +55,24 @@ def test_every_file_of_the_shared_catalog_folder_loads(shared_data):
     files = sorted(p for p in (shared_data / "catalog").rglob("*") if p.is_file())
     assert len(files) >= 19
     for path in files:
-        result = load_catalog(path)
+        result = load_once(path)
         assert result.rejected == [], (path, result.rejected[:3])
-        assert result.elements, path
+        assert len(result.elements) == independent_count(path), path
         assert result.counts["records"] == result.files[0].accepted
 
 
+def independent_count(path) -> int:
+    """Records in a file counted without our readers: TLE line 2s, CSV rows, JSON/XML/KVN catalog-number keys."""
+    text = path.read_text()
+    if path.suffix in (".txt", ".tle"):
+        return sum(1 for line in text.splitlines() if line.startswith("2 "))
+    if path.suffix == ".csv":
+        return len(text.strip().splitlines()) - 1
+    return text.count("NORAD_CAT_ID") // (2 if path.suffix == ".xml" else 1)
+
+
 def test_space_track_file_alpha5_and_unpadded_ids(shared_data):
-    result = load_catalog(shared_data / "catalog/spacetrack_full_catalog_3le_2023-10-09.txt")
+    result = load_once(shared_data / "catalog/spacetrack_full_catalog_3le_2023-10-09.txt")
     by_id = result.by_id()
     assert sum(1 for e in result.elements if e.norad_id > 99_999) == 266  # PROVENANCE.md: 266 Alpha-5 ids
     t0288 = by_id[270_288]  # "T0288": T is the 18th Alpha-5 letter → 27
@@ -209,6 +226,49 @@ def test_kvn_with_units_comments_and_two_messages(shared_data):
 
 
 def test_real_values_are_finite_and_in_range(shared_data):
-    result = load_catalog(shared_data / "catalog/celestrak_active_omm_2026-08-22.csv")
+    result = load_once(shared_data / "catalog/celestrak_active_omm_2026-08-22.csv")
     for e in result.elements:
         assert 0 <= e.eccentricity < 1 and 0 < e.mean_motion_rev_day <= 20 and math.isfinite(e.bstar)
+
+
+def test_re_entering_objects_are_warned(shared_data):
+    """Cluster II FM7 and FM8 have perigees below the surface in CelesTrak's 2026-08-22 elements."""
+    result = load_once(shared_data / "catalog/celestrak_active_omm_2026-08-22.csv")
+    low = {w.object_id: w.reason for w in result.warnings if w.code == "subsurface_perigee"}
+    assert sorted(low) == [26410, 26464]
+    assert "36 km below" in low[26410]
+
+
+def test_catalog_numbers_beyond_alpha5_still_propagate(shared_data):
+    """OMM carries 9-digit catalog numbers; python-sgp4 stops at 339,999 but the orbit does not depend on it."""
+    text = (shared_data / "ccsds/bb502_omm_g7.kvn").read_text()
+    big = parse_catalog_text(text.replace("23581", "800000123")).elements[0]
+    small = parse_catalog_text(text).elements[0]
+    assert big.norad_id == 800_000_123
+    assert big.satrec().sgp4_tsince(60.0) == small.satrec().sgp4_tsince(60.0)
+
+
+@pytest.mark.parametrize("chunk", [7, 64, 1000])
+def test_streaming_readers_do_not_depend_on_chunk_boundaries(shared_data, monkeypatch, chunk):
+    """JSON and XML are read in chunks: objects cut by a chunk boundary must load like the others."""
+    from groundnet.orbits import omm
+
+    monkeypatch.setattr(omm, "_CHUNK", chunk)
+    assert len(load_catalog(shared_data / "catalog/celestrak_groups_omm_json_2025-05-24/stations.json").elements) == 13
+    xml = load_catalog(shared_data / "catalog/celestrak_omm_xml_sample_globalstar_2026-02-20.xml")
+    assert [e.line for e in xml.elements] == [3, 5, 7] and xml.rejected == []
+    compact = parse_catalog_text((shared_data / "catalog/celestrak_groups_omm_json_2025-05-24/noaa.json")
+                                 .read_text().replace("\n", "").replace("  ", ""))
+    assert len(compact.elements) == 23 and compact.rejected == []
+
+
+def test_quick_and_checked_tle_paths_agree_on_every_real_record(shared_data):
+    """Well-formed records take a one-pass path; the field-by-field path must give identical values."""
+    lines = (shared_data / "catalog/spacetrack_full_catalog_3le_2023-10-09.txt").read_text().splitlines()
+    lines += (shared_data / "catalog/celestrak_active_3le_2026-05-07.txt").read_text().splitlines()
+    records = [g for g in tle.group_tle_lines(enumerate(lines, 1)) if isinstance(g, tle.TleRecord)]
+    assert len(records) == 26_140 + 15_347
+    for rec in records:
+        quick = tle._quick_elements(rec, "x")
+        assert quick is not None, rec
+        assert quick == tle.checked_record_to_elements(rec, "x"), rec

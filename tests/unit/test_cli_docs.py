@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import click
 import pytest
 import typer.main
 from typer.testing import CliRunner
@@ -14,10 +13,10 @@ from groundnet.cli import app
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
 
 
-def _commands(group: click.Group, prefix: str = "groundnet"):
+def _commands(group, prefix: str = "groundnet"):
     for name, cmd in sorted(group.commands.items()):
         path = f"{prefix} {name}"
-        if isinstance(cmd, click.Group):
+        if hasattr(cmd, "commands"):  # a group (Typer may ship its own click)
             yield from _commands(cmd, path)
         else:
             yield path, cmd
@@ -42,5 +41,5 @@ def test_help_explains_the_command_and_its_options(path, cmd):
     assert result.exit_code == 0, result.output
     assert cmd.help and len(cmd.help.strip()) > 20, f"{path} needs a help text"
     for param in cmd.params:
-        if isinstance(param, click.Option) and not param.hidden:
+        if getattr(param, "param_type_name", "") == "option" and not param.hidden:
             assert param.help, f"{path} option {param.opts[0]} needs a help text"

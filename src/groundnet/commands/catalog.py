@@ -26,9 +26,23 @@ class ReportFormat(str, Enum):
     json = "json"
 
 
-def _load(files: List[str], reference_time: Optional[str], stale_days: float) -> CatalogLoad:
+QUIET_HELP = "No progress bar or notes on standard error."
+
+
+def _load(files: List[str], *, quiet: bool, reference_time: Optional[str] = None,
+          stale_days: float = 30.0) -> CatalogLoad:
+    """load_catalog with a progress bar on standard error (when it is a terminal and not quiet)."""
     reference = to_unix(parse_utc(reference_time, "--reference-time")) if reference_time else None
-    return load_catalog(files, reference_time_unix=reference, stale_after_days=stale_days)
+    if quiet or not sys.stderr.isatty():
+        return load_catalog(files, reference_time_unix=reference, stale_after_days=stale_days)
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("reading"), BarColumn(), DownloadColumn(), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("catalog", total=None)
+        return load_catalog(files, reference_time_unix=reference, stale_after_days=stale_days,
+                            progress=lambda done, total: bar.update(task, completed=done, total=total))
 
 
 def _print_report(result: CatalogLoad) -> None:
@@ -61,12 +75,13 @@ def register(app: typer.Typer) -> None:
         reference_time: Optional[str] = typer.Option(None, "--reference-time", metavar="ISO", help=REFERENCE_HELP),
         stale_days: float = typer.Option(30.0, "--stale-days", help="Epochs older than this many days are stale."),
         output: Optional[Path] = typer.Option(None, "--output", help="Write the JSON report to this file."),
+        quiet: bool = typer.Option(False, "--quiet", help=QUIET_HELP),
     ) -> None:
         """Validate catalog files: every rejected record with its file, line and reason, and the warnings.
 
         Exit status 0 when at least one record was accepted, 1 when none was.
         """
-        result = _load(files, reference_time, stale_days)
+        result = _load(files, quiet=quiet, reference_time=reference_time, stale_days=stale_days)
         if fmt is ReportFormat.json or output is not None:
             text = json.dumps(result.report(), indent=2, allow_nan=False) + "\n"
             if output is not None:
@@ -82,14 +97,18 @@ def register(app: typer.Typer) -> None:
         files: List[str] = typer.Argument(..., metavar="FILE...", help=CATALOG_HELP),
         fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
         output: Optional[Path] = typer.Option(None, "--output", help="Write to this file instead of the terminal."),
+        quiet: bool = typer.Option(False, "--quiet", help=QUIET_HELP),
     ) -> None:
         """List the objects of a catalog: id, name, epoch, period, perigee and apogee heights, inclination.
 
         Rejected records are left out; `groundnet catalog check` says why.
         """
-        result = load_catalog(files)
+        result = _load(files, quiet=quiet)
         rows = [object_row(e) for e in result.elements]
-        emit(rows, fmt, output=output, title=f"{len(rows)} objects")
-        if result.rejected:
+        columns = None
+        if fmt is OutputFormat.table:
+            columns = ["object_id", "object_name", "epoch", "period_min", "perigee_km", "apogee_km", "inclination_deg"]
+        emit(rows, fmt, columns=columns, output=output, title=f"{len(rows)} objects")
+        if result.rejected and not quiet:
             typer.echo(f"{len(result.rejected)} records rejected: run `groundnet catalog check` for the reasons",
                        err=True)

@@ -77,10 +77,28 @@ def run_passes(elements: Sequence[ElementSet], antennas: Sequence[Antenna], t0: 
                            progress=lambda n: bar.advance(task, n))
 
 
+def trajectory_passes(trajectory: Optional[Path], object_id: Optional[str], spacecraft: Optional[str],
+                      antennas: Sequence[Antenna], t0: float, t1: float, min_elevation: Optional[float]) -> PassTable:
+    """Light-time-corrected passes of a trajectory file or of bundled spacecraft, as one PassTable."""
+    from ..spacecraft import resolve_trajectory
+    from ..visibility.deepspace import trajectory_pass_table
+
+    if trajectory is not None:
+        trajectories = [resolve_trajectory(trajectory, object_id)]
+        span_lo, span_hi = trajectories[0].span_unix
+        if span_hi <= t0 or span_lo >= t1:
+            raise SelectionError(f"{trajectory} covers {format_utc(span_lo)} .. {format_utc(span_hi)}, outside the "
+                                 f"window {format_utc(t0)} .. {format_utc(t1)}: choose --start/--end inside its span")
+    else:
+        trajectories = [resolve_trajectory(spacecraft_id=s.strip()) for s in spacecraft.split(",") if s.strip()]
+    tables = [trajectory_pass_table(tr, list(antennas), t0, t1, min_elevation_deg=min_elevation) for tr in trajectories]
+    return PassTable.concat(tables).sort()
+
+
 def register(app: typer.Typer) -> None:
     @app.command("passes")
     def passes(
-        catalog: str = typer.Option(..., "--catalog", metavar="FILE", help=CATALOG_HELP),
+        catalog: Optional[str] = typer.Option(None, "--catalog", metavar="FILE", help=CATALOG_HELP),
         stations: str = typer.Option(..., "--stations", metavar="ID[,ID...]",
                                      help="Antenna ids, comma separated (`groundnet stations` lists them), or 'all'."),
         start: Optional[str] = typer.Option(None, "--start", metavar="ISO", help="Window start, ISO 8601 UTC (default: now)."),
@@ -94,21 +112,33 @@ def register(app: typer.Typer) -> None:
         fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
         output: Optional[Path] = typer.Option(None, "--output", help="Write to this file instead of the terminal."),
         quiet: bool = typer.Option(False, "--quiet", help="No progress bar or notes on standard error."),
+        trajectory: Optional[Path] = typer.Option(
+            None, "--trajectory", metavar="FILE",
+            help="Instead of --catalog: a trajectory file, SPICE SPK (.bsp, with --object), CCSDS OEM, OPM or OMM."),
+        object_id: Optional[str] = typer.Option(
+            None, "--object", metavar="ID", help="With --trajectory: the NAIF id of the body in an SPK (e.g. -144)."),
+        spacecraft: Optional[str] = typer.Option(
+            None, "--spacecraft", metavar="ID[,ID...]",
+            help="Instead of --catalog: bundled spacecraft by id (SOLO, MEX, TGO, SENTINEL-2A, ...; `groundnet spacecraft`)."),
         workers: Optional[int] = typer.Option(
             None, "--workers", metavar="N", min=1,
-            help="Worker processes (default: one per core for large jobs, else this process); "
+            help="With --catalog: worker processes (default: one per core for large jobs, else this process); "
                  "with --dask local, the size of the local Dask cluster."),
         dask: Optional[str] = typer.Option(
             None, "--dask", metavar="tcp://HOST:PORT",
-            help="Run on an existing Dask scheduler (or 'local' to start a LocalCluster); see docs/scale.md."),
+            help="With --catalog: run on an existing Dask scheduler (or 'local' to start a LocalCluster); see docs/scale.md."),
     ) -> None:
         """List every pass (AOS, TCA, LOS, maximum elevation, azimuths, duration) of catalog objects over antennas.
 
         A pass is a window with the object at or above the antenna's minimum elevation and horizon
         mask. Windows cut by --start or --end are clipped to them (aos_clipped / los_clipped in CSV and JSON).
 
-        Large jobs use every core; --dask runs on a Dask cluster. --output FILE.parquet (or a CSV or
-        JSON file with --format) streams the passes as they are found: memory does not grow with the window.
+        With --trajectory or --spacecraft the pass search is light-time corrected (deep space: SPK, OEM,
+        OPM, approximate positions) and gives the same columns.
+
+        With --catalog, large jobs use every core and --dask runs on a Dask cluster; --output
+        FILE.parquet (or a CSV or JSON file with --format) streams the passes as they are found:
+        memory does not grow with the window.
         """
         import time
 
@@ -116,22 +146,31 @@ def register(app: typer.Typer) -> None:
         if min_elevation is not None and not -5.0 <= min_elevation <= 90.0:
             raise SelectionError(f"--min-elevation {min_elevation}: give a value between -5 and 90 degrees")
         antennas = load_network(station_file).select(stations)
-        elements = load_elements(catalog, objects, quiet=quiet)
-        if output is not None and (output.suffix.lower() == ".parquet" or fmt is not OutputFormat.table):
-            from ..visibility.scale import run_to_file
-
-            count = run_to_file(elements, antennas, t0, t1, output, fmt=None if output.suffix.lower() == ".parquet"
-                                else fmt.value, min_elevation_deg=min_elevation, workers=workers, dask=dask, quiet=quiet)
-            if not quiet:
-                print(f"{count} passes written to {output}", file=sys.stderr)
-            return
-        from ..visibility import scale
-
-        if scale.wants_pool(workers, dask, len(elements), len(antennas), t1 - t0):
-            table = scale.run_in_memory(elements, antennas, t0, t1, min_elevation_deg=min_elevation,
-                                        workers=workers, dask=dask, quiet=quiet)
+        chosen = [x is not None for x in (catalog, trajectory, spacecraft)]
+        if sum(chosen) != 1:
+            raise SelectionError("give one of --catalog FILE, --trajectory FILE or --spacecraft ID")
+        if catalog is None:
+            if workers is not None or dask is not None:
+                raise SelectionError("--workers and --dask apply to --catalog, not to --trajectory or --spacecraft")
+            table = trajectory_passes(trajectory, object_id, spacecraft, antennas, t0, t1, min_elevation)
         else:
-            table = run_passes(elements, antennas, t0, t1, min_elevation, quiet)
+            elements = load_elements(catalog, objects, quiet=quiet)
+            if output is not None and (output.suffix.lower() == ".parquet" or fmt is not OutputFormat.table):
+                from ..visibility.scale import run_to_file
+
+                parquet = output.suffix.lower() == ".parquet"
+                count = run_to_file(elements, antennas, t0, t1, output, fmt=None if parquet else fmt.value,
+                                    min_elevation_deg=min_elevation, workers=workers, dask=dask, quiet=quiet)
+                if not quiet:
+                    print(f"{count} passes written to {output}", file=sys.stderr)
+                return
+            from ..visibility import scale
+
+            if scale.wants_pool(workers, dask, len(elements), len(antennas), t1 - t0):
+                table = scale.run_in_memory(elements, antennas, t0, t1, min_elevation_deg=min_elevation,
+                                            workers=workers, dask=dask, quiet=quiet)
+            else:
+                table = run_passes(elements, antennas, t0, t1, min_elevation, quiet)
         columns = TABLE_COLUMNS if fmt is OutputFormat.table else None
         emit(table.to_rows(), fmt, columns=columns, output=output,
              title=f"passes {format_utc(t0)} .. {format_utc(t1)}: {len(table)}")

@@ -10,9 +10,11 @@ warning (stale epochs, duplicates replaced by a newer epoch). Nothing is dropped
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import io
 import os
+import re
 import zlib
 from dataclasses import asdict, dataclass, field
 from importlib import resources
@@ -23,7 +25,7 @@ from ..errors import InputFileError
 from ..timebase import format_utc
 from . import omm, tle
 from .elements import ElementSet
-from .validation import RecordProblem
+from .validation import RecordProblem, element_warnings
 
 FORMATS = ("tle", "omm-json", "omm-csv", "omm-xml", "omm-kvn")
 DEFAULT_STALE_AFTER_DAYS = 30.0
@@ -31,6 +33,8 @@ DEFAULT_STALE_AFTER_DAYS = 30.0
 FUTURE_TOLERANCE_DAYS = 1.0
 BUNDLED_CATALOGS = {"demo": "demo_catalog.tle"}
 _SNIFF_BYTES = 64 * 1024
+# progress(bytes read, total bytes) while a load runs (for a progress bar).
+Progress = Callable[[int, int], None]
 
 
 class CatalogFileError(InputFileError):
@@ -70,7 +74,9 @@ class CatalogWarning:
 class FileSummary:
     path: str
     format: str | None
-    records: int = 0  # records found: accepted here + rejected here
+    # Counted before duplicates are resolved; a problem with the whole file counts as one rejection.
+    records: int = 0  # accepted + rejected
+
     accepted: int = 0
     rejected: int = 0
 
@@ -122,27 +128,40 @@ class CatalogLoad:
 
 # --- format sniffing ---------------------------------------------------------------------------
 
+_JSON_START = re.compile(r"^(\[\s*[{\]]|\{\s*\")")
+_XML_OMM = re.compile(r"<([\w.-]+:)?(ndm|omm)[\s>]", re.IGNORECASE)
+_CSV_KEYS = ("OBJECT_NAME", "OBJECT_ID", "EPOCH", "MEAN_MOTION", "NORAD_CAT_ID")
+_KVN_KEYS = {"CCSDS_OMM_VERS", "COMMENT", "CREATION_DATE", "ORIGINATOR", "MESSAGE_ID", "OBJECT_NAME", "OBJECT_ID",
+             "CLASSIFICATION"}
+
+
 def sniff_format(head: bytes, name: str = "") -> str | None:
-    """The catalog format of a file from its first bytes (the extension only breaks ties); None if binary."""
-    if b"\x00" in head:
-        return None
+    """The catalog format of a file from its first bytes (the extension only breaks ties); None if binary.
+
+    Each format needs a clear sign (an XML ``<ndm>``/``<omm>`` element, a JSON list of objects, a
+    KVN keyword, a CSV header of OMM keywords, a TLE line 1) so that one damaged line at the top
+    of a TLE file does not make the whole file read as something else.
+    """
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
     if not text:
         return "tle"
-    controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\t\r\n\f") + text[:4096].count("\ufffd")
-    if controls > max(8, len(text[:4096]) // 20):
+    # Binary: many NUL, control or undecodable bytes (a stray one is a damaged line, reported as such).
+    sample = text[:4096]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f") + sample.count("\ufffd")
+    if controls * 20 > len(sample):
         return None
     first_line = text.split("\n", 1)[0].strip()
-    if text[0] == "<":
+    upper = first_line.upper().replace(" ", "").replace('"', "")
+    if text.startswith("<?xml") or (text[0] == "<" and _XML_OMM.search(text)):
         return "omm-xml"
-    if text[0] in "[{":
+    if _JSON_START.match(text):
         return "omm-json"
-    upper = first_line.upper()
-    if upper.startswith("CCSDS_OMM_VERS") or (("=" in first_line) and first_line.split("=", 1)[0].strip().isupper()
-                                              and " " not in first_line.split("=", 1)[0].strip()):
+    if "=" in first_line and first_line.split("=", 1)[0].strip() in _KVN_KEYS:
         return "omm-kvn"
-    if "," in first_line and ("NORAD_CAT_ID" in upper or "OBJECT_NAME" in upper or "MEAN_MOTION" in upper):
+    if "," in first_line and sum(key in upper.split(",") for key in _CSV_KEYS) >= 2:
         return "omm-csv"
+    if any(tle.is_line1(line) for line in text.splitlines()):
+        return "tle"
     suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
     return {"json": "omm-json", "csv": "omm-csv", "xml": "omm-xml", "kvn": "omm-kvn"}.get(suffix, "tle")
 
@@ -152,12 +171,20 @@ def sniff_format(head: bytes, name: str = "") -> str | None:
 class _Collector:
     """Accumulates records from one or more sources; resolves duplicates and stale epochs at the end."""
 
-    def __init__(self, require_checksums: bool = True) -> None:
+    def __init__(self, require_checksums: bool = True, progress: Progress | None = None, total_bytes: int = 0) -> None:
         self.require_checksums = require_checksums
         self.result = CatalogLoad()
         self._index: dict[int, int] = {}
+        self._progress = progress
+        self._total_bytes = total_bytes
+        self._bytes_before = 0  # size of the sources already read
+        self._file: IO[bytes] | None = None  # the source being read, for its position
 
-    def add_source(self, label: str, open_binary: Callable[[], IO[bytes]], fmt: str | None = None) -> None:
+    def _report_progress(self) -> None:
+        if self._progress is not None and self._file is not None:
+            self._progress(self._bytes_before + self._file.tell(), self._total_bytes)
+
+    def add_source(self, label: str, open_binary: Callable[[], IO[bytes]], size: int, fmt: str | None = None) -> None:
         summary = FileSummary(label, None)
         self.result.files.append(summary)
 
@@ -168,16 +195,26 @@ class _Collector:
             self.result.rejected.append(Rejection(label, line, reason, code, object_id, last_line))
 
         with open_binary() as raw:
-            head = raw.read(_SNIFF_BYTES)
-            if head[:2] == b"\x1f\x8b":
-                try:
-                    with gzip.GzipFile(fileobj=_rewound(raw)) as unzipped:
-                        head = unzipped.read(_SNIFF_BYTES)
-                        self._read(_rewound(unzipped), head, label, summary, reject, fmt)
-                except (OSError, EOFError, zlib.error) as exc:
-                    reject(None, f"a damaged gzip file ({exc}): the records before the damage are kept", "unreadable")
-                return
-            self._read(_rewound(raw), head, label, summary, reject, fmt)
+            self._file = raw
+            try:
+                self._read_source(raw, label, summary, reject, fmt)
+            finally:
+                self._file = None
+                self._bytes_before += size
+                if self._progress is not None:
+                    self._progress(self._bytes_before, self._total_bytes)
+
+    def _read_source(self, raw: IO[bytes], label: str, summary: FileSummary, reject, fmt: str | None) -> None:
+        head = raw.read(_SNIFF_BYTES)
+        if head[:2] == b"\x1f\x8b":
+            try:
+                with gzip.GzipFile(fileobj=_rewound(raw)) as unzipped:
+                    head = unzipped.read(_SNIFF_BYTES)
+                    self._read(_rewound(unzipped), head, label, summary, reject, fmt)
+            except (OSError, EOFError, zlib.error) as exc:
+                reject(None, f"a damaged gzip file ({exc}): the records before the damage are kept", "unreadable")
+            return
+        self._read(_rewound(raw), head, label, summary, reject, fmt)
 
     def _read(self, raw: IO[bytes], head: bytes, label: str, summary: FileSummary, reject, fmt: str | None) -> None:
         if not head.strip(b" \t\r\n\xef\xbb\xbf"):
@@ -193,12 +230,15 @@ class _Collector:
         else:
             text = io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape")
             if fmt == "tle":
-                items = self._tle_items(text, label)
+                sample = head.decode("utf-8", errors="replace")
+                items = self._tle_items(text, label, tle.expects_names(sample))
             else:
                 items = {"omm-json": omm.read_json, "omm-csv": omm.read_csv, "omm-kvn": omm.read_kvn}[fmt](text)
-        for item in items:
+        for count, item in enumerate(items):
+            if count % 4096 == 4095:
+                self._report_progress()
             if isinstance(item, RecordProblem):
-                reject(item.line, item.reason, item.code, item.object_id, getattr(item, "last_line", None))
+                reject(item.line, item.reason, item.code, item.object_id, item.last_line)
                 continue
             if isinstance(item, ElementSet):
                 elements = item
@@ -211,20 +251,19 @@ class _Collector:
                     continue
             summary.records += 1
             summary.accepted += 1
-            self._keep(_with_source(elements, label))
+            self._keep(elements)
         if summary.records == 0:
             reject(None, f"no records found (read as {fmt})", "no_records")
 
-    def _tle_items(self, text: IO[str], label: str) -> Iterator[ElementSet | RecordProblem]:
-        for group in tle.group_tle_lines(enumerate((line.rstrip("\r\n") for line in text), 1)):
+    def _tle_items(self, text: IO[str], label: str, names: bool | None) -> Iterator[ElementSet | RecordProblem]:
+        for group in tle.group_tle_lines(enumerate(text, 1), names):
             if isinstance(group, tle.BrokenGroup):
-                problem = RecordProblem(group.reason, line=group.line_no, object_id=group.object_id, code="malformed")
-                problem.last_line = group.last_line_no if group.last_line_no != group.line_no else None
-                yield problem
+                yield RecordProblem(group.reason, line=group.line_no, object_id=group.object_id, code="malformed",
+                                    last_line=group.last_line_no if group.last_line_no != group.line_no else None)
                 continue
             notes: list[tuple[str, str]] = []
             try:
-                elements = tle.record_to_elements(group, notes=notes, require_checksum=self.require_checksums)
+                elements = tle.record_to_elements(group, label, notes=notes, require_checksum=self.require_checksums)
             except RecordProblem as problem:
                 problem.line = group.line_no
                 yield problem
@@ -234,10 +273,11 @@ class _Collector:
             yield elements
 
     def _keep(self, e: ElementSet) -> None:
-        if e.name != _printable(e.name):
-            self.result.warnings.append(CatalogWarning(e.source, e.line, "the name has bytes that are not UTF-8; "
-                                                       "they are shown as U+FFFD", "name_encoding", e.norad_id))
-            e = _replace(e, name=_printable(e.name))
+        if not e.name.isprintable() and e.name != _printable(e.name):
+            self.result.warnings.append(CatalogWarning(e.source, e.line, "the name has bytes that are not UTF-8 "
+                                                       "or control characters; they are shown as U+FFFD",
+                                                       "name_encoding", e.norad_id))
+            e = dataclasses.replace(e, name=_printable(e.name))
         at = self._index.get(e.norad_id)
         if at is None:
             self._index[e.norad_id] = len(self.result.elements)
@@ -258,6 +298,9 @@ class _Collector:
             reference_time_unix = max(e.epoch_unix for e in result.elements)
         result.reference_time_unix = reference_time_unix
         result.stale_after_days = stale_after_days
+        for e in result.elements:
+            for code, reason in element_warnings(e):
+                result.warnings.append(CatalogWarning(e.source, e.line, reason, code, e.norad_id))
         if reference_time_unix is None:
             return result
         for e in result.elements:
@@ -280,18 +323,10 @@ def _rewound(stream):
 
 
 
-def _replace(e: ElementSet, **changes) -> ElementSet:
-    from dataclasses import replace
-
-    return replace(e, **changes)
-
-
-def _with_source(e: ElementSet, label: str) -> ElementSet:
-    return e if e.source == label else _replace(e, source=label)
-
-
 def _printable(text: str) -> str:
-    return text.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
+    """Undecodable bytes and control characters as U+FFFD."""
+    text = text.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
+    return "".join("\ufffd" if ord(ch) < 32 or ord(ch) == 127 else ch for ch in text)
 
 
 def _expand(path_or_paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[tuple[str, Path]]:
@@ -329,6 +364,7 @@ def load_catalog(
     stale_after_days: float = DEFAULT_STALE_AFTER_DAYS,
     format: str | None = None,
     require_checksums: bool = True,
+    progress: Progress | None = None,
 ) -> CatalogLoad:
     """Read TLE/OMM files (or a directory of them, or ``"demo"``) into validated element sets.
 
@@ -338,6 +374,7 @@ def load_catalog(
     warning; without a reference time the newest epoch in the load is the reference, so a load's
     report does not depend on when it runs.
 
+    ``progress(bytes_read, total_bytes)`` is called now and then while the files are read.
     ``require_checksums=False`` keeps TLE records whose checksum is wrong, with a ``checksum``
     warning (Vallado's SGP4 verification file has such test records); every other check stays.
 
@@ -345,10 +382,11 @@ def load_catalog(
     inside a file is reported in the result.
     """
     _check_format(format)
-    collector = _Collector(require_checksums)
-    for label, path in _expand(path_or_paths):
+    sources = _expand(path_or_paths)
+    collector = _Collector(require_checksums, progress, sum(path.stat().st_size for _, path in sources))
+    for label, path in sources:
         try:
-            collector.add_source(label, lambda p=path: open(p, "rb"), format)
+            collector.add_source(label, lambda p=path: open(p, "rb"), path.stat().st_size, format)
         except OSError as exc:
             raise CatalogFileError(label, f"cannot read the file: {exc.strerror or exc}") from None
     return collector.finish(reference_time_unix, stale_after_days)
@@ -367,7 +405,7 @@ def parse_catalog_text(
     _check_format(format)
     data = text.encode("utf-8", errors="surrogateescape") if isinstance(text, str) else bytes(text)
     collector = _Collector(require_checksums)
-    collector.add_source(source, lambda: io.BufferedReader(io.BytesIO(data)), format)
+    collector.add_source(source, lambda: io.BufferedReader(io.BytesIO(data)), len(data), format)
     return collector.finish(reference_time_unix, stale_after_days)
 
 

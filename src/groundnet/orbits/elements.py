@@ -56,7 +56,8 @@ class ElementSet:
         sat.sgp4init(
             WGS72,
             "i",
-            self.norad_id,
+            # python-sgp4 refuses numbers past Alpha-5 (339999); the number plays no part in the orbit.
+            self.norad_id if self.norad_id <= 339_999 else 0,
             epoch_days,
             self.bstar,
             self.mean_motion_dot / (xpdotp * 1440.0),

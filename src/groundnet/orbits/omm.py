@@ -72,6 +72,8 @@ def _float(fields: dict[str, Any], key: str, default: float | None = None) -> fl
         raise RecordProblem(f"{key} should be a number, found {type(value).__name__} {value!r:.40}", code="bad_type")
     if isinstance(value, str) and not value.isascii():
         raise RecordProblem(f"{key} '{value}' has non-ASCII characters", code="bad_value")
+    if isinstance(value, str) and "_" in value:  # float() would read "1_5" as 15
+        raise RecordProblem(f"{key} '{value}' is not a number", code="bad_value")
     try:
         number = float(value)
     except ValueError:
@@ -195,36 +197,47 @@ def read_json(stream: IO[str]) -> Iterator[OmmItem]:
     if pos >= len(buf):
         yield RecordProblem("the file holds no JSON value", line=1, code="empty")
         return
-    if buf[pos] == "[":
+    in_list = buf[pos] == "["
+    if in_list:
         advance(pos + 1)
     elif buf[pos] != "{":
         # Not JSON after all, or a damaged opening bracket: say so, and still read any objects that follow.
         yield RecordProblem(f"JSON OMM must be a list of objects; the file starts with '{buf[pos:pos + 20]}'",
                             line=line_at_pos, code="malformed")
+        in_list = True
+        while buf.find("{", pos) < 0 and more():
+            pass
+        advance(buf.find("{", pos) if "{" in buf[pos:] else len(buf))
     while True:
         start = buf.find("{", pos)
         while start < 0 and more():
             start = buf.find("{", pos)
+        gap = buf[pos:start] if start >= 0 else buf[pos:]
+        stripped = gap.strip()
+        # Where the text between objects starts, for the report.
+        gap_line = line_at_pos + gap.count("\n", 0, len(gap) - len(gap.lstrip()))
         if start < 0:
-            tail = buf[pos:].strip()
-            if tail not in ("]", ""):
-                yield RecordProblem(f"unexpected text after the last object: '{tail[:30]}'", line=line_at_pos,
-                                    code="malformed")
-            elif tail == "" and buf[:pos].rstrip()[-1:] not in ("]", "}") and buf:
-                yield RecordProblem("the JSON list is not closed (file truncated?)", line=line_at_pos,
+            if stripped.startswith(","):
+                stripped = stripped[1:].strip()
+            if in_list and stripped == "":
+                yield RecordProblem("the JSON list is not closed (file truncated?)", line=gap_line, code="malformed")
+            elif stripped not in ("]", "") or (stripped == "]" and not in_list):
+                yield RecordProblem(f"unexpected text after the last object: '{stripped[:30]}'", line=gap_line,
                                     code="malformed")
             return
-        between = buf[pos:start].strip()
         advance(start)
-        if between not in ("", ","):
-            yield RecordProblem(f"unexpected text between objects: '{between[:30]}'", line=line_at_pos,
-                                code="malformed")
+        if stripped not in ("", ","):
+            yield RecordProblem(f"unexpected text between objects: '{stripped[:30]}'", line=gap_line,
+                                code="malformed", object_id=_guess_id(stripped))
+        while buf.find("}", pos) < 0 and more():  # the whole (flat) object in the buffer first
+            pass
         while True:
             try:
                 obj, end = decoder.raw_decode(buf, pos)
                 break
             except json.JSONDecodeError as exc:
-                if exc.pos >= len(buf) - 1 and more():
+                # A brace inside a string can still cut an object at the end of the buffer: read on.
+                if (exc.pos >= len(buf) - 1 or exc.msg.startswith("Unterminated")) and more():
                     continue
                 # Skip the damaged object: up to its closing brace (OMM objects are flat).
                 close = buf.find("}", pos + 1)
@@ -266,7 +279,8 @@ def read_csv(stream: IO[str]) -> Iterator[OmmItem]:
         if not line.strip():
             continue
         try:
-            row = next(csv.reader([line]))
+            # Plain rows split on commas; the csv module only for rows with quotes.
+            row = next(csv.reader([line])) if '"' in line else line.rstrip("\r\n").split(",")
         except csv.Error as exc:
             if header is None:
                 yield RecordProblem(f"unreadable CSV header: {exc}", line=line_no, code="malformed")

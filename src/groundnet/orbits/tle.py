@@ -5,16 +5,18 @@ format descriptions). Each line ends in a modulo-10 checksum over columns 1-68 (
 their value, ``-`` counts 1). Catalog numbers are five columns: digits (possibly unpadded,
 ``"   29"``) or Alpha-5 (``T0288`` = 27 × 10,000 + 288).
 
-``parse_tle_records`` groups the lines of a file into records and either builds an
-:class:`~groundnet.orbits.elements.ElementSet` or says why not, one record at a time, so that
-one damaged record never takes its neighbours down with it.
+``group_tle_lines`` groups the lines of a file into records (or runs of lines that form none);
+``record_to_elements`` builds and validates an :class:`~groundnet.orbits.elements.ElementSet`
+or says why not. One record at a time, so one damaged record never takes its neighbours down.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from operator import itemgetter
 from typing import Iterable, Iterator
 
 from .elements import ElementSet
@@ -29,6 +31,25 @@ _BLANK_COLUMNS = {
     "1": (2, 9, 18, 33, 44, 53, 62, 64),
     "2": (2, 8, 17, 26, 34, 43, 52),
 }
+_BLANKS = {which: (itemgetter(*(c - 1 for c in cols)), (" ",) * len(cols)) for which, cols in _BLANK_COLUMNS.items()}
+_YEAR_START: dict[int, float] = {}
+# Past the catalog number, designator and classification, a line holds only numbers: anything else
+# (a letter, "_") would slip through float() or the checksum, e.g. "0.e019" reads as 0.
+_NUMERIC_FROM = {"1": 18, "2": 8}
+_NUMERIC = re.compile(r"[0-9 .+-]*")
+_FIELDS = {  # (first column, last column, name) of the numeric fields, for messages
+    "1": ((19, 32, "epoch"), (34, 43, "first derivative of mean motion"), (45, 52, "second derivative of mean motion"),
+          (54, 61, "B*"), (63, 63, "ephemeris type"), (65, 68, "element set number"), (69, 69, "checksum")),
+    "2": ((9, 16, "inclination"), (18, 25, "RAAN"), (27, 33, "eccentricity"), (35, 42, "argument of perigee"),
+          (44, 51, "mean anomaly"), (53, 63, "mean motion"), (64, 68, "revolution number"), (69, 69, "checksum")),
+}
+
+
+def _field_at(which: str, col: int) -> str:
+    for first, last, name in _FIELDS[which]:
+        if first <= col <= last:
+            return f"{name} (columns {first}-{last})"
+    return f"column {col}"
 
 
 def decode_catalog_number(field: str) -> int:
@@ -36,10 +57,10 @@ def decode_catalog_number(field: str) -> int:
     text = field.strip()
     if not text:
         raise ValueError("catalog number is blank")
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         return int(text)
     head, tail = text[0].upper(), text[1:]
-    if len(text) == 5 and head in ALPHA5_LETTERS and tail.isdigit():
+    if len(text) == 5 and head in ALPHA5_LETTERS and tail.isascii() and tail.isdigit():
         return (ALPHA5_LETTERS.index(head) + 10) * 10_000 + int(tail)
     if head in "IO" and len(text) == 5 and tail.isdigit():
         raise ValueError(f"catalog number '{text}': Alpha-5 does not use the letters I and O")
@@ -55,15 +76,13 @@ def encode_catalog_number(norad_id: int) -> str:
     raise ValueError(f"catalog number {norad_id} does not fit in a TLE (Alpha-5 ends at {MAX_ALPHA5_ID})")
 
 
+# Checksum values per byte: a digit counts its value, a minus sign counts 1, everything else 0.
+_CHECKSUM_VALUES = bytes((c - 48) if 48 <= c <= 57 else (1 if c == 45 else 0) for c in range(256))
+
+
 def checksum(line: str) -> int:
     """Modulo-10 checksum of columns 1-68: digits count their value, minus signs count 1."""
-    total = 0
-    for ch in line[:68]:
-        if ch.isdigit():
-            total += ord(ch) - 48
-        elif ch == "-":
-            total += 1
-    return total % 10
+    return sum(line[:68].encode("ascii", errors="ignore").translate(_CHECKSUM_VALUES)) % 10
 
 
 def is_line1(text: str) -> bool:
@@ -90,25 +109,24 @@ def _field(line: str, first: int, last: int) -> str:
 
 
 def _number(line: str, first: int, last: int, what: str, line_no: int) -> float:
-    text = _field(line, first, last).strip()
+    text = line[first - 1:last]
     try:
-        value = float(text)
+        value = float(text)  # surrounding blanks are allowed
     except ValueError:
-        raise RecordProblem(f"{what} (columns {first}-{last}) '{text}' is not a number", line=line_no) from None
+        raise RecordProblem(f"{what} (columns {first}-{last}) '{text.strip()}' is not a number", line=line_no) from None
     if not math.isfinite(value):
-        raise RecordProblem(f"{what} (columns {first}-{last}) is '{text}'", line=line_no)
+        raise RecordProblem(f"{what} (columns {first}-{last}) is '{text.strip()}'", line=line_no)
     return value
 
 
 def _implied_decimal(line: str, first: int, what: str, line_no: int) -> float:
     """An 8-column field ``SMMMMMSE`` meaning ±0.MMMMM × 10^±E (TLE's second derivative and B*)."""
-    text = _field(line, first, first + 7)
+    text = line[first - 1:first + 7]
     sign, mantissa, exp_sign, exp_digit = text[0], text[1:6], text[6], text[7]
     if (sign not in " +-" or exp_sign not in "+-" or not exp_digit.isdigit()
             or not mantissa.replace(" ", "0").isdigit()):
         raise RecordProblem(f"{what} (columns {first}-{first + 7}) '{text}' is not in the form ±NNNNN±N", line=line_no)
-    value = float("0." + mantissa.replace(" ", "0")) * 10.0 ** int(exp_sign + exp_digit)
-    return -value if sign == "-" else value
+    return float(f"{sign.strip()}.{mantissa.replace(' ', '0')}e{exp_sign}{exp_digit}")
 
 
 def _check_layout(line: str, which: str, line_no: int, notes: list[tuple[str, str]] | None,
@@ -117,16 +135,23 @@ def _check_layout(line: str, which: str, line_no: int, notes: list[tuple[str, st
 
     ``notes`` collects (code, text) warnings about a line that is still usable.
     """
-    if any(ord(ch) > 127 for ch in line):
-        bad = next(i for i, ch in enumerate(line) if ord(ch) > 127) + 1
-        raise RecordProblem(f"line {which} has a non-ASCII character at column {bad}", line=line_no)
+    if not line.isascii() or not line.isprintable():
+        bad = next(i for i, ch in enumerate(line) if ord(ch) > 126 or not ch.isprintable()) + 1
+        kind = "a non-ASCII" if ord(line[bad - 1]) > 127 else "a control"
+        raise RecordProblem(f"line {which} has {kind} character at column {bad}", line=line_no)
     if len(line) < LINE_LENGTH:
         raise RecordProblem(f"line {which} is {len(line)} characters long, {LINE_LENGTH} expected (truncated?)",
                             line=line_no)
-    for col in _BLANK_COLUMNS[which]:
-        if line[col - 1] != " ":
-            raise RecordProblem(f"line {which}: column {col} should be blank but holds '{line[col - 1]}' "
-                                "(columns shifted?)", line=line_no)
+    numeric_from = _NUMERIC_FROM[which]
+    if not _NUMERIC.fullmatch(line, numeric_from - 1, LINE_LENGTH):
+        col = next(i for i in range(numeric_from - 1, LINE_LENGTH) if line[i] not in "0123456789 .+-") + 1
+        raise RecordProblem(f"line {which}: {_field_at(which, col)} holds '{line[col - 1]}' at column {col}, where "
+                            "only digits, blanks, '.', '+' and '-' belong", line=line_no)
+    pick, blanks = _BLANKS[which]
+    if pick(line) != blanks:
+        col = next(c for c in _BLANK_COLUMNS[which] if line[c - 1] != " ")
+        raise RecordProblem(f"line {which}: column {col} should be blank but holds '{line[col - 1]}' "
+                            "(columns shifted?)", line=line_no)
     if len(line) > LINE_LENGTH and line[LINE_LENGTH] != " ":
         raise RecordProblem(f"line {which} is {len(line)} characters long, {LINE_LENGTH} expected "
                             "(columns shifted?)", line=line_no)
@@ -143,10 +168,16 @@ def _check_layout(line: str, which: str, line_no: int, notes: list[tuple[str, st
     return line[:LINE_LENGTH]
 
 
+def full_year(year2: int) -> int:
+    """A TLE's two-digit year: 57-99 → 19xx, 00-56 → 20xx (the first satellite flew in 1957)."""
+    return 1900 + year2 if year2 >= 57 else 2000 + year2
+
+
 def tle_epoch_unix(year2: int, day_of_year: float) -> float:
-    """POSIX seconds of a TLE epoch (two-digit year: 57-99 → 19xx, 00-56 → 20xx; day 1.0 = 1 Jan 00:00)."""
-    year = 1900 + year2 if year2 >= 57 else 2000 + year2
-    start = datetime(year, 1, 1, tzinfo=timezone.utc).timestamp()
+    """POSIX seconds of a TLE epoch (day 1.0 = 1 January 00:00 UTC)."""
+    start = _YEAR_START.get(year2)
+    if start is None:
+        start = _YEAR_START[year2] = datetime(full_year(year2), 1, 1, tzinfo=timezone.utc).timestamp()
     return start + (day_of_year - 1.0) * 86400.0
 
 
@@ -154,9 +185,56 @@ def _cospar(designator: str) -> str:
     """``98067A`` → ``1998-067A`` (blank stays blank)."""
     d = designator.strip()
     if len(d) >= 5 and d[:5].isdigit():
-        year = int(d[:2])
-        return f"{1900 + year if year >= 57 else 2000 + year}-{d[2:5]}{d[5:]}"
+        return f"{full_year(int(d[:2]))}-{d[2:5]}{d[5:]}"
     return d
+
+
+# A well-formed line, all of it: blank columns, the characters each field may hold, 69 columns.
+_WELL_FORMED_1 = re.compile(r"1 [0-9A-Z ]{5}[A-Z ] [0-9A-Z ]{8} [0-9]{2}[0-9 .]{12} [0-9 .+-]{10} [0-9 +-]{8} "
+                            r"[0-9 +-]{8} [0-9 ] [0-9 ]{4}[0-9]")
+_WELL_FORMED_2 = re.compile(r"2 [0-9A-Z ]{5} [0-9 .]{8} [0-9 .]{8} [0-9]{7} [0-9 .]{8} [0-9 .]{8} [0-9 .]{11}[0-9 ]{5}[0-9]")
+
+
+def _quick_elements(rec: TleRecord, source: str) -> ElementSet | None:
+    """The element set of a well-formed record, or None to let the checking path say what is wrong.
+
+    The common case in one pass: whole-line patterns, checksums, and conversions that would raise
+    on anything odd. Its values are those of the checking path (a test compares both on every real record).
+    """
+    l1, l2 = rec.line1, rec.line2
+    if not (len(l1) == len(l2) == LINE_LENGTH and _WELL_FORMED_1.fullmatch(l1) and _WELL_FORMED_2.fullmatch(l2)
+            and l1[2:7] == l2[2:7] and checksum(l1) == ord(l1[68]) - 48 and checksum(l2) == ord(l2[68]) - 48):
+        return None
+    try:
+        norad_id = decode_catalog_number(l1[2:7])
+        year2, day = int(l1[18:20]), float(l1[20:32])
+        n1, n2 = l1[44:52], l1[53:61]  # second derivative of mean motion, B*
+        if not (1.0 <= day < 366.0) or n1[6] not in "+-" or n2[6] not in "+-" or not (n1[1:6] + n2[1:6]).isdigit():
+            return None
+        elements = ElementSet(
+            norad_id=norad_id,
+            name=(rec.name or "").strip(),
+            epoch_unix=tle_epoch_unix(year2, day),
+            mean_motion_rev_day=float(l2[52:63]),
+            eccentricity=float("0." + l2[26:33]),
+            inclination_deg=float(l2[8:16]),
+            raan_deg=float(l2[17:25]),
+            arg_perigee_deg=float(l2[34:42]),
+            mean_anomaly_deg=float(l2[43:51]),
+            # "-11606-4" is -0.11606e-4; the pattern above let only digits and signs through.
+            bstar=float(f"{n2[0].strip()}.{n2[1:6]}e{n2[6:8]}"),
+            mean_motion_dot=float(l1[33:43]),
+            mean_motion_ddot=float(f"{n1[0].strip()}.{n1[1:6]}e{n1[6:8]}"),
+            international_designator=_cospar(l1[9:17]),
+            classification=l1[7].strip() or "U",
+            element_set_no=int(l1[64:68].strip() or 0),
+            rev_at_epoch=int(l2[63:68].strip() or 0),
+            source=source,
+            line=rec.line_no,
+        )
+    except (ValueError, RecordProblem):
+        return None
+    return elements
 
 
 def record_to_elements(rec: TleRecord, source: str = "", *, notes: list[tuple[str, str]] | None = None,
@@ -165,6 +243,16 @@ def record_to_elements(rec: TleRecord, source: str = "", *, notes: list[tuple[st
 
     Warnings about a usable record (ignored columns, a checksum when not required) go to ``notes``.
     """
+    quick = _quick_elements(rec, source)
+    if quick is not None:
+        check_elements(quick)
+        return quick
+    return checked_record_to_elements(rec, source, notes=notes, require_checksum=require_checksum)
+
+
+def checked_record_to_elements(rec: TleRecord, source: str = "", *, notes: list[tuple[str, str]] | None = None,
+                               require_checksum: bool = True) -> ElementSet:
+    """:func:`record_to_elements` field by field, with a message naming the line and columns of any fault."""
     n1, n2 = rec.line_no + (1 if rec.name is not None else 0), rec.line_no + (2 if rec.name is not None else 1)
     try:
         l1 = _check_layout(rec.line1, "1", n1, notes, require_checksum)
@@ -185,7 +273,7 @@ def record_to_elements(rec: TleRecord, source: str = "", *, notes: list[tuple[st
             raise RecordProblem(f"epoch year (columns 19-20) '{year_text}' is not two digits", line=n1)
         day = _number(l1, 21, 32, "epoch day", n1)
         year2 = int(year_text)
-        year = 1900 + year2 if year2 >= 57 else 2000 + year2
+        year = full_year(year2)
         days_in_year = 366 if (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else 365
         if not 1.0 <= day < days_in_year + 1.0:
             raise RecordProblem(f"epoch day of year (columns 21-32) '{day_text.strip()}' is outside 1..{days_in_year}",
@@ -222,7 +310,7 @@ def record_to_elements(rec: TleRecord, source: str = "", *, notes: list[tuple[st
     except RecordProblem as problem:
         problem.object_id = norad_id
         raise
-    check_elements(elements, line_of={"epoch": n1, "elements": n2})
+    check_elements(elements)
     return elements
 
 
@@ -297,14 +385,34 @@ class _BrokenRun:
         return BrokenGroup(self.first, self.last, reason, self.object_id)
 
 
-def group_tle_lines(lines: Iterable[tuple[int, str]]) -> Iterator[TleRecord | BrokenGroup]:
+def expects_names(sample: str) -> bool | None:
+    """Whether a file is 3-line (a name before each line 1), judged on a sample of its lines.
+
+    Most line 1s in a 3-line file follow a name line, none in a 2-line file; a majority vote keeps
+    one damaged line from changing the verdict. None when the sample holds no line 1.
+    """
+    previous = ""
+    with_name = total = 0
+    for raw in sample.splitlines():
+        text = raw.rstrip()
+        if not text.strip() or text.startswith("#"):
+            continue
+        if is_line1(text):
+            total += 1
+            with_name += not (is_line1(previous) or is_line2(previous) or not previous)
+        previous = text
+    return None if total == 0 else 2 * with_name > total
+
+
+def group_tle_lines(lines: Iterable[tuple[int, str]], names: bool | None = None) -> Iterator[TleRecord | BrokenGroup]:
     """Group numbered lines (line ends already removed) into 2- or 3-line records.
 
     Every record ends with its line 2: a record is a line 2, the line 1 just before it and, in a
-    3-line file, the name line before that. Lines between two records that form none are reported
-    as one broken group per damaged record (a new group starts at each line 1), so a damaged line
-    costs its own record only. Blank lines and lines starting with ``#`` are skipped. At most three
-    lines are held, whatever the size of the file.
+    3-line file, the name line before that (``names``: whether the file is 3-line, see
+    :func:`expects_names`; None decides from the records read so far). Lines between two records
+    that form none are reported as one broken group per damaged record (a new group starts at
+    each line 1), so a damaged line costs its own record only. Blank lines and lines starting with
+    ``#`` are skipped. At most three lines are held, whatever the size of the file.
     """
     pending: list[tuple[int, str]] = []
     broken: _BrokenRun | None = None
@@ -328,9 +436,9 @@ def group_tle_lines(lines: Iterable[tuple[int, str]]) -> Iterator[TleRecord | Br
 
     for line_no, raw in lines:
         text = raw.rstrip()
-        if not text.strip() or text.startswith("#"):
+        if not text or text[0] == "#":
             continue
-        if not is_line2(text):
+        if text[:2] != "2 ":
             pending.append((line_no, text))
             if len(pending) > 2:
                 # A record's lines before its line 2 are at most a name and a line 1.
@@ -341,12 +449,14 @@ def group_tle_lines(lines: Iterable[tuple[int, str]]) -> Iterator[TleRecord | Br
             yield from to_broken(pending + [(line_no, text)])
             pending.clear()
             continue
-        names_expected = named >= unnamed
+        names_expected = names if names is not None else named >= unnamed
         start = len(pending) - 1
         if start >= 1 and names_expected and not is_line1(pending[start - 1][1]):
             start -= 1
-        yield from to_broken(pending[:start])
-        yield from close_broken()
+        if start:
+            yield from to_broken(pending[:start])
+        if broken is not None:
+            yield from close_broken()
         record = pending[start:]
         pending.clear()
         if len(record) == 2:

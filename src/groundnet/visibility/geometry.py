@@ -18,11 +18,14 @@ Conventions:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
 from ..stations import Antenna
+
+if TYPE_CHECKING:
+    from ..orbits.propagation import States
 
 SPEED_OF_LIGHT_KM_S = 299792.458
 
@@ -102,7 +105,7 @@ def doppler_shift_hz(range_rate_km_s, carrier_hz) -> np.ndarray:
     return -np.asarray(carrier_hz, dtype=np.float64) * np.asarray(range_rate_km_s, dtype=np.float64) / SPEED_OF_LIGHT_KM_S
 
 
-def look(elements, antennas: Sequence[Antenna], unix_s) -> tuple[LookAngles, "States"]:
+def look(elements, antennas: Sequence[Antenna], unix_s) -> tuple[LookAngles, States]:
     """Propagate element sets (SGP4), rotate to ITRS and look from each antenna: ``[station, object, time]``.
 
     Returns the look angles and the propagation result, whose ``valid``/``reason`` say which

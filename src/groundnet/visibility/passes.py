@@ -41,13 +41,19 @@ LOW_PERIGEE_KM = 250.0
 HIGH_DRAG_BSTAR = 0.01
 # Search samples per SGP4 step.
 SEARCH_SUBDIVISION = 2
-# Position error of the interpolation that the screening allows for (km); tests check the real
-# error stays below it across the catalog.
+# Position error of the interpolation that the screening allows for (km); checked_steps keeps
+# the real error below CHECK_ERROR_KM and a test checks it across the catalog.
 INTERPOLATION_ERROR_KM = 0.5
 SCREEN_MARGIN_RAD = math.radians(0.05)
+# What checked_steps accepts: the interpolation's error at mid-step against SGP4.
+CHECK_ERROR_KM = 0.5
+CHECK_ERROR_RAD = 1e-4
 BLOCK_S = 86400.0
 # Working-set size (station x object x search samples) per batch.
 BATCH_ELEMENTS = 2_000_000
+# A maximum's time needs less precision than a root's: the elevation is flat there. The
+# returned time is one Newton step beyond the last evaluation, far closer than this.
+MAX_TOLERANCE_S = 0.02
 # Windows shorter than this are numerical noise of a peak touching the threshold.
 MIN_DURATION_S = 1e-3
 
@@ -111,7 +117,7 @@ class PassTable:
         rows = []
         for i in range(len(self)):
             rows.append({
-                "object_id": int(self.object_id[i]),
+                "object_id": _object_id(self.object_id[i]),
                 "object_name": str(self.object_name[i]),
                 "station_id": str(self.station_id[i]),
                 "aos": format_utc(self.aos[i]),
@@ -125,6 +131,11 @@ class PassTable:
                 "los_clipped": bool(self.los_clipped[i]),
             })
         return rows
+
+
+def _object_id(value):
+    """NORAD (or NAIF) numbers as integers; a trajectory without one keeps its text id (e.g. ``MEX``)."""
+    return int(value) if isinstance(value, (int, np.integer)) else str(value)
 
 
 # --------------------------------------------------------------------------------------------
@@ -381,9 +392,64 @@ def sgp4_step_s(shape: OrbitShape) -> np.ndarray:
     raw *= 1.0 - shape.eccentricity
     raw *= np.where(shape.perigee_radius_km - EARTH_RADIUS_KM < LOW_PERIGEE_KM, 0.7, 1.0)
     raw *= np.where(np.abs(shape.bstar) > HIGH_DRAG_BSTAR, 0.5, 1.0)
+    return _ladder_step(raw)
+
+
+def _ladder_step(raw: np.ndarray) -> np.ndarray:
     ladder = np.array(STEP_LADDER_S, dtype=np.float64)
     idx = np.searchsorted(ladder, raw, side="right") - 1
     return ladder[np.clip(idx, 0, ladder.size - 1)]
+
+
+def checked_steps(elements: Sequence[ElementSet], shape: OrbitShape, start: float) -> np.ndarray:
+    """``sgp4_step_s``, shortened where the interpolation is measured to miss SGP4 by too much.
+
+    For the orbits where SGP4's own perturbation terms are large (very eccentric or high drag)
+    the interpolation around the first perigee is compared with SGP4 there; an object whose
+    worst error exceeds ``CHECK_ERROR_KM`` (or ``CHECK_ERROR_RAD`` times its
+    perigee height, at least 1000 km: the nearest it is seen from near the horizon) has its
+    step halved, up to three times. Only the object's own data decide.
+    """
+    steps = sgp4_step_s(shape)
+    altitude = shape.perigee_radius_km - EARTH_RADIUS_KM
+    risky = (shape.eccentricity > 0.25) | (np.abs(shape.bstar) > 0.5 * HIGH_DRAG_BSTAR)
+    todo = np.flatnonzero(risky)
+    for _ in range(3):
+        if todo.size == 0:
+            break
+        worse = []
+        for step in np.unique(steps[todo]):
+            idx = todo[steps[todo] == step]
+            err = _midpoint_error_km([elements[i] for i in idx], shape_subset(shape, idx), step, start)
+            limit = np.minimum(CHECK_ERROR_KM, CHECK_ERROR_RAD * np.maximum(altitude[idx], 1000.0))
+            worse.append(idx[err > limit])
+        todo = np.concatenate(worse) if worse else todo[:0]
+        steps[todo] = _ladder_step(0.5 * steps[todo] + 1e-6)
+    return steps
+
+
+def _midpoint_error_km(elements: Sequence[ElementSet], shape: OrbitShape, step: float, start: float) -> np.ndarray:
+    """Interpolation error at mid-step around each object's first perigee after ``start``.
+
+    Two steps are checked, one centred on perigee and one starting there: where an eccentric or
+    decaying orbit moves fastest and its perturbations are largest.
+    """
+    from ..timebase import unix_to_jd
+
+    n_rad_s = shape.mean_motion_rev_day * 2.0 * np.pi / 86400.0
+    worst = np.zeros(len(elements))
+    for j, e in enumerate(elements):
+        anomaly = math.radians(e.mean_anomaly_deg) + n_rad_s[j] * (start - e.epoch_unix)
+        perigee = start + (-anomaly % (2.0 * math.pi)) / n_rad_s[j]
+        t = perigee + step * np.array([-0.5, 0.0, 0.5, 1.0])
+        err, r, v = e.satrec().sgp4_array(*unix_to_jd(t))
+        if err.any():
+            continue  # a state SGP4 cannot give: the search masks it anyway
+        a = gravity_acceleration_km_s2(r)
+        for i0, mid, i1 in ((0, 1, 2), (1, 2, 3)):
+            guess = 0.5 * (r[i0] + r[i1]) + 5.0 * step / 32.0 * (v[i0] - v[i1]) + step**2 / 64.0 * (a[i0] + a[i1])
+            worst[j] = max(worst[j], float(np.linalg.norm(guess - r[mid])))
+    return worst
 
 
 @dataclass
@@ -425,7 +491,7 @@ def find_passes(
     elements = list(elements)
     stations = _Stations.of(antennas, min_elevation_deg)
     shape = OrbitShape.of(elements)
-    steps = sgp4_step_s(shape)
+    steps = checked_steps(elements, shape, start)
     eop = EarthOrientation.covering(start, end + max(STEP_LADDER_S))
     n_blocks = max(1, int(math.ceil((end - start) / BLOCK_S - 1e-9)))
     frames = [_Frame.at(stations, eop, min(end, start + (b + 0.5) * BLOCK_S)) for b in range(n_blocks)]
@@ -573,14 +639,13 @@ def _events_to_windows(ev: _Evaluator, obj, sta, k, t, g, dg, same, last_k) -> _
 
     # Maxima of g.
     pi = np.flatnonzero(peak)
-    t_max = refine_max(ev, io[pi], isa[pi], ta[pi], tb[pi], dga[pi], dgb[pi], ga[pi], gb[pi])
-    (g_max, dg_max), angles_max = ev.g(io[pi], isa[pi], t_max, want_angles=True)
+    t_max, g_max, dg_max, el_max = refine_max(ev, io[pi], isa[pi], ta[pi], tb[pi], dga[pi], dgb[pi], ga[pi], gb[pi])
     graze = np.zeros(n, bool)
     graze[pi] = (ga[pi] < 0) & (gb[pi] < 0) & (g_max >= 0)
     tm = np.full(n, np.nan)
     tm[pi] = t_max
     elm = np.full(n, -np.inf)
-    elm[pi] = angles_max[0]
+    elm[pi] = el_max
 
     # Roots: AOS in rising intervals, LOS in falling ones, both around a grazing maximum. Where
     # the interval holds a maximum the bracket stops at it, so g is monotonic inside.
@@ -589,18 +654,17 @@ def _events_to_windows(ev: _Evaluator, obj, sta, k, t, g, dg, same, last_k) -> _
     dgm = np.zeros(n)
     dgm[pi] = dg_max
     with_max = np.isfinite(tm) & (gm >= 0)
-    t_aos = np.full(n, np.nan)
-    t_los = np.full(n, np.nan)
-    rising_sel = (up | graze) & ~bad
-    falling_sel = (down | graze) & ~bad
-    ri = np.flatnonzero(rising_sel)
+    t_aos, t_los = np.full(n, np.nan), np.full(n, np.nan)
+    az_aos, az_los = np.full(n, np.nan), np.full(n, np.nan)
+    ri = np.flatnonzero((up | graze) & ~bad)
     cut = with_max[ri]
-    t_aos[ri] = refine_root(ev, io[ri], isa[ri], ta[ri], np.where(cut, tm[ri], tb[ri]), ga[ri],
-                            np.where(cut, gm[ri], gb[ri]), dga[ri], np.where(cut, dgm[ri], dgb[ri]))
-    ri = np.flatnonzero(falling_sel)
+    t_aos[ri], az_aos[ri] = refine_root(ev, io[ri], isa[ri], ta[ri], np.where(cut, tm[ri], tb[ri]), ga[ri],
+                                        np.where(cut, gm[ri], gb[ri]), dga[ri], np.where(cut, dgm[ri], dgb[ri]))
+    ri = np.flatnonzero((down | graze) & ~bad)
     cut = with_max[ri]
-    t_los[ri] = refine_root(ev, io[ri], isa[ri], np.where(cut, tm[ri], ta[ri]), tb[ri],
-                            np.where(cut, gm[ri], ga[ri]), gb[ri], np.where(cut, dgm[ri], dga[ri]), dgb[ri])
+    t_los[ri], az_los[ri] = refine_root(ev, io[ri], isa[ri], np.where(cut, tm[ri], ta[ri]), tb[ri],
+                                        np.where(cut, gm[ri], ga[ri]), gb[ri], np.where(cut, dgm[ri], dga[ri]),
+                                        dgb[ri])
     # A state SGP4 could not give: the window ends at the good sample.
     rb = np.flatnonzero(up & bad)
     t_aos[rb] = tb[rb]
@@ -616,16 +680,18 @@ def _events_to_windows(ev: _Evaluator, obj, sta, k, t, g, dg, same, last_k) -> _
     time = np.stack([ta, t_aos, tm, t_los, tb], axis=1)
     elev = np.full((n, 5), -np.inf)
     elev[:, 2] = elm
+    azim = np.stack([np.full(n, np.nan), az_aos, np.full(n, np.nan), az_los, np.full(n, np.nan)], axis=1)
     edge = np.zeros((n, 5), bool)
     edge[:, [0, 4]] = True
     slot_obj = np.repeat(io, 5)[valid.ravel()]
     slot_sta = np.repeat(isa, 5)[valid.ravel()]
-    kind, time, elev, edge = kind[valid], time[valid], elev[valid], edge[valid]
-    # Open edges are maxima candidates too (a clipped window may peak at its edge).
-    ei = np.flatnonzero(edge)
+    kind, time, elev, azim, edge = kind[valid], time[valid], elev[valid], azim[valid], edge[valid]
+    # Open edges (maxima candidates too: a clipped window may peak at its edge) and ends at a
+    # sample next to an invalid state get their angles here; refined ends kept theirs.
+    ei = np.flatnonzero(edge | ((kind != 0) & np.isnan(azim)))
     if ei.size:
-        _, edge_angles = ev.g(slot_obj[ei], slot_sta[ei], time[ei], order=0, want_angles=True)
-        elev[ei] = edge_angles[0]
+        _, (el_e, az_e) = ev.g(slot_obj[ei], slot_sta[ei], time[ei], order=0, want_angles=True)
+        elev[ei], azim[ei] = el_e, az_e
 
     opens = np.cumsum(kind == 1)
     closes = np.cumsum(kind == -1)
@@ -644,26 +710,33 @@ def _events_to_windows(ev: _Evaluator, obj, sta, k, t, g, dg, same, last_k) -> _
     hit_idx = np.flatnonzero(inside & (wid >= 0) & (elev == best[np.maximum(wid, 0)]))
     tca = time[hit_idx[_first_of_runs(wid[hit_idx])]]
 
-    wo, ws = slot_obj[w_start], slot_sta[w_start]
-    t_a, t_l = time[w_start], time[w_end]
-    _, (_, az_edges) = ev.g(np.concatenate([wo, wo]), np.concatenate([ws, ws]), np.concatenate([t_a, t_l]),
-                            order=0, want_angles=True)
-    m = wo.size
-    return _Windows(wo, ws, t_a, t_l, tca, best, az_edges[:m], az_edges[m:], edge[w_start], edge[w_end])
+    return _Windows(slot_obj[w_start], slot_sta[w_start], time[w_start], time[w_end], tca, best,
+                    azim[w_start], azim[w_end], edge[w_start], edge[w_end])
 
 
 def refine_root(ev: _Evaluator, obj, sta, lo, hi, g_lo, g_hi, dg_lo, dg_hi):
-    def value_and_rate(t, which):
-        return tuple(ev.g(obj[which], sta[which], t)[0])
+    """Roots of g, and the azimuth at each event's last evaluation (within a millisecond of it)."""
+    azimuth = np.full(obj.size, np.nan)
 
-    return refine_roots(value_and_rate, lo, hi, g_lo, g_hi, dg_lo, dg_hi)
+    def value_and_rate(t, which):
+        (g, dg), (_, az) = ev.g(obj[which], sta[which], t, want_angles=True)
+        azimuth[which] = az
+        return g, dg
+
+    return refine_roots(value_and_rate, lo, hi, g_lo, g_hi, dg_lo, dg_hi), azimuth
 
 
 def refine_max(ev: _Evaluator, obj, sta, lo, hi, d_lo, d_hi, g_lo, g_hi):
-    def rate(t, which):
-        return tuple(ev.g(obj[which], sta[which], t, order=2)[0][1:])
+    """Maxima of g, with g, g' and the elevation at each event's last evaluation."""
+    last = np.full((3, obj.size), np.nan)
 
-    return refine_maxima(rate, lo, hi, d_lo, d_hi, g_lo, g_hi)
+    def rate(t, which):
+        (g, dg, ddg), (el, _) = ev.g(obj[which], sta[which], t, order=2, want_angles=True)
+        last[:, which] = g, dg, el
+        return dg, ddg
+
+    t = refine_maxima(rate, lo, hi, d_lo, d_hi, g_lo, g_hi, tolerance_s=MAX_TOLERANCE_S)
+    return t, last[0], last[1], last[2]
 
 
 def _first_of_runs(keys: np.ndarray) -> np.ndarray:

@@ -22,6 +22,9 @@ ValueAndRate = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 TOLERANCE_S = 1e-3  # the last Newton step is below this: the error left is far smaller
 MAX_ITERATIONS = 60
+# Largest last step accepted on the curvature test: what callers record at the last evaluation
+# (an azimuth, say) then belongs to an instant within this of the result.
+ACCEPT_STEP_S = 0.01
 
 
 def refine_roots(
@@ -96,7 +99,7 @@ def _bracketed_newton(fn: ValueAndRate, x, lo, hi, f_lo, f_hi, tolerance_s, curv
         done = (step < tolerance_s) | (ha - la < tolerance_s) | (f == 0.0) | ~np.isfinite(nxt)
         if curvature is not None:
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-                done |= inside & (step * step * curvature[act] < 0.1 * tolerance_s * np.abs(df))
+                done |= inside & (step < ACCEPT_STEP_S) & (step * step * curvature[act] < 0.1 * tolerance_s * np.abs(df))
         x[act] = np.where(np.isfinite(nxt), nxt, xa)
         act = act[~done]
     return x

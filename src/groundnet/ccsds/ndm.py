@@ -1,0 +1,317 @@
+"""Reading the two encodings of CCSDS Navigation Data Messages into one neutral form.
+
+KVN (``KEY = value [unit]`` lines, CCSDS 502.0-B-3 / 503.0-B-2) and XML (CCSDS 505.0-B-2 NDM/XML)
+both become a :class:`RawMessage`: a header, and segments of metadata and data items, each item
+keeping its keyword, text, unit and line number so that every later error can name them.
+
+XML is parsed with ``defusedxml`` and any DTD, entity declaration or external reference is refused
+before anything is resolved.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
+
+from ..errors import CcsdsError, UnsafeXmlError
+
+MESSAGE_KINDS = ("OEM", "OPM", "OMM", "TDM")
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+
+@dataclass
+class Item:
+    """One keyword = value (KVN line or XML element)."""
+
+    keyword: str
+    text: str
+    line: int
+    unit: str | None = None
+
+
+@dataclass
+class RawSegment:
+    metadata: list[Item] = field(default_factory=list)
+    # Data items in file order: single keywords (OPM/OMM, TDM observations) and, for OEM, one item
+    # per ephemeris line whose ``keyword`` is ``EPHEMERIS`` and text holds the numbers.
+    data: list[Item] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)
+    metadata_line: int = 0
+
+
+@dataclass
+class RawMessage:
+    kind: str  # OEM, OPM, OMM, TDM
+    version: str
+    encoding: str  # KVN or XML
+    path: str
+    header: list[Item] = field(default_factory=list)
+    segments: list[RawSegment] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)
+
+
+def fail(path: str, reason: str, line: int | None = None, keyword: str | None = None) -> CcsdsError:
+    return CcsdsError(path, reason, line=line, field=keyword)
+
+
+def read_text(path: str | Path) -> str:
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+    except FileNotFoundError:
+        raise fail(str(path), "file not found") from None
+    if size > MAX_FILE_BYTES:
+        raise fail(str(path), f"file is {size} bytes, over the {MAX_FILE_BYTES} byte limit for a CCSDS message")
+    data = p.read_bytes()
+    if b"\x00" in data[:4096]:
+        raise fail(str(path), "binary file (NUL bytes): a CCSDS message is KVN or XML text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise fail(str(path), "not UTF-8 text; CCSDS messages are ASCII KVN or XML", line=line) from None
+
+
+def parse(text: str, path: str = "<string>") -> RawMessage:
+    """Detect the encoding and read the message."""
+    stripped = text.lstrip()
+    if not stripped:
+        raise fail(path, "empty file: expected a CCSDS OEM, OPM, OMM or TDM message")
+    if stripped.startswith("<"):
+        return parse_xml(text, path)
+    return parse_kvn(text, path)
+
+
+# --------------------------------------------------------------------------------------------- KVN
+
+_KVN_LINE = re.compile(r"^\s*([A-Z0-9_]+)\s*=\s*(.*?)\s*$")
+_UNIT = re.compile(r"^(.*?)\s*\[([^\]]*)\]\s*$")
+_BLOCK_MARKERS = {"META_START", "META_STOP", "DATA_START", "DATA_STOP", "COVARIANCE_START", "COVARIANCE_STOP"}
+
+
+def parse_kvn(text: str, path: str = "<string>") -> RawMessage:
+    lines = text.splitlines()
+    msg: RawMessage | None = None
+    seg: RawSegment | None = None
+    state = "header"  # header -> meta -> data (-> covariance) -> meta ...
+    for n, raw in enumerate(lines, start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        if msg is None:
+            m = _KVN_LINE.match(line)
+            kind_match = re.fullmatch(r"CCSDS_(OEM|OPM|OMM|TDM)_VERS", m.group(1)) if m else None
+            if not kind_match:
+                raise fail(path, "the first line must be CCSDS_OEM_VERS, CCSDS_OPM_VERS, CCSDS_OMM_VERS or "
+                                 f"CCSDS_TDM_VERS = <version>; found '{line[:60]}'", line=n)
+            msg = RawMessage(kind=kind_match.group(1), version=m.group(2), encoding="KVN", path=path)
+            continue
+        if line.startswith("COMMENT"):
+            (seg.comments if seg is not None else msg.comments).append(line[7:].strip())
+            continue
+        if line in _BLOCK_MARKERS:
+            if line == "META_START":
+                if state == "meta":
+                    raise fail(path, "META_START inside a metadata block (missing META_STOP?)", line=n, keyword=line)
+                seg = RawSegment(metadata_line=n)
+                msg.segments.append(seg)
+                state = "meta"
+            elif line == "META_STOP":
+                if state != "meta":
+                    raise fail(path, "META_STOP without META_START", line=n, keyword=line)
+                state = "data"
+            elif line == "DATA_START":
+                if seg is None or state not in ("data",):
+                    raise fail(path, "DATA_START must follow a META_START ... META_STOP block", line=n, keyword=line)
+                state = "data"
+            elif line == "DATA_STOP":
+                state = "between"
+            elif line == "COVARIANCE_START":
+                state = "covariance"
+            elif line == "COVARIANCE_STOP":
+                state = "data"
+            continue
+        m = _KVN_LINE.match(line)
+        if m is None:
+            if msg.kind == "OEM" and state == "data":
+                seg.data.append(Item("EPHEMERIS", line, n))
+                continue
+            if state == "covariance":
+                continue  # covariance rows: numbers only; not used by groundnet
+            raise fail(path, f"cannot read '{line[:60]}': expected KEYWORD = value", line=n)
+        key, value = m.group(1), m.group(2)
+        unit = None
+        um = _UNIT.match(value)
+        if um:
+            value, unit = um.group(1), um.group(2).strip()
+        item = Item(key, value, n, unit)
+        if state == "covariance":
+            continue
+        if msg.kind in ("OPM", "OMM"):
+            # OPM and OMM have no META blocks in KVN: everything after the header is one segment;
+            # the keyword decides whether it is metadata or data.
+            if seg is None and key in _HEADER_KEYS:
+                msg.header.append(item)
+                continue
+            if seg is None:
+                seg = RawSegment(metadata_line=n)
+                msg.segments.append(seg)
+            (seg.metadata if key in _SEGMENT_METADATA_KEYS else seg.data).append(item)
+            continue
+        if state == "header":
+            msg.header.append(item)
+        elif state == "meta":
+            seg.metadata.append(item)
+        elif state == "data":
+            if msg.kind == "OEM":
+                raise fail(path, f"keyword {key} inside OEM data: expected 'epoch x y z vx vy vz' lines "
+                                 "(missing META_START?)", line=n, keyword=key)
+            seg.data.append(item)
+        else:
+            raise fail(path, f"keyword {key} outside any META or DATA block", line=n, keyword=key)
+    if msg is None:
+        raise fail(path, "no CCSDS_<OEM|OPM|OMM|TDM>_VERS line: not a CCSDS navigation data message")
+    if state == "meta":
+        raise fail(path, "file ends inside a metadata block (META_STOP missing): truncated?", line=len(lines))
+    if msg.kind == "TDM" and state == "data":
+        raise fail(path, "file ends inside a data block (DATA_STOP missing): truncated?", line=len(lines))
+    return msg
+
+
+_HEADER_KEYS = {"CREATION_DATE", "ORIGINATOR", "MESSAGE_ID", "CLASSIFICATION"}
+_SEGMENT_METADATA_KEYS = {
+    "OBJECT_NAME", "OBJECT_ID", "CENTER_NAME", "REF_FRAME", "REF_FRAME_EPOCH", "TIME_SYSTEM",
+    "MEAN_ELEMENT_THEORY",
+}
+
+
+# --------------------------------------------------------------------------------------------- XML
+
+class _LineTreeBuilder(ET.TreeBuilder):
+    """Remembers the line each element starts on (ElementTree itself forgets it)."""
+
+    def __init__(self):
+        super().__init__()
+        self.lines: dict[ET.Element, int] = {}
+        self.parser = None
+
+    def start(self, tag, attrs):
+        elem = super().start(tag, attrs)
+        self.lines[elem] = self.parser.parser.CurrentLineNumber
+        return elem
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def parse_xml(text: str, path: str = "<string>") -> RawMessage:
+    builder = _LineTreeBuilder()
+    parser = DefusedXMLParser(target=builder, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    builder.parser = parser
+    try:
+        parser.feed(text)
+        root = parser.close()
+    except DefusedXmlException as exc:
+        raise UnsafeXmlError(
+            path, f"refused: the XML declares a DTD or entities ({type(exc).__name__}); CCSDS NDM/XML needs "
+                  "neither, and groundnet never resolves them. Remove the <!DOCTYPE ...> declaration.",
+        ) from None
+    except ET.ParseError as exc:
+        line = exc.position[0] if exc.position else None
+        raise fail(path, f"not well-formed XML ({exc.msg if hasattr(exc, 'msg') else exc}); truncated or corrupted?",
+                   line=line) from None
+    lines = builder.lines
+    kind = _local(root.tag).upper()
+    if kind == "NDM":
+        children = [c for c in root if _local(c.tag).upper() in MESSAGE_KINDS]
+        if len(children) != 1:
+            raise fail(path, f"an <ndm> combined message holds {len(children)} navigation messages; groundnet reads "
+                             "files with exactly one (split the file)", line=lines.get(root))
+        root = children[0]
+        kind = _local(root.tag).upper()
+    if kind not in MESSAGE_KINDS:
+        raise fail(path, f"root element <{_local(root.tag)}> is not one of <oem>, <opm>, <omm>, <tdm>",
+                   line=lines.get(root))
+    msg = RawMessage(kind=kind, version=root.get("version", ""), encoding="XML", path=path)
+    header = _child(root, "header")
+    body = _child(root, "body")
+    if header is None or body is None:
+        raise fail(path, f"<{kind.lower()}> needs a <header> and a <body>", line=lines.get(root))
+    msg.header = _leaves(header, lines, msg.comments)
+    for seg_el in body:
+        if _local(seg_el.tag) != "segment":
+            continue
+        seg = RawSegment(metadata_line=lines.get(seg_el, 0))
+        meta = _child(seg_el, "metadata")
+        data = _child(seg_el, "data")
+        if meta is None:
+            raise fail(path, "<segment> without <metadata>", line=lines.get(seg_el))
+        seg.metadata = _leaves(meta, lines, seg.comments)
+        if data is not None:
+            for el in data:
+                name = _local(el.tag)
+                if name == "COMMENT":
+                    seg.comments.append((el.text or "").strip())
+                elif name == "stateVector" and kind == "OEM":
+                    seg.data.append(_oem_state_item(el, lines, path))
+                elif name in ("covarianceMatrix",):
+                    continue
+                elif len(el):
+                    # container (stateVector, meanElements, tleParameters, observation, ...): flatten
+                    seg.data.extend(_leaves(el, lines, seg.comments))
+                else:
+                    seg.data.append(Item(name, (el.text or "").strip(), lines.get(el, 0), el.get("units")))
+        msg.segments.append(seg)
+    if not msg.segments:
+        raise fail(path, "no <segment> in <body>: empty or truncated message", line=lines.get(body))
+    return msg
+
+
+def _child(el: ET.Element, name: str) -> ET.Element | None:
+    for c in el:
+        if _local(c.tag) == name:
+            return c
+    return None
+
+
+def _leaves(el: ET.Element, lines: dict, comments: list[str]) -> list[Item]:
+    out = []
+    for c in el.iter():
+        if c is el or len(c):
+            continue
+        name = _local(c.tag)
+        if name == "COMMENT":
+            comments.append((c.text or "").strip())
+            continue
+        out.append(Item(name, (c.text or "").strip(), lines.get(c, 0), c.get("units")))
+    return out
+
+
+_OEM_XML_FIELDS = ("EPOCH", "X", "Y", "Z", "X_DOT", "Y_DOT", "Z_DOT", "X_DDOT", "Y_DDOT", "Z_DDOT")
+
+
+def _oem_state_item(el: ET.Element, lines: dict, path: str) -> Item:
+    """An OEM <stateVector> as one ephemeris line 'epoch x y z vx vy vz [ax ay az]'."""
+    values = {}
+    for c in el:
+        name = _local(c.tag)
+        if name == "COMMENT":
+            continue
+        if name not in _OEM_XML_FIELDS:
+            raise fail(path, f"unexpected <{name}> in <stateVector>", line=lines.get(c), keyword=name)
+        units = c.get("units")
+        expected = "km" if name in ("X", "Y", "Z") else "km/s" if name.endswith("_DOT") else "km/s**2"
+        if units is not None and name != "EPOCH" and units.strip().lower() != expected:
+            raise fail(path, f"units '{units}' where CCSDS requires {expected}", line=lines.get(c), keyword=name)
+        values[name] = (c.text or "").strip()
+    missing = [k for k in _OEM_XML_FIELDS[:7] if k not in values]
+    if missing:
+        raise fail(path, f"<stateVector> lacks {', '.join(missing)}", line=lines.get(el), keyword=missing[0])
+    parts = [values[k] for k in _OEM_XML_FIELDS if k in values]
+    return Item("EPHEMERIS", " ".join(parts), lines.get(el, 0))

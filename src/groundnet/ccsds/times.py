@@ -1,0 +1,96 @@
+"""CCSDS epochs (``2019-12-18T12:00:00.331``, ``2020-064T10:34:41.4264``, optional ``Z``) to POSIX seconds.
+
+Supported TIME_SYSTEMs: UTC, TAI, TT, GPS, TDB (TDB taken as TT: they differ by under 2 ms).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+import numpy as np
+
+_CAL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2}(?:\.\d*)?)Z?$")
+_DOY = re.compile(r"^(\d{4})-(\d{3})T(\d{2}):(\d{2}):(\d{2}(?:\.\d*)?)Z?$")
+TIME_SYSTEMS = ("UTC", "TAI", "TT", "GPS", "TDB")
+_FROM_TAI_S = {"TAI": 0.0, "TT": -32.184, "TDB": -32.184, "GPS": 19.0}
+
+
+class EpochError(ValueError):
+    pass
+
+
+def parse_epoch(text: str) -> float:
+    """Seconds since 1970-01-01 of the epoch's calendar reading (no time-system shift yet)."""
+    s = text.strip()
+    m = _CAL.match(s)
+    if m:
+        y, mo, d, hh, mi, ss = m.groups()
+        try:
+            base = datetime(int(y), int(mo), int(d), int(hh), int(mi), tzinfo=timezone.utc)
+        except ValueError as exc:
+            raise EpochError(f"impossible date '{text}': {exc}") from None
+    else:
+        m = _DOY.match(s)
+        if not m:
+            raise EpochError(f"'{text}' is not a CCSDS epoch (YYYY-MM-DDThh:mm:ss[.d] or YYYY-DDDThh:mm:ss[.d])")
+        y, doy, hh, mi, ss = m.groups()
+        if not 1 <= int(doy) <= 366:
+            raise EpochError(f"day of year {doy} out of range in '{text}'")
+        base = datetime(int(y), 1, 1, int(hh), int(mi), tzinfo=timezone.utc)
+        base = base.fromtimestamp(base.timestamp() + (int(doy) - 1) * 86400.0, tz=timezone.utc)
+    if int(hh) > 23 or int(mi) > 59 or float(ss) >= 61.0:
+        raise EpochError(f"time of day out of range in '{text}'")
+    return base.timestamp() + float(ss)
+
+
+def _seconds_from_tai(time_system: str) -> float | None:
+    """What to add to a reading in this time system to get TAI (None for UTC)."""
+    name = time_system.strip().upper()
+    if name == "UTC":
+        return None
+    if name not in _FROM_TAI_S:
+        raise EpochError(f"TIME_SYSTEM '{time_system}' is not supported; use one of {', '.join(TIME_SYSTEMS)}")
+    return _FROM_TAI_S[name]
+
+
+def to_unix(readings_s, time_system: str) -> np.ndarray:
+    """Calendar readings in a CCSDS time system to POSIX (UTC) seconds."""
+    t = np.asarray(readings_s, dtype=np.float64)
+    offset = _seconds_from_tai(time_system)
+    if offset is None:
+        return t
+    tai = t + offset
+    return tai - tai_minus_utc(tai)
+
+
+def from_unix(unix_s, time_system: str) -> np.ndarray:
+    """POSIX seconds to calendar readings in a CCSDS time system (inverse of :func:`to_unix`)."""
+    t = np.asarray(unix_s, dtype=np.float64)
+    offset = _seconds_from_tai(time_system)
+    if offset is None:
+        return t
+    return t + tai_minus_utc(t) - offset
+
+
+def tai_minus_utc(unix_s) -> np.ndarray:
+    """TAI - UTC in seconds (leap seconds since 1972) from Skyfield's table."""
+    from ..timebase import UNIX_EPOCH_JD, timescale
+
+    ts = timescale()
+    jd = np.asarray(unix_s, dtype=np.float64) / 86400.0 + UNIX_EPOCH_JD
+    i = np.searchsorted(ts.leap_dates, jd, side="right") - 1
+    return np.where(i >= 0, ts.leap_offsets[np.clip(i, 0, None)], 10.0)
+
+
+def format_epoch(unix_s: float, time_system: str = "UTC", decimals: int = 6) -> str:
+    """A CCSDS calendar epoch string (``YYYY-MM-DDThh:mm:ss.ffffff``) in the given time system."""
+    reading = float(from_unix(unix_s, time_system))
+    whole = np.floor(reading)
+    frac = reading - whole
+    text = f"{frac:.{decimals}f}"
+    if text.startswith("1"):  # rounding carried into the next second
+        whole += 1
+        text = f"{0.0:.{decimals}f}"
+    dt = datetime.fromtimestamp(whole, tz=timezone.utc)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S") + text[1:]

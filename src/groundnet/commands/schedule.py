@@ -1,0 +1,226 @@
+"""``groundnet schedule``: plan tracking requests (SatNet weeks or our own files), re-plan after an outage."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ..errors import InvalidPlanError, ScheduleInputError
+from ..output import emit
+from ..schedule.satnet import PUBLISHED, load_satnet
+
+COLUMNS = ["planner", "scheduled_hours", "satisfied_requests", "u_rms", "u_max", "time_s"]
+
+
+class Solver(str, Enum):
+    cpsat = "cp-sat"
+    greedy = "greedy"
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def _time_arg(text: str, what: str) -> float:
+    from ..timebase import parse_utc, to_unix
+    try:
+        return float(text)
+    except ValueError:
+        return to_unix(parse_utc(text, what))
+
+
+def parse_outage(text: str):
+    """``ANTENNA,START,END`` (ISO 8601 UTC or Unix seconds) -> an outage block."""
+    from ..schedule.model import Block
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) != 3 or not parts[0]:
+        raise ScheduleInputError(f"--outage '{text}': write ANTENNA,START,END, e.g. "
+                                 "DSS-43,2018-03-07T00:00:00Z,2018-03-07T12:00:00Z")
+    start, end = _time_arg(parts[1], "outage start"), _time_arg(parts[2], "outage end")
+    if end <= start:
+        raise ScheduleInputError(f"--outage '{text}': the end must come after the start")
+    return Block(parts[0], start, end, "outage", "--outage")
+
+
+def _warn(messages: list[str], quiet: bool) -> None:
+    if quiet:
+        return
+    for msg in messages[:20]:
+        print(f"warning: {msg}", file=sys.stderr)
+    if len(messages) > 20:
+        print(f"warning: ... and {len(messages) - 20} more", file=sys.stderr)
+
+
+def _load_satnet(path: Path, week: Optional[str], maintenance: Optional[Path], quiet: bool):
+    if maintenance is None:
+        beside = path.parent / f"maintenance_{week or path.stem}.csv"
+        maintenance = beside if beside.is_file() else None
+    if maintenance is not None and not quiet:
+        print(f"maintenance: {maintenance}", file=sys.stderr)
+    problem, issues = load_satnet(path, week, maintenance)
+    _warn(issues, quiet)
+    return problem
+
+
+def _plan(problem, solver: Solver, time_limit: float, seed: int, deterministic: bool, quiet: bool):
+    from ..schedule.cpsat import SolverOptions, solve
+    from ..schedule.greedy import greedy_plan
+    if solver is Solver.greedy:
+        return greedy_plan(problem)
+    options = SolverOptions(time_limit_s=time_limit, seed=seed, deterministic=deterministic)
+    if quiet or not sys.stderr.isatty():
+        return solve(problem, options)
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    with Progress(TextColumn("planning"), BarColumn(), TextColumn("score {task.fields[score]}"),
+                  TimeElapsedColumn(), transient=True) as bar:
+        task = bar.add_task("plan", total=1.0, score="-")
+        return solve(problem, options, progress=lambda done, s: bar.update(task, completed=done, score=f"{s:.4f}"))
+
+
+def _validated(problem, plan):
+    from ..schedule.validate import validate
+    violations = validate(problem, plan)
+    if violations:
+        raise InvalidPlanError(violations)
+    return plan
+
+
+def _write_plan(plan, output: Optional[Path]) -> None:
+    if output is not None:
+        output.write_text(json.dumps(plan.as_dict(), indent=1) + "\n", encoding="utf-8")
+
+
+def _report(problem, plan, elapsed_s: float, fmt: Format, published: list[dict], output: Optional[Path]) -> None:
+    from ..schedule.metrics import compute_metrics
+    m = compute_metrics(problem, plan)
+    ours = {"planner": f"groundnet {plan.detail.get('solver', '')}".strip(), **m.summary(),
+            "time_s": round(elapsed_s, 1)}
+    if fmt is Format.json:
+        doc = {"week": problem.name, "metrics": m.summary(), "time_s": round(elapsed_s, 3),
+               "tracks": len(plan.tracks), "plan_file": str(output) if output else None,
+               "solver": dict(plan.detail),
+               "missions": m.missions, "antennas": m.antennas, "published": published}
+        sys.stdout.write(json.dumps(doc, indent=2, default=str) + "\n")
+        return
+    ours.pop("requests", None)
+    emit([ours] + published, "table", columns=COLUMNS,
+         title=f"{problem.name}: {len(problem.requests)} requests, {len(problem.missions)} missions, "
+               f"{len(problem.antennas)} antennas, {len(plan.tracks)} tracks")
+    emit([{"mission": k, "requested_h": round(v["requested_hours"], 1), "scheduled_h": round(v["scheduled_hours"], 1),
+           "U_m": round(v["u"], 3), "satisfied": f"{v['satisfied']}/{v['requests']}"}
+          for k, v in sorted(m.missions.items(), key=lambda kv: -kv[1]["u"])][:10], "table",
+         title="worst-served missions")
+    emit([{"antenna": a, "tracks": v["tracks"], "occupied_h": round(v["occupied_hours"], 1),
+           "tracking_h": round(v["tracking_hours"], 1), "load": f"{100 * v['load']:.0f} %"}
+          for a, v in sorted(m.antennas.items())], "table", title="antenna load (setup + tracking + teardown)")
+    if output is not None:
+        print(f"plan written to {output}")
+
+
+def register(app: typer.Typer) -> None:
+    sched = typer.Typer(help="Turn tracking requests into a conflict-free antenna plan, and re-plan after outages.",
+                        no_args_is_help=True)
+    app.add_typer(sched, name="schedule")
+
+    time_limit_opt = typer.Option(30.0, "--time-limit", help="Seconds the optimiser may use (with --deterministic: "
+                                  "sets the amount of search instead, about as long on an idle 2-core machine).")
+    seed_opt = typer.Option(0, "--seed", help="Seed of the optimiser's random choices.")
+    det_opt = typer.Option(False, "--deterministic", help="One solver worker and work-based limits: the same inputs "
+                           "and seed give the same plan on any machine.")
+    solver_opt = typer.Option(Solver.cpsat, "--solver", help="cp-sat (optimising, default) or greedy (instant).")
+    output_opt = typer.Option(None, "--output", help="Write the plan (JSON: week and tracks, Unix seconds) here.")
+    format_opt = typer.Option(Format.table, "--format", help="table or json.")
+    quiet_opt = typer.Option(False, "--quiet", help="No progress bar or warnings on standard error.")
+
+    @sched.command("satnet")
+    def satnet(
+        path: Path = typer.Argument(..., help="A SatNet problems file, e.g. ../shared/data/satnet/W10_2018.json."),
+        week: Optional[str] = typer.Option(None, "--week", help="Week key, e.g. W10_2018 (needed when the file holds several)."),
+        maintenance: Optional[Path] = typer.Option(None, "--maintenance", help="SatNet maintenance CSV (default: "
+                                                   "maintenance_<week>.csv beside PATH when present)."),
+        time_limit: float = time_limit_opt,
+        seed: int = seed_opt,
+        deterministic: bool = det_opt,
+        solver: Solver = solver_opt,
+        output: Optional[Path] = output_opt,
+        fmt: Format = format_opt,
+        quiet: bool = quiet_opt,
+    ) -> None:
+        """Plan one real DSN week of the SatNet benchmark, validate it, print the four published metrics."""
+        t0 = time.perf_counter()
+        problem = _load_satnet(path, week, maintenance, quiet)
+        plan = _validated(problem, _plan(problem, solver, time_limit, seed, deterministic, quiet))
+        elapsed = time.perf_counter() - t0
+        _write_plan(plan, output)
+        _report(problem, plan, elapsed, fmt, PUBLISHED.get(problem.name, []), output)
+
+    @sched.command("plan")
+    def plan_cmd(
+        requests_file: Path = typer.Argument(..., help="Request file, TOML or JSON (see docs/scheduling.md)."),
+        time_limit: float = time_limit_opt,
+        seed: int = seed_opt,
+        deterministic: bool = det_opt,
+        solver: Solver = solver_opt,
+        output: Optional[Path] = output_opt,
+        fmt: Format = format_opt,
+        quiet: bool = quiet_opt,
+    ) -> None:
+        """Plan groundnet's own request file, validate the plan, print its metrics."""
+        from ..schedule.requests_file import load_requests
+        t0 = time.perf_counter()
+        problem, issues = load_requests(requests_file)
+        _warn(issues, quiet)
+        plan = _validated(problem, _plan(problem, solver, time_limit, seed, deterministic, quiet))
+        _write_plan(plan, output)
+        _report(problem, plan, time.perf_counter() - t0, fmt, [], output)
+
+    @sched.command("replan")
+    def replan_cmd(
+        plan_file: Path = typer.Argument(..., help="A plan written by `schedule satnet|plan --output`."),
+        outage: str = typer.Option(..., "--outage", help="ANTENNA,START,END with times in ISO 8601 UTC or Unix seconds."),
+        satnet_file: Optional[Path] = typer.Option(None, "--satnet", help="The SatNet week the plan was made for."),
+        week: Optional[str] = typer.Option(None, "--week", help="Week key within --satnet."),
+        maintenance: Optional[Path] = typer.Option(None, "--maintenance", help="Maintenance CSV for --satnet."),
+        requests_file: Optional[Path] = typer.Option(None, "--requests", help="The request file the plan was made for."),
+        time_limit: float = typer.Option(5.0, "--time-limit", help="Seconds for re-planning."),
+        seed: int = seed_opt,
+        output: Optional[Path] = output_opt,
+        fmt: Format = format_opt,
+        quiet: bool = quiet_opt,
+    ) -> None:
+        """Re-plan after an antenna outage: unaffected contacts stay put, the hit ones are moved where possible."""
+        from ..schedule.plan_file import load_plan
+        from ..schedule.replan import replan, with_outage
+        from ..schedule.requests_file import load_requests
+        if (satnet_file is None) == (requests_file is None):
+            raise ScheduleInputError("give the problem the plan was made for: --satnet FILE or --requests FILE")
+        if satnet_file is not None:
+            problem = _load_satnet(satnet_file, week, maintenance, quiet)
+        else:
+            problem, issues = load_requests(requests_file)
+            _warn(issues, quiet)
+        old = _validated(problem, load_plan(plan_file, problem))
+        block = parse_outage(outage)
+        new, impact = replan(problem, old, block, time_limit_s=time_limit, seed=seed)
+        _validated(with_outage(problem, block), new)
+        _write_plan(new, output)
+        if fmt is Format.json:
+            sys.stdout.write(json.dumps(impact.as_dict(), indent=2) + "\n")
+            return
+        rows = [{"mission": k, "hours_before": v["hours_before"], "hours_after": v["hours_after"],
+                 "hours_lost": v["hours_lost"], "requests_hit": len(v["requests_hit"]),
+                 "requests_dropped": len(v["requests_dropped"])} for k, v in sorted(impact.missions.items())]
+        emit(rows, "table", columns=["mission", "hours_before", "hours_after", "hours_lost", "requests_hit",
+                                     "requests_dropped"],
+             title=f"outage {block.antenna}: {len(impact.affected)} tracks hit, {len(impact.new_tracks)} placed anew, "
+                   f"{impact.hours_lost:.2f} h lost, {len(impact.requests_dropped)} requests dropped, "
+                   f"{impact.elapsed_s:.2f} s")
+        if output is not None:
+            print(f"plan written to {output}")

@@ -1,0 +1,241 @@
+"""Reference frames and centres: GCRS/ICRF/EME2000, ITRS, TEME; Earth, Sun, Moon, planets.
+
+Conventions (see docs/deep-space.md):
+
+* Inertial axes: GCRS (geocentric), ICRF/BCRS (barycentric) and EME2000 (SPICE ``J2000``) are all
+  treated as the same axes. EME2000 and ICRF differ by the frame bias (about 23 mas, i.e. 17 km at
+  1 AU, 0.1 m at GEO); SPICE, the DE ephemerides and the SPK files we read label ICRF-aligned data
+  ``J2000`` already, so applying the bias would be wrong for them.
+* Earth-fixed: ITRS through Skyfield (IAU 2000A nutation, UT1 and polar motion from
+  ``skyfield-data``'s finals2000A.all).
+* Centres come from JPL DE421 (``timebase.planetary_ephemeris()``), barycentric, km and km/s.
+
+Every function takes POSIX seconds (scalar or array of shape ``(n,)``) and returns arrays whose
+first axis is x, y, z: ``(3,)`` or ``(3, n)``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import TrajectoryError
+from ..timebase import skyfield_times
+
+AU_KM = 149597870.700
+DAY_S = 86400.0
+# IERS Conventions (2010) nominal Earth rotation rate, rad/s.
+EARTH_ROTATION_RAD_S = 7.292115e-5
+
+# CCSDS CENTER_NAME / SPICE names -> DE421 segment names Skyfield understands.
+_CENTRE_ALIASES = {
+    "EARTH": "earth",
+    "399": "earth",
+    "SUN": "sun",
+    "10": "sun",
+    "MOON": "moon",
+    "301": "moon",
+    "SSB": "solar system barycenter",
+    "0": "solar system barycenter",
+    "SOLAR SYSTEM BARYCENTER": "solar system barycenter",
+    "MERCURY": "mercury",
+    "199": "mercury",
+    "VENUS": "venus",
+    "299": "venus",
+    "EARTH BARYCENTER": "earth barycenter",
+    "EARTH-MOON BARYCENTER": "earth barycenter",
+    "EMB": "earth barycenter",
+    "3": "earth barycenter",
+    "MARS BARYCENTER": "mars barycenter",
+    "4": "mars barycenter",
+    # DE421 has no Mars body centre; Phobos and Deimos move it from the barycentre by under 20 cm.
+    "MARS": "mars barycenter",
+    "499": "mars barycenter",
+    "JUPITER BARYCENTER": "jupiter barycenter",
+    "JUPITER": "jupiter barycenter",
+    "5": "jupiter barycenter",
+    "SATURN BARYCENTER": "saturn barycenter",
+    "SATURN": "saturn barycenter",
+    "6": "saturn barycenter",
+}
+
+
+def centre_key(name: str | int) -> str:
+    """The DE421 name of a CCSDS ``CENTER_NAME`` or NAIF id (``'MARS BARYCENTER'``, ``499``, ...)."""
+    key = str(name).strip().upper()
+    if key not in _CENTRE_ALIASES:
+        raise TrajectoryError(
+            f"unknown centre '{name}': groundnet knows {', '.join(sorted(k for k in _CENTRE_ALIASES if not k.isdigit()))}"
+        )
+    return _CENTRE_ALIASES[key]
+
+
+def _as_times(times_unix) -> tuple[np.ndarray, bool]:
+    t = np.asarray(times_unix, dtype=np.float64)
+    return np.atleast_1d(t), t.ndim == 0
+
+
+def barycentric_state(centre: str | int, times_unix) -> tuple[np.ndarray, np.ndarray]:
+    """Position (km) and velocity (km/s) of a centre relative to the solar-system barycentre (ICRF)."""
+    from ..timebase import planetary_ephemeris
+
+    t, scalar = _as_times(times_unix)
+    eph = planetary_ephemeris()
+    name = centre_key(centre)
+    if name == "solar system barycenter":
+        pos = np.zeros((3, t.size))
+        vel = np.zeros((3, t.size))
+    else:
+        p = eph[name].at(skyfield_times(t))
+        pos = p.position.km
+        vel = p.velocity.km_per_s
+    return (pos[:, 0], vel[:, 0]) if scalar else (pos, vel)
+
+
+def centre_state_gcrs(centre: str | int, times_unix) -> tuple[np.ndarray, np.ndarray]:
+    """Position and velocity of a centre relative to the Earth's centre (GCRS axes, km, km/s)."""
+    if centre_key(centre) == "earth":
+        t, scalar = _as_times(times_unix)
+        z = np.zeros((3,) if scalar else (3, t.size))
+        return z, z.copy()
+    p_c, v_c = barycentric_state(centre, times_unix)
+    p_e, v_e = barycentric_state("earth", times_unix)
+    return p_c - p_e, v_c - v_e
+
+
+# Earth orientation is split into the fast spin (GMST, cheap, evaluated at every time) and slow parts
+# (precession-nutation M, the equation of the equinoxes, polar motion, the TEME rotation), which are
+# computed with Skyfield's IAU 2000A model at whole hours and interpolated linearly: nutation's fastest
+# terms make that interpolation err by under 1e-4 arcsec, while a full IAU 2000A evaluation at every
+# time of a long array costs tens of milliseconds.
+_NODE_S = 3600.0
+_slow_cache: dict[int, tuple[np.ndarray, float, np.ndarray, np.ndarray]] = {}
+
+
+def _slow_nodes(hours: np.ndarray):
+    found = {int(h): _slow_cache.get(int(h)) for h in hours}
+    missing = [h for h, v in found.items() if v is None]
+    if missing:
+        from skyfield.sgp4lib import TEME
+
+        tn = skyfield_times(np.array(missing, dtype=np.float64) * _NODE_S)
+        m = tn.M.reshape(3, 3, -1)
+        eqeq_h = np.atleast_1d(tn.gast - tn.gmst)
+        if tn.ts.polar_motion_table is not None:
+            pm = tn.polar_motion_matrix().reshape(3, 3, -1)
+        else:
+            pm = np.repeat(np.eye(3)[:, :, None], len(missing), axis=2)
+        teme = TEME.rotation_at(tn).reshape(3, 3, -1)
+        if len(_slow_cache) > 50_000:  # about six years of hours
+            _slow_cache.clear()
+        for i, h in enumerate(missing):
+            found[h] = _slow_cache[h] = (m[:, :, i], float(eqeq_h[i]), pm[:, :, i], teme[:, :, i])
+    return [found[int(h)] for h in hours]
+
+
+def _slow_parts(t: np.ndarray):
+    """Interpolated M (3,3,n), equation of the equinoxes (hours, n), polar motion (3,3,n), TEME (3,3,n)."""
+    h0 = np.floor(t / _NODE_S)
+    hours = np.unique(np.concatenate([h0, h0 + 1]))
+    nodes = _slow_nodes(hours)
+    idx = np.searchsorted(hours, h0)
+    w = (t - h0 * _NODE_S) / _NODE_S
+    stack = [np.stack([n[k] for n in nodes], axis=-1) for k in range(4)]
+    out = []
+    for arr in stack:
+        a0, a1 = arr[..., idx], arr[..., idx + 1]
+        out.append(a0 + (a1 - a0) * w)
+    return out
+
+
+def _rot_z_stack(angle: np.ndarray) -> np.ndarray:
+    c, s = np.cos(angle), np.sin(angle)
+    z, o = np.zeros_like(angle), np.ones_like(angle)
+    return np.array([[c, -s, z], [s, c, z], [z, z, o]])
+
+
+def _mxm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.einsum("ijn,jkn->ikn", a, b)
+
+
+def itrs_rotation(times_unix) -> np.ndarray:
+    """Rotation matrices R (3, 3) or (3, 3, n) with r_itrs = R @ r_gcrs (precession, nutation, UT1, polar motion)."""
+    t, scalar = _as_times(times_unix)
+    m, eqeq_h, pm, _ = _slow_parts(t)
+    gast_rad = (np.atleast_1d(skyfield_times(t).gmst) + eqeq_h) * (np.pi / 12.0)
+    r = _mxm(pm, _mxm(_rot_z_stack(-gast_rad), m))
+    return r[:, :, 0] if scalar else r
+
+
+def _apply(r: np.ndarray, v: np.ndarray, transpose: bool = False) -> np.ndarray:
+    """Apply (3,3[,n]) rotations to (3[,n]) vectors, optionally transposed."""
+    sub = "jin,jn->in" if transpose else "ijn,jn->in"
+    if r.ndim == 2:
+        return (r.T if transpose else r) @ v
+    return np.einsum(sub, r, v if v.ndim == 2 else np.repeat(v[:, None], r.shape[2], axis=1))
+
+
+def _omega_cross(r: np.ndarray) -> np.ndarray:
+    return np.stack([-EARTH_ROTATION_RAD_S * r[1], EARTH_ROTATION_RAD_S * r[0], np.zeros_like(r[2])])
+
+
+def itrs_to_gcrs(pos_km, vel_km_s, times_unix, rotation: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Earth-fixed state (a fixed station: velocity zeros) to GCRS, including the Earth's rotation.
+
+    ``rotation``: ``itrs_rotation(times_unix)`` when the caller has it already.
+    """
+    r = itrs_rotation(times_unix) if rotation is None else rotation
+    pos = np.asarray(pos_km, dtype=np.float64)
+    vel = np.asarray(vel_km_s, dtype=np.float64)
+    if r.ndim == 3 and pos.ndim == 1:
+        pos = np.repeat(pos[:, None], r.shape[2], axis=1)
+        vel = np.repeat(vel[:, None], r.shape[2], axis=1)
+    return _apply(r, pos, transpose=True), _apply(r, vel + _omega_cross(pos), transpose=True)
+
+
+def gcrs_to_itrs(pos_km, vel_km_s, times_unix) -> tuple[np.ndarray, np.ndarray]:
+    """GCRS state to Earth-fixed ITRS (velocity relative to the rotating Earth)."""
+    r = itrs_rotation(times_unix)
+    p = _apply(r, np.asarray(pos_km, dtype=np.float64))
+    v = _apply(r, np.asarray(vel_km_s, dtype=np.float64))
+    return p, v - _omega_cross(p)
+
+
+def teme_to_gcrs(pos_km, vel_km_s, times_unix) -> tuple[np.ndarray, np.ndarray]:
+    """SGP4's TEME state to GCRS (TEME turns slowly against GCRS: its rate is negligible)."""
+    t, scalar = _as_times(times_unix)
+    r = _slow_parts(t)[3]
+    pos = np.asarray(pos_km, dtype=np.float64).reshape(3, -1)
+    vel = np.asarray(vel_km_s, dtype=np.float64).reshape(3, -1)
+    p, v = _apply(r, pos, transpose=True), _apply(r, vel, transpose=True)
+    return (p[:, 0], v[:, 0]) if scalar else (p, v)
+
+
+def station_state_gcrs(itrs_km: np.ndarray, times_unix, rotation: np.ndarray | None = None):
+    """A ground station's GCRS position and velocity (km, km/s) at the given times."""
+    return itrs_to_gcrs(itrs_km, np.zeros(3), times_unix, rotation)
+
+
+def true_pole_gcrs(time_unix: float) -> np.ndarray:
+    """Unit vector of the Earth's rotation pole (ITRS z-axis) in GCRS at one instant."""
+    return itrs_rotation(float(time_unix))[2, :]
+
+
+# Inertial frame names accepted in CCSDS messages (REF_FRAME) and what we do with them.
+INERTIAL_FRAMES = {"EME2000", "ICRF", "GCRF", "J2000", "ICRF2", "ICRF3"}
+EARTH_FIXED_FRAMES = {"ITRF", "ITRF93", "ITRF97", "ITRF2000", "ITRF2005", "ITRF2008", "ITRF2014", "ITRF2020",
+                      "ITRF1997", "ITRF-93", "ITRF-97", "ITRS", "GRC", "ECEF"}
+
+
+def to_gcrs(frame: str, pos_km, vel_km_s, times_unix) -> tuple[np.ndarray, np.ndarray]:
+    """A state in a named CCSDS frame (axes only, same centre) to GCRS/ICRF axes."""
+    name = frame.strip().upper()
+    if name in INERTIAL_FRAMES:
+        return np.asarray(pos_km, dtype=np.float64), np.asarray(vel_km_s, dtype=np.float64)
+    if name in EARTH_FIXED_FRAMES:
+        return itrs_to_gcrs(pos_km, vel_km_s, times_unix)
+    if name == "TEME":
+        return teme_to_gcrs(pos_km, vel_km_s, times_unix)
+    raise TrajectoryError(
+        f"reference frame '{frame}' is not supported; use one of "
+        f"{', '.join(sorted(INERTIAL_FRAMES | EARTH_FIXED_FRAMES | {'TEME'}))}"
+    )

@@ -1,0 +1,214 @@
+"""The demo network's spacecraft (``groundnet/data/spacecraft.toml``, documented in docs/spacecraft.md).
+
+    from groundnet.spacecraft import load_spacecraft
+    for sc in load_spacecraft():
+        traj = sc.trajectory()            # a groundnet.orbits.trajectory.Trajectory
+        sc.kind, sc.approximate, sc.error_bound_km, sc.downlink.band
+
+Earth orbiters take their SGP4 elements from the bundled demo catalog (or another catalog given
+to :func:`load_spacecraft`) by NORAD id; Solar Orbiter its SPK shipped in the package; Mars
+Express and ExoMars/TGO sit at Mars with their error bound. Frequencies and data rates appear
+only where a published value is cited; otherwise they are ``None`` (unknown).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from .errors import InputFileError, TrajectoryError
+from .orbits.trajectory import KINDS, AtBodyTrajectory, SpkTrajectory, Sgp4Trajectory, Trajectory
+
+# Centres of the ITU allocations (Radio Regulations Art. 5; SFCG) for a band and direction when a
+# mission's own channel is not published: a display value, never a measured frequency.
+BAND_ALLOCATIONS_MHZ = {
+    ("S", "up"): (2025.0, 2110.0),
+    ("S", "down"): (2200.0, 2290.0),
+    ("X", "up"): (7145.0, 7190.0),  # deep space, category B
+    ("X", "down"): (8400.0, 8450.0),  # deep space, category B
+    ("Ka", "up"): (34200.0, 34700.0),
+    ("Ka", "down"): (31800.0, 32300.0),
+}
+
+
+@dataclass(frozen=True)
+class Link:
+    """One direction of the radio link as the mission publishes it (``None``: unknown)."""
+
+    band: str
+    direction: str  # up | down
+    frequency_hz: float | None = None
+    data_rate_bps: float | None = None
+
+    @property
+    def allocation_centre_hz(self) -> float | None:
+        band = BAND_ALLOCATIONS_MHZ.get((self.band, self.direction))
+        return None if band is None else 0.5 * (band[0] + band[1]) * 1e6
+
+    def as_dict(self) -> dict:
+        return {"band": self.band, "frequency_hz": self.frequency_hz, "data_rate_bps": self.data_rate_bps,
+                "allocation_centre_hz": self.allocation_centre_hz}
+
+
+@dataclass(frozen=True)
+class Spacecraft:
+    id: str
+    name: str
+    kind: str  # tle | spk | approximate
+    description: str = ""
+    norad_id: int | None = None
+    naif_id: int | None = None
+    spk_path: str | None = None
+    at_body: str | None = None
+    error_bound_km: float | None = None
+    error_bound_source: str = ""
+    trajectory_source: str = ""
+    links_source: str = ""
+    downlink: Link | None = None
+    uplink: Link | None = None
+    catalog: object = field(default=None, repr=False, compare=False)  # a CatalogLoad for kind "tle"
+
+    @property
+    def approximate(self) -> bool:
+        return self.kind == "approximate"
+
+    def trajectory(self) -> Trajectory:
+        """This spacecraft's trajectory (built once per spacecraft and cached)."""
+        return _trajectory(self)
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.id, "name": self.name, "kind": self.kind, "description": self.description,
+            "norad_id": self.norad_id, "naif_id": self.naif_id, "approximate": self.approximate,
+            "error_bound_km": self.error_bound_km, "error_bound_source": self.error_bound_source or None,
+            "source": self.trajectory_source, "links_source": self.links_source,
+            "downlink": self.downlink.as_dict() if self.downlink else None,
+            "uplink": self.uplink.as_dict() if self.uplink else None,
+        }
+
+
+_cache: dict[tuple, Trajectory] = {}
+
+
+def _trajectory(sc: Spacecraft) -> Trajectory:
+    key = (sc.id, sc.kind, sc.norad_id, sc.spk_path, id(sc.catalog))
+    if key in _cache:
+        return _cache[key]
+    if sc.kind == "tle":
+        by_id = sc.catalog.by_id() if sc.catalog is not None else {}
+        elements = by_id.get(sc.norad_id)
+        if elements is None:
+            raise TrajectoryError(f"{sc.id}: NORAD {sc.norad_id} is not in the catalog given; add its elements")
+        traj = Sgp4Trajectory(elements)
+        traj.name = sc.name
+    elif sc.kind == "spk":
+        traj = SpkTrajectory(sc.spk_path, sc.naif_id, name=sc.name)
+    else:
+        traj = AtBodyTrajectory(sc.at_body, name=sc.name, object_id=sc.id, error_bound_km=sc.error_bound_km,
+                                reason=sc.trajectory_source)
+    traj.object_id = sc.id if sc.kind != "tle" else traj.object_id
+    _cache[key] = traj
+    return traj
+
+
+def bundled_spacecraft_path() -> Path:
+    return Path(str(resources.files("groundnet.data").joinpath("spacecraft.toml")))
+
+
+def load_spacecraft(path: str | Path | None = None, *, catalog="demo") -> list[Spacecraft]:
+    """The spacecraft list (bundled by default); Earth orbiters' elements from ``catalog``.
+
+    ``catalog``: ``"demo"`` (the bundled demo catalog), a path, or an already loaded ``CatalogLoad``;
+    ``None`` skips it (then ``trajectory()`` of an Earth orbiter raises).
+    """
+    file = Path(path) if path is not None else bundled_spacecraft_path()
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputFileError(str(file), "file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputFileError(str(file), f"not valid TOML: {exc}") from None
+    entries = data.get("spacecraft")
+    if not isinstance(entries, list) or not entries:
+        raise InputFileError(str(file), "expected [[spacecraft]] tables", field="spacecraft")
+    load = None
+    if catalog is not None and any(e.get("kind") == "tle" for e in entries):
+        from .orbits.catalog import load_catalog
+
+        load = load_catalog(catalog) if isinstance(catalog, (str, Path)) else catalog
+    ephemerides = Path(str(resources.files("groundnet.data").joinpath("ephemerides")))
+    out, seen = [], set()
+    for n, e in enumerate(entries, start=1):
+        where = f"[[spacecraft]] #{n} ({e.get('id', '?')})"
+
+        def need(key, kind=str):
+            if key not in e or not isinstance(e[key], kind) or isinstance(e[key], bool):
+                what = "a number" if isinstance(kind, tuple) else {str: "a string", int: "a whole number"}[kind]
+                raise InputFileError(str(file), f"{where}: needs {key} ({what})", field=key)
+            return e[key]
+
+        sid = need("id")
+        if sid in seen:
+            raise InputFileError(str(file), f"{where}: id {sid} appears twice", field="id")
+        seen.add(sid)
+        kind = need("kind")
+        if kind not in ("tle", "spk", "approximate"):
+            raise InputFileError(str(file), f"{where}: kind '{kind}' must be tle, spk or approximate "
+                                            f"(trajectory kinds: {', '.join(KINDS)})", field="kind")
+        spk = None
+        if kind == "tle":
+            need("norad_id", int)
+        elif kind == "spk":
+            spk_name = need("spk")
+            spk_file = Path(spk_name) if Path(spk_name).is_absolute() else (
+                (file.parent / spk_name) if (file.parent / spk_name).exists() else ephemerides / spk_name)
+            if not spk_file.exists():
+                raise InputFileError(str(file), f"{where}: SPK file {spk_name} not found", field="spk")
+            spk = str(spk_file)
+            need("naif_id", int)
+        else:
+            need("at")
+            need("error_bound_km", (int, float))
+        out.append(Spacecraft(
+            id=sid, name=e.get("name", sid), kind=kind, description=e.get("description", ""),
+            norad_id=e.get("norad_id"), naif_id=e.get("naif_id"), spk_path=spk, at_body=e.get("at"),
+            error_bound_km=float(e["error_bound_km"]) if "error_bound_km" in e else None,
+            error_bound_source=e.get("error_bound_source", ""),
+            trajectory_source=e.get("trajectory_source", "bundled demo catalog (docs/spacecraft.md)"
+                                    if kind == "tle" else ""),
+            links_source=e.get("links_source", ""),
+            downlink=_link(e.get("downlink"), "down"), uplink=_link(e.get("uplink"), "up"), catalog=load,
+        ))
+    return out
+
+
+def _link(table: dict | None, direction: str) -> Link | None:
+    if not table:
+        return None
+    return Link(table["band"], direction, table.get("frequency_hz"), table.get("data_rate_bps"))
+
+
+def get_spacecraft(spacecraft_id: str, spacecraft: list[Spacecraft] | None = None) -> Spacecraft:
+    """One spacecraft by id (case-insensitive) or NORAD id."""
+    fleet = spacecraft if spacecraft is not None else load_spacecraft()
+    key = spacecraft_id.strip().upper()
+    for sc in fleet:
+        if sc.id.upper() == key or (sc.norad_id is not None and str(sc.norad_id) == key):
+            return sc
+    raise TrajectoryError(f"unknown spacecraft '{spacecraft_id}'; known: {', '.join(s.id for s in fleet)} "
+                          "(`groundnet spacecraft` lists them)")
+
+
+def resolve_trajectory(trajectory_file: str | Path | None = None, object_id: str | None = None,
+                       spacecraft_id: str | None = None) -> Trajectory:
+    """The trajectory a command asks for: a file (SPK with ``object_id``, OEM, OPM, OMM) or a bundled spacecraft."""
+    from .orbits.trajectory import load_trajectory
+
+    if (trajectory_file is None) == (spacecraft_id is None):
+        raise TrajectoryError("give either --trajectory FILE (SPK, OEM, OPM or OMM) or --spacecraft ID "
+                              "(`groundnet spacecraft` lists the bundled ones)")
+    if trajectory_file is not None:
+        return load_trajectory(trajectory_file, object_id)
+    return get_spacecraft(spacecraft_id).trajectory()

@@ -1,0 +1,441 @@
+"""Link geometry for any trajectory, near or deep: light time, RTLT, range rate, Doppler, SEP angle.
+
+All light-time equations are solved in the solar-system barycentric frame (ICRF axes), with the
+station's position from the Earth's orientation (ITRS -> GCRS, UT1 and polar motion) and the
+Earth's from DE421:
+
+* downleg: the signal received at the station at ``t_r`` left the spacecraft at ``t_e`` with
+  ``|S(t_e) - R(t_r)| = c (t_r - t_e)``;
+* upleg: the signal the spacecraft turned around at ``t_e`` left the station at ``t_t`` with
+  ``|S(t_e) - R(t_t)| = c (t_e - t_t)``;
+* round-trip light time, as the DSN reports it (``rtlt`` in DSN Now): ``t_r - t_t``, the upleg
+  plus the downleg light time; upleg and downleg ranges are ``c`` times each leg.
+
+Azimuth and elevation are the direction the station receives from: the spacecraft at emission
+time seen from the station at reception time, with the aberration of the station's own motion
+(``aberration=True``), no refraction. Range rate and Doppler follow from differentiating the
+light-time equations (the classical frequency ratio of each leg, exact in the Newtonian sense); relativistic
+clock terms and the Shapiro delay (up to about 250 microseconds round trip near superior
+conjunction, some 40 km of one-way range) are not modelled. Details: docs/deep-space.md.
+
+Arrays are ``[station, time]`` for one trajectory; per-sample failures (the spacecraft outside its
+trajectory's span at emission time) give NaN, never an exception.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..orbits import frames
+from ..orbits.trajectory import Trajectory
+from .geometry import SPEED_OF_LIGHT_KM_S as C_KM_S
+from .geometry import StationFrames, look_angles
+
+# X-band transponder turnaround ratio 880/749 (ESA and NASA deep-space X-up/X-down; ECSS-E-ST-50-05C
+# Table 5-1 and DSN 810-005 module 201): downlink = uplink x 880/749.
+TURNAROUND_X_X = (880, 749)
+TURNAROUND_S_S = (240, 221)
+TURNAROUND_X_KA = (3344, 749)
+TURNAROUND_S_X = (880, 221)
+# Below a few degrees of Sun-Earth-probe angle the link crosses the solar corona: X-band telemetry
+# and Doppler degrade, and missions plan solar-conjunction periods with reduced or no commanding.
+# groundnet warns below 5 deg by default; pass the threshold the mission uses.
+SOLAR_CONJUNCTION_SEP_DEG = 5.0
+LIGHT_TIME_ITERATIONS = 4
+
+
+@dataclass
+class LinkGeometry:
+    """Geometry of one trajectory seen from stations over receive times; arrays ``[station, time]``."""
+
+    station_ids: list[str]
+    object_id: str
+    times_unix: np.ndarray  # receive times at the station, (n,)
+    azimuth_deg: np.ndarray
+    elevation_deg: np.ndarray
+    downleg_range_km: np.ndarray
+    upleg_range_km: np.ndarray
+    downleg_light_time_s: np.ndarray
+    upleg_light_time_s: np.ndarray
+    rtlt_s: np.ndarray
+    emission_times_unix: np.ndarray  # when the spacecraft emitted / turned around the signal
+    transmit_times_unix: np.ndarray  # when the station sent the uplink that came back at times_unix
+    range_rate_km_s: np.ndarray  # downleg, positive when receding
+    upleg_range_rate_km_s: np.ndarray
+    downleg_doppler_ratio: np.ndarray  # received / emitted frequency on the downleg
+    upleg_doppler_ratio: np.ndarray  # frequency the spacecraft receives / transmitted by the station
+    sep_deg: np.ndarray  # Sun-Earth-probe angle, [time] (geocentric)
+    solar_conjunction: np.ndarray  # SEP below the threshold, [time]
+    sep_threshold_deg: float = SOLAR_CONJUNCTION_SEP_DEG
+    distances: dict = field(default_factory=dict)
+
+    def one_way_downlink_hz(self, spacecraft_downlink_hz: float) -> np.ndarray:
+        """Frequency the station receives from a spacecraft transmitting ``spacecraft_downlink_hz`` (one-way)."""
+        return spacecraft_downlink_hz * self.downleg_doppler_ratio
+
+    def two_way_downlink_hz(self, uplink_hz: float, turnaround=TURNAROUND_X_X) -> np.ndarray:
+        """Frequency received in two-way (coherent) mode for an uplink ``uplink_hz`` and a turnaround ratio."""
+        num, den = turnaround
+        return uplink_hz * (num / den) * self.upleg_doppler_ratio * self.downleg_doppler_ratio
+
+    def two_way_doppler_hz(self, uplink_hz: float, turnaround=TURNAROUND_X_X) -> np.ndarray:
+        """Received minus the zero-velocity frequency (uplink x ratio), Hz; negative when receding."""
+        num, den = turnaround
+        return self.two_way_downlink_hz(uplink_hz, turnaround) - uplink_hz * num / den
+
+    def one_way_doppler_hz(self, spacecraft_downlink_hz: float) -> np.ndarray:
+        return self.one_way_downlink_hz(spacecraft_downlink_hz) - spacecraft_downlink_hz
+
+    def rows(self, station_index: int = 0) -> list[dict]:
+        """One dict per time for one station (for tables and JSON)."""
+        from ..timebase import format_utc
+
+        s = station_index
+        out = []
+        for i, t in enumerate(self.times_unix):
+            out.append({
+                "time": format_utc(t),
+                "station_id": self.station_ids[s],
+                "object_id": self.object_id,
+                "azimuth_deg": _f(self.azimuth_deg[s, i]),
+                "elevation_deg": _f(self.elevation_deg[s, i]),
+                "downleg_range_km": _f(self.downleg_range_km[s, i]),
+                "upleg_range_km": _f(self.upleg_range_km[s, i]),
+                "rtlt_s": _f(self.rtlt_s[s, i]),
+                "range_rate_km_s": _f(self.range_rate_km_s[s, i]),
+                "sep_deg": _f(self.sep_deg[i]),
+                "solar_conjunction": bool(self.solar_conjunction[i]),
+                "geocentric_km": _f(self.distances["geocentric_km"][i]),
+                "heliocentric_km": _f(self.distances["heliocentric_km"][i]),
+            })
+        return out
+
+
+def _f(x) -> float | None:
+    x = float(x)
+    return x if np.isfinite(x) else None
+
+
+def _norm(v: np.ndarray) -> np.ndarray:
+    return np.sqrt(np.einsum("i...,i...->...", v, v))
+
+
+def distances(trajectory: Trajectory, times_unix) -> dict[str, np.ndarray]:
+    """How far and how fast: geocentric and heliocentric distance (km) and speed (km/s), geometric."""
+    t = np.atleast_1d(np.asarray(times_unix, dtype=np.float64))
+    p, v = trajectory.state_gcrs(t, strict=False)
+    ps, vs = frames.centre_state_gcrs("sun", t)
+    return {
+        "geocentric_km": _norm(p),
+        "geocentric_speed_km_s": _norm(v),
+        "heliocentric_km": _norm(p - ps),
+        "heliocentric_speed_km_s": _norm(v - vs),
+        "one_way_light_time_s": _norm(p) / C_KM_S,
+    }
+
+
+def _station_bary(itrs_km: np.ndarray, t: np.ndarray, rotation: np.ndarray | None = None):
+    ps, vs = frames.station_state_gcrs(itrs_km, t, rotation)
+    pe, ve = frames.barycentric_state("earth", t)
+    return ps + pe, vs + ve
+
+
+def _downleg(trajectory: Trajectory, itrs_km: np.ndarray, t_r: np.ndarray, tolerance_s: float = 1e-10,
+             rotation: np.ndarray | None = None):
+    """Station (at reception) and spacecraft (at emission) barycentric states, and the light time.
+
+    Each iteration shrinks the light-time error by about v/c (1e-4): from a 1,000 s guess, 1e-10 s
+    takes four; the pass search asks for 1e-6 s (1 mm of pointing at Mars) and saves one.
+    """
+    r_pos, r_vel = _station_bary(itrs_km, t_r, rotation)
+    s_pos, s_vel = trajectory.state_barycentric(t_r, strict=False)
+    tau = _norm(s_pos - r_pos) / C_KM_S
+    for _ in range(LIGHT_TIME_ITERATIONS):
+        s_pos, s_vel = trajectory.state_barycentric(t_r - np.nan_to_num(tau, nan=0.0), strict=False)
+        new_tau = _norm(s_pos - r_pos) / C_KM_S
+        converged = np.nanmax(np.abs(new_tau - tau), initial=0.0) < tolerance_s
+        tau = new_tau
+        if converged:
+            break
+    return r_pos, r_vel, s_pos, s_vel, tau
+
+
+def _pointing(los: np.ndarray, r_vel: np.ndarray, t_r: np.ndarray, antenna, aberration: bool = True,
+              rotation: np.ndarray | None = None):
+    """Azimuth and elevation of the received direction ``los`` (station -> spacecraft, barycentric)."""
+    d = los / _norm(los)
+    if aberration:
+        beta = r_vel / C_KM_S
+        d = d + beta - np.einsum("in,in->n", d, beta) * d
+        d = d / _norm(d)
+    rotation = frames.itrs_rotation(t_r) if rotation is None else rotation
+    d_itrs = np.einsum("ijn,jn->in", rotation.reshape(3, 3, -1), d)
+    # The engine's look angles of a point one kilometre along the direction: same azimuth and elevation.
+    station = StationFrames.of([antenna])
+    look = look_angles(station, (station.position_km[0][:, None] + d_itrs).T)
+    return look.azimuth_deg[0], look.elevation_deg[0]
+
+
+
+def link_geometry(
+    trajectory: Trajectory,
+    antennas,
+    times_unix,
+    *,
+    aberration: bool = True,
+    sep_threshold_deg: float = SOLAR_CONJUNCTION_SEP_DEG,
+) -> LinkGeometry:
+    """Light-time-corrected geometry of ``trajectory`` from each antenna at receive times ``times_unix``."""
+    antennas = list(antennas) if isinstance(antennas, (list, tuple)) else [antennas]
+    t_r = np.atleast_1d(np.asarray(times_unix, dtype=np.float64))
+    ns, nt = len(antennas), t_r.size
+    shape = (ns, nt)
+    out = {k: np.full(shape, np.nan) for k in (
+        "az", "el", "rd", "ru", "ltd", "ltu", "te", "tt", "rrd", "rru", "dd", "du")}
+    rotation = frames.itrs_rotation(t_r)  # the Earth's orientation at reception, shared by every antenna
+    for s, ant in enumerate(antennas):
+        itrs = ant.itrs_km
+        r_pos, r_vel, s_pos, s_vel, tau = _downleg(trajectory, itrs, t_r, rotation=rotation)
+        t_e = t_r - tau
+        los = s_pos - r_pos  # station -> spacecraft, (3, n)
+        rho_d = _norm(los)
+        n_d = -los / rho_d  # spacecraft -> station
+        # Upleg: iterate the transmit time.
+        tau_u = tau.copy()
+        for _ in range(LIGHT_TIME_ITERATIONS):
+            t_t = t_e - np.nan_to_num(tau_u, nan=0.0)
+            u_pos, u_vel = _station_bary(itrs, np.nan_to_num(t_t, nan=t_r[0]))
+            tau_u = _norm(s_pos - u_pos) / C_KM_S
+        t_t = t_e - tau_u
+        up = s_pos - u_pos
+        rho_u = _norm(up)
+        n_u = up / rho_u  # station -> spacecraft
+        # Doppler ratios from the light-time equations (Newtonian, exact in v/c per leg).
+        down_ratio = (1.0 - np.einsum("in,in->n", n_d, r_vel) / C_KM_S) / \
+            (1.0 - np.einsum("in,in->n", n_d, s_vel) / C_KM_S)
+        up_ratio = (1.0 - np.einsum("in,in->n", n_u, s_vel) / C_KM_S) / \
+            (1.0 - np.einsum("in,in->n", n_u, u_vel) / C_KM_S)
+        az, el = _pointing(los, r_vel, t_r, ant, aberration, rotation)
+        out["az"][s], out["el"][s] = az, el
+        out["rd"][s], out["ru"][s] = rho_d, rho_u
+        out["ltd"][s], out["ltu"][s] = tau, tau_u
+        out["te"][s], out["tt"][s] = t_e, t_t
+        out["rrd"][s] = C_KM_S * (1.0 - down_ratio)
+        out["rru"][s] = C_KM_S * (1.0 - up_ratio)
+        out["dd"][s], out["du"][s] = down_ratio, up_ratio
+    # Sun-Earth-probe angle at the Earth's centre (geometric: light-time moves it by under v/c ~ 0.01 deg).
+    probe, _ = trajectory.state_gcrs(t_r, strict=False)
+    sun_geo, _ = frames.centre_state_gcrs("sun", t_r)
+    cos_sep = np.einsum("in,in->n", probe, sun_geo) / (_norm(probe) * _norm(sun_geo))
+    sep = np.degrees(np.arccos(np.clip(cos_sep, -1.0, 1.0)))
+    return LinkGeometry(
+        station_ids=[a.id for a in antennas], object_id=trajectory.object_id, times_unix=t_r,
+        azimuth_deg=out["az"], elevation_deg=out["el"], downleg_range_km=out["rd"], upleg_range_km=out["ru"],
+        downleg_light_time_s=out["ltd"], upleg_light_time_s=out["ltu"], rtlt_s=out["ltd"] + out["ltu"],
+        emission_times_unix=out["te"], transmit_times_unix=out["tt"], range_rate_km_s=out["rrd"],
+        upleg_range_rate_km_s=out["rru"], downleg_doppler_ratio=out["dd"], upleg_doppler_ratio=out["du"],
+        sep_deg=sep, solar_conjunction=np.nan_to_num(sep, nan=180.0) < sep_threshold_deg,
+        sep_threshold_deg=sep_threshold_deg, distances=distances(trajectory, t_r),
+    )
+
+
+# -------------------------------------------------------------------------------------------- passes
+
+def _grid_step_s(trajectory: Trajectory, start: float, end: float) -> float:
+    """Sampling step: fine enough that no pass of this trajectory fits between two samples unseen."""
+    probe = np.linspace(start, end, 9)
+    p, _ = trajectory.state_gcrs(probe, strict=False)
+    closest = np.nanmin(_norm(p)) if np.isfinite(p).any() else 1e9
+    if closest > 1.0e5:  # beyond the Moon: the sky turns at the Earth's rate (15 deg/h) at most
+        return 600.0
+    if closest > 2.0e4:  # MEO, GEO, HEO apogee arcs
+        return 60.0
+    return 15.0
+
+
+def _clearance(trajectory: Trajectory, antenna, t: np.ndarray):
+    """Elevation above the antenna's floor (mask and minimum elevation), light-time corrected; azimuth; elevation."""
+    rotation = frames.itrs_rotation(t)
+    r_pos, r_vel, s_pos, _, _ = _downleg(trajectory, antenna.itrs_km, t, tolerance_s=1e-6, rotation=rotation)
+    az, el = _pointing(s_pos - r_pos, r_vel, t, antenna, rotation=rotation)
+    return el - antenna.elevation_floor_deg(az), az, el
+
+
+_REFINE_POINTS = 24
+
+
+def _refine_roots(trajectory, antenna, lo, hi, rising, tol_s: float = 1e-3) -> np.ndarray:
+    """Crossing instants of the clearance, one per bracket [lo, hi], all brackets refined together.
+
+    Each round samples every bracket at ``_REFINE_POINTS`` instants (one geometry call for all) and
+    keeps the sub-interval holding the crossing; once brackets are under a second (the clearance
+    is then linear to far better than ``tol_s``), the crossing is interpolated linearly.
+    """
+    lo, hi = np.array(lo, dtype=np.float64), np.array(hi, dtype=np.float64)
+    rising = np.broadcast_to(np.asarray(rising, bool), lo.shape)
+    if lo.size == 0:
+        return lo
+    frac = np.linspace(0.0, 1.0, _REFINE_POINTS)
+    rows = np.arange(lo.size)
+    while True:
+        t = lo[:, None] + (hi - lo)[:, None] * frac[None, :]
+        c = _clearance(trajectory, antenna, t.ravel())[0].reshape(t.shape)
+        after = np.where(rising[:, None], c >= 0.0, c < 0.0)  # True once past the crossing
+        after[:, -1] = True  # inclusive bracket end
+        k = np.maximum(np.argmax(after, axis=1), 1)
+        lo, hi = t[rows, k - 1], t[rows, k]
+        c_lo, c_hi = c[rows, k - 1], c[rows, k]
+        if np.max(hi - lo) <= max(tol_s, 1.0):
+            break
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x = lo + (hi - lo) * c_lo / (c_lo - c_hi)
+    return np.where(np.isfinite(x) & (x >= lo) & (x <= hi), x, 0.5 * (lo + hi))
+
+
+def _refine_peaks(trajectory, antenna, lo, hi, parabola_s: float = 60.0) -> np.ndarray:
+    """Instants of highest elevation, one per interval [lo, hi], all refined together.
+
+    Rounds of sampling narrow each interval around its best sample until the samples are closer
+    than ``parabola_s``/23; the vertex of the parabola through the best sample and its neighbours
+    then places the peak (elevation is smooth there: well under a second of error).
+    """
+    lo, hi = np.array(lo, dtype=np.float64), np.array(hi, dtype=np.float64)
+    if lo.size == 0:
+        return lo
+    frac = np.linspace(0.0, 1.0, _REFINE_POINTS)
+    rows = np.arange(lo.size)
+    while True:
+        t = lo[:, None] + (hi - lo)[:, None] * frac[None, :]
+        el = _clearance(trajectory, antenna, t.ravel())[2].reshape(t.shape)
+        el = np.where(np.isfinite(el), el, -np.inf)
+        k = np.argmax(el, axis=1)
+        if np.max(hi - lo) <= parabola_s:
+            break
+        lo, hi = t[rows, np.maximum(k - 1, 0)], t[rows, np.minimum(k + 1, frac.size - 1)]
+    km = np.clip(k, 1, frac.size - 2)
+    y0, y1, y2 = el[rows, km - 1], el[rows, km], el[rows, km + 1]
+    h = (hi - lo) / (frac.size - 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shift = 0.5 * h * (y0 - y2) / (y0 - 2.0 * y1 + y2)
+    vertex = t[rows, km] + np.where(np.isfinite(shift) & (np.abs(shift) <= h), shift, 0.0)
+    return np.clip(vertex, t[:, 0], t[:, -1])
+
+
+def find_trajectory_passes(
+    trajectory: Trajectory,
+    antennas,
+    start_unix: float,
+    end_unix: float,
+    *,
+    min_elevation_deg: float | None = None,
+    step_s: float | None = None,
+) -> list[dict]:
+    """Every pass of ``trajectory`` over each antenna in [start, end], light-time corrected.
+
+    The floor is each antenna's own (its minimum elevation and horizon mask: 10 deg for the 35 m
+    deep-space antennas), or ``min_elevation_deg`` for all when given. The clearance (elevation
+    minus floor) is sampled on a grid; AOS and LOS are refined to 1 ms at every sign change, and a
+    local maximum of the samples just below zero is refined too, so that a grazing pass between
+    two samples is not lost. A pass under way at ``start`` or ``end`` is clipped there. The time
+    span is clipped to the trajectory's span.
+    """
+    from dataclasses import replace
+
+    span_lo, span_hi = trajectory.span_unix
+    lo, hi = max(start_unix, span_lo), min(end_unix, span_hi)
+    rows: list[dict] = []
+    if hi <= lo:
+        return rows
+    step = step_s or _grid_step_s(trajectory, lo, hi)
+    grid = np.unique(np.concatenate([np.arange(lo, hi, step), [hi]]))
+    for antenna in (antennas if isinstance(antennas, (list, tuple)) else [antennas]):
+        if min_elevation_deg is not None:
+            antenna = replace(antenna, min_elevation_deg=float(min_elevation_deg), horizon_mask=())
+        clear, _, _ = _clearance(trajectory, antenna, grid)
+        valid = np.isfinite(clear)
+        up = valid & (np.nan_to_num(clear, nan=-1.0) >= 0.0)
+        # Windows of consecutive samples above the floor.
+        edges = np.diff(np.concatenate([[0], up.astype(np.int8), [0]]))
+        first, last = np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0] - 1
+        aos_open = (first > 0) & valid[np.maximum(first - 1, 0)]
+        los_open = (last < grid.size - 1) & valid[np.minimum(last + 1, grid.size - 1)]
+        aos = grid[first].copy()
+        los = grid[last].copy()
+        # Every rising and setting crossing of this antenna refined together.
+        a_idx, l_idx = first[aos_open], last[los_open]
+        crossings = _refine_roots(trajectory, antenna, np.concatenate([grid[a_idx - 1], grid[l_idx]]),
+                                  np.concatenate([grid[a_idx], grid[l_idx + 1]]),
+                                  np.concatenate([np.ones(a_idx.size, bool), np.zeros(l_idx.size, bool)]))
+        aos[aos_open], los[los_open] = crossings[:a_idx.size], crossings[a_idx.size:]
+        # Grazing passes: a local maximum of the samples just below the floor whose refined peak is above it.
+        i = np.arange(1, grid.size - 1)
+        cand = i[valid[i - 1] & valid[i] & valid[i + 1] & ~up[i] & (np.nan_to_num(clear[i], nan=-99) > -2.0)
+                 & (clear[i] >= clear[i - 1]) & (clear[i] >= clear[i + 1])]
+        if cand.size:
+            peaks = _refine_peaks(trajectory, antenna, grid[cand - 1], grid[cand + 1])
+            above = _clearance(trajectory, antenna, peaks)[0] >= 0.0
+            cand, peaks = cand[above], peaks[above]
+            if cand.size:
+                aos = np.concatenate([aos, _refine_roots(trajectory, antenna, grid[cand - 1], peaks, True)])
+                los = np.concatenate([los, _refine_roots(trajectory, antenna, peaks, grid[cand + 1], False)])
+        if aos.size:
+            rows += _pass_rows(trajectory, antenna, aos, los, lo, hi)
+    rows.sort(key=lambda r: (r["station_id"], r["aos_unix"]))
+    return rows
+
+
+def _pass_rows(trajectory: Trajectory, antenna, aos: np.ndarray, los: np.ndarray, lo: float, hi: float) -> list[dict]:
+    from ..timebase import format_utc
+
+    tca = _refine_peaks(trajectory, antenna, aos, los)
+    _, az, el = _clearance(trajectory, antenna, np.concatenate([aos, tca, los]))
+    n = aos.size
+    out = []
+    for k in range(n):
+        out.append({
+            "object_id": trajectory.object_id,
+            "object_name": trajectory.name,
+            "station_id": antenna.id,
+            "aos": format_utc(aos[k]),
+            "tca": format_utc(tca[k]),
+            "los": format_utc(los[k]),
+            "max_elevation_deg": float(el[n + k]),
+            "aos_azimuth_deg": float(az[k]),
+            "los_azimuth_deg": float(az[2 * n + k]),
+            "duration_s": float(los[k] - aos[k]),
+            "aos_unix": float(aos[k]),
+            "tca_unix": float(tca[k]),
+            "los_unix": float(los[k]),
+            "aos_clipped": bool(aos[k] <= lo),
+            "los_clipped": bool(los[k] >= hi),
+            "trajectory_kind": trajectory.kind,
+        })
+    return out
+
+
+def trajectory_pass_table(trajectory: Trajectory, antennas, start_unix: float, end_unix: float, *,
+                          min_elevation_deg: float | None = None):
+    """:func:`find_trajectory_passes` as the engine's ``PassTable`` (same columns as SGP4 passes).
+
+    ``object_id`` is the NORAD or NAIF number when the trajectory has one (``-144`` for Solar
+    Orbiter), else its text id (an OEM's ``OBJECT_ID``, a spacecraft id such as ``MEX``).
+    """
+    from .passes import PassTable
+
+    rows = find_trajectory_passes(trajectory, antennas, start_unix, end_unix, min_elevation_deg=min_elevation_deg)
+    if not rows:
+        return PassTable.empty()
+    try:
+        ident = int(trajectory.object_id)
+        ids = np.full(len(rows), ident, dtype=np.int64)
+    except ValueError:
+        ids = np.array([trajectory.object_id] * len(rows), dtype=object)
+    col = lambda key, dtype=np.float64: np.array([r[key] for r in rows], dtype=dtype)  # noqa: E731
+    return PassTable(
+        object_id=ids, object_name=col("object_name", object), station_id=col("station_id", object),
+        aos=col("aos_unix"), tca=col("tca_unix"), los=col("los_unix"), max_elevation_deg=col("max_elevation_deg"),
+        aos_azimuth_deg=col("aos_azimuth_deg"), los_azimuth_deg=col("los_azimuth_deg"),
+        aos_clipped=col("aos_clipped", bool), los_clipped=col("los_clipped", bool),
+    ).sort()

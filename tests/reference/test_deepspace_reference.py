@@ -1,0 +1,148 @@
+"""Deep-space geometry against numbers groundnet did not produce.
+
+* Skyfield with JPL DE421 (an independent light-time and pointing implementation):
+  Earth-Mars light time, range, azimuth and elevation from ESA and DSN antennas, and the rise and
+  set times of Mars above 10 deg at the 35 m deep-space antennas.
+* CSPICE (spkcpo, converged Newtonian light time 'CN'): Solar Orbiter's range and light time from
+  New Norcia, from the ESA SPICE Service orbit kernel.
+* The published worked Doppler example of James R. Miller (G3RUH), AMSAT-BB, 22 Dec 2004,
+  "Re: A doppler 2.4GHz question" (http://www.amsat.org/amsat/archive/amsat-bb/200412/msg00216.html):
+  7.290 km/s of range rate at S-band (wavelength 0.125 m) is 58.3 kHz of Doppler shift.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from groundnet.orbits import frames
+from groundnet.orbits.trajectory import AtBodyTrajectory, load_trajectory
+from groundnet.stations import load_network
+from groundnet.timebase import format_utc, parse_utc, planetary_ephemeris, skyfield_times, to_unix
+from groundnet.visibility.deepspace import find_trajectory_passes, link_geometry
+from groundnet.visibility.geometry import doppler_shift_hz
+
+ONE_METRE_KM = 1e-3
+TEN_METRES_KM = 1e-2
+ONE_MICROSECOND = 1e-6
+ONE_SECOND = 1.0
+MILLIDEGREE = 1e-3
+
+SOLO_SPK = "ephemerides/solo_ANC_soc-orbit_20200210-20301118_L006_V1_00018_V01.bsp"
+
+
+def _unix(text: str) -> float:
+    return to_unix(parse_utc(text))
+
+
+@pytest.fixture(scope="module")
+def network():
+    return load_network()
+
+
+@pytest.fixture(scope="module")
+def mars():
+    return AtBodyTrajectory("mars barycenter", name="Mars", object_id="4", error_bound_km=0.0)
+
+
+@pytest.mark.parametrize("station_id", ["NNO-1", "CEB", "MLG", "DSS-14", "DSS-43"])
+def test_earth_mars_light_time_range_and_pointing_match_skyfield(network, mars, station_id):
+    from skyfield.api import wgs84
+
+    antenna = network.get(station_id)
+    # Instants spread over two years, each hour of the day represented.
+    times = _unix("2025-01-01T00:00:00Z") + np.arange(24) * (30.5 * 86400 + 3600.0)
+    ours = link_geometry(mars, [antenna], times)
+    eph = planetary_ephemeris()
+    site = eph["earth"] + wgs84.latlon(antenna.latitude_deg, antenna.longitude_deg, elevation_m=antenna.altitude_m)
+    astrometric = site.at(skyfield_times(times)).observe(eph["mars barycenter"])
+    alt, az, _ = astrometric.apparent().altaz()
+    assert np.max(np.abs(ours.downleg_range_km[0] - astrometric.distance().km)) < ONE_METRE_KM
+    assert np.max(np.abs(ours.downleg_light_time_s[0] - astrometric.light_time * 86400.0)) < ONE_MICROSECOND
+    assert np.max(np.abs(ours.elevation_deg[0] - alt.degrees)) < MILLIDEGREE
+    daz = (ours.azimuth_deg[0] - az.degrees + 180.0) % 360.0 - 180.0
+    assert np.max(np.abs(daz * np.cos(np.radians(alt.degrees)))) < MILLIDEGREE
+
+
+def test_mars_rise_and_set_at_the_deep_space_antennas_match_skyfield(network, mars):
+    from skyfield import almanac
+    from skyfield.api import wgs84
+
+    eph = planetary_ephemeris()
+    start, end = _unix("2026-03-01T00:00:00Z"), _unix("2026-03-04T00:00:00Z")
+    for antenna in network.select("NNO-1,CEB,MLG"):
+        assert antenna.min_elevation_deg == 10.0
+        ours = find_trajectory_passes(mars, [antenna], start, end)
+        site = eph["earth"] + wgs84.latlon(antenna.latitude_deg, antenna.longitude_deg,
+                                           elevation_m=antenna.altitude_m)
+        t0, t1 = skyfield_times(start), skyfield_times(end)
+        rises, _ = almanac.find_risings(site, eph["mars barycenter"], t0, t1, horizon_degrees=10.0)
+        sets, _ = almanac.find_settings(site, eph["mars barycenter"], t0, t1, horizon_degrees=10.0)
+        theirs_aos = [(t.utc_datetime().timestamp()) for t in rises]
+        theirs_los = [(t.utc_datetime().timestamp()) for t in sets]
+        our_aos = [p["aos_unix"] for p in ours if p["aos_unix"] > start]
+        our_los = [p["los_unix"] for p in ours if p["los_unix"] < end]
+        assert len(our_aos) == len(theirs_aos) >= 2
+        assert len(our_los) == len(theirs_los) >= 2
+        assert np.max(np.abs(np.array(our_aos) - theirs_aos)) < ONE_SECOND
+        assert np.max(np.abs(np.array(our_los) - theirs_los)) < ONE_SECOND
+
+
+def test_solar_orbiter_range_and_light_time_match_spice(network, shared_data):
+    import spiceypy
+
+    from groundnet.orbits import spk
+
+    antenna = network.get("NNO-1")
+    traj = load_trajectory(shared_data / SOLO_SPK)
+    times = _unix("2022-03-26T12:00:00Z") + np.arange(8) * 45.0 * 86400.0
+    ours = link_geometry(traj, [antenna], times)
+    for i, t in enumerate(times):
+        et = float(spk.unix_to_et(t)[0])
+        station_gcrs, _ = frames.station_state_gcrs(antenna.itrs_km, t)
+        # SPICE solves the light time itself (converged Newtonian, 'CN') from the station's position.
+        state, lt = spiceypy.spkcpo("-144", et, "J2000", "OBSERVER", "CN", station_gcrs, "EARTH", "J2000")
+        assert abs(ours.downleg_range_km[0, i] - np.linalg.norm(state[:3])) < TEN_METRES_KM, format_utc(t)
+        assert abs(ours.downleg_light_time_s[0, i] - lt) < 0.1 * ONE_MICROSECOND
+
+
+def test_solar_orbiter_geocentric_light_time_matches_spkezr(shared_data):
+    """SPICE's own light-time solution (spkezr, converged 'CN') from the Earth's centre."""
+    from types import SimpleNamespace
+
+    import spiceypy
+
+    from groundnet.orbits import spk
+
+    geocentre = SimpleNamespace(id="GEOCENTRE", itrs_km=np.zeros(3), latitude_deg=0.0, longitude_deg=0.0)
+    traj = load_trajectory(shared_data / SOLO_SPK)
+    times = _unix("2021-08-09T00:00:00Z") + np.arange(6) * 60.0 * 86400.0  # across the Venus and Earth flybys
+    ours = link_geometry(traj, [geocentre], times)
+    for i, t in enumerate(times):
+        state, lt = spiceypy.spkezr("-144", float(spk.unix_to_et(t)[0]), "J2000", "CN", "EARTH")
+        assert abs(ours.downleg_range_km[0, i] - np.linalg.norm(state[:3])) < TEN_METRES_KM, format_utc(t)
+        assert abs(ours.downleg_light_time_s[0, i] - lt) < 0.1 * ONE_MICROSECOND
+
+
+def test_doppler_matches_the_published_worked_example():
+    # G3RUH: 7.290 km/s range rate at a wavelength of 0.125 m gives -58.3 kHz (receding).
+    frequency_hz = 299792.458e3 / 0.125
+    assert doppler_shift_hz(7.290, frequency_hz) == pytest.approx(-58.3e3, abs=0.05e3)
+    assert doppler_shift_hz(-7.290, frequency_hz) == pytest.approx(58.3e3, abs=0.05e3)
+
+
+def test_doppler_is_the_derivative_of_the_light_time(network, shared_data):
+    """Two-way Doppler ratio = d(transmit time)/d(receive time) = 1 - d(RTLT)/dt; one-way likewise."""
+    traj = load_trajectory(shared_data / SOLO_SPK)
+    antenna = network.get("CEB")
+    t = _unix("2024-05-01T10:00:00Z") + np.array([-1.0, 0.0, 1.0])
+    g = link_geometry(traj, [antenna], t)
+    d_rtlt = (g.rtlt_s[0, 2] - g.rtlt_s[0, 0]) / 2.0
+    d_down = (g.downleg_light_time_s[0, 2] - g.downleg_light_time_s[0, 0]) / 2.0
+    uplink_hz = 7.15e9
+    two_way = g.two_way_downlink_hz(uplink_hz)[0, 1]
+    expected_two_way = uplink_hz * 880.0 / 749.0 * (1.0 - d_rtlt)
+    assert two_way == pytest.approx(expected_two_way, abs=0.05)  # Hz, out of 8.4 GHz
+    assert g.downleg_doppler_ratio[0, 1] == pytest.approx(1.0 - d_down, abs=1e-11)  # 0.08 Hz at 8.4 GHz
+    # And the range rate is c times the same derivative.
+    assert g.range_rate_km_s[0, 1] == pytest.approx(299792.458 * d_down, abs=1e-6)
