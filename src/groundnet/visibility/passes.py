@@ -304,8 +304,9 @@ class _Track:
 # Geometry of g = sin(elevation) - sin(threshold) and its time derivatives
 
 
-def _dot(a, b):
-    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Dot products along the first axis of ``(3, ...)`` arrays (one pass, no temporaries)."""
+    return np.einsum("i...,i...->...", a, b)
 
 
 def _rotate(theta: np.ndarray, vectors: list[np.ndarray], rate: float) -> list[np.ndarray]:
@@ -345,22 +346,21 @@ class _Evaluator:
         """``[g, g', g'']`` for the Earth-fixed states given (g'' NaN under a mask), and
         (elevation, azimuth) in degrees when asked for or needed by a mask."""
         order = len(pv) - 1
-        p = self.pos[:, sta]
-        up = self.up[:, sta]
-        rho = (pv[0][0] - p[0], pv[0][1] - p[1], pv[0][2] - p[2])
-        rng = np.sqrt(_dot(rho, rho))
-        sin_el = _dot(rho, up) / rng
+        up = np.take(self.up, sta, axis=1)
+        rho = pv[0] - np.take(self.pos, sta, axis=1)
+        inv_rng = 1.0 / np.sqrt(_dot(rho, rho))
+        sin_el = _dot(rho, up) * inv_rng
         out = [sin_el]
         if order >= 1:
-            rate = _dot(rho, pv[1]) / rng
-            d_sin = (_dot(pv[1], up) - sin_el * rate) / rng
+            rate = _dot(rho, pv[1]) * inv_rng
+            d_sin = (_dot(pv[1], up) - sin_el * rate) * inv_rng
             out.append(d_sin)
         if order >= 2:
-            acc = (_dot(pv[1], pv[1]) + _dot(rho, pv[2]) - rate * rate) / rng
-            out.append((_dot(pv[2], up) - 2.0 * d_sin * rate - sin_el * acc) / rng)
+            acc = (_dot(pv[1], pv[1]) + _dot(rho, pv[2]) - rate * rate) * inv_rng
+            out.append((_dot(pv[2], up) - 2.0 * d_sin * rate - sin_el * acc) * inv_rng)
         angles = None
         if self.masked or want_angles:
-            east, north = self.east[:, sta], self.north[:, sta]
+            east, north = np.take(self.east, sta, axis=1), np.take(self.north, sta, axis=1)
             e, n = _dot(rho, east), _dot(rho, north)
             az = np.mod(np.degrees(np.arctan2(e, n)), 360.0)
             angles = (np.degrees(np.arcsin(np.clip(sin_el, -1.0, 1.0))), az)
