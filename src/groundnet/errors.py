@@ -81,3 +81,15 @@ class InvalidPlanError(GroundnetError):
         shown = "; ".join(str(v) for v in self.violations[:5])
         more = f" (and {len(self.violations) - 5} more)" if len(self.violations) > 5 else ""
         super().__init__(f"the plan breaks {len(self.violations)} rule(s): {shown}{more}")
+
+
+class StoreError(GroundnetError):
+    """The database could not be opened or used."""
+
+
+class EventError(GroundnetError):
+    """A station event is invalid (names the field and what is allowed)."""
+
+
+class FeedError(InputFileError):
+    """A DSN Now feed (file or URL) could not be read."""

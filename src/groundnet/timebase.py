@@ -65,20 +65,27 @@ def unix_to_jd(unix_s) -> tuple[np.ndarray, np.ndarray]:
 
 
 @lru_cache(maxsize=1)
-def timescale():
-    """Skyfield timescale with UT1-UTC and polar motion from ``skyfield-data``'s finals2000A.all."""
-    from skyfield.api import Loader
-    from skyfield.data import iers
+def skyfield_data_dir() -> str:
+    """Folder of the ``skyfield-data`` package (de421.bsp, finals2000A.all)."""
     from skyfield_data import get_skyfield_data_path
 
     with warnings.catch_warnings():
         # skyfield-data warns when its IERS file is past its prediction span; beyond it Skyfield
-        # extrapolates UT1, which is what we want rather than a download.
+        # extrapolates UT1 (a few ms a year), which is what we want rather than a download.
         warnings.simplefilter("ignore", RuntimeWarning)
-        load = Loader(get_skyfield_data_path(), verbose=False)
-        ts = load.timescale(builtin=False)
-        with load.open("finals2000A.all") as f:
-            iers.install_polar_motion_table(ts, iers.parse_x_y_dut1_from_finals_all(f))
+        return get_skyfield_data_path()
+
+
+@lru_cache(maxsize=1)
+def timescale():
+    """Skyfield timescale with UT1-UTC and polar motion from ``skyfield-data``'s finals2000A.all."""
+    from skyfield.api import Loader
+    from skyfield.data import iers
+
+    load = Loader(skyfield_data_dir(), verbose=False)
+    ts = load.timescale(builtin=False)
+    with load.open("finals2000A.all") as f:
+        iers.install_polar_motion_table(ts, iers.parse_x_y_dut1_from_finals_all(f))
     return ts
 
 
@@ -95,6 +102,5 @@ def skyfield_times(unix_s):
 def planetary_ephemeris():
     """JPL DE421 from ``skyfield-data`` (1900-2050), loaded once."""
     from skyfield.api import Loader
-    from skyfield_data import get_skyfield_data_path
 
-    return Loader(get_skyfield_data_path(), verbose=False)("de421.bsp")
+    return Loader(skyfield_data_dir(), verbose=False)("de421.bsp")

@@ -3,9 +3,12 @@ once, every transmission lies inside one view period of its resource, and the va
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from groundnet.schedule import cpsat
 from groundnet.schedule.cpsat import SolverOptions, solve
 from groundnet.schedule.greedy import greedy_plan
 from groundnet.schedule.model import Block, Plan, Problem, Request, ViewPeriod
@@ -67,10 +70,20 @@ def test_greedy_plans_are_sound(problem):
     assert_sound(problem, greedy_plan(problem))
 
 
-@settings(max_examples=25, **SETTINGS)
+@settings(max_examples=40, **SETTINGS)
 @given(problems())
 def test_cpsat_plans_are_sound(problem):
     assert_sound(problem, solve(problem, SolverOptions(time_limit_s=0.5, deterministic=True)))
+
+
+@settings(max_examples=15, **SETTINGS)
+@given(problems())
+def test_neighbourhood_search_plans_are_sound(problem):
+    # the search a DSN week gets, here on small problems: a few steps freeing a few requests each
+    with patch.object(cpsat, "FULL_MODEL_SLOTS", -1), patch.object(cpsat, "NEIGHBOURHOOD_REQUESTS", 3):
+        plan = solve(problem, SolverOptions(time_limit_s=2, deterministic=True))
+    assert plan.detail["steps"] == 4
+    assert_sound(problem, plan)
 
 
 @settings(max_examples=20, **SETTINGS)

@@ -53,3 +53,36 @@ def test_a_grazing_pass_between_two_samples_is_found():
     assert len(rows) == 1
     assert rows[0]["duration_s"] < 600.0
     assert abs(rows[0]["tca_unix"] - t[int(el.argmax())]) < 60.0
+
+
+def test_tca_is_the_highest_elevation_of_the_pass():
+    from groundnet.stations import load_network
+
+    antenna = load_network().get("CEB")
+    start = 1.7955e9
+    for sid in ("SENTINEL-2A", "SOLO"):
+        traj = get_spacecraft(sid).trajectory()
+        for r in find_trajectory_passes(traj, [antenna], start, start + 86400.0):
+            if r["aos_clipped"] or r["los_clipped"]:
+                continue
+            sweep = r["tca_unix"] + np.linspace(-30.0, 30.0, 601)
+            _, _, el = _clearance(traj, antenna, sweep)
+            assert abs(sweep[int(np.argmax(el))] - r["tca_unix"]) <= 0.2  # seconds
+            assert r["max_elevation_deg"] >= el.max() - 1e-5
+
+
+def test_aos_and_los_are_within_a_millisecond_of_the_crossing():
+    from groundnet.stations import load_network
+
+    network = load_network()
+    start = 1.7955e9
+    for sid, station in (("SENTINEL-2A", "CEB"), ("SOLO", "CEB"), ("MEX", "MLG"), ("XMM-NEWTON", "MLG"),
+                         ("GSAT0201", "KIR-1")):
+        antenna, traj = network.get(station), get_spacecraft(sid).trajectory()
+        for r in find_trajectory_passes(traj, [antenna], start, start + 86400.0):
+            for key, rising in (("aos", True), ("los", False)):
+                if r[f"{key}_clipped"]:
+                    continue
+                before, after = _clearance(traj, antenna, np.array([r[f"{key}_unix"] - 1e-3,
+                                                                    r[f"{key}_unix"] + 1e-3]))[0]
+                assert (before < 0.0 <= after) if rising else (before >= 0.0 > after), (sid, key)

@@ -19,11 +19,8 @@ from groundnet.orbits import frames
 from groundnet.orbits.trajectory import AtBodyTrajectory, load_trajectory
 from groundnet.stations import load_network
 from groundnet.timebase import format_utc, parse_utc, planetary_ephemeris, skyfield_times, to_unix
-from groundnet.visibility.deepspace import (
-    doppler_shift_hz,
-    find_trajectory_passes,
-    link_geometry,
-)
+from groundnet.visibility.deepspace import find_trajectory_passes, link_geometry
+from groundnet.visibility.geometry import doppler_shift_hz
 
 ONE_METRE_KM = 1e-3
 TEN_METRES_KM = 1e-2
@@ -109,11 +106,29 @@ def test_solar_orbiter_range_and_light_time_match_spice(network, shared_data):
         assert abs(ours.downleg_light_time_s[0, i] - lt) < 0.1 * ONE_MICROSECOND
 
 
+def test_solar_orbiter_geocentric_light_time_matches_spkezr(shared_data):
+    """SPICE's own light-time solution (spkezr, converged 'CN') from the Earth's centre."""
+    from types import SimpleNamespace
+
+    import spiceypy
+
+    from groundnet.orbits import spk
+
+    geocentre = SimpleNamespace(id="GEOCENTRE", itrs_km=np.zeros(3), latitude_deg=0.0, longitude_deg=0.0)
+    traj = load_trajectory(shared_data / SOLO_SPK)
+    times = _unix("2021-08-09T00:00:00Z") + np.arange(6) * 60.0 * 86400.0  # across the Venus and Earth flybys
+    ours = link_geometry(traj, [geocentre], times)
+    for i, t in enumerate(times):
+        state, lt = spiceypy.spkezr("-144", float(spk.unix_to_et(t)[0]), "J2000", "CN", "EARTH")
+        assert abs(ours.downleg_range_km[0, i] - np.linalg.norm(state[:3])) < TEN_METRES_KM, format_utc(t)
+        assert abs(ours.downleg_light_time_s[0, i] - lt) < 0.1 * ONE_MICROSECOND
+
+
 def test_doppler_matches_the_published_worked_example():
     # G3RUH: 7.290 km/s range rate at a wavelength of 0.125 m gives -58.3 kHz (receding).
     frequency_hz = 299792.458e3 / 0.125
-    assert doppler_shift_hz(frequency_hz, 7.290) == pytest.approx(-58.3e3, abs=0.05e3)
-    assert doppler_shift_hz(frequency_hz, -7.290) == pytest.approx(58.3e3, abs=0.05e3)
+    assert doppler_shift_hz(7.290, frequency_hz) == pytest.approx(-58.3e3, abs=0.05e3)
+    assert doppler_shift_hz(-7.290, frequency_hz) == pytest.approx(58.3e3, abs=0.05e3)
 
 
 def test_doppler_is_the_derivative_of_the_light_time(network, shared_data):

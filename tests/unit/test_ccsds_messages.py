@@ -119,3 +119,23 @@ def test_tdm_of_predicted_tracking_round_trips(encoding):
     np.testing.assert_array_equal(el, g.elevation_deg[0])
     np.testing.assert_array_equal(rng, 0.5 * (g.upleg_range_km[0] + g.downleg_range_km[0]))
     np.testing.assert_array_equal(rx, g.two_way_downlink_hz(7.15e9)[0])
+
+
+def test_one_way_tdm_like_the_blue_book_example(shared_data):
+    from groundnet.orbits.trajectory import load_trajectory
+
+    solo = load_trajectory(shared_data / "ephemerides" / "solo_ANC_soc-orbit_20200210-20301118_L006_V1_00018_V01.bsp")
+    antenna = load_network().get("MLG")
+    times = 1.7e9 + 60.0 * np.arange(5)
+    g = link_geometry(solo, [antenna], times)
+    downlink_hz = 32023442781.733  # the spacecraft reference of bb503_tdm_e1.kvn
+    tdm = parse_message(tdm_text(predicted_tdm_segments(g, participant="SOLO", downlink_hz=downlink_hz, band="KA"),
+                                 creation_unix=1.7e9), "one-way")
+    seg = tdm.segments[0]
+    example = read_message(shared_data / "ccsds" / "bb503_tdm_e1.kvn").segments[0]
+    assert seg.metadata["PATH"] == example.metadata["PATH"] == "2,1"
+    assert {"TRANSMIT_FREQ_2", "RECEIVE_FREQ_1"} <= set(seg.keywords) & set(example.keywords)
+    _, rx = seg.series("RECEIVE_FREQ_1")
+    _, rate = seg.series("DOPPLER_INSTANTANEOUS")
+    # The received frequency is the transmitted one shifted by the range rate, to first order.
+    np.testing.assert_allclose(rx - downlink_hz, -downlink_hz * rate / 299792.458, rtol=1e-4)

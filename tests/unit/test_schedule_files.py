@@ -178,3 +178,24 @@ def test_plan_file_errors(tmp_path):
                                                           "trx_off": 9, "setup_start": 1, "teardown_end": 10}]}))
     plan = load_plan(path)
     assert plan.tracks[0].resource == ("DSS-1", "DSS-2") and plan.as_dict()["tracks"][0]["resource"] == "DSS-1_DSS-2"
+
+
+def test_request_file_predicts_passes_from_a_catalog(tmp_path):
+    from groundnet.orbits.catalog import load_catalog
+    from groundnet.timebase import format_utc
+
+    elements = load_catalog("demo").elements[:4]
+    start = max(e.epoch_unix for e in elements)
+    lines = [f'horizon_start = "{format_utc(start)}"', f'horizon_end = "{format_utc(start + 86400)}"', 'catalog = "demo"']
+    for e in elements:
+        lines += ["[[request]]", f'id = "{e.norad_id}-1"', f'mission = "{e.norad_id}"', "duration_h = 0.1",
+                  "min_duration_h = 0.05", f"object_id = {e.norad_id}", 'antennas = ["KIR-1", "SMA"]']
+    lines += ["[[request]]", 'id = "nowhere"', 'mission = "X"', "duration_h = 1", "object_id = 1"]
+    path = tmp_path / "leo.toml"
+    path.write_text("\n".join(lines) + "\n")
+    problem, issues = load_requests(path)
+    assert len(issues) == 1 and "object_id needs antennas" in issues[0]
+    assert sum(len(r.view_periods) for r in problem.requests) > 0
+    assert {vp.resource for r in problem.requests for vp in r.view_periods} <= {("KIR-1",), ("SMA",)}
+    plan = solve(problem, SolverOptions(time_limit_s=1, deterministic=True))
+    assert validate(problem, plan) == [] and plan.tracks

@@ -134,31 +134,44 @@ def tdm_text(
 
 
 def predicted_tdm_segments(geometry, *, participant: str, uplink_hz: float | None = None,
-                           turnaround=(880, 749), band: str = "X", min_elevation_deg: float | None = None) -> list[dict]:
-    """Predicted two-way tracking, one TDM segment per station, as a station would record it.
+                           turnaround=(880, 749), band: str = "X", min_elevation_deg: float | None = None,
+                           downlink_hz: float | None = None) -> list[dict]:
+    """Predicted tracking, one TDM segment per station, as a station would record it.
 
-    Per sample (receive time): ANGLE_1/ANGLE_2 (azimuth/elevation, AZEL, deg), RANGE (km, one-way
-    equivalent: half of upleg + downleg), DOPPLER_INSTANTANEOUS (km/s, half of the upleg plus downleg
-    range rates, positive receding) and, given an uplink frequency, TRANSMIT_FREQ_1 and
-    RECEIVE_FREQ_1 (Hz) for the turnaround ratio. Samples below ``min_elevation_deg`` (when given)
-    or without geometry are left out.
+    Two-way (``PATH = 1,2,1``, the default): per receive time ANGLE_1/ANGLE_2 (azimuth/elevation,
+    AZEL, deg), RANGE (km, one-way equivalent: half of upleg + downleg), DOPPLER_INSTANTANEOUS
+    (km/s, half of the upleg plus downleg range rates, positive receding) and, given an uplink
+    frequency, TRANSMIT_FREQ_1 (at the transmit time) and RECEIVE_FREQ_1 for the turnaround ratio.
+    One-way (``downlink_hz`` given and no uplink; ``PATH = 2,1``, like the Blue Book's one-way
+    example): angles, the downleg DOPPLER_INSTANTANEOUS, the spacecraft's TRANSMIT_FREQ_2 and the
+    RECEIVE_FREQ_1 it arrives with. Samples below ``min_elevation_deg`` (when given) or without
+    geometry are left out.
     """
-    segments = []
+    one_way = uplink_hz is None and downlink_hz is not None
     num, den = turnaround
+    received = geometry.two_way_downlink_hz(uplink_hz, turnaround) if uplink_hz else \
+        geometry.one_way_downlink_hz(downlink_hz) if one_way else None
+    segments = []
     for s, station in enumerate(geometry.station_ids):
         meta = [("TIME_SYSTEM", "UTC"), ("PARTICIPANT_1", station), ("PARTICIPANT_2", participant),
-                ("MODE", "SEQUENTIAL"), ("PATH", "1,2,1"), ("ANGLE_TYPE", "AZEL"), ("RANGE_UNITS", "km"),
-                ("INTEGRATION_REF", "END"), ("TRANSMIT_BAND", band), ("RECEIVE_BAND", band),
-                ("TURNAROUND_NUMERATOR", str(num)), ("TURNAROUND_DENOMINATOR", str(den)),
-                ("DATA_QUALITY", "VALIDATED")]
+                ("MODE", "SEQUENTIAL"), ("PATH", "2,1" if one_way else "1,2,1"), ("ANGLE_TYPE", "AZEL"),
+                ("INTEGRATION_REF", "END"), ("RECEIVE_BAND", band)]
+        if not one_way:
+            meta += [("RANGE_UNITS", "km"), ("TRANSMIT_BAND", band), ("TURNAROUND_NUMERATOR", str(num)),
+                     ("TURNAROUND_DENOMINATOR", str(den))]
+        meta.append(("DATA_QUALITY", "VALIDATED"))
         obs = []
-        received = geometry.two_way_downlink_hz(uplink_hz, turnaround) if uplink_hz else None
         for i, t in enumerate(geometry.times_unix):
             el = geometry.elevation_deg[s, i]
             if not np.isfinite(el) or (min_elevation_deg is not None and el < min_elevation_deg):
                 continue
-            obs += [("ANGLE_1", t, geometry.azimuth_deg[s, i]), ("ANGLE_2", t, el),
-                    ("RANGE", t, 0.5 * (geometry.upleg_range_km[s, i] + geometry.downleg_range_km[s, i])),
+            obs += [("ANGLE_1", t, geometry.azimuth_deg[s, i]), ("ANGLE_2", t, el)]
+            if one_way:
+                obs += [("DOPPLER_INSTANTANEOUS", t, geometry.range_rate_km_s[s, i]),
+                        ("TRANSMIT_FREQ_2", geometry.emission_times_unix[s, i], downlink_hz),
+                        ("RECEIVE_FREQ_1", t, received[s, i])]
+                continue
+            obs += [("RANGE", t, 0.5 * (geometry.upleg_range_km[s, i] + geometry.downleg_range_km[s, i])),
                     ("DOPPLER_INSTANTANEOUS", t,
                      0.5 * (geometry.upleg_range_rate_km_s[s, i] + geometry.range_rate_km_s[s, i]))]
             if received is not None:

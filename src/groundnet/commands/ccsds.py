@@ -133,13 +133,14 @@ def register(app: typer.Typer) -> None:
         spacecraft: Optional[str] = typer.Option(None, "--spacecraft", help=SPACECRAFT_HELP),
         uplink_hz: Optional[float] = typer.Option(None, "--uplink-hz", help="Uplink frequency (Hz): adds TRANSMIT_FREQ_1 and the two-way RECEIVE_FREQ_1."),
         turnaround: str = typer.Option("880/749", "--turnaround", help="Transponder turnaround ratio (880/749 for X/X)."),
+        downlink_hz: Optional[float] = typer.Option(None, "--downlink-hz", help="Without --uplink-hz: one-way tracking (PATH 2,1) of a spacecraft transmitting this frequency (Hz)."),
         band: str = typer.Option("X", "--band", help="Band written as TRANSMIT_BAND and RECEIVE_BAND."),
         all_samples: bool = typer.Option(False, "--all-samples", help="Keep samples below each antenna's minimum elevation."),
         encoding: Encoding = typer.Option(Encoding.kvn, "--encoding", help="kvn or xml."),
         station_file: Optional[Path] = typer.Option(None, "--station-file", help="TOML file adding or overriding antennas."),
         output: Optional[Path] = typer.Option(None, "--output", help="Write the TDM to this file."),
     ) -> None:
-        """Write a TDM of predicted two-way tracking (angles, range, Doppler, frequencies) as each station would record it."""
+        """Write a TDM of predicted tracking (angles, range, Doppler, frequencies; two-way, or one-way with --downlink-hz) as each station would record it."""
         from ..ccsds.writer import predicted_tdm_segments, tdm_text
         from ..spacecraft import resolve_trajectory
         from ..stations import load_network
@@ -152,6 +153,7 @@ def register(app: typer.Typer) -> None:
         for s, ant in enumerate(antennas):
             one = predicted_tdm_segments(_station_view(geometry, s), participant=traj.name or traj.object_id,
                                          uplink_hz=uplink_hz, turnaround=parse_ratio(turnaround), band=band,
+                                         downlink_hz=downlink_hz,
                                          min_elevation_deg=None if all_samples else ant.min_elevation_deg)
             segments += one
         if not segments:

@@ -1,29 +1,24 @@
 """``groundnet demo``: the main job on the embedded defaults (what `make run` starts).
 
-The pass table of the bundled demo catalog over the whole bundled network for the next 24 hours.
+The live board for the bundled network and demo spacecraft: SQLite in the local data directory,
+the real-time clock, the station simulator on. Prints the local URL and serves until Ctrl-C.
 """
 
 from __future__ import annotations
 
-import time
+from typing import Optional
 
 import typer
-
-from ..output import emit
-from ..stations import load_network
-from ..timebase import format_utc
-from .passes import TABLE_COLUMNS, load_elements, run_passes
 
 
 def register(app: typer.Typer) -> None:
     @app.command("demo")
     def demo(
-        quiet: bool = typer.Option(False, "--quiet", help="No progress bar on standard error."),
+        port: Optional[int] = typer.Option(None, help="TCP port (default 8000; env GROUNDNET_PORT)."),
+        clock: Optional[str] = typer.Option(None, help="'now' (default) or an ISO 8601 UTC moment to replay from."),
+        speed: Optional[float] = typer.Option(None, help="Clock speed (1 = real time)."),
     ) -> None:
-        """Show the next 24 hours of passes of the bundled demo spacecraft over the bundled network."""
-        t0 = time.time()
-        t1 = t0 + 86400.0
-        table = run_passes(load_elements("demo", quiet=True), list(load_network()), t0, t1, None, quiet)
-        emit(table.to_rows(), "table", columns=TABLE_COLUMNS,
-             title=f"groundnet demo: {len(table)} passes of the demo catalog over the bundled network, "
-                   f"{format_utc(t0)} .. {format_utc(t1)}")
+        """Start the live board of the bundled network and demo spacecraft, with simulated stations, and print its URL."""
+        from .serve import run_server, settings_from_options
+
+        run_server(settings_from_options(port=port, clock=clock, speed=speed, simulate=True))

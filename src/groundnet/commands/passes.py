@@ -85,6 +85,10 @@ def trajectory_passes(trajectory: Optional[Path], object_id: Optional[str], spac
 
     if trajectory is not None:
         trajectories = [resolve_trajectory(trajectory, object_id)]
+        span_lo, span_hi = trajectories[0].span_unix
+        if span_hi <= t0 or span_lo >= t1:
+            raise SelectionError(f"{trajectory} covers {format_utc(span_lo)} .. {format_utc(span_hi)}, outside the "
+                                 f"window {format_utc(t0)} .. {format_utc(t1)}: choose --start/--end inside its span")
     else:
         trajectories = [resolve_trajectory(spacecraft_id=s.strip()) for s in spacecraft.split(",") if s.strip()]
     tables = [trajectory_pass_table(tr, list(antennas), t0, t1, min_elevation_deg=min_elevation) for tr in trajectories]

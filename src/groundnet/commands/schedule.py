@@ -13,13 +13,8 @@ import typer
 
 from ..errors import InvalidPlanError, ScheduleInputError
 from ..output import emit
+from ..schedule.satnet import PUBLISHED, load_satnet
 
-PUBLISHED_W10 = [  # Goh et al., "SatNet: A Benchmark for Satellite Scheduling Optimization", AAAI-22 workshop
-    {"planner": "MILP (Claudet et al.), published", "scheduled_hours": 822, "satisfied_requests": 203,
-     "u_rms": 0.26, "u_max": 0.48, "time_s": 18 * 3600},
-    {"planner": "reinforcement learning, published", "scheduled_hours": 886, "satisfied_requests": 204,
-     "u_rms": 0.28, "u_max": 0.71, "time_s": None},
-]
 COLUMNS = ["planner", "scheduled_hours", "satisfied_requests", "u_rms", "u_max", "time_s"]
 
 
@@ -64,7 +59,6 @@ def _warn(messages: list[str], quiet: bool) -> None:
 
 
 def _load_satnet(path: Path, week: Optional[str], maintenance: Optional[Path], quiet: bool):
-    from ..schedule.satnet import load_satnet
     if maintenance is None:
         beside = path.parent / f"maintenance_{week or path.stem}.csv"
         maintenance = beside if beside.is_file() else None
@@ -111,7 +105,7 @@ def _report(problem, plan, elapsed_s: float, fmt: Format, published: list[dict],
     if fmt is Format.json:
         doc = {"week": problem.name, "metrics": m.summary(), "time_s": round(elapsed_s, 3),
                "tracks": len(plan.tracks), "plan_file": str(output) if output else None,
-               "solver": {k: v for k, v in plan.detail.items()},
+               "solver": dict(plan.detail),
                "missions": m.missions, "antennas": m.antennas, "published": published}
         sys.stdout.write(json.dumps(doc, indent=2, default=str) + "\n")
         return
@@ -123,6 +117,9 @@ def _report(problem, plan, elapsed_s: float, fmt: Format, published: list[dict],
            "U_m": round(v["u"], 3), "satisfied": f"{v['satisfied']}/{v['requests']}"}
           for k, v in sorted(m.missions.items(), key=lambda kv: -kv[1]["u"])][:10], "table",
          title="worst-served missions")
+    emit([{"antenna": a, "tracks": v["tracks"], "occupied_h": round(v["occupied_hours"], 1),
+           "tracking_h": round(v["tracking_hours"], 1), "load": f"{100 * v['load']:.0f} %"}
+          for a, v in sorted(m.antennas.items())], "table", title="antenna load (setup + tracking + teardown)")
     if output is not None:
         print(f"plan written to {output}")
 
@@ -162,7 +159,7 @@ def register(app: typer.Typer) -> None:
         plan = _validated(problem, _plan(problem, solver, time_limit, seed, deterministic, quiet))
         elapsed = time.perf_counter() - t0
         _write_plan(plan, output)
-        _report(problem, plan, elapsed, fmt, PUBLISHED_W10 if problem.name == "W10_2018" else [], output)
+        _report(problem, plan, elapsed, fmt, PUBLISHED.get(problem.name, []), output)
 
     @sched.command("plan")
     def plan_cmd(

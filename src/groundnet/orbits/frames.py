@@ -112,9 +112,9 @@ _slow_cache: dict[int, tuple[np.ndarray, float, np.ndarray, np.ndarray]] = {}
 
 
 def _slow_nodes(hours: np.ndarray):
-    missing = [int(h) for h in hours if int(h) not in _slow_cache]
+    found = {int(h): _slow_cache.get(int(h)) for h in hours}
+    missing = [h for h, v in found.items() if v is None]
     if missing:
-        from skyfield.framelib import itrs  # noqa: F401  (same model as Skyfield's ITRS frame)
         from skyfield.sgp4lib import TEME
 
         tn = skyfield_times(np.array(missing, dtype=np.float64) * _NODE_S)
@@ -125,11 +125,11 @@ def _slow_nodes(hours: np.ndarray):
         else:
             pm = np.repeat(np.eye(3)[:, :, None], len(missing), axis=2)
         teme = TEME.rotation_at(tn).reshape(3, 3, -1)
-        if len(_slow_cache) > 200_000:
+        if len(_slow_cache) > 50_000:  # about six years of hours
             _slow_cache.clear()
         for i, h in enumerate(missing):
-            _slow_cache[h] = (m[:, :, i], float(eqeq_h[i]), pm[:, :, i], teme[:, :, i])
-    return [_slow_cache[int(h)] for h in hours]
+            found[h] = _slow_cache[h] = (m[:, :, i], float(eqeq_h[i]), pm[:, :, i], teme[:, :, i])
+    return [found[int(h)] for h in hours]
 
 
 def _slow_parts(t: np.ndarray):
@@ -178,9 +178,12 @@ def _omega_cross(r: np.ndarray) -> np.ndarray:
     return np.stack([-EARTH_ROTATION_RAD_S * r[1], EARTH_ROTATION_RAD_S * r[0], np.zeros_like(r[2])])
 
 
-def itrs_to_gcrs(pos_km, vel_km_s, times_unix) -> tuple[np.ndarray, np.ndarray]:
-    """Earth-fixed state (a fixed station: velocity zeros) to GCRS, including the Earth's rotation."""
-    r = itrs_rotation(times_unix)
+def itrs_to_gcrs(pos_km, vel_km_s, times_unix, rotation: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Earth-fixed state (a fixed station: velocity zeros) to GCRS, including the Earth's rotation.
+
+    ``rotation``: ``itrs_rotation(times_unix)`` when the caller has it already.
+    """
+    r = itrs_rotation(times_unix) if rotation is None else rotation
     pos = np.asarray(pos_km, dtype=np.float64)
     vel = np.asarray(vel_km_s, dtype=np.float64)
     if r.ndim == 3 and pos.ndim == 1:
@@ -207,9 +210,9 @@ def teme_to_gcrs(pos_km, vel_km_s, times_unix) -> tuple[np.ndarray, np.ndarray]:
     return (p[:, 0], v[:, 0]) if scalar else (p, v)
 
 
-def station_state_gcrs(itrs_km: np.ndarray, times_unix) -> tuple[np.ndarray, np.ndarray]:
+def station_state_gcrs(itrs_km: np.ndarray, times_unix, rotation: np.ndarray | None = None):
     """A ground station's GCRS position and velocity (km, km/s) at the given times."""
-    return itrs_to_gcrs(itrs_km, np.zeros(3), times_unix)
+    return itrs_to_gcrs(itrs_km, np.zeros(3), times_unix, rotation)
 
 
 def true_pole_gcrs(time_unix: float) -> np.ndarray:

@@ -40,13 +40,9 @@ def _furnish(path: str) -> None:
 
 def furnish_planets() -> None:
     """Give SPICE the planetary ephemeris (DE421 from skyfield-data)."""
-    import warnings
+    from ..timebase import skyfield_data_dir
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # skyfield-data's IERS-file age notice; DE421 does not age
-        from skyfield_data import get_skyfield_data_path
-
-        path = Path(get_skyfield_data_path()) / "de421.bsp"
+    path = Path(skyfield_data_dir()) / "de421.bsp"
     _furnish(str(path))
 
 

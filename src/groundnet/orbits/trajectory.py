@@ -23,7 +23,6 @@ from ..timebase import format_utc
 from . import frames
 
 KINDS = ("tle", "spk", "oem", "opm", "approximate")
-SPEED_OF_LIGHT_KM_S = 299792.458
 
 
 class Trajectory(ABC):
@@ -46,10 +45,16 @@ class Trajectory(ABC):
     def _states(self, times_unix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Positions and velocities (3, n) for times already known to lie in the span."""
 
+    def spans_unix(self) -> list[tuple[float, float]]:
+        """The pieces of time covered (several when a file's segments leave gaps)."""
+        return [self.span_unix]
+
     def covers(self, times_unix) -> np.ndarray:
         t = np.asarray(times_unix, dtype=np.float64)
-        start, end = self.span_unix
-        return (t >= start) & (t <= end)
+        inside = np.zeros(t.shape, dtype=bool)
+        for start, end in self.spans_unix():
+            inside |= (t >= start) & (t <= end)
+        return inside
 
     def _inside(self, t: np.ndarray, strict: bool) -> np.ndarray:
         """Which times the span covers; with ``strict`` any other time is an :class:`OutOfSpanError`."""
@@ -166,12 +171,8 @@ class SpkTrajectory(Trajectory):
     def span_unix(self):
         return self.segments[0].start_unix, self.segments[-1].end_unix
 
-    def covers(self, times_unix):
-        t = np.asarray(times_unix, dtype=np.float64)
-        inside = np.zeros(t.shape, dtype=bool)
-        for s in self.segments:  # segments may leave gaps
-            inside |= (t >= s.start_unix) & (t <= s.end_unix)
-        return inside
+    def spans_unix(self):
+        return [(s.start_unix, s.end_unix) for s in self.segments]
 
     def _states(self, t):
         from . import spk
@@ -209,12 +210,8 @@ class TabulatedTrajectory(Trajectory):
     def span_unix(self):
         return self.segments[0]["start"], self.segments[-1]["end"]
 
-    def covers(self, times_unix):
-        t = np.asarray(times_unix, dtype=np.float64)
-        inside = np.zeros(t.shape, dtype=bool)
-        for s in self.segments:
-            inside |= (t >= s["start"]) & (t <= s["end"])
-        return inside
+    def spans_unix(self):
+        return [(s["start"], s["end"]) for s in self.segments]
 
     def _states(self, t):
         from .interpolation import interpolate_states

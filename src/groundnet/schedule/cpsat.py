@@ -18,12 +18,13 @@ Model (integer seconds from the horizon start):
 Small problems are solved in one model. A DSN week (about 2,500 slots) is improved by large
 neighbourhood search: each step frees a few dozen requests near a chosen time (half the steps
 around a request of a poorly served mission), keeps every other track fixed, and lets CP-SAT
-re-plan the freed requests from the incumbent (a complete solution hint) in about a second; a
-step is kept when the plan's score does not drop. The result is never worse than the greedy plan.
+re-plan the freed requests from the incumbent (a complete solution hint) within a fixed amount of
+CP-SAT work; a step is kept when the plan's score does not drop. The result is never worse than
+the greedy plan.
 
-``deterministic=True`` runs one worker with fixed seeds and counts CP-SAT's deterministic time
-(work units, close to seconds) instead of the wall clock, so the same inputs give the same plan on
-any machine and under any load.
+``deterministic=True`` runs one worker with fixed seeds and bounds everything by CP-SAT's
+deterministic work units instead of the wall clock (the time limit buys a number of steps), so the
+same inputs give the same plan on any machine and under any load.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from ortools.sat.python import cp_model
 
 from .greedy import greedy_plan
 from .model import Plan, Problem, Track
-from .objective import DEFAULT_WEIGHTS, Weights, normalisers, score
+from .objective import DEFAULT_WEIGHTS, Weights, mission_shortfall, normalisers, score
 from .slots import Slot, Timing, all_slots
 
 U_SCALE = 1000  # u_m in thousandths
@@ -47,9 +48,10 @@ FULL_MODEL_SLOTS = 400  # up to this many slots, one model over everything
 NEIGHBOURHOOD_REQUESTS = 40  # requests freed per search step, adapted as the search goes
 # One search step is bounded by CP-SAT's deterministic work units, not the wall clock, so that a
 # loaded machine makes fewer steps, not worse ones (a wall-clock cut can stop a step before its
-# presolve ends). 0.015 units take about 0.3 s on an idle core of this machine, 1 s under load.
+# presolve ends). On this 2-core machine, shared, a step of 0.015 units took 0.5 to 1 s.
 STEP_WORK_UNITS = 0.015
 DETERMINISTIC_STEP_S = 0.5  # with --deterministic, the time limit buys one step per this many seconds
+WORK_UNITS_PER_S = STEP_WORK_UNITS / DETERMINISTIC_STEP_S  # ... and a one-model solve this much work
 
 
 @dataclass
@@ -58,6 +60,7 @@ class SolverOptions:
     seed: int = 0
     deterministic: bool = False
     workers: int = 1  # CP-SAT workers per step (ignored when deterministic: always 1)
+    max_wall_s: float | None = None  # a hard wall-clock cap, even when deterministic (which it then may break)
     weights: Weights = field(default_factory=lambda: DEFAULT_WEIGHTS)
     log: bool = False
 
@@ -153,7 +156,8 @@ def build_model(problem: Problem, slots: list[list[Slot]], fixed: list[Track] = 
         vs: list[_SlotVars] = []
         kept = fixed_pieces.get(r.id, [])
         kept_s = round(min(fixed_s.get(r.id, 0.0), r.duration_s))
-        extendable = bool(kept) and t.max_pieces > len(kept) and kept_s + t.min_piece <= t.duration
+        extendable = (bool(kept) and fixed_s[r.id] + 1e-6 >= r.min_duration_s and t.max_pieces > len(kept)
+                      and kept_s + t.min_piece <= t.duration)
         if kept and not (extendable and slots[i]):
             all_vars.append(vs)
             totals.append(kept_s)
@@ -366,13 +370,9 @@ class _Neighbourhoods:
         got = _scheduled(tracks)
         if self.rng.random() < 0.5:
             # around a request of a poorly served mission: mission drawn with weight U_m^2
-            requested: dict[str, float] = {}
-            served: dict[str, float] = {}
-            for r in self.problem.requests:
-                requested[r.mission] = requested.get(r.mission, 0.0) + r.duration_s
-                served[r.mission] = served.get(r.mission, 0.0) + min(got.get(r.id, 0.0), r.duration_s)
-            missions = sorted(requested)
-            weights = [((requested[m] - served[m]) / requested[m]) ** 2 + 1e-6 for m in missions]
+            shortfall = mission_shortfall(self.problem, got)
+            missions = sorted(shortfall)
+            weights = [shortfall[m] ** 2 + 1e-6 for m in missions]
             mission = self.rng.choices(missions, weights)[0]
             short = [i for i in self.candidates if self.problem.requests[i].mission == mission
                      and got.get(self.problem.requests[i].id, 0.0) < self.problem.requests[i].duration_s]
@@ -416,16 +416,21 @@ def solve(problem: Problem, options: SolverOptions | None = None, *, start: Plan
         return options.time_limit_s - (time.perf_counter() - t0)
 
     def wall_cap() -> float:
-        # deterministic runs are bounded by work alone: their wall-clock cap is a safety net only
-        return 3600.0 if options.deterministic else max(budget_left(), 0.05)
+        # deterministic runs are bounded by work alone, unless a hard cap is asked for
+        cap = 3600.0 if options.deterministic else budget_left()
+        if options.max_wall_s is not None:
+            cap = min(cap, options.max_wall_s - (time.perf_counter() - t0))
+        return max(cap, 0.05)
 
     def more_steps() -> bool:
+        if options.max_wall_s is not None and time.perf_counter() - t0 > options.max_wall_s - 0.05:
+            return False
         return steps < max_steps if options.deterministic else budget_left() > 0.05
 
     if n_slots <= FULL_MODEL_SLOTS:
         sm = build_model(problem, slots, fixed, options.weights)
         hint(sm, incumbent)
-        step = _solve_model(sm, options.time_limit_s if options.deterministic else None, wall_cap(),
+        step = _solve_model(sm, options.time_limit_s * WORK_UNITS_PER_S if options.deterministic else None, wall_cap(),
                             options.seed, options)
         steps, work = 1, step.work_units
         statuses[step.status] = 1

@@ -31,6 +31,11 @@ class Occupancy:
             bisect.insort(self.antennas.setdefault(a, []), (track.setup_start, track.teardown_end))
         bisect.insort(self.missions.setdefault(mission, []), (track.trx_on, track.trx_off, -1 if gap is None else gap))
 
+    def remove(self, track: Track, mission: str, gap: int | None) -> None:
+        for a in track.resource:
+            self.antennas[a].remove((track.setup_start, track.teardown_end))
+        self.missions[mission].remove((track.trx_on, track.trx_off, -1 if gap is None else gap))
+
     def free(self, slot: Slot, t: Timing, mission: str, own: list[tuple[float, float]]) -> list[tuple[float, float]]:
         """Stretches of ``slot`` where a transmission fits with its setup and teardown."""
         windows = [(float(slot.lo), float(slot.hi))]
@@ -60,7 +65,6 @@ class _Choice:
     view_period: int
     on: int
     off: int
-    stretch: float  # length of the free stretch it sits in
 
 
 def _best_piece(occ: Occupancy, slots: list[Slot], t: Timing, mission: str, own: list[tuple[float, float]],
@@ -77,7 +81,7 @@ def _best_piece(occ: Occupancy, slots: list[Slot], t: Timing, mission: str, own:
             key = (length, -(hi_i - lo_i), -len(s.resource), -lo_i)
             if best_key is None or key > best_key:
                 best_key = key
-                best = _Choice(s.resource, s.view_period, lo_i, lo_i + length, hi_i - lo_i)
+                best = _Choice(s.resource, s.view_period, lo_i, lo_i + length)
     return best
 
 
@@ -88,40 +92,30 @@ def place_request(problem: Problem, index: int, slots: list[Slot], occ: Occupanc
     single = _best_piece(occ, slots, t, r.mission, [], t.duration, t.min_total, set())
     if single is not None and (single.off - single.on == t.duration or t.max_pieces == 1):
         return [Track.place(r, single.resource, single.on, single.off)]
-    pieces: list[_Choice] = []
+    pieces: list[Track] = []
     if t.max_pieces > 1:
-        total = 0
+        # pieces are placed one by one (tentatively occupying their antennas), each as long as it can be
         own: list[tuple[float, float]] = []
         used: set[int] = set()
+        total = 0
         while len(pieces) < t.max_pieces and t.duration - total >= t.min_piece:
-            piece = _best_piece(occ, slots, t, r.mission, own, t.duration - total, t.min_piece, used)
-            if piece is None:
+            c = _best_piece(occ, slots, t, r.mission, own, t.duration - total, t.min_piece, used)
+            if c is None:
                 break
+            piece = Track.place(r, c.resource, c.on, c.off)
+            occ.add(piece, r.mission, t.gap)
             pieces.append(piece)
-            own.append((piece.on, piece.off))
-            used.add(piece.view_period)
-            total += piece.off - piece.on
+            own.append((c.on, c.off))
+            used.add(c.view_period)
+            total += c.off - c.on
+        for piece in pieces:
+            occ.remove(piece, r.mission, t.gap)
         if total < t.min_total:
             pieces = []
-        # pieces on one antenna must also clear each other's setup and teardown
-        pieces = _drop_clashing(pieces, t)
-        if sum(p.off - p.on for p in pieces) < t.min_total:
-            pieces = []
     single_len = 0 if single is None else single.off - single.on
-    if single is not None and single_len >= sum(p.off - p.on for p in pieces):
+    if single is not None and single_len >= sum(p.duration_s for p in pieces):
         return [Track.place(r, single.resource, single.on, single.off)]
-    return [Track.place(r, p.resource, p.on, p.off) for p in pieces]
-
-
-def _drop_clashing(pieces: list[_Choice], t: Timing) -> list[_Choice]:
-    kept: list[_Choice] = []
-    for p in pieces:
-        clash = any(set(p.resource) & set(q.resource)
-                    and p.on - t.setup < q.off + t.teardown and q.on - t.setup < p.off + t.teardown
-                    for q in kept)
-        if not clash:
-            kept.append(p)
-    return kept
+    return pieces
 
 
 def _flexibility(problem: Problem, slots: list[list[Slot]]) -> list[float]:
@@ -152,7 +146,7 @@ def _run(problem: Problem, slots: list[list[Slot]], order: str, fixed: list[Trac
         queues: dict[str, list[int]] = {}
         for i in sorted(todo, key=lambda i: (-problem.requests[i].priority, flex[i])):
             queues.setdefault(problem.requests[i].mission, []).append(i)
-        heap = [(-(1 - got.get(m, 0.0) / requested[m]), m) for m in sorted(queues)]
+        heap = [(-(1 - got.get(m, 0.0) / max(requested[m], 1.0)), m) for m in sorted(queues)]
         heapq.heapify(heap)
         while heap:
             _, m = heapq.heappop(heap)
@@ -163,7 +157,7 @@ def _run(problem: Problem, slots: list[list[Slot]], order: str, fixed: list[Trac
                 got[m] = got.get(m, 0.0) + tr.duration_s
             tracks.extend(placed)
             if queues[m]:
-                heapq.heappush(heap, (-(1 - got.get(m, 0.0) / requested[m]), m))
+                heapq.heappush(heap, (-(1 - got.get(m, 0.0) / max(requested[m], 1.0)), m))
         return tracks
     if order == "flexibility":
         key = lambda i: (-problem.requests[i].priority, flex[i], problem.requests[i].id)  # noqa: E731

@@ -10,7 +10,6 @@ its resource over ``[setup_start, teardown_end] = [trx_on - setup_s, trx_off + t
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 
 ARRAY_SEPARATOR = "_"
@@ -191,10 +190,3 @@ class Plan:
         """The plan file: ``{"week": name, "tracks": [...]}`` with Unix seconds."""
         return {"week": self.name, "tracks": [t.as_dict() for t in self.tracks]}
 
-
-def hours(seconds: float) -> float:
-    return seconds / 3600.0
-
-
-def is_finite(x: float | None) -> bool:
-    return x is not None and math.isfinite(x)

@@ -37,19 +37,25 @@ def normalisers(problem: Problem) -> tuple[float, float]:
     return total_s, count
 
 
-def score(problem: Problem, scheduled_s: dict[str, float], weights: Weights = DEFAULT_WEIGHTS) -> float:
-    """The objective of a plan given each request's scheduled seconds (capped at its duration)."""
-    total_s, count = normalisers(problem)
-    hours = sat = 0.0
+def mission_shortfall(problem: Problem, scheduled_s: dict[str, float]) -> dict[str, float]:
+    """U_m per mission: (requested - scheduled) / requested, each request capped at its duration."""
     requested: dict[str, float] = {}
     got: dict[str, float] = {}
+    for r in problem.requests:
+        requested[r.mission] = requested.get(r.mission, 0.0) + r.duration_s
+        got[r.mission] = got.get(r.mission, 0.0) + min(scheduled_s.get(r.id, 0.0), r.duration_s)
+    return {m: (requested[m] - got[m]) / requested[m] if requested[m] > 0 else 0.0 for m in requested}
+
+
+def score(problem: Problem, scheduled_s: dict[str, float], weights: Weights = DEFAULT_WEIGHTS) -> float:
+    """The objective of a plan given each request's scheduled seconds."""
+    total_s, count = normalisers(problem)
+    hours = sat = 0.0
     for r in problem.requests:
         s = min(scheduled_s.get(r.id, 0.0), r.duration_s)
         hours += r.priority * s
         sat += r.priority * (s > 0 and s + 1e-6 >= r.min_duration_s)
-        requested[r.mission] = requested.get(r.mission, 0.0) + r.duration_s
-        got[r.mission] = got.get(r.mission, 0.0) + s
-    us = [(requested[m] - got[m]) / requested[m] if requested[m] > 0 else 0.0 for m in requested]
+    us = list(mission_shortfall(problem, scheduled_s).values())
     mean_sq = sum(u * u for u in us) / len(us) if us else 0.0
     return (weights.hours * hours / total_s + weights.satisfied * sat / count
             - weights.u_mean_square * mean_sq - weights.u_max * (max(us) if us else 0.0))

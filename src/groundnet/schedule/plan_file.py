@@ -13,16 +13,21 @@ from .model import Plan, Problem, Track, parse_resource
 TRACK_FIELDS = ("track_id", "resource", "trx_on", "trx_off", "setup_start", "teardown_end")
 
 
-def load_plan(path: str | Path, problem: Problem | None = None) -> Plan:
-    """Read a plan file; with ``problem``, its week must match the problem's name."""
-    path = str(path)
+def read_json(path: str):
+    """A JSON file's content; a missing or malformed file is an :class:`InputFileError` naming it."""
     try:
         with open(path, encoding="utf-8") as f:
-            data = json.load(f)
+            return json.load(f)
     except OSError as exc:
         raise InputFileError(path, f"cannot read: {exc.strerror or exc}") from None
     except json.JSONDecodeError as exc:
         raise InputFileError(path, f"not valid JSON: {exc.msg}", line=exc.lineno) from None
+
+
+def load_plan(path: str | Path, problem: Problem | None = None) -> Plan:
+    """Read a plan file; with ``problem``, its week must match the problem's name."""
+    path = str(path)
+    data = read_json(path)
     if not isinstance(data, dict) or not isinstance(data.get("tracks"), list):
         raise InputFileError(path, "expected {\"week\": ..., \"tracks\": [...]}", field="tracks")
     name = str(data.get("week", ""))

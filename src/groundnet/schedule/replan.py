@@ -55,8 +55,9 @@ def replan(problem: Problem, plan: Plan, outage: Block | tuple[str, float, float
            seed: int = 0, deterministic: bool = False) -> tuple[Plan, Impact]:
     """A new plan for ``problem`` with ``outage`` added, and its impact on each mission.
 
-    Returns within about ``time_limit_s`` seconds. The returned plan's problem is ``problem`` with
-    the outage as a block: validate it against :func:`with_outage`.
+    Returns within about ``time_limit_s`` seconds, also when ``deterministic`` (which then holds as
+    long as the machine is fast enough to finish the search in that time). The returned plan's
+    problem is ``problem`` with the outage as a block: validate it against :func:`with_outage`.
     """
     t0 = time.perf_counter()
     if not isinstance(outage, Block):
@@ -82,8 +83,10 @@ def replan(problem: Problem, plan: Plan, outage: Block | tuple[str, float, float
     sub_slots = [s if i in free else [] for i, s in enumerate(slots)]
     start = greedy_plan(after, slots=sub_slots, fixed=fixed)
     budget = max(time_limit_s - (time.perf_counter() - t0), 0.2)
-    new_plan = solve(after, SolverOptions(time_limit_s=budget, seed=seed, deterministic=deterministic),
-                     start=start, slots=sub_slots, fixed=fixed)
+    # a deterministic search's amount of work must not depend on how long the preparation took
+    options = SolverOptions(time_limit_s=time_limit_s if deterministic else budget, seed=seed,
+                            deterministic=deterministic, max_wall_s=budget)
+    new_plan = solve(after, options, start=start, slots=sub_slots, fixed=fixed)
     kept_set = set(plan.tracks)
     new_tracks = [t for t in new_plan.tracks if t not in kept_set]
 

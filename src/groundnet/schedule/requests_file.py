@@ -3,7 +3,8 @@
     name = "week-48"
     horizon_start = "2026-11-23T00:00:00Z"
     horizon_end = "2026-11-30T00:00:00Z"
-    passes_file = "passes.json"          # optional: `groundnet passes --format json` output
+    passes_file = "passes.json"          # optional: `groundnet passes --format json` output, or
+    catalog = "demo"                     # optional: TLE/OMM file (or "demo") to predict passes from
 
     [defaults]                           # optional: any request field, for every request
     setup_min = 30
@@ -29,7 +30,7 @@
     priority = 2
     min_gap_h = 1                        # gap to the mission's other contacts
     view_periods = [{ resource = "DSS-63", start = "...", end = "..." }]
-    # or: object_id = 27386  (view periods from passes_file on the allowed antennas/arrays)
+    # or: object_id = 27386  (view periods from passes_file or catalog on the allowed antennas/arrays)
 
 Times are ISO 8601 UTC (or Unix seconds, or TOML datetimes). Every bad request is reported with
 the file, the request and the field; the good ones are kept.
@@ -138,13 +139,15 @@ def _request(path: str, where: str, raw: dict, passes, network) -> Request:
             periods.append(ViewPeriod(resource, start, end))
     elif "object_id" in raw:
         if passes is None:
-            raise RequestFileError(path, f"{where}: object_id needs a top-level passes_file", field="object_id")
+            raise RequestFileError(path, f"{where}: object_id needs a top-level passes_file or catalog",
+                                   field="object_id")
         if allowed is None:
             raise RequestFileError(path, f"{where}: object_id needs antennas, antenna_class or arrays to choose "
                                    "where to track", field="object_id")
         periods = view_periods_from_passes(passes, raw["object_id"], allowed)
     else:
-        raise RequestFileError(path, f"{where}: give view_periods, or object_id with a passes_file", field="view_periods")
+        raise RequestFileError(path, f"{where}: give view_periods, or object_id with a passes_file or catalog",
+                               field="view_periods")
     split_min = raw.get("split_min_piece_h")
     max_pieces = int(_number(path, where, "max_pieces", raw.get("max_pieces", 1 if split_min is None else 2), 1))
     return Request(
@@ -181,6 +184,38 @@ def _load_passes(path: Path, ref: str, base: Path) -> list[dict]:
     return out
 
 
+def _predict_passes(path: Path, ref: str, raw_requests: list, defaults: dict, h0: float, h1: float, network):
+    """Passes of every object a request names, over the antennas it allows, from a catalog."""
+    from ..errors import UnknownStationError
+    from ..orbits.catalog import load_catalog
+    from ..stations import load_network
+    from ..visibility.passes import PassTable, find_passes
+
+    objects: set[str] = set()
+    antennas: set[str] = set()
+    for raw in raw_requests:
+        merged = {**defaults, **raw} if isinstance(raw, dict) else {}
+        if "object_id" not in merged or "view_periods" in merged:
+            continue
+        try:
+            allowed = _resources(str(path), "", merged, network)
+        except RequestFileError:
+            continue  # reported with the request itself
+        if allowed:
+            objects.add(str(merged["object_id"]))
+            antennas.update(a for res in allowed for a in res)
+    if not objects:
+        return PassTable.empty()
+    catalog = ref if ref == "demo" or Path(ref).is_absolute() else str(path.parent / ref)
+    elements = [e for e in load_catalog(catalog).elements if str(e.norad_id) in objects]
+    network = load_network() if network is None else network
+    try:
+        chosen = [network.get(a) for a in sorted(antennas)]
+    except UnknownStationError as exc:
+        raise RequestFileError(str(path), str(exc), field="antennas") from None
+    return find_passes(elements, chosen, h0, h1)
+
+
 def load_requests(path: str | Path, *, network=None) -> tuple[Problem, list[str]]:
     """Read a request file; returns the problem and one message per skipped request or block."""
     path = Path(path)
@@ -203,7 +238,6 @@ def load_requests(path: str | Path, *, network=None) -> tuple[Problem, list[str]
     h1 = _time(str(path), "top level", "horizon_end", data["horizon_end"])
     if h1 <= h0:
         raise RequestFileError(str(path), "must come after horizon_start", field="horizon_end")
-    passes = _load_passes(path, str(data["passes_file"]), path.parent) if "passes_file" in data else None
     defaults = data.get("defaults", {})
     if not isinstance(defaults, dict):
         raise RequestFileError(str(path), "expected a table", field="defaults")
@@ -213,6 +247,11 @@ def load_requests(path: str | Path, *, network=None) -> tuple[Problem, list[str]
     raw_requests = data.get("request", [])
     if not isinstance(raw_requests, list):
         raise RequestFileError(str(path), "expected an array of tables [[request]]", field="request")
+    passes = None
+    if "passes_file" in data:
+        passes = _load_passes(path, str(data["passes_file"]), path.parent)
+    elif "catalog" in data:
+        passes = _predict_passes(path, str(data["catalog"]), raw_requests, defaults, h0, h1, network)
     for k, raw in enumerate(raw_requests):
         where = f"request #{k}" + (f" ({raw.get('id')})" if isinstance(raw, dict) and "id" in raw else "")
         try:

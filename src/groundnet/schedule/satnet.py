@@ -13,15 +13,25 @@ own view period with its own setup and teardown.
 from __future__ import annotations
 
 import csv
-import json
 import math
 import re
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 
 from ..errors import InputFileError, ScheduleInputError
-from .model import Block, Plan, Problem, Request, ViewPeriod, parse_resource
+from .model import Block, Problem, Request, ViewPeriod, parse_resource
+from .plan_file import read_json
 
+# Published results per week: Goh, Venkataram, Balaji, Johnston, Wilson, "SatNet: A Benchmark for
+# Satellite Scheduling Optimization", AAAI-22 workshop on ML for OR (as quoted in ../shared/data/README.md).
+PUBLISHED = {
+    "W10_2018": [
+        {"planner": "MILP (Claudet et al.), published", "scheduled_hours": 822, "satisfied_requests": 203,
+         "u_rms": 0.26, "u_max": 0.48, "time_s": 18 * 3600},
+        {"planner": "reinforcement learning, published", "scheduled_hours": 886, "satisfied_requests": 204,
+         "u_rms": 0.28, "u_max": 0.71, "time_s": None},
+    ],
+}
 HORIZON_S = 180 * 3600
 SPLIT_THRESHOLD_S = 8 * 3600
 SPLIT_MIN_PIECE_S = 4 * 3600
@@ -145,13 +155,7 @@ def load_satnet(path: str | Path, week: str | None = None, maintenance: str | Pa
     field, reason) and skipped; the good ones are kept. Returns the problem and those reports.
     """
     path = str(path)
-    try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
-    except OSError as exc:
-        raise InputFileError(path, f"cannot read: {exc.strerror or exc}") from None
-    except json.JSONDecodeError as exc:
-        raise InputFileError(path, f"not valid JSON: {exc.msg}", line=exc.lineno) from None
+    data = read_json(path)
     if not isinstance(data, dict) or not data:
         raise InputFileError(path, "expected an object mapping a week (e.g. W10_2018) to its list of requests")
     if week is None:
@@ -187,7 +191,3 @@ def load_satnet(path: str | Path, week: str | None = None, maintenance: str | Pa
         problems.extend(mproblems)
     return Problem(week, h0, h1, tuple(requests), tuple(blocks)), problems
 
-
-def plan_to_satnet(plan: Plan) -> dict:
-    """The plan file SatNet tools read: ``{"week": ..., "tracks": [...]}`` with Unix seconds."""
-    return plan.as_dict()

@@ -14,7 +14,7 @@ Earth's from DE421:
 Azimuth and elevation are the direction the station receives from: the spacecraft at emission
 time seen from the station at reception time, with the aberration of the station's own motion
 (``aberration=True``), no refraction. Range rate and Doppler follow from differentiating the
-light-time equations (first order in v/c per leg, exact in the Newtonian sense); relativistic
+light-time equations (the classical frequency ratio of each leg, exact in the Newtonian sense); relativistic
 clock terms and the Shapiro delay (up to about 250 microseconds round trip near superior
 conjunction, some 40 km of one-way range) are not modelled. Details: docs/deep-space.md.
 
@@ -29,8 +29,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..orbits import frames
-from ..orbits.trajectory import SPEED_OF_LIGHT_KM_S as C_KM_S
 from ..orbits.trajectory import Trajectory
+from .geometry import SPEED_OF_LIGHT_KM_S as C_KM_S
+from .geometry import StationFrames, look_angles
 
 # X-band transponder turnaround ratio 880/749 (ESA and NASA deep-space X-up/X-down; ECSS-E-ST-50-05C
 # Table 5-1 and DSN 810-005 module 201): downlink = uplink x 880/749.
@@ -38,9 +39,9 @@ TURNAROUND_X_X = (880, 749)
 TURNAROUND_S_S = (240, 221)
 TURNAROUND_X_KA = (3344, 749)
 TURNAROUND_S_X = (880, 221)
-# Below this Sun-Earth-probe angle the link crosses the solar corona: X-band telemetry and Doppler
-# degrade, and missions plan solar-conjunction periods (Mars Express and TGO stop commanding below
-# about 2-5 deg). groundnet warns below 5 deg by default; pass another threshold if the mission says so.
+# Below a few degrees of Sun-Earth-probe angle the link crosses the solar corona: X-band telemetry
+# and Doppler degrade, and missions plan solar-conjunction periods with reduced or no commanding.
+# groundnet warns below 5 deg by default; pass the threshold the mission uses.
 SOLAR_CONJUNCTION_SEP_DEG = 5.0
 LIGHT_TIME_ITERATIONS = 4
 
@@ -135,36 +136,46 @@ def distances(trajectory: Trajectory, times_unix) -> dict[str, np.ndarray]:
     }
 
 
-def _station_bary(itrs_km: np.ndarray, t: np.ndarray):
-    ps, vs = frames.station_state_gcrs(itrs_km, t)
+def _station_bary(itrs_km: np.ndarray, t: np.ndarray, rotation: np.ndarray | None = None):
+    ps, vs = frames.station_state_gcrs(itrs_km, t, rotation)
     pe, ve = frames.barycentric_state("earth", t)
     return ps + pe, vs + ve
 
 
-def _downleg(trajectory: Trajectory, itrs_km: np.ndarray, t_r: np.ndarray):
-    """Station (at reception) and spacecraft (at emission) barycentric states, and the light time."""
-    r_pos, r_vel = _station_bary(itrs_km, t_r)
+def _downleg(trajectory: Trajectory, itrs_km: np.ndarray, t_r: np.ndarray, tolerance_s: float = 1e-10,
+             rotation: np.ndarray | None = None):
+    """Station (at reception) and spacecraft (at emission) barycentric states, and the light time.
+
+    Each iteration shrinks the light-time error by about v/c (1e-4): from a 1,000 s guess, 1e-10 s
+    takes four; the pass search asks for 1e-6 s (1 mm of pointing at Mars) and saves one.
+    """
+    r_pos, r_vel = _station_bary(itrs_km, t_r, rotation)
     s_pos, s_vel = trajectory.state_barycentric(t_r, strict=False)
     tau = _norm(s_pos - r_pos) / C_KM_S
     for _ in range(LIGHT_TIME_ITERATIONS):
         s_pos, s_vel = trajectory.state_barycentric(t_r - np.nan_to_num(tau, nan=0.0), strict=False)
         new_tau = _norm(s_pos - r_pos) / C_KM_S
-        converged = np.nanmax(np.abs(new_tau - tau), initial=0.0) < 1e-10
+        converged = np.nanmax(np.abs(new_tau - tau), initial=0.0) < tolerance_s
         tau = new_tau
         if converged:
             break
     return r_pos, r_vel, s_pos, s_vel, tau
 
 
-def _pointing(los: np.ndarray, r_vel: np.ndarray, t_r: np.ndarray, antenna, aberration: bool = True):
+def _pointing(los: np.ndarray, r_vel: np.ndarray, t_r: np.ndarray, antenna, aberration: bool = True,
+              rotation: np.ndarray | None = None):
     """Azimuth and elevation of the received direction ``los`` (station -> spacecraft, barycentric)."""
     d = los / _norm(los)
     if aberration:
         beta = r_vel / C_KM_S
         d = d + beta - np.einsum("in,in->n", d, beta) * d
         d = d / _norm(d)
-    d_itrs = np.einsum("ijn,jn->in", frames.itrs_rotation(t_r).reshape(3, 3, -1), d)
-    return _azel(d_itrs, antenna.latitude_deg, antenna.longitude_deg)
+    rotation = frames.itrs_rotation(t_r) if rotation is None else rotation
+    d_itrs = np.einsum("ijn,jn->in", rotation.reshape(3, 3, -1), d)
+    # The engine's look angles of a point one kilometre along the direction: same azimuth and elevation.
+    station = StationFrames.of([antenna])
+    look = look_angles(station, (station.position_km[0][:, None] + d_itrs).T)
+    return look.azimuth_deg[0], look.elevation_deg[0]
 
 
 
@@ -183,9 +194,10 @@ def link_geometry(
     shape = (ns, nt)
     out = {k: np.full(shape, np.nan) for k in (
         "az", "el", "rd", "ru", "ltd", "ltu", "te", "tt", "rrd", "rru", "dd", "du")}
+    rotation = frames.itrs_rotation(t_r)  # the Earth's orientation at reception, shared by every antenna
     for s, ant in enumerate(antennas):
         itrs = ant.itrs_km
-        r_pos, r_vel, s_pos, s_vel, tau = _downleg(trajectory, itrs, t_r)
+        r_pos, r_vel, s_pos, s_vel, tau = _downleg(trajectory, itrs, t_r, rotation=rotation)
         t_e = t_r - tau
         los = s_pos - r_pos  # station -> spacecraft, (3, n)
         rho_d = _norm(los)
@@ -205,7 +217,7 @@ def link_geometry(
             (1.0 - np.einsum("in,in->n", n_d, s_vel) / C_KM_S)
         up_ratio = (1.0 - np.einsum("in,in->n", n_u, s_vel) / C_KM_S) / \
             (1.0 - np.einsum("in,in->n", n_u, u_vel) / C_KM_S)
-        az, el = _pointing(los, r_vel, t_r, ant, aberration)
+        az, el = _pointing(los, r_vel, t_r, ant, aberration, rotation)
         out["az"][s], out["el"][s] = az, el
         out["rd"][s], out["ru"][s] = rho_d, rho_u
         out["ltd"][s], out["ltu"][s] = tau, tau_u
@@ -229,28 +241,6 @@ def link_geometry(
     )
 
 
-def _azel(d_itrs: np.ndarray, latitude_deg: float, longitude_deg: float):
-    """Azimuth (from north, through east) and elevation of Earth-fixed unit vectors at a geodetic site."""
-    lat, lon = np.radians(latitude_deg), np.radians(longitude_deg)
-    east = np.array([-np.sin(lon), np.cos(lon), 0.0])
-    north = np.array([-np.sin(lat) * np.cos(lon), -np.sin(lat) * np.sin(lon), np.cos(lat)])
-    up = np.array([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
-    e, n, u = east @ d_itrs, north @ d_itrs, up @ d_itrs
-    az = np.degrees(np.arctan2(e, n)) % 360.0
-    el = np.degrees(np.arcsin(np.clip(u, -1.0, 1.0)))
-    return az, el
-
-
-def doppler_shift_hz(frequency_hz: float, range_rate_km_s) -> np.ndarray:
-    """One-way Doppler shift (received minus transmitted) for a range rate, first order: -f rho_dot / c."""
-    return -frequency_hz * np.asarray(range_rate_km_s, dtype=np.float64) / C_KM_S
-
-
-def range_rate_from_frequencies(transmitted_hz: float, received_hz) -> np.ndarray:
-    """Range rate (km/s, positive receding) implied by a one-way received frequency (inverse of the ratio)."""
-    return C_KM_S * (1.0 - np.asarray(received_hz, dtype=np.float64) / transmitted_hz)
-
-
 # -------------------------------------------------------------------------------------------- passes
 
 def _grid_step_s(trajectory: Trajectory, start: float, end: float) -> float:
@@ -267,8 +257,9 @@ def _grid_step_s(trajectory: Trajectory, start: float, end: float) -> float:
 
 def _clearance(trajectory: Trajectory, antenna, t: np.ndarray):
     """Elevation above the antenna's floor (mask and minimum elevation), light-time corrected; azimuth; elevation."""
-    r_pos, r_vel, s_pos, _, _ = _downleg(trajectory, antenna.itrs_km, t)
-    az, el = _pointing(s_pos - r_pos, r_vel, t, antenna)
+    rotation = frames.itrs_rotation(t)
+    r_pos, r_vel, s_pos, _, _ = _downleg(trajectory, antenna.itrs_km, t, tolerance_s=1e-6, rotation=rotation)
+    az, el = _pointing(s_pos - r_pos, r_vel, t, antenna, rotation=rotation)
     return el - antenna.elevation_floor_deg(az), az, el
 
 
@@ -303,17 +294,33 @@ def _refine_roots(trajectory, antenna, lo, hi, rising, tol_s: float = 1e-3) -> n
     return np.where(np.isfinite(x) & (x >= lo) & (x <= hi), x, 0.5 * (lo + hi))
 
 
-def _refine_peaks(trajectory, antenna, lo, hi, tol_s: float = 0.5) -> np.ndarray:
-    """Instants of highest elevation, one per interval [lo, hi], all refined together by sampling."""
+def _refine_peaks(trajectory, antenna, lo, hi, parabola_s: float = 60.0) -> np.ndarray:
+    """Instants of highest elevation, one per interval [lo, hi], all refined together.
+
+    Rounds of sampling narrow each interval around its best sample until the samples are closer
+    than ``parabola_s``/23; the vertex of the parabola through the best sample and its neighbours
+    then places the peak (elevation is smooth there: well under a second of error).
+    """
     lo, hi = np.array(lo, dtype=np.float64), np.array(hi, dtype=np.float64)
+    if lo.size == 0:
+        return lo
     frac = np.linspace(0.0, 1.0, _REFINE_POINTS)
-    while lo.size and np.max(hi - lo) > tol_s:
+    rows = np.arange(lo.size)
+    while True:
         t = lo[:, None] + (hi - lo)[:, None] * frac[None, :]
         el = _clearance(trajectory, antenna, t.ravel())[2].reshape(t.shape)
-        k = np.nanargmax(np.where(np.isfinite(el), el, -np.inf), axis=1)
-        rows = np.arange(lo.size)
+        el = np.where(np.isfinite(el), el, -np.inf)
+        k = np.argmax(el, axis=1)
+        if np.max(hi - lo) <= parabola_s:
+            break
         lo, hi = t[rows, np.maximum(k - 1, 0)], t[rows, np.minimum(k + 1, frac.size - 1)]
-    return 0.5 * (lo + hi)
+    km = np.clip(k, 1, frac.size - 2)
+    y0, y1, y2 = el[rows, km - 1], el[rows, km], el[rows, km + 1]
+    h = (hi - lo) / (frac.size - 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shift = 0.5 * h * (y0 - y2) / (y0 - 2.0 * y1 + y2)
+    vertex = t[rows, km] + np.where(np.isfinite(shift) & (np.abs(shift) <= h), shift, 0.0)
+    return np.clip(vertex, t[:, 0], t[:, -1])
 
 
 def find_trajectory_passes(
@@ -356,8 +363,12 @@ def find_trajectory_passes(
         los_open = (last < grid.size - 1) & valid[np.minimum(last + 1, grid.size - 1)]
         aos = grid[first].copy()
         los = grid[last].copy()
-        aos[aos_open] = _refine_roots(trajectory, antenna, grid[first[aos_open] - 1], grid[first[aos_open]], True)
-        los[los_open] = _refine_roots(trajectory, antenna, grid[last[los_open]], grid[last[los_open] + 1], False)
+        # Every rising and setting crossing of this antenna refined together.
+        a_idx, l_idx = first[aos_open], last[los_open]
+        crossings = _refine_roots(trajectory, antenna, np.concatenate([grid[a_idx - 1], grid[l_idx]]),
+                                  np.concatenate([grid[a_idx], grid[l_idx + 1]]),
+                                  np.concatenate([np.ones(a_idx.size, bool), np.zeros(l_idx.size, bool)]))
+        aos[aos_open], los[los_open] = crossings[:a_idx.size], crossings[a_idx.size:]
         # Grazing passes: a local maximum of the samples just below the floor whose refined peak is above it.
         i = np.arange(1, grid.size - 1)
         cand = i[valid[i - 1] & valid[i] & valid[i + 1] & ~up[i] & (np.nan_to_num(clear[i], nan=-99) > -2.0)

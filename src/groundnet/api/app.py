@@ -1,0 +1,252 @@
+"""The application factory: settings → store, clock, fleet, planner → live service → FastAPI app.
+
+``create_app(settings)`` builds everything in the app's lifespan: the store (migrations applied),
+the live service (plan restored or built), the board runner (one board a second, the simulator
+when asked), and the partner feed import. Routers hold no SQL and no business logic.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from .. import __version__
+from ..errors import GroundnetError, StoreError
+from ..live.clock import Clock
+from ..live.hub import Hub
+from ..live.service import LiveService
+from ..live.simulator import StationSimulator
+from ..timebase import format_utc
+from .settings import Settings
+
+log = logging.getLogger("groundnet.api")
+API_PREFIX = "/api/v1"
+
+
+class BoardRunner:
+    """Once a tick: the simulator's events, then the board, published to the hub."""
+
+    def __init__(self, service: LiveService, hub: Hub, tick_s: float, simulator: StationSimulator | None):
+        self.service = service
+        self.hub = hub
+        self.tick_s = tick_s
+        self.simulator = simulator
+        self.wake = asyncio.Event()
+        self._board: dict | None = None
+        self._last_t: float | None = None
+        self.errors = 0
+
+    def latest_board(self) -> dict | None:
+        return self._board
+
+    def _step(self) -> dict:
+        state = self.service.clock.state()
+        t = state.time_unix
+        if self.simulator is not None:
+            # Simulate what happened since the last board; after a jump of the clock (or at start), only the last tick.
+            expected = max(600.0, 10.0 * state.speed * self.tick_s)
+            continuous = self._last_t is not None and 0.0 <= t - self._last_t <= expected
+            t0 = self._last_t if continuous else t - state.speed * self.tick_s
+            for ev in self.simulator.events_between(self.service.current_plan(), t0, t):
+                self.service.ingest(ev, "simulator")
+        self._last_t = t
+        board = self.service.tick()
+        # Stamped when the board is complete: what the page shows as its freshness, and where delivery latency starts.
+        board["generated_at"] = format_utc(time.time())
+        return board
+
+    async def run(self) -> None:
+        while True:
+            started = time.monotonic()
+            try:
+                self._board = await asyncio.to_thread(self._step)
+                self.hub.publish("board", self._board)
+            except Exception:  # noqa: BLE001 - the board must keep going; the error is logged
+                self.errors += 1
+                log.exception("board tick failed")
+            self.wake.clear()
+            try:
+                await asyncio.wait_for(self.wake.wait(), max(0.0, self.tick_s - (time.monotonic() - started)))
+            except asyncio.TimeoutError:
+                pass
+
+
+class BodyLimit:
+    """Refuse request bodies larger than ``limit`` bytes with 413 before reading them whole."""
+
+    def __init__(self, app, limit: int):
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            return await self._refuse(send)
+        seen = 0
+
+        async def limited():
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge()
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLarge:
+            await self._refuse(send)
+
+    async def _refuse(self, send):
+        body = f'{{"detail":"request body larger than {self.limit} bytes"}}'.encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def default_planner(antennas, fleet, settings: Settings):
+    from ..live.planning import PassPlanner
+
+    return PassPlanner(antennas, fleet, replan_time_limit_s=settings.replan_time_limit_s)
+
+
+def build_service(settings: Settings, *, fleet=None, planner=None, wall=time.time) -> LiveService:
+    from ..live.fleet import load_fleet
+    from ..stations import load_network
+    from ..store import open_store
+
+    store = open_store(settings.database_url)
+    antennas = list(load_network(settings.station_file))
+    fleet = load_fleet() if fleet is None else fleet
+    clock = Clock(settings.clock_start_unix, settings.speed, wall=wall)
+    return LiveService(store, clock, antennas, fleet, planner or default_planner(antennas, fleet, settings),
+                       plan_ahead_s=settings.plan_ahead_h * 3600.0, plan_behind_s=settings.plan_behind_h * 3600.0)
+
+
+def _web_dist(settings: Settings) -> Path | None:
+    dist = settings.web_dist or Path(str(resources.files("groundnet") / "web" / "dist"))
+    return dist if (dist / "index.html").is_file() else None
+
+
+def create_app(settings: Settings | None = None, *, service: LiveService | None = None, fleet=None,
+               planner=None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        svc = service or await asyncio.to_thread(build_service, settings, fleet=fleet, planner=planner)
+        # Sequence numbers start from the wall clock in milliseconds, so they keep growing across restarts
+        # and a client reconnecting to a restarted server gets everything the new process has sent.
+        hub = Hub(start_seq=int(time.time() * 1000))
+        loop = asyncio.get_running_loop()
+        runner = BoardRunner(svc, hub, settings.tick_s,
+                             StationSimulator(settings.trouble, settings.seed) if settings.simulate else None)
+
+        def on_event(type_: str, data: dict) -> None:
+            loop.call_soon_threadsafe(hub.publish, type_, data)
+            loop.call_soon_threadsafe(runner.wake.set)
+
+        svc.on_event = on_event
+        await asyncio.to_thread(svc.start)
+        app.state.service, app.state.hub, app.state.runner = svc, hub, runner
+        tasks = [asyncio.create_task(runner.run())]
+        if settings.partner_dsn:
+            tasks.append(asyncio.create_task(_partner_loop(svc, settings)))
+        try:
+            yield
+        finally:
+            for t in tasks:
+                t.cancel()
+            hub.close()
+            if service is None:
+                await asyncio.to_thread(svc.close)
+
+    app = FastAPI(
+        title="groundnet",
+        version=__version__,
+        description="The live state of a ground-station network: board, plan, passes, station events, feeds. "
+                    "Reads are public unless configured otherwise; every write needs an API token "
+                    "(`Authorization: Bearer <token>`, from `groundnet token create NAME`).",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    _install_error_handlers(app)
+    from .routers import board, events, feeds, history, live, passes, plan, spacecraft, stations
+
+    for r in (board.router, stations.router, spacecraft.router, passes.router, plan.router, events.router,
+              history.router, feeds.partners, live.router):
+        app.include_router(r, prefix=API_PREFIX)
+    app.include_router(feeds.router)
+    dist = _web_dist(settings)
+    if dist is not None:
+        from fastapi.staticfiles import StaticFiles
+
+        app.mount("/", StaticFiles(directory=dist, html=True), name="web")
+    else:
+        @app.get("/", include_in_schema=False)
+        def index() -> HTMLResponse:
+            return HTMLResponse("<!doctype html><title>groundnet</title><h1>groundnet</h1><p>The browser board is "
+                                "not built (run <code>./scripts/setup.sh</code>). The API: <a href='/docs'>/docs</a>, "
+                                "<a href='/api/v1/board'>/api/v1/board</a>, <a href='/dsn.xml'>/dsn.xml</a>.</p>")
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    return app
+
+
+async def _partner_loop(service: LiveService, settings: Settings) -> None:
+    """Import the partner feed now, and again every few seconds when it is a URL."""
+    source = settings.partner_dsn
+    while True:
+        try:
+            await asyncio.to_thread(service.import_partner, source)
+        except GroundnetError as exc:
+            log.warning("partner feed: %s", exc)
+        if not source.startswith(("http://", "https://")):
+            return
+        await asyncio.sleep(settings.partner_refresh_s)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(StoreError)
+    async def store_error(_: Request, exc: StoreError):
+        return JSONResponse({"detail": str(exc)}, status_code=503)
+
+    @app.exception_handler(GroundnetError)
+    async def domain_error(_: Request, exc: GroundnetError):
+        return JSONResponse({"detail": str(exc)}, status_code=422)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError):
+        problems = []
+        for e in exc.errors():
+            if e.get("type") == "json_invalid":
+                at = e.get("loc", ("body", "?"))[-1]
+                problems.append(f"the body is not valid JSON (character {at}: {e.get('ctx', {}).get('error', '')})")
+                continue
+            where = ".".join(str(p) for p in e.get("loc", ()) if p != "body") or "body"
+            problems.append(f"{where}: {e.get('msg')}")
+        # The offending input is not echoed back: it may be huge, binary, or not even representable in JSON (inf).
+        errors = [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg")), "type": str(e.get("type"))}
+                  for e in exc.errors()]
+        return JSONResponse({"detail": "; ".join(problems) or "invalid request", "errors": errors}, status_code=422)
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception):
+        log.exception("unexpected error")
+        return JSONResponse({"detail": f"internal error ({type(exc).__name__}); the server keeps running"},
+                            status_code=500)
+

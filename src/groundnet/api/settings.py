@@ -1,0 +1,52 @@
+"""Service settings: command-line options, else environment variables ``GROUNDNET_*``, else defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ..store.db import sqlite_url
+from ..timebase import parse_utc
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GROUNDNET_", extra="ignore")
+
+    host: str = Field("127.0.0.1", description="Address to listen on.")
+    port: int = Field(8000, ge=0, le=65535, description="TCP port (0 picks a free one).")
+    database: str | None = Field(None, description="Database URL; default: SQLite in the data directory.")
+    data_dir: Path = Field(Path("var"), description="Where the default SQLite database lives.")
+    clock: str = Field("now", description="'now' for real time, or an ISO 8601 UTC moment to replay from.")
+    speed: float = Field(1.0, gt=0, le=100000, description="Clock speed (1 = real time).")
+    simulate: bool = Field(False, description="Run the built-in station simulator.")
+    trouble: float = Field(0.15, ge=0, le=1, description="Share of simulated contacts that go wrong.")
+    seed: int = Field(1, description="Seed of the simulator's trouble.")
+    public_read: bool = Field(True, description="Read endpoints without a token.")
+    max_body_bytes: int = Field(65536, ge=1024, description="Largest request body accepted.")
+    plan_ahead_h: float = Field(24.0, gt=0, le=24 * 14, description="Hours planned ahead of the clock.")
+    plan_behind_h: float = Field(6.0, ge=0, le=24 * 14, description="Hours planned behind the clock.")
+    partner_dsn: str | None = Field(None, description="A DSN Now feed (file or URL) to show as a partner network.")
+    partner_refresh_s: float = Field(5.0, gt=0, description="How often a partner URL is fetched again.")
+    station_file: Path | None = Field(None, description="TOML file adding or overriding antennas.")
+    web_dist: Path | None = Field(None, description="The browser board's built files (default: the package's web/dist).")
+    replan_time_limit_s: float = Field(5.0, gt=0, le=600, description="Time limit of a re-plan after an outage.")
+    ws_protocol: str = Field("websockets-sansio", pattern="^(auto|websockets|websockets-sansio|wsproto)$",
+                             description="uvicorn's WebSocket implementation.")
+    tick_s: float = Field(1.0, gt=0.05, le=60, description="Seconds between boards.")
+
+    @field_validator("clock")
+    @classmethod
+    def _clock(cls, v: str) -> str:
+        if v.strip().lower() != "now":
+            parse_utc(v, "--clock")
+        return v.strip()
+
+    @property
+    def database_url(self) -> str:
+        return self.database or sqlite_url(self.data_dir)
+
+    @property
+    def clock_start_unix(self) -> float | None:
+        return None if self.clock.lower() == "now" else parse_utc(self.clock).timestamp()

@@ -1,0 +1,58 @@
+"""``groundnet serve``: the live service (REST, live push, DSN Now feeds, the browser board)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+
+def run_server(settings, *, announce: bool = True) -> None:
+    """Start uvicorn on the app for these settings (blocks until stopped)."""
+    import uvicorn
+
+    from ..api.app import create_app
+
+    app = create_app(settings)
+    if announce:
+        host = "localhost" if settings.host in ("127.0.0.1", "0.0.0.0", "::") else settings.host
+        typer.echo(f"groundnet live board: http://{host}:{settings.port}/")
+        typer.echo(f"  API http://{host}:{settings.port}/api/v1/board, OpenAPI docs /docs, DSN Now feed /dsn.xml; "
+                   f"database {settings.database_url.split('@')[-1]}; Ctrl-C stops", err=True)
+    # Compression off: a board goes to every client unchanged, deflating it per client costs CPU for nothing on a LAN.
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", ws=settings.ws_protocol, ws_per_message_deflate=False,
+                timeout_graceful_shutdown=3)
+
+
+def settings_from_options(**options):
+    """Settings from the environment (GROUNDNET_*), overridden by the options given on the command line."""
+    from ..api.settings import Settings
+
+    return Settings(**{k: v for k, v in options.items() if v is not None})
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("serve")
+    def serve(
+        host: Optional[str] = typer.Option(None, help="Address to listen on (default 127.0.0.1; env GROUNDNET_HOST)."),
+        port: Optional[int] = typer.Option(None, help="TCP port (default 8000; env GROUNDNET_PORT)."),
+        database: Optional[str] = typer.Option(None, help="Database URL, e.g. sqlite:///var/groundnet.sqlite or "
+                                                      "postgresql://user:pw@host/db (default: SQLite in ./var)."),
+        clock: Optional[str] = typer.Option(None, help="'now' for real time, or an ISO 8601 UTC moment to replay from."),
+        speed: Optional[float] = typer.Option(None, help="Clock speed: 1 is real time, 60 a minute per second."),
+        simulate: Optional[bool] = typer.Option(None, "--simulate/--no-simulate",
+                                                help="Run the built-in station simulator (events from the plan)."),
+        trouble: Optional[float] = typer.Option(None, help="Share of simulated contacts that go wrong (default 0.15)."),
+        partner_dsn: Optional[str] = typer.Option(None, help="A NASA DSN Now dsn.xml (file or URL) shown as a partner."),
+        station_file: Optional[Path] = typer.Option(None, help="TOML file adding or overriding antennas."),
+        private: bool = typer.Option(False, "--private", help="Reads need a token too (default: public reads)."),
+    ) -> None:
+        """Run the live service: the board once a second, station events, REST API, WebSocket/SSE, DSN Now feeds.
+
+        Every option can also be set in the environment as GROUNDNET_<NAME> (e.g. GROUNDNET_DATABASE).
+        """
+        settings = settings_from_options(host=host, port=port, database=database, clock=clock, speed=speed,
+                                         simulate=simulate, trouble=trouble, partner_dsn=partner_dsn,
+                                         station_file=station_file, public_read=False if private else None)
+        run_server(settings)

@@ -1,0 +1,114 @@
+"""Where every spacecraft is seen from every antenna at one instant: the board's geometry.
+
+``FleetGeometry.observe(antennas, t)`` returns arrays over [antenna, spacecraft]: azimuth,
+elevation, downleg and upleg range, round-trip light time and range rate, plus each spacecraft's
+sub-point and geocentric distance. It composes the engine: Earth orbiters through its batch SGP4
+(``Propagator``, with validity masks) and TEME → ITRS rotation, deep-space craft through their
+trajectory's geocentric state and ``gcrs_to_itrs``, then the engine's ``look_angles``. This serves
+the whole fleet at once, every second; the light-time-corrected link of a deep-space contact
+comes from ``groundnet.visibility.deepspace`` (see ``BoardBuilder``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..orbits.frames import gcrs_to_itrs
+from ..orbits.propagation import Propagator
+from ..orbits.teme import teme_to_itrs
+from ..stations import Antenna
+from ..visibility.geometry import SPEED_OF_LIGHT_KM_S, StationFrames, look_angles
+from .fleet import Spacecraft
+
+WGS84_A_KM = 6378.137
+WGS84_F = 1.0 / 298.257223563
+
+
+@dataclass
+class Observation:
+    spacecraft_ids: list[str]
+    antenna_ids: list[str]
+    azimuth_deg: np.ndarray  # [antenna, spacecraft]
+    elevation_deg: np.ndarray
+    downleg_km: np.ndarray
+    upleg_km: np.ndarray
+    rtlt_s: np.ndarray
+    range_rate_km_s: np.ndarray
+    visible: np.ndarray  # elevation above the antenna's floor (mask and minimum elevation)
+    latitude_deg: np.ndarray  # [spacecraft]: sub-point
+    longitude_deg: np.ndarray
+    altitude_km: np.ndarray
+    geocentric_km: np.ndarray
+
+
+def geodetic_of_itrs(xyz_km: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """WGS-84 latitude, longitude (deg) and height (km) of Earth-fixed points [..., 3] (Bowring, 3 rounds)."""
+    x, y, z = xyz_km[..., 0], xyz_km[..., 1], xyz_km[..., 2]
+    e2 = WGS84_F * (2 - WGS84_F)
+    p = np.hypot(x, y)
+    lat = np.arctan2(z, p * (1 - e2))
+    for _ in range(3):
+        n = WGS84_A_KM / np.sqrt(1 - e2 * np.sin(lat) ** 2)
+        h = p / np.maximum(np.cos(lat), 1e-12) - n
+        lat = np.arctan2(z, p * (1 - e2 * n / (n + h)))
+    n = WGS84_A_KM / np.sqrt(1 - e2 * np.sin(lat) ** 2)
+    h = np.where(np.abs(np.cos(lat)) > 1e-9, p / np.maximum(np.cos(lat), 1e-12) - n, np.abs(z) - n * (1 - e2))
+    return np.degrees(lat), np.degrees(np.arctan2(y, x)), h
+
+
+def footprint_radius_deg(altitude_km: float) -> float:
+    """Earth-central angle of the horizon circle seen from an altitude (0° elevation)."""
+    if not math.isfinite(altitude_km) or altitude_km <= 0:
+        return 0.0
+    return math.degrees(math.acos(WGS84_A_KM / (WGS84_A_KM + altitude_km)))
+
+
+class FleetGeometry:
+    """Look angles of a fixed fleet from any antennas at any instant."""
+
+    def __init__(self, fleet: list[Spacecraft]):
+        self.fleet = list(fleet)
+        self._orbiters = [i for i, s in enumerate(self.fleet) if s.is_earth_orbiter]
+        self._deep = [i for i, s in enumerate(self.fleet) if not s.is_earth_orbiter and s.trajectory is not None]
+        self._propagator = Propagator([self.fleet[i].elements for i in self._orbiters]) if self._orbiters else None
+        self._frames: dict[tuple[str, ...], StationFrames] = {}
+
+    def states_itrs(self, times_unix) -> tuple[np.ndarray, np.ndarray]:
+        """Earth-fixed positions (km) and velocities (km/s) ``[spacecraft, time, 3]``; NaN where unknown."""
+        t = np.atleast_1d(np.asarray(times_unix, dtype=np.float64))
+        pos = np.full((len(self.fleet), t.size, 3), np.nan)
+        vel = np.full_like(pos, np.nan)
+        if self._propagator is not None:
+            states = self._propagator.propagate(t)  # invalid samples (decayed, unphysical) are NaN
+            pos[self._orbiters], vel[self._orbiters] = teme_to_itrs(states.position_km, states.velocity_km_s, t)
+        for i in self._deep:
+            p, v = self.fleet[i].trajectory.state_gcrs(t, strict=False)  # (3, time), NaN outside the span
+            p, v = gcrs_to_itrs(p, v, t)
+            pos[i], vel[i] = np.asarray(p).reshape(3, -1).T, np.asarray(v).reshape(3, -1).T
+        return pos, vel
+
+    def itrs_km(self, times_unix) -> np.ndarray:
+        return self.states_itrs(times_unix)[0]
+
+    def observe(self, antennas: list[Antenna], t: float) -> Observation:
+        pos, vel = self.states_itrs([t])
+        key = tuple(a.id for a in antennas)
+        if key not in self._frames:
+            self._frames[key] = StationFrames.of(antennas)
+        look = look_angles(self._frames[key], pos, vel)
+        az, el = look.azimuth_deg[..., 0], look.elevation_deg[..., 0]
+        downleg, rate = look.range_km[..., 0], look.range_rate_km_s[..., 0]
+        # The uplink sent now arrives one light time later, when the range has moved on.
+        upleg = downleg + rate * downleg / SPEED_OF_LIGHT_KM_S
+        floor = np.stack([a.elevation_floor_deg(az[i]) for i, a in enumerate(antennas)]) if antennas else az
+        lat, lon, alt = geodetic_of_itrs(pos[:, 0, :])
+        return Observation(
+            spacecraft_ids=[s.id for s in self.fleet], antenna_ids=list(key),
+            azimuth_deg=az, elevation_deg=el, downleg_km=downleg, upleg_km=upleg,
+            rtlt_s=(downleg + upleg) / SPEED_OF_LIGHT_KM_S, range_rate_km_s=rate,
+            visible=np.nan_to_num(el, nan=-90.0) >= floor,
+            latitude_deg=lat, longitude_deg=lon, altitude_km=alt, geocentric_km=np.linalg.norm(pos[:, 0, :], axis=-1),
+        )

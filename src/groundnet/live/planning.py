@@ -1,0 +1,237 @@
+"""The seam between the live service and the planners: build a plan for a window, re-plan after an outage.
+
+``Planner`` is what the service needs. ``PassPlanner`` composes the engine: the passes of every
+spacecraft over the antennas that can serve it (``groundnet.visibility.find_passes`` for Earth
+orbiters; for deep-space craft, their elevation sampled from the trajectory) become tracking
+requests, which the schedule engine's planner turns into a validated, conflict-free plan; an
+outage goes through the schedule engine's ``replan``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+import numpy as np
+
+from ..errors import InvalidPlanError
+from ..schedule.greedy import greedy_plan
+from ..schedule.metrics import compute_metrics
+from ..schedule.model import Block as SBlock, Plan as SPlan, Problem, Request, Track, ViewPeriod
+from ..schedule.replan import replan
+from ..schedule.validate import validate
+from ..stations import Antenna
+from ..visibility.geometry import StationFrames, look_angles
+from ..visibility.passes import find_passes
+from .fleet import Spacecraft
+from .geometry import FleetGeometry
+from .model import Block, Contact, Plan
+
+
+class Planner(Protocol):
+    def plan(self, start: float, end: float) -> Plan:
+        """A conflict-free plan of contacts over [start, end)."""
+
+    def replan(self, plan: Plan, outage: Block, now: float) -> tuple[Plan, dict]:
+        """A new plan that keeps unaffected contacts, and the impact per mission."""
+
+
+DEEP_SPACE_DISH_M = 30.0  # antennas at least this large serve deep-space missions; smaller ones Earth orbiters
+
+
+@dataclass(frozen=True)
+class ViewWindow:
+    antenna_id: str
+    spacecraft_id: str
+    aos: float
+    los: float
+    max_elevation_deg: float
+    tca: float
+    aos_azimuth_deg: float
+    los_azimuth_deg: float
+
+
+@dataclass(frozen=True)
+class ContactRule:
+    """How much antenna time a mission asks for: ``duration_s`` in every ``every_s`` window."""
+
+    every_s: float
+    duration_s: float
+    min_duration_s: float
+    setup_s: float
+    teardown_s: float
+    split_min_s: float | None = None
+    max_pieces: int = 1
+
+
+EARTH_ORBITER_RULE = ContactRule(every_s=0.0, duration_s=480.0, min_duration_s=240.0, setup_s=300.0, teardown_s=120.0)
+DEEP_SPACE_RULE = ContactRule(every_s=8 * 3600.0, duration_s=4 * 3600.0, min_duration_s=3600.0, setup_s=1800.0,
+                              teardown_s=900.0, split_min_s=3600.0, max_pieces=2)
+
+
+def compatible(antenna: Antenna, sc: Spacecraft) -> bool:
+    """Deep-space craft on the large dishes, Earth orbiters on the others, and the downlink band must fit."""
+    deep = not sc.is_earth_orbiter
+    big = (antenna.dish_m or 0.0) >= DEEP_SPACE_DISH_M
+    if deep != big:
+        return False
+    band = sc.downlink.band if sc.downlink else None
+    if band is None:
+        return True
+    return band in antenna.bands or (deep and not antenna.bands)
+
+
+def pass_windows(fleet: list[Spacecraft], antennas: list[Antenna], start: float, end: float) -> list[ViewWindow]:
+    """Every pass of the Earth orbiters over the antennas, from the engine's pass search."""
+    orbiters = [s for s in fleet if s.is_earth_orbiter]
+    if not orbiters or not antennas:
+        return []
+    by_norad = {s.elements.norad_id: s for s in orbiters}
+    t = find_passes([s.elements for s in orbiters], antennas, start, end)
+    return [ViewWindow(str(t.station_id[i]), by_norad[int(t.object_id[i])].id, float(t.aos[i]), float(t.los[i]),
+                       float(t.max_elevation_deg[i]), float(t.tca[i]), float(t.aos_azimuth_deg[i]),
+                       float(t.los_azimuth_deg[i])) for i in range(len(t))]
+
+
+def sampled_windows(geometry: FleetGeometry, antennas: list[Antenna], start: float, end: float,
+                    step_s: float = 30.0) -> list[ViewWindow]:
+    """Every window in [start, end) where a spacecraft is above an antenna's floor (mask, minimum elevation).
+
+    The elevation is sampled every ``step_s`` and each edge interpolated linearly between samples;
+    TCA, the peak and the AOS/LOS azimuths are those of the nearest samples. Meant for deep-space
+    craft, whose elevation changes slowly: the engine's pass search (``pass_windows``) is the one
+    for Earth orbiters.
+    """
+    if not geometry.fleet or not antennas:
+        return []
+    times = np.arange(start, end + step_s, step_s)
+    times[-1] = min(times[-1], end)
+    look = look_angles(StationFrames.of(antennas), geometry.itrs_km(times))  # [antenna, spacecraft, time]
+    out: list[ViewWindow] = []
+    for ai, a in enumerate(antennas):
+        el, az = look.elevation_deg[ai], look.azimuth_deg[ai]
+        margin = np.nan_to_num(el, nan=-90.0) - a.elevation_floor_deg(az)
+        up = margin >= 0
+        for k, sc in enumerate(geometry.fleet):
+            edges = np.flatnonzero(np.diff(up[k].astype(np.int8)))
+            starts = ([0] if up[k, 0] else []) + [e + 1 for e in edges if not up[k, e]]
+            stops = [e for e in edges if up[k, e]] + ([len(times) - 1] if up[k, -1] else [])
+            m = margin[k]
+            for i0, i1 in zip(starts, stops):
+                aos = times[i0] if i0 == 0 else _crossing(times[i0 - 1], times[i0], m[i0 - 1], m[i0])
+                los = times[i1] if i1 == len(times) - 1 else _crossing(times[i1], times[i1 + 1], m[i1], m[i1 + 1])
+                if los - aos >= 60.0:
+                    peak = i0 + int(np.nanargmax(el[k, i0:i1 + 1]))
+                    out.append(ViewWindow(a.id, sc.id, float(aos), float(los), float(el[k, peak]),
+                                          float(times[peak]), float(az[k, i0]), float(az[k, i1])))
+    return sorted(out, key=lambda w: (w.aos, w.antenna_id))
+
+
+def _crossing(t0: float, t1: float, m0: float, m1: float) -> float:
+    """Where the margin (elevation minus floor) crosses zero between two samples, linearly."""
+    if not (math.isfinite(m0) and math.isfinite(m1)) or m0 == m1:
+        return 0.5 * (t0 + t1)
+    return t0 + (t1 - t0) * m0 / (m0 - m1)
+
+
+class PassPlanner:
+    """The demo plan: view windows → tracking requests → the schedule engine's planners."""
+
+    def __init__(self, antennas: list[Antenna], fleet: list[Spacecraft], *, replan_time_limit_s: float = 5.0):
+        self.antennas = list(antennas)
+        self.fleet = {s.id: s for s in fleet}
+        self.deep_space = FleetGeometry([s for s in fleet if not s.is_earth_orbiter and s.trajectory is not None])
+        self.replan_time_limit_s = replan_time_limit_s
+
+    def windows(self, start: float, end: float) -> list[ViewWindow]:
+        """View windows of every spacecraft on every antenna that can serve it."""
+        windows = pass_windows(list(self.fleet.values()), self.antennas, start, end)
+        windows += sampled_windows(self.deep_space, self.antennas, start, end)
+        antennas = {a.id: a for a in self.antennas}
+        return [w for w in windows if compatible(antennas[w.antenna_id], self.fleet[w.spacecraft_id])]
+
+    def _rule(self, sc: Spacecraft) -> ContactRule:
+        if sc.is_earth_orbiter:
+            return replace(EARTH_ORBITER_RULE, every_s=round(sc.elements.period_min * 60.0))
+        return DEEP_SPACE_RULE
+
+    def problem(self, start: float, end: float, blocks=()):
+        """The requests of [start, end): one per mission per rule window; ids fixed by the window."""
+        windows = self.windows(start, end)
+        requests = []
+        for sc in self.fleet.values():
+            rule = self._rule(sc)
+            mine = [w for w in windows if w.spacecraft_id == sc.id]
+            for k in range(math.floor(start / rule.every_s), math.ceil(end / rule.every_s)):
+                w0, w1 = max(k * rule.every_s, start), min((k + 1) * rule.every_s, end)
+                vps = tuple(ViewPeriod((w.antenna_id,), max(w.aos, w0), min(w.los, w1)) for w in mine
+                            if min(w.los, w1) - max(w.aos, w0) >= rule.min_duration_s)
+                if not vps:
+                    continue
+                requests.append(Request(
+                    id=f"{sc.id}@{int(k * rule.every_s)}", mission=sc.mission or sc.id, duration_s=rule.duration_s,
+                    min_duration_s=rule.min_duration_s, view_periods=vps, setup_s=rule.setup_s,
+                    teardown_s=rule.teardown_s, window_start=w0, window_end=w1, split_min_s=rule.split_min_s,
+                    max_pieces=rule.max_pieces, priority=1))
+        sblocks = tuple(SBlock(b.antenna_id, b.start, end if b.end is None else b.end, b.kind, b.reason) for b in blocks)
+        return Problem(f"demo {start:.0f}-{end:.0f}", start, end, tuple(requests), sblocks)
+
+    def _contacts(self, problem, tracks) -> list[Contact]:
+        by_id = problem.requests_by_id
+        out = []
+        for tr in tracks:
+            sc = self.fleet[tr.request_id.split("@")[0]]
+            for antenna in tr.resource:
+                out.append(Contact(id=f"{tr.request_id}/{antenna}/{int(tr.trx_on)}", antenna_id=antenna,
+                                   spacecraft_id=sc.id, spacecraft_name=sc.name, setup_start=tr.setup_start,
+                                   start=tr.trx_on, end=tr.trx_off, teardown_end=tr.teardown_end,
+                                   mission=by_id[tr.request_id].mission, request_id=tr.request_id))
+        return out
+
+    @staticmethod
+    def _request_rows(problem) -> list[dict]:
+        return [{"id": r.id, "mission": r.mission, "spacecraft_id": r.id.split("@")[0], "duration_s": r.duration_s,
+                 "min_duration_s": r.min_duration_s, "window_start": r.window_start, "window_end": r.window_end,
+                 "priority": r.priority, "detail": {"view_periods": len(r.view_periods), "setup_s": r.setup_s,
+                                                    "teardown_s": r.teardown_s}} for r in problem.requests]
+
+    def plan(self, start: float, end: float) -> Plan:
+        """The greedy plan of [start, end), checked by the schedule engine's validator."""
+        problem = self.problem(start, end)
+        splan = greedy_plan(problem)
+        violations = validate(problem, splan)
+        if violations:
+            raise InvalidPlanError(violations)
+        m = compute_metrics(problem, splan)
+        detail = {"solver": splan.detail.get("solver"), "requests": self._request_rows(problem),
+                  "metrics": {k: v for k, v in vars(m).items() if isinstance(v, (int, float))}}
+        return Plan(start, end, self._contacts(problem, splan.tracks), [], detail)
+
+    def replan(self, plan: Plan, outage: Block, now: float) -> tuple[Plan, dict]:
+        """The schedule engine's re-plan from ``now``: unaffected contacts stay, the hit requests are placed again.
+
+        The problem starts at the earliest contact still running at ``now``; every antenna is blocked
+        before ``now`` so that nothing new is placed in the past.
+        """
+        live = [c for c in plan.contacts if not c.cancelled and c.teardown_end > now]
+        start = min([now] + [c.setup_start for c in live])
+        past = [Block(a.id, "maintenance", start, now, "past") for a in self.antennas] if start < now else []
+        problem = self.problem(start, plan.end, blocks=past)
+        known = problem.requests_by_id
+        tracks = [Track(c.request_id, (c.antenna_id,), c.start, c.end, c.setup_start, c.teardown_end)
+                  for c in live if c.request_id in known]
+        end = plan.end if outage.end is None else outage.end
+        new, impact = replan(problem, SPlan(problem.name, tracks),
+                             SBlock(outage.antenna_id, max(outage.start, start), end, "outage", outage.reason),
+                             time_limit_s=self.replan_time_limit_s, deterministic=True)
+        affected = {(t.request_id, t.resource[0], t.trx_on) for t in impact.affected}
+        cancelled = [replace(c, cancelled=True) for c in live if (c.request_id, c.antenna_id, c.start) in affected]
+        added = self._contacts(problem, impact.new_tracks)
+        by_id = {c.id: c for c in plan.contacts}
+        by_id.update({c.id: c for c in cancelled + added})
+        summary = {"cancelled": [c.id for c in cancelled], "added": [c.id for c in added],
+                   "hours_lost": round(impact.hours_lost, 3), "requests_dropped": impact.requests_dropped,
+                   "missions": impact.missions, "elapsed_s": round(impact.elapsed_s, 3)}
+        return Plan(plan.start, plan.end, sorted(by_id.values(), key=lambda c: (c.setup_start, c.antenna_id)),
+                    plan.blocks, plan.detail), summary

@@ -1,0 +1,288 @@
+"""The live service: clock + plan + station events → the board, once a second, kept in the store.
+
+``LiveService`` is synchronous and thread-safe; the API runs its ``tick`` in a worker thread and
+publishes what it returns. Everything reads time from the injected ``Clock``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from typing import Callable
+
+from ..errors import GroundnetError
+from ..stations import Antenna
+from ..store import Store, repo
+from ..timebase import format_utc
+from ..visibility.passes import find_passes
+from .board import BoardBuilder, EventLog, reported_contact_state
+from .clock import Clock
+from .dsn_now import load_dsn_feed
+from .events import validate_event
+from .fleet import Spacecraft
+from .geometry import FleetGeometry
+from .model import Block, Plan, StationEvent
+from .planning import Planner, sampled_windows
+
+log = logging.getLogger("groundnet.live")
+
+HOUR = 3600.0
+DAY = 86400.0
+# How long an outage is assumed to last for re-planning until the station reports its end.
+DEFAULT_OUTAGE_S = 2 * HOUR
+
+
+def _signature(row: dict) -> tuple:
+    return (row["activity"], row["reported_activity"], tuple(t["spacecraft_id"] for t in row["targets"]),
+            row["uplink"] and row["uplink"]["signal"], row["downlink"] and row["downlink"]["signal"], row["contact_id"])
+
+
+class LiveService:
+    def __init__(self, store: Store, clock: Clock, antennas: list[Antenna], fleet: list[Spacecraft],
+                 planner: Planner, *, plan_ahead_s: float = DAY, plan_behind_s: float = 6 * HOUR,
+                 history_every_s: float = 60.0):
+        self.store = store
+        self.clock = clock
+        self.antennas = list(antennas)
+        self.fleet = list(fleet)
+        self.planner = planner
+        self.builder = BoardBuilder(self.antennas, self.fleet)
+        self.plan_ahead_s = plan_ahead_s
+        self.plan_behind_s = plan_behind_s
+        self.history_every_s = history_every_s
+        self._lock = threading.RLock()
+        self._plan = Plan(0.0, 0.0)
+        self._events = EventLog()
+        self._last_history: dict[str, tuple[float, tuple]] = {}
+        self._other_plans: dict[tuple[float, float], Plan] = {}
+        self.plan_version: dict = {}
+        self.on_event: Callable[[str, dict], None] = lambda type_, data: None
+        self._replans = ThreadPoolExecutor(max_workers=1, thread_name_prefix="replan")
+        self.antenna_ids = {a.id for a in self.antennas}
+        self.spacecraft_ids = {s.id for s in self.fleet}
+
+    def current_plan(self) -> Plan:
+        """The plan the board follows now (the window around the clock)."""
+        with self._lock:
+            return self._plan
+
+    def current_plan_summary(self) -> dict:
+        plan = self.current_plan()
+        return {"start": format_utc(plan.start), "end": format_utc(plan.end), "contacts": len(plan.contacts),
+                "version": self.plan_version.get("id"), "reason": self.plan_version.get("reason")}
+
+    def close(self) -> None:
+        self._replans.shutdown(wait=True, cancel_futures=True)
+        self.store.close()
+
+    # ------------------------------------------------------------------ start and plan upkeep
+
+    def start(self) -> None:
+        """Store the network and fleet, restore plan, blocks and events, and plan what is missing."""
+        now = self.clock.now()
+        with self.store.session() as s:
+            repo.upsert_stations(s, self.antennas)
+            repo.upsert_spacecraft(s, self.fleet, loaded_at=now)
+        with self.store.session() as s:
+            for k, row in repo.last_history(s).items():
+                self._last_history[k] = (row.time_unix, ())
+        self._load_window(now)
+        self.ensure_plan(now)
+
+    def _load_window(self, now: float) -> None:
+        start, end = now - self.plan_behind_s, now + self.plan_ahead_s
+        with self.store.session() as s:
+            plan = repo.load_plan(s, start, end)
+            events = repo.events_between(s, now - DAY, now + HOUR)
+            version = repo.latest_plan_detail(s)
+        with self._lock:
+            self._plan, self._events, self.plan_version = plan, EventLog(events), version
+
+    def ensure_plan(self, now: float) -> None:
+        """Plan [now - behind, now + ahead) where no plan exists yet (called at start and every tick)."""
+        want_start, want_end = now - self.plan_behind_s, now + self.plan_ahead_s
+        with self.store.session() as s:
+            extent = repo.plan_extent(s)
+        if extent is not None and extent[0] <= want_start and extent[1] >= want_end - self.plan_ahead_s / 2:
+            return
+        if extent is None or extent[1] < want_start or extent[0] > now:
+            gaps = [(want_start, want_end)]  # nothing stored near now (first start, or a replay jump)
+        else:
+            gaps = [(extent[1], want_end)] if extent[1] < want_end else []
+            if extent[0] > want_start:
+                gaps.append((want_start, extent[0]))
+        for start, end in gaps:
+            if end - start < 60:
+                continue
+            plan = self.planner.plan(start, end)
+            with self.store.session() as s:
+                for b in plan.blocks:
+                    repo.open_block(s, b)
+                repo.save_plan(s, plan, created_at=now, reason="initial" if extent is None else "extend",
+                               requests=plan.detail.pop("requests", []))
+            log.info("planned %s contacts over %.1f h", len(plan.contacts), (end - start) / HOUR)
+        self._load_window(now)
+
+    def plan_between(self, start: float, end: float) -> Plan:
+        """The stored plan over a window (it grows as the clock moves); a replay far from it gets one made on
+        the fly. Blocks (maintenance, outages) always come from the store."""
+        with self.store.session() as s:
+            extent = repo.plan_extent(s)
+            stored = repo.load_plan(s, start, end)
+        if extent is not None and extent[0] < end and extent[1] > start:
+            return stored
+        key = (start // HOUR * HOUR, end // HOUR * HOUR + HOUR)
+        if key not in self._other_plans:
+            if len(self._other_plans) > 16:
+                self._other_plans.clear()
+            self._other_plans[key] = self.planner.plan(*key)
+        made = self._other_plans[key].between(start, end)
+        return Plan(start, end, made.contacts, stored.blocks, made.detail)
+
+    # ------------------------------------------------------------------ the board
+
+    def board(self, at: float | None = None, *, generated_at: float | None = None) -> dict:
+        """The board at the clock's now (or at ``at``); ``generated_at`` is the wall time the caller stamps."""
+        state = self.clock.state()
+        t = state.time_unix if at is None else at
+        with self._lock:
+            plan = self._plan if self._plan.start <= t <= self._plan.end else None
+            events, version = self._events, self.plan_version
+        if plan is None:
+            plan = self.plan_between(t - DAY / 2, t + DAY / 2)
+            with self.store.session() as s:
+                events = EventLog(repo.events_between(s, t - DAY, t))
+        mode = state.mode if at is None else "replay"
+        board = self.builder.build(t, plan, events, mode=mode, speed=state.speed if at is None else 0.0,
+                                   generated_at=generated_at)
+        board["plan"] = version
+        return board
+
+    def tick(self, generated_at: float | None = None) -> dict:
+        """One board at the clock's now; keeps the plan ahead and records what changed."""
+        state = self.clock.state()
+        self.ensure_plan(state.time_unix)
+        board = self.board(generated_at=generated_at)
+        if state.mode == "live":
+            self._record_history(state.time_unix, board)
+        return board
+
+    def _record_history(self, t: float, board: dict) -> None:
+        rows = []
+        for row in board["antennas"]:
+            sig = _signature(row)
+            last_t, last_sig = self._last_history.get(row["id"], (-1e18, None))
+            if sig != last_sig or t - last_t >= self.history_every_s:
+                self._last_history[row["id"]] = (t, sig)
+                rows.append({"antenna_id": row["id"], "time_unix": t, "activity": row["activity"],
+                             "reported_activity": row["reported_activity"], "state": row})
+        if rows:
+            with self.store.session() as s:
+                repo.add_history(s, rows)
+
+    # ------------------------------------------------------------------ station events
+
+    def ingest(self, ev: StationEvent, source: str) -> tuple[StationEvent, bool]:
+        """Validate, store (committed before this returns), then apply to the board. Idempotent by event id."""
+        now = self.clock.now()
+        ev = validate_event(ev, self.antenna_ids, self.spacecraft_ids, now)
+        ev = replace(ev, received_at=now)
+        with self.store.session() as s:
+            stored, created = repo.insert_event(s, ev, source)
+            if created:
+                self._apply_blocks(s, stored)
+        if not created:
+            return stored, False
+        with self._lock:
+            self._events.add(stored)
+        self.on_event("event", stored.as_dict())
+        if stored.kind in ("outage_start", "outage_end", "maintenance_start", "maintenance_end"):
+            self._load_window(now)  # the block it opened or closed
+        if stored.kind == "outage_start":
+            # Acknowledge now; the re-plan (seconds) follows in the background and is pushed when done.
+            self._replans.submit(self._replan_for_outage, stored, now)
+        return stored, True
+
+    def _apply_blocks(self, s, ev: StationEvent) -> None:
+        kind, _, edge = ev.kind.rpartition("_")
+        if kind not in ("outage", "maintenance"):
+            return
+        if edge == "start":
+            end = ev.detail.get("expected_end_unix")
+            repo.open_block(s, Block(ev.antenna_id, kind, ev.time, end, ev.detail.get("reason", ""), ev.event_id))
+        else:
+            repo.close_block(s, ev.antenna_id, kind, ev.time)
+
+    def _replan_for_outage(self, ev: StationEvent, now: float) -> None:
+        try:
+            self._replan(ev, now)
+        except Exception:  # noqa: BLE001 - the outage stays on the board; the plan stays as it was
+            log.exception("re-planning after %s failed", ev.event_id)
+
+    def _replan(self, ev: StationEvent, now: float) -> None:
+        expected_end = ev.detail.get("expected_end_unix") or ev.time + DEFAULT_OUTAGE_S
+        outage = Block(ev.antenna_id, "outage", ev.time, float(expected_end), ev.detail.get("reason", ""), ev.event_id)
+        with self._lock:
+            current = self._plan
+        new_plan, impact = self.planner.replan(current, outage, now)
+        impact = {"antenna_id": ev.antenna_id, "event_id": ev.event_id, **impact}
+        before = set(current.contacts)
+        changed = Plan(new_plan.start, new_plan.end, [c for c in new_plan.contacts if c not in before], [],
+                       {"impact": impact})
+        with self.store.session() as s:
+            repo.save_plan(s, changed, created_at=now, reason="replan")
+        self._load_window(now)
+        self.on_event("plan", {"reason": "replan", "impact": impact})
+
+    # ------------------------------------------------------------------ passes and contact outcomes
+
+    def passes(self, station: str | None, obj: str | None, start: float, end: float) -> list[dict]:
+        """Passes as ``groundnet passes --format json`` prints them, for one or every antenna and object.
+
+        Earth orbiters through the engine's pass search; deep-space craft from their sampled elevation,
+        with the spacecraft id as ``object_id``.
+        """
+        fleet = self.fleet
+        if obj is not None:
+            fleet = [s for s in self.fleet if s.id == obj or (s.norad_id is not None and str(s.norad_id) == obj)]
+            if not fleet:
+                raise GroundnetError(f"unknown object '{obj}'; GET /api/v1/spacecraft lists the fleet")
+        antennas = [a for a in self.antennas if station is None or a.id == station]
+        orbiters = [s.elements for s in fleet if s.is_earth_orbiter]
+        rows = find_passes(orbiters, antennas, start, end).to_rows() if orbiters else []
+        deep = [s for s in fleet if not s.is_earth_orbiter and s.trajectory is not None]
+        names = {s.id: s.name for s in deep}
+        for w in sampled_windows(FleetGeometry(deep), antennas, start, end) if deep else []:
+            rows.append({"object_id": w.spacecraft_id, "object_name": names[w.spacecraft_id], "station_id": w.antenna_id,
+                         "aos": format_utc(w.aos), "tca": format_utc(w.tca), "los": format_utc(w.los),
+                         "max_elevation_deg": round(w.max_elevation_deg, 3),
+                         "aos_azimuth_deg": round(w.aos_azimuth_deg, 3), "los_azimuth_deg": round(w.los_azimuth_deg, 3),
+                         "duration_s": round(w.los - w.aos, 3), "aos_clipped": w.aos <= start, "los_clipped": w.los >= end})
+        return sorted(rows, key=lambda r: (r["aos"], str(r["object_id"]), r["station_id"]))
+
+    def failed_contacts(self, plan: Plan, now: float) -> set[str]:
+        """Ids of finished contacts the station reported on without ever locking."""
+        with self.store.session() as s:
+            events = EventLog(repo.events_between(s, plan.start - HOUR, min(plan.end, now)))
+        failed = set()
+        for c in plan.contacts:
+            if c.teardown_end <= now and not c.cancelled:
+                rep = reported_contact_state(events.upto(c.antenna_id, c.teardown_end, c.setup_start), c, c.teardown_end)
+                if rep is not None and not rep["ever_locked"]:
+                    failed.add(c.id)
+        return failed
+
+    # ------------------------------------------------------------------ partner networks
+
+    def import_partner(self, source: str) -> dict:
+        """Read a DSN Now feed (file or URL) and keep it as the partner network's state."""
+        data = load_dsn_feed(source, self.antennas)
+        self.save_partner(data, source)
+        return data
+
+    def save_partner(self, data: dict, source: str) -> None:
+        with self.store.session() as s:
+            repo.save_partner(s, "dsn", source, data, imported_at=self.clock.now())
+        self.on_event("partner", {"network": "dsn", "time": data["time"], "antennas": len(data["antennas"])})

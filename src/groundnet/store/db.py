@@ -1,0 +1,108 @@
+"""Opening a store: the engine for a URL, SQLite pragmas, Alembic migrations applied at start."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..errors import StoreError
+
+
+def sqlite_url(data_dir: Path) -> str:
+    """The embedded database: ``groundnet.sqlite`` in a data directory."""
+    return f"sqlite:///{(Path(data_dir) / 'groundnet.sqlite').resolve()}"
+
+
+def normalise_url(url: str) -> str:
+    """``postgresql://`` means psycopg 3 (the driver groundnet ships with)."""
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    # WAL: readers never block the writer. synchronous=NORMAL in WAL mode keeps every committed
+    # transaction through a crash of the process (kill -9); only an OS crash may lose the last ones.
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    url = normalise_url(url)
+    try:
+        parsed = make_url(url)
+    except Exception as exc:  # noqa: BLE001 - SQLAlchemy raises several kinds here
+        raise StoreError(f"cannot read database URL '{url}': {exc}; write e.g. sqlite:///var/groundnet.sqlite "
+                         "or postgresql://user:password@host:5432/groundnet") from None
+    if parsed.get_backend_name() == "sqlite":
+        db = parsed.database
+        if db and db != ":memory:":
+            Path(db).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    raise StoreError(f"unsupported database '{parsed.get_backend_name()}' in '{url}': use sqlite or postgresql")
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest migration shipped in the package."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("groundnet.store") / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+class Store:
+    """An engine plus a session factory; ``with store.session() as s:`` commits or rolls back."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self._sessions() as s:
+            try:
+                yield s
+                s.commit()
+            except BaseException:
+                s.rollback()
+                raise
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(url: str, *, migrate_schema: bool = True) -> Store:
+    """The store at ``url`` (``groundnet.api.settings.Settings.database_url`` picks the default)."""
+    engine = make_engine(url)
+    try:
+        if migrate_schema:
+            migrate(engine)
+    except Exception as exc:
+        engine.dispose()
+        if isinstance(exc, StoreError):
+            raise
+        raise StoreError(f"cannot open the database at {engine.url.render_as_string(hide_password=True)}: "
+                         f"{type(exc).__name__}: {exc}") from exc
+    return Store(engine)

@@ -1,0 +1,217 @@
+"""Repository functions: every query the service and the API make. Route functions call these."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..live.model import Block, Contact, Plan, StationEvent
+from .models import (
+    ApiTokenRow, BlockRow, BoardHistoryRow, ContactRow, ElementSetRow, EventRow, PartnerSnapshotRow,
+    PlanRow, RequestRow, SpacecraftRow, StationRow,
+)
+
+# ---------------------------------------------------------------- stations and spacecraft
+
+
+def upsert_stations(s: Session, antennas) -> None:
+    for a in antennas:
+        s.merge(StationRow(
+            id=a.id, name=a.name, network=a.network, latitude_deg=a.latitude_deg, longitude_deg=a.longitude_deg,
+            altitude_m=a.altitude_m, dish_m=a.dish_m, bands=list(a.bands), min_elevation_deg=a.min_elevation_deg,
+            source=a.source,
+        ))
+
+
+def upsert_spacecraft(s: Session, fleet, loaded_at: float) -> None:
+    """Store the fleet and each trajectory source; a new element-set epoch adds to the history."""
+    for sc in fleet:
+        s.merge(SpacecraftRow(
+            id=sc.id, name=sc.name, kind=sc.kind, norad_id=sc.norad_id, approximate=sc.approximate,
+            error_bound_km=sc.error_bound_km, links=sc.links_dict(), source=sc.source,
+        ))
+        s.flush()
+        epoch, data = sc.trajectory_record()
+        exists = s.scalar(select(ElementSetRow.id).where(
+            ElementSetRow.spacecraft_id == sc.id, ElementSetRow.epoch_unix == epoch))
+        if exists is None:
+            s.add(ElementSetRow(spacecraft_id=sc.id, kind=sc.kind, epoch_unix=epoch, data=data,
+                                source=sc.source, loaded_at=loaded_at))
+
+
+def element_set_history(s: Session, spacecraft_id: str) -> list[ElementSetRow]:
+    return list(s.scalars(select(ElementSetRow).where(ElementSetRow.spacecraft_id == spacecraft_id)
+                          .order_by(ElementSetRow.epoch_unix)))
+
+
+# ---------------------------------------------------------------- plans
+
+
+def save_plan(s: Session, plan: Plan, *, created_at: float, reason: str, requests=()) -> int:
+    """Store a plan version: its contacts replace the unfinished contacts they overlap in time."""
+    row = PlanRow(created_at=created_at, start_unix=plan.start, end_unix=plan.end, reason=reason, detail=plan.detail)
+    s.add(row)
+    s.flush()
+    for r in requests:
+        s.merge(RequestRow(plan_id=row.id, **r))
+    ids = [c.id for c in plan.contacts]
+    if ids:
+        s.execute(delete(ContactRow).where(ContactRow.id.in_(ids)))
+    for c in plan.contacts:
+        s.add(ContactRow(
+            id=c.id, plan_id=row.id, antenna_id=c.antenna_id, spacecraft_id=c.spacecraft_id,
+            spacecraft_name=c.spacecraft_name, request_id=c.request_id, mission=c.mission,
+            setup_start=c.setup_start, start_unix=c.start, end_unix=c.end, teardown_end=c.teardown_end,
+            cancelled=c.cancelled,
+        ))
+    return row.id
+
+
+def load_plan(s: Session, start: float, end: float) -> Plan:
+    contacts = [
+        Contact(id=r.id, antenna_id=r.antenna_id, spacecraft_id=r.spacecraft_id, spacecraft_name=r.spacecraft_name,
+                setup_start=r.setup_start, start=r.start_unix, end=r.end_unix, teardown_end=r.teardown_end,
+                mission=r.mission, request_id=r.request_id, cancelled=r.cancelled)
+        for r in s.scalars(select(ContactRow).where(ContactRow.teardown_end > start, ContactRow.setup_start < end)
+                           .order_by(ContactRow.setup_start, ContactRow.antenna_id))
+    ]
+    blocks = [
+        Block(antenna_id=r.antenna_id, kind=r.kind, start=r.start_unix, end=r.end_unix, reason=r.reason,
+              event_id=r.event_id)
+        for r in s.scalars(select(BlockRow).where(BlockRow.start_unix < end,
+                                                  (BlockRow.end_unix.is_(None)) | (BlockRow.end_unix > start))
+                           .order_by(BlockRow.start_unix))
+    ]
+    return Plan(start, end, contacts, blocks)
+
+
+def plan_extent(s: Session) -> tuple[float, float] | None:
+    lo, hi = s.execute(select(func.min(PlanRow.start_unix), func.max(PlanRow.end_unix))).one()
+    return None if lo is None else (lo, hi)
+
+
+def latest_plan_detail(s: Session) -> dict:
+    row = s.scalars(select(PlanRow).order_by(PlanRow.id.desc()).limit(1)).first()
+    return {} if row is None else {"id": row.id, "reason": row.reason, "created_at": row.created_at, **row.detail}
+
+
+def open_block(s: Session, block: Block) -> None:
+    s.add(BlockRow(antenna_id=block.antenna_id, kind=block.kind, start_unix=block.start, end_unix=block.end,
+                   reason=block.reason, event_id=block.event_id))
+
+
+def close_block(s: Session, antenna_id: str, kind: str, end: float) -> bool:
+    """Close the antenna's open block of this kind; False when none was open."""
+    n = s.execute(update(BlockRow).where(BlockRow.antenna_id == antenna_id, BlockRow.kind == kind,
+                                         BlockRow.end_unix.is_(None), BlockRow.start_unix <= end)
+                  .values(end_unix=end)).rowcount
+    return bool(n)
+
+
+# ---------------------------------------------------------------- events
+
+
+def _event(r: EventRow) -> StationEvent:
+    return StationEvent(event_id=r.event_id, antenna_id=r.antenna_id, kind=r.kind, time=r.time_unix,
+                        spacecraft_id=r.spacecraft_id, detail=r.detail or {}, received_at=r.received_at, id=r.id)
+
+
+def insert_event(s: Session, ev: StationEvent, source: str) -> tuple[StationEvent, bool]:
+    """Store an event once. Returns (the stored event, True if it is new); a repeat returns the first."""
+    existing = s.scalars(select(EventRow).where(EventRow.event_id == ev.event_id)).first()
+    if existing is not None:
+        return _event(existing), False
+    row = EventRow(event_id=ev.event_id, antenna_id=ev.antenna_id, spacecraft_id=ev.spacecraft_id, kind=ev.kind,
+                   time_unix=ev.time, received_at=ev.received_at, detail=ev.detail, source=source)
+    try:
+        with s.begin_nested():
+            s.add(row)
+            s.flush()
+    except IntegrityError:  # the same event id arrived twice at once: the other one won
+        return _event(s.scalars(select(EventRow).where(EventRow.event_id == ev.event_id)).one()), False
+    return _event(row), True
+
+
+def list_events(s: Session, since_id: int = 0, limit: int = 100, until: float | None = None) -> list[StationEvent]:
+    q = select(EventRow).where(EventRow.id > since_id)
+    if until is not None:
+        q = q.where(EventRow.time_unix <= until)
+    return [_event(r) for r in s.scalars(q.order_by(EventRow.id).limit(limit))]
+
+
+def latest_events(s: Session, limit: int) -> list[StationEvent]:
+    rows = list(s.scalars(select(EventRow).order_by(EventRow.id.desc()).limit(limit)))
+    return [_event(r) for r in reversed(rows)]
+
+
+def events_between(s: Session, start: float, end: float) -> list[StationEvent]:
+    return [_event(r) for r in s.scalars(select(EventRow).where(EventRow.time_unix >= start, EventRow.time_unix <= end)
+                                         .order_by(EventRow.time_unix, EventRow.id))]
+
+
+# ---------------------------------------------------------------- board history
+
+
+def add_history(s: Session, rows: list[dict]) -> None:
+    s.add_all(BoardHistoryRow(**r) for r in rows)
+
+
+def history(s: Session, antenna_id: str, start: float, end: float, limit: int = 5000) -> list[BoardHistoryRow]:
+    return list(s.scalars(select(BoardHistoryRow).where(
+        BoardHistoryRow.antenna_id == antenna_id, BoardHistoryRow.time_unix >= start, BoardHistoryRow.time_unix <= end)
+        .order_by(BoardHistoryRow.time_unix).limit(limit)))
+
+
+def last_history(s: Session) -> dict[str, BoardHistoryRow]:
+    """The newest snapshot of each antenna (to restore the board after a restart)."""
+    newest = select(BoardHistoryRow.antenna_id, func.max(BoardHistoryRow.id).label("id")).group_by(
+        BoardHistoryRow.antenna_id).subquery()
+    rows = s.scalars(select(BoardHistoryRow).join(newest, BoardHistoryRow.id == newest.c.id))
+    return {r.antenna_id: r for r in rows}
+
+
+# ---------------------------------------------------------------- tokens
+
+
+def hash_token(token: str) -> str:
+    # Tokens are 256 random bits, so a fast hash cannot be brute-forced; no salt or KDF needed.
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(s: Session, name: str, created_at: float) -> str:
+    """A new token for ``name`` (replacing any earlier one of that name); only its hash is stored."""
+    token = "gn_" + secrets.token_urlsafe(32)
+    s.execute(delete(ApiTokenRow).where(ApiTokenRow.name == name))
+    s.add(ApiTokenRow(name=name, token_hash=hash_token(token), created_at=created_at))
+    return token
+
+
+def token_name(s: Session, token: str) -> str | None:
+    row = s.scalars(select(ApiTokenRow).where(ApiTokenRow.token_hash == hash_token(token),
+                                              ApiTokenRow.revoked_at.is_(None))).first()
+    return None if row is None else row.name
+
+
+def list_tokens(s: Session) -> list[ApiTokenRow]:
+    return list(s.scalars(select(ApiTokenRow).order_by(ApiTokenRow.name)))
+
+
+def revoke_token(s: Session, name: str, at: float) -> bool:
+    return bool(s.execute(update(ApiTokenRow).where(ApiTokenRow.name == name, ApiTokenRow.revoked_at.is_(None))
+                          .values(revoked_at=at)).rowcount)
+
+
+# ---------------------------------------------------------------- partner networks
+
+
+def save_partner(s: Session, network: str, source: str, data: dict, imported_at: float) -> None:
+    s.add(PartnerSnapshotRow(network=network, source=source, data=data, imported_at=imported_at))
+
+
+def latest_partner(s: Session, network: str) -> PartnerSnapshotRow | None:
+    return s.scalars(select(PartnerSnapshotRow).where(PartnerSnapshotRow.network == network)
+                     .order_by(PartnerSnapshotRow.id.desc()).limit(1)).first()
