@@ -29,7 +29,7 @@ from ..orbits.elements import ElementSet
 from ..orbits.propagation import EARTH_RADIUS_KM, OrbitShape, Propagator, gravity_acceleration_km_s2
 from ..orbits.teme import EarthOrientation
 from ..stations import Antenna
-from ..timebase import format_utc
+from ..timebase import format_utc, unix_to_jd
 from .refine import refine_maxima, refine_roots
 
 EARTH_ROTATION_RAD_S = 7.2921158553e-5
@@ -193,12 +193,11 @@ class _Stations:
             az_pts = np.concatenate([mask[:, 0] - 360.0, mask[:, 0], mask[:, 0] + 360.0])
             el_pts = np.tile(mask[:, 1], 3)
             az = np.mod(azimuth_deg[sel], 360.0)
-            m = np.interp(az, az_pts, el_pts)
+            thr[sel] = ant.elevation_floor_deg(az)
+            # The slope of the mask segment the azimuth falls on, where the mask is the floor.
             j = np.clip(np.searchsorted(az_pts, az, side="right") - 1, 0, az_pts.size - 2)
             seg_slope = (el_pts[j + 1] - el_pts[j]) / np.maximum(az_pts[j + 1] - az_pts[j], 1e-9)
-            above = m > ant.min_elevation_deg
-            thr[sel] = np.where(above, m, ant.min_elevation_deg)
-            slope[sel] = np.where(above, seg_slope, 0.0)
+            slope[sel] = np.where(thr[sel] > ant.min_elevation_deg, seg_slope, 0.0)
         return thr, slope
 
 
@@ -434,9 +433,8 @@ def _midpoint_error_km(elements: Sequence[ElementSet], shape: OrbitShape, step: 
     Two steps are checked, one centred on perigee and one starting there: where an eccentric or
     decaying orbit moves fastest and its perturbations are largest.
     """
-    from ..timebase import unix_to_jd
-
     n_rad_s = shape.mean_motion_rev_day * 2.0 * np.pi / 86400.0
+    w = _quintic_weights(np.array([0.5]), 0)[0, :, 0]
     worst = np.zeros(len(elements))
     for j, e in enumerate(elements):
         anomaly = math.radians(e.mean_anomaly_deg) + n_rad_s[j] * (start - e.epoch_unix)
@@ -447,7 +445,8 @@ def _midpoint_error_km(elements: Sequence[ElementSet], shape: OrbitShape, step: 
             continue  # a state SGP4 cannot give: the search masks it anyway
         a = gravity_acceleration_km_s2(r)
         for i0, mid, i1 in ((0, 1, 2), (1, 2, 3)):
-            guess = 0.5 * (r[i0] + r[i1]) + 5.0 * step / 32.0 * (v[i0] - v[i1]) + step**2 / 64.0 * (a[i0] + a[i1])
+            guess = (w[0] * r[i0] + w[1] * step * v[i0] + w[2] * step**2 * a[i0]
+                     + w[3] * r[i1] + w[4] * step * v[i1] + w[5] * step**2 * a[i1])
             worst[j] = max(worst[j], float(np.linalg.norm(guess - r[mid])))
     return worst
 
