@@ -108,7 +108,9 @@ class PassTable:
 
     def sort(self) -> "PassTable":
         """By AOS, then object id, then station id (the canonical order)."""
-        _, station_rank = np.unique(self.station_id, return_inverse=True)
+        ids = self.station_id.tolist()  # few distinct ids: rank them through a dict, not a string sort
+        rank_of = {sid: i for i, sid in enumerate(sorted(set(ids)))}
+        station_rank = np.fromiter(map(rank_of.__getitem__, ids), np.int64, len(ids))
         order = np.lexsort((station_rank, self.object_id, self.aos))
         return self.take(order)
 
