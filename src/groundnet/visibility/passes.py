@@ -275,8 +275,12 @@ class _Track:
     def __init__(self, t0: float, step: float, position, velocity, accel):
         self.t0, self.step = t0, step
         self.n_obj, self.n_grid = position.shape[:2]
-        ends = np.concatenate([position, velocity * step, accel * step**2], axis=2)  # (O, K, 9)
-        self.coef = np.concatenate([ends[:, :-1], ends[:, 1:]], axis=2).reshape(-1, 6, 3)
+        coef = np.empty((self.n_obj, self.n_grid - 1, 6, 3))
+        for end, sl in ((0, slice(None, -1)), (3, slice(1, None))):
+            coef[:, :, end] = position[:, sl]
+            np.multiply(velocity[:, sl], step, out=coef[:, :, end + 1])
+            np.multiply(accel[:, sl], step**2, out=coef[:, :, end + 2])
+        self.coef = coef.reshape(-1, 6, 3)
 
     def at(self, obj: np.ndarray, t: np.ndarray, order: int = 1) -> list[np.ndarray]:
         """TEME position, velocity (and acceleration for ``order=2``) as ``(3, N)`` arrays."""
