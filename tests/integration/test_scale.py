@@ -52,12 +52,22 @@ def pool():
         yield executor
 
 
+# find_passes gives the same passes whatever the objects it is called with, but its vectorised
+# dot products may round the last bit differently for another batch size: angles agree to far
+# below any physical meaning, times and everything else exactly.
+ANGLE_ROUNDING_DEG = 1e-9
+
+
 def _same(a, b):
-    """Both pass tables hold exactly the same passes in the same order (bit for bit)."""
+    """Both pass tables hold the same passes in the same order: times bit for bit, angles to rounding."""
     ta, tb = arrow.from_pass_table(a), arrow.from_pass_table(b)
     assert ta.num_rows == tb.num_rows
     for name in arrow.SCHEMA.names:
-        assert ta.column(name).equals(tb.column(name)), name
+        if name.endswith("_deg"):
+            x, y = ta.column(name).to_numpy(), tb.column(name).to_numpy()
+            assert np.abs(x - y).max(initial=0.0) < ANGLE_ROUNDING_DEG, name
+        else:
+            assert ta.column(name).equals(tb.column(name)), name
 
 
 def test_process_pool_equals_one_call(subset, stations, pool):
@@ -99,8 +109,7 @@ def test_streamed_files_equal_the_in_memory_result(subset, stations, pool, tmp_p
             parquet = pq.ParquetFile(path)
             assert parquet.num_row_groups > 1  # written as slices finished, not at once
             assert str(parquet.schema_arrow.field("aos").type) == "timestamp[ns, tz=UTC]"
-            back = sinks.read_parquet_passes(path)
-            assert back.equals(arrow.from_pass_table(single))
+            _same(arrow.to_pass_table(sinks.read_parquet_passes(path)), single)
         else:
             assert path.read_text(encoding="utf-8") == render(rows, ext)
 

@@ -10,8 +10,9 @@ sets are shipped with the tasks, so workers need no catalog file.
 Each task's passes spill to a sorted Arrow file (``_Runs``); when a slice is complete its files are
 merged into sorted batches and written (``_Spool``) before the next, so the output streams and
 memory stays flat. A pass that crosses a slice boundary comes back as two clipped pieces, joined
-again as the engine joins its blocks: the result is exactly that of one ``find_passes`` call over
-the whole window, in the same order. docs/scale.md tells the whole story.
+again as the engine joins its blocks: the result is that of one ``find_passes`` call over the
+whole window, in the same order (angles up to the last bit of rounding). docs/scale.md tells the
+whole story.
 """
 
 from __future__ import annotations
