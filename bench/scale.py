@@ -25,6 +25,8 @@ from pathlib import Path
 import numpy as np
 import psutil
 
+from groundnet.timebase import parse_utc, to_unix
+
 ROOT = Path(__file__).resolve().parents[1]
 CATALOG = ROOT.parent / "shared" / "data" / "catalog" / "spacetrack_full_catalog_3le_2023-10-09.txt"
 ESTRACK = "KIR-1,RED-1,CEB,VIL-2,MSP,KRU-1,MLG,NNO-1,SMA,MLI"
@@ -83,14 +85,27 @@ def _cpu(p: psutil.Process) -> float:
 def skyfield_per_pair_day(elements, antennas, pairs: int, seed: int = 2023) -> tuple[float, float, int]:
     """Wall and CPU seconds per satellite-station-day of Skyfield's find_events (5°) on random pairs; its events.
 
-    The peer exactly as bench/passes.py runs it (its day, 2023-10-10, and its seed). Skyfield's
-    cost per pair varies a lot with the objects drawn (a few objects hover at the threshold and
+    Skyfield's cost per pair varies a lot with the objects drawn (a few hover at the threshold and
     give thousands of events), so the sample is large.
     """
-    from passes import run_skyfield  # bench/passes.py, beside this file
+    from skyfield.api import EarthSatellite, wgs84
 
-    r = run_skyfield(elements, antennas, pairs, 1.0, seed)
-    return r["wall_s"] / r["units"], r["cpu_s"] / r["units"], r["events"]
+    from groundnet.timebase import skyfield_times, timescale
+
+    ts = timescale()
+    rng = np.random.default_rng(seed)
+    objects = rng.choice(len(elements), pairs, replace=False)
+    stations = rng.integers(0, len(antennas), pairs)
+    start = to_unix(parse_utc(START))
+    t0, t1 = skyfield_times(start), skyfield_times(start + 86400.0)
+    events = 0
+    wall, cpu = time.perf_counter(), time.process_time()
+    for i, j in zip(objects, stations):
+        satellite = EarthSatellite.from_satrec(elements[i].satrec(), ts)
+        a = antennas[j]
+        site = wgs84.latlon(a.latitude_deg, a.longitude_deg, elevation_m=a.altitude_m)
+        events += len(satellite.find_events(site, t0, t1, altitude_degrees=MIN_ELEVATION_DEG)[0])
+    return (time.perf_counter() - wall) / pairs, (time.process_time() - cpu) / pairs, events
 
 
 def run(elements, antennas, start, days, *, workers=None, dask=None, output=None):
@@ -121,8 +136,6 @@ def main() -> None:
     from groundnet.orbits.catalog import load_catalog
     from groundnet.stations import load_network
     from groundnet.stations.generate import generate_network
-    from groundnet.timebase import parse_utc, to_unix
-
     elements = load_catalog(CATALOG).elements
     if args.objects:
         rng = np.random.default_rng(1)
