@@ -1,0 +1,115 @@
+// Station cards: one antenna's state at a glance, planned beside reported.
+import { h } from "./dom";
+import { ACTIVITY_LABEL, bandOf, countdown, dataRate, degrees, frequency, hhmm, lightTime, rangeKm } from "./format";
+import { bandClass } from "./map";
+import type { AntennaState, Link } from "./types";
+
+export interface CardOptions {
+  nowMs: number;
+  selected: boolean;
+  onSelect?: (id: string) => void;
+  onSpacecraft?: (id: string) => void;
+}
+
+export function activityRank(a: AntennaState): number {
+  const order = ["tracking", "outage", "setup", "teardown", "maintenance", "idle"];
+  const i = order.indexOf(a.activity);
+  return i < 0 ? order.length : i;
+}
+
+export function renderCard(a: AntennaState, opts: CardOptions): HTMLElement {
+  const titleId = `card-${a.id}-title`;
+  const mismatch = a.reported_activity != null && a.reported_activity !== a.activity;
+  const card = h("article", {
+    class: `card act-${a.activity}${opts.selected ? " selected" : ""}${mismatch ? " mismatch" : ""}`,
+    "data-station-id": a.id,
+    "data-activity": a.activity,
+    "aria-labelledby": titleId,
+    tabindex: -1,
+  });
+
+  const about = [a.name !== a.id ? a.name : "", a.dish_m ? `${a.dish_m} m` : "", a.bands.join("/")].filter(Boolean).join(" · ");
+  card.append(
+    h("header", { class: "card-head" },
+      h("div", {},
+        h("h3", { id: titleId },
+          opts.onSelect
+            ? h("button", { class: "linkish", type: "button", "data-focus-key": `station-${a.id}`, onclick: () => opts.onSelect?.(a.id), "aria-label": `${a.id}, show on map` }, a.id)
+            : a.id),
+        about ? h("p", { class: "sub" }, about) : null),
+      h("span", { class: `pill act-${a.activity}`, title: "planned activity" }, ACTIVITY_LABEL[a.activity] ?? a.activity)),
+  );
+
+  if (mismatch) {
+    card.append(
+      h("p", { class: "reported warn", role: "note" },
+        "Station reports ", h("strong", {}, ACTIVITY_LABEL[a.reported_activity!] ?? a.reported_activity!),
+        ` (planned ${ACTIVITY_LABEL[a.activity] ?? a.activity})`),
+    );
+  } else if (a.reported_activity) {
+    card.append(h("p", { class: "reported ok" }, `Reported: ${ACTIVITY_LABEL[a.reported_activity] ?? a.reported_activity}`));
+  }
+
+  if (a.targets.length) {
+    card.append(
+      h("p", { class: "targets" },
+        ...a.targets.flatMap((t, i) => [
+          i ? ", " : "",
+          opts.onSpacecraft
+            ? h("button", { class: "linkish target", type: "button", "data-spacecraft-id": t.spacecraft_id, "data-focus-key": `target-${a.id}-${t.spacecraft_id}`, onclick: () => opts.onSpacecraft?.(t.spacecraft_id) }, t.name)
+            : h("span", { class: "target", "data-spacecraft-id": t.spacecraft_id }, t.name),
+        ])),
+    );
+    const rows = h("dl", { class: "facts" });
+    rows.append(...linkRow("Down", "↓", a.downlink), ...linkRow("Up", "↑", a.uplink));
+    rows.append(
+      h("dt", {}, "Pointing"), h("dd", {}, `az ${degrees(a.azimuth_deg)} · el ${degrees(a.elevation_deg)}`),
+      h("dt", {}, "Range"), h("dd", {}, rangeText(a)),
+      h("dt", {}, "RTLT"), h("dd", {}, lightTime(a.rtlt_s)),
+    );
+    card.append(rows);
+  }
+
+  const next = a.next_contact;
+  const nextLine = h("p", { class: "next" });
+  if (next) {
+    nextLine.append(
+      h("span", { class: "label" }, "Next "),
+      `${next.spacecraft_name ?? next.spacecraft_id} ${hhmm(Date.parse(next.start))}–${hhmm(Date.parse(next.end))} `,
+      h("span", { class: "countdown", "data-start": next.start }, countdown(Date.parse(next.start), opts.nowMs)),
+    );
+  } else {
+    nextLine.append(h("span", { class: "label" }, "No contact planned ahead"));
+  }
+  card.append(nextLine);
+  return card;
+}
+
+function linkRow(label: string, arrow: string, link: Link | null): HTMLElement[] {
+  if (!link || (!link.band && !link.data_rate_bps)) return [];
+  const off = link.signal === "none";
+  const band = bandOf(link.band, link.frequency_hz);
+  return [
+    h("dt", {}, `${arrow} ${label}`),
+    h("dd", { class: off ? "off" : "" },
+      h("span", { class: `band ${bandClass(band)}` }, band ?? "?"),
+      link.data_rate_bps ? ` ${dataRate(link.data_rate_bps)}` : "",
+      link.signal ? h("span", { class: "signal" }, ` ${link.signal}`) : "",
+      link.frequency_hz ? h("span", { class: "freq" }, ` ${frequency(link.frequency_hz)}`) : ""),
+  ];
+}
+
+function rangeText(a: AntennaState): string {
+  const up = a.upleg_range_km;
+  const down = a.downleg_range_km;
+  // Up- and downleg differ by the distance the spacecraft moves in one light time: shown when it shows.
+  if (up != null && down != null && rangeKm(up) !== rangeKm(down)) return `${rangeKm(down)} down · ${rangeKm(up)} up`;
+  return rangeKm(down ?? up);
+}
+
+/** Refresh the countdowns in place each second without rebuilding cards. */
+export function tickCountdowns(root: HTMLElement, nowMs: number): void {
+  for (const el of root.querySelectorAll<HTMLElement>(".countdown[data-start]")) {
+    el.textContent = countdown(Date.parse(el.dataset.start!), nowMs);
+  }
+}

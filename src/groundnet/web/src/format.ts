@@ -1,0 +1,104 @@
+// Number and time formatting for people: units always shown, no false precision.
+
+const C_KM_S = 299_792.458;
+const AU_KM = 149_597_870.7;
+
+export function isoUtc(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+export function clockText(ms: number): { date: string; time: string } {
+  const iso = new Date(ms).toISOString();
+  return { date: iso.slice(0, 10), time: iso.slice(11, 19) };
+}
+
+export function hhmm(ms: number): string {
+  return new Date(ms).toISOString().slice(11, 16);
+}
+
+export function hhmmss(ms: number): string {
+  return new Date(ms).toISOString().slice(11, 19);
+}
+
+/** A duration as people say it: 42 s, 12 min 05 s, 3 h 20 min, 2 d 4 h. */
+export function duration(seconds: number): string {
+  const s = Math.abs(seconds);
+  if (s < 60) return `${Math.floor(s)} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${String(Math.floor(s % 60)).padStart(2, "0")} s`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")} min`;
+  return `${Math.floor(s / 86400)} d ${Math.floor((s % 86400) / 3600)} h`;
+}
+
+/** Countdown to a moment, "in 4 min 10 s" or "2 min ago". */
+export function countdown(targetMs: number, nowMs: number): string {
+  const ds = (targetMs - nowMs) / 1000;
+  return ds >= 0 ? `in ${duration(ds)}` : `${duration(ds)} ago`;
+}
+
+export function rangeKm(km: number | null | undefined): string {
+  if (km == null || !Number.isFinite(km) || km < 0) return "—";
+  if (km >= 0.01 * AU_KM) return `${(km / AU_KM).toFixed(km >= AU_KM ? 3 : 4)} AU`;
+  if (km >= 1e6) return `${(km / 1e6).toFixed(2)} M km`;
+  if (km >= 1e4) return `${Math.round(km).toLocaleString("en-US")} km`;
+  return `${km.toFixed(0)} km`;
+}
+
+export function lightTime(seconds: number | null | undefined): string {
+  if (seconds == null || !Number.isFinite(seconds) || seconds < 0) return "—";
+  if (seconds < 1) return `${(seconds * 1000).toFixed(1)} ms`;
+  if (seconds < 60) return `${seconds.toFixed(2)} s`;
+  return duration(seconds);
+}
+
+export function lightTimeFromKm(km: number | null | undefined): number | null {
+  return km == null ? null : km / C_KM_S;
+}
+
+export function dataRate(bps: number | null | undefined): string {
+  if (bps == null || !Number.isFinite(bps) || bps <= 0) return "—";
+  if (bps >= 1e6) return `${trim(bps / 1e6)} Mb/s`;
+  if (bps >= 1e3) return `${trim(bps / 1e3)} kb/s`;
+  return `${trim(bps)} b/s`;
+}
+
+export function frequency(hz: number | null | undefined): string {
+  if (hz == null || !Number.isFinite(hz) || hz <= 0) return "";
+  if (hz >= 1e9) return `${(hz / 1e9).toFixed(3)} GHz`;
+  if (hz >= 1e6) return `${(hz / 1e6).toFixed(2)} MHz`;
+  return `${hz.toFixed(0)} Hz`;
+}
+
+export function speed(kmS: number | null | undefined): string {
+  if (kmS == null || !Number.isFinite(kmS)) return "—";
+  return `${kmS.toFixed(2)} km/s (${Math.round(kmS * 3600).toLocaleString("en-US")} km/h)`;
+}
+
+export function degrees(value: number | null | undefined, digits = 1): string {
+  if (value == null || !Number.isFinite(value)) return "—";
+  return `${value.toFixed(digits)}°`;
+}
+
+function trim(x: number): string {
+  return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1).replace(/\.0$/, "") : x.toFixed(2).replace(/\.?0+$/, "");
+}
+
+/** The band of a carrier when a feed gives only its frequency (S 2–4, X 7–12, K 18–26.5, Ka 26.5–40 GHz). */
+export function bandOf(band: string | null | undefined, hz: number | null | undefined): string | null {
+  if (band) return band;
+  if (hz == null || !Number.isFinite(hz) || hz < 1e8) return null;
+  const ghz = hz / 1e9;
+  if (ghz >= 2 && ghz < 4) return "S";
+  if (ghz >= 7 && ghz < 12) return "X";
+  if (ghz >= 18 && ghz < 26.5) return "K";
+  if (ghz >= 26.5 && ghz < 40) return "Ka";
+  return null;
+}
+
+export const ACTIVITY_LABEL: Record<string, string> = {
+  idle: "Idle",
+  setup: "Setup",
+  tracking: "Tracking",
+  teardown: "Teardown",
+  maintenance: "Maintenance",
+  outage: "Outage",
+};

@@ -1,0 +1,358 @@
+// The world map: land from Natural Earth (world-atlas), day and night, stations by activity,
+// spacecraft with ground tracks and footprints, and a line for every active link.
+import { geoCircle, geoEquirectangular, geoGraticule10, geoPath } from "d3-geo";
+import type { GeoPermissibleObjects } from "d3-geo";
+import { feature, mesh } from "topojson-client";
+import type { GeometryCollection, Topology } from "topojson-specification";
+import coarseWorldUrl from "world-atlas/countries-110m.json?url";
+import fineWorldUrl from "world-atlas/countries-50m.json?url";
+import { clear, s } from "./dom";
+import { ACTIVITY_LABEL } from "./format";
+import { groupSites } from "./sites";
+import { subsolarPoint } from "./sun";
+import type { AntennaState, Board, GroundTrack, SpacecraftState } from "./types";
+
+const W = 1000;
+const H = 500;
+const TOP = 14; // crop the polar caps nobody tracks from: 85° N ...
+const BOTTOM = 458; // ... to 75° S
+
+const EARTH_ORBIT_MAX_KM = 100_000;
+const HIGH_ORBIT_KM = 6_000; // above this a footprint covers a hemisphere: outline only
+export const TRACK_HALF_SPAN_MS = 45 * 60_000;
+
+export function isEarthOrbiter(sc: SpacecraftState): boolean {
+  return sc.altitude_km != null && sc.altitude_km < EARTH_ORBIT_MAX_KM;
+}
+
+/** Spacecraft worth a ground track and a label: those an antenna works with, and the one chosen. */
+export function focusSpacecraft(board: Board, chosen: string | null): Set<string> {
+  const ids = new Set(board.antennas.flatMap((a) => a.targets.map((t) => t.spacecraft_id)));
+  if (chosen) ids.add(chosen);
+  return ids;
+}
+
+export function bandClass(band: string | null | undefined): string {
+  const b = (band ?? "").toUpperCase();
+  if (b === "S") return "band-s";
+  if (b === "X") return "band-x";
+  if (b === "KA" || b === "K") return "band-ka";
+  return "band-other";
+}
+
+export class WorldMap {
+  readonly svg: SVGSVGElement;
+  private readonly projection = geoEquirectangular().fitExtent([[0, 0], [W, H]], { type: "Sphere" });
+  private readonly path = geoPath(this.projection);
+  private readonly layers: Record<string, SVGGElement> = {};
+  private tracks = new Map<string, GroundTrack>();
+  private scale = 1;
+  private selected: string | null = null;
+  private chosenSpacecraft: string | null = null;
+  private roving: string | null = null; // the one station marker in the Tab order; arrows move it
+  private lastBoard: Board | null = null;
+  private lastTime = 0;
+
+  constructor(container: HTMLElement, private readonly onSelect: (stationId: string) => void) {
+    this.svg = s("svg", {
+      viewBox: `0 ${TOP} ${W} ${BOTTOM - TOP}`,
+      class: "world",
+      role: "group",
+      "aria-label": "World map of stations, spacecraft and links; arrow keys move between stations",
+      preserveAspectRatio: "xMidYMid meet",
+    });
+    for (const name of ["ocean", "land", "night", "tracks", "links", "stations", "spacecraft", "labels"]) {
+      this.layers[name] = s("g", { class: `layer-${name}` });
+      this.svg.append(this.layers[name]);
+    }
+    this.layers.ocean.append(
+      s("path", { class: "sphere", d: this.path({ type: "Sphere" }) ?? "" }),
+      s("path", { class: "graticule", d: this.path(geoGraticule10()) ?? "" }),
+    );
+    container.append(this.svg);
+    new ResizeObserver(() => {
+      const width = this.svg.getBoundingClientRect().width || W;
+      const scale = Math.min(2.6, Math.max(1, 900 / width));
+      if (Math.abs(scale - this.scale) > 0.05) {
+        this.scale = scale;
+        this.svg.style.setProperty("--k", String(scale));
+        if (this.lastBoard) this.update(this.lastBoard, this.lastTime);
+      }
+    }).observe(container);
+  }
+
+  /** Natural Earth land and borders: the coarse 1:110m map first (fast), then the 1:50m one. */
+  async loadWorld(fine = false): Promise<void> {
+    const response = await fetch(fine ? fineWorldUrl : coarseWorldUrl);
+    const world = (await response.json()) as Topology<{ countries: GeometryCollection; land: GeometryCollection }>;
+    const land = feature(world, world.objects.land);
+    const borders = mesh(world, world.objects.countries, (a, b) => a !== b);
+    this.layers.land.replaceChildren(
+      s("path", { class: "land", d: this.path(land as GeoPermissibleObjects) ?? "", "data-scale": fine ? "50m" : "110m" }),
+      s("path", { class: "borders", d: this.path(borders) ?? "" }),
+    );
+  }
+
+  /** The spacecraft the viewer picked: it gets a track and a label even when no antenna works with it. */
+  chooseSpacecraft(id: string | null): void {
+    this.chosenSpacecraft = id;
+  }
+
+  setTracks(tracks: Map<string, GroundTrack>): void {
+    this.tracks = tracks;
+    if (this.lastBoard) this.drawSpacecraft(this.lastBoard, this.lastTime);
+  }
+
+  select(stationId: string | null): void {
+    this.selected = stationId;
+    for (const el of this.svg.querySelectorAll<SVGElement>("[data-station-id]")) {
+      el.classList.toggle("selected", el.dataset.stationId === stationId);
+    }
+  }
+
+  /** Day and night: shaded caps where the Sun is below 0°, -6°, -12° and -18°. */
+  drawSun(timeMs: number): void {
+    const sun = subsolarPoint(timeMs);
+    const anti: [number, number] = [sun.longitude_deg + 180, -sun.latitude_deg];
+    clear(this.layers.night);
+    const day = geoCircle().center([sun.longitude_deg, sun.latitude_deg]).radius(90).precision(2)();
+    this.layers.night.append(s("path", { class: "day", d: this.path(day) ?? "" }));
+    for (const radius of [90, 84, 78, 72]) {
+      const cap = geoCircle().center(anti).radius(radius).precision(2)();
+      this.layers.night.append(s("path", { class: "night", d: this.path(cap) ?? "" }));
+    }
+    const [x, y] = this.projection([sun.longitude_deg, sun.latitude_deg]) ?? [0, 0];
+    this.layers.night.append(
+      s("circle", { class: "sun", cx: x, cy: y, r: 4.5 * this.scale }, s("title", {}, "Subsolar point")),
+    );
+  }
+
+  update(board: Board, timeMs: number): void {
+    this.lastBoard = board;
+    this.lastTime = timeMs;
+    this.drawStations(board);
+    this.drawSpacecraft(board, timeMs);
+  }
+
+  private xy(lon: number | null, lat: number | null): [number, number] | null {
+    if (lon == null || lat == null) return null;
+    return this.projection([lon, lat]) ?? null;
+  }
+
+  private drawStations(board: Board): void {
+    const k = this.scale;
+    // Markers are redrawn with every board: a keyboard user's focus must survive that.
+    const focused = (document.activeElement as SVGElement | null)?.closest?.("[data-station-id]") as SVGElement | null;
+    const refocus = focused && this.layers.stations.contains(focused) ? focused.dataset.stationId : null;
+    clear(this.layers.stations);
+    clear(this.layers.labels);
+    const placed: Box[] = [];
+    const sites = groupSites(board.antennas);
+    // Active sites label first so that they win label collisions.
+    sites.sort((a, b) => activeCount(b.antennas) - activeCount(a.antennas));
+    for (const site of sites) {
+      const centre = this.xy(site.longitude_deg, site.latitude_deg);
+      if (!centre) continue;
+      const n = site.antennas.length;
+      const ring = n === 1 ? 0 : (3.2 + n * 0.9) * k;
+      site.antennas.forEach((a, i) => {
+        const angle = (2 * Math.PI * i) / n - Math.PI / 2;
+        const x = centre[0] + ring * Math.cos(angle);
+        const y = centre[1] + ring * Math.sin(angle);
+        this.layers.stations.append(this.stationMarker(a, x, y, k));
+      });
+      const active = activeCount(site.antennas) > 0;
+      const label = site.antennas.length > 1 ? `${site.name} ×${site.antennas.length}` : site.name;
+      const box = placeLabel(placed, centre[0], centre[1], label, ring + 6 * k, 11 * k);
+      if (box) {
+        this.layers.labels.append(
+          s("text", { class: `site-label${active ? " active" : ""}`, x: box.tx, y: box.ty, "text-anchor": box.anchor, "aria-hidden": "true" }, label),
+        );
+      }
+    }
+    this.select(this.selected);
+    const markers = [...this.layers.stations.querySelectorAll<SVGElement>("[data-station-id]")];
+    const current = markers.find((m) => m.dataset.stationId === (this.roving ?? this.selected)) ?? markers[0];
+    current?.setAttribute("tabindex", "0");
+    if (refocus) markers.find((m) => m.dataset.stationId === refocus)?.focus();
+  }
+
+  /** Arrow keys walk the station markers (one Tab stop for the whole map). */
+  private moveFocus(from: string, step: number): void {
+    const markers = [...this.layers.stations.querySelectorAll<SVGElement>("[data-station-id]")];
+    const i = markers.findIndex((m) => m.dataset.stationId === from);
+    const next = markers[(i + step + markers.length) % markers.length];
+    if (!next) return;
+    markers[i]?.setAttribute("tabindex", "-1");
+    next.setAttribute("tabindex", "0");
+    this.roving = next.dataset.stationId ?? null;
+    next.focus();
+  }
+
+  private stationMarker(a: AntennaState, x: number, y: number, k: number): SVGGElement {
+    const target = a.targets.map((t) => t.name).join(", ");
+    const label = `${a.id} ${a.name}: ${ACTIVITY_LABEL[a.activity] ?? a.activity}${target ? ` ${target}` : ""}`;
+    const g = s("g", {
+      class: `station act-${a.activity}${a.reported_activity && a.reported_activity !== a.activity ? " mismatch" : ""}`,
+      "data-station-id": a.id,
+      "data-activity": a.activity,
+      transform: `translate(${x.toFixed(1)},${y.toFixed(1)})`,
+      tabindex: -1,
+      role: "button",
+      "aria-label": label,
+      onclick: () => this.onSelect(a.id),
+      onkeydown: ((ev: KeyboardEvent) => {
+        if (ev.key === "Enter" || ev.key === " ") {
+          ev.preventDefault();
+          this.onSelect(a.id);
+        } else if (ev.key.startsWith("Arrow")) {
+          ev.preventDefault();
+          this.moveFocus(a.id, ev.key === "ArrowRight" || ev.key === "ArrowDown" ? 1 : -1);
+        }
+      }) as EventListener,
+    });
+    if (a.activity === "tracking") g.append(s("circle", { class: "pulse", r: 4 * k }));
+    g.append(s("circle", { class: "dot", r: 3.4 * k }), s("title", {}, label));
+    return g;
+  }
+
+  private drawSpacecraft(board: Board, timeMs: number): void {
+    const k = this.scale;
+    clear(this.layers.tracks);
+    clear(this.layers.links);
+    clear(this.layers.spacecraft);
+    const byId = new Map(board.spacecraft.map((sc) => [sc.id, sc]));
+    const placed: Box[] = [...this.layers.labels.querySelectorAll("text")].map(textBox);
+    const focus = focusSpacecraft(board, this.chosenSpacecraft);
+
+    for (const sc of board.spacecraft) {
+      if (!isEarthOrbiter(sc) || !focus.has(sc.id)) continue;
+      const track = this.tracks.get(sc.id);
+      if (!track || track.points.length < 2) continue;
+      const past: [number, number][] = [];
+      const future: [number, number][] = [];
+      for (const p of track.points) {
+        const t = Date.parse(p.time);
+        if (Math.abs(t - timeMs) > TRACK_HALF_SPAN_MS) continue;
+        const pt: [number, number] = [p.longitude_deg, p.latitude_deg];
+        if (t <= timeMs) past.push(pt);
+        else future.push(pt);
+      }
+      if (past.length && future.length) future.unshift(past[past.length - 1]);
+      if (past.length > 1) this.layers.tracks.append(s("path", { class: "track past", d: this.path({ type: "LineString", coordinates: past }) ?? "" }));
+      if (future.length > 1) this.layers.tracks.append(s("path", { class: "track future", d: this.path({ type: "LineString", coordinates: future }) ?? "" }));
+      if (sc.longitude_deg != null && sc.latitude_deg != null && track.footprint_radius_deg > 0) {
+        const footprint = geoCircle().center([sc.longitude_deg, sc.latitude_deg]).radius(track.footprint_radius_deg).precision(2)();
+        const high = (sc.altitude_km ?? 0) > HIGH_ORBIT_KM;
+        this.layers.tracks.append(s("path", { class: `footprint${high ? " high" : ""}`, d: this.path(footprint) ?? "" }));
+      }
+    }
+
+    for (const a of board.antennas) {
+      for (const t of a.targets) {
+        const sc = byId.get(t.spacecraft_id);
+        if (!sc || sc.longitude_deg == null || sc.latitude_deg == null) continue;
+        const line = { type: "LineString" as const, coordinates: [[a.longitude_deg, a.latitude_deg], [sc.longitude_deg, sc.latitude_deg]] };
+        const d = this.path(line) ?? "";
+        const linkId = `${a.id}:${sc.id}`;
+        if (a.downlink && a.downlink.signal !== "none") {
+          this.layers.links.append(
+            s("path", { class: `link down ${bandClass(a.downlink.band)}`, d, "data-link": linkId, "data-direction": "down" },
+              s("title", {}, `${sc.name} → ${a.id} downlink, ${a.downlink.band ?? "?"} band`)),
+          );
+        }
+        if (a.uplink && a.uplink.signal !== "none") {
+          this.layers.links.append(
+            s("path", { class: `link up ${bandClass(a.uplink.band)}`, d, "data-link": linkId, "data-direction": "up" },
+              s("title", {}, `${a.id} → ${sc.name} uplink, ${a.uplink.band ?? "?"} band`)),
+          );
+        }
+        if ((!a.downlink || a.downlink.signal === "none") && (!a.uplink || a.uplink.signal === "none")) {
+          // Antenna time on the spacecraft without a carrier (yet): setup, teardown or an unreported link.
+          this.layers.links.append(
+            s("path", { class: `link contact act-${a.activity}`, d, "data-link": linkId, "data-direction": "none" },
+              s("title", {}, `${a.id} ⟷ ${sc.name}: ${ACTIVITY_LABEL[a.activity] ?? a.activity}, no carrier`)),
+          );
+        }
+      }
+    }
+
+    // Spacecraft in contact last, so that they are drawn on top.
+    const ordered = [...board.spacecraft].sort((a, b) => Number(focus.has(a.id)) - Number(focus.has(b.id)));
+    for (const sc of ordered) {
+      const p = this.xy(sc.longitude_deg, sc.latitude_deg);
+      if (!p) continue;
+      const earth = isEarthOrbiter(sc);
+      const inView = focus.has(sc.id);
+      const label = `${sc.name}${sc.in_view_of.length ? ` — above the horizon of ${sc.in_view_of.join(", ")}` : ""}`;
+      const g = s("g", {
+        class: `craft ${earth ? "earth" : "deep"}${inView ? " in-view" : ""}`,
+        "data-spacecraft-id": sc.id,
+        transform: `translate(${p[0].toFixed(1)},${p[1].toFixed(1)})`,
+      });
+      const r = (earth ? 4 : 3.6) * k * (inView ? 1 : 0.7);
+      if (earth) g.append(s("path", { class: "mark", d: `M0,${-r}L${r},0L0,${r}L${-r},0Z` }));
+      else g.append(s("circle", { class: "mark", r }), s("circle", { class: "halo", r: r * 1.9 }));
+      g.append(s("title", {}, label));
+      this.layers.spacecraft.append(g);
+      if (inView) {
+        const box = placeLabel(placed, p[0], p[1], sc.name, r + 4 * k, 10 * k);
+        if (box) {
+          this.layers.spacecraft.append(
+            s("text", { class: `craft-label${inView ? " in-view" : ""}`, x: box.tx, y: box.ty, "text-anchor": box.anchor, "aria-hidden": "true" }, sc.name),
+          );
+        }
+      }
+    }
+  }
+}
+
+function activeCount(antennas: AntennaState[]): number {
+  return antennas.filter((a) => a.activity !== "idle").length;
+}
+
+interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+interface Placed extends Box {
+  tx: number;
+  ty: number;
+  anchor: "start" | "end" | "middle";
+}
+
+function textBox(t: SVGTextElement): Box {
+  const x = Number(t.getAttribute("x"));
+  const y = Number(t.getAttribute("y"));
+  const width = (t.textContent?.length ?? 0) * 6;
+  const anchor = t.getAttribute("text-anchor");
+  const x0 = anchor === "end" ? x - width : anchor === "middle" ? x - width / 2 : x;
+  return { x0, y0: y - 10, x1: x0 + width, y1: y + 2 };
+}
+
+/** Greedy label placement: right, left, above, below, then further out; none when all collide. */
+function placeLabel(placed: Box[], x: number, y: number, text: string, offset: number, size: number): Placed | null {
+  const width = text.length * size * 0.62;
+  const candidates: [number, number, "start" | "end" | "middle"][] = [
+    [x + offset, y + size * 0.35, "start"],
+    [x - offset, y + size * 0.35, "end"],
+    [x, y - offset, "middle"],
+    [x, y + offset + size * 0.7, "middle"],
+    [x + offset, y + size * 1.4, "start"],
+    [x + offset, y - size * 0.7, "start"],
+    [x - offset, y + size * 1.4, "end"],
+    [x - offset, y - size * 0.7, "end"],
+  ];
+  for (const [tx, ty, anchor] of candidates) {
+    const x0 = anchor === "end" ? tx - width : anchor === "middle" ? tx - width / 2 : tx;
+    const box = { x0, y0: ty - size, x1: x0 + width, y1: ty + size * 0.25 };
+    if (box.x0 < 0 || box.x1 > W) continue;
+    if (placed.some((b) => b.x0 < box.x1 && box.x0 < b.x1 && b.y0 < box.y1 && box.y0 < b.y1)) continue;
+    placed.push(box);
+    return { ...box, tx, ty, anchor };
+  }
+  return null;
+}

@@ -1,0 +1,155 @@
+// The spacecraft page: what describes its trajectory, how far and how fast it is, the light
+// time, and its next passes over each station.
+import { clear, h } from "./dom";
+import { bandOf, countdown, dataRate, degrees, duration, frequency, hhmm, lightTime, rangeKm, speed } from "./format";
+import type { Board, Link, Pass, SpacecraftInfo } from "./types";
+
+const KIND_LABEL: Record<string, string> = {
+  tle: "SGP4 from a two-line element set",
+  omm: "SGP4 from a CCSDS OMM element set",
+  sgp4: "SGP4 from mean elements",
+  spk: "SPICE SPK ephemeris",
+  oem: "CCSDS OEM ephemeris (interpolated)",
+  opm: "CCSDS OPM state (propagated)",
+  planet: "At its planet (approximate)",
+  approximate: "Approximate: placed at its planet",
+};
+
+export function kindLabel(kind: string): string {
+  return KIND_LABEL[kind.toLowerCase()] ?? kind;
+}
+
+export function renderSpacecraftList(
+  nav: HTMLElement,
+  list: SpacecraftInfo[] | null,
+  board: Board | null,
+  selected: string | null,
+  onPick: (id: string) => void,
+): void {
+  const inView = new Map((board?.spacecraft ?? []).map((sc) => [sc.id, sc.in_view_of]));
+  const items = (list ?? []).map((sc) => {
+    const views = inView.get(sc.id) ?? [];
+    return h("li", {},
+      h("button", {
+        type: "button",
+        class: `sc-item${sc.id === selected ? " selected" : ""}`,
+        "data-spacecraft-id": sc.id,
+        "aria-current": sc.id === selected ? "true" : null,
+        onclick: () => onPick(sc.id),
+      },
+        h("span", { class: `dot ${views.length ? "on" : ""}`, "aria-hidden": "true" }),
+        h("span", { class: "sc-name" }, sc.name),
+        h("span", { class: "sc-kind" },
+          views.length > 3 ? `above ${views.length} stations` : views.length ? `above ${views.join(", ")}` : kindLabel(sc.kind))));
+  });
+  const signature = items.map((li) => li.textContent).join("|") + selected;
+  if (nav.dataset.sig === signature) return;
+  nav.dataset.sig = signature;
+  const focused = (document.activeElement as HTMLElement | null)?.dataset?.spacecraftId;
+  nav.replaceChildren(h("ul", {}, ...(items.length ? items : [h("li", { class: "muted" }, list ? "No spacecraft known to the server." : "Loading…")])));
+  if (focused && nav.contains(document.activeElement) === false) {
+    nav.querySelector<HTMLElement>(`[data-spacecraft-id="${CSS.escape(focused)}"]`)?.focus();
+  }
+}
+
+export function renderSpacecraftDetail(
+  container: HTMLElement,
+  sc: SpacecraftInfo | null,
+  board: Board | null,
+  nowMs: number,
+  distanceTime: string | null,
+  onStation: (id: string) => void,
+): void {
+  if (!sc) {
+    if (!container.childElementCount) container.append(h("p", { class: "muted" }, "Choose a spacecraft."));
+    return;
+  }
+  const state = board?.spacecraft.find((x) => x.id === sc.id);
+  const d = sc.distance;
+  const owlt = d?.one_way_light_time_s ?? null;
+  const facts: [string, string | HTMLElement][] = [
+    ["Trajectory", kindLabel(sc.kind)],
+    ["Source", sc.source ?? "—"],
+  ];
+  if (sc.mission && sc.mission !== sc.id) facts.push(["Mission", sc.mission]);
+  if (sc.norad_id) facts.push(["NORAD id", String(sc.norad_id)]);
+  const elements = [...(sc.element_sets ?? [])].sort((a, b) => Date.parse(b.epoch) - Date.parse(a.epoch))[0];
+  if (elements) {
+    // An element set's age says how far to trust the track: SGP4 drifts by kilometres a day.
+    const age = (nowMs - Date.parse(elements.epoch)) / 1000;
+    facts.push(["Elements epoch", `${elements.epoch.replace("T", " ").slice(0, 16)} UTC (${age >= 0 ? `${duration(age)} old` : `${duration(age)} ahead`})`]);
+  }
+  if (sc.downlink) facts.push(["Downlink", linkText(sc.downlink)]);
+  if (sc.uplink) facts.push(["Uplink", linkText(sc.uplink)]);
+  if (sc.approximate) facts.push(["Accuracy", `approximate${sc.error_bound_km ? `, within ${rangeKm(sc.error_bound_km)}` : ""}`]);
+  if (state?.latitude_deg != null && state.longitude_deg != null) {
+    facts.push(["Sub-point", `${degrees(state.latitude_deg, 2)} lat, ${degrees(state.longitude_deg, 2)} lon`]);
+  }
+  if (state?.in_view_of.length) {
+    const links = h("span", {});
+    state.in_view_of.forEach((id, i) => links.append(i ? ", " : "", h("button", { type: "button", class: "linkish", onclick: () => onStation(id) }, id)));
+    facts.push(["In view of", links]);
+  }
+
+  const stats = h("div", { class: "stats" },
+    stat("From Earth", rangeKm(d?.geocentric_km ?? state?.geocentric_km)),
+    stat("From the Sun", rangeKm(d?.heliocentric_km)),
+    stat("Speed (Earth)", speed(d?.geocentric_speed_km_s)),
+    stat("Speed (Sun)", speed(d?.heliocentric_speed_km_s)),
+    stat("Light time, one way", lightTime(owlt)),
+    stat("Round trip", lightTime(owlt == null ? null : 2 * owlt)),
+  );
+
+  // One row per station: its next pass, then the times of the later ones; soonest first.
+  const byStation = new Map<string, Pass[]>();
+  for (const p of sc.next_passes ?? []) {
+    if (Date.parse(p.los) < nowMs) continue;
+    const list = byStation.get(p.station_id) ?? [];
+    list.push(p);
+    byStation.set(p.station_id, list);
+  }
+  const groups = [...byStation.values()].map((list) => list.sort((a, b) => Date.parse(a.aos) - Date.parse(b.aos)));
+  groups.sort((a, b) => Date.parse(a[0].aos) - Date.parse(b[0].aos));
+  const rows = groups.map((list) => passRow(list[0], list.slice(1), nowMs, onStation));
+
+  clear(container);
+  container.append(
+    h("header", { class: "sc-head" },
+      h("h2", {}, sc.name),
+      h("p", { class: "muted" }, `${sc.id}${state?.in_view_of.length ? " · in view now" : ""}`)),
+    stats,
+    distanceTime ? h("p", { class: "muted note" }, `Distance and speed at the server clock's time, ${distanceTime.replace("T", " ").slice(0, 19)} UTC.`) : "",
+    h("dl", { class: "facts wide" }, ...facts.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
+    h("h3", {}, "Next passes per station"),
+    rows.length
+      ? h("div", { class: "table-wrap" },
+          h("table", { class: "passes" },
+            h("thead", {}, h("tr", {}, ...["Station", "Next AOS (UTC)", "LOS", "Max el.", "Duration", "Starts", "Later AOS"].map((t) => h("th", { scope: "col" }, t)))),
+            h("tbody", {}, ...rows)))
+      : h("p", { class: "muted" }, "No pass ahead in the server's window."),
+  );
+}
+
+function linkText(link: Link): string {
+  const parts = [bandOf(link.band, link.frequency_hz) ?? "", frequency(link.frequency_hz)];
+  if (link.data_rate_bps) parts.push(dataRate(link.data_rate_bps));
+  return parts.filter(Boolean).join(" · ") || "—";
+}
+
+function stat(label: string, value: string): HTMLElement {
+  return h("div", { class: "stat" }, h("span", { class: "stat-label" }, label), h("span", { class: "stat-value" }, value));
+}
+
+function passRow(p: Pass, later: Pass[], nowMs: number, onStation: (id: string) => void): HTMLElement {
+  const aos = Date.parse(p.aos);
+  const los = Date.parse(p.los);
+  const current = aos <= nowMs && nowMs < los;
+  return h("tr", { class: current ? "current" : "", "data-station-id": p.station_id },
+    h("th", { scope: "row" }, h("button", { type: "button", class: "linkish", onclick: () => onStation(p.station_id) }, p.station_id)),
+    h("td", { class: "num" }, p.aos.replace("T", " ").slice(0, 16)),
+    h("td", { class: "num" }, hhmm(los)),
+    h("td", { class: "num" }, degrees(p.max_elevation_deg)),
+    h("td", { class: "num" }, duration(p.duration_s)),
+    h("td", { class: "num" }, current ? "in progress" : countdown(aos, nowMs)),
+    h("td", { class: "num later" }, later.map((x) => hhmm(Date.parse(x.aos))).join(" · ")));
+}

@@ -1,0 +1,59 @@
+"""Fixtures for the browser board tests: Debian's chromium through Playwright, and a real server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .server import CHROMIUM, CHROMIUM_ARGS, ROOT, BoardEnvironmentError, Server, check_environment
+
+# The server replays this moment (not the wall clock), so that every run sees the same plan.
+REPLAY_CLOCK = "2026-11-21T06:00:00Z"
+SCREENS = ROOT / "test-artifacts" / "screens"
+WALL = {"width": 1920, "height": 1080}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # Module scope: Playwright's sync API runs an event loop while it is open, which later
+    # tests that call asyncio.run() must not find.
+    try:
+        check_environment()
+    except BoardEnvironmentError as exc:
+        pytest.fail(str(exc))
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def board_server(tmp_path_factory, browser, shared_data):
+    partner = shared_data / "feeds" / "dsn_now_2022-12-07.xml"
+    server = Server(tmp_path_factory.mktemp("serve"), REPLAY_CLOCK, extra=["--partner-dsn", str(partner)]).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport=WALL)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.set_default_timeout(20_000)
+    yield pg
+    context.close()
+    assert not errors, f"the page raised: {errors}"
+
+
+def shoot(page, name: str) -> Path:
+    """Save a screenshot under test-artifacts/screens/ (ignored by git) for people to look at."""
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    path = SCREENS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
