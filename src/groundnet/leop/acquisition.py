@@ -1,0 +1,481 @@
+"""Who catches the first signal after switch-on, when, where to point, and how dispersions move it.
+
+Method (docs/leop.md): the state at separation is propagated (Earth with J2, Sun, Moon) for the nominal
+case and every dispersed sample at once; each antenna's elevation margin above its horizon
+(minimum elevation or mask) is sampled on a grid from switch-on, every rise is refined by
+bisection to a millisecond, and local maxima of the margin between grid points are searched for
+grazing passes the grid would step over.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..orbits import numerical
+from ..stations import Antenna, load_network
+from ..timebase import format_utc, parse_utc, to_unix
+from ..visibility.geometry import StationFrames, doppler_shift_hz, look_angles
+from . import orbit
+from .geometry import gcrs_to_itrs
+from .injection import separation_state
+from .scenario import Dispersions, Scenario
+
+DEFAULT_ESCAPE_HOURS = 12.0
+# Earth point mass and J2 about the true pole, Sun and Moon from DE421 (groundnet.orbits.numerical).
+FORCE_MODEL = numerical.FULL
+REFINE_TOLERANCE_S = 1e-3
+
+
+@dataclass
+class Track:
+    """A propagated bundle of samples: sample 0 is the nominal case."""
+
+    sep_unix: np.ndarray  # [N] separation time of each sample (timing dispersion)
+    switch_on_unix: np.ndarray  # [N]
+    grid_s: np.ndarray  # [G] offsets from each sample's separation
+    pos: np.ndarray  # [N, G, 3] GCRS km
+    vel: np.ndarray  # [N, G, 3] km/s
+    antennas: list[Antenna]
+    period_s: float
+
+    def __post_init__(self):
+        self.frames = [StationFrames.of([a]) for a in self.antennas]
+
+    def states(self, sample_idx, t_unix):
+        """GCRS states of samples ``sample_idx`` at absolute times (pairs, broadcast).
+
+        Cubic Hermite between the two grid points around each time; unlike
+        ``orbits.interpolation.hermite`` (one table) each query picks its own sample's table."""
+        s = np.broadcast_to(np.asarray(sample_idx), np.shape(t_unix))
+        rel = np.asarray(t_unix, dtype=np.float64) - self.sep_unix[s]
+        g = self.grid_s
+        idx = np.clip(np.searchsorted(g, rel, side="right") - 1, 0, len(g) - 2)
+        h = g[idx + 1] - g[idx]
+        u = ((rel - g[idx]) / h)[..., None]
+        p0, p1, v0, v1 = self.pos[s, idx], self.pos[s, idx + 1], self.vel[s, idx], self.vel[s, idx + 1]
+        hh = h[..., None]
+        u2, u3 = u * u, u * u * u
+        p = (2 * u3 - 3 * u2 + 1) * p0 + (u3 - 2 * u2 + u) * hh * v0 + (-2 * u3 + 3 * u2) * p1 + (u3 - u2) * hh * v1
+        v = ((6 * u2 - 6 * u) * p0 + (-6 * u2 + 6 * u) * p1) / hh + (3 * u2 - 4 * u + 1) * v0 + (3 * u2 - 2 * u) * v1
+        bad = (rel < g[0] - 1e-6) | (rel > g[-1] + 1e-6)
+        p[bad] = np.nan
+        v[bad] = np.nan
+        return p, v
+
+    def look(self, station_idx, sample_idx, t_unix) -> dict[str, np.ndarray]:
+        """Look angles for (station, sample, time) triples given as equal-shape 1-D arrays."""
+        t = np.atleast_1d(np.asarray(t_unix, dtype=np.float64))
+        st = np.broadcast_to(np.asarray(station_idx), t.shape)
+        p, v = self.states(sample_idx, t)
+        p_itrs, v_itrs = gcrs_to_itrs(t, p, v)
+        out = {k: np.full(t.shape, np.nan) for k in ("azimuth_deg", "elevation_deg", "range_km", "range_rate_km_s", "margin_deg")}
+        for i, ant in enumerate(self.antennas):
+            sel = st == i
+            if not sel.any():
+                continue
+            la = look_angles(self.frames[i], p_itrs[sel], v_itrs[sel])
+            for k in ("azimuth_deg", "elevation_deg", "range_km", "range_rate_km_s"):
+                out[k][sel] = getattr(la, k)[0]
+            out["margin_deg"][sel] = la.elevation_deg[0] - ant.elevation_floor_deg(la.azimuth_deg[0])
+        return out
+
+
+@dataclass
+class Pass:
+    station_idx: int
+    sample: int
+    aos_unix: float
+    los_unix: float | None  # None: still in view at the end of the horizon
+    in_view_at_switch_on: bool = False
+
+
+def _dispersion_draws(d: Dispersions) -> dict[str, np.ndarray]:
+    """Sample deviations (sample 0 = nominal = zeros). Monte Carlo: Gaussian with ``seed``;
+    grid: the nominal, then -k and +k sigma on each parameter in turn (one at a time)."""
+    keys = ("timing_sigma_s", "switch_on_sigma_s", "semi_major_axis_sigma_km", "velocity_sigma_m_s", "inclination_sigma_deg")
+    sig = np.array([getattr(d, k) for k in keys])
+    if not d.active:
+        draws = np.zeros((1, len(keys)))
+    elif d.method == "grid":
+        rows = [np.zeros(len(keys))]
+        for j, s in enumerate(sig):
+            if s > 0:
+                for sign in (-1.0, 1.0):
+                    r = np.zeros(len(keys))
+                    r[j] = sign * d.grid_sigma * s
+                    rows.append(r)
+        draws = np.array(rows)
+    else:
+        rng = np.random.default_rng(d.seed)
+        draws = np.vstack([np.zeros(len(keys)), rng.standard_normal((d.samples, len(keys))) * sig])
+    return {k.replace("_sigma", ""): draws[:, j] for j, k in enumerate(keys)}
+
+
+def _perturb(pos, vel, draws):
+    """Apply semi-major-axis, speed and plane errors to the separation state, one row per sample."""
+    n = len(draws["timing_s"])
+    p = np.repeat(pos[None, :], n, axis=0)
+    v = np.repeat(vel[None, :], n, axis=0)
+    speed = np.linalg.norm(vel)
+    r = np.linalg.norm(pos)
+    a = 1.0 / (2.0 / r - speed * speed / orbit.MU_EARTH_KM3_S2)
+    # vis-viva at fixed radius: 2 v dv = mu da / a^2
+    dv = orbit.MU_EARTH_KM3_S2 * draws["semi_major_axis_km"] / (2.0 * speed * a * a) + draws["velocity_m_s"] / 1000.0
+    v = v * ((speed + dv) / speed)[:, None]
+    # a plane error: turn the velocity about the radius vector by the inclination error
+    k = pos / r
+    ang = np.radians(draws["inclination_deg"])[:, None]
+    v = v * np.cos(ang) + np.cross(k, v) * np.sin(ang) + k * (v @ k)[:, None] * (1 - np.cos(ang))
+    return p, v
+
+
+def _period_s(pos, vel) -> float:
+    a = 1.0 / (2.0 / np.linalg.norm(pos) - float(vel @ vel) / orbit.MU_EARTH_KM3_S2)
+    return orbit.period_s(a)
+
+
+def analysis_horizon_s(sc: Scenario, pos, vel) -> float:
+    """How long after switch-on coverage is analysed: the scenario's hours, or its orbits (2 by
+    default) of the separation orbit, or 12 h for an escape."""
+    if sc.coverage_hours is not None:
+        return sc.coverage_hours * 3600.0
+    period = _period_s(pos, vel)
+    if math.isfinite(period):
+        return (sc.coverage_orbits or 2.0) * period
+    return DEFAULT_ESCAPE_HOURS * 3600.0
+
+
+def propagate_samples(sc: Scenario, launch_unix: float, antennas: list[Antenna]) -> tuple[Track, dict, dict]:
+    """The nominal and every dispersed sample from separation over the analysis span: (track, draws, info)."""
+    pos, vel, info = separation_state(sc, launch_unix)
+    r = np.linalg.norm(pos)
+    period = _period_s(pos, vel)
+    horizon = analysis_horizon_s(sc, pos, vel)
+    draws = _dispersion_draws(sc.dispersions)
+    p0, v0 = _perturb(pos, vel, draws)
+    # Interpolation grid: a thousandth of the circular period at the separation radius, 2..60 s
+    # (cubic Hermite between grid points then stays within metres).
+    step = float(np.clip(2 * math.pi * math.sqrt(r**3 / orbit.MU_EARTH_KM3_S2) / 1000.0, 2.0, 60.0))
+    # every sample's window ends at its switch-on + horizon (+ pointing after a late AOS)
+    span = sc.switch_on_delay_s + float(np.max(np.abs(draws["switch_on_s"]))) + horizon + sc.pointing_after_s + 60.0
+    grid = np.arange(0.0, span + step, step)
+    epoch = launch_unix + sc.separation_offset_s
+    P, V = numerical.propagate(np.hstack([p0, v0]), epoch, epoch + grid, force_model=FORCE_MODEL)
+    P, V = P.transpose(0, 2, 1), V.transpose(0, 2, 1)
+    sep = launch_unix + sc.separation_offset_s + draws["timing_s"]
+    switch_on = sep + sc.switch_on_delay_s + draws["switch_on_s"]
+    track = Track(sep, switch_on, grid, P, V, antennas, period)
+    info = {**info, "period_s": period if math.isfinite(period) else None, "horizon_s": horizon,
+            "force_model": FORCE_MODEL.name, "interpolation_step_s": step,
+            "separation_position_km": pos.tolist(), "separation_velocity_km_s": vel.tolist()}
+    return track, draws, info
+
+
+GRID_CELLS_PER_CHUNK = 4_000_000  # station x sample x time values held at once (a few hundred MB)
+
+
+def _grid_candidates(track: Track, samples: np.ndarray, t: np.ndarray, horizon_s: float, step_s: float):
+    """Cells of the time grid where a rise, a set or a grazing maximum lies, for some samples:
+    three lists of (station, sample, cell start, cell end) arrays."""
+    p, v = track.states(samples[:, None], np.broadcast_to(t, (len(samples), len(t))))
+    p_itrs, _ = gcrs_to_itrs(t, p, v)
+    look = look_angles(StationFrames.of(track.antennas), p_itrs)  # [station, sample, time]; no range rate needed
+    margin = np.stack([look.elevation_deg[s] - ant.elevation_floor_deg(look.azimuth_deg[s])
+                       for s, ant in enumerate(track.antennas)])
+    on = track.switch_on_unix[samples][None, :, None]
+    # a cell [t_k, t_k+1] matters when it overlaps the sample's window
+    cell_ok = (t[None, None, 1:] > on) & (t[None, None, :-1] < on + horizon_s)
+    above = margin >= 0
+    rise = np.nonzero(~above[..., :-1] & above[..., 1:] & cell_ok)
+    fall = np.nonzero(above[..., :-1] & ~above[..., 1:] & cell_ok)
+    # grazing passes: a local maximum of the sampled margin just below zero may hide a short pass
+    mid = margin[..., 1:-1]
+    graze = np.nonzero((mid >= margin[..., :-2]) & (mid >= margin[..., 2:]) & (mid < 0)
+                       & (mid > -_graze_window(step_s)) & cell_ok[..., 1:])
+    return [(st, samples[sm], t[k], t[k + width]) for (st, sm, k), width in ((rise, 1), (fall, 1), (graze, 2))]
+
+
+def find_passes(track: Track, horizon_s: float, step_s: float) -> list[Pass]:
+    """Every visibility window in [switch-on, switch-on + horizon] of each sample, for every station."""
+    n_st, n_smp = len(track.antennas), len(track.sep_unix)
+    t0 = float(track.switch_on_unix.min())
+    t1 = float(track.switch_on_unix.max()) + horizon_s
+    t = np.arange(t0, t1 + step_s, step_s)
+    chunk = max(1, GRID_CELLS_PER_CHUNK // (n_st * len(t)))
+    found = [_grid_candidates(track, np.arange(a, min(a + chunk, n_smp)), t, horizon_s, step_s)
+             for a in range(0, n_smp, chunk)]
+    (rs, rm, r0, r1), (fs, fm, f0, f1), (gs, gm, g0, g1) = (
+        tuple(np.concatenate([f[kind][i] for f in found]) for i in range(4)) for kind in range(3))
+    rise_t = _bisect(track, rs, rm, r0, r1, rising=True) if len(rs) else np.array([])
+    fall_t = _bisect(track, fs, fm, f0, f1, rising=False) if len(fs) else np.array([])
+    if len(gs):
+        tmax, mmax = _golden_max(track, gs, gm, g0, g1)
+        hit = mmax >= 0
+        gs, gm, tmax = gs[hit], gm[hit], tmax[hit]
+        if len(gs):
+            rise_t = np.concatenate([rise_t, _bisect(track, gs, gm, tmax - step_s, tmax, rising=True)])
+            fall_t = np.concatenate([fall_t, _bisect(track, gs, gm, tmax, tmax + step_s, rising=False)])
+            rs, rm = np.concatenate([rs, gs]), np.concatenate([rm, gm])
+            fs, fm = np.concatenate([fs, gs]), np.concatenate([fm, gm])
+    # in view at the moment the transmitter comes on
+    st_all = np.repeat(np.arange(n_st), n_smp)
+    sm_all = np.tile(np.arange(n_smp), n_st)
+    at_on = (track.look(st_all, sm_all, track.switch_on_unix[sm_all])["margin_deg"] >= 0).reshape(n_st, n_smp)
+    passes: list[Pass] = []
+    for s in range(n_st):
+        for m in range(n_smp):
+            on_m, end_m = float(track.switch_on_unix[m]), float(track.switch_on_unix[m]) + horizon_s
+            rises = sorted(x for x in rise_t[(rs == s) & (rm == m)] if on_m < x <= end_m)
+            sets = sorted(x for x in fall_t[(fs == s) & (fm == m)] if on_m < x <= end_m)
+            starts = ([on_m] if at_on[s, m] else []) + rises
+            for i, a in enumerate(starts):
+                nxt = starts[i + 1] if i + 1 < len(starts) else math.inf
+                b = next((x for x in sets if a < x <= nxt), None)
+                passes.append(Pass(s, m, float(a), None if b is None else float(b),
+                                   in_view_at_switch_on=bool(i == 0 and at_on[s, m])))
+    passes.sort(key=lambda p: (p.sample, p.aos_unix, p.station_idx))
+    return passes
+
+
+def _graze_window(step_s: float) -> float:
+    """How far below the horizon a sampled local maximum may be and still hide a pass.
+
+    Near a grazing maximum the margin changes slowly, so the sampled value is close to the true
+    peak; 2 deg, or 0.2 deg per second of grid step, is generous for LEOP orbits (the LEO test
+    searches on a 60 s grid and finds the 13 s passes the 2 s grid finds)."""
+    return max(2.0, 0.2 * step_s)
+
+
+def _bisect(track, st, sm, lo, hi, rising: bool):
+    lo, hi = np.array(lo, dtype=np.float64), np.array(hi, dtype=np.float64)
+    while np.max(hi - lo, initial=0.0) > REFINE_TOLERANCE_S:
+        midt = 0.5 * (lo + hi)
+        up = track.look(st, sm, midt)["margin_deg"] >= 0
+        go_hi = up if rising else ~up
+        hi = np.where(go_hi, midt, hi)
+        lo = np.where(go_hi, lo, midt)
+    return hi if rising else lo
+
+
+def _golden_max(track, st, sm, lo, hi, iterations: int = 40):
+    g = (math.sqrt(5) - 1) / 2
+    a, b = lo.astype(np.float64), hi.astype(np.float64)
+    for _ in range(iterations):
+        c, d = b - g * (b - a), a + g * (b - a)
+        fc = track.look(st, sm, c)["margin_deg"]
+        fd = track.look(st, sm, d)["margin_deg"]
+        left = fc > fd
+        b = np.where(left, d, b)
+        a = np.where(left, a, c)
+    tm = 0.5 * (a + b)
+    return tm, track.look(st, sm, tm)["margin_deg"]
+
+
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class LaunchResult:
+    launch_unix: float
+    info: dict
+    acquisitions: list[dict]
+    coverage: dict
+    dispersion: dict | None
+    timeline: list[dict]
+    pointing: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # station id -> 1 s geometry
+    track: Track | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "launch": format_utc(self.launch_unix),
+            "separation": format_utc(self.launch_unix + self.info["separation_offset_s"]),
+            "switch_on": format_utc(self.info["switch_on_unix"]),
+            "injection": {k: v for k, v in self.info.items() if k not in ("switch_on_unix",)},
+            "first_station": self.acquisitions[0]["station_id"] if self.acquisitions else None,
+            "acquisitions": self.acquisitions,
+            "coverage": self.coverage,
+            "dispersion": self.dispersion,
+            "timeline": self.timeline,
+        }
+
+
+def _row(track: Track, p: Pass, launch_unix: float, downlink_hz: float) -> dict:
+    look = track.look(np.array([p.station_idx]), np.array([p.sample]), np.array([p.aos_unix]))
+    ant = track.antennas[p.station_idx]
+    rr = float(look["range_rate_km_s"][0])
+    return {
+        "station_id": ant.id,
+        "station_name": ant.name,
+        "aos": format_utc(p.aos_unix),
+        "aos_from_liftoff_s": round(p.aos_unix - launch_unix, 3),
+        "aos_from_switch_on_s": round(p.aos_unix - float(track.switch_on_unix[p.sample]), 3),
+        "in_view_at_switch_on": p.in_view_at_switch_on,
+        "azimuth_deg": round(float(look["azimuth_deg"][0]), 3),
+        "elevation_deg": round(float(look["elevation_deg"][0]), 3),
+        "range_km": round(float(look["range_km"][0]), 3),
+        "range_rate_km_s": round(rr, 6),
+        "doppler_hz": round(float(doppler_shift_hz(rr, downlink_hz)), 1),
+        "los": None if p.los_unix is None else format_utc(p.los_unix),
+        "pass_duration_s": None if p.los_unix is None else round(p.los_unix - p.aos_unix, 3),
+        "los_after_horizon": p.los_unix is None,
+    }
+
+
+def _coverage(passes: list[Pass], track: Track, start: float, end: float) -> dict:
+    intervals = sorted((p.aos_unix, p.los_unix if p.los_unix is not None else end) for p in passes)
+    merged: list[list[float]] = []
+    for a, b in intervals:
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    gaps, cursor = [], start
+    for a, b in merged:
+        if a > cursor:
+            gaps.append((cursor, a))
+        cursor = max(cursor, b)
+    if cursor < end:
+        gaps.append((cursor, end))
+    covered = sum(b - a for a, b in merged)
+    return {
+        "start": format_utc(start),
+        "end": format_utc(end),
+        "orbits": None if not math.isfinite(track.period_s) else round((end - start) / track.period_s, 3),
+        "covered_fraction": round(covered / (end - start), 4) if end > start else 0.0,
+        "passes": [
+            {"station_id": track.antennas[p.station_idx].id, "aos": format_utc(p.aos_unix),
+             "los": None if p.los_unix is None else format_utc(p.los_unix),
+             "duration_s": round((p.los_unix if p.los_unix is not None else end) - p.aos_unix, 3)}
+            for p in sorted(passes, key=lambda p: p.aos_unix)
+        ],
+        "gaps": [{"start": format_utc(a), "end": format_utc(b), "duration_s": round(b - a, 3)} for a, b in gaps],
+        "longest_gap_s": round(max((b - a for a, b in gaps), default=0.0), 3),
+    }
+
+
+def _dispersion_summary(passes: list[Pass], track: Track, draws: dict, d: Dispersions, launch_unix: float) -> dict:
+    n = len(track.sep_unix)
+    first: dict[int, Pass] = {}
+    per_station: dict[int, dict[int, float]] = {}
+    for p in passes:
+        if p.sample not in first or p.aos_unix < first[p.sample].aos_unix:
+            first[p.sample] = p
+        per_station.setdefault(p.station_idx, {}).setdefault(p.sample, p.aos_unix)
+    dispersed = [m for m in range(1, n)]
+    def stats(values: list[float]) -> dict:
+        if not values:
+            return {"earliest": None, "latest": None}
+        v = np.array(values)
+        return {"earliest": format_utc(v.min()), "latest": format_utc(v.max()),
+                "earliest_from_liftoff_s": round(float(v.min() - launch_unix), 3),
+                "latest_from_liftoff_s": round(float(v.max() - launch_unix), 3),
+                "median_from_liftoff_s": round(float(np.median(v) - launch_unix), 3),
+                "spread_s": round(float(v.max() - v.min()), 3)}
+    first_aos = [first[m].aos_unix for m in dispersed if m in first]
+    counts: dict[str, int] = {}
+    for m in dispersed:
+        if m in first:
+            sid = track.antennas[first[m].station_idx].id
+            counts[sid] = counts.get(sid, 0) + 1
+    stations = []
+    for s, by_sample in sorted(per_station.items()):
+        vals = [by_sample[m] for m in dispersed if m in by_sample]
+        stations.append({"station_id": track.antennas[s].id, "samples_acquired": len(vals), **stats(vals)})
+    stations.sort(key=lambda r: r.get("earliest_from_liftoff_s") or math.inf)
+    return {
+        "method": d.method,
+        "samples": len(dispersed),
+        "seed": d.seed if d.method == "monte_carlo" else None,
+        "grid_sigma": d.grid_sigma if d.method == "grid" else None,
+        "sigmas": {k: getattr(d, k) for k in ("timing_sigma_s", "switch_on_sigma_s", "semi_major_axis_sigma_km",
+                                                "velocity_sigma_m_s", "inclination_sigma_deg")},
+        "samples_without_acquisition": len(dispersed) - len(first_aos),
+        "first_aos": stats(first_aos),
+        "first_station_share": {k: round(v / len(dispersed), 4) for k, v in sorted(counts.items(), key=lambda kv: -kv[1])},
+        "per_station": stations,
+    }
+
+
+def _pointing(track: Track, p: Pass, sc: Scenario) -> dict[str, np.ndarray]:
+    """Geometry every second from AOS - pointing_before_s (not before separation) to AOS + pointing_after_s."""
+    start = max(p.aos_unix - sc.pointing_before_s, float(track.sep_unix[0]))
+    t = np.arange(math.ceil(start), math.floor(p.aos_unix + sc.pointing_after_s) + 1, 1.0)
+    look = track.look(np.full(t.shape, p.station_idx), np.zeros(t.shape, dtype=int), t)
+    return {"time_unix": t, **look, "doppler_hz": doppler_shift_hz(look["range_rate_km_s"], sc.downlink_hz)}
+
+
+_EVENT_ORDER = ["liftoff", "separation", "transmitter_on", "first_signal_expected", "los", "gap_start", "gap_end",
+                "first_aos", "aos", "analysis_end"]
+
+
+def _timeline(launch_unix: float, track: Track, nominal: list[Pass], end: float, first_rows: list[dict],
+              gaps: list[dict]) -> list[dict]:
+    ev = [
+        {"time": format_utc(launch_unix), "event": "liftoff"},
+        {"time": format_utc(track.sep_unix[0]), "event": "separation"},
+        {"time": format_utc(track.switch_on_unix[0]), "event": "transmitter_on"},
+    ]
+    first_ids = set()
+    for p in nominal:
+        sid = track.antennas[p.station_idx].id
+        kind = "first_aos" if sid not in first_ids else "aos"
+        first_ids.add(sid)
+        look = track.look(np.array([p.station_idx]), np.array([0]), np.array([p.aos_unix]))
+        ev.append({"time": format_utc(p.aos_unix), "event": kind, "station_id": sid,
+                   "azimuth_deg": round(float(look["azimuth_deg"][0]), 2),
+                   "elevation_deg": round(float(look["elevation_deg"][0]), 2),
+                   "range_km": round(float(look["range_km"][0]), 1)})
+        if p.los_unix is not None:
+            ev.append({"time": format_utc(p.los_unix), "event": "los", "station_id": sid})
+    if first_rows:
+        ev.append({"time": first_rows[0]["aos"], "event": "first_signal_expected", "station_id": first_rows[0]["station_id"]})
+    for g in gaps:  # no station in view
+        ev += [{"time": g["start"], "event": "gap_start", "duration_s": g["duration_s"]}, {"time": g["end"], "event": "gap_end"}]
+    ev.append({"time": format_utc(end), "event": "analysis_end"})
+    for e in ev:
+        e["from_liftoff_s"] = round(to_unix(parse_utc(e["time"])) - launch_unix, 3)
+    ev.sort(key=lambda e: (e["from_liftoff_s"], _EVENT_ORDER.index(e["event"])))
+    return ev
+
+
+def analyse_launch(sc: Scenario, launch_unix: float, antennas: list[Antenna], *, with_pointing: bool = True) -> LaunchResult:
+    """The acquisition table, coverage, dispersion summary, timeline and pointing for one lift-off time."""
+    track, draws, info = propagate_samples(sc, launch_unix, antennas)
+    horizon = info["horizon_s"]
+    passes = find_passes(track, horizon, sc.search_step_s)
+    nominal = [p for p in passes if p.sample == 0]
+    firsts: dict[int, Pass] = {}
+    for p in nominal:
+        firsts.setdefault(p.station_idx, p)
+    # ties (several stations in view at switch-on) keep the order of the scenario's station list
+    rows = sorted((_row(track, p, launch_unix, sc.downlink_hz) for p in firsts.values()), key=lambda r: r["aos_from_liftoff_s"])
+    start = float(track.switch_on_unix[0])
+    end = start + horizon
+    coverage = _coverage(nominal, track, start, end)
+    dispersion = _dispersion_summary(passes, track, draws, sc.dispersions, launch_unix) if len(track.sep_unix) > 1 else None
+    info = {**info, "separation_offset_s": sc.separation_offset_s, "switch_on_delay_s": sc.switch_on_delay_s,
+            "switch_on_unix": start}
+    result = LaunchResult(launch_unix, info, rows, coverage, dispersion,
+                          _timeline(launch_unix, track, nominal, end, rows, coverage["gaps"]), track=track)
+    if with_pointing:
+        for p in firsts.values():
+            result.pointing[track.antennas[p.station_idx].id] = _pointing(track, p, sc)
+    return result
+
+
+def scenario_antennas(sc: Scenario) -> list[Antenna]:
+    from dataclasses import replace
+
+    network = load_network(sc.station_file)
+    ants = network.select(list(sc.station_ids) if sc.station_ids else None)
+    if sc.min_elevation_deg is not None:
+        ants = [replace(a, min_elevation_deg=sc.min_elevation_deg) for a in ants]
+    return ants
+
+
+def run_scenario(sc: Scenario, *, with_pointing: bool = True) -> list[LaunchResult]:
+    """Analyse every launch time of the scenario (one, or each step of the launch window)."""
+    antennas = scenario_antennas(sc)
+    return [analyse_launch(sc, t, antennas, with_pointing=with_pointing) for t in sc.launch_times_unix]
