@@ -36,7 +36,9 @@ fi
 web=src/groundnet/web
 if [ -f "$web/package.json" ]; then
   wstamp=$web/node_modules/.groundnet-built
-  wwant=$(cat "$web/package.json" "$web/package-lock.json" 2>/dev/null | sha256sum | cut -c1-16)
+  # Rebuild when the packages or the page's own sources change.
+  wwant=$(cd "$web" && find . \( -path ./node_modules -o -path ./dist \) -prune -o -type f -print \
+            | sort | xargs cat | sha256sum | cut -c1-16)
   if [ ! -f "$wstamp" ] || [ "$(cat "$wstamp")" != "$wwant" ] || [ ! -d "$web/dist" ]; then
     echo "setup: installing and building the browser board (npm)"
     (cd "$web" && { [ -f package-lock.json ] && npm ci --no-audit --no-fund -s || npm install --no-audit --no-fund -s; } && npm run -s build)
