@@ -9,12 +9,13 @@ import typer
 
 
 def _check_before_start(settings) -> None:
-    """Fail here, in one line, on what would otherwise fail inside the server's startup with a traceback."""
+    """Fail here, in one line, on what would otherwise fail inside the server's startup with a traceback:
+    the station file and the database URL (the database itself is opened by the server)."""
     from ..stations import load_network
-    from ..store.db import open_store
+    from ..store.db import make_engine
 
     load_network(settings.station_file)
-    open_store(settings.database_url).close()
+    make_engine(settings.database_url).dispose()
 
 
 def run_server(settings, *, announce: bool = True) -> None:
