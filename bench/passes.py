@@ -127,16 +127,18 @@ def main() -> None:
     if not args.no_record:
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
         load_avg = "%.1f" % __import__("os").getloadavg()[0]
-        record(f"{SECTION}\n\nRun {stamp} on {platform.machine()}, {__import__('os').cpu_count()} cores "
+        title = SECTION if args.days == 1 and not args.objects else (
+            f"{SECTION[:-1]}, {len(elements)} objects, {args.days:g} days)")
+        record(title, f"{title}\n\nRun {stamp} on {platform.machine()}, {__import__('os').cpu_count()} cores "
                f"(1-min load average {load_avg} at the end: the machine is shared; both predictors ran in "
                f"alternating slices, so the ratio compares them in the same conditions).\n\n{text}\n")
 
 
-def record(section: str) -> None:
-    """Replace this benchmark's section of bench/RESULTS.md (keeping the others')."""
+def record(title: str, section: str) -> None:
+    """Replace the section ``title`` of bench/RESULTS.md (keeping the others')."""
     old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if SECTION in old:
-        head, rest = old.split(SECTION, 1)
+    if title + "\n" in old:
+        head, rest = old.split(title + "\n", 1)
         nxt = rest.find("\n## ")
         tail = rest[nxt + 1:] if nxt >= 0 else ""
         new = head + section + ("\n" + tail if tail else "")

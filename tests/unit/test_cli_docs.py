@@ -17,6 +17,8 @@ def _commands(group, prefix: str = "groundnet"):
     for name, cmd in sorted(group.commands.items()):
         path = f"{prefix} {name}"
         if hasattr(cmd, "commands"):  # a group (Typer may ship its own click)
+            if getattr(cmd, "invoke_without_command", False):
+                yield path, cmd  # does something by itself too (`groundnet stations` lists the network)
             yield from _commands(cmd, path)
         else:
             yield path, cmd

@@ -85,3 +85,11 @@ def test_user_file_not_toml(tmp_path):
     f.write_text("[[antenna]\nid=")
     with pytest.raises(StationFileError, match="not valid TOML"):
         load_network(f)
+
+
+def test_select_by_pattern():
+    net = load_network()
+    assert [a.id for a in net.select("DSS-1*")] == [i for i in net.ids() if i.startswith("DSS-1")]
+    assert [a.id for a in net.select("kir-*,CEB")] == [i for i in net.ids() if i.startswith("KIR-")] + ["CEB"]
+    with pytest.raises(UnknownStationError):
+        net.select("NOPE-*")

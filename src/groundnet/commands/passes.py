@@ -120,13 +120,25 @@ def register(app: typer.Typer) -> None:
         spacecraft: Optional[str] = typer.Option(
             None, "--spacecraft", metavar="ID[,ID...]",
             help="Instead of --catalog: bundled spacecraft by id (SOLO, MEX, TGO, SENTINEL-2A, ...; `groundnet spacecraft`)."),
+        workers: Optional[int] = typer.Option(
+            None, "--workers", metavar="N", min=1,
+            help="With --catalog: worker processes (default: one per core for large jobs, else this process); "
+                 "with --dask local, the size of the local Dask cluster."),
+        dask: Optional[str] = typer.Option(
+            None, "--dask", metavar="tcp://HOST:PORT",
+            help="With --catalog: run on an existing Dask scheduler (or 'local' to start a LocalCluster); see docs/scale.md."),
     ) -> None:
         """List every pass (AOS, TCA, LOS, maximum elevation, azimuths, duration) of catalog objects over antennas.
 
         A pass is a window with the object at or above the antenna's minimum elevation and horizon
         mask. Windows cut by --start or --end are clipped to them (aos_clipped / los_clipped in CSV and JSON).
+
         With --trajectory or --spacecraft the pass search is light-time corrected (deep space: SPK, OEM,
         OPM, approximate positions) and gives the same columns.
+
+        With --catalog, large jobs use every core and --dask runs on a Dask cluster; --output
+        FILE.parquet (or a CSV or JSON file with --format) streams the passes as they are found:
+        memory does not grow with the window.
         """
         import time
 
@@ -137,11 +149,28 @@ def register(app: typer.Typer) -> None:
         chosen = [x is not None for x in (catalog, trajectory, spacecraft)]
         if sum(chosen) != 1:
             raise SelectionError("give one of --catalog FILE, --trajectory FILE or --spacecraft ID")
-        if catalog is not None:
-            elements = load_elements(catalog, objects, quiet=quiet)
-            table = run_passes(elements, antennas, t0, t1, min_elevation, quiet)
-        else:
+        if catalog is None:
+            if workers is not None or dask is not None:
+                raise SelectionError("--workers and --dask apply to --catalog, not to --trajectory or --spacecraft")
             table = trajectory_passes(trajectory, object_id, spacecraft, antennas, t0, t1, min_elevation)
+        else:
+            elements = load_elements(catalog, objects, quiet=quiet)
+            if output is not None and (output.suffix.lower() == ".parquet" or fmt is not OutputFormat.table):
+                from ..visibility.scale import run_to_file
+
+                parquet = output.suffix.lower() == ".parquet"
+                count = run_to_file(elements, antennas, t0, t1, output, fmt=None if parquet else fmt.value,
+                                    min_elevation_deg=min_elevation, workers=workers, dask=dask, quiet=quiet)
+                if not quiet:
+                    print(f"{count} passes written to {output}", file=sys.stderr)
+                return
+            from ..visibility import scale
+
+            if scale.wants_pool(workers, dask, len(elements), len(antennas), t1 - t0):
+                table = scale.run_in_memory(elements, antennas, t0, t1, min_elevation_deg=min_elevation,
+                                            workers=workers, dask=dask, quiet=quiet)
+            else:
+                table = run_passes(elements, antennas, t0, t1, min_elevation, quiet)
         columns = TABLE_COLUMNS if fmt is OutputFormat.table else None
         emit(table.to_rows(), fmt, columns=columns, output=output,
              title=f"passes {format_utc(t0)} .. {format_utc(t1)}: {len(table)}")

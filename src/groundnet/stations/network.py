@@ -19,6 +19,7 @@ file (TOML) adds antennas or overrides fields of bundled ones::
 from __future__ import annotations
 
 import csv
+import fnmatch
 import math
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -119,12 +120,25 @@ class Network:
         raise UnknownStationError(antenna_id, self.ids())
 
     def select(self, ids: str | list[str] | None) -> list[Antenna]:
-        """Antennas by id (a list or ``"KIR-1,CEB"``); ``None`` or ``"all"`` selects every one."""
+        """Antennas by id (a list or ``"KIR-1,CEB"``); ``None`` or ``"all"`` selects every one.
+
+        An id with ``*`` or ``?`` is a pattern (``GEN-*``: every generated station), case-insensitive.
+        """
         if ids is None or ids == "all":
             return list(self.antennas)
         if isinstance(ids, str):
             ids = [s for s in ids.split(",") if s.strip()]
-        return [self.get(i) for i in ids]
+        chosen: list[Antenna] = []
+        for wanted in ids:
+            if "*" in wanted or "?" in wanted:
+                pattern = wanted.strip().upper()
+                matches = [a for a in self.antennas if fnmatch.fnmatchcase(a.id.upper(), pattern)]
+                if not matches:
+                    raise UnknownStationError(wanted, self.ids())
+                chosen += [a for a in matches if a not in chosen]
+            else:
+                chosen.append(self.get(wanted))
+        return chosen
 
 
 def _bundled_rows() -> list[dict]:

@@ -29,7 +29,7 @@ from ..orbits.elements import ElementSet
 from ..orbits.propagation import EARTH_RADIUS_KM, OrbitShape, Propagator, gravity_acceleration_km_s2
 from ..orbits.teme import EarthOrientation
 from ..stations import Antenna
-from ..timebase import format_utc
+from ..timebase import format_utc, unix_to_jd
 from .refine import refine_maxima, refine_roots
 
 EARTH_ROTATION_RAD_S = 7.2921158553e-5
@@ -108,7 +108,9 @@ class PassTable:
 
     def sort(self) -> "PassTable":
         """By AOS, then object id, then station id (the canonical order)."""
-        _, station_rank = np.unique(self.station_id, return_inverse=True)
+        ids = self.station_id.tolist()  # few distinct ids: rank them through a dict, not a string sort
+        rank_of = {sid: i for i, sid in enumerate(sorted(set(ids)))}
+        station_rank = np.fromiter(map(rank_of.__getitem__, ids), np.int64, len(ids))
         order = np.lexsort((station_rank, self.object_id, self.aos))
         return self.take(order)
 
@@ -193,12 +195,11 @@ class _Stations:
             az_pts = np.concatenate([mask[:, 0] - 360.0, mask[:, 0], mask[:, 0] + 360.0])
             el_pts = np.tile(mask[:, 1], 3)
             az = np.mod(azimuth_deg[sel], 360.0)
-            m = np.interp(az, az_pts, el_pts)
+            thr[sel] = ant.elevation_floor_deg(az)
+            # The slope of the mask segment the azimuth falls on, where the mask is the floor.
             j = np.clip(np.searchsorted(az_pts, az, side="right") - 1, 0, az_pts.size - 2)
             seg_slope = (el_pts[j + 1] - el_pts[j]) / np.maximum(az_pts[j + 1] - az_pts[j], 1e-9)
-            above = m > ant.min_elevation_deg
-            thr[sel] = np.where(above, m, ant.min_elevation_deg)
-            slope[sel] = np.where(above, seg_slope, 0.0)
+            slope[sel] = np.where(thr[sel] > ant.min_elevation_deg, seg_slope, 0.0)
         return thr, slope
 
 
@@ -274,8 +275,12 @@ class _Track:
     def __init__(self, t0: float, step: float, position, velocity, accel):
         self.t0, self.step = t0, step
         self.n_obj, self.n_grid = position.shape[:2]
-        ends = np.concatenate([position, velocity * step, accel * step**2], axis=2)  # (O, K, 9)
-        self.coef = np.concatenate([ends[:, :-1], ends[:, 1:]], axis=2).reshape(-1, 6, 3)
+        coef = np.empty((self.n_obj, self.n_grid - 1, 6, 3))
+        for end, sl in ((0, slice(None, -1)), (3, slice(1, None))):
+            coef[:, :, end] = position[:, sl]
+            np.multiply(velocity[:, sl], step, out=coef[:, :, end + 1])
+            np.multiply(accel[:, sl], step**2, out=coef[:, :, end + 2])
+        self.coef = coef.reshape(-1, 6, 3)
 
     def at(self, obj: np.ndarray, t: np.ndarray, order: int = 1) -> list[np.ndarray]:
         """TEME position, velocity (and acceleration for ``order=2``) as ``(3, N)`` arrays."""
@@ -304,8 +309,9 @@ class _Track:
 # Geometry of g = sin(elevation) - sin(threshold) and its time derivatives
 
 
-def _dot(a, b):
-    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Dot products along the first axis of ``(3, ...)`` arrays (one pass, no temporaries)."""
+    return np.einsum("i...,i...->...", a, b)
 
 
 def _rotate(theta: np.ndarray, vectors: list[np.ndarray], rate: float) -> list[np.ndarray]:
@@ -345,22 +351,21 @@ class _Evaluator:
         """``[g, g', g'']`` for the Earth-fixed states given (g'' NaN under a mask), and
         (elevation, azimuth) in degrees when asked for or needed by a mask."""
         order = len(pv) - 1
-        p = self.pos[:, sta]
-        up = self.up[:, sta]
-        rho = (pv[0][0] - p[0], pv[0][1] - p[1], pv[0][2] - p[2])
-        rng = np.sqrt(_dot(rho, rho))
-        sin_el = _dot(rho, up) / rng
+        up = np.take(self.up, sta, axis=1)
+        rho = pv[0] - np.take(self.pos, sta, axis=1)
+        inv_rng = 1.0 / np.sqrt(_dot(rho, rho))
+        sin_el = _dot(rho, up) * inv_rng
         out = [sin_el]
         if order >= 1:
-            rate = _dot(rho, pv[1]) / rng
-            d_sin = (_dot(pv[1], up) - sin_el * rate) / rng
+            rate = _dot(rho, pv[1]) * inv_rng
+            d_sin = (_dot(pv[1], up) - sin_el * rate) * inv_rng
             out.append(d_sin)
         if order >= 2:
-            acc = (_dot(pv[1], pv[1]) + _dot(rho, pv[2]) - rate * rate) / rng
-            out.append((_dot(pv[2], up) - 2.0 * d_sin * rate - sin_el * acc) / rng)
+            acc = (_dot(pv[1], pv[1]) + _dot(rho, pv[2]) - rate * rate) * inv_rng
+            out.append((_dot(pv[2], up) - 2.0 * d_sin * rate - sin_el * acc) * inv_rng)
         angles = None
         if self.masked or want_angles:
-            east, north = self.east[:, sta], self.north[:, sta]
+            east, north = np.take(self.east, sta, axis=1), np.take(self.north, sta, axis=1)
             e, n = _dot(rho, east), _dot(rho, north)
             az = np.mod(np.degrees(np.arctan2(e, n)), 360.0)
             angles = (np.degrees(np.arcsin(np.clip(sin_el, -1.0, 1.0))), az)
@@ -434,9 +439,8 @@ def _midpoint_error_km(elements: Sequence[ElementSet], shape: OrbitShape, step: 
     Two steps are checked, one centred on perigee and one starting there: where an eccentric or
     decaying orbit moves fastest and its perturbations are largest.
     """
-    from ..timebase import unix_to_jd
-
     n_rad_s = shape.mean_motion_rev_day * 2.0 * np.pi / 86400.0
+    w = _quintic_weights(np.array([0.5]), 0)[0, :, 0]
     worst = np.zeros(len(elements))
     for j, e in enumerate(elements):
         anomaly = math.radians(e.mean_anomaly_deg) + n_rad_s[j] * (start - e.epoch_unix)
@@ -447,7 +451,8 @@ def _midpoint_error_km(elements: Sequence[ElementSet], shape: OrbitShape, step: 
             continue  # a state SGP4 cannot give: the search masks it anyway
         a = gravity_acceleration_km_s2(r)
         for i0, mid, i1 in ((0, 1, 2), (1, 2, 3)):
-            guess = 0.5 * (r[i0] + r[i1]) + 5.0 * step / 32.0 * (v[i0] - v[i1]) + step**2 / 64.0 * (a[i0] + a[i1])
+            guess = (w[0] * r[i0] + w[1] * step * v[i0] + w[2] * step**2 * a[i0]
+                     + w[3] * r[i1] + w[4] * step * v[i1] + w[5] * step**2 * a[i1])
             worst[j] = max(worst[j], float(np.linalg.norm(guess - r[mid])))
     return worst
 

@@ -118,9 +118,10 @@ def _cubic_peak_guess(lo, hi, g_lo, g_hi, d_lo, d_hi):
         # The root where p' goes from + to -, in the numerically stable form.
         q = -0.5 * (b + np.copysign(disc, b))
         roots = np.stack([q / a, c / q])
+        linear = -c / b  # a == 0: p' is linear
+    # p' > 0 at 0 and <= 0 at 1: exactly one root lies in [0, 1].
     ok = (roots >= 0.0) & (roots <= 1.0)
     s = np.where(ok[0], roots[0], np.where(ok[1], roots[1], np.nan))
-    linear = -c / b  # a == 0: p' is linear
     s = np.where(np.isfinite(s), s, np.where((linear >= 0) & (linear <= 1), linear, 0.5))
     return lo + s * h
 

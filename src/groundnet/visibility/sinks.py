@@ -1,0 +1,190 @@
+"""Where streamed passes go: memory, Parquet, CSV or JSON, one sorted Arrow batch at a time.
+
+Parquet keeps full precision and types: ``aos``, ``tca``, ``los`` as UTC timestamps in nanoseconds
+(they read back to the very same float seconds),
+``object_id`` as int64, angles and ``duration_s`` as float64, one row group per batch (a slice
+of the window, or part of one). CSV and JSON are exactly what ``groundnet passes --format csv|json``
+prints for the same passes (the rows of ``PassTable.to_rows()``), written batch by batch.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..errors import GroundnetError
+from ..output import _json_default, render
+from . import arrow
+
+FORMATS = ("parquet", "csv", "json")
+
+
+class OutputError(GroundnetError):
+    pass
+
+
+def _unix_to_ns(seconds: np.ndarray) -> np.ndarray:
+    # Whole seconds and the fraction apart: float64 POSIX seconds have ~0.24 µs resolution, so the
+    # nearest nanosecond reads back to the same float.
+    whole = np.floor(seconds)
+    return whole.astype(np.int64) * 1_000_000_000 + np.round((seconds - whole) * 1e9).astype(np.int64)
+
+
+def _ns_to_unix(ns: np.ndarray) -> np.ndarray:
+    whole, rest = np.divmod(ns, 1_000_000_000)
+    return whole.astype(np.float64) + rest / 1e9
+
+
+def parquet_table(batch: pa.Table) -> pa.Table:
+    """A batch as the Parquet file holds it: times as UTC timestamps, and ``duration_s``."""
+    columns, fields = [], []
+    for field in arrow.SCHEMA:
+        column = batch.column(field.name)
+        if field.name in arrow.TIME_COLUMNS:
+            column = pa.array(_unix_to_ns(column.to_numpy()), type=pa.timestamp("ns", tz="UTC"))
+            field = pa.field(field.name, column.type)
+        columns.append(column)
+        fields.append(field)
+        if field.name == "los_azimuth_deg":
+            duration = batch.column("los").to_numpy() - batch.column("aos").to_numpy()
+            columns.append(pa.array(duration))
+            fields.append(pa.field("duration_s", pa.float64()))
+    return pa.Table.from_arrays(columns, schema=pa.schema(fields))
+
+
+def read_parquet_passes(path: str | Path) -> pa.Table:
+    """A Parquet file written here, back in ``arrow.SCHEMA`` (times as POSIX seconds)."""
+    table = pq.read_table(path)
+    columns = {}
+    for name in arrow.SCHEMA.names:
+        column = table.column(name)
+        if name in arrow.TIME_COLUMNS:
+            column = pa.array(_ns_to_unix(column.cast(pa.int64()).to_numpy()))
+        columns[name] = column
+    return pa.table(columns, schema=arrow.SCHEMA)
+
+
+class MemorySink:
+    """Keeps the batches; ``close()`` returns one ``PassTable``."""
+
+    def __init__(self):
+        self.batches: list[pa.Table] = []
+
+    def write(self, batch: pa.Table) -> None:
+        self.batches.append(batch)
+
+    def write_late(self, late: pa.Table) -> None:
+        """Passes that sort before some already written: merged into place (all is in memory)."""
+        self.batches = [arrow.sort(arrow.concat(self.batches + [late]))]
+
+    def close(self):
+        return arrow.to_pass_table(arrow.concat(self.batches))
+
+
+class _FileSink:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.rows = 0
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._open()
+        except OSError as exc:
+            raise OutputError(f"{self.path}: cannot write the output: {exc.strerror or exc}") from None
+
+    def write(self, batch: pa.Table) -> None:
+        if len(batch):
+            self._write(batch)
+            self.rows += len(batch)
+
+    def close(self) -> int:
+        """Finish the file; returns the number of passes written."""
+        self._close()
+        return self.rows
+
+
+class ParquetSink(_FileSink):
+    def _open(self):
+        self._writer = pq.ParquetWriter(self.path, parquet_table(arrow.empty()).schema, compression="zstd")
+
+    def _write(self, batch):
+        self._writer.write_table(parquet_table(batch), row_group_size=max(1, len(batch)))
+
+    def _close(self):
+        self._writer.close()
+
+
+class _TextSink(_FileSink):
+    def _open(self):
+        self._file = open(self.path, "w", encoding="utf-8", newline="")
+
+    def _rows(self, batch: pa.Table) -> list[dict]:
+        return arrow.to_pass_table(batch).to_rows()
+
+
+class CsvSink(_TextSink):
+    """The CSV of ``groundnet.output.render`` (a header, then one line per pass), streamed."""
+
+    def _open(self):
+        super()._open()
+        self._header_written = False
+
+    def _write(self, batch):
+        text = render(self._rows(batch), "csv")
+        if self._header_written:
+            text = text.split("\n", 1)[1]
+        self._header_written = True
+        self._file.write(text)
+
+    def _close(self):
+        if not self._header_written:
+            self._file.write(render([], "csv"))
+        self._file.close()
+
+
+class JsonSink(_TextSink):
+    """The JSON list of ``groundnet.output.render`` (indent 2), streamed one object at a time."""
+
+    def _open(self):
+        super()._open()
+        self._first = True
+
+    def _write(self, batch):
+        buf = io.StringIO()
+        for row in self._rows(batch):
+            buf.write("[\n" if self._first else ",\n")
+            self._first = False
+            text = json.dumps(row, indent=2, default=_json_default, allow_nan=False)
+            buf.write("  " + text.replace("\n", "\n  "))
+        self._file.write(buf.getvalue())
+
+    def _close(self):
+        self._file.write("[]\n" if self._first else "\n]\n")
+        self._file.close()
+
+
+def format_of(path: str | Path, fmt: str | None = None) -> str:
+    """The output format: ``fmt`` if given, else from the file's extension."""
+    if fmt:
+        if fmt not in FORMATS:
+            raise OutputError(f"cannot stream passes as '{fmt}': choose one of {', '.join(FORMATS)}")
+        return fmt
+    ext = Path(path).suffix.lower().lstrip(".")
+    if ext in ("parquet", "pq"):
+        return "parquet"
+    if ext in FORMATS:
+        return ext
+    raise OutputError(f"{path}: cannot tell the output format from the extension; use .parquet, .csv or .json")
+
+
+def open_sink(path: str | Path | None, fmt: str | None = None):
+    """A sink for ``path`` (``None``: memory), its format from ``fmt`` or the extension."""
+    if path is None:
+        return MemorySink()
+    kind = format_of(path, fmt)
+    return {"parquet": ParquetSink, "csv": CsvSink, "json": JsonSink}[kind](os.fspath(path))
