@@ -17,7 +17,7 @@ import typer
 from . import commands
 from .errors import GroundnetError
 
-try:  # typer >= 0.22 raises the exceptions of its own copy of click
+try:  # recent typer raises the exceptions of its own copy of click
     from typer._click import exceptions as click_exceptions
 except ImportError:  # older typer uses click itself
     from click import exceptions as click_exceptions
