@@ -23,11 +23,11 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+from _results import record_section  # noqa: E402
 from browser.server import CHROMIUM, CHROMIUM_ARGS, Server, check_environment  # noqa: E402
 
 CLOCK = "2026-11-21T06:00:00Z"
 TARGET_MS = 2000.0
-RESULTS = ROOT / "bench" / "RESULTS.md"
 SECTION = "## Browser board: first meaningful paint (bench/board.py)"
 
 MEASURE = """() => {
@@ -103,15 +103,8 @@ def main() -> None:
                 f"(headless) on this 2-core machine, 1920×1080, `groundnet serve` on loopback with a replay clock "
                 f"({CLOCK}). Meaningful = the Natural Earth map and every station of the first board drawn "
                 f"(`performance.mark(\"groundnet:board-painted\")`).\n\n{table}\n")
-        text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-        if SECTION in text:
-            head, _, rest = text.partition(SECTION)
-            tail = rest.split("\n## ", 1)
-            text = head + body + ("\n## " + tail[1] if len(tail) > 1 else "")
-        else:
-            text = text.rstrip("\n") + "\n\n" + body
-        RESULTS.write_text(text)
-        print(f"recorded in {RESULTS.relative_to(ROOT)}")
+        written = record_section(body)
+        print(f"recorded in {written.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -31,11 +31,11 @@ from sgp4.api import WGS72, Satrec  # noqa: E402
 from skyfield.iokit import parse_tle_file  # noqa: E402
 from skyfield.sgp4lib import EarthSatellite  # noqa: E402
 
+from _results import record_section  # noqa: E402
 from groundnet.orbits.catalog import load_catalog  # noqa: E402
 from groundnet.timebase import timescale  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "catalog"
-RESULTS = ROOT / "bench" / "RESULTS.md"
 SECTION = "## Catalog loading (bench/catalog.py)"
 TLE_FILE = DATA / "spacetrack_full_catalog_3le_2023-10-09.txt"
 CSV_FILE = DATA / "celestrak_active_omm_2026-08-22.csv"
@@ -124,15 +124,8 @@ def main() -> None:
                "value ranges, duplicates, stale epochs and a report line for every problem; Skyfield and "
                "python-sgp4 check nothing.\n\n" + table + "\n")
     if not args.no_write:
-        text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-        if SECTION in text:
-            start = text.index(SECTION)
-            nxt = text.find("\n## ", start + len(SECTION))
-            text = text[:start] + section + (text[nxt + 1:] if nxt >= 0 else "")
-        else:
-            text = text.rstrip("\n") + "\n\n" + section
-        RESULTS.write_text(text)
-        print(f"written to {RESULTS.relative_to(ROOT)}")
+        written = record_section(section)
+        print(f"written to {written.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -29,7 +29,8 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parents[1]
+from _results import record_section
+
 GENERATED = re.compile(rb'"generated_at":"([^"]+)"')
 
 
@@ -242,10 +243,7 @@ def main() -> None:
 
 
 def _record(rows: list[dict], args, board_bytes: int) -> None:
-    path = ROOT / "bench" / "RESULTS.md"
-    text = path.read_text() if path.exists() else "# Benchmark results\n"
-    head = "## Live push (bench/live.py)"
-    lines = [head, "",
+    lines = ["## Live push (bench/live.py)", "",
              f"{args.clients} concurrent clients on loopback, {args.seconds:.0f} s per transport, 1 Hz board of "
              f"{board_bytes / 1024:.1f} KiB (37 antennas, 35 spacecraft), simulator on, SQLite; clients in {args.procs} "
              f"processes; server and clients share the {os.cpu_count()} cores (1-minute load average "
@@ -264,14 +262,7 @@ def _record(rows: list[dict], args, board_bytes: int) -> None:
               "boards). The clients are lean asyncio protocols (RFC 6455 frames parsed by length; SSE read as "
               "bytes) so that their CPU, on the same two cores, disturbs the figures as little as possible; "
               "another tenant's burst still shows in the whole-run p99 and max.", ""]
-    block = "\n".join(lines)
-    if head in text:
-        start = text.index(head)
-        nxt = text.find("\n## ", start + len(head))
-        text = text[:start] + block + ("" if nxt < 0 else text[nxt + 1:])
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
-    path.write_text(text)
+    record_section("\n".join(lines))
 
 
 if __name__ == "__main__":

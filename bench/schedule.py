@@ -20,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from _results import record_section  # noqa: E402
 from groundnet.schedule.cpsat import SolverOptions, solve  # noqa: E402
 from groundnet.schedule.greedy import greedy_plan  # noqa: E402
 from groundnet.schedule.metrics import compute_metrics  # noqa: E402
@@ -29,7 +30,6 @@ from groundnet.schedule.satnet import PUBLISHED, load_satnet  # noqa: E402
 from groundnet.schedule.validate import validate  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "satnet"
-RESULTS = ROOT / "bench" / "RESULTS.md"
 SECTION = "## Scheduling: SatNet W10 2018 (bench/schedule.py)"
 TARGET = (886, 204, 0.26, 0.48)
 
@@ -116,15 +116,8 @@ def main() -> None:
         "",
         md(rp_table), "",
     ])
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if SECTION in text:
-        start = text.index(SECTION)
-        nxt = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + section + (text[nxt + 1:] if nxt >= 0 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text, encoding="utf-8")
-    print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
+    written = record_section(section)
+    print(f"\nwritten to {written.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -1,12 +1,13 @@
 """The ``groundnet`` command: a thin shell over the library.
 
 Each module in ``groundnet/commands/`` defines ``register(app)`` and adds its own commands, so a
-new command is one new file. Errors raised on purpose (``GroundnetError``) print one line and
-exit with status 2.
+new command is one new file. Errors raised on purpose (``GroundnetError``), usage errors (a bad
+option value, an unknown option) and files the system refuses print one line and exit with status 2.
 """
 
 from __future__ import annotations
 
+import errno
 import importlib
 import pkgutil
 import sys
@@ -15,6 +16,11 @@ import typer
 
 from . import commands
 from .errors import GroundnetError
+
+try:  # recent typer raises the exceptions of its own copy of click
+    from typer._click import exceptions as click_exceptions
+except ImportError:  # older typer uses click itself
+    from click import exceptions as click_exceptions
 
 app = typer.Typer(
     name="groundnet",
@@ -28,9 +34,45 @@ for _mod in sorted(m.name for m in pkgutil.iter_modules(commands.__path__)):
     importlib.import_module(f"{commands.__name__}.{_mod}").register(app)
 
 
+def _usage_line(exc: click_exceptions.UsageError) -> str:
+    """Click's usage error as one line that names the command whose --help explains it."""
+    message = " ".join(exc.format_message().split()).replace("Value error, ", "")
+    command = exc.ctx.command_path if exc.ctx is not None else "groundnet"
+    return f"error: {message} (see `{command} --help`)"
+
+
+def _file_line(exc: OSError) -> str:
+    """A file the system refused (missing, a directory, no permission) as one line saying what to give."""
+    what = {
+        errno.ENOENT: "no such file or directory",
+        errno.EISDIR: "is a directory; give a file",
+        errno.ENOTDIR: "a part of the path is not a directory",
+        errno.EACCES: "permission denied",
+    }.get(exc.errno, exc.strerror or str(exc))
+    return f"error: {exc.filename}: {what}" if exc.filename else f"error: {what}"
+
+
 def main(argv: list[str] | None = None) -> None:
+    """Run the command line; every expected failure ends in one line on standard error and exit status 2."""
     try:
-        app(args=argv, prog_name="groundnet", standalone_mode=True)
+        status = app(args=argv, prog_name="groundnet", standalone_mode=False)
     except GroundnetError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
+    except click_exceptions.UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # the help has been printed
+            raise SystemExit(2) from None
+        print(_usage_line(exc), file=sys.stderr)
+        raise SystemExit(exc.exit_code) from None
+    except click_exceptions.ClickException as exc:
+        print(f"error: {exc.format_message()}", file=sys.stderr)
+        raise SystemExit(exc.exit_code) from None
+    except typer.Abort:
+        print("aborted", file=sys.stderr)
+        raise SystemExit(1) from None
+    except OSError as exc:
+        if exc.filename is None:
+            raise
+        print(_file_line(exc), file=sys.stderr)
+        raise SystemExit(2) from None
+    raise SystemExit(status if isinstance(status, int) else 0)

@@ -83,6 +83,10 @@ class InvalidPlanError(GroundnetError):
         super().__init__(f"the plan breaks {len(self.violations)} rule(s): {shown}{more}")
 
 
+class SettingsError(GroundnetError):
+    """A service setting (a command-line option or a GROUNDNET_* variable) has a value that cannot be used."""
+
+
 class StoreError(GroundnetError):
     """The database could not be opened or used."""
 

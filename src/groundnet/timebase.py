@@ -89,6 +89,15 @@ def timescale():
     return ts
 
 
+def tai_minus_utc_s(unix_s) -> np.ndarray:
+    """TAI - UTC in seconds at POSIX times: the leap-second count (10 s before 1972) from Skyfield's table."""
+    ts = timescale()
+    leap_unix = (np.asarray(ts.leap_dates, dtype=np.float64) - UNIX_EPOCH_JD) * SECONDS_PER_DAY
+    offsets = np.asarray(ts.leap_offsets, dtype=np.float64)
+    i = np.searchsorted(leap_unix, np.asarray(unix_s, dtype=np.float64), side="right") - 1
+    return np.where(i >= 0, offsets[np.maximum(i, 0)], 10.0)
+
+
 def skyfield_times(unix_s):
     """A Skyfield ``Time`` (scalar or array) for POSIX seconds."""
     # Whole days plus seconds of the day: Skyfield would count leap seconds inside a long

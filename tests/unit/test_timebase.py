@@ -25,3 +25,12 @@ def test_julian_date_split_and_skyfield_agree():
     t = skyfield_times(np.array([unix, unix + 0.5]))
     # POSIX seconds ignore leap seconds: Skyfield must still read the same civil time.
     assert t.utc_iso(places=1) == ["2026-11-21T08:00:00.0Z", "2026-11-21T08:00:00.5Z"]
+
+
+def test_tai_minus_utc_counts_leap_seconds():
+    # IERS Bulletin C 52 (2016): TAI-UTC = 36 s until 2016-12-31T23:59:60, 37 s from 2017-01-01T00:00:00;
+    # 19 s from 1980-01-01 (Bulletin C list); 10 s is the 1972-01-01 starting offset.
+    from groundnet.timebase import tai_minus_utc_s
+
+    t = [to_unix(parse_utc(s)) for s in ("2016-12-31T23:59:59Z", "2017-01-01T00:00:00Z", "1980-06-01T00:00:00Z", "1972-03-01T00:00:00Z")]
+    assert tai_minus_utc_s(t).tolist() == [36.0, 37.0, 19.0, 10.0]

@@ -65,6 +65,8 @@ def read_text(path: str | Path) -> str:
         size = p.stat().st_size
     except FileNotFoundError:
         raise fail(str(path), "file not found") from None
+    if p.is_dir():
+        raise fail(str(path), "is a directory; give a CCSDS message file")
     if size > MAX_FILE_BYTES:
         raise fail(str(path), f"file is {size} bytes, over the {MAX_FILE_BYTES} byte limit for a CCSDS message")
     data = p.read_bytes()

@@ -10,6 +10,8 @@ from datetime import datetime, timezone
 
 import numpy as np
 
+from ..timebase import tai_minus_utc_s
+
 _CAL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2}(?:\.\d*)?)Z?$")
 _DOY = re.compile(r"^(\d{4})-(\d{3})T(\d{2}):(\d{2}):(\d{2}(?:\.\d*)?)Z?$")
 TIME_SYSTEMS = ("UTC", "TAI", "TT", "GPS", "TDB")
@@ -61,7 +63,7 @@ def to_unix(readings_s, time_system: str) -> np.ndarray:
     if offset is None:
         return t
     tai = t + offset
-    return tai - tai_minus_utc(tai)
+    return tai - tai_minus_utc_s(tai)
 
 
 def from_unix(unix_s, time_system: str) -> np.ndarray:
@@ -70,17 +72,7 @@ def from_unix(unix_s, time_system: str) -> np.ndarray:
     offset = _seconds_from_tai(time_system)
     if offset is None:
         return t
-    return t + tai_minus_utc(t) - offset
-
-
-def tai_minus_utc(unix_s) -> np.ndarray:
-    """TAI - UTC in seconds (leap seconds since 1972) from Skyfield's table."""
-    from ..timebase import UNIX_EPOCH_JD, timescale
-
-    ts = timescale()
-    jd = np.asarray(unix_s, dtype=np.float64) / 86400.0 + UNIX_EPOCH_JD
-    i = np.searchsorted(ts.leap_dates, jd, side="right") - 1
-    return np.where(i >= 0, ts.leap_offsets[np.clip(i, 0, None)], 10.0)
+    return t + tai_minus_utc_s(t) - offset
 
 
 def format_epoch(unix_s: float, time_system: str = "UTC", decimals: int = 6) -> str:

@@ -30,12 +30,12 @@ class SelectionError(GroundnetError):
 def load_elements(catalog: str, objects: Optional[str] = None, *, quiet: bool = False) -> list[ElementSet]:
     """Element sets from a catalog file (or ``demo``), optionally only the NORAD ids listed."""
     result = load_catalog(catalog)
-    if result.rejected and not quiet:
-        print(f"note: {len(result.rejected)} record(s) of {catalog} rejected "
-              f"(`groundnet catalog check {catalog}` lists them)", file=sys.stderr)
     elements = result.elements
     if not elements:
         raise SelectionError(f"{catalog}: no usable element set (run `groundnet catalog check {catalog}`)")
+    if result.rejected and not quiet:
+        print(f"note: {len(result.rejected)} record(s) of {catalog} rejected "
+              f"(`groundnet catalog check {catalog}` lists them)", file=sys.stderr)
     if objects:
         by_id = {e.norad_id: e for e in elements}
         wanted = []

@@ -8,12 +8,23 @@ from typing import Optional
 import typer
 
 
+def _check_before_start(settings) -> None:
+    """Fail here, in one line, on what would otherwise fail inside the server's startup with a traceback:
+    the station file and the database URL (the database itself is opened by the server)."""
+    from ..stations import load_network
+    from ..store.db import make_engine
+
+    load_network(settings.station_file)
+    make_engine(settings.database_url).dispose()
+
+
 def run_server(settings, *, announce: bool = True) -> None:
     """Start uvicorn on the app for these settings (blocks until stopped)."""
     import uvicorn
 
     from ..api.app import create_app
 
+    _check_before_start(settings)
     app = create_app(settings)
     if announce:
         host = "localhost" if settings.host in ("127.0.0.1", "0.0.0.0", "::") else settings.host
@@ -27,9 +38,18 @@ def run_server(settings, *, announce: bool = True) -> None:
 
 def settings_from_options(**options):
     """Settings from the environment (GROUNDNET_*), overridden by the options given on the command line."""
-    from ..api.settings import Settings
+    from pydantic import ValidationError
 
-    return Settings(**{k: v for k, v in options.items() if v is not None})
+    from ..api.settings import Settings
+    from ..errors import SettingsError
+
+    try:
+        return Settings(**{k: v for k, v in options.items() if v is not None})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]) if first["loc"] else "setting"
+        raise SettingsError(f"--{name.replace('_', '-')} (or GROUNDNET_{name.upper()}) {first.get('input')!r}: "
+                            f"{first['msg']}") from None
 
 
 def register(app: typer.Typer) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Optional
 
 import typer
@@ -37,7 +38,8 @@ def register(app: typer.Typer) -> None:
 
     @token_app.command("list")
     def list_(database: Optional[str] = typer.Option(None, help=database_help),
-              fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json.")) -> None:
+              fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
+              output: Optional[Path] = typer.Option(None, "--output", help="Write to this file instead of the terminal.")) -> None:
         """List token names, when they were created and whether they are revoked (never the tokens)."""
         from ..store import repo
         from ..timebase import format_utc
@@ -47,7 +49,7 @@ def register(app: typer.Typer) -> None:
             rows = [{"name": r.name, "created_at": format_utc(r.created_at),
                      "revoked_at": r.revoked_at and format_utc(r.revoked_at)} for r in repo.list_tokens(s)]
         store.close()
-        emit(rows, fmt, columns=["name", "created_at", "revoked_at"])
+        emit(rows, fmt, columns=["name", "created_at", "revoked_at"], output=output)
 
     @token_app.command("revoke")
     def revoke(name: str = typer.Argument(..., help="The token's name."),

@@ -56,13 +56,12 @@ def unix_to_et(times_unix) -> np.ndarray:
 
 def et_to_unix(et) -> np.ndarray:
     """SPICE ephemeris time to POSIX (UTC) seconds (inverse of :func:`unix_to_et`)."""
-    from ..ccsds.times import tai_minus_utc
-    from ..timebase import timescale
+    from ..timebase import tai_minus_utc_s, timescale
 
     et = np.atleast_1d(np.asarray(et, dtype=np.float64))
     t = timescale().tdb_jd(J2000_JD + et / 86400.0)
     tai_reading = (t.whole - UNIX_EPOCH_JD) * 86400.0 + t.tt_fraction * 86400.0 - 32.184
-    return tai_reading - tai_minus_utc(tai_reading)
+    return tai_reading - tai_minus_utc_s(tai_reading)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Scheduling: tracking requests become a validated, conflict-free antenna plan (docs/scheduling.md)."""

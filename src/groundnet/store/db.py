@@ -103,6 +103,9 @@ def open_store(url: str, *, migrate_schema: bool = True) -> Store:
         engine.dispose()
         if isinstance(exc, StoreError):
             raise
+        # SQLAlchemy appends the statement and a link on further lines: the first line says what failed.
+        reason = (str(exc).strip().splitlines() or [""])[0]
         raise StoreError(f"cannot open the database at {engine.url.render_as_string(hide_password=True)}: "
-                         f"{type(exc).__name__}: {exc}") from exc
+                         f"{type(exc).__name__}: {reason}; check the URL, and that the server runs or the "
+                         "folder is writable") from exc
     return Store(engine)
