@@ -18,19 +18,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..timebase import SECONDS_PER_DAY, UNIX_EPOCH_JD, skyfield_times, timescale
+from ..timebase import SECONDS_PER_DAY, UNIX_EPOCH_JD, skyfield_times, tai_minus_utc_s
 
 ARCSEC_RAD = np.pi / (180.0 * 3600.0)
 J2000_JD = 2451545.0
 NODE_STEP_S = 3600.0
-
-
-def _tai_minus_utc_s(unix_s: np.ndarray) -> np.ndarray:
-    ts = timescale()
-    leap_unix = (np.asarray(ts.leap_dates, dtype=np.float64) - UNIX_EPOCH_JD) * SECONDS_PER_DAY
-    offsets = np.asarray(ts.leap_offsets, dtype=np.float64)
-    i = np.searchsorted(leap_unix, unix_s, side="right") - 1
-    return np.where(i >= 0, offsets[np.maximum(i, 0)], 10.0)
 
 
 @dataclass(frozen=True)
@@ -50,7 +42,7 @@ class EarthOrientation:
         nodes = np.arange(first, last + 0.5 * NODE_STEP_S, NODE_STEP_S)
         t = skyfield_times(nodes)
         sprime, xp, yp = t.polar_motion_angles()
-        ut1_minus_tai = (t.dut1 - _tai_minus_utc_s(nodes))
+        ut1_minus_tai = (t.dut1 - tai_minus_utc_s(nodes))
         ones = np.ones_like(nodes)
         return cls(
             node_unix=nodes,
@@ -62,7 +54,7 @@ class EarthOrientation:
 
     def ut1_minus_utc_s(self, unix_s) -> np.ndarray:
         t = np.asarray(unix_s, dtype=np.float64)
-        return np.interp(t, self.node_unix, self.ut1_minus_tai_s) + _tai_minus_utc_s(t)
+        return np.interp(t, self.node_unix, self.ut1_minus_tai_s) + tai_minus_utc_s(t)
 
     def gmst82_rad(self, unix_s) -> tuple[np.ndarray, float]:
         """GMST (1982 formula) at UT1 in radians, and its rate in rad/s."""
