@@ -288,7 +288,9 @@ class _Track:
         k = np.clip(np.floor(x).astype(np.int64), 0, self.n_grid - 2)
         w = _quintic_weights(x - k, order)
         c = np.take(self.coef, obj * (self.n_grid - 1) + k, axis=0)
-        return [np.einsum("kn,nkd->dn", w[i], c) / self.step**i for i in range(order + 1)]
+        # One small matrix product per event: (order+1, 6) weights @ (6, 3) coefficients.
+        out = np.matmul(w.transpose(2, 0, 1), c)
+        return [out[:, i, :].T / self.step**i for i in range(order + 1)]
 
     def every(self, sub: int) -> tuple[np.ndarray, np.ndarray]:
         """Positions and velocities at every ``step / sub``: two ``(3, O, (K-1)*sub + 1)`` arrays."""
