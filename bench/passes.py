@@ -8,6 +8,9 @@ and the peak memory, and records the figures in bench/RESULTS.md.
     .venv/bin/python bench/passes.py                 # the issue's benchmark (a few minutes)
     .venv/bin/python bench/passes.py --days 7        # one week: does cost stay linear in time?
     .venv/bin/python bench/passes.py --objects 2000 --no-record   # a quick look
+    # a SatNOGS-sized network: 400 generated stations x every 10th object of the catalog
+    groundnet stations generate --count 400 --seed 1 --output /tmp/gen400.toml
+    .venv/bin/python bench/passes.py --stations-file /tmp/gen400.toml --every 10
 """
 
 from __future__ import annotations
@@ -93,6 +96,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--days", type=float, default=1.0, help="window length in days (default 1)")
     parser.add_argument("--objects", type=int, default=None, help="only the first N objects of the catalog")
+    parser.add_argument("--every", type=int, default=1, help="only every Nth object of the catalog (default 1)")
+    parser.add_argument("--stations-file", type=Path, default=None,
+                        help="every station of this station file (TOML) instead of the 10 ESTRACK ones")
     parser.add_argument("--skyfield-pairs", type=int, default=120, help="random pairs for the peer (default 120)")
     parser.add_argument("--seed", type=int, default=2023)
     parser.add_argument("--rounds", type=int, default=8, help="alternating slices of both predictors (default 8)")
@@ -102,15 +108,20 @@ def main() -> None:
     t = time.perf_counter()
     load = load_catalog(CATALOG)
     load_s = time.perf_counter() - t
-    elements = load.elements[: args.objects] if args.objects else load.elements
-    antennas = load_network().select(ESTRACK)
+    elements = (load.elements[: args.objects] if args.objects else load.elements)[:: args.every]
+    if args.stations_file:
+        antennas = list(load_network(args.stations_file, include_bundled=False))
+        network = f"{args.stations_file.name}"
+    else:
+        antennas = load_network().select(ESTRACK)
+        network = ESTRACK
 
     ours, peer = run_interleaved(elements, antennas, args.days, args.skyfield_pairs, args.seed, args.rounds)
     ratio, cpu_ratio = ours["rate"] / peer["rate"], ours["cpu_rate"] / peer["cpu_rate"]
 
     lines = [
         f"catalog: {CATALOG.name}, {len(elements)} objects (loaded in {load_s:.1f} s); "
-        f"{len(antennas)} stations ({ESTRACK}); {args.days:g} day(s) from 2023-10-10T00:00Z at {THRESHOLD_DEG:g} deg",
+        f"{len(antennas)} stations ({network}); {args.days:g} day(s) from 2023-10-10T00:00Z at {THRESHOLD_DEG:g} deg",
         "",
         "| predictor | satellite-station-days | wall s | CPU s | sat-station-days/s (wall) | per sat-station-day |",
         "|---|---:|---:|---:|---:|---:|",
@@ -120,15 +131,17 @@ def main() -> None:
         f"{peer['cpu_s']:.1f} | {peer['rate']:,.1f} | {1e3 / peer['rate']:.2f} ms |",
         "",
         f"ratio groundnet / Skyfield: **{ratio:.0f}x** wall ({cpu_ratio:.0f}x CPU); "
-        f"passes found: {ours['passes']:,}; peak memory (RSS): {ours['rss_mb']:,.0f} MB",
+        f"passes found: {ours['passes']:,} ({1e6 * ours['cpu_s'] / max(ours['passes'], 1):.2f} us CPU per pass); "
+        f"peak memory (RSS): {ours['rss_mb']:,.0f} MB",
     ]
     text = "\n".join(lines)
     print(text)
     if not args.no_record:
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
         load_avg = "%.1f" % __import__("os").getloadavg()[0]
-        title = SECTION if args.days == 1 and not args.objects else (
-            f"{SECTION[:-1]}, {len(elements)} objects, {args.days:g} days)")
+        default = args.days == 1 and not args.objects and args.every == 1 and not args.stations_file
+        title = SECTION if default else (
+            f"{SECTION[:-1]}, {len(elements)} objects x {len(antennas)} stations, {args.days:g} days)")
         record(title, f"{title}\n\nRun {stamp} on {platform.machine()}, {__import__('os').cpu_count()} cores "
                f"(1-min load average {load_avg} at the end: the machine is shared; both predictors ran in "
                f"alternating slices, so the ratio compares them in the same conditions).\n\n{text}\n")

@@ -288,7 +288,9 @@ class _Track:
         k = np.clip(np.floor(x).astype(np.int64), 0, self.n_grid - 2)
         w = _quintic_weights(x - k, order)
         c = np.take(self.coef, obj * (self.n_grid - 1) + k, axis=0)
-        return [np.einsum("kn,nkd->dn", w[i], c) / self.step**i for i in range(order + 1)]
+        # One small matrix product per event: (order+1, 6) weights @ (6, 3) coefficients.
+        out = np.matmul(w.transpose(2, 0, 1), c)
+        return [out[:, i, :].T / self.step**i for i in range(order + 1)]
 
     def every(self, sub: int) -> tuple[np.ndarray, np.ndarray]:
         """Positions and velocities at every ``step / sub``: two ``(3, O, (K-1)*sub + 1)`` arrays."""
@@ -501,7 +503,7 @@ def find_passes(
     n_blocks = max(1, int(math.ceil((end - start) / BLOCK_S - 1e-9)))
     frames = [_Frame.at(stations, eop, min(end, start + (b + 0.5) * BLOCK_S)) for b in range(n_blocks)]
 
-    tables = []
+    found = []  # windows with the objects' indices into ``elements``
     for step in np.unique(steps):
         members = np.flatnonzero(steps == step)
         samples = int(min(BLOCK_S, end - start) / (step / SEARCH_SUBDIVISION)) + 2
@@ -514,10 +516,12 @@ def find_passes(
                               start + b * BLOCK_S, min(end, start + (b + 1) * BLOCK_S))
                 for b in range(n_blocks)
             ]
-            tables.append(_assemble(group, stations, _merge_blocks(pieces), start, end))
+            windows = _merge_blocks(pieces)
+            windows.obj = idx[windows.obj]
+            found.append(windows)
             if progress is not None:
                 progress(idx.size)
-    return PassTable.concat(tables).sort()
+    return _assemble(elements, stations, _concat_windows(found), start, end)
 
 
 def shape_subset(shape: OrbitShape, idx: np.ndarray) -> OrbitShape:
@@ -772,23 +776,33 @@ def _merge_blocks(pieces: list[_Windows]) -> _Windows:
                     best, w["aos_az"][starts], w["los_az"][ends], w["aos_open"][starts], w["los_open"][ends])
 
 
+def _concat_windows(parts: list[_Windows]) -> _Windows:
+    return _Windows(**{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(_Windows)})
+
+
 def _assemble(elements, stations: _Stations, w: _Windows, start: float, end: float) -> PassTable:
+    """The table in canonical order (``PassTable.sort``), sorted on integer indices before the
+    per-row text columns (ids and names) are made."""
     aos_clipped = w.aos_open & (w.aos <= start)
     los_clipped = w.los_open & (w.los >= end)
     keep = (w.los - w.aos >= MIN_DURATION_S) | aos_clipped | los_clipped
     keep &= w.los > w.aos
     ids = np.array([e.norad_id for e in elements], dtype=np.int64)
     names = np.array([e.name for e in elements], dtype=object)
+    station_rank = np.empty(len(stations.ids), np.int64)
+    station_rank[np.argsort(stations.ids.astype(str), kind="stable")] = np.arange(len(stations.ids))
+    rows = np.flatnonzero(keep)
+    rows = rows[np.lexsort((station_rank[w.sta[rows]], ids[w.obj[rows]], w.aos[rows]))]
     return PassTable(
-        object_id=ids[w.obj][keep],
-        object_name=names[w.obj][keep],
-        station_id=stations.ids[w.sta][keep],
-        aos=w.aos[keep],
-        tca=w.tca[keep],
-        los=w.los[keep],
-        max_elevation_deg=w.max_el[keep],
-        aos_azimuth_deg=w.aos_az[keep],
-        los_azimuth_deg=w.los_az[keep],
-        aos_clipped=aos_clipped[keep],
-        los_clipped=los_clipped[keep],
+        object_id=ids[w.obj[rows]],
+        object_name=names[w.obj[rows]],
+        station_id=stations.ids[w.sta[rows]],
+        aos=w.aos[rows],
+        tca=w.tca[rows],
+        los=w.los[rows],
+        max_elevation_deg=w.max_el[rows],
+        aos_azimuth_deg=w.aos_az[rows],
+        los_azimuth_deg=w.los_az[rows],
+        aos_clipped=aos_clipped[rows],
+        los_clipped=los_clipped[rows],
     )
