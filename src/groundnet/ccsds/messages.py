@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from . import ndm
-from .ndm import Item, RawMessage, RawSegment, fail
+from .ndm import Item, RawMessage, fail
 from .times import EpochError, parse_epoch, to_unix
 
 # Units CCSDS prescribes per keyword (lower case; the message may omit them, never contradict them).

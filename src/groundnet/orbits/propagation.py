@@ -135,11 +135,6 @@ class Propagator:
             return (radius >= MIN_RADIUS_KM) & (radius <= max_radius) & (speed <= max_speed)
 
 
-def propagate_teme(elements: Sequence[ElementSet], times_unix) -> States:
-    """TEME states of each element set at each time: ``Propagator(elements).propagate(times)``."""
-    return Propagator(elements).propagate(times_unix)
-
-
 def gravity_acceleration_km_s2(position_km: np.ndarray) -> np.ndarray:
     """Point mass + J2 acceleration (WGS-72) at TEME positions ``[..., 3]``.
 
