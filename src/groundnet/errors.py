@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 
 class GroundnetError(Exception):
     """Base of every error groundnet raises on purpose (the CLI prints it on one line, exit 2)."""
@@ -97,3 +99,8 @@ class EventError(GroundnetError):
 
 class FeedError(InputFileError):
     """A DSN Now feed (file or URL) could not be read."""
+
+
+def is_finite_number(value) -> bool:
+    """A real, finite number from a parsed file: ``True``/``False`` (an int in Python), NaN and inf are not."""
+    return not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from ..errors import InputFileError, TimeParseError
+from ..errors import InputFileError, TimeParseError, is_finite_number
 from ..timebase import parse_utc, to_unix
 
 
@@ -171,7 +171,7 @@ class _Reader:
                 self.fail(table, key, f"missing: add {key} = ..." + (f" ({unit_hint})" if unit_hint else ""))
             return default
         v = values[key]
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+        if not is_finite_number(v):
             self.fail(table, key, f"must be a number{(' (' + unit_hint + ')') if unit_hint else ''}, got {v!r}")
             return default
         if not lo <= v <= hi:

@@ -4,10 +4,9 @@ teardown_end}, ...]}`` with Unix seconds and ``resource`` as SatNet writes it (`
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
-from ..errors import InputFileError
+from ..errors import InputFileError, is_finite_number
 from .model import Plan, Problem, Track, parse_resource
 
 TRACK_FIELDS = ("track_id", "resource", "trx_on", "trx_off", "setup_start", "teardown_end")
@@ -44,7 +43,7 @@ def load_plan(path: str | Path, problem: Problem | None = None) -> Plan:
         times = []
         for key in TRACK_FIELDS[2:]:
             v = raw[key]
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            if not is_finite_number(v):
                 raise InputFileError(path, f"{where}: expected Unix seconds, got {v!r}", field=key)
             times.append(float(v))
         tracks.append(Track(str(raw["track_id"]), parse_resource(str(raw["resource"])), *times))

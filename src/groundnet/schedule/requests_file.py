@@ -44,7 +44,7 @@ import tomllib
 from datetime import datetime
 from pathlib import Path
 
-from ..errors import GroundnetError, RequestFileError
+from ..errors import GroundnetError, RequestFileError, is_finite_number
 from ..timebase import parse_utc, to_unix
 from .model import Block, Problem, Request, ViewPeriod, parse_resource, resource_name
 from .passes import view_periods_from_passes
@@ -70,7 +70,7 @@ def _time(path: str, where: str, key: str, value) -> float:
 
 
 def _number(path: str, where: str, key: str, value, minimum: float = 0.0) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < minimum:
+    if not is_finite_number(value) or value < minimum:
         raise RequestFileError(path, f"{where}: expected a number >= {minimum:g}, got {value!r}", field=key)
     return float(value)
 

@@ -13,12 +13,11 @@ own view period with its own setup and teardown.
 from __future__ import annotations
 
 import csv
-import math
 import re
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 
-from ..errors import InputFileError, ScheduleInputError
+from ..errors import InputFileError, ScheduleInputError, is_finite_number
 from .model import Block, Problem, Request, ViewPeriod, parse_resource
 from .plan_file import read_json
 
@@ -54,7 +53,7 @@ def week_start(week_key: str) -> float:
 
 
 def _number(path: str, where: str, key: str, value, *, minimum: float | None = None) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if not is_finite_number(value):
         raise InputFileError(path, f"{where}: expected a number, got {value!r}", field=key)
     if minimum is not None and value < minimum:
         raise InputFileError(path, f"{where}: {value!r} is below {minimum}", field=key)

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import StationFileError, UnknownStationError
+from ..errors import StationFileError, UnknownStationError, is_finite_number
 
 # WGS-84
 WGS84_A_KM = 6378.137
@@ -205,7 +205,7 @@ def _check_value(path: str, where: str, key: str, value):
     if kind is None:
         fail(f"unknown field; allowed fields are {', '.join(_FIELDS)}")
     if kind is float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        if not is_finite_number(value):
             fail(f"must be a number, got {value!r}")
         value = float(value)
         limits = {
