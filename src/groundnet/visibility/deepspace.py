@@ -264,6 +264,14 @@ def _clearance(trajectory: Trajectory, antenna, t: np.ndarray):
 
 
 _REFINE_POINTS = 24
+_REFINE_FRACTIONS = np.linspace(0.0, 1.0, _REFINE_POINTS)
+
+
+def _sample_brackets(trajectory, antenna, lo, hi):
+    """``_REFINE_POINTS`` instants across each bracket (a row per bracket), clearance and elevation there."""
+    t = lo[:, None] + (hi - lo)[:, None] * _REFINE_FRACTIONS[None, :]
+    clearance, _, elevation = _clearance(trajectory, antenna, t.ravel())
+    return t, clearance.reshape(t.shape), elevation.reshape(t.shape)
 
 
 def _refine_roots(trajectory, antenna, lo, hi, rising, tol_s: float = 1e-3) -> np.ndarray:
@@ -277,11 +285,9 @@ def _refine_roots(trajectory, antenna, lo, hi, rising, tol_s: float = 1e-3) -> n
     rising = np.broadcast_to(np.asarray(rising, bool), lo.shape)
     if lo.size == 0:
         return lo
-    frac = np.linspace(0.0, 1.0, _REFINE_POINTS)
     rows = np.arange(lo.size)
     while True:
-        t = lo[:, None] + (hi - lo)[:, None] * frac[None, :]
-        c = _clearance(trajectory, antenna, t.ravel())[0].reshape(t.shape)
+        t, c, _ = _sample_brackets(trajectory, antenna, lo, hi)
         after = np.where(rising[:, None], c >= 0.0, c < 0.0)  # True once past the crossing
         after[:, -1] = True  # inclusive bracket end
         k = np.maximum(np.argmax(after, axis=1), 1)
@@ -304,19 +310,17 @@ def _refine_peaks(trajectory, antenna, lo, hi, parabola_s: float = 60.0) -> np.n
     lo, hi = np.array(lo, dtype=np.float64), np.array(hi, dtype=np.float64)
     if lo.size == 0:
         return lo
-    frac = np.linspace(0.0, 1.0, _REFINE_POINTS)
     rows = np.arange(lo.size)
     while True:
-        t = lo[:, None] + (hi - lo)[:, None] * frac[None, :]
-        el = _clearance(trajectory, antenna, t.ravel())[2].reshape(t.shape)
+        t, _, el = _sample_brackets(trajectory, antenna, lo, hi)
         el = np.where(np.isfinite(el), el, -np.inf)
         k = np.argmax(el, axis=1)
         if np.max(hi - lo) <= parabola_s:
             break
-        lo, hi = t[rows, np.maximum(k - 1, 0)], t[rows, np.minimum(k + 1, frac.size - 1)]
-    km = np.clip(k, 1, frac.size - 2)
+        lo, hi = t[rows, np.maximum(k - 1, 0)], t[rows, np.minimum(k + 1, _REFINE_POINTS - 1)]
+    km = np.clip(k, 1, _REFINE_POINTS - 2)
     y0, y1, y2 = el[rows, km - 1], el[rows, km], el[rows, km + 1]
-    h = (hi - lo) / (frac.size - 1)
+    h = (hi - lo) / (_REFINE_POINTS - 1)
     with np.errstate(divide="ignore", invalid="ignore"):
         shift = 0.5 * h * (y0 - y2) / (y0 - 2.0 * y1 + y2)
     vertex = t[rows, km] + np.where(np.isfinite(shift) & (np.abs(shift) <= h), shift, 0.0)
