@@ -15,6 +15,9 @@ cannot miss a pass; in short:
    derivative at each search sample bracket every AOS, LOS and elevation maximum (a maximum
    between two samples shows as the rate changing sign, so short grazing passes are found);
 4. AOS/LOS are refined by safeguarded Newton steps, maxima by Newton steps on the rate.
+
+Steps 1 and 2 run over all objects, antennas and samples at once (NumPy); steps 3 and 4 are per
+event and run compiled (``search.py``).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from ..orbits.propagation import EARTH_RADIUS_KM, OrbitShape, Propagator, gravit
 from ..orbits.teme import EarthOrientation
 from ..stations import Antenna
 from ..timebase import format_utc, unix_to_jd
-from .refine import refine_maxima, refine_roots
+from .search import quintic_weights, search_windows
 
 EARTH_ROTATION_RAD_S = 7.2921158553e-5
 # SGP4 sampling: step = STEP_FACTOR / (largest angular rate of the orbit), rounded down to a
@@ -51,9 +54,6 @@ CHECK_ERROR_RAD = 1e-4
 BLOCK_S = 86400.0
 # Working-set size (station x object x search samples) per batch.
 BATCH_ELEMENTS = 2_000_000
-# A maximum's time needs less precision than a root's: the elevation is flat there. The
-# returned time is one Newton step beyond the last evaluation, far closer than this.
-MAX_TOLERANCE_S = 0.02
 # Windows shorter than this are numerical noise of a peak touching the threshold.
 MIN_DURATION_S = 1e-3
 
@@ -149,10 +149,11 @@ class _Stations:
     ids: np.ndarray  # (S,) str
     itrs_km: np.ndarray  # (S, 3)
     enu_itrs: np.ndarray  # (S, 3, 3): rows east, north, up
-    lowest_threshold_deg: np.ndarray  # (S,) lowest elevation threshold over all azimuths
-    constant_threshold: np.ndarray  # (S,) bool: no azimuth-dependent mask applies
-    antennas: list[Antenna]
-    override_deg: float | None
+    floor_deg: np.ndarray  # (S,) threshold where no mask rises above it: the lowest at any azimuth
+    # Horizon masks, points sorted by azimuth in [0, 360): station s's are [offset[s], offset[s+1]).
+    mask_offset: np.ndarray
+    mask_az: np.ndarray
+    mask_el: np.ndarray
 
     @classmethod
     def of(cls, antennas: Sequence[Antenna], override_deg: float | None) -> "_Stations":
@@ -164,43 +165,24 @@ class _Stations:
             np.stack([-sl * co, -sl * so, cl], -1),
             np.stack([cl * co, cl * so, sl], -1),
         ], axis=1)
-        if override_deg is not None:
-            lowest = np.full(len(antennas), float(override_deg))
-            constant = np.ones(len(antennas), bool)
-        else:
-            lowest = np.array([
-                min(a.min_elevation_deg, *(max(p[1], a.min_elevation_deg) for p in a.horizon_mask))
-                if a.horizon_mask else a.min_elevation_deg for a in antennas], dtype=np.float64)
-            constant = np.array([not a.horizon_mask for a in antennas])
+        masks = [[] if override_deg is not None else a.horizon_mask for a in antennas]
+        floor = np.array([a.min_elevation_deg if override_deg is None else override_deg for a in antennas], float)
+        points = [sorted(((az % 360.0, el) for az, el in m), key=lambda p: p[0]) for m in masks]
+        flat = np.array([p for pts in points for p in pts], dtype=np.float64).reshape(-1, 2)
         return cls(
             ids=np.array([a.id for a in antennas], dtype=object),
             itrs_km=np.array([a.itrs_km for a in antennas], dtype=np.float64).reshape(-1, 3),
             enu_itrs=enu.reshape(-1, 3, 3),
-            lowest_threshold_deg=lowest,
-            constant_threshold=constant,
-            antennas=list(antennas),
-            override_deg=override_deg,
+            floor_deg=floor,
+            mask_offset=np.concatenate([[0], np.cumsum([len(p) for p in points])]).astype(np.int64),
+            mask_az=flat[:, 0].copy(),
+            mask_el=flat[:, 1].copy(),
         )
 
-    def threshold(self, station: np.ndarray, azimuth_deg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Elevation threshold (deg) at each (station, azimuth) and its slope d(threshold)/d(azimuth)."""
-        thr = self.lowest_threshold_deg[station].copy()
-        slope = np.zeros_like(thr)
-        for s in np.flatnonzero(~self.constant_threshold):
-            sel = station == s
-            if not sel.any():
-                continue
-            ant = self.antennas[s]
-            mask = np.array(ant.horizon_mask, dtype=np.float64)
-            az_pts = np.concatenate([mask[:, 0] - 360.0, mask[:, 0], mask[:, 0] + 360.0])
-            el_pts = np.tile(mask[:, 1], 3)
-            az = np.mod(azimuth_deg[sel], 360.0)
-            thr[sel] = ant.elevation_floor_deg(az)
-            # The slope of the mask segment the azimuth falls on, where the mask is the floor.
-            j = np.clip(np.searchsorted(az_pts, az, side="right") - 1, 0, az_pts.size - 2)
-            seg_slope = (el_pts[j + 1] - el_pts[j]) / np.maximum(az_pts[j + 1] - az_pts[j], 1e-9)
-            slope[sel] = np.where(thr[sel] > ant.min_elevation_deg, seg_slope, 0.0)
-        return thr, slope
+    def for_search(self, frame: "_Frame") -> tuple:
+        """The antennas as ``search.py`` takes them, in the Earth-fixed frame of one block."""
+        axes = np.ascontiguousarray(np.stack([frame.position, frame.east, frame.north, frame.up], axis=1))
+        return (axes, self.floor_deg, np.sin(np.radians(self.floor_deg)), self.mask_offset, self.mask_az, self.mask_el)
 
 
 @dataclass
@@ -230,41 +212,6 @@ class _Frame:
 # Interpolation between SGP4 samples
 
 
-def _quintic_weights(s: np.ndarray, order: int) -> np.ndarray:
-    """Quintic Hermite basis (and its s-derivatives up to ``order``): ``(order + 1, 6, N)``.
-
-    Coefficient order: p0, v0*h, a0*h^2, p1, v1*h, a1*h^2 (s in [0, 1] across one SGP4 step h).
-    """
-    s2 = s * s
-    s3 = s2 * s
-    out = np.empty((order + 1, 6, s.size))
-    w = out[0]
-    # Horner forms of the six basis polynomials.
-    w[3] = s3 * (10.0 + s * (-15.0 + 6.0 * s))
-    w[0] = 1.0 - w[3]
-    w[1] = s + s3 * (-6.0 + s * (8.0 - 3.0 * s))
-    w[2] = 0.5 * s2 + s3 * (-1.5 + s * (1.5 - 0.5 * s))
-    w[4] = s3 * (-4.0 + s * (7.0 - 3.0 * s))
-    w[5] = s3 * (0.5 + s * (-1.0 + 0.5 * s))
-    if order >= 1:
-        d = out[1]
-        d[3] = s2 * (30.0 + s * (-60.0 + 30.0 * s))
-        d[0] = -d[3]
-        d[1] = 1.0 + s2 * (-18.0 + s * (32.0 - 15.0 * s))
-        d[2] = s + s2 * (-4.5 + s * (6.0 - 2.5 * s))
-        d[4] = s2 * (-12.0 + s * (28.0 - 15.0 * s))
-        d[5] = s2 * (1.5 + s * (-4.0 + 2.5 * s))
-    if order >= 2:
-        dd = out[2]
-        dd[3] = s * (60.0 + s * (-180.0 + 120.0 * s))
-        dd[0] = -dd[3]
-        dd[1] = s * (-36.0 + s * (96.0 - 60.0 * s))
-        dd[2] = 1.0 + s * (-9.0 + s * (18.0 - 10.0 * s))
-        dd[4] = s * (-24.0 + s * (84.0 - 60.0 * s))
-        dd[5] = s * (3.0 + s * (-12.0 + 10.0 * s))
-    return out
-
-
 class _Track:
     """SGP4 samples of a group of objects on a common grid, interpolated anywhere in between.
 
@@ -286,7 +233,7 @@ class _Track:
         """TEME position, velocity (and acceleration for ``order=2``) as ``(3, N)`` arrays."""
         x = (t - self.t0) / self.step
         k = np.clip(np.floor(x).astype(np.int64), 0, self.n_grid - 2)
-        w = _quintic_weights(x - k, order)
+        w = quintic_weights(x - k, order)
         c = np.take(self.coef, obj * (self.n_grid - 1) + k, axis=0)
         # One small matrix product per event: (order+1, 6) weights @ (6, 3) coefficients.
         out = np.matmul(w.transpose(2, 0, 1), c)
@@ -298,17 +245,17 @@ class _Track:
         n = (self.n_grid - 1) * sub + 1
         r, v = np.empty((3, self.n_obj, n)), np.empty((3, self.n_obj, n))
         for j in range(sub):
-            w = _quintic_weights(np.array([j / sub]), 1)[:, :, 0]
+            w = quintic_weights(np.array([j / sub]), 1)[:, :, 0]
             r[:, :, j:n - 1:sub] = np.einsum("k,ojkd->doj", w[0], c)
             v[:, :, j:n - 1:sub] = np.einsum("k,ojkd->doj", w[1], c) / self.step
-        w = _quintic_weights(np.array([1.0]), 1)[:, :, 0]
+        w = quintic_weights(np.array([1.0]), 1)[:, :, 0]
         r[:, :, -1] = np.einsum("k,okd->do", w[0], c[:, -1])
         v[:, :, -1] = np.einsum("k,okd->do", w[1], c[:, -1]) / self.step
         return r, v
 
 
 # --------------------------------------------------------------------------------------------
-# Geometry of g = sin(elevation) - sin(threshold) and its time derivatives
+# Earth-fixed states at the search samples
 
 
 def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -316,75 +263,13 @@ def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.einsum("i...,i...->...", a, b)
 
 
-def _rotate(theta: np.ndarray, vectors: list[np.ndarray], rate: float) -> list[np.ndarray]:
-    """TEME -> PEF for position, velocity and acceleration ``(3, ...)`` at sidereal angles theta."""
+def _rotate(theta: np.ndarray, r: np.ndarray, v: np.ndarray, rate: float) -> tuple[np.ndarray, np.ndarray]:
+    """TEME -> PEF for positions and velocities ``(3, ...)`` at sidereal angles theta (``search.py``
+    does the same for one state)."""
     c, s = np.cos(theta), np.sin(theta)
-    out = [np.stack([c * v[0] + s * v[1], c * v[1] - s * v[0], v[2]]) for v in vectors]
-    w = rate
-    if len(out) >= 2:  # the frame turns at w about +z
-        out[1][0] += w * out[0][1]
-        out[1][1] -= w * out[0][0]
-    if len(out) >= 3:  # rotating-frame acceleration: a - 2 w x v - w x (w x r)
-        out[2][0] += 2 * w * out[1][1] + w * w * out[0][0]
-        out[2][1] += -2 * w * out[1][0] + w * w * out[0][1]
-    return out
-
-
-class _Evaluator:
-    """g(t) = sin(el) - sin(threshold) and its time derivatives for (object, station) events."""
-
-    def __init__(self, track: _Track, frame: _Frame, stations: _Stations, theta0: float, theta_rate: float):
-        self.track, self.frame, self.stations = track, frame, stations
-        self.theta0, self.theta_rate = theta0, theta_rate  # sidereal angle, linear over the block
-        self.masked = not bool(np.all(stations.constant_threshold))
-        self.sin_floor = np.sin(np.radians(stations.lowest_threshold_deg))
-        # Station vectors as (3, S) rows for cheap gathers.
-        self.pos, self.up = frame.position.T.copy(), frame.up.T.copy()
-        self.east, self.north = frame.east.T.copy(), frame.north.T.copy()
-
-    def theta(self, t):
-        return self.theta0 + self.theta_rate * (t - self.track.t0)
-
-    def g(self, obj, sta, t, order=1, want_angles=False):
-        pv = _rotate(self.theta(t), self.track.at(obj, t, order), self.theta_rate)
-        return self.g_from(pv, sta, want_angles)
-
-    def g_from(self, pv, sta, want_angles=False):
-        """``[g, g', g'']`` for the Earth-fixed states given (g'' NaN under a mask), and
-        (elevation, azimuth) in degrees when asked for or needed by a mask."""
-        order = len(pv) - 1
-        up = np.take(self.up, sta, axis=1)
-        rho = pv[0] - np.take(self.pos, sta, axis=1)
-        inv_rng = 1.0 / np.sqrt(_dot(rho, rho))
-        sin_el = _dot(rho, up) * inv_rng
-        out = [sin_el]
-        if order >= 1:
-            rate = _dot(rho, pv[1]) * inv_rng
-            d_sin = (_dot(pv[1], up) - sin_el * rate) * inv_rng
-            out.append(d_sin)
-        if order >= 2:
-            acc = (_dot(pv[1], pv[1]) + _dot(rho, pv[2]) - rate * rate) * inv_rng
-            out.append((_dot(pv[2], up) - 2.0 * d_sin * rate - sin_el * acc) * inv_rng)
-        angles = None
-        if self.masked or want_angles:
-            east, north = np.take(self.east, sta, axis=1), np.take(self.north, sta, axis=1)
-            e, n = _dot(rho, east), _dot(rho, north)
-            az = np.mod(np.degrees(np.arctan2(e, n)), 360.0)
-            angles = (np.degrees(np.arcsin(np.clip(sin_el, -1.0, 1.0))), az)
-        if not self.masked:
-            out[0] = out[0] - self.sin_floor[sta]
-            return out, angles
-        thr, slope = self.stations.threshold(sta, angles[1])
-        thr = np.radians(thr)
-        out[0] = out[0] - np.sin(thr)
-        if order >= 1:
-            de, dn = _dot(pv[1], east), _dot(pv[1], north)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                daz = np.nan_to_num((n * de - e * dn) / (e * e + n * n))  # rad/s
-            out[1] = out[1] - np.cos(thr) * slope * daz
-        if order >= 2:
-            out[2] = np.where(slope != 0.0, np.nan, out[2])
-        return out, angles
+    r_pef = np.stack([c * r[0] + s * r[1], c * r[1] - s * r[0], r[2]])
+    v_pef = np.stack([c * v[0] + s * v[1] + rate * r_pef[1], c * v[1] - s * v[0] - rate * r_pef[0], v[2]])
+    return r_pef, v_pef  # the frame turns at ``rate`` about +z
 
 
 # --------------------------------------------------------------------------------------------
@@ -442,7 +327,7 @@ def _midpoint_error_km(elements: Sequence[ElementSet], shape: OrbitShape, step: 
     decaying orbit moves fastest and its perturbations are largest.
     """
     n_rad_s = shape.mean_motion_rev_day * 2.0 * np.pi / 86400.0
-    w = _quintic_weights(np.array([0.5]), 0)[0, :, 0]
+    w = quintic_weights(np.array([0.5]), 0)[0, :, 0]
     worst = np.zeros(len(elements))
     for j, e in enumerate(elements):
         anomaly = math.radians(e.mean_anomaly_deg) + n_rad_s[j] * (start - e.epoch_unix)
@@ -531,7 +416,7 @@ def shape_subset(shape: OrbitShape, idx: np.ndarray) -> OrbitShape:
 def _search_block(elements, shape: OrbitShape, step: float, stations: _Stations, frame: _Frame,
                   eop: EarthOrientation, t_begin: float, t_end: float) -> _Windows:
     """Windows of a group of objects sharing one SGP4 step, over one time block."""
-    n_obj, n_sta = len(elements), len(stations.ids)
+    n_obj = len(elements)
     h = step / SEARCH_SUBDIVISION
     n_steps = int(math.ceil((t_end - t_begin) / step - 1e-9))
     grid = t_begin + step * np.arange(n_steps + 1)
@@ -542,7 +427,6 @@ def _search_block(elements, shape: OrbitShape, step: float, stations: _Stations,
     theta, theta_rate = eop.gmst82_rad(np.array([t_begin, grid[-1]]))
     turns = np.round((theta[0] + theta_rate * (grid[-1] - t_begin) - theta[1]) / (2 * np.pi))
     rate = (theta[1] + 2 * np.pi * turns - theta[0]) / max(grid[-1] - t_begin, 1.0)
-    ev = _Evaluator(track, frame, stations, float(theta[0]), float(rate))
 
     # Search samples (shared by every station); the last one is exactly t_end.
     n_search = int(math.ceil((t_end - t_begin) / h - 1e-9)) + 1
@@ -551,21 +435,19 @@ def _search_block(elements, shape: OrbitShape, step: float, stations: _Stations,
     r_teme, v_teme = (a[:, :, :n_search] for a in track.every(SEARCH_SUBDIVISION))
     last = track.at(np.arange(n_obj), np.full(n_obj, t_end), 1)
     r_teme[:, :, -1], v_teme[:, :, -1] = last[0], last[1]
-    r_pef, v_pef = _rotate(ev.theta(times), [r_teme, v_teme], ev.theta_rate)  # (3, O, T)
+    r_pef, v_pef = _rotate(theta[0] + rate * (times - t_begin), r_teme, v_teme, rate)  # (3, O, T)
 
     near = _screen(r_pef, shape, h, stations, frame)  # (O, S, T)
     needed = near.copy()
     needed[:, :, 1:] |= near[:, :, :-1]
     needed[:, :, :-1] |= near[:, :, 1:]
-    flat = np.flatnonzero(needed)
-    obj, rest = np.divmod(flat, n_sta * n_search)
-    sta, k = np.divmod(rest, n_search)
-    at = obj * n_search + k
-    pv = [np.take(a.reshape(3, -1), at, axis=1) for a in (r_pef, v_pef)]
-    (g, dg), _ = ev.g_from(pv, sta)
-    # Consecutive entries of the flat index are consecutive samples of the same pair.
-    same = (flat[1:] - flat[:-1] == 1) & (k[1:] != 0)
-    return _events_to_windows(ev, obj, sta, k, times[k], g, dg, same, n_search - 1)
+    obj, sta, k = np.nonzero(needed)
+    columns, _, unbalanced = search_windows(
+        obj, sta, k, times, r_pef, v_pef,
+        (track.coef, track.n_grid - 1, t_begin, step, float(theta[0]), float(rate)), stations.for_search(frame))
+    if unbalanced:  # cannot happen: the screen keeps every visible sample and its neighbours
+        raise RuntimeError("pass search: unbalanced AOS/LOS events")
+    return _Windows(*columns)
 
 
 def _drop_erratic(r: np.ndarray, v: np.ndarray, step: float, shape: OrbitShape) -> None:
@@ -605,7 +487,7 @@ def _screen(r_pef: np.ndarray, shape: OrbitShape, h: float, stations: _Stations,
     margin = ((shape.max_angular_rate_rad_s * 1.02 + EARTH_ROTATION_RAD_S) * (0.5 * h)
               + INTERPOLATION_ERROR_KM / np.maximum(shape.perigee_radius_km - EARTH_RADIUS_KM, 100.0)
               + SCREEN_MARGIN_RAD)  # (O,)
-    e = np.radians(stations.lowest_threshold_deg) - frame.tilt - SCREEN_MARGIN_RAD  # (S,)
+    e = np.radians(stations.floor_deg) - frame.tilt - SCREEN_MARGIN_RAD  # (S,)
     c_min = np.min(frame.radius * np.cos(e))  # smallest R cos(e): the widest cone, safe for all
     with np.errstate(invalid="ignore"):
         x = np.minimum(c_min / r_ub, 1.0)  # cone half-angle before the elevation term: arccos(x)
@@ -619,133 +501,6 @@ def _screen(r_pef: np.ndarray, shape: OrbitShape, h: float, stations: _Stations,
     limit = x[:, None, :] * cb[:, :, None]
     limit += y[:, None, :] * sb[:, :, None]
     return cos_psi >= limit  # NaN states compare False
-
-
-def _events_to_windows(ev: _Evaluator, obj, sta, k, t, g, dg, same, last_k) -> _Windows:
-    """Bracket, refine and assemble the windows from g, g' at search samples.
-
-    ``same[j]`` says whether samples j and j+1 are consecutive samples of the same pair (an
-    interval to look into).
-    """
-    nan = np.isnan(g)
-    g = np.where(nan, -1.0, g)
-    # Per interval (between entries j and j+1), on shifted views: keep those with an event.
-    vis = g >= 0
-    v0, v1 = vis[:-1], vis[1:]
-    good = ~(nan[:-1] | nan[1:])
-    peak_all = (dg[:-1] > 0) & (dg[1:] <= 0) & good
-    open_aos_all = (k[:-1] == 0) & v0
-    open_los_all = (k[1:] == last_k) & v1
-    a = np.flatnonzero(same & ((v0 != v1) | peak_all | open_aos_all | open_los_all))
-    b = a + 1
-    peak, open_aos, open_los = peak_all[a], open_aos_all[a], open_los_all[a]
-    ga, gb, dga, dgb, ta, tb = g[a], g[b], dg[a], dg[b], t[a], t[b]
-    bad = nan[a] | nan[b]
-    io, isa = obj[a], sta[a]
-    n = a.size
-    up = (ga < 0) & (gb >= 0)
-    down = (ga >= 0) & (gb < 0)
-
-    # Maxima of g.
-    pi = np.flatnonzero(peak)
-    t_max, g_max, dg_max, el_max = refine_max(ev, io[pi], isa[pi], ta[pi], tb[pi], dga[pi], dgb[pi], ga[pi], gb[pi])
-    graze = np.zeros(n, bool)
-    graze[pi] = (ga[pi] < 0) & (gb[pi] < 0) & (g_max >= 0)
-    tm = np.full(n, np.nan)
-    tm[pi] = t_max
-    elm = np.full(n, -np.inf)
-    elm[pi] = el_max
-
-    # Roots: AOS in rising intervals, LOS in falling ones, both around a grazing maximum. Where
-    # the interval holds a maximum the bracket stops at it, so g is monotonic inside.
-    gm = np.full(n, np.nan)
-    gm[pi] = g_max
-    dgm = np.zeros(n)
-    dgm[pi] = dg_max
-    with_max = np.isfinite(tm) & (gm >= 0)
-    t_aos, t_los = np.full(n, np.nan), np.full(n, np.nan)
-    az_aos, az_los = np.full(n, np.nan), np.full(n, np.nan)
-    ri = np.flatnonzero((up | graze) & ~bad)
-    cut = with_max[ri]
-    t_aos[ri], az_aos[ri] = refine_root(ev, io[ri], isa[ri], ta[ri], np.where(cut, tm[ri], tb[ri]), ga[ri],
-                                        np.where(cut, gm[ri], gb[ri]), dga[ri], np.where(cut, dgm[ri], dgb[ri]))
-    ri = np.flatnonzero((down | graze) & ~bad)
-    cut = with_max[ri]
-    t_los[ri], az_los[ri] = refine_root(ev, io[ri], isa[ri], np.where(cut, tm[ri], ta[ri]), tb[ri],
-                                        np.where(cut, gm[ri], ga[ri]), gb[ri], np.where(cut, dgm[ri], dga[ri]),
-                                        dgb[ri])
-    # A state SGP4 could not give: the window ends at the good sample.
-    rb = np.flatnonzero(up & bad)
-    t_aos[rb] = tb[rb]
-    rb = np.flatnonzero(down & bad)
-    t_los[rb] = ta[rb]
-    has_aos = up | graze
-    has_los = down | graze
-
-    # Slots in time order within each interval: open AOS, AOS, maximum, LOS, open LOS.
-    kind = np.zeros((n, 5), np.int8)  # +1 opens a window, -1 closes it, 0 a candidate maximum
-    kind[:, :2], kind[:, 3:] = 1, -1
-    valid = np.stack([open_aos, has_aos, np.isfinite(tm), has_los, open_los], axis=1)
-    time = np.stack([ta, t_aos, tm, t_los, tb], axis=1)
-    elev = np.full((n, 5), -np.inf)
-    elev[:, 2] = elm
-    azim = np.stack([np.full(n, np.nan), az_aos, np.full(n, np.nan), az_los, np.full(n, np.nan)], axis=1)
-    edge = np.zeros((n, 5), bool)
-    edge[:, [0, 4]] = True
-    slot_obj = np.repeat(io, 5)[valid.ravel()]
-    slot_sta = np.repeat(isa, 5)[valid.ravel()]
-    kind, time, elev, azim, edge = kind[valid], time[valid], elev[valid], azim[valid], edge[valid]
-    # Open edges (maxima candidates too: a clipped window may peak at its edge) and ends at a
-    # sample next to an invalid state get their angles here; refined ends kept theirs.
-    ei = np.flatnonzero(edge | ((kind != 0) & np.isnan(azim)))
-    if ei.size:
-        _, (el_e, az_e) = ev.g(slot_obj[ei], slot_sta[ei], time[ei], order=0, want_angles=True)
-        elev[ei], azim[ei] = el_e, az_e
-
-    opens = np.cumsum(kind == 1)
-    closes = np.cumsum(kind == -1)
-    inside = (opens - closes + (kind == -1)) == 1
-    elev = np.where(inside, elev, -np.inf)
-    w_start = np.flatnonzero(kind == 1)
-    w_end = np.flatnonzero(kind == -1)
-    if w_start.size != w_end.size:  # cannot happen: crossings alternate by construction
-        raise RuntimeError("pass search: unbalanced AOS/LOS events")
-    if w_start.size == 0:
-        e = np.zeros(0)
-        return _Windows(np.zeros(0, np.int64), np.zeros(0, np.int64), e, e, e, e, e, e,
-                        np.zeros(0, bool), np.zeros(0, bool))
-    best = np.maximum.reduceat(elev, w_start)
-    wid = opens - 1
-    hit_idx = np.flatnonzero(inside & (wid >= 0) & (elev == best[np.maximum(wid, 0)]))
-    tca = time[hit_idx[_first_of_runs(wid[hit_idx])]]
-
-    return _Windows(slot_obj[w_start], slot_sta[w_start], time[w_start], time[w_end], tca, best,
-                    azim[w_start], azim[w_end], edge[w_start], edge[w_end])
-
-
-def refine_root(ev: _Evaluator, obj, sta, lo, hi, g_lo, g_hi, dg_lo, dg_hi):
-    """Roots of g, and the azimuth at each event's last evaluation (within a millisecond of it)."""
-    azimuth = np.full(obj.size, np.nan)
-
-    def value_and_rate(t, which):
-        (g, dg), (_, az) = ev.g(obj[which], sta[which], t, want_angles=True)
-        azimuth[which] = az
-        return g, dg
-
-    return refine_roots(value_and_rate, lo, hi, g_lo, g_hi, dg_lo, dg_hi), azimuth
-
-
-def refine_max(ev: _Evaluator, obj, sta, lo, hi, d_lo, d_hi, g_lo, g_hi):
-    """Maxima of g, with g, g' and the elevation at each event's last evaluation."""
-    last = np.full((3, obj.size), np.nan)
-
-    def rate(t, which):
-        (g, dg, ddg), (el, _) = ev.g(obj[which], sta[which], t, order=2, want_angles=True)
-        last[:, which] = g, dg, el
-        return dg, ddg
-
-    t = refine_maxima(rate, lo, hi, d_lo, d_hi, g_lo, g_hi, tolerance_s=MAX_TOLERANCE_S)
-    return t, last[0], last[1], last[2]
 
 
 def _first_of_runs(keys: np.ndarray) -> np.ndarray:

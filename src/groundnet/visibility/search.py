@@ -1,0 +1,383 @@
+"""The per-pair part of the pass search, compiled with numba: brackets, refinement, windows.
+
+``passes.py`` screens (object, station, sample) triples with NumPy, one operation over all of
+them at once; what is left after the screen is per-event work (a few Newton steps on each AOS,
+LOS and maximum, and the bookkeeping of the windows) that runs here as plain loops, so each
+evaluation costs tens of nanoseconds instead of NumPy's fixed cost per operation.
+
+The function searched is ``g(t) = sin(elevation) - sin(threshold(azimuth))`` for one object and
+one antenna; its derivatives come from the interpolated orbit (quintic Hermite polynomials on
+SGP4's positions, velocities and J2 accelerations; see ``passes._Track``) turned into the
+Earth-fixed frame at a sidereal angle linear in time over the block.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .refine import (
+    MAX_ITERATIONS,
+    TOLERANCE_S,
+    bracket_step,
+    compiled,
+    compiled_leaf,
+    cubic_peak_guess,
+    cubic_root_guess,
+    root_curvature,
+)
+
+# A maximum's time needs less precision than a root's: the elevation is flat there. The
+# returned time is one Newton step beyond the last evaluation, far closer than this.
+MAX_TOLERANCE_S = 0.02
+DEG = 180.0 / math.pi
+
+
+# --------------------------------------------------------------------------------------------
+# Quintic Hermite interpolation
+
+
+@compiled
+def _basis(s):
+    """The six quintic Hermite basis polynomials at s in [0, 1].
+
+    Coefficient order: p0, v0*h, a0*h^2, p1, v1*h, a1*h^2 (across one SGP4 step h).
+    """
+    s2 = s * s
+    s3 = s2 * s
+    w3 = s3 * (10.0 + s * (-15.0 + 6.0 * s))
+    return (1.0 - w3, s + s3 * (-6.0 + s * (8.0 - 3.0 * s)), 0.5 * s2 + s3 * (-1.5 + s * (1.5 - 0.5 * s)),
+            w3, s3 * (-4.0 + s * (7.0 - 3.0 * s)), s3 * (0.5 + s * (-1.0 + 0.5 * s)))
+
+
+@compiled
+def _basis_rate(s):
+    """Their first derivatives in s."""
+    s2 = s * s
+    d3 = s2 * (30.0 + s * (-60.0 + 30.0 * s))
+    return (-d3, 1.0 + s2 * (-18.0 + s * (32.0 - 15.0 * s)), s + s2 * (-4.5 + s * (6.0 - 2.5 * s)),
+            d3, s2 * (-12.0 + s * (28.0 - 15.0 * s)), s2 * (1.5 + s * (-4.0 + 2.5 * s)))
+
+
+@compiled
+def _basis_curvature(s):
+    """Their second derivatives in s."""
+    dd3 = s * (60.0 + s * (-180.0 + 120.0 * s))
+    return (-dd3, s * (-36.0 + s * (96.0 - 60.0 * s)), 1.0 + s * (-9.0 + s * (18.0 - 10.0 * s)),
+            dd3, s * (-24.0 + s * (84.0 - 60.0 * s)), s * (3.0 + s * (-12.0 + 10.0 * s)))
+
+
+@compiled
+def quintic_weights(s, order):
+    """The basis (and its s-derivatives up to ``order``) at each s: ``(order + 1, 6, N)``."""
+    out = np.empty((order + 1, 6, s.size))
+    for i in range(s.size):
+        w = _basis(s[i])
+        for j in range(6):
+            out[0, j, i] = w[j]
+        if order >= 1:
+            w = _basis_rate(s[i])
+            for j in range(6):
+                out[1, j, i] = w[j]
+        if order >= 2:
+            w = _basis_curvature(s[i])
+            for j in range(6):
+                out[2, j, i] = w[j]
+    return out
+
+
+@compiled_leaf
+def _combine(c, w):
+    """Sum of the six coefficient rows of ``c`` (6, 3) weighted by ``w``: a 3-vector as a tuple."""
+    return (w[0] * c[0, 0] + w[1] * c[1, 0] + w[2] * c[2, 0] + w[3] * c[3, 0] + w[4] * c[4, 0] + w[5] * c[5, 0],
+            w[0] * c[0, 1] + w[1] * c[1, 1] + w[2] * c[2, 1] + w[3] * c[3, 1] + w[4] * c[4, 1] + w[5] * c[5, 1],
+            w[0] * c[0, 2] + w[1] * c[1, 2] + w[2] * c[2, 2] + w[3] * c[3, 2] + w[4] * c[4, 2] + w[5] * c[5, 2])
+
+
+@compiled_leaf
+def _earth_fixed_state(track, obj, t, order):
+    """Position, velocity and (``order`` 2) acceleration of object ``obj`` at t, Earth-fixed (PEF).
+
+    ``track`` is ``(coef, n_segments, t0, step, theta0, theta_rate)``: the Hermite coefficients
+    ``(objects * n_segments, 6, 3)`` and a sidereal angle ``theta0 + theta_rate (t - t0)``.
+    """
+    coef, n_seg, t0, step, theta0, w = track
+    x = (t - t0) / step
+    seg = min(max(int(math.floor(x)), 0), n_seg - 1)
+    s = x - seg
+    c = coef[obj * n_seg + seg]
+    p = _combine(c, _basis(s))
+    v = _combine(c, _basis_rate(s))
+    a = (0.0, 0.0, 0.0)
+    if order >= 2:
+        a = _combine(c, _basis_curvature(s))
+    theta = theta0 + w * (t - t0)
+    ct, st = math.cos(theta), math.sin(theta)
+    # TEME -> PEF: a rotation by theta about +z, the frame turning at w.
+    px, py = ct * p[0] + st * p[1], ct * p[1] - st * p[0]
+    vx = (ct * v[0] + st * v[1]) / step + w * py
+    vy = (ct * v[1] - st * v[0]) / step - w * px
+    if order >= 2:  # rotating-frame acceleration: a - 2 w x v - w x (w x r)
+        h2 = step * step
+        ax = (ct * a[0] + st * a[1]) / h2 + 2.0 * w * vy + w * w * px
+        ay = (ct * a[1] - st * a[0]) / h2 - 2.0 * w * vx + w * w * py
+        a = (ax, ay, a[2] / h2)
+    return (px, py, p[2]), (vx, vy, v[2] / step), a
+
+
+# --------------------------------------------------------------------------------------------
+# g = sin(elevation) - sin(threshold) and its time derivatives
+
+
+@compiled_leaf
+def _mask_floor(stations, sta, azimuth_deg):
+    """Elevation threshold (deg) of antenna ``sta`` at an azimuth, and its slope d(threshold)/d(azimuth).
+
+    The horizon mask is interpolated linearly and periodically in azimuth (as ``numpy.interp``
+    with ``period=360``), and never below the antenna's minimum elevation.
+    """
+    _, floor_deg, _, offset, mask_az, mask_el = stations
+    a, b = offset[sta], offset[sta + 1]
+    if b == a:
+        return floor_deg[sta], 0.0
+    az = azimuth_deg % 360.0
+    j = a - 1  # the last mask point at or before az
+    while j + 1 < b and mask_az[j + 1] <= az:
+        j += 1
+    if j < a:  # before the first point: the segment wrapping from the last one
+        x0, y0, x1, y1 = mask_az[b - 1] - 360.0, mask_el[b - 1], mask_az[a], mask_el[a]
+    elif j == b - 1:
+        x0, y0, x1, y1 = mask_az[j], mask_el[j], mask_az[a] + 360.0, mask_el[a]
+    else:
+        x0, y0, x1, y1 = mask_az[j], mask_el[j], mask_az[j + 1], mask_el[j + 1]
+    slope = (y1 - y0) / max(x1 - x0, 1e-9)
+    elevation = y0 + slope * (az - x0)
+    if elevation > floor_deg[sta]:
+        return elevation, slope
+    return floor_deg[sta], 0.0
+
+
+@compiled_leaf
+def _g(stations, sta, p, v, a, order, want_angles):
+    """``(g, g', g'', elevation_deg, azimuth_deg)`` of antenna ``sta`` for an Earth-fixed state.
+
+    ``stations`` is ``(axes, floor_deg, floor_sin, mask_offset, mask_az, mask_el)``; ``axes``
+    ``(S, 4, 3)`` holds each antenna's position and its east, north and up unit vectors. g'' is
+    computed for ``order`` 2 (NaN where a mask's slope enters: then the steps are regula falsi).
+    The angles are NaN unless asked for (or needed by a mask).
+    """
+    axes, _, floor_sin, offset, _, _ = stations
+    ax = axes[sta]
+    rx, ry, rz = p[0] - ax[0, 0], p[1] - ax[0, 1], p[2] - ax[0, 2]
+    inv_rng = 1.0 / math.sqrt(rx * rx + ry * ry + rz * rz)
+    sin_el = (rx * ax[3, 0] + ry * ax[3, 1] + rz * ax[3, 2]) * inv_rng
+    rate = (rx * v[0] + ry * v[1] + rz * v[2]) * inv_rng
+    d_sin = (v[0] * ax[3, 0] + v[1] * ax[3, 1] + v[2] * ax[3, 2] - sin_el * rate) * inv_rng
+    dd_sin = math.nan
+    if order >= 2:
+        acc = (v[0] * v[0] + v[1] * v[1] + v[2] * v[2] + rx * a[0] + ry * a[1] + rz * a[2] - rate * rate) * inv_rng
+        dd_sin = (a[0] * ax[3, 0] + a[1] * ax[3, 1] + a[2] * ax[3, 2] - 2.0 * d_sin * rate - sin_el * acc) * inv_rng
+    masked = offset[sta + 1] > offset[sta]
+    elevation = azimuth = e = n = 0.0
+    if want_angles or masked:
+        e = rx * ax[1, 0] + ry * ax[1, 1] + rz * ax[1, 2]
+        n = rx * ax[2, 0] + ry * ax[2, 1] + rz * ax[2, 2]
+        azimuth = (math.atan2(e, n) * DEG) % 360.0
+        elevation = math.asin(min(max(sin_el, -1.0), 1.0)) * DEG
+    else:
+        elevation = azimuth = math.nan
+    if not masked:
+        return sin_el - floor_sin[sta], d_sin, dd_sin, elevation, azimuth
+    threshold_deg, slope = _mask_floor(stations, sta, azimuth)
+    threshold = threshold_deg / DEG
+    de = v[0] * ax[1, 0] + v[1] * ax[1, 1] + v[2] * ax[1, 2]
+    dn = v[0] * ax[2, 0] + v[1] * ax[2, 1] + v[2] * ax[2, 2]
+    denominator = e * e + n * n
+    azimuth_rate = (n * de - e * dn) / denominator if denominator > 0.0 else 0.0  # rad/s
+    if slope != 0.0:
+        dd_sin = math.nan
+    return (sin_el - math.sin(threshold), d_sin - math.cos(threshold) * slope * azimuth_rate, dd_sin,
+            elevation, azimuth)
+
+
+@compiled_leaf
+def _g_at(track, stations, obj, sta, t, order, want_angles):
+    p, v, a = _earth_fixed_state(track, obj, t, order)
+    return _g(stations, sta, p, v, a, order, want_angles)
+
+
+# --------------------------------------------------------------------------------------------
+# Refinement of one event
+
+
+@compiled_leaf
+def _refine_root(track, stations, obj, sta, lo, hi, g_lo, g_hi, dg_lo, dg_hi):
+    """The zero of g in [lo, hi] (g(lo), g(hi) of opposite signs), and the azimuth at the last
+    evaluation (within ``refine.ACCEPT_STEP_S`` of it)."""
+    x = cubic_root_guess(lo, hi, g_lo, g_hi, dg_lo, dg_hi)
+    curvature = root_curvature(lo, hi, dg_lo, dg_hi)
+    lo_is_negative = g_lo < 0.0
+    side = 0
+    azimuth = math.nan
+    for _ in range(MAX_ITERATIONS):
+        g, dg, _, _, azimuth = _g_at(track, stations, obj, sta, x, 1, True)
+        x, lo, hi, g_lo, g_hi, side, done = bracket_step(
+            x, g, dg, lo, hi, g_lo, g_hi, side, lo_is_negative, TOLERANCE_S, curvature)
+        if done:
+            break
+    return x, azimuth
+
+
+@compiled_leaf
+def _refine_max(track, stations, obj, sta, lo, hi, g_lo, g_hi, dg_lo, dg_hi):
+    """Where g' falls through zero in [lo, hi] (a maximum of g), with g, g' and the elevation at
+    the last evaluation."""
+    x = cubic_peak_guess(lo, hi, g_lo, g_hi, dg_lo, dg_hi)
+    lo_is_negative = dg_lo < 0.0
+    side = 0
+    g = dg = elevation = math.nan
+    for _ in range(MAX_ITERATIONS):
+        g, dg, ddg, elevation, _ = _g_at(track, stations, obj, sta, x, 2, True)
+        x, lo, hi, dg_lo, dg_hi, side, done = bracket_step(
+            x, dg, ddg, lo, hi, dg_lo, dg_hi, side, lo_is_negative, MAX_TOLERANCE_S, math.nan)
+        if done:
+            break
+    return x, g, dg, elevation
+
+
+# --------------------------------------------------------------------------------------------
+# Windows from the samples
+
+
+@compiled
+def search_windows(obj, sta, k, times, r_pef, v_pef, track, stations):
+    """Every window (AOS to LOS) in the screened samples of one block.
+
+    ``obj``, ``sta``, ``k`` list the (object, antenna, sample) triples kept by the screen in
+    lexicographic order; ``times`` are the block's search samples (the first and last are the
+    block's ends) and ``r_pef``, ``v_pef`` ``(3, objects, samples)`` the states there. Between
+    two consecutive samples of a pair, the signs of g and g' bracket every AOS, LOS and maximum
+    (a maximum shows as g' falling through zero, so short grazing passes are found).
+
+    Returns ``(columns, count, unbalanced)``: ``columns`` is ``(obj, sta, aos, los, tca, max_el,
+    aos_az, los_az, aos_open, los_open)`` (``*_open``: visible at the block's first or last
+    instant), and ``unbalanced`` counts the pairs whose crossings did not alternate (never,
+    when the screen is conservative).
+    """
+    n = obj.size
+    last_k = times.size - 1
+    zero = (0.0, 0.0, 0.0)
+    g = np.empty(n)
+    dg = np.empty(n)
+    for i in range(n):
+        o, j = obj[i], k[i]
+        p = (r_pef[0, o, j], r_pef[1, o, j], r_pef[2, o, j])
+        v = (v_pef[0, o, j], v_pef[1, o, j], v_pef[2, o, j])
+        g[i], dg[i], _, _, _ = _g(stations, sta[i], p, v, zero, 1, False)
+
+    capacity = n // 2 + 1  # a window spans at least two samples
+    w_obj = np.empty(capacity, np.int64)
+    w_sta = np.empty(capacity, np.int64)
+    w_time = np.empty((capacity, 3))  # aos, tca, los
+    w_angle = np.empty((capacity, 3))  # max elevation, azimuth at AOS and LOS
+    w_open = np.zeros((capacity, 2), np.bool_)
+    count = 0
+    unbalanced = 0
+
+    start = 0
+    while start < n:
+        end = start  # the run of consecutive samples of one pair: [start, end]
+        while (end + 1 < n and obj[end + 1] == obj[start] and sta[end + 1] == sta[start]
+               and k[end + 1] == k[end] + 1):
+            end += 1
+        o, s = obj[start], sta[start]
+        is_open = False
+        aos = aos_az = best_t = math.nan
+        best_el = -math.inf
+        aos_open = False
+
+        if k[start] == 0 and g[start] >= 0.0 and end > start:  # visible at the block's start
+            is_open, aos, aos_open = True, times[0], True
+            _, _, _, best_el, aos_az = _g_at(track, stations, o, s, aos, 0, True)
+            best_t = aos
+
+        for a in range(start, end):
+            b = a + 1
+            ta, tb = times[k[a]], times[k[b]]
+            bad = math.isnan(g[a]) or math.isnan(g[b])
+            ga = -1.0 if math.isnan(g[a]) else g[a]
+            gb = -1.0 if math.isnan(g[b]) else g[b]
+            up = ga < 0.0 <= gb
+            down = gb < 0.0 <= ga
+            peak = dg[a] > 0.0 and dg[b] <= 0.0 and not bad
+            t_max = g_max = math.nan
+            dg_max = 0.0
+            el_max = -math.inf
+            graze = with_max = False
+            if peak:
+                t_max, g_max, dg_max, el_max = _refine_max(track, stations, o, s, ta, tb, ga, gb, dg[a], dg[b])
+                graze = ga < 0.0 and gb < 0.0 and g_max >= 0.0
+                with_max = g_max >= 0.0
+            # Where the interval holds a maximum, root brackets stop at it: g is monotonic inside.
+            if up or graze:
+                if bad:  # a state SGP4 could not give: the window starts at the good sample
+                    aos = tb
+                    _, _, _, el, aos_az = _g_at(track, stations, o, s, aos, 0, True)
+                else:
+                    el = -math.inf
+                    if with_max:
+                        aos, aos_az = _refine_root(track, stations, o, s, ta, t_max, ga, g_max, dg[a], dg_max)
+                    else:
+                        aos, aos_az = _refine_root(track, stations, o, s, ta, tb, ga, gb, dg[a], dg[b])
+                if is_open:
+                    unbalanced += 1
+                is_open, aos_open, best_el, best_t = True, False, el, aos
+            if peak and is_open and el_max > best_el:
+                best_el, best_t = el_max, t_max
+            if down or graze:
+                if bad:  # the window ends at the good sample
+                    los = ta
+                    _, _, _, el, los_az = _g_at(track, stations, o, s, los, 0, True)
+                    if el > best_el:
+                        best_el, best_t = el, los
+                elif with_max:
+                    los, los_az = _refine_root(track, stations, o, s, t_max, tb, g_max, gb, dg_max, dg[b])
+                else:
+                    los, los_az = _refine_root(track, stations, o, s, ta, tb, ga, gb, dg[a], dg[b])
+                if not is_open:
+                    unbalanced += 1
+                else:
+                    count = _emit(w_obj, w_sta, w_time, w_angle, w_open, count, track, stations, o, s,
+                                  aos, best_t, los, best_el, aos_az, los_az, aos_open, False)
+                is_open = False
+
+        if is_open:
+            if k[end] == last_k and g[end] >= 0.0:  # visible at the block's end
+                los = times[last_k]
+                _, _, _, el, los_az = _g_at(track, stations, o, s, los, 0, True)
+                if el > best_el:
+                    best_el, best_t = el, los
+                count = _emit(w_obj, w_sta, w_time, w_angle, w_open, count, track, stations, o, s,
+                              aos, best_t, los, best_el, aos_az, los_az, aos_open, True)
+            else:
+                unbalanced += 1
+        start = end + 1
+
+    columns = (w_obj[:count], w_sta[:count], w_time[:count, 0], w_time[:count, 2], w_time[:count, 1],
+               w_angle[:count, 0], w_angle[:count, 1], w_angle[:count, 2], w_open[:count, 0], w_open[:count, 1])
+    return columns, count, unbalanced
+
+
+@compiled_leaf
+def _emit(w_obj, w_sta, w_time, w_angle, w_open, count, track, stations, obj, sta,
+          aos, tca, los, max_el, aos_az, los_az, aos_open, los_open):
+    """Append one window; returns the new count."""
+    if max_el == -math.inf:  # no maximum bracketed inside (only where g is not smooth): the middle
+        tca = 0.5 * (aos + los)
+        _, _, _, max_el, _ = _g_at(track, stations, obj, sta, tca, 0, True)
+    w_obj[count], w_sta[count] = obj, sta
+    w_time[count, 0], w_time[count, 1], w_time[count, 2] = aos, tca, los
+    w_angle[count, 0], w_angle[count, 1], w_angle[count, 2] = max_el, aos_az, los_az
+    w_open[count, 0], w_open[count, 1] = aos_open, los_open
+    return count + 1
