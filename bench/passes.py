@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import platform
 import resource
 import sys
@@ -33,11 +34,12 @@ from groundnet.stations import load_network  # noqa: E402
 from groundnet.timebase import skyfield_times, timescale  # noqa: E402
 from groundnet.visibility.passes import find_passes  # noqa: E402
 
+from _results import record_section  # noqa: E402
+
 CATALOG = ROOT.parent / "shared" / "data" / "catalog" / "spacetrack_full_catalog_3le_2023-10-09.txt"
 ESTRACK = "KIR-1,RED-1,CEB,VIL-2,MSP,KRU-1,MLG,NNO-1,SMA,MLI"
 START = 1696896000.0  # 2023-10-10T00:00:00Z, the day after the catalog's epochs
 THRESHOLD_DEG = 5.0
-RESULTS = ROOT / "bench" / "RESULTS.md"
 SECTION = "## Pass prediction (bench/passes.py)"
 
 
@@ -138,26 +140,13 @@ def main() -> None:
     print(text)
     if not args.no_record:
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-        load_avg = "%.1f" % __import__("os").getloadavg()[0]
+        load_avg = f"{os.getloadavg()[0]:.1f}"
         default = args.days == 1 and not args.objects and args.every == 1 and not args.stations_file
         title = SECTION if default else (
             f"{SECTION[:-1]}, {len(elements)} objects x {len(antennas)} stations, {args.days:g} days)")
-        record(title, f"{title}\n\nRun {stamp} on {platform.machine()}, {__import__('os').cpu_count()} cores "
-               f"(1-min load average {load_avg} at the end: the machine is shared; both predictors ran in "
-               f"alternating slices, so the ratio compares them in the same conditions).\n\n{text}\n")
-
-
-def record(title: str, section: str) -> None:
-    """Replace the section ``title`` of bench/RESULTS.md (keeping the others')."""
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if title + "\n" in old:
-        head, rest = old.split(title + "\n", 1)
-        nxt = rest.find("\n## ")
-        tail = rest[nxt + 1:] if nxt >= 0 else ""
-        new = head + section + ("\n" + tail if tail else "")
-    else:
-        new = old.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(new, encoding="utf-8")
+        record_section(f"{title}\n\nRun {stamp} on {platform.machine()}, {os.cpu_count()} cores "
+                       f"(1-min load average {load_avg} at the end: the machine is shared; both predictors ran in "
+                       f"alternating slices, so the ratio compares them in the same conditions).\n\n{text}\n")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 import tempfile
 import threading
@@ -27,12 +26,13 @@ import psutil
 
 from groundnet.timebase import parse_utc, to_unix
 
+from _results import read_section, record_section
+
 ROOT = Path(__file__).resolve().parents[1]
 CATALOG = ROOT.parent / "shared" / "data" / "catalog" / "spacetrack_full_catalog_3le_2023-10-09.txt"
 ESTRACK = "KIR-1,RED-1,CEB,VIL-2,MSP,KRU-1,MLG,NNO-1,SMA,MLI"
 START = "2023-10-09T00:00:00Z"  # the catalog's date
 MIN_ELEVATION_DEG = 5.0
-RESULTS = ROOT / "bench" / "RESULTS.md"
 SECTION = "## Catalog scale (bench/scale.py)"
 PARTS = ("skyfield", "catalog", "workers", "dask", "week", "network")
 
@@ -206,13 +206,11 @@ def main() -> None:
 
 def record(header: tuple, rows: list[tuple], parts: list[str]) -> None:
     """Write the section of bench/RESULTS.md; a run of some parts replaces only its own rows."""
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(re.escape(SECTION) + r".*?(?=\n## |\Z)", re.S)
-    old = pattern.search(text)
+    old = read_section(SECTION)
     merged = {r[0]: r for r in rows}
     if old and set(parts) != set(PARTS):
         kept = {}
-        for line in old.group(0).splitlines():
+        for line in old.splitlines():
             cells = [c.strip() for c in line.strip().strip("|").split("|")]
             if line.startswith("| ") and len(cells) == len(header) and cells[0] not in ("run",):
                 kept[cells[0]] = tuple(cells)
@@ -233,8 +231,7 @@ def record(header: tuple, rows: list[tuple], parts: list[str]) -> None:
         "average when the row finished (2.0 = both cores busy: above that, other work shared the cores).\n\n"
         f"{table}"
     )
-    text = pattern.sub(lambda _: section.rstrip("\n"), text) if old else text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+    record_section(section)
 
 
 if __name__ == "__main__":

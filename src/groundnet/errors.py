@@ -42,6 +42,10 @@ class TimeParseError(GroundnetError):
         )
 
 
+class SelectionError(GroundnetError):
+    """A command-line selection (objects, window) cannot be used."""
+
+
 class CcsdsError(InputFileError):
     """A CCSDS navigation data message (OEM, OPM, OMM, TDM) could not be read.
 

@@ -18,8 +18,32 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from .errors import InputFileError, TrajectoryError
+from .errors import InputFileError, TrajectoryError, is_finite_number
 from .orbits.trajectory import KINDS, AtBodyTrajectory, SpkTrajectory, Sgp4Trajectory, Trajectory
+
+# Band letters as groundnet names them (IEEE Std 521 radar bands, Hz), lower edge inclusive. X starts at
+# 7 GHz rather than 8 so that it holds the X-band space allocations below 8 GHz (deep-space uplink
+# 7145-7190 MHz, meteorological-satellite downlink 7750-7900 MHz).
+BAND_EDGES_HZ = {
+    "VHF": (30e6, 300e6),
+    "UHF": (300e6, 1e9),
+    "L": (1e9, 2e9),
+    "S": (2e9, 4e9),
+    "C": (4e9, 7e9),
+    "X": (7e9, 12e9),
+    "Ku": (12e9, 18e9),
+    "K": (18e9, 27e9),
+    "Ka": (27e9, 40e9),
+}
+
+
+def band_of(frequency_hz: float) -> str:
+    """The band letter of a frequency (``BAND_EDGES_HZ``), or ``"?"`` outside them all."""
+    for band, (low, high) in BAND_EDGES_HZ.items():
+        if low <= frequency_hz < high:
+            return band
+    return "?"
+
 
 # Centres of the ITU allocations (Radio Regulations Art. 5; SFCG) for a band and direction when a
 # mission's own channel is not published: a display value, never a measured frequency.
@@ -31,6 +55,11 @@ BAND_ALLOCATIONS_MHZ = {
     ("Ka", "up"): (34200.0, 34700.0),
     ("Ka", "down"): (31800.0, 32300.0),
 }
+# Earth orbiters (within 2 million km, category A) may not use the deep-space X-band allocations;
+# their X-band downlinks sit in the Earth exploration-satellite allocation 8025-8400 MHz.
+NEAR_EARTH_ALLOCATIONS_MHZ = {
+    ("X", "down"): (8025.0, 8400.0),
+}
 
 
 @dataclass(frozen=True)
@@ -41,10 +70,12 @@ class Link:
     direction: str  # up | down
     frequency_hz: float | None = None
     data_rate_bps: float | None = None
+    near_earth: bool = False  # an Earth orbiter: its allocation, when shown, is the near-Earth one
 
     @property
     def allocation_centre_hz(self) -> float | None:
-        band = BAND_ALLOCATIONS_MHZ.get((self.band, self.direction))
+        key = (self.band, self.direction)
+        band = (self.near_earth and NEAR_EARTH_ALLOCATIONS_MHZ.get(key)) or BAND_ALLOCATIONS_MHZ.get(key)
         return None if band is None else 0.5 * (band[0] + band[1]) * 1e6
 
     def as_dict(self) -> dict:
@@ -179,15 +210,33 @@ def load_spacecraft(path: str | Path | None = None, *, catalog="demo") -> list[S
             trajectory_source=e.get("trajectory_source", "bundled demo catalog (docs/spacecraft.md)"
                                     if kind == "tle" else ""),
             links_source=e.get("links_source", ""),
-            downlink=_link(e.get("downlink"), "down"), uplink=_link(e.get("uplink"), "up"), catalog=load,
+            downlink=_link(e.get("downlink"), "down", kind, file, where),
+            uplink=_link(e.get("uplink"), "up", kind, file, where), catalog=load,
         ))
     return out
 
 
-def _link(table: dict | None, direction: str) -> Link | None:
+def _link(table: dict | None, direction: str, kind: str, file: Path, where: str) -> Link | None:
+    """One ``[spacecraft.downlink]``/``[spacecraft.uplink]`` table; a frequency must lie in its band."""
     if not table:
         return None
-    return Link(table["band"], direction, table.get("frequency_hz"), table.get("data_rate_bps"))
+    name = f"{direction}link"
+    band = table.get("band")
+    if band not in BAND_EDGES_HZ:
+        raise InputFileError(str(file), f"{where}: {name}.band {band!r} must be one of {', '.join(BAND_EDGES_HZ)}",
+                             field=f"{name}.band")
+    for key in ("frequency_hz", "data_rate_bps"):
+        value = table.get(key)
+        if value is not None and not (is_finite_number(value) and value > 0):
+            raise InputFileError(str(file), f"{where}: {name}.{key} {value!r} must be a positive number",
+                                 field=f"{name}.{key}")
+    frequency_hz = table.get("frequency_hz")
+    if frequency_hz is not None and band_of(frequency_hz) != band:
+        low, high = BAND_EDGES_HZ[band]
+        raise InputFileError(str(file), f"{where}: {name}.frequency_hz {frequency_hz:g} Hz is not in {band}-band "
+                                        f"({low:g}-{high:g} Hz); check the value and its unit (Hz)",
+                             field=f"{name}.frequency_hz")
+    return Link(band, direction, frequency_hz, table.get("data_rate_bps"), near_earth=kind == "tle")
 
 
 def get_spacecraft(spacecraft_id: str, spacecraft: list[Spacecraft] | None = None) -> Spacecraft:

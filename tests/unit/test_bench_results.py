@@ -27,3 +27,15 @@ def test_appends_a_new_section_and_creates_the_file(tmp_path):
     assert path.read_text() == "# Benchmark results\n\n## C (bench/c.py)\n\nc\n"
     with pytest.raises(ValueError, match="## "):
         _results.record_section("no heading", path)
+
+
+def test_a_heading_matches_whole_lines_only(tmp_path):
+    # bench/passes.py records "## Pass prediction (bench/passes.py)" beside longer headings
+    # for other runs of the same script.
+    path = tmp_path / "RESULTS.md"
+    path.write_text("# Benchmark results\n\n## A, 7 days\n\nweek\n\n## A\n\nday\n")
+    assert _results.read_section("## A", path) == "## A\n\nday\n"
+    assert _results.read_section("## A, 7 days", path) == "## A, 7 days\n\nweek\n\n"
+    assert _results.read_section("## B", path) is None
+    _results.record_section("## A\n\nnew day", path)
+    assert path.read_text() == "# Benchmark results\n\n## A, 7 days\n\nweek\n\n## A\n\nnew day\n"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import tomllib
 
 import numpy as np
 import pytest
@@ -12,7 +11,7 @@ from typer.testing import CliRunner
 from groundnet.ccsds import parse_message, read_message
 from groundnet.cli import app
 from groundnet.errors import InputFileError, TrajectoryError
-from groundnet.spacecraft import bundled_spacecraft_path, get_spacecraft, load_spacecraft
+from groundnet.spacecraft import get_spacecraft, load_spacecraft
 from groundnet.timebase import parse_utc, to_unix
 from groundnet.visibility.deepspace import distances
 
@@ -45,19 +44,6 @@ def test_deep_space_entries_are_what_the_docs_say(fleet):
         traj = sc.trajectory()
         assert traj.kind == "approximate" and traj.error_bound_km == bound
         assert "Mars" in sc.name or "Mars" in sc.description
-
-
-def test_no_frequency_or_data_rate_without_a_source():
-    data = tomllib.loads(bundled_spacecraft_path().read_text(encoding="utf-8"))
-    for entry in data["spacecraft"]:
-        source = entry.get("links_source", "")
-        assert source, entry["id"]
-        for direction in ("downlink", "uplink"):
-            link = entry.get(direction, {})
-            if "data_rate_bps" in link:
-                assert "bit/s" in source, entry["id"]  # the published rate is quoted with its source
-            if "frequency_hz" in link:
-                assert "Hz" in source, entry["id"]
 
 
 def test_earth_orbiters_come_from_the_demo_catalog(fleet):

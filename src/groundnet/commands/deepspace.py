@@ -26,7 +26,7 @@ def register(app: typer.Typer) -> None:
         step: float = typer.Option(600.0, "--step", help="Seconds between samples with --start/--end."),
         uplink_hz: Optional[float] = typer.Option(None, "--uplink-hz", help="Uplink frequency (Hz): adds the two-way received frequency and Doppler."),
         turnaround: str = typer.Option("880/749", "--turnaround", help="Transponder turnaround ratio, e.g. 880/749 (X up, X down)."),
-        downlink_hz: Optional[float] = typer.Option(None, "--downlink-hz", help="Spacecraft one-way downlink frequency (Hz): adds its received frequency and Doppler."),
+        downlink_hz: Optional[float] = typer.Option(None, "--downlink-hz", help="Spacecraft one-way downlink frequency (Hz): adds its received frequency and Doppler. Default with --spacecraft: its published downlink frequency, when known."),
         sep_threshold: float = typer.Option(5.0, "--sep-threshold", help="Warn of solar conjunction below this Sun-Earth-probe angle (deg)."),
         station_file: Optional[Path] = typer.Option(None, "--station-file", help="TOML file adding or overriding antennas."),
         fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
@@ -34,7 +34,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Light-time-corrected pointing, ranges, RTLT, range rate, Doppler and Sun-Earth-probe angle of a spacecraft from antennas."""
         from ..errors import GroundnetError
-        from ..spacecraft import resolve_trajectory
+        from ..spacecraft import get_spacecraft, resolve_trajectory
         from ..stations import load_network
         from ..visibility.deepspace import link_geometry
 
@@ -45,6 +45,9 @@ def register(app: typer.Typer) -> None:
         else:
             raise GroundnetError("give --at ISO, or --start ISO --end ISO [--step S]")
         traj = resolve_trajectory(trajectory, object_id, spacecraft)
+        if downlink_hz is None and spacecraft is not None:
+            published = get_spacecraft(spacecraft).downlink
+            downlink_hz = published.frequency_hz if published is not None else None
         antennas = load_network(station_file).select(stations)
         g = link_geometry(traj, antennas, times, sep_threshold_deg=sep_threshold)
         ratio = parse_ratio(turnaround)

@@ -8,11 +8,12 @@ from typing import Optional
 
 import typer
 
+from ..errors import SelectionError
 from ..output import OutputFormat, emit
 from ..stations import load_network
 from ..timebase import format_utc, parse_utc, to_unix
 from ..visibility.geometry import look
-from .passes import CATALOG_HELP, STATION_FILE_HELP, SelectionError, load_elements
+from .passes import CATALOG_HELP, STATION_FILE_HELP, load_elements
 
 
 def look_row(element, antenna, t: float, frequency_hz: Optional[float]) -> dict:

@@ -8,7 +8,7 @@ from typing import Optional, Sequence
 
 import typer
 
-from ..errors import GroundnetError
+from ..errors import SelectionError
 from ..orbits.catalog import load_catalog
 from ..orbits.elements import ElementSet
 from ..orbits.tle import decode_catalog_number
@@ -21,10 +21,6 @@ CATALOG_HELP = "TLE or CCSDS OMM file (format sniffed), a directory of them, or 
 STATION_FILE_HELP = "TOML file that adds antennas or overrides bundled ones (see docs/stations.md)."
 TABLE_COLUMNS = ["object_id", "object_name", "station_id", "aos", "tca", "los", "max_elevation_deg",
                  "aos_azimuth_deg", "los_azimuth_deg", "duration_s"]
-
-
-class SelectionError(GroundnetError):
-    """A command-line selection (objects, window) cannot be used."""
 
 
 def load_elements(catalog: str, objects: Optional[str] = None, *, quiet: bool = False) -> list[ElementSet]:

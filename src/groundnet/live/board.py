@@ -21,7 +21,7 @@ from ..timebase import format_utc
 from ..visibility.deepspace import link_geometry
 from .fleet import Spacecraft
 from .geometry import FleetGeometry, Observation
-from .model import Contact, Plan, StationEvent
+from .model import BoardPlan, Contact, StationEvent
 
 LOCK_KINDS = ("aos", "carrier_lock", "telemetry_lock", "command_sent")
 
@@ -168,7 +168,7 @@ class BoardBuilder:
                 "data_rate_bps": link.data_rate_bps if signal == "data" or link.data_rate_bps is None else 0.0,
                 "signal": signal}
 
-    def build(self, t: float, plan: Plan, events: EventLog, *, mode: str = "live", speed: float = 1.0,
+    def build(self, t: float, plan: BoardPlan, events: EventLog, *, mode: str = "live", speed: float = 1.0,
               generated_at: float | None = None) -> dict:
         obs = self.geometry.observe(self.antennas, t)
         by_antenna: dict[str, list[Contact]] = defaultdict(list)

@@ -22,6 +22,7 @@ from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
 from ..errors import FeedError
+from ..spacecraft import band_of
 from ..stations import Antenna
 from ..timebase import UTC, format_utc, parse_utc
 
@@ -156,15 +157,6 @@ def config_xml(antennas: list[Antenna], fleet: dict) -> bytes:
 
 
 # ---------------------------------------------------------------------------------- reading a feed
-
-
-def band_of(frequency_hz: float) -> str:
-    f = frequency_hz / 1e9
-    for lo, hi, band in ((0.03, 1.0, "UHF"), (1.0, 2.0, "L"), (2.0, 4.0, "S"), (7.0, 12.0, "X"), (18.0, 27.0, "K"),
-                         (27.0, 40.0, "Ka")):
-        if lo <= f < hi:
-            return band
-    return "?"
 
 
 def _float(el, name: str, where: str) -> float | None:

@@ -1,7 +1,8 @@
-"""The live layer's plain data: contacts, blocks, a plan, station events.
+"""The live layer's plain data: contacts, blocks, the board's plan, station events.
 
 These are what the board, the simulator and the store exchange. The schedule engine's own plan
-types are converted to these at one seam (``groundnet.live.planning``).
+types (``schedule.model.Plan``, ``Block``) are converted to these at one seam
+(``groundnet.live.planning``).
 """
 
 from __future__ import annotations
@@ -73,8 +74,9 @@ class Contact:
         return d
 
 
+# Not schedule.model.Block (a closed interval a planner works around): opened and closed by station events.
 @dataclass(frozen=True)
-class Block:
+class BoardBlock:
     """Antenna time taken by maintenance or an outage; ``end=None`` while still open."""
 
     antenna_id: str
@@ -97,21 +99,22 @@ class Block:
         }
 
 
+# Not schedule.model.Plan (one planner run's tracks): the stored contacts, re-plans included, and blocks of a window.
 @dataclass
-class Plan:
+class BoardPlan:
     """The contacts and blocks the board follows, over [start, end)."""
 
     start: float
     end: float
     contacts: list[Contact] = field(default_factory=list)
-    blocks: list[Block] = field(default_factory=list)
+    blocks: list[BoardBlock] = field(default_factory=list)
     detail: dict = field(default_factory=dict)
 
     def active_contacts(self, t: float) -> list[Contact]:
         return [c for c in self.contacts if c.phase(t) is not None]
 
-    def between(self, start: float, end: float) -> "Plan":
-        return Plan(
+    def between(self, start: float, end: float) -> "BoardPlan":
+        return BoardPlan(
             start, end,
             [c for c in self.contacts if c.teardown_end > start and c.setup_start < end],
             [b for b in self.blocks if (b.end is None or b.end > start) and b.start < end],

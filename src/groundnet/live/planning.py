@@ -18,7 +18,7 @@ import numpy as np
 from ..errors import InvalidPlanError
 from ..schedule.greedy import greedy_plan
 from ..schedule.metrics import compute_metrics
-from ..schedule.model import Block as SBlock, Plan as SPlan, Problem, Request, Track, ViewPeriod
+from ..schedule.model import Block, Plan, Problem, Request, Track, ViewPeriod
 from ..schedule.replan import replan
 from ..schedule.validate import validate
 from ..stations import Antenna
@@ -26,14 +26,14 @@ from ..visibility.geometry import StationFrames, look_angles
 from ..visibility.passes import find_passes
 from .fleet import Spacecraft
 from .geometry import FleetGeometry
-from .model import Block, Contact, Plan
+from .model import BoardBlock, BoardPlan, Contact
 
 
 class Planner(Protocol):
-    def plan(self, start: float, end: float) -> Plan:
+    def plan(self, start: float, end: float) -> BoardPlan:
         """A conflict-free plan of contacts over [start, end)."""
 
-    def replan(self, plan: Plan, outage: Block, now: float) -> tuple[Plan, dict]:
+    def replan(self, plan: BoardPlan, outage: BoardBlock, now: float) -> tuple[BoardPlan, dict]:
         """A new plan that keeps unaffected contacts, and the impact per mission."""
 
 
@@ -174,7 +174,7 @@ class PassPlanner:
                     min_duration_s=rule.min_duration_s, view_periods=vps, setup_s=rule.setup_s,
                     teardown_s=rule.teardown_s, window_start=w0, window_end=w1, split_min_s=rule.split_min_s,
                     max_pieces=rule.max_pieces, priority=1))
-        sblocks = tuple(SBlock(b.antenna_id, b.start, end if b.end is None else b.end, b.kind, b.reason) for b in blocks)
+        sblocks = tuple(Block(b.antenna_id, b.start, end if b.end is None else b.end, b.kind, b.reason) for b in blocks)
         return Problem(f"demo {start:.0f}-{end:.0f}", start, end, tuple(requests), sblocks)
 
     def _contacts(self, problem, tracks) -> list[Contact]:
@@ -196,7 +196,7 @@ class PassPlanner:
                  "priority": r.priority, "detail": {"view_periods": len(r.view_periods), "setup_s": r.setup_s,
                                                     "teardown_s": r.teardown_s}} for r in problem.requests]
 
-    def plan(self, start: float, end: float) -> Plan:
+    def plan(self, start: float, end: float) -> BoardPlan:
         """The greedy plan of [start, end), checked by the schedule engine's validator."""
         problem = self.problem(start, end)
         splan = greedy_plan(problem)
@@ -206,9 +206,9 @@ class PassPlanner:
         m = compute_metrics(problem, splan)
         detail = {"solver": splan.detail.get("solver"), "requests": self._request_rows(problem),
                   "metrics": {k: v for k, v in vars(m).items() if isinstance(v, (int, float))}}
-        return Plan(start, end, self._contacts(problem, splan.tracks), [], detail)
+        return BoardPlan(start, end, self._contacts(problem, splan.tracks), [], detail)
 
-    def replan(self, plan: Plan, outage: Block, now: float) -> tuple[Plan, dict]:
+    def replan(self, plan: BoardPlan, outage: BoardBlock, now: float) -> tuple[BoardPlan, dict]:
         """The schedule engine's re-plan from ``now``: unaffected contacts stay, the hit requests are placed again.
 
         The problem starts at the earliest contact still running at ``now``; every antenna is blocked
@@ -216,14 +216,14 @@ class PassPlanner:
         """
         live = [c for c in plan.contacts if not c.cancelled and c.teardown_end > now]
         start = min([now] + [c.setup_start for c in live])
-        past = [Block(a.id, "maintenance", start, now, "past") for a in self.antennas] if start < now else []
+        past = [BoardBlock(a.id, "maintenance", start, now, "past") for a in self.antennas] if start < now else []
         problem = self.problem(start, plan.end, blocks=past)
         known = problem.requests_by_id
         tracks = [Track(c.request_id, (c.antenna_id,), c.start, c.end, c.setup_start, c.teardown_end)
                   for c in live if c.request_id in known]
         end = plan.end if outage.end is None else outage.end
-        new, impact = replan(problem, SPlan(problem.name, tracks),
-                             SBlock(outage.antenna_id, max(outage.start, start), end, "outage", outage.reason),
+        new, impact = replan(problem, Plan(problem.name, tracks),
+                             Block(outage.antenna_id, max(outage.start, start), end, "outage", outage.reason),
                              time_limit_s=self.replan_time_limit_s, deterministic=True)
         affected = {(t.request_id, t.resource[0], t.trx_on) for t in impact.affected}
         cancelled = [replace(c, cancelled=True) for c in live if (c.request_id, c.antenna_id, c.start) in affected]
@@ -233,5 +233,5 @@ class PassPlanner:
         summary = {"cancelled": [c.id for c in cancelled], "added": [c.id for c in added],
                    "hours_lost": round(impact.hours_lost, 3), "requests_dropped": impact.requests_dropped,
                    "missions": impact.missions, "elapsed_s": round(impact.elapsed_s, 3)}
-        return Plan(plan.start, plan.end, sorted(by_id.values(), key=lambda c: (c.setup_start, c.antenna_id)),
-                    plan.blocks, plan.detail), summary
+        return BoardPlan(plan.start, plan.end, sorted(by_id.values(), key=lambda c: (c.setup_start, c.antenna_id)),
+                         plan.blocks, plan.detail), summary

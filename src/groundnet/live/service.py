@@ -23,7 +23,7 @@ from .dsn_now import load_dsn_feed
 from .events import validate_event
 from .fleet import Spacecraft
 from .geometry import FleetGeometry
-from .model import Block, Plan, StationEvent
+from .model import BoardBlock, BoardPlan, StationEvent
 from .planning import Planner, sampled_windows
 
 log = logging.getLogger("groundnet.live")
@@ -53,17 +53,17 @@ class LiveService:
         self.plan_behind_s = plan_behind_s
         self.history_every_s = history_every_s
         self._lock = threading.RLock()
-        self._plan = Plan(0.0, 0.0)
+        self._plan = BoardPlan(0.0, 0.0)
         self._events = EventLog()
         self._last_history: dict[str, tuple[float, tuple]] = {}
-        self._other_plans: dict[tuple[float, float], Plan] = {}
+        self._other_plans: dict[tuple[float, float], BoardPlan] = {}
         self.plan_version: dict = {}
         self.on_event: Callable[[str, dict], None] = lambda type_, data: None
         self._replans = ThreadPoolExecutor(max_workers=1, thread_name_prefix="replan")
         self.antenna_ids = {a.id for a in self.antennas}
         self.spacecraft_ids = {s.id for s in self.fleet}
 
-    def current_plan(self) -> Plan:
+    def current_plan(self) -> BoardPlan:
         """The plan the board follows now (the window around the clock)."""
         with self._lock:
             return self._plan
@@ -125,7 +125,7 @@ class LiveService:
             log.info("planned %s contacts over %.1f h", len(plan.contacts), (end - start) / HOUR)
         self._load_window(now)
 
-    def plan_between(self, start: float, end: float) -> Plan:
+    def plan_between(self, start: float, end: float) -> BoardPlan:
         """The stored plan over a window (it grows as the clock moves); a replay far from it gets one made on
         the fly. Blocks (maintenance, outages) always come from the store."""
         with self.store.session() as s:
@@ -139,7 +139,7 @@ class LiveService:
                 self._other_plans.clear()
             self._other_plans[key] = self.planner.plan(*key)
         made = self._other_plans[key].between(start, end)
-        return Plan(start, end, made.contacts, stored.blocks, made.detail)
+        return BoardPlan(start, end, made.contacts, stored.blocks, made.detail)
 
     # ------------------------------------------------------------------ the board
 
@@ -211,7 +211,7 @@ class LiveService:
             return
         if edge == "start":
             end = ev.detail.get("expected_end_unix")
-            repo.open_block(s, Block(ev.antenna_id, kind, ev.time, end, ev.detail.get("reason", ""), ev.event_id))
+            repo.open_block(s, BoardBlock(ev.antenna_id, kind, ev.time, end, ev.detail.get("reason", ""), ev.event_id))
         else:
             repo.close_block(s, ev.antenna_id, kind, ev.time)
 
@@ -223,14 +223,15 @@ class LiveService:
 
     def _replan(self, ev: StationEvent, now: float) -> None:
         expected_end = ev.detail.get("expected_end_unix") or ev.time + DEFAULT_OUTAGE_S
-        outage = Block(ev.antenna_id, "outage", ev.time, float(expected_end), ev.detail.get("reason", ""), ev.event_id)
+        outage = BoardBlock(ev.antenna_id, "outage", ev.time, float(expected_end), ev.detail.get("reason", ""),
+                            ev.event_id)
         with self._lock:
             current = self._plan
         new_plan, impact = self.planner.replan(current, outage, now)
         impact = {"antenna_id": ev.antenna_id, "event_id": ev.event_id, **impact}
         before = set(current.contacts)
-        changed = Plan(new_plan.start, new_plan.end, [c for c in new_plan.contacts if c not in before], [],
-                       {"impact": impact})
+        changed = BoardPlan(new_plan.start, new_plan.end, [c for c in new_plan.contacts if c not in before], [],
+                            {"impact": impact})
         with self.store.session() as s:
             repo.save_plan(s, changed, created_at=now, reason="replan")
         self._load_window(now)
@@ -262,7 +263,7 @@ class LiveService:
                          "duration_s": round(w.los - w.aos, 3), "aos_clipped": w.aos <= start, "los_clipped": w.los >= end})
         return sorted(rows, key=lambda r: (r["aos"], str(r["object_id"]), r["station_id"]))
 
-    def failed_contacts(self, plan: Plan, now: float) -> set[str]:
+    def failed_contacts(self, plan: BoardPlan, now: float) -> set[str]:
         """Ids of finished contacts the station reported on without ever locking."""
         with self.store.session() as s:
             events = EventLog(repo.events_between(s, plan.start - HOUR, min(plan.end, now)))

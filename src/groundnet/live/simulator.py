@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 
-from .model import Contact, Plan, StationEvent
+from .model import BoardPlan, Contact, StationEvent
 
 TROUBLES = (("late_aos", 0.5), ("no_lock", 0.3), ("outage", 0.2))
 
@@ -59,7 +59,7 @@ class StationSimulator:
             out.append(ev("los", c.end - rng.uniform(0.0, 3.0)))
         return sorted(out, key=lambda e: e.time)
 
-    def events_between(self, plan: Plan, t0: float, t1: float) -> list[StationEvent]:
+    def events_between(self, plan: BoardPlan, t0: float, t1: float) -> list[StationEvent]:
         """The simulated events with times in (t0, t1]."""
         out = []
         for c in plan.contacts:

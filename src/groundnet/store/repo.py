@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..live.model import Block, Contact, Plan, StationEvent
+from ..live.model import BoardBlock, BoardPlan, Contact, StationEvent
 from .models import (
     ApiTokenRow, BlockRow, BoardHistoryRow, ContactRow, ElementSetRow, EventRow, PartnerSnapshotRow,
     PlanRow, RequestRow, SpacecraftRow, StationRow,
@@ -51,7 +51,7 @@ def element_set_history(s: Session, spacecraft_id: str) -> list[ElementSetRow]:
 # ---------------------------------------------------------------- plans
 
 
-def save_plan(s: Session, plan: Plan, *, created_at: float, reason: str, requests=()) -> int:
+def save_plan(s: Session, plan: BoardPlan, *, created_at: float, reason: str, requests=()) -> int:
     """Store a plan version: its contacts replace the unfinished contacts they overlap in time."""
     row = PlanRow(created_at=created_at, start_unix=plan.start, end_unix=plan.end, reason=reason, detail=plan.detail)
     s.add(row)
@@ -71,7 +71,7 @@ def save_plan(s: Session, plan: Plan, *, created_at: float, reason: str, request
     return row.id
 
 
-def load_plan(s: Session, start: float, end: float) -> Plan:
+def load_plan(s: Session, start: float, end: float) -> BoardPlan:
     contacts = [
         Contact(id=r.id, antenna_id=r.antenna_id, spacecraft_id=r.spacecraft_id, spacecraft_name=r.spacecraft_name,
                 setup_start=r.setup_start, start=r.start_unix, end=r.end_unix, teardown_end=r.teardown_end,
@@ -80,13 +80,13 @@ def load_plan(s: Session, start: float, end: float) -> Plan:
                            .order_by(ContactRow.setup_start, ContactRow.antenna_id))
     ]
     blocks = [
-        Block(antenna_id=r.antenna_id, kind=r.kind, start=r.start_unix, end=r.end_unix, reason=r.reason,
-              event_id=r.event_id)
+        BoardBlock(antenna_id=r.antenna_id, kind=r.kind, start=r.start_unix, end=r.end_unix, reason=r.reason,
+                   event_id=r.event_id)
         for r in s.scalars(select(BlockRow).where(BlockRow.start_unix < end,
                                                   (BlockRow.end_unix.is_(None)) | (BlockRow.end_unix > start))
                            .order_by(BlockRow.start_unix))
     ]
-    return Plan(start, end, contacts, blocks)
+    return BoardPlan(start, end, contacts, blocks)
 
 
 def plan_extent(s: Session) -> tuple[float, float] | None:
@@ -99,7 +99,7 @@ def latest_plan_detail(s: Session) -> dict:
     return {} if row is None else {"id": row.id, "reason": row.reason, "created_at": row.created_at, **row.detail}
 
 
-def open_block(s: Session, block: Block) -> None:
+def open_block(s: Session, block: BoardBlock) -> None:
     s.add(BlockRow(antenna_id=block.antenna_id, kind=block.kind, start_unix=block.start, end_unix=block.end,
                    reason=block.reason, event_id=block.event_id))
 

@@ -8,7 +8,7 @@ import pytest
 
 from groundnet.live.board import BoardBuilder, EventLog, reported_contact_state
 from groundnet.live.fleet import load_fleet
-from groundnet.live.model import Block, Contact, Plan, StationEvent
+from groundnet.live.model import BoardBlock, BoardPlan, Contact, StationEvent
 from groundnet.live.simulator import StationSimulator
 from groundnet.stations import load_network
 from groundnet.timebase import parse_utc
@@ -47,7 +47,7 @@ def test_board_planned_vs_reported_and_blocks(fleet):
     antennas = load_network().select(["MSP", "CEB", "KIR-1"])
     builder = BoardBuilder(antennas, fleet)
     c = contact(antenna="CEB", sc="MEX")
-    plan = Plan(T - 3600, T + 7200, [c], [Block("KIR-1", "maintenance", T - 60, T + 60, "drive")])
+    plan = BoardPlan(T - 3600, T + 7200, [c], [BoardBlock("KIR-1", "maintenance", T - 60, T + 60, "drive")])
     log = EventLog([ev("aos", T + 5, antenna="CEB"), ev("carrier_lock", T + 9, antenna="CEB")])
     board = builder.build(T + 10, plan, log)
     rows = {a["id"]: a for a in board["antennas"]}
@@ -100,7 +100,7 @@ def test_geometry_matches_skyfield(fleet):
 
 def test_simulator_is_deterministic_and_troubled_as_asked():
     contacts = [contact(cid=f"c{i}", start=T + i * 3600) for i in range(400)]
-    plan = Plan(T - 3600, T + 401 * 3600, contacts)
+    plan = BoardPlan(T - 3600, T + 401 * 3600, contacts)
     sim = StationSimulator(trouble=0.25, seed=7)
     troubles = [sim.trouble_of(c) for c in contacts]
     share = sum(t is not None for t in troubles) / len(troubles)
