@@ -159,37 +159,30 @@ def _mask_floor(stations, sta, azimuth_deg):
 
 
 @compiled_leaf
-def _g(stations, sta, p, v, a, order, want_angles):
-    """``(g, g', g'', elevation_deg, azimuth_deg)`` of antenna ``sta`` for an Earth-fixed state.
+def _g(stations, sta, p, v, a, order):
+    """``(g, g', g'', sin_el, east, north)`` of antenna ``sta`` for an Earth-fixed state.
 
     ``stations`` is ``(axes, floor_deg, floor_sin, mask_offset, mask_az, mask_el)``; ``axes``
     ``(S, 4, 3)`` holds each antenna's position and its east, north and up unit vectors. g'' is
     computed for ``order`` 2 (NaN where a mask's slope enters: then the steps are regula falsi).
-    The angles are NaN unless asked for (or needed by a mask).
+    ``sin_el``, ``east``, ``north`` give the angles (``_angles``) where a caller needs them.
     """
     axes, _, floor_sin, offset, _, _ = stations
     ax = axes[sta]
     rx, ry, rz = p[0] - ax[0, 0], p[1] - ax[0, 1], p[2] - ax[0, 2]
     inv_rng = 1.0 / math.sqrt(rx * rx + ry * ry + rz * rz)
     sin_el = (rx * ax[3, 0] + ry * ax[3, 1] + rz * ax[3, 2]) * inv_rng
+    e = rx * ax[1, 0] + ry * ax[1, 1] + rz * ax[1, 2]
+    n = rx * ax[2, 0] + ry * ax[2, 1] + rz * ax[2, 2]
     rate = (rx * v[0] + ry * v[1] + rz * v[2]) * inv_rng
     d_sin = (v[0] * ax[3, 0] + v[1] * ax[3, 1] + v[2] * ax[3, 2] - sin_el * rate) * inv_rng
     dd_sin = math.nan
     if order >= 2:
         acc = (v[0] * v[0] + v[1] * v[1] + v[2] * v[2] + rx * a[0] + ry * a[1] + rz * a[2] - rate * rate) * inv_rng
         dd_sin = (a[0] * ax[3, 0] + a[1] * ax[3, 1] + a[2] * ax[3, 2] - 2.0 * d_sin * rate - sin_el * acc) * inv_rng
-    masked = offset[sta + 1] > offset[sta]
-    elevation = azimuth = e = n = 0.0
-    if want_angles or masked:
-        e = rx * ax[1, 0] + ry * ax[1, 1] + rz * ax[1, 2]
-        n = rx * ax[2, 0] + ry * ax[2, 1] + rz * ax[2, 2]
-        azimuth = (math.atan2(e, n) * DEG) % 360.0
-        elevation = math.asin(min(max(sin_el, -1.0), 1.0)) * DEG
-    else:
-        elevation = azimuth = math.nan
-    if not masked:
-        return sin_el - floor_sin[sta], d_sin, dd_sin, elevation, azimuth
-    threshold_deg, slope = _mask_floor(stations, sta, azimuth)
+    if offset[sta + 1] == offset[sta]:  # no horizon mask
+        return sin_el - floor_sin[sta], d_sin, dd_sin, sin_el, e, n
+    threshold_deg, slope = _mask_floor(stations, sta, _angles(sin_el, e, n)[1])
     threshold = threshold_deg / DEG
     de = v[0] * ax[1, 0] + v[1] * ax[1, 1] + v[2] * ax[1, 2]
     dn = v[0] * ax[2, 0] + v[1] * ax[2, 1] + v[2] * ax[2, 2]
@@ -198,13 +191,28 @@ def _g(stations, sta, p, v, a, order, want_angles):
     if slope != 0.0:
         dd_sin = math.nan
     return (sin_el - math.sin(threshold), d_sin - math.cos(threshold) * slope * azimuth_rate, dd_sin,
-            elevation, azimuth)
+            sin_el, e, n)
 
 
 @compiled_leaf
-def _g_at(track, stations, obj, sta, t, order, want_angles):
+def _angles(sin_el, east, north):
+    """Elevation and azimuth (deg, azimuth in [0, 360)) from ``_g``'s last three values."""
+    azimuth = math.atan2(east, north) * DEG
+    if azimuth < 0.0:
+        azimuth += 360.0
+    return math.asin(min(max(sin_el, -1.0), 1.0)) * DEG, azimuth
+
+
+@compiled_leaf
+def _g_at(track, stations, obj, sta, t, order):
     p, v, a = _earth_fixed_state(track, obj, t, order)
-    return _g(stations, sta, p, v, a, order, want_angles)
+    return _g(stations, sta, p, v, a, order)
+
+
+@compiled_leaf
+def _angles_at(track, stations, obj, sta, t):
+    _, _, _, sin_el, e, n = _g_at(track, stations, obj, sta, t, 0)
+    return _angles(sin_el, e, n)
 
 
 # --------------------------------------------------------------------------------------------
@@ -219,14 +227,14 @@ def _refine_root(track, stations, obj, sta, lo, hi, g_lo, g_hi, dg_lo, dg_hi):
     curvature = root_curvature(lo, hi, dg_lo, dg_hi)
     lo_is_negative = g_lo < 0.0
     side = 0
-    azimuth = math.nan
+    sin_el = e = n = math.nan
     for _ in range(MAX_ITERATIONS):
-        g, dg, _, _, azimuth = _g_at(track, stations, obj, sta, x, 1, True)
+        g, dg, _, sin_el, e, n = _g_at(track, stations, obj, sta, x, 1)
         x, lo, hi, g_lo, g_hi, side, done = bracket_step(
             x, g, dg, lo, hi, g_lo, g_hi, side, lo_is_negative, TOLERANCE_S, curvature)
         if done:
             break
-    return x, azimuth
+    return x, _angles(sin_el, e, n)[1]
 
 
 @compiled_leaf
@@ -236,14 +244,14 @@ def _refine_max(track, stations, obj, sta, lo, hi, g_lo, g_hi, dg_lo, dg_hi):
     x = cubic_peak_guess(lo, hi, g_lo, g_hi, dg_lo, dg_hi)
     lo_is_negative = dg_lo < 0.0
     side = 0
-    g = dg = elevation = math.nan
+    g = dg = sin_el = e = n = math.nan
     for _ in range(MAX_ITERATIONS):
-        g, dg, ddg, elevation, _ = _g_at(track, stations, obj, sta, x, 2, True)
+        g, dg, ddg, sin_el, e, n = _g_at(track, stations, obj, sta, x, 2)
         x, lo, hi, dg_lo, dg_hi, side, done = bracket_step(
             x, dg, ddg, lo, hi, dg_lo, dg_hi, side, lo_is_negative, MAX_TOLERANCE_S, math.nan)
         if done:
             break
-    return x, g, dg, elevation
+    return x, g, dg, _angles(sin_el, e, n)[0]
 
 
 # --------------------------------------------------------------------------------------------
@@ -274,7 +282,7 @@ def search_windows(obj, sta, k, times, r_pef, v_pef, track, stations):
         o, j = obj[i], k[i]
         p = (r_pef[0, o, j], r_pef[1, o, j], r_pef[2, o, j])
         v = (v_pef[0, o, j], v_pef[1, o, j], v_pef[2, o, j])
-        g[i], dg[i], _, _, _ = _g(stations, sta[i], p, v, zero, 1, False)
+        g[i], dg[i], _, _, _, _ = _g(stations, sta[i], p, v, zero, 1)
 
     capacity = n // 2 + 1  # a window spans at least two samples
     w_obj = np.empty(capacity, np.int64)
@@ -299,7 +307,7 @@ def search_windows(obj, sta, k, times, r_pef, v_pef, track, stations):
 
         if k[start] == 0 and g[start] >= 0.0 and end > start:  # visible at the block's start
             is_open, aos, aos_open = True, times[0], True
-            _, _, _, best_el, aos_az = _g_at(track, stations, o, s, aos, 0, True)
+            best_el, aos_az = _angles_at(track, stations, o, s, aos)
             best_t = aos
 
         for a in range(start, end):
@@ -323,7 +331,7 @@ def search_windows(obj, sta, k, times, r_pef, v_pef, track, stations):
             if up or graze:
                 if bad:  # a state SGP4 could not give: the window starts at the good sample
                     aos = tb
-                    _, _, _, el, aos_az = _g_at(track, stations, o, s, aos, 0, True)
+                    el, aos_az = _angles_at(track, stations, o, s, aos)
                 else:
                     el = -math.inf
                     if with_max:
@@ -338,7 +346,7 @@ def search_windows(obj, sta, k, times, r_pef, v_pef, track, stations):
             if down or graze:
                 if bad:  # the window ends at the good sample
                     los = ta
-                    _, _, _, el, los_az = _g_at(track, stations, o, s, los, 0, True)
+                    el, los_az = _angles_at(track, stations, o, s, los)
                     if el > best_el:
                         best_el, best_t = el, los
                 elif with_max:
@@ -355,7 +363,7 @@ def search_windows(obj, sta, k, times, r_pef, v_pef, track, stations):
         if is_open:
             if k[end] == last_k and g[end] >= 0.0:  # visible at the block's end
                 los = times[last_k]
-                _, _, _, el, los_az = _g_at(track, stations, o, s, los, 0, True)
+                el, los_az = _angles_at(track, stations, o, s, los)
                 if el > best_el:
                     best_el, best_t = el, los
                 count = _emit(w_obj, w_sta, w_time, w_angle, w_open, count, track, stations, o, s,
@@ -375,7 +383,7 @@ def _emit(w_obj, w_sta, w_time, w_angle, w_open, count, track, stations, obj, st
     """Append one window; returns the new count."""
     if max_el == -math.inf:  # no maximum bracketed inside (only where g is not smooth): the middle
         tca = 0.5 * (aos + los)
-        _, _, _, max_el, _ = _g_at(track, stations, obj, sta, tca, 0, True)
+        max_el, _ = _angles_at(track, stations, obj, sta, tca)
     w_obj[count], w_sta[count] = obj, sta
     w_time[count, 0], w_time[count, 1], w_time[count, 2] = aos, tca, los
     w_angle[count, 0], w_angle[count, 1], w_angle[count, 2] = max_el, aos_az, los_az
