@@ -33,7 +33,7 @@ from ..orbits.propagation import EARTH_RADIUS_KM, OrbitShape, Propagator, gravit
 from ..orbits.teme import EarthOrientation
 from ..stations import Antenna
 from ..timebase import format_utc, unix_to_jd
-from .search import quintic_weights, search_windows
+from .search import quintic_weights, screened_samples, search_windows
 
 EARTH_ROTATION_RAD_S = 7.2921158553e-5
 # SGP4 sampling: step = STEP_FACTOR / (largest angular rate of the orbit), rounded down to a
@@ -437,11 +437,7 @@ def _search_block(elements, shape: OrbitShape, step: float, stations: _Stations,
     r_teme[:, :, -1], v_teme[:, :, -1] = last[0], last[1]
     r_pef, v_pef = _rotate(theta[0] + rate * (times - t_begin), r_teme, v_teme, rate)  # (3, O, T)
 
-    near = _screen(r_pef, shape, h, stations, frame)  # (O, S, T)
-    needed = near.copy()
-    needed[:, :, 1:] |= near[:, :, :-1]
-    needed[:, :, :-1] |= near[:, :, 1:]
-    obj, sta, k = np.nonzero(needed)
+    obj, sta, k = _screen(r_pef, shape, h, stations, frame)
     columns, _, unbalanced = search_windows(
         obj, sta, k, times, r_pef, v_pef,
         (track.coef, track.n_grid - 1, t_begin, step, float(theta[0]), float(rate)), stations.for_search(frame))
@@ -470,8 +466,9 @@ def _drop_erratic(r: np.ndarray, v: np.ndarray, step: float, shape: OrbitShape) 
         v[o, k], v[o, k + 1] = np.nan, np.nan
 
 
-def _screen(r_pef: np.ndarray, shape: OrbitShape, h: float, stations: _Stations, frame: _Frame) -> np.ndarray:
-    """Conservative test per (object, station, search sample): could the object be visible within h/2?
+def _screen(r_pef: np.ndarray, shape: OrbitShape, h: float, stations: _Stations, frame: _Frame):
+    """The (object, station, search sample) triples where the object could be visible within h/2,
+    and their neighbours: ``search.screened_samples`` of a conservative cone test.
 
     The object at distance r can only be above elevation e from a station at geocentric
     distance R if the angle psi between their geocentric directions is at most
@@ -495,12 +492,9 @@ def _screen(r_pef: np.ndarray, shape: OrbitShape, h: float, stations: _Stations,
     beta = e[None, :] - margin[:, None]  # (O, S): cone = arccos(x) - beta
     cb, sb = np.cos(beta), np.sin(beta)
     cb[beta <= -0.5 * np.pi], sb[beta <= -0.5 * np.pi] = -2.0, 0.0  # margin wider than a hemisphere
-    cos_psi = np.einsum("dot,sd->ost", unit, frame.direction.astype(np.float32))
-    # cos(arccos(x) - beta) = x cos(beta) + sqrt(1 - x^2) sin(beta)
-    x, y, cb, sb = (a.astype(np.float32) for a in (x, y, cb, sb))
-    limit = x[:, None, :] * cb[:, :, None]
-    limit += y[:, None, :] * sb[:, :, None]
-    return cos_psi >= limit  # NaN states compare False
+    # cos(psi) against cos(arccos(x) - beta) = x cos(beta) + sqrt(1 - x^2) sin(beta)
+    x, y, cb, sb, direction = (np.ascontiguousarray(a, dtype=np.float32) for a in (x, y, cb, sb, frame.direction))
+    return screened_samples(unit, x, y, cb, sb, direction)
 
 
 def _first_of_runs(keys: np.ndarray) -> np.ndarray:

@@ -255,6 +255,57 @@ def _refine_max(track, stations, obj, sta, lo, hi, g_lo, g_hi, dg_lo, dg_hi):
 
 
 # --------------------------------------------------------------------------------------------
+# The screen
+
+
+@compiled
+def screened_samples(unit, x, y, cos_beta, sin_beta, direction):
+    """The (object, antenna, sample) triples the search looks at, in lexicographic order.
+
+    A sample passes the cone test (``passes._screen`` derives it) when the object's geocentric
+    direction ``unit`` ``(3, O, T)`` is within the cone around the antenna's ``direction``
+    ``(S, 3)``: ``cos(psi) >= x cos(beta) + y sin(beta)`` with ``x``, ``y`` ``(O, T)`` and
+    ``cos_beta``, ``sin_beta`` ``(O, S)``. Kept are the samples that pass and their neighbours
+    in time (the ends of the intervals that can hold an event). NaN states never pass.
+    """
+    n_obj, n_t = x.shape
+    n_sta = direction.shape[0]
+    width = (n_t + 7) // 8 * 8  # rows of whole 8-byte words, zero-padded
+    needed = np.zeros((n_obj, n_sta, width), np.bool_)
+    near = np.zeros(n_t + 2, np.bool_)  # near[j + 1] is sample j; the ends stay False
+    total = 0
+    for o in range(n_obj):
+        ux, uy, uz, xo, yo = unit[0, o], unit[1, o], unit[2, o], x[o], y[o]
+        for s in range(n_sta):
+            dx, dy, dz = direction[s, 0], direction[s, 1], direction[s, 2]
+            cb, sb = cos_beta[o, s], sin_beta[o, s]
+            # Plain loops without branches: LLVM vectorises them.
+            for j in range(n_t):
+                near[j + 1] = ux[j] * dx + uy[j] * dy + uz[j] * dz >= xo[j] * cb + yo[j] * sb
+            row = needed[o, s]
+            kept = 0
+            for j in range(n_t):
+                row[j] = near[j] | near[j + 1] | near[j + 2]
+                kept += row[j]
+            total += kept
+    obj = np.empty(total, np.int64)
+    sta = np.empty(total, np.int64)
+    k = np.empty(total, np.int64)
+    flat = needed.reshape(-1)
+    words = flat.view(np.uint64)
+    count = 0
+    for w in range(words.size):
+        if words[w] == 0:  # most of the array: eight samples skipped at once
+            continue
+        for i in range(8 * w, 8 * w + 8):
+            if flat[i]:
+                pair, k[count] = divmod(i, width)
+                obj[count], sta[count] = divmod(pair, n_sta)
+                count += 1
+    return obj, sta, k
+
+
+# --------------------------------------------------------------------------------------------
 # Windows from the samples
 
 
