@@ -239,6 +239,11 @@ class _Track:
         out = np.matmul(w.transpose(2, 0, 1), c)
         return [out[:, i, :].T / self.step**i for i in range(order + 1)]
 
+    def for_search(self, theta0: float, theta_rate: float) -> tuple:
+        """The track as ``search.py`` takes it, with the sidereal angle at each segment's start."""
+        theta = theta0 + theta_rate * self.step * np.arange(self.n_grid - 1)
+        return (self.coef, self.n_grid - 1, self.t0, self.step, theta_rate, np.cos(theta), np.sin(theta))
+
     def every(self, sub: int) -> tuple[np.ndarray, np.ndarray]:
         """Positions and velocities at every ``step / sub``: two ``(3, O, (K-1)*sub + 1)`` arrays."""
         c = self.coef.reshape(self.n_obj, self.n_grid - 1, 6, 3)
@@ -440,7 +445,7 @@ def _search_block(elements, shape: OrbitShape, step: float, stations: _Stations,
     obj, sta, k = _screen(r_pef, shape, h, stations, frame)
     columns, _, unbalanced = search_windows(
         obj, sta, k, times, r_pef, v_pef,
-        (track.coef, track.n_grid - 1, t_begin, step, float(theta[0]), float(rate)), stations.for_search(frame))
+        track.for_search(float(theta[0]), float(rate)), stations.for_search(frame))
     if unbalanced:  # cannot happen: the screen keeps every visible sample and its neighbours
         raise RuntimeError("pass search: unbalanced AOS/LOS events")
     return _Windows(*columns)
