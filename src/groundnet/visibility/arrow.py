@@ -42,6 +42,22 @@ def from_pass_table(table) -> pa.Table:
     return pa.table(columns, schema=SCHEMA)
 
 
+def from_indexed(passes) -> pa.Table:
+    """``passes.IndexedPasses`` as an Arrow table of ``SCHEMA``: the text columns gathered from
+    the few distinct names by index, in Arrow, rather than converted one Python string per pass."""
+    columns = {}
+    for field in SCHEMA:
+        if field.name == "object_id":
+            columns[field.name] = pa.array(passes.object_ids[passes.obj])
+        elif field.name == "object_name":
+            columns[field.name] = pa.array(passes.object_names.tolist(), pa.string()).take(pa.array(passes.obj))
+        elif field.name == "station_id":
+            columns[field.name] = pa.array(passes.station_ids.tolist(), pa.string()).take(pa.array(passes.sta))
+        else:
+            columns[field.name] = pa.array(getattr(passes, field.name), type=field.type)
+    return pa.table(columns, schema=SCHEMA)
+
+
 def to_pass_table(table: pa.Table):
     """Back to the engine's ``PassTable`` (the in-memory result)."""
     from .passes import PassTable

@@ -146,7 +146,6 @@ def _object_id(value):
 
 @dataclass
 class _Stations:
-    ids: np.ndarray  # (S,) str
     itrs_km: np.ndarray  # (S, 3)
     enu_itrs: np.ndarray  # (S, 3, 3): rows east, north, up
     floor_deg: np.ndarray  # (S,) threshold where no mask rises above it: the lowest at any azimuth
@@ -170,7 +169,6 @@ class _Stations:
         points = [sorted(((az % 360.0, el) for az, el in m), key=lambda p: p[0]) for m in masks]
         flat = np.array([p for pts in points for p in pts], dtype=np.float64).reshape(-1, 2)
         return cls(
-            ids=np.array([a.id for a in antennas], dtype=object),
             itrs_km=np.array([a.itrs_km for a in antennas], dtype=np.float64).reshape(-1, 3),
             enu_itrs=enu.reshape(-1, 3, 3),
             floor_deg=floor,
@@ -364,6 +362,11 @@ class _Windows:
     aos_open: np.ndarray  # visible at the block's first instant
     los_open: np.ndarray  # visible at the block's last instant
 
+    @classmethod
+    def empty(cls) -> "_Windows":
+        index, value, flag = np.zeros(0, np.int64), np.zeros(0), np.zeros(0, bool)
+        return cls(index, index, value, value, value, value, value, value, flag, flag)
+
 
 def find_passes(
     elements: Sequence[ElementSet],
@@ -382,10 +385,24 @@ def find_passes(
     flagged (``aos_clipped``, ``los_clipped``). ``progress(n)`` is called with the number of
     objects finished after each batch.
     """
+    return find_indexed_passes(elements, antennas, start_unix, end_unix, min_elevation_deg=min_elevation_deg,
+                               progress=progress).table()
+
+
+def find_indexed_passes(
+    elements: Sequence[ElementSet],
+    antennas: Sequence[Antenna],
+    start_unix: float,
+    end_unix: float,
+    *,
+    min_elevation_deg: float | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> "IndexedPasses":
+    """``find_passes``, with the objects and antennas of each pass as indices (``IndexedPasses``)."""
     start, end = float(start_unix), float(end_unix)
+    elements, antennas = list(elements), list(antennas)
     if not end > start or not elements or not antennas:
-        return PassTable.empty()
-    elements = list(elements)
+        return _assemble(elements, antennas, _Windows.empty(), start, end)
     stations = _Stations.of(antennas, min_elevation_deg)
     shape = OrbitShape.of(elements)
     steps = checked_steps(elements, shape, start)
@@ -411,7 +428,7 @@ def find_passes(
             found.append(windows)
             if progress is not None:
                 progress(idx.size)
-    return _assemble(elements, stations, _concat_windows(found), start, end)
+    return _assemble(elements, antennas, _concat_windows(found), start, end)
 
 
 def shape_subset(shape: OrbitShape, idx: np.ndarray) -> OrbitShape:
@@ -534,23 +551,27 @@ def _concat_windows(parts: list[_Windows]) -> _Windows:
     return _Windows(**{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(_Windows)})
 
 
-def _assemble(elements, stations: _Stations, w: _Windows, start: float, end: float) -> PassTable:
-    """The table in canonical order (``PassTable.sort``), sorted on integer indices before the
-    per-row text columns (ids and names) are made."""
+def _assemble(elements, antennas, w: _Windows, start: float, end: float) -> "IndexedPasses":
+    """The passes in canonical order (``PassTable.sort``), sorted on integer keys."""
     aos_clipped = w.aos_open & (w.aos <= start)
     los_clipped = w.los_open & (w.los >= end)
     keep = (w.los - w.aos >= MIN_DURATION_S) | aos_clipped | los_clipped
     keep &= w.los > w.aos
     ids = np.array([e.norad_id for e in elements], dtype=np.int64)
-    names = np.array([e.name for e in elements], dtype=object)
-    station_rank = np.empty(len(stations.ids), np.int64)
-    station_rank[np.argsort(stations.ids.astype(str), kind="stable")] = np.arange(len(stations.ids))
+    station_ids = np.array([a.id for a in antennas], dtype=object)
+    # One integer key for (object id, station id), in that order of precedence.
+    _, id_rank = np.unique(ids, return_inverse=True)
+    station_rank = np.empty(len(antennas), np.int64)
+    station_rank[np.argsort(station_ids.astype(str), kind="stable")] = np.arange(len(antennas))
     rows = np.flatnonzero(keep)
-    rows = rows[np.lexsort((station_rank[w.sta[rows]], ids[w.obj[rows]], w.aos[rows]))]
-    return PassTable(
-        object_id=ids[w.obj[rows]],
-        object_name=names[w.obj[rows]],
-        station_id=stations.ids[w.sta[rows]],
+    pair_key = id_rank[w.obj[rows]] * len(antennas) + station_rank[w.sta[rows]]
+    rows = rows[np.lexsort((pair_key, w.aos[rows]))]
+    return IndexedPasses(
+        object_ids=ids,
+        object_names=np.array([e.name for e in elements], dtype=object),
+        station_ids=station_ids,
+        obj=w.obj[rows],
+        sta=w.sta[rows],
         aos=w.aos[rows],
         tca=w.tca[rows],
         los=w.los[rows],
@@ -560,3 +581,42 @@ def _assemble(elements, stations: _Stations, w: _Windows, start: float, end: flo
         aos_clipped=aos_clipped[rows],
         los_clipped=los_clipped[rows],
     )
+
+
+@dataclass
+class IndexedPasses:
+    """Passes in canonical order (``PassTable.sort``) with each pass's object and antenna as
+    indices into the lists searched: ``table()`` makes the ``PassTable``, ``arrow.from_indexed``
+    an Arrow table, each building the per-pass text columns its own fast way."""
+
+    object_ids: np.ndarray  # (objects searched,) int64
+    object_names: np.ndarray  # (objects searched,) str objects
+    station_ids: np.ndarray  # (antennas searched,) str objects
+    obj: np.ndarray  # per pass, into the objects
+    sta: np.ndarray  # per pass, into the antennas
+    aos: np.ndarray
+    tca: np.ndarray
+    los: np.ndarray
+    max_elevation_deg: np.ndarray
+    aos_azimuth_deg: np.ndarray
+    los_azimuth_deg: np.ndarray
+    aos_clipped: np.ndarray
+    los_clipped: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.aos.size)
+
+    def table(self) -> PassTable:
+        return PassTable(
+            object_id=self.object_ids[self.obj],
+            object_name=self.object_names[self.obj],
+            station_id=self.station_ids[self.sta],
+            aos=self.aos,
+            tca=self.tca,
+            los=self.los,
+            max_elevation_deg=self.max_elevation_deg,
+            aos_azimuth_deg=self.aos_azimuth_deg,
+            los_azimuth_deg=self.los_azimuth_deg,
+            aos_clipped=self.aos_clipped,
+            los_clipped=self.los_clipped,
+        )

@@ -155,11 +155,12 @@ def run_task(
     end_unix: float,
     min_elevation_deg: float | None,
 ) -> pa.Table:
-    """One task on a worker: ``find_passes`` on a chunk, returned as an Arrow table (compact to ship)."""
-    from .passes import find_passes
+    """One task on a worker: ``find_passes`` on a chunk, returned as an Arrow table (compact to ship),
+    sorted in the canonical order."""
+    from .passes import find_indexed_passes
 
-    table = find_passes(list(elements), list(antennas), start_unix, end_unix, min_elevation_deg=min_elevation_deg)
-    return arrow.from_pass_table(table)
+    passes = find_indexed_passes(elements, antennas, start_unix, end_unix, min_elevation_deg=min_elevation_deg)
+    return arrow.from_indexed(passes)
 
 
 # --- executors: where tasks run ---------------------------------------------------------------
@@ -416,7 +417,7 @@ class _Runs:
             return
         path = self.directory / f"run-{slice_no}-{len(self.paths.setdefault(slice_no, []))}.arrow"
         with ipc.new_file(path, arrow.SCHEMA) as writer:
-            writer.write_table(arrow.sort(table))
+            writer.write_table(table)  # sorted by the task
         self.paths[slice_no].append(path)
 
     def merged(self, slice_no: int) -> Iterator[pa.Table]:
