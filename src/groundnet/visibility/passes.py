@@ -565,7 +565,7 @@ def _assemble(elements, antennas, w: _Windows, start: float, end: float) -> "Ind
     station_rank[np.argsort(station_ids.astype(str), kind="stable")] = np.arange(len(antennas))
     rows = np.flatnonzero(keep)
     pair_key = id_rank[w.obj[rows]] * len(antennas) + station_rank[w.sta[rows]]
-    rows = rows[np.lexsort((pair_key, w.aos[rows]))]
+    rows = rows[_by_time_then_key(w.aos[rows], pair_key)]
     return IndexedPasses(
         object_ids=ids,
         object_names=np.array([e.name for e in elements], dtype=object),
@@ -581,6 +581,18 @@ def _assemble(elements, antennas, w: _Windows, start: float, end: float) -> "Ind
         aos_clipped=aos_clipped[rows],
         los_clipped=los_clipped[rows],
     )
+
+
+def _by_time_then_key(time: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """The order of ``np.lexsort((key, time))`` at a fraction of its cost: a quick sort on the
+    times, then the few tied times (passes clipped at the start, mostly) sorted by key."""
+    order = np.argsort(time)
+    tied = np.flatnonzero(time[order][1:] == time[order][:-1])
+    if tied.size:
+        at = np.union1d(tied, tied + 1)  # positions inside runs of equal times
+        rows = order[at]
+        order[at] = rows[np.lexsort((key[rows], time[rows]))]
+    return order
 
 
 @dataclass
