@@ -1,31 +1,32 @@
 """Pass tables as Arrow tables: what tasks ship back, what the streaming writers take.
 
-One schema (``SCHEMA``): times as POSIX seconds (float64, exactly the engine's values), angles in
-degrees, one row per pass. Sorting, joining the two pieces of a pass cut at a slice boundary, and
-the keys for merging late rows into a sorted stream all work on columns, never row by row.
+Two schemas. ``SCHEMA`` is the public one (what sinks write and ``to_pass_table`` reads): times
+as POSIX seconds (float64, exactly the engine's values), angles in degrees, object and station
+as their ids and names, one row per pass. ``RUN_SCHEMA`` is what tasks return and the scale
+runner sorts and merges: the same columns, but the object and the station as indices into the
+job's lists (``Labels``), so that moving rows around moves numbers, not text; ``Labels.public``
+makes the public table at the end. Sorting, joining the two pieces of a pass cut at a slice
+boundary, and the keys for merging late rows into a sorted stream all work on columns, never row
+by row.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
-SCHEMA = pa.schema(
-    [
-        ("object_id", pa.int64()),
-        ("object_name", pa.string()),
-        ("station_id", pa.string()),
-        ("aos", pa.float64()),
-        ("tca", pa.float64()),
-        ("los", pa.float64()),
-        ("max_elevation_deg", pa.float64()),
-        ("aos_azimuth_deg", pa.float64()),
-        ("los_azimuth_deg", pa.float64()),
-        ("aos_clipped", pa.bool_()),
-        ("los_clipped", pa.bool_()),
-    ]
-)
+_MEASURES = [
+    ("aos", pa.float64()),
+    ("tca", pa.float64()),
+    ("los", pa.float64()),
+    ("max_elevation_deg", pa.float64()),
+    ("aos_azimuth_deg", pa.float64()),
+    ("los_azimuth_deg", pa.float64()),
+    ("aos_clipped", pa.bool_()),
+    ("los_clipped", pa.bool_()),
+]
+SCHEMA = pa.schema([("object_id", pa.int64()), ("object_name", pa.string()), ("station_id", pa.string())] + _MEASURES)
+RUN_SCHEMA = pa.schema([("object", pa.int32()), ("station", pa.int32())] + _MEASURES)
 TIME_COLUMNS = ("aos", "tca", "los")
 # The order of find_passes' table (PassTable.sort): by AOS, then object, then station.
 SORT_KEYS = ("aos", "object_id", "station_id")
@@ -42,20 +43,17 @@ def from_pass_table(table) -> pa.Table:
     return pa.table(columns, schema=SCHEMA)
 
 
-def from_indexed(passes) -> pa.Table:
-    """``passes.IndexedPasses`` as an Arrow table of ``SCHEMA``: the text columns gathered from
-    the few distinct names by index, in Arrow, rather than converted one Python string per pass."""
-    columns = {}
-    for field in SCHEMA:
-        if field.name == "object_id":
-            columns[field.name] = pa.array(passes.object_ids[passes.obj])
-        elif field.name == "object_name":
-            columns[field.name] = pa.array(passes.object_names.tolist(), pa.string()).take(pa.array(passes.obj))
-        elif field.name == "station_id":
-            columns[field.name] = pa.array(passes.station_ids.tolist(), pa.string()).take(pa.array(passes.sta))
-        else:
-            columns[field.name] = pa.array(getattr(passes, field.name), type=field.type)
-    return pa.table(columns, schema=SCHEMA)
+def run_table(passes, object_index: np.ndarray, station_index: np.ndarray) -> pa.Table:
+    """``passes.IndexedPasses`` of a task as a ``RUN_SCHEMA`` table, with its objects and
+    stations renumbered into the job's lists (``object_index[i]`` is the job's index of the
+    task's object i)."""
+    columns = {
+        "object": pa.array(np.asarray(object_index)[passes.obj], pa.int32()),
+        "station": pa.array(np.asarray(station_index)[passes.sta], pa.int32()),
+    }
+    for name, kind in _MEASURES:
+        columns[name] = pa.array(getattr(passes, name), type=kind)
+    return pa.table(columns, schema=RUN_SCHEMA)
 
 
 def to_pass_table(table: pa.Table):
@@ -68,16 +66,17 @@ def to_pass_table(table: pa.Table):
     return PassTable(**columns)
 
 
-def empty() -> pa.Table:
-    return SCHEMA.empty_table()
+def empty(schema: pa.Schema = SCHEMA) -> pa.Table:
+    return schema.empty_table()
 
 
-def concat(tables: list[pa.Table]) -> pa.Table:
+def concat(tables: list[pa.Table], schema: pa.Schema = SCHEMA) -> pa.Table:
     tables = [t for t in tables if len(t)]
-    return pa.concat_tables(tables).combine_chunks() if tables else empty()
+    return pa.concat_tables(tables).combine_chunks() if tables else empty(schema)
 
 
 def sort(table: pa.Table) -> pa.Table:
+    """A ``SCHEMA`` table in the canonical order."""
     return table.sort_by([(k, "ascending") for k in SORT_KEYS])
 
 
@@ -87,8 +86,60 @@ def ends_at(table: pa.Table, boundary_unix: float) -> np.ndarray:
     return table.column("los_clipped").to_numpy(zero_copy_only=False) & (los == boundary_unix)
 
 
+class Labels:
+    """The objects and stations of one job: what the indices of its ``RUN_SCHEMA`` tables mean.
+
+    Orders run tables canonically (by AOS, then NORAD id, then station id) on integer keys, and
+    makes the public ``SCHEMA`` table from a run table.
+    """
+
+    def __init__(self, object_ids, object_names, station_ids):
+        self.object_ids = np.asarray(object_ids, dtype=np.int64)
+        self.object_names = pa.array(list(object_names), pa.string())
+        self.station_ids = pa.array(list(station_ids), pa.string())
+        _, self._id_rank = np.unique(self.object_ids, return_inverse=True)
+        n = len(self.station_ids)
+        self._station_rank = np.empty(n, np.int64)
+        self._station_rank[np.argsort(np.array(list(station_ids), dtype=str), kind="stable")] = np.arange(n)
+
+    def _pair_key(self, table: pa.Table) -> np.ndarray:
+        """One integer per row ordering (object id, station id) as the canonical order does."""
+        obj, sta = (table.column(c).to_numpy() for c in ("object", "station"))
+        return self._id_rank[obj] * len(self._station_rank) + self._station_rank[sta]
+
+    def sort(self, table: pa.Table) -> pa.Table:
+        from .passes import order_by_time_then_key
+
+        if not len(table):
+            return table
+        return table.take(order_by_time_then_key(table.column("aos").to_numpy(), self._pair_key(table)))
+
+    def last_key(self, table: pa.Table) -> tuple[float, int]:
+        """The sort key of the last row of a sorted table."""
+        last = table.slice(len(table) - 1)
+        return float(last.column("aos")[0].as_py()), int(self._pair_key(last)[0])
+
+    def before_key(self, table: pa.Table, key: tuple[float, int]) -> np.ndarray:
+        """Rows whose sort key is before (or equal to) ``key``."""
+        aos = table.column("aos").to_numpy()
+        return (aos < key[0]) | ((aos == key[0]) & (self._pair_key(table) <= key[1]))
+
+    def public(self, table: pa.Table) -> pa.Table:
+        """A run table as a ``SCHEMA`` table: ids and names looked up by index (in Arrow)."""
+        obj, sta = table.column("object"), table.column("station")
+        columns = {
+            "object_id": pa.array(self.object_ids[obj.to_numpy()]),
+            "object_name": self.object_names.take(obj),
+            "station_id": self.station_ids.take(sta),
+        }
+        for name, _ in _MEASURES:
+            columns[name] = table.column(name)
+        return pa.table(columns, schema=SCHEMA)
+
+
 def join_at_boundary(before: pa.Table, after: pa.Table, boundary_unix: float) -> pa.Table:
-    """``after`` with each pass of ``before`` clipped at the boundary joined to its continuation.
+    """``after`` with each pass of ``before`` clipped at the boundary joined to its continuation
+    (``RUN_SCHEMA`` tables).
 
     As ``find_passes`` joins its own day blocks: AOS and its azimuth from the first piece, LOS
     and its azimuth from the last, TCA and maximum elevation from the higher piece (the first
@@ -99,20 +150,26 @@ def join_at_boundary(before: pa.Table, after: pa.Table, boundary_unix: float) ->
     continues = after.column("aos_clipped").to_numpy(zero_copy_only=False) & (
         after.column("aos").to_numpy() == boundary_unix)
     tail = after.filter(continues)
-    tail_row = {pair: i for i, pair in enumerate(zip(tail.column("object_id").to_pylist(),
-                                                     tail.column("station_id").to_pylist()))}
-    match = np.array([tail_row.get(pair, -1) for pair in zip(before.column("object_id").to_pylist(),
-                                                             before.column("station_id").to_pylist())],
-                     dtype=np.int64)
+
+    def pairs(t: pa.Table) -> np.ndarray:
+        return (t.column("object").to_numpy().astype(np.int64) << 32) | t.column("station").to_numpy().astype(np.int64)
+
+    # A pass and its continuation share (object, station); a pair is open at most once.
+    head_pairs, tail_pairs = pairs(before), pairs(tail)
+    match = np.full(len(before), -1)
+    if len(tail):
+        order = np.argsort(tail_pairs)
+        at = np.minimum(np.searchsorted(tail_pairs[order], head_pairs), len(tail) - 1)
+        found = tail_pairs[order][at] == head_pairs
+        match[found] = order[at[found]]
     joined_head = np.flatnonzero(match >= 0)
     h, t = before.take(joined_head), tail.take(match[joined_head])
     h_max, t_max = h.column("max_elevation_deg").to_numpy(), t.column("max_elevation_deg").to_numpy()
     peak_in_tail = t_max > h_max
     joined = pa.table(
         {
-            "object_id": h.column("object_id"),
-            "object_name": h.column("object_name"),
-            "station_id": h.column("station_id"),
+            "object": h.column("object"),
+            "station": h.column("station"),
             "aos": h.column("aos"),
             "tca": np.where(peak_in_tail, t.column("tca").to_numpy(), h.column("tca").to_numpy()),
             "los": t.column("los"),
@@ -122,26 +179,9 @@ def join_at_boundary(before: pa.Table, after: pa.Table, boundary_unix: float) ->
             "aos_clipped": h.column("aos_clipped"),
             "los_clipped": t.column("los_clipped"),
         },
-        schema=SCHEMA,
+        schema=RUN_SCHEMA,
     )
     unjoined_tail = np.ones(len(tail), dtype=bool)
     unjoined_tail[match[joined_head]] = False
-    return concat([joined, before.filter(match < 0), tail.filter(unjoined_tail), after.filter(~continues)])
-
-
-def last_key(table: pa.Table) -> tuple:
-    """The sort key of the last row of a sorted table."""
-    return tuple(table.column(k)[len(table) - 1].as_py() for k in SORT_KEYS)
-
-
-def before_key(table: pa.Table, key: tuple) -> np.ndarray:
-    """Rows whose sort key is lexicographically before (or equal to) ``key``."""
-    before = np.zeros(len(table), dtype=bool)
-    tied = np.ones(len(table), dtype=bool)
-    for name, value in zip(SORT_KEYS, key):
-        column = table.column(name)
-        less = pc.less(column, pa.scalar(value, type=column.type)).to_numpy(zero_copy_only=False)
-        equal = pc.equal(column, pa.scalar(value, type=column.type)).to_numpy(zero_copy_only=False)
-        before |= tied & less
-        tied &= equal
-    return before | tied
+    return concat([joined, before.filter(match < 0), tail.filter(unjoined_tail), after.filter(~continues)],
+                  RUN_SCHEMA)

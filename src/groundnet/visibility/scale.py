@@ -154,13 +154,16 @@ def run_task(
     start_unix: float,
     end_unix: float,
     min_elevation_deg: float | None,
+    object_index: np.ndarray,
+    station_index: np.ndarray,
 ) -> pa.Table:
-    """One task on a worker: ``find_passes`` on a chunk, returned as an Arrow table (compact to ship),
-    sorted in the canonical order."""
+    """One task on a worker: ``find_passes`` on a chunk, as a sorted ``arrow.RUN_SCHEMA`` table
+    (compact to ship) whose objects and stations are numbered as in the job (``object_index``,
+    ``station_index``: the job's index of each element set and antenna given)."""
     from .passes import find_indexed_passes
 
     passes = find_indexed_passes(elements, antennas, start_unix, end_unix, min_elevation_deg=min_elevation_deg)
-    return arrow.from_indexed(passes)
+    return arrow.run_table(passes, object_index, station_index)
 
 
 # --- executors: where tasks run ---------------------------------------------------------------
@@ -356,13 +359,18 @@ def find_passes_at_scale(
                           slice_s=slice_s, task_pair_days=task_pair_days)
         object_args = [ex.scatter([elements[i] for i in chunk]) for chunk in plan.object_chunks]
         station_args = [[antennas[i] for i in chunk] for chunk in plan.station_chunks]
-        runs = _Runs(Path(scratch))
-        spool = _Spool(sink, plan.slices, Path(scratch))
+        labels = arrow.Labels([e.norad_id for e in elements], [e.name for e in elements], [a.id for a in antennas])
+        runs = _Runs(Path(scratch), labels)
+        spool = _Spool(sink, plan.slices, Path(scratch), labels)
         days = (end_unix - start_unix) / 86400.0
         label = f"{len(elements)} objects × {len(antennas)} stations × {days:g} days, {len(plan.tasks[0])} tasks a day, {ex.description}"
-        with _progress_bar(progress, plan.total_cost, label) as advance:
-            for slice_no in _slices_in_order(ex, plan, runs, object_args, station_args, min_elevation_deg, advance):
-                spool.add_slice(slice_no, runs.merged(slice_no))
+        try:
+            with _progress_bar(progress, plan.total_cost, label) as advance:
+                for slice_no in _slices_in_order(ex, plan, runs, object_args, station_args, min_elevation_deg, advance):
+                    spool.add_slice(slice_no, runs.merged(slice_no))
+        except BaseException:
+            sink.discard()
+            raise
         return spool.finish()
 
 
@@ -381,7 +389,8 @@ def _slices_in_order(ex, plan: Plan, runs: "_Runs", object_args, station_args, m
         while submitted < len(plan.slices) and submitted < finished + lookahead:
             for task in plan.tasks[submitted]:
                 fut = ex.submit(run_task, object_args[task.objects], station_args[task.stations],
-                                task.start_unix, task.end_unix, min_elevation_deg)
+                                task.start_unix, task.end_unix, min_elevation_deg,
+                                plan.object_chunks[task.objects], plan.station_chunks[task.stations])
                 waiting[fut] = task
             submitted += 1
         done, _ = ex.wait_any(set(waiting))
@@ -406,8 +415,9 @@ class _Runs:
 
     BATCH_ROWS = 1_000_000
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, labels: arrow.Labels):
         self.directory = directory
+        self.labels = labels
         self.paths: dict[int, list[Path]] = {}
 
     def add(self, slice_no: int, table: pa.Table) -> None:
@@ -416,7 +426,7 @@ class _Runs:
         if not len(table):
             return
         path = self.directory / f"run-{slice_no}-{len(self.paths.setdefault(slice_no, []))}.arrow"
-        with ipc.new_file(path, arrow.SCHEMA) as writer:
+        with ipc.new_file(path, arrow.RUN_SCHEMA) as writer:
             writer.write_table(table)  # sorted by the task
         self.paths[slice_no].append(path)
 
@@ -443,7 +453,7 @@ class _Runs:
                         parts.append(t.slice(lo[i], hi - lo[i]))
                     lo[i] = hi
                 if parts:
-                    yield arrow.sort(arrow.concat(parts))
+                    yield self.labels.sort(arrow.concat(parts, arrow.RUN_SCHEMA))
         finally:
             del tables
             for p in paths:
@@ -460,12 +470,13 @@ class _Spool:
     then streamed once more into the sink (memory-mapped: little more than a copy).
     """
 
-    def __init__(self, sink, slices: list[tuple[float, float]], scratch: Path):
+    def __init__(self, sink, slices: list[tuple[float, float]], scratch: Path, labels: arrow.Labels):
         from .sinks import MemorySink
 
         self.sink = sink
         self.slices = slices
-        self.open = arrow.empty()  # passes clipped at the previous slice's end
+        self.labels = labels
+        self.open = arrow.empty(arrow.RUN_SCHEMA)  # passes clipped at the previous slice's end
         self.late: list[pa.Table] = []
         self.last_key = None  # sort key of the last row written
         self.spool_path = None
@@ -474,43 +485,43 @@ class _Spool:
             import pyarrow.ipc as ipc
 
             self.spool_path = scratch / "spool.arrow"
-            self.spool = ipc.new_file(self.spool_path, arrow.SCHEMA)
+            self.spool = ipc.new_file(self.spool_path, arrow.RUN_SCHEMA)
 
     def add_slice(self, slice_no: int, batches: Iterator[pa.Table]) -> None:
         start, end = self.slices[slice_no]
         first = True
         for table in batches:
             if first:  # continuations start at the slice's first instant: all in the first batch
-                table = arrow.sort(arrow.join_at_boundary(self.open, table, boundary_unix=start))
-                self.open, first = arrow.empty(), False
+                table = self.labels.sort(arrow.join_at_boundary(self.open, table, boundary_unix=start))
+                self.open, first = arrow.empty(arrow.RUN_SCHEMA), False
             if end < self.slices[-1][1]:
                 still_open = arrow.ends_at(table, end)
                 if still_open.any():
-                    self.open = arrow.concat([self.open, table.filter(still_open)])
+                    self.open = arrow.concat([self.open, table.filter(still_open)], arrow.RUN_SCHEMA)
                     table = table.filter(~still_open)
             self._write(table)
         if first and len(self.open):  # an empty slice: the held passes end at its start
-            self._write(arrow.sort(self.open))
-            self.open = arrow.empty()
+            self._write(self.labels.sort(self.open))
+            self.open = arrow.empty(arrow.RUN_SCHEMA)
 
     def _write(self, table: pa.Table) -> None:
         if self.last_key is not None and len(table):
-            early = arrow.before_key(table, self.last_key)
+            early = self.labels.before_key(table, self.last_key)
             if early.any():
                 self.late.append(table.filter(early))
                 table = table.filter(~early)
         if len(table):
-            self.last_key = arrow.last_key(table)
+            self.last_key = self.labels.last_key(table)
             if self.spool is not None:
                 self.spool.write_table(table, max_chunksize=len(table))
             else:
-                self.sink.write(table)
+                self.sink.write(self.labels.public(table))
 
     def finish(self):
-        late = arrow.sort(arrow.concat(self.late))
+        late = self.labels.sort(arrow.concat(self.late, arrow.RUN_SCHEMA))
         if self.spool is None:
             if len(late):  # only the memory sink gets here with late rows
-                self.sink.write_late(late)
+                self.sink.write_late(self.labels.public(late))
             return self.sink.close()
         import pyarrow.ipc as ipc
 
@@ -518,12 +529,12 @@ class _Spool:
         spooled = ipc.open_file(pa.memory_map(str(self.spool_path)))
         for group in range(spooled.num_record_batches):
             batch = pa.Table.from_batches([spooled.get_batch(group)])
-            n = int(arrow.before_key(late, arrow.last_key(batch)).sum()) if len(late) else 0
+            n = int(self.labels.before_key(late, self.labels.last_key(batch)).sum()) if len(late) else 0
             if n:
-                batch = arrow.sort(arrow.concat([batch, late.slice(0, n)]))
+                batch = self.labels.sort(arrow.concat([batch, late.slice(0, n)], arrow.RUN_SCHEMA))
                 late = late.slice(n)
-            self.sink.write(batch)
-        self.sink.write(late)
+            self.sink.write(self.labels.public(batch))
+        self.sink.write(self.labels.public(late))
         return self.sink.close()
 
 

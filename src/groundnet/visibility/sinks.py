@@ -12,6 +12,8 @@ from __future__ import annotations
 import io
 import json
 import os
+import queue
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -86,8 +88,14 @@ class MemorySink:
     def close(self):
         return arrow.to_pass_table(arrow.concat(self.batches))
 
+    def discard(self) -> None:
+        self.batches = []
+
 
 class _FileSink:
+    """A file written batch by batch on a thread of its own: encoding one batch (Parquet's
+    encoders release the GIL) overlaps with sorting the next one, on another core."""
+
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.rows = 0
@@ -96,16 +104,45 @@ class _FileSink:
             self._open()
         except OSError as exc:
             raise OutputError(f"{self.path}: cannot write the output: {exc.strerror or exc}") from None
+        self._queue: queue.Queue = queue.Queue(maxsize=2)  # at most two batches wait: memory stays flat
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._drain, name="groundnet-output", daemon=True)
+        self._thread.start()
 
     def write(self, batch: pa.Table) -> None:
+        self._raise_failure()
         if len(batch):
-            self._write(batch)
+            self._queue.put(batch)
             self.rows += len(batch)
 
     def close(self) -> int:
         """Finish the file; returns the number of passes written."""
+        self._queue.put(None)
+        self._thread.join()
         self._close()
+        self._raise_failure()
         return self.rows
+
+    def discard(self) -> None:
+        """Stop after a failure elsewhere: the file is closed with what was written so far."""
+        self._error = self._error or OutputError(f"{self.path}: the run failed before the output was complete")
+        self._queue.put(None)
+        self._thread.join()
+        self._close()
+
+    def _drain(self) -> None:
+        while (batch := self._queue.get()) is not None:
+            if self._error is None:  # after a failure the rest is only drained, so write() never blocks
+                try:
+                    self._write(batch)
+                except BaseException as exc:  # re-raised in the caller's thread
+                    self._error = exc
+
+    def _raise_failure(self) -> None:
+        if isinstance(self._error, OSError):
+            raise OutputError(f"{self.path}: cannot write the output: {self._error.strerror or self._error}")
+        if self._error is not None:
+            raise self._error
 
 
 class ParquetSink(_FileSink):
