@@ -315,7 +315,11 @@ def test_launch_view_replays_the_first_acquisition(board_server, page):
     assert page_time(page) > aos
     page.wait_for_function("s => document.querySelector(s)?.dataset.activity === 'tracking'", arg=marker)
     assert "selected" in page.get_attribute(marker, "class"), "the acquiring station is highlighted"
-    assert page.locator(f"#launch-map svg.world [data-link='{first}:leop'][data-direction='down']").count() == 1
+    downlink = page.locator(f"#launch-map svg.world [data-link='{first}:leop'][data-direction='down']")
+    assert downlink.count() == 1
+    # drawn in the band the server names for the 8.41 GHz carrier (the page keeps no band table)
+    assert report["scenario"]["downlink_band"] == "X"
+    assert "band-x" in downlink.get_attribute("class").split()
     assert page.locator(f"#launch-table tr.current[data-station-id='{first}']").count() == 1
     assert first in page.locator("#launch-status .lc-phase").inner_text()
     assert page.locator("#launch-map svg.world path.track").count() >= 1, "the ground track is drawn"

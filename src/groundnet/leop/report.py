@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from ..ccsds.writer import oem_text, tdm_text
+from ..spacecraft import band_of
 from ..stations.network import geodetic_of_itrs
 from ..timebase import format_utc
 from ..visibility.geometry import SPEED_OF_LIGHT_KM_S
@@ -39,7 +40,8 @@ def report(sc: Scenario, results: list[LaunchResult], *, ground_track: bool = Fa
             doc["ground_track"] = ground_track_points(r)
     return {
         "scenario": {"name": sc.name, "file": sc.path, "description": sc.description, "spacecraft": sc.spacecraft_name,
-                     "downlink_hz": sc.downlink_hz, "stations": [a.id for a in antennas],
+                     "downlink_hz": sc.downlink_hz, "downlink_band": band_of(sc.downlink_hz),
+                     "stations": [a.id for a in antennas],
                      "antennas": [{"id": a.id, "name": a.name, "network": a.network, "latitude_deg": a.latitude_deg,
                                    "longitude_deg": a.longitude_deg} for a in antennas],
                      "launch_site": None if sc.site is None else {

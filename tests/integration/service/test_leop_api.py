@@ -24,6 +24,7 @@ def test_leop_endpoints(sqlite_url, small_fleet):
         assert r.status_code == 200, r.text
         launch = r.json()["launches"][0]
         assert launch["first_station"] == "MLI" and launch["dispersion"]["samples"] == 6
+        assert r.json()["scenario"]["downlink_band"] == "X", "8.41 GHz, named by groundnet.spacecraft.band_of"
         assert launch["timeline"][0]["event"] == "liftoff"
         assert "ground_track" not in launch
 
@@ -56,6 +57,7 @@ def test_bundled_scenario_report(sqlite_url, small_fleet):
             assert (a["latitude_deg"], a["longitude_deg"]) == (stations[a["id"]]["latitude_deg"], stations[a["id"]]["longitude_deg"])
         assert [a["id"] for a in doc["scenario"]["antennas"]] == doc["scenario"]["stations"]
         assert doc["scenario"]["launch_site"]["latitude_deg"] == 5.3019
+        assert doc["scenario"]["downlink_band"] == "S", "the 2.2 GHz TT&C carrier"
 
         track = client.get("/api/v1/leop/scenarios/galileo_vs15", params={"ground_track": "true"}).json()["launches"][0]["ground_track"]
         points = track["points"]

@@ -1,6 +1,6 @@
 // Station cards: one antenna's state at a glance, planned beside reported.
 import { h } from "./dom";
-import { ACTIVITY_LABEL, bandOf, countdown, dataRate, degrees, frequency, hhmm, lightTime, rangeKm } from "./format";
+import { ACTIVITY_LABEL, countdown, dataRate, degrees, frequency, hhmm, lightTime, rangeKm } from "./format";
 import { bandClass } from "./map";
 import type { AntennaState, Link } from "./types";
 
@@ -88,11 +88,10 @@ export function renderCard(a: AntennaState, opts: CardOptions): HTMLElement {
 function linkRow(label: string, arrow: string, link: Link | null): HTMLElement[] {
   if (!link || (!link.band && !link.data_rate_bps)) return [];
   const off = link.signal === "none";
-  const band = bandOf(link.band, link.frequency_hz);
   return [
     h("dt", {}, `${arrow} ${label}`),
     h("dd", { class: off ? "off" : "" },
-      h("span", { class: `band ${bandClass(band)}` }, band ?? "?"),
+      h("span", { class: `band ${bandClass(link.band)}` }, link.band ?? "?"),
       link.data_rate_bps ? ` ${dataRate(link.data_rate_bps)}` : "",
       link.signal ? h("span", { class: "signal" }, ` ${link.signal}`) : "",
       link.frequency_hz ? h("span", { class: "freq" }, ` ${frequency(link.frequency_hz)}`) : ""),

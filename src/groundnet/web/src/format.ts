@@ -82,18 +82,6 @@ function trim(x: number): string {
   return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1).replace(/\.0$/, "") : x.toFixed(2).replace(/\.?0+$/, "");
 }
 
-/** The band of a carrier when a feed gives only its frequency (S 2–4, X 7–12, K 18–26.5, Ka 26.5–40 GHz). */
-export function bandOf(band: string | null | undefined, hz: number | null | undefined): string | null {
-  if (band) return band;
-  if (hz == null || !Number.isFinite(hz) || hz < 1e8) return null;
-  const ghz = hz / 1e9;
-  if (ghz >= 2 && ghz < 4) return "S";
-  if (ghz >= 7 && ghz < 12) return "X";
-  if (ghz >= 18 && ghz < 26.5) return "K";
-  if (ghz >= 26.5 && ghz < 40) return "Ka";
-  return null;
-}
-
 export const ACTIVITY_LABEL: Record<string, string> = {
   idle: "Idle",
   setup: "Setup",

@@ -3,7 +3,7 @@
 // dispersions, the events, the ground track. The page only places the moment shown among them.
 import { normalizeAntenna } from "./api";
 import { clear, h } from "./dom";
-import { bandOf, degrees, duration, hhmm, hhmmss, rangeKm } from "./format";
+import { degrees, duration, hhmm, hhmmss, rangeKm } from "./format";
 import { WorldMap } from "./map";
 import type { AntennaState, Board, LeopEvent, LeopLaunch, LeopReport, SpacecraftState, TrackPoint } from "./types";
 
@@ -125,11 +125,10 @@ export class LaunchView {
     const afterSwitchOn = now >= m.switchOn;
     const inPass = (id: string) => l.coverage.passes.some((p) => p.station_id === id && ms(p.aos) <= now && now < ms(p.los ?? l.coverage.end));
     const target = [{ spacecraft_id: LAUNCH_CRAFT_ID, name: sc.spacecraft }];
-    const band = bandOf(null, sc.downlink_hz);
     const antennas: AntennaState[] = sc.antennas.map((a) => {
       let state: Partial<AntennaState> = {};
       if (afterSwitchOn && inPass(a.id)) {
-        state = { activity: "tracking", targets: target, downlink: { band, frequency_hz: sc.downlink_hz, data_rate_bps: null, signal: "carrier" } };
+        state = { activity: "tracking", targets: target, downlink: { band: sc.downlink_band, frequency_hz: sc.downlink_hz, data_rate_bps: null, signal: "carrier" } };
       } else if (a.id === l.first_station && now >= m.separation && (m.firstAos == null || now < m.firstAos)) {
         state = { activity: "setup", targets: target }; // pointing where the first signal is expected
       }

@@ -2,7 +2,7 @@
 // Each draws what it is given; main.ts decides when.
 import { activityRank, renderCard } from "./cards";
 import { h } from "./dom";
-import { ACTIVITY_LABEL, bandOf, dataRate, duration } from "./format";
+import { ACTIVITY_LABEL, dataRate, duration } from "./format";
 import { bandClass } from "./map";
 import type { Board, GroundEvent, PartnerFeed, PlanVersion } from "./types";
 
@@ -15,8 +15,7 @@ export function renderLinks(list: HTMLElement, board: Board, onStation: (id: str
       const parts: (HTMLElement | string)[] = [];
       for (const [arrow, link] of [["↓", a.downlink], ["↑", a.uplink]] as const) {
         if (!link || link.signal === "none") continue;
-        const band = bandOf(link.band, link.frequency_hz);
-        parts.push(h("span", { class: `band ${bandClass(band)}` }, `${arrow} ${band ?? "?"}`), link.data_rate_bps ? ` ${dataRate(link.data_rate_bps)} ` : " ");
+        parts.push(h("span", { class: `band ${bandClass(link.band)}` }, `${arrow} ${link.band ?? "?"}`), link.data_rate_bps ? ` ${dataRate(link.data_rate_bps)} ` : " ");
       }
       items.push(
         h("li", { class: `act-${a.activity}` },

@@ -1,7 +1,7 @@
 // The spacecraft page: what describes its trajectory, how far and how fast it is, the light
 // time, and its next passes over each station.
 import { clear, h } from "./dom";
-import { bandOf, countdown, dataRate, degrees, duration, frequency, hhmm, lightTime, rangeKm, speed } from "./format";
+import { countdown, dataRate, degrees, duration, frequency, hhmm, lightTime, rangeKm, speed } from "./format";
 import type { Board, Link, Pass, SpacecraftInfo } from "./types";
 
 const KIND_LABEL: Record<string, string> = {
@@ -131,7 +131,7 @@ export function renderSpacecraftDetail(
 }
 
 function linkText(link: Link): string {
-  const parts = [bandOf(link.band, link.frequency_hz) ?? "", frequency(link.frequency_hz)];
+  const parts = [link.band ?? "", frequency(link.frequency_hz)];
   if (link.data_rate_bps) parts.push(dataRate(link.data_rate_bps));
   return parts.filter(Boolean).join(" · ") || "—";
 }

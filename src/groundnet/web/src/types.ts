@@ -263,6 +263,7 @@ export interface LeopReport {
     description: string;
     spacecraft: string;
     downlink_hz: number;
+    downlink_band: string;
     stations: string[];
     antennas: { id: string; name: string; network: string; latitude_deg: number; longitude_deg: number }[];
     launch_site: { name: string; latitude_deg: number; longitude_deg: number } | null;
