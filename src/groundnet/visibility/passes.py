@@ -460,7 +460,7 @@ def _search_block(elements, shape: OrbitShape, step: float, stations: _Stations,
     r_pef, v_pef = _rotate(theta[0] + rate * (times - t_begin), r_teme, v_teme, rate)  # (3, O, T)
 
     obj, sta, k = _screen(r_pef, shape, h, stations, frame)
-    columns, _, unbalanced = search_windows(
+    columns, unbalanced = search_windows(
         obj, sta, k, times, r_pef, v_pef,
         track.for_search(float(theta[0]), float(rate)), stations.for_search(frame))
     if unbalanced:  # cannot happen: the screen keeps every visible sample and its neighbours

@@ -326,7 +326,7 @@ def search_windows(obj, sta, k, times, r_pef, v_pef, track, stations):
     two consecutive samples of a pair, the signs of g and g' bracket every AOS, LOS and maximum
     (a maximum shows as g' falling through zero, so short grazing passes are found).
 
-    Returns ``(columns, count, unbalanced)``: ``columns`` is ``(obj, sta, aos, los, tca, max_el,
+    Returns ``(columns, unbalanced)``: ``columns`` is ``(obj, sta, aos, los, tca, max_el,
     aos_az, los_az, aos_open, los_open)`` (``*_open``: visible at the block's first or last
     instant), and ``unbalanced`` counts the pairs whose crossings did not alternate (never,
     when the screen is conservative).
@@ -432,7 +432,7 @@ def search_windows(obj, sta, k, times, r_pef, v_pef, track, stations):
 
     columns = (w_obj[:count], w_sta[:count], w_time[:count, 0], w_time[:count, 2], w_time[:count, 1],
                w_angle[:count, 0], w_angle[:count, 1], w_angle[:count, 2], w_open[:count, 0], w_open[:count, 1])
-    return columns, count, unbalanced
+    return columns, unbalanced
 
 
 @compiled_leaf
