@@ -595,11 +595,15 @@ def order_by_time_then_key(time: np.ndarray, key: np.ndarray) -> np.ndarray:
     return order
 
 
+# The columns of a pass besides its object and station.
+MEASURES = ("aos", "tca", "los", "max_elevation_deg", "aos_azimuth_deg", "los_azimuth_deg", "aos_clipped", "los_clipped")
+
+
 @dataclass
 class IndexedPasses:
     """Passes in canonical order (``PassTable.sort``) with each pass's object and antenna as
-    indices into the lists searched: ``table()`` makes the ``PassTable``, ``arrow.from_indexed``
-    an Arrow table, each building the per-pass text columns its own fast way."""
+    indices into the lists searched: ``table()`` makes the ``PassTable``, ``arrow.run_table`` the
+    scale runner's Arrow table, which looks the text up only when it writes."""
 
     object_ids: np.ndarray  # (objects searched,) int64
     object_names: np.ndarray  # (objects searched,) str objects
@@ -619,16 +623,5 @@ class IndexedPasses:
         return int(self.aos.size)
 
     def table(self) -> PassTable:
-        return PassTable(
-            object_id=self.object_ids[self.obj],
-            object_name=self.object_names[self.obj],
-            station_id=self.station_ids[self.sta],
-            aos=self.aos,
-            tca=self.tca,
-            los=self.los,
-            max_elevation_deg=self.max_elevation_deg,
-            aos_azimuth_deg=self.aos_azimuth_deg,
-            los_azimuth_deg=self.los_azimuth_deg,
-            aos_clipped=self.aos_clipped,
-            los_clipped=self.los_clipped,
-        )
+        return PassTable(object_id=self.object_ids[self.obj], object_name=self.object_names[self.obj],
+                         station_id=self.station_ids[self.sta], **{name: getattr(self, name) for name in MEASURES})
