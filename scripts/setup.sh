@@ -30,6 +30,8 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "setup: installing groundnet and its Python dependencies into .venv"
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
   .venv/bin/python -m pip install -q -e ".[dev]"
+  echo "setup: compiling the pass search (once; cached on disk)"
+  .venv/bin/python -c "from groundnet.visibility.passes import compile_ahead; compile_ahead()"
   echo "$want" > "$stamp"
 fi
 

@@ -431,6 +431,18 @@ def find_indexed_passes(
     return _assemble(elements, antennas, _concat_windows(found), start, end)
 
 
+def compile_ahead() -> None:
+    """Compile the search's numba functions now (``scripts/setup.sh`` does): they are cached on
+    disk, so that no later run waits the few seconds of compiling. One small search of the
+    bundled demo catalog."""
+    from ..orbits.catalog import bundled_catalog_path, load_catalog
+    from ..stations import load_network
+
+    elements = load_catalog(bundled_catalog_path("demo")).elements[:3]
+    start = elements[0].epoch_unix
+    find_passes(elements, list(load_network())[:2], start, start + 3 * 3600.0)
+
+
 def shape_subset(shape: OrbitShape, idx: np.ndarray) -> OrbitShape:
     return OrbitShape(**{f.name: getattr(shape, f.name)[idx] for f in fields(shape)})
 
