@@ -28,6 +28,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Help paragraphs are rewrapped to the terminal's width (the docstrings' own line breaks are
+    # not kept), and `code` shows as code.
+    rich_markup_mode="markdown",
 )
 
 for _mod in sorted(m.name for m in pkgutil.iter_modules(commands.__path__)):

@@ -70,7 +70,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Run the live service: the board once a second, station events, REST API, WebSocket/SSE, DSN Now feeds.
 
-        Every option can also be set in the environment as GROUNDNET_<NAME> (e.g. GROUNDNET_DATABASE).
+        Every option can also be set in the environment as `GROUNDNET_<NAME>` (e.g. `GROUNDNET_DATABASE`).
         """
         settings = settings_from_options(host=host, port=port, database=database, clock=clock, speed=speed,
                                          simulate=simulate, trouble=trouble, partner_dsn=partner_dsn,
