@@ -467,7 +467,7 @@ class _Spool:
     sorts before rows already written (it began in an earlier slice): it waits in a short list
     (long passes are few: boundary crossers, objects near GEO, HEO apogees) and ``finish`` merges
     it into place. For that, a window of several slices is first written to a spool Arrow file,
-    then streamed once more into the sink (memory-mapped: little more than a copy).
+    then read back batch by batch into the sink (little more than a copy).
     """
 
     def __init__(self, sink, slices: list[tuple[float, float]], scratch: Path, labels: arrow.Labels):
@@ -526,7 +526,9 @@ class _Spool:
         import pyarrow.ipc as ipc
 
         self.spool.close()
-        spooled = ipc.open_file(pa.memory_map(str(self.spool_path)))
+        # Read, not memory-mapped: mapped pages would stay resident until the end, and the spool
+        # holds the whole window.
+        spooled = ipc.open_file(pa.OSFile(str(self.spool_path)))
         for group in range(spooled.num_record_batches):
             batch = pa.Table.from_batches([spooled.get_batch(group)])
             n = int(self.labels.before_key(late, self.labels.last_key(batch)).sum()) if len(late) else 0
