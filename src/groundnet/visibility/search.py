@@ -172,7 +172,8 @@ def _g(stations, sta, p, v, a, order):
     ``stations`` is ``(axes, floor_deg, floor_sin, mask_offset, mask_az, mask_el)``; ``axes``
     ``(S, 4, 3)`` holds each antenna's position and its east, north and up unit vectors. g'' is
     computed for ``order`` 2 (NaN where a mask's slope enters: then the steps are regula falsi).
-    ``sin_el``, ``east``, ``north`` give the angles (``_angles``) where a caller needs them.
+    ``sin_el``, ``east``, ``north`` give the angles (``_elevation``, ``_azimuth``) where a caller
+    needs them.
     """
     axes, _, floor_sin, offset, _, _ = stations
     ax = axes[sta]
@@ -189,7 +190,7 @@ def _g(stations, sta, p, v, a, order):
         dd_sin = (a[0] * ax[3, 0] + a[1] * ax[3, 1] + a[2] * ax[3, 2] - 2.0 * d_sin * rate - sin_el * acc) * inv_rng
     if offset[sta + 1] == offset[sta]:  # no horizon mask
         return sin_el - floor_sin[sta], d_sin, dd_sin, sin_el, e, n
-    threshold_deg, slope = _mask_floor(stations, sta, _angles(sin_el, e, n)[1])
+    threshold_deg, slope = _mask_floor(stations, sta, _azimuth(e, n))
     threshold = threshold_deg / DEG
     de = v[0] * ax[1, 0] + v[1] * ax[1, 1] + v[2] * ax[1, 2]
     dn = v[0] * ax[2, 0] + v[1] * ax[2, 1] + v[2] * ax[2, 2]
@@ -202,12 +203,16 @@ def _g(stations, sta, p, v, a, order):
 
 
 @compiled_leaf
-def _angles(sin_el, east, north):
-    """Elevation and azimuth (deg, azimuth in [0, 360)) from ``_g``'s last three values."""
+def _elevation(sin_el):
+    """Elevation (deg) from ``_g``'s ``sin_el``."""
+    return math.asin(min(max(sin_el, -1.0), 1.0)) * DEG
+
+
+@compiled_leaf
+def _azimuth(east, north):
+    """Azimuth (deg, in [0, 360)) from ``_g``'s ``east`` and ``north``."""
     azimuth = math.atan2(east, north) * DEG
-    if azimuth < 0.0:
-        azimuth += 360.0
-    return math.asin(min(max(sin_el, -1.0), 1.0)) * DEG, azimuth
+    return azimuth + 360.0 if azimuth < 0.0 else azimuth
 
 
 @compiled_leaf
@@ -219,7 +224,7 @@ def _g_at(track, stations, obj, sta, t, order):
 @compiled_leaf
 def _angles_at(track, stations, obj, sta, t):
     _, _, _, sin_el, e, n = _g_at(track, stations, obj, sta, t, 0)
-    return _angles(sin_el, e, n)
+    return _elevation(sin_el), _azimuth(e, n)
 
 
 # --------------------------------------------------------------------------------------------
@@ -241,7 +246,7 @@ def _refine_root(track, stations, obj, sta, lo, hi, g_lo, g_hi, dg_lo, dg_hi):
             x, g, dg, lo, hi, g_lo, g_hi, side, lo_is_negative, TOLERANCE_S, curvature)
         if done:
             break
-    return x, _angles(sin_el, e, n)[1]
+    return x, _azimuth(e, n)
 
 
 @compiled_leaf
@@ -258,7 +263,7 @@ def _refine_max(track, stations, obj, sta, lo, hi, g_lo, g_hi, dg_lo, dg_hi):
             x, dg, ddg, lo, hi, dg_lo, dg_hi, side, lo_is_negative, MAX_TOLERANCE_S, math.nan)
         if done:
             break
-    return x, g, dg, _angles(sin_el, e, n)[0]
+    return x, g, dg, _elevation(sin_el)
 
 
 # --------------------------------------------------------------------------------------------
