@@ -342,7 +342,10 @@ def search_windows(obj, sta, k, times, r_pef, v_pef, track, stations):
         v = (v_pef[0, o, j], v_pef[1, o, j], v_pef[2, o, j])
         g[i], dg[i], _, _, _, _ = _g(stations, sta[i], p, v, zero, 1)
 
-    capacity = n // 2 + 1  # a window spans at least two samples
+    # Usually enough (a window spans two samples), but windows of one pair may share a sample
+    # (one closes in an interval, the next opens in the following one, e.g. behind a peak of the
+    # horizon mask): the arrays then grow (``_with_room``).
+    capacity = n // 2 + 1
     w_obj = np.empty(capacity, np.int64)
     w_sta = np.empty(capacity, np.int64)
     w_time = np.empty((capacity, 3))  # aos, tca, los
@@ -414,6 +417,7 @@ def search_windows(obj, sta, k, times, r_pef, v_pef, track, stations):
                 if not is_open:
                     unbalanced += 1
                 else:
+                    w_obj, w_sta, w_time, w_angle, w_open = _with_room(count, w_obj, w_sta, w_time, w_angle, w_open)
                     count = _emit(w_obj, w_sta, w_time, w_angle, w_open, count, track, stations, o, s,
                                   aos, best_t, los, best_el, aos_az, los_az, aos_open, False)
                 is_open = False
@@ -424,6 +428,7 @@ def search_windows(obj, sta, k, times, r_pef, v_pef, track, stations):
                 el, los_az = _angles_at(track, stations, o, s, los)
                 if el > best_el:
                     best_el, best_t = el, los
+                w_obj, w_sta, w_time, w_angle, w_open = _with_room(count, w_obj, w_sta, w_time, w_angle, w_open)
                 count = _emit(w_obj, w_sta, w_time, w_angle, w_open, count, track, stations, o, s,
                               aos, best_t, los, best_el, aos_az, los_az, aos_open, True)
             else:
@@ -433,6 +438,16 @@ def search_windows(obj, sta, k, times, r_pef, v_pef, track, stations):
     columns = (w_obj[:count], w_sta[:count], w_time[:count, 0], w_time[:count, 2], w_time[:count, 1],
                w_angle[:count, 0], w_angle[:count, 1], w_angle[:count, 2], w_open[:count, 0], w_open[:count, 1])
     return columns, unbalanced
+
+
+@compiled
+def _with_room(count, w_obj, w_sta, w_time, w_angle, w_open):
+    """The window arrays, doubled when full (``count`` windows held)."""
+    if count < w_obj.size:
+        return w_obj, w_sta, w_time, w_angle, w_open
+    return (np.concatenate((w_obj, np.empty_like(w_obj))), np.concatenate((w_sta, np.empty_like(w_sta))),
+            np.concatenate((w_time, np.empty_like(w_time))), np.concatenate((w_angle, np.empty_like(w_angle))),
+            np.concatenate((w_open, np.zeros_like(w_open))))
 
 
 @compiled_leaf
