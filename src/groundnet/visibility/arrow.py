@@ -89,23 +89,21 @@ def ends_at(table: pa.Table, boundary_unix: float) -> np.ndarray:
 class Labels:
     """The objects and stations of one job: what the indices of its ``RUN_SCHEMA`` tables mean.
 
-    Orders run tables canonically (by AOS, then NORAD id, then station id) on integer keys, and
-    makes the public ``SCHEMA`` table from a run table.
+    Orders run tables canonically (by AOS, then NORAD id, then station id) on integer keys
+    (``passes.PairKey``), and makes the public ``SCHEMA`` table from a run table.
     """
 
     def __init__(self, object_ids, object_names, station_ids):
+        from .passes import PairKey
+
         self.object_ids = np.asarray(object_ids, dtype=np.int64)
         self.object_names = pa.array(list(object_names), pa.string())
         self.station_ids = pa.array(list(station_ids), pa.string())
-        _, self._id_rank = np.unique(self.object_ids, return_inverse=True)
-        n = len(self.station_ids)
-        self._station_rank = np.empty(n, np.int64)
-        self._station_rank[np.argsort(np.array(list(station_ids), dtype=str), kind="stable")] = np.arange(n)
+        self._key = PairKey(self.object_ids, list(station_ids))
 
     def _pair_key(self, table: pa.Table) -> np.ndarray:
         """One integer per row ordering (object id, station id) as the canonical order does."""
-        obj, sta = (table.column(c).to_numpy() for c in ("object", "station"))
-        return self._id_rank[obj] * len(self._station_rank) + self._station_rank[sta]
+        return self._key(table.column("object").to_numpy(), table.column("station").to_numpy())
 
     def sort(self, table: pa.Table) -> pa.Table:
         from .passes import order_by_time_then_key

@@ -571,13 +571,8 @@ def _assemble(elements, antennas, w: _Windows, start: float, end: float) -> "Ind
     keep &= w.los > w.aos
     ids = np.array([e.norad_id for e in elements], dtype=np.int64)
     station_ids = np.array([a.id for a in antennas], dtype=object)
-    # One integer key for (object id, station id), in that order of precedence.
-    _, id_rank = np.unique(ids, return_inverse=True)
-    station_rank = np.empty(len(antennas), np.int64)
-    station_rank[np.argsort(station_ids.astype(str), kind="stable")] = np.arange(len(antennas))
     rows = np.flatnonzero(keep)
-    pair_key = id_rank[w.obj[rows]] * len(antennas) + station_rank[w.sta[rows]]
-    rows = rows[order_by_time_then_key(w.aos[rows], pair_key)]
+    rows = rows[order_by_time_then_key(w.aos[rows], PairKey(ids, station_ids)(w.obj[rows], w.sta[rows]))]
     return IndexedPasses(
         object_ids=ids,
         object_names=np.array([e.name for e in elements], dtype=object),
@@ -595,15 +590,33 @@ def _assemble(elements, antennas, w: _Windows, start: float, end: float) -> "Ind
     )
 
 
+class PairKey:
+    """One integer per pass that orders (object, antenna) as the canonical order does: by NORAD
+    id, then station id, then (element sets sharing a NORAD id) the object's index in the list
+    searched, so that ties never depend on how the work was cut or in which order it finished."""
+
+    def __init__(self, object_ids, station_ids):
+        _, self._id_rank = np.unique(np.asarray(object_ids, dtype=np.int64), return_inverse=True)
+        n = len(station_ids)
+        self._station_rank = np.empty(n, np.int64)
+        self._station_rank[np.argsort(np.array(list(station_ids), dtype=str), kind="stable")] = np.arange(n)
+
+    def __call__(self, obj: np.ndarray, sta: np.ndarray) -> np.ndarray:
+        obj = np.asarray(obj, dtype=np.int64)
+        pair = self._id_rank[obj] * len(self._station_rank) + self._station_rank[sta]
+        return pair * len(self._id_rank) + obj
+
+
 def order_by_time_then_key(time: np.ndarray, key: np.ndarray) -> np.ndarray:
     """The order of ``np.lexsort((key, time))`` at a fraction of its cost: a quick sort on the
-    times, then the few tied times (passes clipped at the start, mostly) sorted by key."""
+    times, then the few tied times (passes clipped at the start, mostly) sorted by key and, as
+    lexsort does, by position where the keys tie too (the quick sort is not stable)."""
     order = np.argsort(time)
     tied = np.flatnonzero(time[order][1:] == time[order][:-1])
     if tied.size:
         at = np.union1d(tied, tied + 1)  # positions inside runs of equal times
         rows = order[at]
-        order[at] = rows[np.lexsort((key[rows], time[rows]))]
+        order[at] = rows[np.lexsort((rows, key[rows], time[rows]))]
     return order
 
 
