@@ -141,7 +141,8 @@ def join_at_boundary(before: pa.Table, after: pa.Table, boundary_unix: float) ->
 
     As ``find_passes`` joins its own day blocks: AOS and its azimuth from the first piece, LOS
     and its azimuth from the last, TCA and maximum elevation from the higher piece (the first
-    on a tie).
+    on a tie). A piece without a partner (the elevation within rounding of the threshold at
+    the boundary) ended or began there: it is not clipped, as ``find_passes`` reports it.
     """
     if not len(before):
         return after
@@ -181,5 +182,10 @@ def join_at_boundary(before: pa.Table, after: pa.Table, boundary_unix: float) ->
     )
     unjoined_tail = np.ones(len(tail), dtype=bool)
     unjoined_tail[match[joined_head]] = False
-    return concat([joined, before.filter(match < 0), tail.filter(unjoined_tail), after.filter(~continues)],
-                  RUN_SCHEMA)
+    ended = _unclipped(before.filter(match < 0), "los_clipped")
+    began = _unclipped(tail.filter(unjoined_tail), "aos_clipped")
+    return concat([joined, ended, began, after.filter(~continues)], RUN_SCHEMA)
+
+
+def _unclipped(table: pa.Table, flag: str) -> pa.Table:
+    return table.set_column(table.schema.get_field_index(flag), flag, pa.array(np.zeros(len(table), bool)))

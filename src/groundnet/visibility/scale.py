@@ -501,7 +501,7 @@ class _Spool:
                     table = table.filter(~still_open)
             self._write(table)
         if first and len(self.open):  # an empty slice: the held passes end at its start
-            self._write(self.labels.sort(self.open))
+            self._write(self.labels.sort(arrow.join_at_boundary(self.open, arrow.empty(arrow.RUN_SCHEMA), start)))
             self.open = arrow.empty(arrow.RUN_SCHEMA)
 
     def _write(self, table: pa.Table) -> None:
