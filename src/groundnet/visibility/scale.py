@@ -368,10 +368,10 @@ def find_passes_at_scale(
             with _progress_bar(progress, plan.total_cost, label) as advance:
                 for slice_no in _slices_in_order(ex, plan, runs, object_args, station_args, min_elevation_deg, advance):
                     spool.add_slice(slice_no, runs.merged(slice_no))
+            return spool.finish()
         except BaseException:
-            sink.discard()
+            sink.discard()  # the writer thread stops and the file is closed (nothing if finish closed it)
             raise
-        return spool.finish()
 
 
 @contextmanager
