@@ -405,27 +405,31 @@ def find_indexed_passes(
         return _assemble(elements, antennas, _Windows.empty(), start, end)
     stations = _Stations.of(antennas, min_elevation_deg)
     shape = OrbitShape.of(elements)
-    steps = checked_steps(elements, shape, start)
     eop = EarthOrientation.covering(start, end + max(STEP_LADDER_S))
     n_blocks = max(1, int(math.ceil((end - start) / BLOCK_S - 1e-9)))
-    frames = [_Frame.at(stations, eop, min(end, start + (b + 0.5) * BLOCK_S)) for b in range(n_blocks)]
+    block_start = [start + b * BLOCK_S for b in range(n_blocks)]
+    frames = [_Frame.at(stations, eop, min(end, t + 0.5 * BLOCK_S)) for t in block_start]
+    # Each block checks the steps from its own start (a decaying orbit may need a shorter step
+    # days later), so that a window cut into slices of whole blocks is searched the same way.
+    steps = np.stack([checked_steps(elements, shape, t) for t in block_start])  # (block, object)
+    smallest = steps.min(axis=0)
 
     found = []  # windows with the objects' indices into ``elements``
-    for step in np.unique(steps):
-        members = np.flatnonzero(steps == step)
+    for step in np.unique(smallest):
+        members = np.flatnonzero(smallest == step)
         samples = int(min(BLOCK_S, end - start) / (step / SEARCH_SUBDIVISION)) + 2
         batch = max(1, int(BATCH_ELEMENTS // (len(antennas) * samples)))
         for i in range(0, members.size, batch):
             idx = members[i:i + batch]
-            group = [elements[j] for j in idx]
-            pieces = [
-                _search_block(group, shape_subset(shape, idx), float(step), stations, frames[b], eop,
-                              start + b * BLOCK_S, min(end, start + (b + 1) * BLOCK_S))
-                for b in range(n_blocks)
-            ]
-            windows = _merge_blocks(pieces)
-            windows.obj = idx[windows.obj]
-            found.append(windows)
+            pieces = []
+            for b, t in enumerate(block_start):
+                for block_step in np.unique(steps[b, idx]):  # one, but where a check changed its mind
+                    sub = idx[steps[b, idx] == block_step]
+                    piece = _search_block([elements[j] for j in sub], shape_subset(shape, sub), float(block_step),
+                                          stations, frames[b], eop, t, min(end, t + BLOCK_S))
+                    piece.obj = sub[piece.obj]
+                    pieces.append(piece)
+            found.append(_merge_blocks(pieces))
             if progress is not None:
                 progress(idx.size)
     return _assemble(elements, antennas, _concat_windows(found), start, end)
