@@ -127,7 +127,8 @@ class _FileSink:
     def discard(self) -> None:
         """Stop after a failure elsewhere: the file is closed with what was written so far (once:
         after ``close`` nothing is left to do)."""
-        self._error = self._error or OutputError(f"{self.path}: the run failed before the output was complete")
+        if not self._stopped:
+            self._error = self._error or OutputError(f"{self.path}: the run failed before the output was complete")
         self._stop()
 
     def _stop(self) -> None:
