@@ -10,7 +10,6 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from groundnet.orbits.catalog import load_catalog
 from groundnet.orbits.propagation import OrbitShape
 from groundnet.stations import load_network
 from groundnet.visibility.geometry import look
@@ -22,20 +21,15 @@ MASK = ((0.0, 12.0), (90.0, 3.0), (180.0, 20.0), (270.0, 8.0))
 
 
 @pytest.fixture(scope="module")
-def catalog(shared_data):
-    return load_catalog(shared_data / "catalog" / "spacetrack_full_catalog_3le_2023-10-09.txt").elements
-
-
-@pytest.fixture(scope="module")
-def leo(catalog):
+def leo(full_catalog):
     rng = np.random.default_rng(21)
-    candidates = [e for e in catalog if 13.0 < e.mean_motion_rev_day < 16.0 and e.eccentricity < 0.02]
+    candidates = [e for e in full_catalog if 13.0 < e.mean_motion_rev_day < 16.0 and e.eccentricity < 0.02]
     return [candidates[i] for i in rng.choice(len(candidates), 12, replace=False)]
 
 
 @pytest.fixture(scope="module")
-def iss(catalog):
-    return next(e for e in catalog if e.norad_id == 25544)
+def iss(full_catalog):
+    return next(e for e in full_catalog if e.norad_id == 25544)
 
 
 def _elevations(element, antenna, times):
@@ -117,20 +111,20 @@ def test_a_block_boundary_inside_a_pass_leaves_one_pass(iss):
         assert abs(near.max_elevation_deg[0] - day.max_elevation_deg[i]) < TOLERANCE_DEG
 
 
-def test_an_object_that_stops_propagating_ends_its_passes_before_the_failure(catalog):
+def test_an_object_that_stops_propagating_ends_its_passes_before_the_failure(full_catalog):
     """AURORASAT (56312) on 2023-10-11: SGP4 gives sane states until about 08:55, then none (it
     re-enters). No pass reaches past the first failed state; every visible instant before it
     (but the last search samples next to it) is in a pass."""
     day = DAY0 + 86400.0
-    sat = next(e for e in catalog if e.norad_id == 56312)
+    sat = next(e for e in full_catalog if e.norad_id == 56312)
     stations = load_network().select("KIR-1,MLG,NNO-1,VIL-2,KRU-1,SMA")
     t = np.arange(day, day + 86400.0, 10.0)
     angles, states = look([sat], stations, t)
     assert states.valid[0, 0] and not states.valid[0, -1]
     first_bad = t[np.argmin(states.valid[0])]
     assert 8 * 3600 < first_bad - day < 10 * 3600
-    table = find_passes([sat, next(e for e in catalog if e.norad_id == 25544)], stations, day, day + 86400.0,
-                        min_elevation_deg=0.0)
+    iss = next(e for e in full_catalog if e.norad_id == 25544)
+    table = find_passes([sat, iss], stations, day, day + 86400.0, min_elevation_deg=0.0)
     mine = table.take(table.object_id == sat.norad_id)
     assert len(mine) > 3 and (mine.los < first_bad).all()
     trusted = t < first_bad - 2 * float(sgp4_step_s(OrbitShape.of([sat]))[0])
@@ -142,8 +136,8 @@ def test_an_object_that_stops_propagating_ends_its_passes_before_the_failure(cat
         visible = (angles.elevation_deg[s, 0] >= 1e-6) & trusted
         assert not (visible & ~inside).any(), (a.id, t[visible & ~inside][:3] - day)
     # The ISS, searched with it, is untouched.
-    assert table.take(table.object_id == 25544).to_rows() == find_passes(
-        [next(e for e in catalog if e.norad_id == 25544)], stations, day, day + 86400.0, min_elevation_deg=0.0).to_rows()
+    alone = find_passes([iss], stations, day, day + 86400.0, min_elevation_deg=0.0)
+    assert table.take(table.object_id == 25544).to_rows() == alone.to_rows()
 
 
 def test_the_elevation_override_replaces_the_mask(leo):
