@@ -15,3 +15,11 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.fail(f"reference data missing: {SHARED_DATA} (the repository expects ../shared/data beside it)")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def full_catalog(shared_data):
+    """The element sets of the real 2023-10-09 Space-Track catalog (26,140 objects), loaded once."""
+    from groundnet.orbits.catalog import load_catalog
+
+    return load_catalog(shared_data / "catalog" / "spacetrack_full_catalog_3le_2023-10-09.txt").elements

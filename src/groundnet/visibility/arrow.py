@@ -89,23 +89,21 @@ def ends_at(table: pa.Table, boundary_unix: float) -> np.ndarray:
 class Labels:
     """The objects and stations of one job: what the indices of its ``RUN_SCHEMA`` tables mean.
 
-    Orders run tables canonically (by AOS, then NORAD id, then station id) on integer keys, and
-    makes the public ``SCHEMA`` table from a run table.
+    Orders run tables canonically (by AOS, then NORAD id, then station id) on integer keys
+    (``passes.PairKey``), and makes the public ``SCHEMA`` table from a run table.
     """
 
     def __init__(self, object_ids, object_names, station_ids):
+        from .passes import PairKey
+
         self.object_ids = np.asarray(object_ids, dtype=np.int64)
         self.object_names = pa.array(list(object_names), pa.string())
         self.station_ids = pa.array(list(station_ids), pa.string())
-        _, self._id_rank = np.unique(self.object_ids, return_inverse=True)
-        n = len(self.station_ids)
-        self._station_rank = np.empty(n, np.int64)
-        self._station_rank[np.argsort(np.array(list(station_ids), dtype=str), kind="stable")] = np.arange(n)
+        self._key = PairKey(self.object_ids, list(station_ids))
 
     def _pair_key(self, table: pa.Table) -> np.ndarray:
         """One integer per row ordering (object id, station id) as the canonical order does."""
-        obj, sta = (table.column(c).to_numpy() for c in ("object", "station"))
-        return self._id_rank[obj] * len(self._station_rank) + self._station_rank[sta]
+        return self._key(table.column("object").to_numpy(), table.column("station").to_numpy())
 
     def sort(self, table: pa.Table) -> pa.Table:
         from .passes import order_by_time_then_key
@@ -143,7 +141,8 @@ def join_at_boundary(before: pa.Table, after: pa.Table, boundary_unix: float) ->
 
     As ``find_passes`` joins its own day blocks: AOS and its azimuth from the first piece, LOS
     and its azimuth from the last, TCA and maximum elevation from the higher piece (the first
-    on a tie).
+    on a tie). A piece without a partner (the elevation within rounding of the threshold at
+    the boundary) ended or began there: it is not clipped, as ``find_passes`` reports it.
     """
     if not len(before):
         return after
@@ -183,5 +182,10 @@ def join_at_boundary(before: pa.Table, after: pa.Table, boundary_unix: float) ->
     )
     unjoined_tail = np.ones(len(tail), dtype=bool)
     unjoined_tail[match[joined_head]] = False
-    return concat([joined, before.filter(match < 0), tail.filter(unjoined_tail), after.filter(~continues)],
-                  RUN_SCHEMA)
+    ended = _unclipped(before.filter(match < 0), "los_clipped")
+    began = _unclipped(tail.filter(unjoined_tail), "aos_clipped")
+    return concat([joined, ended, began, after.filter(~continues)], RUN_SCHEMA)
+
+
+def _unclipped(table: pa.Table, flag: str) -> pa.Table:
+    return table.set_column(table.schema.get_field_index(flag), flag, pa.array(np.zeros(len(table), bool)))

@@ -405,27 +405,31 @@ def find_indexed_passes(
         return _assemble(elements, antennas, _Windows.empty(), start, end)
     stations = _Stations.of(antennas, min_elevation_deg)
     shape = OrbitShape.of(elements)
-    steps = checked_steps(elements, shape, start)
     eop = EarthOrientation.covering(start, end + max(STEP_LADDER_S))
     n_blocks = max(1, int(math.ceil((end - start) / BLOCK_S - 1e-9)))
-    frames = [_Frame.at(stations, eop, min(end, start + (b + 0.5) * BLOCK_S)) for b in range(n_blocks)]
+    block_start = [start + b * BLOCK_S for b in range(n_blocks)]
+    frames = [_Frame.at(stations, eop, min(end, t + 0.5 * BLOCK_S)) for t in block_start]
+    # Each block checks the steps from its own start (a decaying orbit may need a shorter step
+    # days later), so that a window cut into slices of whole blocks is searched the same way.
+    steps = np.stack([checked_steps(elements, shape, t) for t in block_start])  # (block, object)
+    smallest = steps.min(axis=0)
 
     found = []  # windows with the objects' indices into ``elements``
-    for step in np.unique(steps):
-        members = np.flatnonzero(steps == step)
+    for step in np.unique(smallest):
+        members = np.flatnonzero(smallest == step)
         samples = int(min(BLOCK_S, end - start) / (step / SEARCH_SUBDIVISION)) + 2
         batch = max(1, int(BATCH_ELEMENTS // (len(antennas) * samples)))
         for i in range(0, members.size, batch):
             idx = members[i:i + batch]
-            group = [elements[j] for j in idx]
-            pieces = [
-                _search_block(group, shape_subset(shape, idx), float(step), stations, frames[b], eop,
-                              start + b * BLOCK_S, min(end, start + (b + 1) * BLOCK_S))
-                for b in range(n_blocks)
-            ]
-            windows = _merge_blocks(pieces)
-            windows.obj = idx[windows.obj]
-            found.append(windows)
+            pieces = []
+            for b, t in enumerate(block_start):
+                for block_step in np.unique(steps[b, idx]):  # one, but where a check changed its mind
+                    sub = idx[steps[b, idx] == block_step]
+                    piece = _search_block([elements[j] for j in sub], shape_subset(shape, sub), float(block_step),
+                                          stations, frames[b], eop, t, min(end, t + BLOCK_S))
+                    piece.obj = sub[piece.obj]
+                    pieces.append(piece)
+            found.append(_merge_blocks(pieces))
             if progress is not None:
                 progress(idx.size)
     return _assemble(elements, antennas, _concat_windows(found), start, end)
@@ -571,13 +575,8 @@ def _assemble(elements, antennas, w: _Windows, start: float, end: float) -> "Ind
     keep &= w.los > w.aos
     ids = np.array([e.norad_id for e in elements], dtype=np.int64)
     station_ids = np.array([a.id for a in antennas], dtype=object)
-    # One integer key for (object id, station id), in that order of precedence.
-    _, id_rank = np.unique(ids, return_inverse=True)
-    station_rank = np.empty(len(antennas), np.int64)
-    station_rank[np.argsort(station_ids.astype(str), kind="stable")] = np.arange(len(antennas))
     rows = np.flatnonzero(keep)
-    pair_key = id_rank[w.obj[rows]] * len(antennas) + station_rank[w.sta[rows]]
-    rows = rows[order_by_time_then_key(w.aos[rows], pair_key)]
+    rows = rows[order_by_time_then_key(w.aos[rows], PairKey(ids, station_ids)(w.obj[rows], w.sta[rows]))]
     return IndexedPasses(
         object_ids=ids,
         object_names=np.array([e.name for e in elements], dtype=object),
@@ -595,15 +594,33 @@ def _assemble(elements, antennas, w: _Windows, start: float, end: float) -> "Ind
     )
 
 
+class PairKey:
+    """One integer per pass that orders (object, antenna) as the canonical order does: by NORAD
+    id, then station id, then (element sets sharing a NORAD id) the object's index in the list
+    searched, so that ties never depend on how the work was cut or in which order it finished."""
+
+    def __init__(self, object_ids, station_ids):
+        _, self._id_rank = np.unique(np.asarray(object_ids, dtype=np.int64), return_inverse=True)
+        n = len(station_ids)
+        self._station_rank = np.empty(n, np.int64)
+        self._station_rank[np.argsort(np.array(list(station_ids), dtype=str), kind="stable")] = np.arange(n)
+
+    def __call__(self, obj: np.ndarray, sta: np.ndarray) -> np.ndarray:
+        obj = np.asarray(obj, dtype=np.int64)
+        pair = self._id_rank[obj] * len(self._station_rank) + self._station_rank[sta]
+        return pair * len(self._id_rank) + obj
+
+
 def order_by_time_then_key(time: np.ndarray, key: np.ndarray) -> np.ndarray:
     """The order of ``np.lexsort((key, time))`` at a fraction of its cost: a quick sort on the
-    times, then the few tied times (passes clipped at the start, mostly) sorted by key."""
+    times, then the few tied times (passes clipped at the start, mostly) sorted by key and, as
+    lexsort does, by position where the keys tie too (the quick sort is not stable)."""
     order = np.argsort(time)
     tied = np.flatnonzero(time[order][1:] == time[order][:-1])
     if tied.size:
         at = np.union1d(tied, tied + 1)  # positions inside runs of equal times
         rows = order[at]
-        order[at] = rows[np.lexsort((key[rows], time[rows]))]
+        order[at] = rows[np.lexsort((rows, key[rows], time[rows]))]
     return order
 
 

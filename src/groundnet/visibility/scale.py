@@ -368,10 +368,10 @@ def find_passes_at_scale(
             with _progress_bar(progress, plan.total_cost, label) as advance:
                 for slice_no in _slices_in_order(ex, plan, runs, object_args, station_args, min_elevation_deg, advance):
                     spool.add_slice(slice_no, runs.merged(slice_no))
+            return spool.finish()
         except BaseException:
-            sink.discard()
+            sink.discard()  # the writer thread stops and the file is closed (nothing if finish closed it)
             raise
-        return spool.finish()
 
 
 @contextmanager
@@ -501,7 +501,7 @@ class _Spool:
                     table = table.filter(~still_open)
             self._write(table)
         if first and len(self.open):  # an empty slice: the held passes end at its start
-            self._write(self.labels.sort(self.open))
+            self._write(self.labels.sort(arrow.join_at_boundary(self.open, arrow.empty(arrow.RUN_SCHEMA), start)))
             self.open = arrow.empty(arrow.RUN_SCHEMA)
 
     def _write(self, table: pa.Table) -> None:

@@ -233,8 +233,8 @@ def _angles_at(track, stations, obj, sta, t):
 
 @compiled_leaf
 def _refine_root(track, stations, obj, sta, lo, hi, g_lo, g_hi, dg_lo, dg_hi):
-    """The zero of g in [lo, hi] (g(lo), g(hi) of opposite signs), and the azimuth at the last
-    evaluation (within ``refine.ACCEPT_STEP_S`` of it)."""
+    """The zero of g in [lo, hi] (g(lo), g(hi) of opposite signs), and the elevation and azimuth
+    at the last evaluation (within ``refine.ACCEPT_STEP_S`` of it)."""
     x = cubic_root_guess(lo, hi, g_lo, g_hi, dg_lo, dg_hi)
     curvature = root_curvature(lo, hi, dg_lo, dg_hi)
     lo_is_negative = g_lo < 0.0
@@ -246,7 +246,7 @@ def _refine_root(track, stations, obj, sta, lo, hi, g_lo, g_hi, dg_lo, dg_hi):
             x, g, dg, lo, hi, g_lo, g_hi, side, lo_is_negative, TOLERANCE_S, curvature)
         if done:
             break
-    return x, _azimuth(e, n)
+    return x, _elevation(sin_el), _azimuth(e, n)
 
 
 @compiled_leaf
@@ -339,15 +339,26 @@ def search_windows(obj, sta, k, times, r_pef, v_pef, track, stations):
     n = obj.size
     last_k = times.size - 1
     zero = (0.0, 0.0, 0.0)
+    offset = stations[3]
+    # With a horizon mask the highest elevation of a window is not where g peaks (the threshold
+    # moves too): the elevation's own maxima are searched as well, on g without the mask.
+    unmasked = (stations[0], stations[1], stations[2], np.zeros_like(offset), stations[4], stations[5])
     g = np.empty(n)
     dg = np.empty(n)
+    g_el = np.empty(n)  # sin(elevation) - sin(minimum elevation), where a mask matters
+    dg_el = np.empty(n)
     for i in range(n):
         o, j = obj[i], k[i]
         p = (r_pef[0, o, j], r_pef[1, o, j], r_pef[2, o, j])
         v = (v_pef[0, o, j], v_pef[1, o, j], v_pef[2, o, j])
         g[i], dg[i], _, _, _, _ = _g(stations, sta[i], p, v, zero, 1)
+        if offset[sta[i] + 1] > offset[sta[i]]:
+            g_el[i], dg_el[i], _, _, _, _ = _g(unmasked, sta[i], p, v, zero, 1)
 
-    capacity = n // 2 + 1  # a window spans at least two samples
+    # Usually enough (a window spans two samples), but windows of one pair may share a sample
+    # (one closes in an interval, the next opens in the following one, e.g. behind a peak of the
+    # horizon mask): the arrays then grow (``_with_room``).
+    capacity = n // 2 + 1
     w_obj = np.empty(capacity, np.int64)
     w_sta = np.empty(capacity, np.int64)
     w_time = np.empty((capacity, 3))  # aos, tca, los
@@ -363,8 +374,9 @@ def search_windows(obj, sta, k, times, r_pef, v_pef, track, stations):
                and k[end + 1] == k[end] + 1):
             end += 1
         o, s = obj[start], sta[start]
+        masked = offset[s + 1] > offset[s]
         is_open = False
-        aos = aos_az = best_t = math.nan
+        aos = aos_az = los = los_az = best_t = math.nan
         best_el = -math.inf
         aos_open = False
 
@@ -390,35 +402,43 @@ def search_windows(obj, sta, k, times, r_pef, v_pef, track, stations):
                 t_max, g_max, dg_max, el_max = _refine_max(track, stations, o, s, ta, tb, ga, gb, dg[a], dg[b])
                 graze = ga < 0.0 and gb < 0.0 and g_max >= 0.0
                 with_max = g_max >= 0.0
+            opens, closes = up or graze, down or graze
             # Where the interval holds a maximum, root brackets stop at it: g is monotonic inside.
-            if up or graze:
+            if opens:
                 if bad:  # a state SGP4 could not give: the window starts at the good sample
                     aos = tb
                     el, aos_az = _angles_at(track, stations, o, s, aos)
                 else:
-                    el = -math.inf
                     if with_max:
-                        aos, aos_az = _refine_root(track, stations, o, s, ta, t_max, ga, g_max, dg[a], dg_max)
+                        aos, el, aos_az = _refine_root(track, stations, o, s, ta, t_max, ga, g_max, dg[a], dg_max)
                     else:
-                        aos, aos_az = _refine_root(track, stations, o, s, ta, tb, ga, gb, dg[a], dg[b])
+                        aos, el, aos_az = _refine_root(track, stations, o, s, ta, tb, ga, gb, dg[a], dg[b])
+                    if not masked:  # at the threshold: below any maximum inside
+                        el = -math.inf
                 if is_open:
                     unbalanced += 1
                 is_open, aos_open, best_el, best_t = True, False, el, aos
             if peak and is_open and el_max > best_el:
                 best_el, best_t = el_max, t_max
-            if down or graze:
+            if closes:
                 if bad:  # the window ends at the good sample
                     los = ta
                     el, los_az = _angles_at(track, stations, o, s, los)
-                    if el > best_el:
-                        best_el, best_t = el, los
                 elif with_max:
-                    los, los_az = _refine_root(track, stations, o, s, t_max, tb, g_max, gb, dg_max, dg[b])
+                    los, el, los_az = _refine_root(track, stations, o, s, t_max, tb, g_max, gb, dg_max, dg[b])
                 else:
-                    los, los_az = _refine_root(track, stations, o, s, ta, tb, ga, gb, dg[a], dg[b])
+                    los, el, los_az = _refine_root(track, stations, o, s, ta, tb, ga, gb, dg[a], dg[b])
+                if (bad or masked) and el > best_el:
+                    best_el, best_t = el, los
+            if masked and is_open and not bad and dg_el[a] > 0.0 and dg_el[b] <= 0.0:
+                t_el, _, _, el = _refine_max(track, unmasked, o, s, ta, tb, g_el[a], g_el[b], dg_el[a], dg_el[b])
+                if (not opens or t_el >= aos) and (not closes or t_el <= los) and el > best_el:
+                    best_el, best_t = el, t_el
+            if closes:
                 if not is_open:
                     unbalanced += 1
                 else:
+                    w_obj, w_sta, w_time, w_angle, w_open = _with_room(count, w_obj, w_sta, w_time, w_angle, w_open)
                     count = _emit(w_obj, w_sta, w_time, w_angle, w_open, count, track, stations, o, s,
                                   aos, best_t, los, best_el, aos_az, los_az, aos_open, False)
                 is_open = False
@@ -429,6 +449,7 @@ def search_windows(obj, sta, k, times, r_pef, v_pef, track, stations):
                 el, los_az = _angles_at(track, stations, o, s, los)
                 if el > best_el:
                     best_el, best_t = el, los
+                w_obj, w_sta, w_time, w_angle, w_open = _with_room(count, w_obj, w_sta, w_time, w_angle, w_open)
                 count = _emit(w_obj, w_sta, w_time, w_angle, w_open, count, track, stations, o, s,
                               aos, best_t, los, best_el, aos_az, los_az, aos_open, True)
             else:
@@ -438,6 +459,16 @@ def search_windows(obj, sta, k, times, r_pef, v_pef, track, stations):
     columns = (w_obj[:count], w_sta[:count], w_time[:count, 0], w_time[:count, 2], w_time[:count, 1],
                w_angle[:count, 0], w_angle[:count, 1], w_angle[:count, 2], w_open[:count, 0], w_open[:count, 1])
     return columns, unbalanced
+
+
+@compiled
+def _with_room(count, w_obj, w_sta, w_time, w_angle, w_open):
+    """The window arrays, doubled when full (``count`` windows held)."""
+    if count < w_obj.size:
+        return w_obj, w_sta, w_time, w_angle, w_open
+    return (np.concatenate((w_obj, np.empty_like(w_obj))), np.concatenate((w_sta, np.empty_like(w_sta))),
+            np.concatenate((w_time, np.empty_like(w_time))), np.concatenate((w_angle, np.empty_like(w_angle))),
+            np.concatenate((w_open, np.zeros_like(w_open))))
 
 
 @compiled_leaf

@@ -106,29 +106,42 @@ class _FileSink:
             raise OutputError(f"{self.path}: cannot write the output: {exc.strerror or exc}") from None
         self._queue: queue.Queue = queue.Queue(maxsize=2)  # at most two batches wait: memory stays flat
         self._error: BaseException | None = None
+        self._stopped = False
         self._thread = threading.Thread(target=self._drain, name="groundnet-output", daemon=True)
         self._thread.start()
 
     def write(self, batch: pa.Table) -> None:
         self._raise_failure()
+        if self._stopped:  # nobody would take it from the queue
+            raise OutputError(f"{self.path}: the output is already closed")
         if len(batch):
             self._queue.put(batch)
             self.rows += len(batch)
 
     def close(self) -> int:
         """Finish the file; returns the number of passes written."""
-        self._queue.put(None)
-        self._thread.join()
-        self._close()
+        self._stop()
         self._raise_failure()
         return self.rows
 
     def discard(self) -> None:
-        """Stop after a failure elsewhere: the file is closed with what was written so far."""
-        self._error = self._error or OutputError(f"{self.path}: the run failed before the output was complete")
+        """Stop after a failure elsewhere: the file is closed with what was written so far (once:
+        after ``close`` nothing is left to do)."""
+        if not self._stopped:
+            self._error = self._error or OutputError(f"{self.path}: the run failed before the output was complete")
+        self._stop()
+
+    def _stop(self) -> None:
+        """Let the writer thread finish the queue, then close the file; only the first call acts."""
+        if self._stopped:
+            return
+        self._stopped = True
         self._queue.put(None)
         self._thread.join()
-        self._close()
+        try:
+            self._close()
+        except Exception as exc:  # after a failed write the close often fails too: the first failure is the one to tell
+            self._error = self._error or exc
 
     def _drain(self) -> None:
         while (batch := self._queue.get()) is not None:
