@@ -233,8 +233,8 @@ def _angles_at(track, stations, obj, sta, t):
 
 @compiled_leaf
 def _refine_root(track, stations, obj, sta, lo, hi, g_lo, g_hi, dg_lo, dg_hi):
-    """The zero of g in [lo, hi] (g(lo), g(hi) of opposite signs), and the elevation and azimuth
-    at the last evaluation (within ``refine.ACCEPT_STEP_S`` of it)."""
+    """The zero of g in [lo, hi] (g(lo), g(hi) of opposite signs), and sin(elevation) and the
+    azimuth at the last evaluation (within ``refine.ACCEPT_STEP_S`` of it)."""
     x = cubic_root_guess(lo, hi, g_lo, g_hi, dg_lo, dg_hi)
     curvature = root_curvature(lo, hi, dg_lo, dg_hi)
     lo_is_negative = g_lo < 0.0
@@ -246,7 +246,7 @@ def _refine_root(track, stations, obj, sta, lo, hi, g_lo, g_hi, dg_lo, dg_hi):
             x, g, dg, lo, hi, g_lo, g_hi, side, lo_is_negative, TOLERANCE_S, curvature)
         if done:
             break
-    return x, _elevation(sin_el), _azimuth(e, n)
+    return x, sin_el, _azimuth(e, n)
 
 
 @compiled_leaf
@@ -355,10 +355,10 @@ def search_windows(obj, sta, k, times, r_pef, v_pef, track, stations):
         if offset[sta[i] + 1] > offset[sta[i]]:
             g_el[i], dg_el[i], _, _, _, _ = _g(unmasked, sta[i], p, v, zero, 1)
 
-    # Usually enough (a window spans two samples), but windows of one pair may share a sample
-    # (one closes in an interval, the next opens in the following one, e.g. behind a peak of the
-    # horizon mask): the arrays then grow (``_with_room``).
-    capacity = n // 2 + 1
+    # A window opens at the block's start or in an interval between two samples, at most once per
+    # interval (two windows of one pair may share a sample behind a peak of a horizon mask): at
+    # most n windows. The pages of the arrays that are never written are never allocated.
+    capacity = n + 1
     w_obj = np.empty(capacity, np.int64)
     w_sta = np.empty(capacity, np.int64)
     w_time = np.empty((capacity, 3))  # aos, tca, los
@@ -410,11 +410,11 @@ def search_windows(obj, sta, k, times, r_pef, v_pef, track, stations):
                     el, aos_az = _angles_at(track, stations, o, s, aos)
                 else:
                     if with_max:
-                        aos, el, aos_az = _refine_root(track, stations, o, s, ta, t_max, ga, g_max, dg[a], dg_max)
+                        aos, sin_el, aos_az = _refine_root(track, stations, o, s, ta, t_max, ga, g_max, dg[a], dg_max)
                     else:
-                        aos, el, aos_az = _refine_root(track, stations, o, s, ta, tb, ga, gb, dg[a], dg[b])
-                    if not masked:  # at the threshold: below any maximum inside
-                        el = -math.inf
+                        aos, sin_el, aos_az = _refine_root(track, stations, o, s, ta, tb, ga, gb, dg[a], dg[b])
+                    # Without a mask AOS is at the threshold, below any maximum inside.
+                    el = _elevation(sin_el) if masked else -math.inf
                 if is_open:
                     unbalanced += 1
                 is_open, aos_open, best_el, best_t = True, False, el, aos
@@ -424,11 +424,13 @@ def search_windows(obj, sta, k, times, r_pef, v_pef, track, stations):
                 if bad:  # the window ends at the good sample
                     los = ta
                     el, los_az = _angles_at(track, stations, o, s, los)
-                elif with_max:
-                    los, el, los_az = _refine_root(track, stations, o, s, t_max, tb, g_max, gb, dg_max, dg[b])
                 else:
-                    los, el, los_az = _refine_root(track, stations, o, s, ta, tb, ga, gb, dg[a], dg[b])
-                if (bad or masked) and el > best_el:
+                    if with_max:
+                        los, sin_el, los_az = _refine_root(track, stations, o, s, t_max, tb, g_max, gb, dg_max, dg[b])
+                    else:
+                        los, sin_el, los_az = _refine_root(track, stations, o, s, ta, tb, ga, gb, dg[a], dg[b])
+                    el = _elevation(sin_el) if masked else -math.inf
+                if el > best_el:
                     best_el, best_t = el, los
             if masked and is_open and not bad and dg_el[a] > 0.0 and dg_el[b] <= 0.0:
                 t_el, _, _, el = _refine_max(track, unmasked, o, s, ta, tb, g_el[a], g_el[b], dg_el[a], dg_el[b])
@@ -438,7 +440,6 @@ def search_windows(obj, sta, k, times, r_pef, v_pef, track, stations):
                 if not is_open:
                     unbalanced += 1
                 else:
-                    w_obj, w_sta, w_time, w_angle, w_open = _with_room(count, w_obj, w_sta, w_time, w_angle, w_open)
                     count = _emit(w_obj, w_sta, w_time, w_angle, w_open, count, track, stations, o, s,
                                   aos, best_t, los, best_el, aos_az, los_az, aos_open, False)
                 is_open = False
@@ -449,7 +450,6 @@ def search_windows(obj, sta, k, times, r_pef, v_pef, track, stations):
                 el, los_az = _angles_at(track, stations, o, s, los)
                 if el > best_el:
                     best_el, best_t = el, los
-                w_obj, w_sta, w_time, w_angle, w_open = _with_room(count, w_obj, w_sta, w_time, w_angle, w_open)
                 count = _emit(w_obj, w_sta, w_time, w_angle, w_open, count, track, stations, o, s,
                               aos, best_t, los, best_el, aos_az, los_az, aos_open, True)
             else:
@@ -459,16 +459,6 @@ def search_windows(obj, sta, k, times, r_pef, v_pef, track, stations):
     columns = (w_obj[:count], w_sta[:count], w_time[:count, 0], w_time[:count, 2], w_time[:count, 1],
                w_angle[:count, 0], w_angle[:count, 1], w_angle[:count, 2], w_open[:count, 0], w_open[:count, 1])
     return columns, unbalanced
-
-
-@compiled
-def _with_room(count, w_obj, w_sta, w_time, w_angle, w_open):
-    """The window arrays, doubled when full (``count`` windows held)."""
-    if count < w_obj.size:
-        return w_obj, w_sta, w_time, w_angle, w_open
-    return (np.concatenate((w_obj, np.empty_like(w_obj))), np.concatenate((w_sta, np.empty_like(w_sta))),
-            np.concatenate((w_time, np.empty_like(w_time))), np.concatenate((w_angle, np.empty_like(w_angle))),
-            np.concatenate((w_open, np.zeros_like(w_open))))
 
 
 @compiled_leaf
