@@ -86,7 +86,9 @@ class Task:
 
 
 @dataclass(frozen=True)
-class Plan:
+class TaskPlan:
+    """How a job is cut into tasks (not a schedule: see ``groundnet.schedule`` for antenna plans)."""
+
     object_chunks: list[np.ndarray]
     station_chunks: list[np.ndarray]
     slices: list[tuple[float, float]]
@@ -106,7 +108,7 @@ def plan_tasks(
     workers: int = 1,
     slice_s: float = DEFAULT_SLICE_S,
     task_pair_days: float = DEFAULT_TASK_PAIR_DAYS,
-) -> Plan:
+) -> TaskPlan:
     """Cut the job into tasks: catalog chunks × station chunks × time slices."""
     from .passes import BLOCK_S
 
@@ -142,7 +144,7 @@ def plan_tasks(
         ]
         row.sort(key=lambda t: -t.cost)  # longest first: the pool's tail is then short
         tasks.append(row)
-    return Plan(object_chunks, station_chunks, slices, tasks)
+    return TaskPlan(object_chunks, station_chunks, slices, tasks)
 
 
 # --- the task (runs in a worker) --------------------------------------------------------------
@@ -379,7 +381,7 @@ def _borrowed(executor):
     yield executor
 
 
-def _slices_in_order(ex, plan: Plan, runs: "_Runs", object_args, station_args, min_elevation_deg, advance):
+def _slices_in_order(ex, plan: TaskPlan, runs: "_Runs", object_args, station_args, min_elevation_deg, advance):
     """Run the tasks, keeping at most two slices in flight; yield each slice number once all its runs are in."""
     lookahead = 2
     waiting: dict = {}  # future -> task
