@@ -37,6 +37,9 @@ DEFAULT_SLICE_S = 86400.0  # one block of find_passes
 # Work per task, in object-station-days: large enough that per-call overheads vanish in the
 # vectorised engine, small enough that a task's arrays stay small and that tasks balance.
 DEFAULT_TASK_PAIR_DAYS = 40_000.0
+# Stations are split among tasks only when chunks of the catalog would be smaller than this: each
+# task propagates and screens its objects again, once per station chunk.
+MIN_TASK_OBJECTS = 50
 
 
 class ScaleError(GroundnetError):
@@ -130,7 +133,7 @@ def plan_tasks(
     # of a slice then finish close together), few enough that each is a big vectorised call.
     n_tasks = max(3 * workers if workers > 1 else 1, math.ceil(pair_days / task_pair_days))
     # Stations are split only when the catalog alone cannot make tasks small enough.
-    n_station_chunks = max(1, min(len(antennas), math.ceil(n_tasks / max(1, len(elements) // 200))))
+    n_station_chunks = max(1, min(len(antennas), math.ceil(n_tasks / max(1, len(elements) // MIN_TASK_OBJECTS))))
     n_object_chunks = max(1, math.ceil(n_tasks / n_station_chunks))
     object_chunks = balanced_chunks(costs, n_object_chunks)
     station_chunks = [c for c in np.array_split(np.arange(len(antennas)), n_station_chunks) if len(c)]
