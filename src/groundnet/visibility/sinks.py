@@ -115,8 +115,12 @@ class _FileSink:
         if self._stopped:  # nobody would take it from the queue
             raise OutputError(f"{self.path}: the output is already closed")
         if len(batch):
-            self._queue.put(batch)
+            self._queue.put(self._prepare(batch))
             self.rows += len(batch)
+
+    def _prepare(self, batch: pa.Table):
+        """What the writer thread writes, made in the caller's thread (it shares the work)."""
+        return batch
 
     def close(self) -> int:
         """Finish the file; returns the number of passes written."""
@@ -165,8 +169,11 @@ class ParquetSink(_FileSink):
                                        # column costs a quarter of the writing time.
                                        use_dictionary=["object_name", "station_id"])
 
-    def _write(self, batch):
-        self._writer.write_table(parquet_table(batch), row_group_size=max(1, len(batch)))
+    def _prepare(self, batch):
+        return parquet_table(batch)
+
+    def _write(self, table):
+        self._writer.write_table(table, row_group_size=max(1, len(table)))
 
     def _close(self):
         self._writer.close()
