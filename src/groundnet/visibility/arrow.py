@@ -28,8 +28,6 @@ _MEASURES = [
 SCHEMA = pa.schema([("object_id", pa.int64()), ("object_name", pa.string()), ("station_id", pa.string())] + _MEASURES)
 RUN_SCHEMA = pa.schema([("object", pa.int32()), ("station", pa.int32())] + _MEASURES)
 TIME_COLUMNS = ("aos", "tca", "los")
-# The order of find_passes' table (PassTable.sort): by AOS, then object, then station.
-SORT_KEYS = ("aos", "object_id", "station_id")
 
 
 def from_pass_table(table) -> pa.Table:
@@ -73,11 +71,6 @@ def empty(schema: pa.Schema = SCHEMA) -> pa.Table:
 def concat(tables: list[pa.Table], schema: pa.Schema = SCHEMA) -> pa.Table:
     tables = [t for t in tables if len(t)]
     return pa.concat_tables(tables).combine_chunks() if tables else empty(schema)
-
-
-def sort(table: pa.Table) -> pa.Table:
-    """A ``SCHEMA`` table in the canonical order."""
-    return table.sort_by([(k, "ascending") for k in SORT_KEYS])
 
 
 def ends_at(table: pa.Table, boundary_unix: float) -> np.ndarray:

@@ -476,8 +476,6 @@ class _Spool:
     """
 
     def __init__(self, sink, slices: list[tuple[float, float]], scratch: Path, labels: arrow.Labels):
-        from .sinks import MemorySink
-
         self.sink = sink
         self.slices = slices
         self.labels = labels
@@ -486,7 +484,7 @@ class _Spool:
         self.last_key = None  # sort key of the last row written
         self.spool_path = None
         self.spool = None
-        if len(slices) > 1 and not isinstance(sink, MemorySink):
+        if len(slices) > 1:
             import pyarrow.ipc as ipc
 
             self.spool_path = scratch / "spool.arrow"
@@ -524,9 +522,7 @@ class _Spool:
 
     def finish(self):
         late = self.labels.sort(arrow.concat(self.late, arrow.RUN_SCHEMA))
-        if self.spool is None:
-            if len(late):  # only the memory sink gets here with late rows
-                self.sink.write_late(self.labels.public(late))
+        if self.spool is None:  # one slice: nothing comes late
             return self.sink.close()
         import pyarrow.ipc as ipc
 

@@ -81,10 +81,6 @@ class MemorySink:
     def write(self, batch: pa.Table) -> None:
         self.batches.append(batch)
 
-    def write_late(self, late: pa.Table) -> None:
-        """Passes that sort before some already written: merged into place (all is in memory)."""
-        self.batches = [arrow.sort(arrow.concat(self.batches + [late]))]
-
     def close(self):
         return arrow.to_pass_table(arrow.concat(self.batches))
 
