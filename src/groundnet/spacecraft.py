@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from . import files
 from .errors import InputFileError, TrajectoryError, is_finite_number
 from .orbits.trajectory import KINDS, AtBodyTrajectory, SpkTrajectory, Sgp4Trajectory, Trajectory
 
@@ -155,10 +156,9 @@ def load_spacecraft(path: str | Path | None = None, *, catalog="demo") -> list[S
     ``None`` skips it (then ``trajectory()`` of an Earth orbiter raises).
     """
     file = Path(path) if path is not None else bundled_spacecraft_path()
+    text = files.read_text(file, what="spacecraft file (TOML)")
     try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputFileError(str(file), "file not found") from None
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputFileError(str(file), f"not valid TOML: {exc}") from None
     entries = data.get("spacecraft")

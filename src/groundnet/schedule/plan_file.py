@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .. import files
 from ..errors import InputFileError, is_finite_number
 from .model import Plan, Problem, Track, parse_resource
 
@@ -14,11 +15,9 @@ TRACK_FIELDS = ("track_id", "resource", "trx_on", "trx_off", "setup_start", "tea
 
 def read_json(path: str):
     """A JSON file's content; a missing or malformed file is an :class:`InputFileError` naming it."""
+    text = files.read_text(path, what="JSON file", limit_bytes=files.DATA_LIMIT_BYTES)
     try:
-        with open(path, encoding="utf-8") as f:
-            return json.load(f)
-    except OSError as exc:
-        raise InputFileError(path, f"cannot read: {exc.strerror or exc}") from None
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputFileError(path, f"not valid JSON: {exc.msg}", line=exc.lineno) from None
 

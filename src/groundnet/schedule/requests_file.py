@@ -44,6 +44,7 @@ import tomllib
 from datetime import datetime
 from pathlib import Path
 
+from .. import files
 from ..errors import GroundnetError, RequestFileError, is_finite_number
 from ..timebase import parse_utc, to_unix
 from .model import Block, Problem, Request, ViewPeriod, parse_resource, resource_name
@@ -170,8 +171,8 @@ def _request(path: str, where: str, raw: dict, passes, network) -> Request:
 def _load_passes(path: Path, ref: str, base: Path) -> list[dict]:
     p = (base / ref) if not Path(ref).is_absolute() else Path(ref)
     try:
-        rows = json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+        rows = json.loads(files.read_text(p, what="passes file (JSON)", limit_bytes=files.DATA_LIMIT_BYTES))
+    except (InputFileError, json.JSONDecodeError) as exc:
         raise RequestFileError(str(path), f"passes_file {p}: {exc}", field="passes_file") from None
     out = []
     for k, row in enumerate(rows if isinstance(rows, list) else []):
@@ -219,10 +220,7 @@ def _predict_passes(path: Path, ref: str, raw_requests: list, defaults: dict, h0
 def load_requests(path: str | Path, *, network=None) -> tuple[Problem, list[str]]:
     """Read a request file; returns the problem and one message per skipped request or block."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise RequestFileError(str(path), f"cannot read: {exc.strerror or exc}") from None
+    text = files.read_text(path, what="request file (TOML or JSON)", error=RequestFileError)
     try:
         data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
     except json.JSONDecodeError as exc:

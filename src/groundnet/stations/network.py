@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import files
 from ..errors import StationFileError, UnknownStationError, is_finite_number
 
 # WGS-84
@@ -253,12 +254,9 @@ def load_network(user_file: str | Path | None = None, *, include_bundled: bool =
     if user_file is None:
         return Network(antennas)
     path = str(user_file)
+    text = files.read_text(path, what="station file (TOML)", error=StationFileError)
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise StationFileError(path, "file not found") from None
-    except UnicodeDecodeError:
-        raise StationFileError(path, "not UTF-8 text; a station file is TOML") from None
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise StationFileError(path, f"not valid TOML: {exc}") from None
     entries = data.get("antenna")
