@@ -431,15 +431,10 @@ def trajectory_pass_table(trajectory: Trajectory, antennas, start_unix: float, e
     rows = find_trajectory_passes(trajectory, antennas, start_unix, end_unix, min_elevation_deg=min_elevation_deg)
     if not rows:
         return PassTable.empty()
-    try:
-        ident = int(trajectory.object_id)
-        ids = np.full(len(rows), ident, dtype=np.int64)
-    except ValueError:
-        ids = np.array([trajectory.object_id] * len(rows), dtype=object)
     col = lambda key, dtype=np.float64: np.array([r[key] for r in rows], dtype=dtype)  # noqa: E731
-    return PassTable(
-        object_id=ids, object_name=col("object_name", object), station_id=col("station_id", object),
-        aos=col("aos_unix"), tca=col("tca_unix"), los=col("los_unix"), max_elevation_deg=col("max_elevation_deg"),
-        aos_azimuth_deg=col("aos_azimuth_deg"), los_azimuth_deg=col("los_azimuth_deg"),
-        aos_clipped=col("aos_clipped", bool), los_clipped=col("los_clipped", bool),
+    return PassTable.from_columns(
+        object_id=[trajectory.object_id] * len(rows), object_name=col("object_name", object),
+        station_id=col("station_id", object), aos=col("aos_unix"), tca=col("tca_unix"), los=col("los_unix"),
+        max_elevation_deg=col("max_elevation_deg"), aos_azimuth_deg=col("aos_azimuth_deg"),
+        los_azimuth_deg=col("los_azimuth_deg"), aos_clipped=col("aos_clipped", bool), los_clipped=col("los_clipped", bool),
     ).sort()
