@@ -690,22 +690,14 @@ def trajectory_pass_table(trajectory: Trajectory, antennas, start_unix: float, e
     ``object_id`` is the NORAD or NAIF number when the trajectory has one (``-144`` for Solar
     Orbiter), else its text id (an OEM's ``OBJECT_ID``, a spacecraft id such as ``MEX``).
     """
-    from .passes import PassTable
+    from .passes import MEASURES, PassLabels, PassTable
 
     found = [w for w in trajectory_windows(trajectory, antennas, start_unix, end_unix,
                                            min_elevation_deg=min_elevation_deg) if w.aos.size]
     if not found:
         return PassTable.empty()
-    n = sum(w.aos.size for w in found)
-    try:
-        ids = np.full(n, int(trajectory.object_id), dtype=np.int64)
-    except ValueError:
-        ids = np.full(n, trajectory.object_id, dtype=object)
+    labels = PassLabels([trajectory.object_id], [trajectory.name], [w.antenna_id for w in found])
     col = lambda key: np.concatenate([getattr(w, key) for w in found])  # noqa: E731
-    return PassTable(
-        object_id=ids, object_name=np.full(n, trajectory.name, dtype=object),
-        station_id=np.concatenate([np.full(w.aos.size, w.antenna_id, dtype=object) for w in found]),
-        aos=col("aos"), tca=col("tca"), los=col("los"), max_elevation_deg=col("max_elevation_deg"),
-        aos_azimuth_deg=col("aos_azimuth_deg"), los_azimuth_deg=col("los_azimuth_deg"),
-        aos_clipped=col("aos_clipped"), los_clipped=col("los_clipped"),
-    ).sort()
+    n = sum(w.aos.size for w in found)
+    sta = np.concatenate([np.full(w.aos.size, i, dtype=np.int64) for i, w in enumerate(found)])
+    return PassTable(labels, np.zeros(n, np.int64), sta, **{name: col(name) for name in MEASURES}).sort()
