@@ -76,7 +76,7 @@ def run_passes(elements: Sequence[ElementSet], antennas: Sequence[Antenna], t0: 
 def trajectory_passes(trajectory: Optional[Path], object_id: Optional[str], spacecraft: Optional[str],
                       antennas: Sequence[Antenna], t0: float, t1: float, min_elevation: Optional[float]) -> PassTable:
     """Light-time-corrected passes of a trajectory file or of bundled spacecraft, as one PassTable."""
-    from ..spacecraft import resolve_trajectory
+    from ..missions import resolve_trajectory
     from ..visibility.deepspace import trajectory_pass_table
 
     if trajectory is not None:
