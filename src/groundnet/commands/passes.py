@@ -75,20 +75,19 @@ def run_passes(elements: Sequence[ElementSet], antennas: Sequence[Antenna], t0: 
 
 def trajectory_passes(trajectory: Optional[Path], object_id: Optional[str], spacecraft: Optional[str],
                       antennas: Sequence[Antenna], t0: float, t1: float, min_elevation: Optional[float]) -> PassTable:
-    """Light-time-corrected passes of a trajectory file or of bundled spacecraft, as one PassTable."""
-    from ..missions import resolve_trajectory
-    from ..visibility.deepspace import trajectory_pass_table
+    """Passes of a trajectory file or of bundled spacecraft, as one PassTable (the API's search too)."""
+    from ..missions import get_spacecraft, resolve_trajectory
+    from ..visibility.core import find_windows
 
     if trajectory is not None:
-        trajectories = [resolve_trajectory(trajectory, object_id)]
-        span_lo, span_hi = trajectories[0].span_unix
+        provider = [resolve_trajectory(trajectory, object_id)]
+        span_lo, span_hi = provider[0].span_unix
         if span_hi <= t0 or span_lo >= t1:
             raise SelectionError(f"{trajectory} covers {format_utc(span_lo)} .. {format_utc(span_hi)}, outside the "
                                  f"window {format_utc(t0)} .. {format_utc(t1)}: choose --start/--end inside its span")
     else:
-        trajectories = [resolve_trajectory(spacecraft_id=s.strip()) for s in spacecraft.split(",") if s.strip()]
-    tables = [trajectory_pass_table(tr, list(antennas), t0, t1, min_elevation_deg=min_elevation) for tr in trajectories]
-    return PassTable.concat(tables).sort()
+        provider = [get_spacecraft(s.strip()) for s in spacecraft.split(",") if s.strip()]
+    return find_windows(provider, list(antennas), t0, t1, min_elevation_deg=min_elevation)
 
 
 def register(app: typer.Typer) -> None:

@@ -2,9 +2,10 @@
 
 Method (docs/leop.md): the state at separation is propagated (Earth with J2, Sun, Moon) for the nominal
 case and every dispersed sample at once; each antenna's elevation margin above its horizon
-(minimum elevation or mask) is sampled on a grid from switch-on, every rise is refined by
-bisection to a millisecond, and local maxima of the margin between grid points are searched for
-grazing passes the grid would step over.
+(minimum elevation or mask) is sampled on a grid from switch-on, and the crossings and grazing
+maxima are refined by the event finder every pass search shares (``groundnet.visibility.events``:
+regula falsi to a tenth of a millisecond, peaks by Newton steps) — this is the launch-sample
+strategy of the one visibility core (``groundnet.visibility.core``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 from ..orbits import numerical
 from ..stations import Antenna, load_network
 from ..timebase import format_utc, parse_utc, to_unix
+from ..visibility.events import crossings, peaks
 from ..visibility.geometry import StationFrames, doppler_shift_hz, look_angles
 from . import orbit
 from .geometry import gcrs_to_itrs
@@ -249,28 +251,19 @@ def _graze_window(step_s: float) -> float:
     return max(2.0, 0.2 * step_s)
 
 
+def _margin_of(track, st, sm):
+    """The margin of (station, sample) pairs as the event finder takes it: ``f(index, t)``."""
+    return lambda index, t: track.look(st[index], sm[index], t)["margin_deg"]
+
+
 def _bisect(track, st, sm, lo, hi, rising: bool):
-    lo, hi = np.array(lo, dtype=np.float64), np.array(hi, dtype=np.float64)
-    while np.max(hi - lo, initial=0.0) > REFINE_TOLERANCE_S:
-        midt = 0.5 * (lo + hi)
-        up = track.look(st, sm, midt)["margin_deg"] >= 0
-        go_hi = up if rising else ~up
-        hi = np.where(go_hi, midt, hi)
-        lo = np.where(go_hi, lo, midt)
-    return hi if rising else lo
+    """Rising or setting crossings of the margin inside [lo, hi], one per (station, sample) pair."""
+    return crossings(_margin_of(track, st, sm), lo, hi, np.full(len(st), rising), tol_s=REFINE_TOLERANCE_S / 10)
 
 
-def _golden_max(track, st, sm, lo, hi, iterations: int = 40):
-    g = (math.sqrt(5) - 1) / 2
-    a, b = lo.astype(np.float64), hi.astype(np.float64)
-    for _ in range(iterations):
-        c, d = b - g * (b - a), a + g * (b - a)
-        fc = track.look(st, sm, c)["margin_deg"]
-        fd = track.look(st, sm, d)["margin_deg"]
-        left = fc > fd
-        b = np.where(left, d, b)
-        a = np.where(left, a, c)
-    tm = 0.5 * (a + b)
+def _golden_max(track, st, sm, lo, hi):
+    """Highest margin in each [lo, hi] and its value (grazing passes)."""
+    tm = peaks(_margin_of(track, st, sm), lo, hi, h=1.0, tol_s=REFINE_TOLERANCE_S)
     return tm, track.look(st, sm, tm)["margin_deg"]
 
 

@@ -1,9 +1,9 @@
 """The seam between the live service and the planners: build a plan for a window, re-plan after an outage.
 
 ``Planner`` is what the service needs. ``PassPlanner`` composes the engine: the passes of every
-spacecraft over the antennas that can serve it (``groundnet.visibility.find_passes`` for Earth
-orbiters; for deep-space craft, their elevation sampled from the trajectory) become tracking
-requests, which the schedule engine's planner turns into a validated, conflict-free plan; an
+spacecraft over the antennas that can serve it (``groundnet.visibility.core.find_windows``, the one
+search: the compiled SGP4 search for Earth orbiters, the light-time-corrected one for deep-space
+craft) become tracking requests, which the schedule engine's planner turns into a validated, conflict-free plan; an
 outage goes through the schedule engine's ``replan``.
 """
 
@@ -13,8 +13,6 @@ import math
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-import numpy as np
-
 from ..errors import InvalidPlanError
 from ..schedule.greedy import greedy_plan
 from ..schedule.metrics import compute_metrics
@@ -22,10 +20,8 @@ from ..schedule.model import Block, Plan, Problem, Request, Track, ViewPeriod
 from ..schedule.replan import replan
 from ..schedule.validate import validate
 from ..stations import Antenna
-from ..visibility.geometry import StationFrames, look_angles
-from ..visibility.passes import find_passes
 from ..missions import Spacecraft
-from .geometry import FleetGeometry
+from ..visibility.core import find_windows
 from .model import BoardBlock, BoardPlan, Contact
 
 
@@ -82,57 +78,15 @@ def compatible(antenna: Antenna, sc: Spacecraft) -> bool:
     return band in antenna.bands or (deep and not antenna.bands)
 
 
-def pass_windows(fleet: list[Spacecraft], antennas: list[Antenna], start: float, end: float) -> list[ViewWindow]:
-    """Every pass of the Earth orbiters over the antennas, from the engine's pass search."""
-    orbiters = [s for s in fleet if s.is_earth_orbiter]
-    if not orbiters or not antennas:
+def view_windows(fleet: list[Spacecraft], antennas: list[Antenna], start: float, end: float) -> list[ViewWindow]:
+    """Every pass of every spacecraft over the antennas, from the one pass search (``find_windows``)."""
+    if not fleet or not antennas:
         return []
-    by_norad = {s.elements.norad_id: s for s in orbiters}
-    t = find_passes([s.elements for s in orbiters], antennas, start, end)
-    return [ViewWindow(str(t.station_id[i]), by_norad[int(t.object_id[i])].id, float(t.aos[i]), float(t.los[i]),
-                       float(t.max_elevation_deg[i]), float(t.tca[i]), float(t.aos_azimuth_deg[i]),
-                       float(t.los_azimuth_deg[i])) for i in range(len(t))]
-
-
-def sampled_windows(geometry: FleetGeometry, antennas: list[Antenna], start: float, end: float,
-                    step_s: float = 30.0) -> list[ViewWindow]:
-    """Every window in [start, end) where a spacecraft is above an antenna's floor (mask, minimum elevation).
-
-    The elevation is sampled every ``step_s`` and each edge interpolated linearly between samples;
-    TCA, the peak and the AOS/LOS azimuths are those of the nearest samples. Meant for deep-space
-    craft, whose elevation changes slowly: the engine's pass search (``pass_windows``) is the one
-    for Earth orbiters.
-    """
-    if not geometry.fleet or not antennas:
-        return []
-    times = np.arange(start, end + step_s, step_s)
-    times[-1] = min(times[-1], end)
-    look = look_angles(StationFrames.of(antennas), geometry.itrs_km(times))  # [antenna, spacecraft, time]
-    out: list[ViewWindow] = []
-    for ai, a in enumerate(antennas):
-        el, az = look.elevation_deg[ai], look.azimuth_deg[ai]
-        margin = np.nan_to_num(el, nan=-90.0) - a.elevation_floor_deg(az)
-        up = margin >= 0
-        for k, sc in enumerate(geometry.fleet):
-            edges = np.flatnonzero(np.diff(up[k].astype(np.int8)))
-            starts = ([0] if up[k, 0] else []) + [e + 1 for e in edges if not up[k, e]]
-            stops = [e for e in edges if up[k, e]] + ([len(times) - 1] if up[k, -1] else [])
-            m = margin[k]
-            for i0, i1 in zip(starts, stops):
-                aos = times[i0] if i0 == 0 else _crossing(times[i0 - 1], times[i0], m[i0 - 1], m[i0])
-                los = times[i1] if i1 == len(times) - 1 else _crossing(times[i1], times[i1 + 1], m[i1], m[i1 + 1])
-                if los - aos >= 60.0:
-                    peak = i0 + int(np.nanargmax(el[k, i0:i1 + 1]))
-                    out.append(ViewWindow(a.id, sc.id, float(aos), float(los), float(el[k, peak]),
-                                          float(times[peak]), float(az[k, i0]), float(az[k, i1])))
-    return sorted(out, key=lambda w: (w.aos, w.antenna_id))
-
-
-def _crossing(t0: float, t1: float, m0: float, m1: float) -> float:
-    """Where the margin (elevation minus floor) crosses zero between two samples, linearly."""
-    if not (math.isfinite(m0) and math.isfinite(m1)) or m0 == m1:
-        return 0.5 * (t0 + t1)
-    return t0 + (t1 - t0) * m0 / (m0 - m1)
+    t = find_windows(fleet, antennas, start, end)
+    by_object = {(str(s.norad_id) if s.is_earth_orbiter else s.id): s.id for s in fleet}
+    ids = [by_object[str(o)] for o in t.object_id.tolist()]
+    return [ViewWindow(str(t.station_id[i]), ids[i], float(t.aos[i]), float(t.los[i]), float(t.max_elevation_deg[i]),
+                       float(t.tca[i]), float(t.aos_azimuth_deg[i]), float(t.los_azimuth_deg[i])) for i in range(len(t))]
 
 
 class PassPlanner:
@@ -141,13 +95,11 @@ class PassPlanner:
     def __init__(self, antennas: list[Antenna], fleet: list[Spacecraft], *, replan_time_limit_s: float = 5.0):
         self.antennas = list(antennas)
         self.fleet = {s.id: s for s in fleet}
-        self.deep_space = FleetGeometry([s for s in fleet if not s.is_earth_orbiter and s.trajectory is not None])
         self.replan_time_limit_s = replan_time_limit_s
 
     def windows(self, start: float, end: float) -> list[ViewWindow]:
         """View windows of every spacecraft on every antenna that can serve it."""
-        windows = pass_windows(list(self.fleet.values()), self.antennas, start, end)
-        windows += sampled_windows(self.deep_space, self.antennas, start, end)
+        windows = view_windows(list(self.fleet.values()), self.antennas, start, end)
         antennas = {a.id: a for a in self.antennas}
         return [w for w in windows if compatible(antennas[w.antenna_id], self.fleet[w.spacecraft_id])]
 

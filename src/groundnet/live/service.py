@@ -16,15 +16,14 @@ from ..errors import GroundnetError
 from ..stations import Antenna
 from ..store import Store, repo
 from ..timebase import format_utc
-from ..visibility.passes import find_passes
+from ..visibility.core import find_windows
 from .board import BoardBuilder, EventLog, reported_contact_state
 from .clock import Clock
 from .dsn_now import load_dsn_feed
 from .events import validate_event
 from ..missions import Spacecraft
-from .geometry import FleetGeometry
 from .model import BoardBlock, BoardPlan, StationEvent
-from .planning import Planner, sampled_windows
+from .planning import Planner
 
 log = logging.getLogger("groundnet.live")
 
@@ -242,8 +241,8 @@ class LiveService:
     def passes(self, station: str | None, obj: str | None, start: float, end: float) -> list[dict]:
         """Passes as ``groundnet passes --format json`` prints them, for one or every antenna and object.
 
-        Earth orbiters through the engine's pass search; deep-space craft from their sampled elevation,
-        with the spacecraft id as ``object_id``.
+        The one pass search (``find_windows``), as ``groundnet passes --spacecraft`` runs it: Earth
+        orbiters by NORAD id, deep-space craft with the spacecraft id as ``object_id``.
         """
         fleet = self.fleet
         if obj is not None:
@@ -251,17 +250,9 @@ class LiveService:
             if not fleet:
                 raise GroundnetError(f"unknown object '{obj}'; GET /api/v1/spacecraft lists the fleet")
         antennas = [a for a in self.antennas if station is None or a.id == station]
-        orbiters = [s.elements for s in fleet if s.is_earth_orbiter]
-        rows = find_passes(orbiters, antennas, start, end).to_rows() if orbiters else []
-        deep = [s for s in fleet if not s.is_earth_orbiter and s.trajectory is not None]
-        names = {s.id: s.name for s in deep}
-        for w in sampled_windows(FleetGeometry(deep), antennas, start, end) if deep else []:
-            rows.append({"object_id": w.spacecraft_id, "object_name": names[w.spacecraft_id], "station_id": w.antenna_id,
-                         "aos": format_utc(w.aos), "tca": format_utc(w.tca), "los": format_utc(w.los),
-                         "max_elevation_deg": round(w.max_elevation_deg, 3),
-                         "aos_azimuth_deg": round(w.aos_azimuth_deg, 3), "los_azimuth_deg": round(w.los_azimuth_deg, 3),
-                         "duration_s": round(w.los - w.aos, 3), "aos_clipped": w.aos <= start, "los_clipped": w.los >= end})
-        return sorted(rows, key=lambda r: (r["aos"], str(r["object_id"]), r["station_id"]))
+        if not fleet or not antennas:
+            return []
+        return find_windows(fleet, antennas, start, end).to_rows()
 
     def failed_contacts(self, plan: BoardPlan, now: float) -> set[str]:
         """Ids of finished contacts the station reported on without ever locking."""

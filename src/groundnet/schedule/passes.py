@@ -1,6 +1,6 @@
 """View periods from pass prediction: the engine's ``PassTable`` -> :class:`ViewPeriod` list.
 
-``groundnet.visibility.passes.find_passes`` returns a ``PassTable`` (columns ``object_id``,
+``groundnet.visibility.core.find_windows`` (the one pass search) returns a ``PassTable`` (columns ``object_id``,
 ``station_id``, ``aos``, ``los`` in POSIX seconds, one row per pass). A single antenna's view
 periods are its passes of the object; an array's are the stretches when every member sees it.
 Any object with those four columns (or an iterable of rows with those keys) is accepted, so this

@@ -190,7 +190,8 @@ def _predict_passes(path: Path, ref: str, raw_requests: list, defaults: dict, h0
     from ..errors import UnknownStationError
     from ..orbits.catalog import load_catalog
     from ..stations import load_network
-    from ..visibility.passes import PassTable, find_passes
+    from ..visibility.core import find_windows
+    from ..visibility.passes import PassTable
 
     objects: set[str] = set()
     antennas: set[str] = set()
@@ -214,7 +215,7 @@ def _predict_passes(path: Path, ref: str, raw_requests: list, defaults: dict, h0
         chosen = [network.get(a) for a in sorted(antennas)]
     except UnknownStationError as exc:
         raise RequestFileError(str(path), str(exc), field="antennas") from None
-    return find_passes(elements, chosen, h0, h1)
+    return find_windows(elements, chosen, h0, h1)
 
 
 def load_requests(path: str | Path, *, network=None) -> tuple[Problem, list[str]]:

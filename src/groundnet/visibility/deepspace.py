@@ -31,6 +31,7 @@ import numpy as np
 from ..orbits import frames
 from ..orbits.trajectory import Trajectory
 from ..constants import SPEED_OF_LIGHT_KM_S as C_KM_S
+from .events import crossings, grazing_candidates, peaks, sample_windows
 from .geometry import StationFrames, look_angles
 
 # X-band transponder turnaround ratio 880/749 (ESA and NASA deep-space X-up/X-down; ECSS-E-ST-50-05C
@@ -325,7 +326,6 @@ SLOW_MOVER_KM = 1.0e6
 SLOW_NODE_S = 6 * 3600.0  # nodes of the apparent direction (cubic interpolation between them)
 SLOW_STEP_S = 1800.0  # coarse step of the search on an antenna without a horizon mask
 SLOW_STEP_MASKED_S = 300.0  # with a horizon mask (a step in the mask can open a short window)
-GRAZE_MARGIN_DEG = 2.0  # a local maximum this close below the floor is examined for a grazing pass
 
 
 @dataclass
@@ -427,45 +427,27 @@ def _grid_step_s(closest_km: float) -> float:
     return 15.0
 
 
-def _windows(up: np.ndarray, valid: np.ndarray):
-    """Runs of consecutive samples above the floor: first and last index, and whether each edge is a crossing."""
-    edges = np.diff(np.concatenate([[0], up.astype(np.int8), [0]]))
-    first, last = np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0] - 1
-    n = up.size
-    aos_open = (first > 0) & valid[np.maximum(first - 1, 0)]
-    los_open = (last < n - 1) & valid[np.minimum(last + 1, n - 1)]
-    return first, last, aos_open, los_open
-
-
-def _grazing_candidates(clear: np.ndarray, valid: np.ndarray, up: np.ndarray) -> np.ndarray:
-    """Samples that are local maxima just below the floor: a short pass may peak between their neighbours."""
-    i = np.arange(1, clear.size - 1)
-    c = np.nan_to_num(clear, nan=-99.0)
-    return i[valid[i - 1] & valid[i] & valid[i + 1] & ~up[i] & (c[i] > -GRAZE_MARGIN_DEG)
-             & (c[i] >= c[i - 1]) & (c[i] >= c[i + 1])]
-
-
 def _sampled_crossings(trajectory, antenna, lo: float, hi: float, step: float):
     """The generic strategy: the full light-time solution sampled every ``step`` and refined at each crossing."""
     grid = np.unique(np.concatenate([np.arange(lo, hi, step), [hi]]))
     clear, _, _ = _clearance(trajectory, antenna, grid)
     valid = np.isfinite(clear)
     up = valid & (np.nan_to_num(clear, nan=-1.0) >= 0.0)
-    first, last, aos_open, los_open = _windows(up, valid)
+    first, last, aos_open, los_open = sample_windows(up, valid)
     aos, los = grid[first].copy(), grid[last].copy()
     a_idx, l_idx = first[aos_open], last[los_open]
     crossings = _refine_roots(trajectory, antenna, np.concatenate([grid[a_idx - 1], grid[l_idx]]),
                               np.concatenate([grid[a_idx], grid[l_idx + 1]]),
                               np.concatenate([np.ones(a_idx.size, bool), np.zeros(l_idx.size, bool)]))
     aos[aos_open], los[los_open] = crossings[:a_idx.size], crossings[a_idx.size:]
-    cand = _grazing_candidates(clear, valid, up)
+    cand = grazing_candidates(clear, valid, up)
     if cand.size:
-        peaks = _refine_peaks(trajectory, antenna, grid[cand - 1], grid[cand + 1])
-        above = _clearance(trajectory, antenna, peaks)[0] >= 0.0
-        cand, peaks = cand[above], peaks[above]
+        tops = _refine_peaks(trajectory, antenna, grid[cand - 1], grid[cand + 1])
+        above = _clearance(trajectory, antenna, tops)[0] >= 0.0
+        cand, tops = cand[above], tops[above]
         if cand.size:
-            aos = np.concatenate([aos, _refine_roots(trajectory, antenna, grid[cand - 1], peaks, True)])
-            los = np.concatenate([los, _refine_roots(trajectory, antenna, peaks, grid[cand + 1], False)])
+            aos = np.concatenate([aos, _refine_roots(trajectory, antenna, grid[cand - 1], tops, True)])
+            los = np.concatenate([los, _refine_roots(trajectory, antenna, tops, grid[cand + 1], False)])
     return aos, los
 
 
@@ -561,64 +543,6 @@ class _SkyModel:
         return el - antenna.elevation_floor_deg(az), az, el
 
 
-def _falsi_roots(f, lo: np.ndarray, hi: np.ndarray, rising: np.ndarray, tol_s: float = 1e-2) -> np.ndarray:
-    """Crossings of ``f`` (vectorised) inside brackets [lo, hi] by the Illinois variant of regula falsi.
-
-    Only the brackets not yet converged are evaluated again; ``tol_s`` is the last step's size.
-    """
-    sign = np.where(rising, 1.0, -1.0)
-    a, b = lo.astype(np.float64).copy(), hi.astype(np.float64).copy()
-    fa, fb = sign * f(a), sign * f(b)
-    x = 0.5 * (a + b)
-    side = np.zeros(a.size, dtype=np.int8)
-    active = np.arange(a.size)
-    for _ in range(60):
-        if not active.size:
-            break
-        A, B, FA, FB = a[active], b[active], fa[active], fb[active]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            new = B - FB * (B - A) / (FB - FA)
-        new = np.where(np.isfinite(new) & (new > A) & (new < B), new, 0.5 * (A + B))
-        done = np.abs(new - x[active]) < tol_s
-        x[active] = new
-        active, new = active[~done], new[~done]
-        if not active.size:
-            break
-        fx = sign[active] * f(new)
-        left = ~(fx >= 0.0)  # the crossing is after x
-        s_prev = side[active]
-        a[active] = np.where(left, new, a[active])
-        fa[active] = np.where(left, fx, np.where(s_prev == -1, 0.5 * fa[active], fa[active]))
-        b[active] = np.where(left, b[active], new)
-        # Illinois: halve the stale end's value when the same end moved twice in a row.
-        fb[active] = np.where(left, np.where(s_prev == 1, 0.5 * fb[active], fb[active]), fx)
-        side[active] = np.where(left, 1, -1)
-    return x
-
-
-def _model_peaks(f, lo: np.ndarray, hi: np.ndarray, samples: int = 7, h: float = 20.0, tol_s: float = 1e-2) -> np.ndarray:
-    """Instants of the largest ``f`` in each [lo, hi]: the best of a few samples, then Newton on the slope."""
-    frac = np.linspace(0.0, 1.0, samples)
-    t = lo[:, None] + (hi - lo)[:, None] * frac[None, :]
-    v = np.nan_to_num(f(t.ravel()).reshape(t.shape), nan=-np.inf)
-    x = t[np.arange(lo.size), np.argmax(v, axis=1)]
-    active = np.arange(lo.size)
-    for _ in range(8):
-        xa = x[active]
-        y0, y1, y2 = np.split(f(np.concatenate([xa - h, xa, xa + h])), 3)
-        curvature = (y0 - 2.0 * y1 + y2) / (h * h)
-        slope = (y2 - y0) / (2.0 * h)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            step = np.where(curvature < 0.0, -slope / curvature, 0.0)
-        span = hi[active] - lo[active]
-        step = np.clip(np.nan_to_num(step), -0.25 * span - h, 0.25 * span + h)
-        x[active] = np.clip(xa + step, lo[active], hi[active])
-        active = active[np.abs(step) >= tol_s]
-        if not active.size:
-            break
-    return x
-
-
 def _slow_mover_passes(trajectory: Trajectory, sky: _SkyModel, antenna, lo: float, hi: float):
     """Passes of a slow mover: coarse search on the sky model, then the full solution at each crossing."""
     station = StationFrames.of([antenna])
@@ -626,33 +550,36 @@ def _slow_mover_passes(trajectory: Trajectory, sky: _SkyModel, antenna, lo: floa
     def clear(t):
         return sky.clearance(antenna, t, station, azimuth=False)[0]
 
+    def clear_of(_index, t):
+        return clear(t)
+
     step = SLOW_STEP_MASKED_S if antenna.horizon_mask else SLOW_STEP_S
     grid, positions = sky.grid(lo, hi, step)
     c = sky.clearance(antenna, grid, station, positions, azimuth=False)[0]
     valid = np.isfinite(c)
     up = valid & (np.nan_to_num(c, nan=-1.0) >= 0.0)
-    first, last, aos_open, los_open = _windows(up, valid)
+    first, last, aos_open, los_open = sample_windows(up, valid)
     aos, los = grid[first].copy(), grid[last].copy()
     a_idx, l_idx = first[aos_open], last[los_open]
     b_lo = np.concatenate([grid[a_idx - 1], grid[l_idx]])
     b_hi = np.concatenate([grid[a_idx], grid[l_idx + 1]])
     rising = np.concatenate([np.ones(a_idx.size, bool), np.zeros(l_idx.size, bool)])
-    cand = _grazing_candidates(c, valid, up)
+    cand = grazing_candidates(c, valid, up)
     if cand.size:
-        peaks = _model_peaks(clear, grid[cand - 1], grid[cand + 1])
-        keep = clear(peaks) >= 0.0
-        cand, peaks = cand[keep], peaks[keep]
-        b_lo = np.concatenate([b_lo, grid[cand - 1], peaks])
-        b_hi = np.concatenate([b_hi, peaks, grid[cand + 1]])
+        tops = peaks(clear_of, grid[cand - 1], grid[cand + 1])
+        keep = clear(tops) >= 0.0
+        cand, tops = cand[keep], tops[keep]
+        b_lo = np.concatenate([b_lo, grid[cand - 1], tops])
+        b_hi = np.concatenate([b_hi, tops, grid[cand + 1]])
         rising = np.concatenate([rising, np.ones(cand.size, bool), np.zeros(cand.size, bool)])
-    roots = _falsi_roots(clear, b_lo, b_hi, rising)
+    roots = crossings(clear_of, b_lo, b_hi, rising)
     n_a, n_l, n_g = a_idx.size, l_idx.size, cand.size
     aos[aos_open], los[los_open] = roots[:n_a], roots[n_a:n_a + n_l]
     aos = np.concatenate([aos, roots[n_a + n_l:n_a + n_l + n_g]])
     los = np.concatenate([los, roots[n_a + n_l + n_g:]])
     if not aos.size:
         return (np.zeros(0),) * 6
-    tca = _model_peaks(lambda t: sky.clearance(antenna, t, station, azimuth=False)[2], aos, los)
+    tca = peaks(lambda _index, t: sky.clearance(antenna, t, station, azimuth=False)[2], aos, los)
     # The full solution (the antenna's own light time, aberration, polar motion) at every crossing and
     # peak in one call; a Newton step with the model's slope moves each crossing onto it.
     crossing = np.concatenate([aos, los])

@@ -1,0 +1,88 @@
+"""One visibility problem, one event finder: every pass in groundnet comes from ``find_windows``.
+
+    from groundnet.visibility.core import find_windows
+    table = find_windows(provider, antennas, start_unix, end_unix)      # a PassTable
+
+The problem: a position provider, antennas with one usable-elevation function
+(``Antenna.elevation_floor_deg``: the horizon mask, never below the minimum elevation; or one
+``min_elevation_deg`` for every antenna), and a window of time. The answer: every window in which
+the provider's object is at or above that floor, as the one pass table (``PassTable``).
+
+Providers and the strategy each takes:
+
+* SGP4 element sets (``ElementSet``, a list of them, an ``Sgp4Trajectory``, an Earth-orbiting
+  ``missions.Spacecraft``): the compiled dense search of ``visibility.passes`` (interpolated SGP4,
+  cone screening, Newton refinement);
+* any other trajectory (SPK, OEM, OPM, "at a planet"; a deep-space ``missions.Spacecraft``):
+  ``visibility.deepspace``, light time and aberration included; slow movers on a sky model with a
+  coarse step and the full solution at every crossing, nearer objects sampled with the full solution;
+* a bundle of launch samples (LEOP): ``leop.acquisition.find_passes`` samples the bundle's margin
+  (the same floor) and refines with the crossing and peak finders of ``visibility.deepspace``.
+
+The CLI (``groundnet passes``), the API (``GET /api/v1/passes``), the live planner, the
+scheduler's request files and launch support all call here; nothing else samples elevation to
+find windows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Iterable, Sequence
+
+from ..orbits.elements import ElementSet
+from ..orbits.trajectory import Sgp4Trajectory, Trajectory
+from ..stations import Antenna
+from .deepspace import trajectory_pass_table
+from .passes import PassTable, find_passes
+
+
+def usable_elevation_deg(antenna: Antenna, azimuth_deg, min_elevation_deg: float | None = None):
+    """The floor a pass must clear at each azimuth: the antenna's (mask and minimum), or one threshold."""
+    import numpy as np
+
+    if min_elevation_deg is not None:
+        return np.full(np.shape(azimuth_deg), float(min_elevation_deg))
+    return antenna.elevation_floor_deg(azimuth_deg)
+
+
+def _split(provider) -> tuple[list[ElementSet], list[Trajectory]]:
+    """Element sets (for the compiled search) and other trajectories, from any provider."""
+    items = [provider] if isinstance(provider, (ElementSet, Trajectory)) or hasattr(provider, "is_earth_orbiter") \
+        else list(provider)
+    elements: list[ElementSet] = []
+    trajectories: list[Trajectory] = []
+    for item in items:
+        if isinstance(item, ElementSet):
+            elements.append(item)
+        elif isinstance(item, Sgp4Trajectory):
+            elements.append(item.elements)
+        elif isinstance(item, Trajectory):
+            trajectories.append(item)
+        elif hasattr(item, "is_earth_orbiter"):  # a missions.Spacecraft
+            if item.is_earth_orbiter:  # listed under the craft's own name, as its trajectory is
+                elements.append(replace(item.elements, name=item.name))
+            else:
+                trajectories.append(item.trajectory)
+        else:
+            raise TypeError(f"not a position provider: {item!r} (give element sets, trajectories or spacecraft)")
+    return elements, trajectories
+
+
+def find_windows(provider, antennas: Sequence[Antenna] | Iterable[Antenna], start_unix: float, end_unix: float, *,
+                 min_elevation_deg: float | None = None, progress=None) -> PassTable:
+    """Every pass of the provider's objects over the antennas in [start, end], in the canonical order.
+
+    ``provider``: element sets, trajectories or ``missions.Spacecraft`` (one or a list, mixed).
+    ``progress(n)``: called with the number of element sets done (the compiled search's batches).
+    """
+    antennas = list(antennas)
+    elements, trajectories = _split(provider)
+    tables = []
+    if elements:
+        tables.append(find_passes(elements, antennas, start_unix, end_unix, min_elevation_deg=min_elevation_deg,
+                                  progress=progress))
+    tables += [trajectory_pass_table(tr, antennas, start_unix, end_unix, min_elevation_deg=min_elevation_deg)
+               for tr in trajectories]
+    if not tables:
+        return find_passes([], antennas, start_unix, end_unix)
+    return PassTable.concat(tables).sort() if len(tables) > 1 else tables[0]
