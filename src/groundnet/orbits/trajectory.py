@@ -223,7 +223,15 @@ def _chebyshev_body(path: str, target: int, segments) -> object | None:
 
 
 def _naif_name(target: int) -> str:
-    """SPICE's built-in name of a NAIF id (-144 -> SOLAR ORBITER), or 'NAIF <id>'."""
+    """SPICE's built-in name of a NAIF id (-144 -> SOLAR ORBITER), or 'NAIF <id>'.
+
+    The planets' and barycentres' names (the same as SPICE's) come from Skyfield's table, which
+    spares loading CSPICE for a planetary ephemeris.
+    """
+    from skyfield.vectorlib import _jpl_code_name_dict
+
+    if int(target) in _jpl_code_name_dict:
+        return _jpl_code_name_dict[int(target)].upper()
     import spiceypy
     from spiceypy.utils.exceptions import SpiceyError
 

@@ -30,6 +30,7 @@ import numpy as np
 
 from ..orbits import frames
 from ..orbits.trajectory import Trajectory
+from ..constants import EARTH_ROTATION_RAD_S
 from ..constants import SPEED_OF_LIGHT_KM_S as C_KM_S
 from .events import crossings, grazing_candidates, peaks, sample_windows
 from .geometry import StationFrames, look_angles
@@ -145,17 +146,21 @@ def _station_bary(itrs_km: np.ndarray, t: np.ndarray, rotation: np.ndarray | Non
 
 
 def _downleg(trajectory: Trajectory, itrs_km: np.ndarray, t_r: np.ndarray, tolerance_s: float = 1e-10,
-             rotation: np.ndarray | None = None):
+             rotation: np.ndarray | None = None, tau0: np.ndarray | None = None):
     """Station (at reception) and spacecraft (at emission) barycentric states, and the light time.
 
     Each iteration shrinks the light-time error by the spacecraft's speed over c (under 1e-3 for
     anything in the solar system): once an update is below ``tolerance_s / 1e-3`` the error left is
     below ``tolerance_s``. From a 1,000 s guess, 1e-10 s takes three; the pass search asks for
-    1e-6 s (1 mm of pointing at Mars).
+    1e-6 s (1 mm of pointing at Mars). ``tau0``: a first guess of the light time (a search's model
+    gives one to microseconds: then one iteration converges).
     """
     r_pos, r_vel = _station_bary(itrs_km, t_r, rotation)
-    s_pos, s_vel = trajectory.state_barycentric(t_r, strict=False)
-    tau = _norm(s_pos - r_pos) / C_KM_S
+    if tau0 is None:
+        s_pos, s_vel = trajectory.state_barycentric(t_r, strict=False)
+        tau = _norm(s_pos - r_pos) / C_KM_S
+    else:
+        tau = np.asarray(tau0, dtype=np.float64)
     for _ in range(LIGHT_TIME_ITERATIONS):
         s_pos, s_vel = trajectory.state_barycentric(t_r - np.nan_to_num(tau, nan=0.0), strict=False)
         new_tau = _norm(s_pos - r_pos) / C_KM_S
@@ -247,10 +252,11 @@ def link_geometry(
 
 # -------------------------------------------------------------------------------------------- passes
 
-def _clearance(trajectory: Trajectory, antenna, t: np.ndarray):
+def _clearance(trajectory: Trajectory, antenna, t: np.ndarray, tau0: np.ndarray | None = None):
     """Elevation above the antenna's floor (mask and minimum elevation), light-time corrected; azimuth; elevation."""
     rotation = frames.itrs_rotation(t)
-    r_pos, r_vel, s_pos, _, _ = _downleg(trajectory, antenna.itrs_km, t, tolerance_s=1e-6, rotation=rotation)
+    r_pos, r_vel, s_pos, _, _ = _downleg(trajectory, antenna.itrs_km, t, tolerance_s=1e-6, rotation=rotation,
+                                         tau0=tau0)
     az, el = _pointing(s_pos - r_pos, r_vel, t, antenna, rotation=rotation)
     return el - antenna.elevation_floor_deg(az), az, el
 
@@ -323,7 +329,7 @@ def _refine_peaks(trajectory, antenna, lo, hi, parabola_s: float = 60.0) -> np.n
 # direction drifts by a few degrees a day at most, and the sky turns it around each antenna once a
 # sidereal day. Closer objects (the Moon's distance and in) take the generic search.
 SLOW_MOVER_KM = 1.0e6
-SLOW_NODE_S = 6 * 3600.0  # nodes of the apparent direction (cubic interpolation between them)
+SLOW_NODE_S = 12 * 3600.0  # nodes of the apparent position (cubic between them: metres at Mars)
 SLOW_STEP_S = 1800.0  # coarse step of the search on an antenna without a horizon mask
 SLOW_STEP_MASKED_S = 300.0  # with a horizon mask (a step in the mask can open a short window)
 
@@ -486,7 +492,9 @@ class _SkyModel:
         self.coef = np.stack([p1, (-2 * p0 - 3 * p1 + 6 * p2 - p3) / 6.0, (p0 - 2 * p1 + p2) / 2.0,
                               (-p0 + 3 * p1 - 3 * p2 + p3) / 6.0]).transpose(2, 0, 1).copy()  # (interval, 4, 3)
         self.nodes = nodes
-        self.gast = np.unwrap(gast)
+        # Unwrapped with the Earth's rotation rate: nodes half a day apart are 180.5 degrees apart.
+        expected = gast[0] + EARTH_ROTATION_RAD_S * (nodes - nodes[0])
+        self.gast = gast + 2.0 * np.pi * np.round((expected - gast) / (2.0 * np.pi))
         self._grids: dict = {}
 
     def itrs_km(self, t: np.ndarray) -> np.ndarray:
@@ -584,7 +592,9 @@ def _slow_mover_passes(trajectory: Trajectory, sky: _SkyModel, antenna, lo: floa
     # peak in one call; a Newton step with the model's slope moves each crossing onto it.
     crossing = np.concatenate([aos, los])
     is_crossing = np.concatenate([aos > lo, los < hi])
-    exact, az, el = _clearance(trajectory, antenna, np.concatenate([crossing, tca]))
+    events = np.concatenate([crossing, tca])
+    tau0 = _norm(sky.itrs_km(events) - station.position_km[0][:, None]) / C_KM_S  # to microseconds
+    exact, az, el = _clearance(trajectory, antenna, events, tau0)
     n = crossing.size
     slope = (clear(crossing + 0.5) - clear(crossing - 0.5))
     with np.errstate(divide="ignore", invalid="ignore"):
