@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
-import resource
 import time
 
 import numpy as np
@@ -86,14 +85,27 @@ def run(name: str) -> dict:
 
 
 def dispersion_run(samples: int) -> dict:
-    """The whole Galileo analysis with ``samples`` Monte Carlo dispersion samples: wall time, peak memory."""
+    """The whole Galileo analysis with ``samples`` Monte Carlo dispersion samples, in a fresh process
+    (so that its peak memory is its own): wall time, peak memory."""
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, __file__, "--child-samples", str(samples)], check=True,
+                         capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _dispersion_child(samples: int) -> dict:
     sc = load_scenario("galileo_vs15")
     sc = dataclasses.replace(sc, dispersions=dataclasses.replace(sc.dispersions, method="monte_carlo",
                                                                  samples=samples))
     t = time.perf_counter()
     result = run_scenario(sc)[0]
     elapsed = time.perf_counter() - t
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    # VmHWM is this process's own peak (ru_maxrss would carry the parent's across exec on Linux).
+    with open("/proc/self/status") as fh:
+        peak_mb = next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:")) / 1024.0
     return {"samples": samples, "seconds": elapsed, "peak_mb": peak_mb,
             "acquisitions": len(result.acquisitions)}
 
@@ -102,7 +114,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--record", action="store_true", help="write the figures into bench/RESULTS.md")
     parser.add_argument("--samples", default="100", help="dispersion sample counts to time, comma separated")
+    parser.add_argument("--child-samples", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child_samples:
+        import json
+
+        print(json.dumps(_dispersion_child(args.child_samples)))
+        return
 
     rows = [run("galileo_vs15"), run("exomars_2016")]
     table = "\n".join([
