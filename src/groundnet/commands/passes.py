@@ -159,8 +159,9 @@ def register(app: typer.Typer) -> None:
         A pass is a window with the object at or above the antenna's minimum elevation and horizon
         mask. Windows cut by --start or --end are clipped to them (aos_clipped / los_clipped in CSV and JSON).
 
-        With --trajectory or --spacecraft the pass search is light-time corrected (deep space: SPK, OEM,
-        OPM, approximate positions) and gives the same columns.
+        With --trajectory or --spacecraft the same columns come from the one pass search: light-time
+        corrected for SPK, OEM, OPM and approximate positions; SGP4 elements (an OMM, an Earth-orbiting
+        spacecraft) take the catalog's search. The API's passes are the same rows.
 
         --output FILE writes the passes in the format its extension names (.csv, .json, .ndjson or
         .parquet); --format chooses only what the terminal shows. With --catalog, large jobs use every
