@@ -23,12 +23,13 @@ EARTH_ROTATION_RAD_S = 7.292115e-5
 WGS84_A_KM = 6378.137
 WGS84_F = 1.0 / 298.257223563
 WGS84_GM_KM3_S2 = 398_600.4418  # WGS-84 / EGM2008
+EGM2008_J2 = 1.08262668e-3  # unnormalised C20 = -J2, with WGS-84's GM and radius (numerical propagator)
 
 # WGS-72, the constants SGP4 element sets are fitted with.
 WGS72_GM_KM3_S2 = 398_600.8
 WGS72_A_KM = 6378.135
 WGS72_J2 = 0.001082616
 
-# Astronomical unit (IAU 2012, exact) and the day.
-AU_KM = 149_597_870.700
-DAY_S = 86_400.0
+# The Sun's and the Moon's gravitational parameters as JPL DE421 has them (third bodies).
+DE421_GM_SUN_KM3_S2 = 1.32712440041e11
+DE421_GM_MOON_KM3_S2 = 4902.800066
