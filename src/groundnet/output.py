@@ -1,8 +1,8 @@
 """Shared output for every listing command: ``--format table|csv|json`` and ``--output PATH``.
 
 ``--output`` decides the file's format by its extension, on every command: ``.csv``, ``.json``
-(a list of objects), ``.ndjson`` (one object per line) or ``.parquet``; any other extension is
-refused (``file_format``). ``--format`` only chooses what the terminal shows; given beside
+(a list of objects), ``.ndjson`` (one object per line), ``.parquet`` or ``.txt`` (the table the
+terminal shows); any other extension is refused (``file_format``). ``--format`` only chooses what the terminal shows; given beside
 ``--output`` it must agree with the extension.
 
 Listings come as rows (dicts) or as an Arrow table (``PassTable.to_arrow()``). Arrow tables are
@@ -34,7 +34,7 @@ class OutputFormat(str, Enum):
 
 
 # File formats by extension (``--output``).
-FILE_FORMATS = {".csv": "csv", ".json": "json", ".ndjson": "ndjson", ".parquet": "parquet"}
+FILE_FORMATS = {".csv": "csv", ".json": "json", ".ndjson": "ndjson", ".parquet": "parquet", ".txt": "table"}
 
 
 class OutputError(GroundnetError):
@@ -357,6 +357,9 @@ def emit(
     arrow_table = _is_arrow(rows)
     if output is not None:
         kind = file_format(output, fmt)
+        if kind == "table":
+            Path(output).write_text(_terminal_text(rows, arrow_table, columns, title), encoding="utf-8")
+            return
         if arrow_table or kind == "parquet":
             table = rows if arrow_table else _rows_to_arrow(list(rows), columns, Path(output))
             if arrow_table and columns and OutputFormat(fmt) is not OutputFormat.table:
@@ -369,12 +372,18 @@ def emit(
         Path(output).write_text(text, encoding="utf-8")
         return
     fmt = OutputFormat(fmt)
-    if not arrow_table:
-        sys.stdout.write(render(list(rows), fmt, columns, title))
-        return
-    table = rows.select(columns) if columns else rows
     if fmt is OutputFormat.table:
-        cells = [c.to_pylist() for c in (_text_column(col, "cell") for col in table.columns)]
-        sys.stdout.write(_table_text([list(r) for r in zip(*cells)], table.schema.names, title))
+        sys.stdout.write(_terminal_text(rows, arrow_table, columns, title))
+    elif not arrow_table:
+        sys.stdout.write(render(list(rows), fmt, columns, title))
     else:
-        sys.stdout.write(arrow_text(table, fmt.value))
+        sys.stdout.write(arrow_text(rows.select(columns) if columns else rows, fmt.value))
+
+
+def _terminal_text(rows, arrow_table: bool, columns: list[str] | None, title: str | None) -> str:
+    """The table the terminal shows, of rows or of an Arrow table (its cells formatted by Arrow)."""
+    if not arrow_table:
+        return render(list(rows), OutputFormat.table, columns, title)
+    table = rows.select(columns) if columns else rows
+    cells = [c.to_pylist() for c in (_text_column(col, "cell") for col in table.columns)]
+    return _table_text([list(r) for r in zip(*cells)], table.schema.names, title)

@@ -108,7 +108,7 @@ def test_numbers_and_text_ids_in_one_listing(capsys):
     assert code == 0 and "Mars Express" in out and "Sentinel-2A" in out
 
 
-@pytest.mark.parametrize("ext", ["parquet", "csv", "json", "ndjson"])
+@pytest.mark.parametrize("ext", ["parquet", "csv", "json", "ndjson", "txt"])
 def test_output_extension_decides_the_format_on_every_path(capsys, tmp_path, ext):
     import pyarrow.parquet as pq
 
@@ -127,14 +127,18 @@ def test_output_extension_decides_the_format_on_every_path(capsys, tmp_path, ext
             rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
         elif ext == "json":
             rows = json.loads(path.read_text(encoding="utf-8"))
+        elif ext == "txt":  # the terminal's table
+            text = path.read_text(encoding="utf-8")
+            assert "object_id" in text and "aos" in text and ("Mars Express" in text or "ISS" in text)
+            continue
         else:
             rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
         assert rows and set(rows[0]) == set(ROW_FIELDS)
 
 
 def test_unknown_or_conflicting_output_is_refused_before_any_work(capsys, tmp_path):
-    code, _, err = _run(capsys, "passes", "--spacecraft", "MEX", *MIXED, "--output", str(tmp_path / "p.txt"))
-    assert code == 2 and "extension '.txt'" in err and ".parquet" in err and err.count("\n") == 1
+    code, _, err = _run(capsys, "passes", "--spacecraft", "MEX", *MIXED, "--output", str(tmp_path / "p.xlsx"))
+    assert code == 2 and "extension '.xlsx'" in err and ".parquet" in err and err.count("\n") == 1
     code, _, err = _run(capsys, "passes", "--catalog", "demo", *MIXED, "--format", "json",
                         "--output", str(tmp_path / "p.csv"))
     assert code == 2 and "--format json does not match" in err

@@ -173,8 +173,7 @@ def register(app: typer.Typer) -> None:
         t0, t1 = parse_window(start, end, time.time())
         if min_elevation is not None and not -5.0 <= min_elevation <= 90.0:
             raise SelectionError(f"--min-elevation {min_elevation}: give a value between -5 and 90 degrees")
-        if output is not None:
-            file_format(output, fmt)  # an unknown extension is refused before any work
+        kind = file_format(output, fmt) if output is not None else None  # an unknown extension: refused before any work
         antennas = load_network(station_file).select(stations)
         chosen = [x is not None for x in (catalog, trajectory, spacecraft)]
         if sum(chosen) != 1:
@@ -186,7 +185,7 @@ def register(app: typer.Typer) -> None:
         else:
             elements = load_elements(catalog, objects, quiet=quiet)
             failures = check_elements_for(elements, t0, t1, max_element_age)
-            if output is not None:
+            if kind not in (None, "table"):  # streamed as it is found
                 from ..visibility.scale import run_to_file
 
                 count = run_to_file(elements, antennas, t0, t1, output, min_elevation_deg=min_elevation,

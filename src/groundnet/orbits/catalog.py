@@ -26,7 +26,7 @@ from ..files import CATALOG_LIMIT_BYTES, check_regular_file, open_bounded
 from ..timebase import format_utc
 from . import omm, tle
 from .elements import ElementSet
-from .validation import RecordProblem, element_warnings
+from .validation import RecordProblem, check_elements, element_warnings
 
 FORMATS = ("tle", "omm-json", "omm-csv", "omm-xml", "omm-kvn")
 DEFAULT_STALE_AFTER_DAYS = 30.0
@@ -34,6 +34,8 @@ DEFAULT_STALE_AFTER_DAYS = 30.0
 FUTURE_TOLERANCE_DAYS = 1.0
 BUNDLED_CATALOGS = {"demo": "demo_catalog.tle"}
 _SNIFF_BYTES = 64 * 1024
+# TLE files up to this size are checked and converted whole, column by column (tle.parse_clean_file).
+WHOLE_FILE_BYTES = 256 * 1024 * 1024
 # progress(bytes read, total bytes) while a load runs (for a progress bar).
 Progress = Callable[[int, int], None]
 
@@ -235,7 +237,7 @@ class _Collector:
             text = io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape")
             if fmt == "tle":
                 sample = head.decode("utf-8", errors="replace")
-                items = self._tle_items(text, label, tle.expects_names(sample))
+                items = self._tle_items(text, label, tle.expects_names(sample), self._whole_file_records(raw, label))
             else:
                 items = {"omm-json": omm.read_json, "omm-csv": omm.read_csv, "omm-kvn": omm.read_kvn}[fmt](text)
         for count, item in enumerate(items):
@@ -259,8 +261,30 @@ class _Collector:
         if summary.records == 0:
             reject(None, f"no records found (read as {fmt})", "no_records")
 
-    def _tle_items(self, text: IO[str], label: str, names: bool | None) -> Iterator[ElementSet | RecordProblem]:
-        for group in tle.group_tle_lines(enumerate(text, 1), names):
+    @staticmethod
+    def _whole_file_records(raw: IO[bytes], label: str) -> list | None:
+        """``tle.parse_clean_file`` of a cleanly laid out file (read whole, up to ``WHOLE_FILE_BYTES``),
+        else None (the stream rewound for the line reader)."""
+        try:
+            data = raw.read(WHOLE_FILE_BYTES + 1)
+            records = tle.parse_clean_file(data, label) if len(data) <= WHOLE_FILE_BYTES else None
+        except (OSError, EOFError, zlib.error, CatalogFileError):  # a damaged or oversized gzip: line by line
+            records = None
+        raw.seek(0)
+        return records
+
+    def _tle_items(self, text: IO[str], label: str, names: bool | None,
+                   groups: list | None = None) -> Iterator[ElementSet | RecordProblem]:
+        for group in groups if groups is not None else tle.group_tle_lines(enumerate(text, 1), names):
+            if isinstance(group, ElementSet):  # checked column by column already; the value ranges here
+                try:
+                    check_elements(group)
+                except RecordProblem as problem:
+                    problem.line = group.line
+                    yield problem
+                    continue
+                yield group
+                continue
             if isinstance(group, tle.BrokenGroup):
                 yield RecordProblem(group.reason, line=group.line_no, object_id=group.object_id, code="malformed",
                                     last_line=group.last_line_no if group.last_line_no != group.line_no else None)
