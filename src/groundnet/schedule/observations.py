@@ -168,10 +168,10 @@ def candidate_observations(
     station's preferences allow the satellite.
 
     ``elements`` are the satellites' element sets (any order, matched to requests by NORAD id);
-    passes come from the one pass search, :func:`groundnet.visibility.passes.find_passes`,
-    above each station's own minimum elevation and horizon mask.
+    passes come from the one pass search, :func:`groundnet.visibility.core.find_windows` (element
+    sets: the compiled search), above each station's own minimum elevation and horizon mask.
     """
-    from ..visibility.passes import find_passes
+    from ..visibility.core import find_windows
 
     by_norad = {}
     for e in elements:
@@ -184,7 +184,7 @@ def candidate_observations(
     if len(set(norads)) != len(norads):
         raise GroundnetError("a satellite is requested twice: give one request per NORAD id")
     antennas = list(antennas)
-    passes = find_passes([by_norad[n] for n in norads], antennas, start_unix, end_unix, progress=progress)
+    passes = find_windows([by_norad[n] for n in norads], antennas, start_unix, end_unix, progress=progress)
 
     req, sta = passes.obj.astype(np.int64), passes.sta.astype(np.int64)
     keep = ~(passes.aos_clipped | passes.los_clipped)
