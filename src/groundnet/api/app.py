@@ -126,7 +126,7 @@ def default_planner(antennas, fleet, settings: Settings):
 
 
 def build_service(settings: Settings, *, fleet=None, planner=None, wall=time.time) -> LiveService:
-    from ..live.fleet import load_fleet
+    from ..missions import load_fleet
     from ..stations import load_network
     from ..store import open_store
 
