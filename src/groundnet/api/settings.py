@@ -8,7 +8,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ..store.db import sqlite_url
-from ..timebase import parse_utc
+from ..timebase import parse_utc, parse_utc_in_span
 
 
 class Settings(BaseSettings):
@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     @classmethod
     def _clock(cls, v: str) -> str:
         if v.strip().lower() != "now":
-            parse_utc(v, "--clock")
+            parse_utc_in_span(v, "--clock")
         return v.strip()
 
     @property

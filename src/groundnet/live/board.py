@@ -21,7 +21,7 @@ from ..timebase import format_utc
 from ..visibility.deepspace import link_geometry
 from .fleet import Spacecraft
 from .geometry import FleetGeometry, Observation
-from .model import BoardPlan, Contact, StationEvent
+from ..domain import BoardPlan, Contact, StationEvent
 
 LOCK_KINDS = ("aos", "carrier_lock", "telemetry_lock", "command_sent")
 

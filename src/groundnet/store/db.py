@@ -9,9 +9,27 @@ from typing import Iterator
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..errors import StoreError
+from ..errors import StoreError, StoreFullError, StoreUnavailableError
+
+# How the databases say that their disk is full: SQLite's SQLITE_FULL, PostgreSQL's class 53 (53100 disk_full,
+# 53200 out_of_memory) and the OS's ENOSPC as either reports it.
+_FULL_MARKS = ("database or disk is full", "no space left on device", "could not extend file", "disk full")
+_FULL_SQLSTATES = ("53100", "53200", "53300")
+
+
+def store_failure(exc: DBAPIError, url: str) -> StoreError:
+    """The StoreError that says what a driver's failure means: the disk is full, or the database is unavailable."""
+    text = str(getattr(exc, "orig", exc) or exc).strip()
+    first = (text.splitlines() or [""])[0]
+    sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    if sqlstate in _FULL_SQLSTATES or any(m in text.lower() for m in _FULL_MARKS):
+        return StoreFullError(f"the database at {url} is full ({first}); nothing more can be stored until "
+                              "space is freed: the request was not applied, send it again later")
+    return StoreUnavailableError(f"the database at {url} cannot be used now ({first}); "
+                                 "the request was not applied, send it again later")
 
 
 def sqlite_url(data_dir: Path) -> str:
@@ -68,6 +86,10 @@ def migrate(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
+def _is_full(exc: DBAPIError) -> bool:
+    return isinstance(store_failure(exc, ""), StoreFullError)
+
+
 class Store:
     """An engine plus a session factory; ``with store.session() as s:`` commits or rolls back."""
 
@@ -81,13 +103,19 @@ class Store:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        with self._sessions() as s:
-            try:
-                yield s
-                s.commit()
-            except BaseException:
-                s.rollback()
-                raise
+        """A session that commits at the end; a database that is full or unreachable raises a StoreError."""
+        try:
+            with self._sessions() as s:
+                try:
+                    yield s
+                    s.commit()
+                except BaseException:
+                    s.rollback()
+                    raise
+        except (OperationalError, DBAPIError) as exc:
+            if exc.connection_invalidated or isinstance(exc, OperationalError) or _is_full(exc):
+                raise store_failure(exc, self.url) from exc
+            raise
 
     def close(self) -> None:
         self.engine.dispose()

@@ -15,7 +15,6 @@ from fastapi import APIRouter, HTTPException, Query, Request, WebSocket, WebSock
 from fastapi.responses import StreamingResponse
 
 from ...live.hub import Hub
-from ...store import repo
 
 router = APIRouter(tags=["live"])
 
@@ -23,10 +22,7 @@ router = APIRouter(tags=["live"])
 def _allowed(app, token: str | None) -> bool:
     if app.state.settings.public_read:
         return True
-    if not token:
-        return False
-    with app.state.service.store.session() as s:
-        return repo.token_name(s, token) is not None
+    return bool(token) and app.state.service.token_name(token) is not None
 
 
 @router.websocket("/live")
