@@ -25,6 +25,7 @@ from ..live.hub import Hub
 from ..live.service import LiveService
 from ..live.simulator import StationSimulator
 from ..timebase import format_utc
+from .schemas import ERROR_RESPONSES
 from .settings import Settings
 
 log = logging.getLogger("groundnet.api")
@@ -213,8 +214,8 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
 
     for r in (board.router, stations.router, spacecraft.router, passes.router, plan.router, events.router,
               history.router, feeds.partners, live.router, leop.router):
-        app.include_router(r, prefix=API_PREFIX)
-    app.include_router(feeds.router)
+        app.include_router(r, prefix=API_PREFIX, responses=ERROR_RESPONSES)
+    app.include_router(feeds.router, responses=ERROR_RESPONSES)
     dist = _web_dist(settings)
     if dist is not None:
         from fastapi.staticfiles import StaticFiles

@@ -21,8 +21,9 @@ from ..timebase import check_in_span, format_utc, parse_utc_in_span
 
 _bearer = HTTPBearer(auto_error=False, description="An API token from `groundnet token create NAME`.")
 
-# The largest id a database row can have (a signed 64-bit integer): larger ids are refused, never sent to SQL.
-MAX_ID = 2**63 - 1
+# The largest id a stored row can have (the store's id columns are INTEGER: 32 bits on PostgreSQL): larger
+# ids are refused with 422, never sent to SQL.
+MAX_ID = 2**31 - 1
 
 
 def get_service(request: Request) -> LiveService:

@@ -11,6 +11,32 @@ from ..domain import EVENT_KINDS
 EventKind = Literal[EVENT_KINDS]  # type: ignore[valid-type]
 
 
+class ErrorItem(BaseModel):
+    loc: list[str]
+    msg: str
+    type: str
+
+
+class ErrorRead(BaseModel):
+    """Every refusal: what is wrong and what to do (``errors``: each invalid field, for a 422 on the request's shape)."""
+
+    detail: str
+    errors: list[ErrorItem] | None = None
+
+
+# The refusals any route may answer, declared on every route of the API.
+ERROR_RESPONSES: dict[int | str, dict] = {
+    401: {"model": ErrorRead, "description": "No valid API token (writes, and reads when they are not public)."},
+    404: {"model": ErrorRead, "description": "Unknown id (antenna, spacecraft, scenario) or nothing imported yet."},
+    413: {"model": ErrorRead, "description": "The request body (or a field of it) is larger than allowed."},
+    422: {"model": ErrorRead, "description": "Bad input: the message names the parameter or field."},
+    503: {"model": ErrorRead, "description": "The database is full or unavailable: nothing was applied; try again "
+                                             "later (Retry-After)."},
+}
+
+TEXT = {"schema": {"type": "string"}}
+
+
 class EventCreate(BaseModel):
     """A station's report. ``event_id`` is the station's own unique id: sending it again changes nothing."""
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from ...live.dsn_now import config_xml, dsn_xml, parse_dsn_xml
 from ...live.service import LiveService
 from ..deps import get_service, read_access, require_token
-from ..schemas import DsnFeed, PartnerImported, PartnerNetwork
+from ..schemas import TEXT, DsnFeed, PartnerImported, PartnerNetwork
 
 router = APIRouter(tags=["feeds"])
 partners = APIRouter(tags=["partners"])
@@ -20,7 +20,7 @@ def _fleet(service: LiveService) -> dict:
 
 
 @router.get("/dsn.xml", operation_id="get_dsn_xml", response_class=Response, dependencies=[Depends(read_access)],
-            responses={200: {"content": {"application/xml": {}}}})
+            responses={200: {"content": {"application/xml": TEXT}}})
 def get_dsn_xml(request: Request, service: LiveService = Depends(get_service)) -> Response:
     """The board now in NASA DSN Now's dsn.xml schema."""
     board = request.app.state.push.latest_board() or service.board()
@@ -28,7 +28,7 @@ def get_dsn_xml(request: Request, service: LiveService = Depends(get_service)) -
 
 
 @router.get("/config.xml", operation_id="get_config_xml", response_class=Response,
-            dependencies=[Depends(read_access)], responses={200: {"content": {"application/xml": {}}}})
+            dependencies=[Depends(read_access)], responses={200: {"content": {"application/xml": TEXT}}})
 def get_config_xml(service: LiveService = Depends(get_service)) -> Response:
     """Sites, dishes and spacecraft names in DSN Now's config.xml schema."""
     return Response(config_xml(service.antennas, _fleet(service)), media_type="application/xml")

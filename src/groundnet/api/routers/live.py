@@ -15,6 +15,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, WebSocket, WebSock
 from fastapi.responses import StreamingResponse
 
 from ...live.hub import Hub
+from ..schemas import TEXT
 
 router = APIRouter(tags=["live"])
 
@@ -76,7 +77,7 @@ async def live_ws(ws: WebSocket, since_seq: int | None = Query(None), token: str
 
 
 @router.get("/live/sse", operation_id="live_sse", response_class=StreamingResponse,
-            responses={200: {"content": {"text/event-stream": {}},
+            responses={200: {"content": {"text/event-stream": TEXT},
                              "description": "Server-Sent Events: `id:` is the seq, `data:` the message."}})
 async def live_sse(request: Request, since_seq: int | None = Query(None), token: str | None = Query(None)):
     """The live stream as Server-Sent Events (reconnect with `Last-Event-ID` to catch up)."""
