@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import http.client
 import json
-import threading
-import time
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import event as sa_event
 
@@ -22,7 +19,7 @@ from groundnet.api.settings import Settings
 from groundnet.store import repo
 from groundnet.timebase import SPAN_END_UNIX, format_utc, parse_utc
 
-from .conftest import T0_ISO, free_port, wait_for
+from .conftest import T0_ISO, Served, wait_for
 from .test_api import event, make_client, token
 
 
@@ -134,31 +131,12 @@ def test_a_streamed_body_over_the_limit_is_413(sqlite_url, small_fleet):
         assert r.status_code == 201
 
 
-class _Served:
-    """The app under a real uvicorn on loopback, in this process (so the test can reach its store)."""
-
-    def __init__(self, app):
-        self.port = free_port()
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
-                                                    lifespan="on"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        wait_for(lambda: self.server.started, timeout=60)
-        return self
-
-    def __exit__(self, *exc):
-        self.server.should_exit = True
-        self.thread.join(timeout=30)
-
-
 def test_a_full_disk_is_503_with_the_connection_kept(tmp_path, small_fleet):
     """SQLite's own disk-full error (SQLITE_FULL), made by capping the database at its size."""
     settings = Settings(database=f"sqlite:///{tmp_path / 'groundnet.sqlite'}", clock=T0_ISO, plan_ahead_h=3,
                         plan_behind_h=1, tick_s=0.2)
     app = create_app(settings, fleet=small_fleet)
-    with _Served(app) as served:
+    with Served(app) as served:
         store = app.state.service.store
         with store.session() as s:
             auth = {"Authorization": f"Bearer {repo.create_token(s, 'station', 0.0)}",
