@@ -22,6 +22,7 @@ from .. import __version__
 from ..errors import GroundnetError, NotFoundError, PayloadTooLargeError, StoreError
 from ..live.clock import Clock
 from ..live.hub import Hub
+from ..live.relay import open_relay
 from ..live.service import LiveService
 from ..live.simulator import StationSimulator
 from ..timebase import format_utc
@@ -155,6 +156,11 @@ def build_service(settings: Settings, *, fleet=None, planner=None, wall=time.tim
     from ..store import open_store
 
     store = open_store(settings.database_url)
+    try:
+        store.claim_for_serving()
+    except StoreError:
+        store.close()
+        raise
     antennas = list(load_network(settings.station_file))
     fleet = load_fleet() if fleet is None else fleet
     clock = Clock(settings.clock_start_unix, settings.speed, wall=wall)
@@ -181,13 +187,27 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
         runner = BoardRunner(svc, hub, settings.tick_s,
                              StationSimulator(settings.trouble, settings.seed) if settings.simulate else None)
 
-        def on_event(type_: str, data: dict) -> None:
+        relay = open_relay(settings.hub)
+
+        def publish(type_: str, data: dict) -> None:
             loop.call_soon_threadsafe(hub.publish, type_, data)
             loop.call_soon_threadsafe(runner.wake.set)
 
+        def on_event(type_: str, data: dict) -> None:  # learnt here: to this process's clients and the others
+            publish(type_, data)
+            relay.send(type_, data)
+
+        def relayed(type_: str, data: dict) -> None:  # learnt by another process (the relay's thread)
+            try:
+                svc.apply_relayed(type_, data)
+            except Exception:  # noqa: BLE001 - the next reload of the window catches up
+                log.exception("applying a relayed %s failed", type_)
+            publish(type_, data)
+
         svc.on_event = on_event
         await asyncio.to_thread(svc.start)
-        app.state.service, app.state.hub, app.state.push = svc, hub, Push(hub, runner)
+        await asyncio.to_thread(relay.start, relayed)
+        app.state.service, app.state.hub, app.state.push = svc, hub, Push(hub, runner, relay.name)
         tasks = [asyncio.create_task(runner.run())]
         if settings.partner_dsn:
             tasks.append(asyncio.create_task(_partner_loop(svc, settings)))
@@ -197,6 +217,7 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
             for t in tasks:
                 t.cancel()
             hub.close()
+            await asyncio.to_thread(relay.close)
             if service is None:
                 await asyncio.to_thread(svc.close)
 

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     replan_time_limit_s: float = Field(5.0, gt=0, le=600, description="Time limit of a re-plan after an outage.")
     ws_protocol: str = Field("websockets-sansio", pattern="^(auto|websockets|websockets-sansio|wsproto)$",
                              description="uvicorn's WebSocket implementation.")
+    hub: str = Field("memory", max_length=500,
+                     description="Where live messages travel between serve processes: 'memory' (one process) or a "
+                                 "PostgreSQL URL (LISTEN/NOTIFY: several processes on one PostgreSQL database).")
     tick_s: float = Field(1.0, gt=0.05, le=60, description="Seconds between boards.")
 
     @field_validator("clock")

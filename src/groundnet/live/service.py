@@ -37,6 +37,7 @@ DAY = 86400.0
 # How long an outage is assumed to last for re-planning until the station reports its end.
 DEFAULT_OUTAGE_S = 2 * HOUR
 MAX_TRACK_POINTS = 5000
+BLOCK_KINDS = ("outage_start", "outage_end", "maintenance_start", "maintenance_end")
 
 
 def _signature(row: dict) -> tuple:
@@ -209,12 +210,25 @@ class LiveService:
         with self._lock:
             self._events.add(stored)
         self.on_event("event", stored.as_dict())
-        if stored.kind in ("outage_start", "outage_end", "maintenance_start", "maintenance_end"):
+        if stored.kind in BLOCK_KINDS:
             self._load_window(now)  # the block it opened or closed
         if stored.kind == "outage_start":
             # Acknowledge now; the re-plan (seconds) follows in the background and is pushed when done.
             self._replans.submit(self._replan_for_outage, stored, now)
         return stored, True
+
+    def apply_relayed(self, type_: str, data: dict) -> None:
+        """What another process sharing the database learnt (it is stored already): an event joins the board's
+        log, a re-plan or a block reloads the plan window."""
+        now = self.clock.now()
+        if type_ == "event":
+            ev = StationEvent.from_dict(data)
+            with self._lock:
+                self._events.add(ev)
+            if ev.kind in BLOCK_KINDS:
+                self._load_window(now)
+        elif type_ == "plan":
+            self._load_window(now)
 
     def _apply_blocks(self, s, ev: StationEvent) -> None:
         kind, _, edge = ev.kind.rpartition("_")
