@@ -17,6 +17,18 @@ import zlib
 from dataclasses import dataclass, field
 
 
+BOMB_INFLATED_BYTES = 64 << 20
+
+
+def gzip_bomb(_cache: list = []) -> bytes:  # noqa: B006 - made once per test run
+    """About 64 KB of gzip that inflates to 64 MiB of zeros."""
+    if not _cache:
+        comp = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+        block = b"\0" * (1 << 20)
+        _cache.append(b"".join(comp.compress(block) for _ in range(BOMB_INFLATED_BYTES >> 20)) + comp.flush())
+    return _cache[0]
+
+
 @dataclass
 class Route:
     status: int = 200
@@ -73,11 +85,8 @@ class Loopback:
                     self.close_connection = True
                     return
                 if route.behaviour == "gzip-bomb":
-                    comp = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
-                    block = b"\0" * (1 << 20)
-                    data = b"".join(comp.compress(block) for _ in range(1024)) + comp.flush()  # 1 GiB inflated
                     headers["Content-Encoding"] = "gzip"
-                    return self._send(200, data, headers)
+                    return self._send(200, gzip_bomb(), headers)
                 if route.behaviour == "gzip":
                     headers["Content-Encoding"] = "gzip"
                     return self._send(route.status, gzip.compress(route.body), headers)

@@ -143,7 +143,10 @@ def read_bounded(
     if own:
         client = make_client(timeout_s)
     deadline = time.monotonic() + (deadline_s if deadline_s is not None else 4.0 * timeout_s)
-    shown = url
+    try:
+        shown = _public_url(httpx.URL(url, params=params))
+    except (httpx.InvalidURL, TypeError, ValueError):
+        shown = url
     buf = bytearray()
     size = 0
     try:
