@@ -233,7 +233,7 @@ def test_satnogs_filter_and_wrong_shape(loopback, recorded):
     (["catalog", "fetch", "celestrak"], "give one of --group"),
     (["catalog", "fetch", "nowhere"], "unknown source 'nowhere'"),
     (["catalog", "fetch", "celestrak:GROUP=a&CATNR=1"], "exactly one of"),
-    (["catalog", "fetch", "celestrak:active&FORMAT=yaml"], "is not KEY=VALUE"),
+    (["catalog", "fetch", "celestrak:active&yaml"], "is not KEY=VALUE"),
     (["catalog", "fetch", "celestrak:GROUP=active&FORMAT=yaml"], "FORMAT 'yaml'"),
     (["catalog", "fetch", "satnogs:frequencies"], "one of tle, transmitters, satellites"),
     (["catalog", "fetch", "spacetrack:class/gp"], "FIELD/VALUE pairs"),

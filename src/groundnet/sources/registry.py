@@ -89,16 +89,16 @@ def _celestrak(rest: str, text: str, what: str) -> Query:
         raise SelectionError(f"{what} '{text}': name a CelesTrak group or query, e.g. celestrak:active, "
                              "celestrak:CATNR=25544")
     fields: dict[str, str] = {}
-    if "=" not in rest:
-        fields["GROUP"] = rest
-    else:
-        for part in rest.split("&"):
-            k, sep, v = part.partition("=")
-            k, v = k.strip().upper(), v.strip()
-            if not sep or not v or k not in CELESTRAK_KEYS + ("FORMAT",):
-                raise SelectionError(f"{what} '{text}': '{part}' is not KEY=VALUE with KEY one of "
-                                     f"{', '.join(CELESTRAK_KEYS)}, FORMAT")
-            fields[k] = v
+    parts = rest.split("&")
+    if "=" not in parts[0]:  # celestrak:active, celestrak:active&FORMAT=csv
+        fields["GROUP"] = parts.pop(0).strip()
+    for part in parts:
+        k, sep, v = part.partition("=")
+        k, v = k.strip().upper(), v.strip()
+        if not sep or not v or k not in CELESTRAK_KEYS + ("FORMAT",):
+            raise SelectionError(f"{what} '{text}': '{part}' is not KEY=VALUE with KEY one of "
+                                 f"{', '.join(CELESTRAK_KEYS)}, FORMAT")
+        fields[k] = v
     selectors = [k for k in CELESTRAK_KEYS if k in fields]
     if len(selectors) != 1:
         raise SelectionError(f"{what} '{text}': give exactly one of {', '.join(CELESTRAK_KEYS)}")
