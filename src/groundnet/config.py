@@ -155,6 +155,8 @@ KEYS: tuple[Key, ...] = (
     Key("celestrak.base_url", _url, "https://celestrak.org", None, "CelesTrak server (or a mirror)."),
     Key("spacetrack.base_url", _url, "https://www.space-track.org", None, "Space-Track server (or a mirror)."),
     Key("satnogs.base_url", _url, "https://db.satnogs.org", None, "SatNOGS DB server (or a mirror)."),
+    Key("iers.base_url", _url, "https://datacenter.iers.org", None,
+        "IERS data centre (or a mirror) for `groundnet data update`'s finals2000A.all."),
     Key("live.refresh_sources", _bool, False, "GROUNDNET_REFRESH_SOURCES",
         "`serve` and `demo` refresh catalog.sources in the background on the refresh interval."),
     Key("display.units", _units, "metric", None, "Units for display: metric or imperial."),

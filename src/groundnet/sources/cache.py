@@ -26,9 +26,19 @@ from datetime import datetime
 from pathlib import Path
 
 from ..timebase import UTC, format_utc, parse_utc
-from .http import atomic_write_bytes
 
 _STAMP = "%Y%m%dT%H%M%SZ"
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
 
 
 def _safe(key: str) -> str:
@@ -155,4 +165,4 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-__all__ = ["CacheEntry"]
+__all__ = ["CacheEntry", "atomic_write_bytes"]

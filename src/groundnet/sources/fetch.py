@@ -22,7 +22,7 @@ from .cache import CacheEntry
 from .http import DEFAULT_TIMEOUT_S, make_client, read_bounded
 from .registry import LIMIT_BYTES, MIN_INTERVAL_S, BadAnswer, Query, check_download, parse_spec, request_of
 
-SOURCE_LABELS = {"celestrak": "CelesTrak", "spacetrack": "Space-Track", "satnogs": "SatNOGS DB"}
+SOURCE_LABELS = {"celestrak": "CelesTrak", "spacetrack": "Space-Track", "satnogs": "SatNOGS DB", "iers": "the IERS"}
 
 
 def human_age(seconds: float | None) -> str:

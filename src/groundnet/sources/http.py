@@ -15,11 +15,9 @@ DSN Now feed) goes through :func:`read_bounded`:
 from __future__ import annotations
 
 import email.utils
-import os
 import time
 import zlib
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import BinaryIO, Mapping
 
 import httpx
@@ -221,15 +219,4 @@ def _public_url(url: httpx.URL) -> str:
     return str(url.copy_with(username=None, password=None)) if url.userinfo else str(url)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-
-
-__all__ = ["HttpAnswer", "USER_AGENT", "atomic_write_bytes", "make_client", "read_bounded", "retry_after_s"]
+__all__ = ["HttpAnswer", "USER_AGENT", "make_client", "read_bounded", "retry_after_s"]

@@ -31,9 +31,12 @@ SPACETRACK_ALL = "decay_date/null-val/epoch/>now-30/orderby/norad_cat_id"
 SATNOGS_KINDS = {"tle": "catalog", "transmitters": "transmitters", "satellites": "satellites"}
 # Minimum seconds between two downloads of the same query: CelesTrak asks for two hours between
 # downloads of the same data; Space-Track asks that GP queries be made at most once an hour.
-MIN_INTERVAL_S = {"celestrak": 7200.0, "spacetrack": 3600.0, "satnogs": 0.0}
+# The IERS publishes its table once a day: once an hour is plenty.
+MIN_INTERVAL_S = {"celestrak": 7200.0, "spacetrack": 3600.0, "satnogs": 0.0, "iers": 3600.0}
 MIB = 1024 * 1024
-LIMIT_BYTES = {"catalog": 256 * MIB, "transmitters": 64 * MIB, "satellites": 64 * MIB}
+LIMIT_BYTES = {"catalog": 256 * MIB, "transmitters": 64 * MIB, "satellites": 64 * MIB, "earth-orientation": 16 * MIB}
+IERS_FINALS = (("file", "finals2000A.all"),)
+IERS_PATH = "/products/eop/rapid/standard/finals2000A.all"  # where Skyfield takes it from
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,8 @@ class Query:
             pred = dict(self.params)["gp"]
             return "spacetrack:all" if pred == SPACETRACK_ALL else f"spacetrack:{pred}"
         p = dict(self.params)
+        if self.source == "iers":
+            return f"iers:{p['file']}"
         return f"satnogs:{p['api']}" + (f"/{p['norad_cat_id']}" if "norad_cat_id" in p else "")
 
 
@@ -152,6 +157,8 @@ def request_of(query: Query, base_url: str) -> tuple[str, dict[str, str]]:
         return f"{base}/NORAD/elements/gp.php", dict(query.params)
     if query.source == "spacetrack":
         return f"{base}/basicspacedata/query/class/gp/{p['gp']}/format/json", {}
+    if query.source == "iers":
+        return f"{base}{IERS_PATH}", {}
     params = {"format": "json"}
     if "norad_cat_id" in p:
         params["satellite__norad_cat_id" if p["api"] == "transmitters" else "norad_cat_id"] = p["norad_cat_id"]
@@ -193,6 +200,8 @@ def check_download(query: Query, path: Path, limit_bytes: int) -> Checked:
     if _looks_like_html(head):
         raise BadAnswer("the answer is an HTML page, not data (an error or login page?); "
                         "check the query and --base-url, or try again later")
+    if query.source == "iers":
+        return _check_finals(path, head)
     if query.source in ("celestrak", "spacetrack"):
         if query.source == "spacetrack" and head.lstrip().startswith(b"{"):
             raise BadAnswer(f"the answer is not a list of element sets (it begins '{_first_line(head)}'); "
@@ -216,6 +225,19 @@ def _check_catalog(path: Path, head: bytes) -> Checked:
         raise BadAnswer(f"the answer holds no usable element set (it begins '{_first_line(head)}': {why}); "
                         "check the query (for CelesTrak, the group names are listed at celestrak.org/NORAD/elements)")
     return Checked(len(load.elements), len(load.rejected))
+
+
+def _check_finals(path: Path, head: bytes) -> Checked:
+    """An IERS finals2000A.all table: daily rows from 1973 on, dates in order (as Skyfield reads it)."""
+    from skyfield.data import iers
+
+    with open(path, "rb") as f:
+        rows = iers.parse_x_y_dut1_from_finals_all(f)
+    mjd = rows["utc_mjd"]
+    if len(mjd) < 1000 or mjd[0] > 41700 or (len(mjd) > 1 and not (mjd[1:] > mjd[:-1]).all()):
+        raise BadAnswer(f"the answer is not a complete IERS finals2000A.all table (it begins '{_first_line(head)}', "
+                        f"{len(mjd)} daily rows); check --base-url")
+    return Checked(len(mjd))
 
 
 def _json_list(path: Path, limit_bytes: int) -> list:
