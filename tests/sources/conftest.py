@@ -39,6 +39,10 @@ def loopback():
 @pytest.fixture(scope="session")
 def recorded(shared_data) -> dict[str, bytes]:
     """Answers in each source's real format, from the reference data."""
+    return recorded_answers(shared_data)
+
+
+def recorded_answers(shared_data: Path) -> dict[str, bytes]:
     cat = shared_data / "catalog"
     return {
         "omm-json": (cat / "celestrak_groups_omm_json_2025-05-24" / "stations.json").read_bytes(),
