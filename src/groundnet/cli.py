@@ -12,9 +12,13 @@ import importlib
 import pkgutil
 import sys
 
+from pathlib import Path
+from typing import Optional
+
 import typer
 
 from . import commands
+from .config import set_cli_path
 from .errors import GroundnetError
 
 try:  # recent typer raises the exceptions of its own copy of click
@@ -32,6 +36,19 @@ app = typer.Typer(
     # not kept), and `code` shows as code.
     rich_markup_mode="markdown",
 )
+
+
+
+@app.callback()
+def _root(
+    config: Optional[Path] = typer.Option(
+        None, "--config", metavar="FILE", envvar="GROUNDNET_CONFIG", show_envvar=False,
+        help="Configuration file (default: GROUNDNET_CONFIG, else ~/.config/groundnet/groundnet.toml).",
+    ),
+) -> None:
+    """Run a network of ground-station antennas: stations, catalogs, passes, schedules and a live board."""
+    set_cli_path(config)
+
 
 for _mod in sorted(m.name for m in pkgutil.iter_modules(commands.__path__)):
     importlib.import_module(f"{commands.__name__}.{_mod}").register(app)

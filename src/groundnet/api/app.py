@@ -173,8 +173,25 @@ def _web_dist(settings: Settings) -> Path | None:
     return dist if (dist / "index.html").is_file() else None
 
 
+def build_refresher(config=None):
+    """The sources of groundnet.toml's ``catalog.sources``, refreshed in the background when ``live.refresh_sources``."""
+    from ..config import load_config
+    from ..sources.refresher import SourceRefresher
+
+    if config is None:
+        try:
+            config = load_config()
+        except GroundnetError as exc:  # the service still runs; the status says why there are no sources
+            log.error("configuration not used: %s", exc)
+            from ..config import Config, KEYS
+
+            config = Config(None, {k.name: k.default for k in KEYS})
+    return SourceRefresher(config.get("catalog.sources"), config, enabled=bool(config.get("live.refresh_sources")))
+
+
 def create_app(settings: Settings | None = None, *, service: LiveService | None = None, fleet=None,
-               planner=None) -> FastAPI:
+               planner=None, config=None) -> FastAPI:
+    """The app; ``config`` (a :class:`groundnet.config.Config`, default: groundnet.toml) names the sources to refresh."""
     settings = settings or Settings()
 
     @asynccontextmanager
@@ -208,6 +225,8 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
         await asyncio.to_thread(svc.start)
         await asyncio.to_thread(relay.start, relayed)
         app.state.service, app.state.hub, app.state.push = svc, hub, Push(hub, runner, relay.name)
+        app.state.sources = build_refresher(config)
+        app.state.sources.start()  # its own thread: a slow source never delays a board
         tasks = [asyncio.create_task(runner.run())]
         if settings.partner_dsn:
             tasks.append(asyncio.create_task(_partner_loop(svc, settings)))
@@ -216,6 +235,7 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
         finally:
             for t in tasks:
                 t.cancel()
+            await asyncio.to_thread(app.state.sources.stop)
             hub.close()
             await asyncio.to_thread(relay.close)
             if service is None:

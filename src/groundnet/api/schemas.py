@@ -281,6 +281,16 @@ class PlanSummary(BaseModel):
     reason: str | None
 
 
+class SourceStatus(BaseModel):
+    name: str = Field(description="The source as configured, e.g. celestrak:GROUP=stations.")
+    url: str | None
+    fetched_at: str | None = Field(description="When its data was last fetched (ISO 8601 UTC), if ever.")
+    age_s: float | None
+    refresh_interval_s: float
+    stale: bool
+    last_error: str | None
+
+
 class StatusRead(BaseModel):
     clock: ClockRead
     subscribers: int = Field(description="Live clients connected to this process.")
@@ -289,6 +299,7 @@ class StatusRead(BaseModel):
     tick_errors: int
     plan: PlanSummary
     hub: str = Field(description="Where live messages travel between processes: memory or postgresql.")
+    sources: list[SourceStatus] = Field(description="The data sources the service refreshes (groundnet.toml).")
 
 
 class PartnerLink(BaseModel):
