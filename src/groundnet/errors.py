@@ -108,3 +108,17 @@ class FeedError(InputFileError):
 def is_finite_number(value) -> bool:
     """A real, finite number from a parsed file: ``True``/``False`` (an int in Python), NaN and inf are not."""
     return not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value)
+
+
+class DeviceError(GroundnetError):
+    """A station device (Hamlib's rotctld or rigctld) refused a command, answered garbage, closed or is absent.
+
+    ``refused`` is True when the device answered ``RPRT -n`` (it is there but said no): retrying the
+    same command will not help, unlike a connection that closed or never opened.
+    """
+
+    def __init__(self, device: str, message: str, *, refused: bool = False, code: int | None = None):
+        self.device = device
+        self.refused = refused
+        self.code = code
+        super().__init__(f"{device}: {message}")
