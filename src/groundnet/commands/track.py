@@ -12,6 +12,26 @@ import typer
 from ..output import OutputFormat, emit
 from .passes import CATALOG_HELP, STATION_FILE_HELP
 
+# Options shared by `track` and `agent` (one definition each).
+ROTCTLD_OPT = typer.Option(None, "--rotctld", metavar="HOST:PORT", help="Hamlib rotctld to drive (e.g. 127.0.0.1:4533).")
+RIGCTLD_OPT = typer.Option(None, "--rigctld", metavar="HOST:PORT", help="Hamlib rigctld to tune (e.g. 127.0.0.1:4532).")
+DOWNLINK_OPT = typer.Option(None, "--downlink-hz", metavar="HZ",
+                            help="Spacecraft downlink frequency (default: its published one, when known).")
+UPLINK_OPT = typer.Option(None, "--uplink-hz", metavar="HZ",
+                          help="Uplink frequency the spacecraft should receive (with --downlink-hz: split, on VFO B).")
+AZ_RANGE_OPT = typer.Option("0..450", "--az-range",
+                            help="Rotator azimuth range: 0..360, -180..180, 0..450 (overwind) or MIN..MAX.")
+FLIP_OPT = typer.Option(False, "--flip/--no-flip",
+                        help="The rotator's elevation reaches 180 deg: flip over for passes near the zenith.")
+SLEW_OPT = typer.Option(6.0, "--slew-deg-s", help="Rotator slew rate per axis (deg/s of real time).")
+PARK_OPT = typer.Option("0,90", "--park", metavar="AZ,EL", help="Where the rotator goes after LOS.")
+THRESHOLD_OPT = typer.Option(1.0, "--threshold-deg", help="Send a new position when it moves this much (gpredict: 5).")
+CYCLE_OPT = typer.Option(0.5, "--cycle-s", help="Seconds between updates, of the (replay) clock (gpredict: 1).")
+DOPPLER_STEP_OPT = typer.Option(10.0, "--doppler-step-hz", help="Send a frequency when it changes this much.")
+PREPOSITION_OPT = typer.Option(True, "--preposition/--no-preposition", help="Move to the AOS position before AOS.")
+FORMAT_OPT = typer.Option(OutputFormat.table, "--format", help="table, csv or json.")
+OUTPUT_OPT = typer.Option(None, "--output", help="Write the table to this file instead of the terminal.")
+
 SPEED_HELP = "Replay clock: simulated time = --start + N x elapsed wall time (1: real time)."
 
 
@@ -75,24 +95,22 @@ def register(app: typer.Typer) -> None:
         end: Optional[str] = typer.Option(None, "--end", metavar="ISO",
                                           help="End of the run (default: the LOS of the pass under way or next)."),
         speed: float = typer.Option(1.0, "--speed", metavar="N", help=SPEED_HELP),
-        rotctld: Optional[str] = typer.Option(None, "--rotctld", metavar="HOST:PORT", help="Hamlib rotctld to drive (e.g. 127.0.0.1:4533)."),
-        rigctld: Optional[str] = typer.Option(None, "--rigctld", metavar="HOST:PORT", help="Hamlib rigctld to tune (e.g. 127.0.0.1:4532)."),
-        downlink_hz: Optional[float] = typer.Option(None, "--downlink-hz", metavar="HZ",
-                                                    help="Spacecraft downlink frequency (default: its published one, when known)."),
-        uplink_hz: Optional[float] = typer.Option(None, "--uplink-hz", metavar="HZ",
-                                                  help="Uplink frequency the spacecraft should receive (with --downlink-hz: split, on VFO B)."),
+        rotctld: Optional[str] = ROTCTLD_OPT,
+        rigctld: Optional[str] = RIGCTLD_OPT,
+        downlink_hz: Optional[float] = DOWNLINK_OPT,
+        uplink_hz: Optional[float] = UPLINK_OPT,
         dry_run: bool = typer.Option(False, "--dry-run", help="No device: print the per-second tracking table instead."),
         log: Optional[Path] = typer.Option(None, "--log", metavar="FILE.csv", help="Write one CSV row per command sent."),
-        az_range: str = typer.Option("0..450", "--az-range", help="Rotator azimuth range: 0..360, -180..180, 0..450 (overwind) or MIN..MAX."),
-        flip: bool = typer.Option(False, "--flip/--no-flip", help="The rotator's elevation reaches 180 deg: flip over for passes near the zenith."),
-        slew_deg_s: float = typer.Option(6.0, "--slew-deg-s", help="Rotator slew rate per axis (deg/s of real time)."),
-        park: str = typer.Option("0,90", "--park", metavar="AZ,EL", help="Where the rotator goes after LOS."),
-        threshold_deg: float = typer.Option(1.0, "--threshold-deg", help="Send a new position when it moves this much (gpredict: 5)."),
-        cycle_s: float = typer.Option(0.5, "--cycle-s", help="Seconds between updates, of the (replay) clock (gpredict: 1)."),
-        doppler_step_hz: float = typer.Option(10.0, "--doppler-step-hz", help="Send a frequency when it changes this much."),
-        preposition: bool = typer.Option(True, "--preposition/--no-preposition", help="Move to the AOS position before AOS."),
-        fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
-        output: Optional[Path] = typer.Option(None, "--output", help="Write the table to this file instead of the terminal."),
+        az_range: str = AZ_RANGE_OPT,
+        flip: bool = FLIP_OPT,
+        slew_deg_s: float = SLEW_OPT,
+        park: str = PARK_OPT,
+        threshold_deg: float = THRESHOLD_OPT,
+        cycle_s: float = CYCLE_OPT,
+        doppler_step_hz: float = DOPPLER_STEP_OPT,
+        preposition: bool = PREPOSITION_OPT,
+        fmt: OutputFormat = FORMAT_OPT,
+        output: Optional[Path] = OUTPUT_OPT,
     ) -> None:
         """Track one object over one antenna as gpredict does, through Hamlib's `rotctld` and `rigctld`.
 
