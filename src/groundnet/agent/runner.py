@@ -26,13 +26,15 @@ from ..tracking import DopplerGate, Rotator, TargetTrack, angular_separation_deg
 from ..tracking.doppler import DEFAULT_DOPPLER_STEP_HZ
 
 # Defaults that beat gpredict's 5 deg / 1000 ms (bench/tracking.py, bench/RESULTS.md): a command when the
-# wanted position moves 1 deg, checked every 0.5 s, aimed half a cycle ahead.
+# wanted position moves 1 deg, checked every 0.5 s, aimed ahead by half the threshold (so that the antenna
+# leads the object by half a threshold after each command and trails it by half before the next).
 DEFAULT_THRESHOLD_DEG = 1.0
 DEFAULT_CYCLE_S = 0.5
 # A station's signal strength (dB relative to S9) at or above which the carrier counts as locked.
 DEFAULT_LOCK_STRENGTH_DB = -54.0  # S0
 STRENGTH_EVERY_S = 5.0
 MAX_BACKOFF_S = 30.0
+MAX_LEAD_S = 30.0
 LOG_COLUMNS = ["time", "az_deg", "el_deg", "target_az_deg", "target_el_deg", "range_rate_km_s", "downlink_hz",
                "uplink_hz"]
 
@@ -41,7 +43,7 @@ LOG_COLUMNS = ["time", "az_deg", "el_deg", "target_az_deg", "target_el_deg", "ra
 class TrackSettings:
     threshold_deg: float = DEFAULT_THRESHOLD_DEG
     cycle_s: float = DEFAULT_CYCLE_S
-    lead_s: float | None = None  # aim this far ahead (default: half a cycle)
+    lead_s: float | None = None  # aim this far ahead (default: half the threshold at the object's rate)
     doppler_step_hz: float = DEFAULT_DOPPLER_STEP_HZ
     downlink_hz: float | None = None
     uplink_hz: float | None = None
@@ -59,14 +61,18 @@ class TrackSettings:
             if not (math.isfinite(v) and v >= 0) or (name == "cycle_s" and not 0.05 <= v <= 60):
                 raise SelectionError(f"--{name.replace('_', '-')} {v!r}: give a non-negative number"
                                      + (" between 0.05 and 60" if name == "cycle_s" else ""))
+        if self.lead_s is not None and not (math.isfinite(self.lead_s) and 0 <= self.lead_s <= MAX_LEAD_S):
+            raise SelectionError(f"--lead-s {self.lead_s!r}: give seconds between 0 and {MAX_LEAD_S:g}")
         for name in ("downlink_hz", "uplink_hz"):
             v = getattr(self, name)
             if v is not None and not (math.isfinite(v) and v > 0):
                 raise SelectionError(f"--{name.replace('_', '-')} {v!r}: give a positive frequency in Hz, e.g. 145.8e6")
 
-    @property
-    def lead(self) -> float:
-        return self.cycle_s / 2 if self.lead_s is None else self.lead_s
+    def lead(self, rate_deg_s: float) -> float:
+        """Seconds ahead to aim at, for an object moving ``rate_deg_s`` across the sky."""
+        if self.lead_s is not None:
+            return self.lead_s
+        return min(max(self.cycle_s / 2, 0.5 * self.threshold_deg / max(rate_deg_s, 1e-3)), MAX_LEAD_S)
 
 
 class Guarded:
@@ -255,12 +261,15 @@ class PassRunner:
                 self._wait(tick + cycle_wall)
                 continue
             sent = False
+            target = self.track.at(t)
             if in_pass:
-                cmd = self.path.at(min(t + s.lead, self.los))
+                ahead = self.track.at(t + 1.0)
+                rate = float(angular_separation_deg(target["azimuth_deg"], target["elevation_deg"],
+                                                    ahead["azimuth_deg"], ahead["elevation_deg"]))
+                cmd = self.path.at(min(t + s.lead(rate), self.los))
             else:
                 cmd = self.path.start
             sent |= self._command_rotator(t, cmd)
-            target = self.track.at(t)
             if in_pass:
                 sent |= self._tune(t, target["range_rate_km_s"])
                 self._strength(t)

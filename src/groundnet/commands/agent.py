@@ -10,9 +10,9 @@ import typer
 
 from ..output import OutputFormat, emit
 from .passes import STATION_FILE_HELP
-from .track import (AZ_RANGE_OPT, CYCLE_OPT, DOPPLER_STEP_OPT, DOWNLINK_OPT, FLIP_OPT, FORMAT_OPT, OUTPUT_OPT,
-                    PARK_OPT, PREPOSITION_OPT, RIGCTLD_OPT, ROTCTLD_OPT, SLEW_OPT, THRESHOLD_OPT, UPLINK_OPT, note,
-                    open_devices, rotator_options)
+from .track import (AZ_RANGE_OPT, CYCLE_OPT, DOPPLER_STEP_OPT, DOWNLINK_OPT, FLIP_OPT, FORMAT_OPT, LEAD_OPT,
+                    OUTPUT_OPT, PARK_OPT, PREPOSITION_OPT, RIGCTLD_OPT, ROTCTLD_OPT, SLEW_OPT, THRESHOLD_OPT,
+                    UPLINK_OPT, note, open_devices, rotator_options)
 
 
 def server_and_token(server: Optional[str], token: Optional[str]) -> tuple[str, Optional[str]]:
@@ -59,6 +59,7 @@ def register(app: typer.Typer) -> None:
         park: str = PARK_OPT,
         threshold_deg: float = THRESHOLD_OPT,
         cycle_s: float = CYCLE_OPT,
+        lead_s: Optional[float] = LEAD_OPT,
         doppler_step_hz: float = DOPPLER_STEP_OPT,
         preposition: bool = PREPOSITION_OPT,
         fmt: OutputFormat = FORMAT_OPT,
@@ -78,7 +79,7 @@ def register(app: typer.Typer) -> None:
         url, tok = server_and_token(server, token)
         antenna = load_network(station_file).get(station)
         rotator = rotator_options(az_range, flip, slew_deg_s, park)
-        settings = TrackSettings(threshold_deg=threshold_deg, cycle_s=cycle_s, doppler_step_hz=doppler_step_hz,
+        settings = TrackSettings(threshold_deg=threshold_deg, cycle_s=cycle_s, lead_s=lead_s, doppler_step_hz=doppler_step_hz,
                                  downlink_hz=downlink_hz, uplink_hz=uplink_hz, preposition=preposition, flip=flip)
         if rotctld is None and rigctld is None:
             note("note: no --rotctld or --rigctld: the agent reports AOS/LOS from the plan without devices")

@@ -26,6 +26,7 @@ FLIP_OPT = typer.Option(False, "--flip/--no-flip",
 SLEW_OPT = typer.Option(6.0, "--slew-deg-s", help="Rotator slew rate per axis (deg/s of real time).")
 PARK_OPT = typer.Option("0,90", "--park", metavar="AZ,EL", help="Where the rotator goes after LOS.")
 THRESHOLD_OPT = typer.Option(1.0, "--threshold-deg", help="Send a new position when it moves this much (gpredict: 5).")
+LEAD_OPT = typer.Option(None, "--lead-s", help="Aim this many seconds ahead (default: half the threshold at the object's rate; gpredict: 0).")
 CYCLE_OPT = typer.Option(0.5, "--cycle-s", help="Seconds between updates, of the (replay) clock (gpredict: 1).")
 DOPPLER_STEP_OPT = typer.Option(10.0, "--doppler-step-hz", help="Send a frequency when it changes this much.")
 PREPOSITION_OPT = typer.Option(True, "--preposition/--no-preposition", help="Move to the AOS position before AOS.")
@@ -107,6 +108,7 @@ def register(app: typer.Typer) -> None:
         park: str = PARK_OPT,
         threshold_deg: float = THRESHOLD_OPT,
         cycle_s: float = CYCLE_OPT,
+        lead_s: Optional[float] = LEAD_OPT,
         doppler_step_hz: float = DOPPLER_STEP_OPT,
         preposition: bool = PREPOSITION_OPT,
         fmt: OutputFormat = FORMAT_OPT,
@@ -137,7 +139,7 @@ def register(app: typer.Typer) -> None:
         rotator = rotator_options(az_range, flip, slew_deg_s, park)
         antenna = load_network(station_file).get(station)
         obj = resolve_object(catalog, object_id, spacecraft)
-        settings = TrackSettings(threshold_deg=threshold_deg, cycle_s=cycle_s, doppler_step_hz=doppler_step_hz,
+        settings = TrackSettings(threshold_deg=threshold_deg, cycle_s=cycle_s, lead_s=lead_s, doppler_step_hz=doppler_step_hz,
                                  downlink_hz=downlink_hz if downlink_hz is not None else obj.downlink_hz,
                                  uplink_hz=uplink_hz if uplink_hz is not None else obj.uplink_hz,
                                  preposition=preposition, flip=flip)
