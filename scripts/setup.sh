@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything groundnet needs on a fresh Debian machine, and is quick when already done:
-#   - Debian packages: chromium (browser tests), postgresql (database tests)
+#   - Debian packages: chromium (browser tests), postgresql (database tests), libhamlib-utils (Hamlib's
+#     rotctld and rigctld, which the station agent drives and its tests start)
 #   - a virtual environment at .venv with groundnet and its Python dependencies
 #   - the browser board's npm packages and build (when src/groundnet/web has a package.json)
 # Set GROUNDNET_SKIP_APT=1 to skip the Debian packages (for a run that needs no browser or PostgreSQL).
@@ -10,6 +11,7 @@ cd "$(dirname "$0")/.."
 need_apt=()
 if [ "${GROUNDNET_SKIP_APT:-0}" != "1" ]; then
   command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+  command -v rotctld >/dev/null 2>&1 && command -v rigctld >/dev/null 2>&1 || need_apt+=(libhamlib-utils)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -149,3 +149,17 @@ class SourceError(GroundnetError):
         self.status = status
         self.retry_after_s = retry_after_s
         super().__init__(f"{source}: {url}: {reason}")
+
+
+class DeviceError(GroundnetError):
+    """A station device (Hamlib's rotctld or rigctld) refused a command, answered garbage, closed or is absent.
+
+    ``refused`` is True when the device answered ``RPRT -n`` (it is there but said no): retrying the
+    same command will not help, unlike a connection that closed or never opened.
+    """
+
+    def __init__(self, device: str, message: str, *, refused: bool = False, code: int | None = None):
+        self.device = device
+        self.refused = refused
+        self.code = code
+        super().__init__(f"{device}: {message}")
