@@ -20,6 +20,7 @@ import typer
 from . import commands
 from .config import load_config, set_cli_path
 from .errors import GroundnetError
+from .output import set_display
 
 try:  # recent typer raises the exceptions of its own copy of click
     from typer._click import exceptions as click_exceptions
@@ -49,8 +50,11 @@ def _root(
 ) -> None:
     """Run a network of ground-station antennas: stations, catalogs, passes, schedules and a live board."""
     set_cli_path(config)
-    if ctx.invoked_subcommand != "config":  # `config show` must work on a file it would refuse
-        ctx.default_map = _configured_defaults(ctx.command, load_config())
+    set_display()
+    if ctx.invoked_subcommand != "config":  # `config show` reports a bad file itself
+        cfg = load_config()
+        ctx.default_map = _configured_defaults(ctx.command, cfg)
+        set_display(cfg.get("display.units"), cfg.get("display.time_zone"))
 
 
 def _configured_defaults(group, cfg) -> dict:

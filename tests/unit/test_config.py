@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -197,3 +198,22 @@ def test_a_bad_config_stops_other_commands_with_one_line(tmp_path, capsys, monke
     monkeypatch.setenv("GROUNDNET_CONFIG", str(path))
     code, _, err = _run(capsys, ["stations"])
     assert code == 2 and err.count("\n") == 1 and "stations.default" in err and ":2:" in err
+
+
+def test_display_time_zone_and_units_apply_to_tables_only(tmp_path, capsys):
+    config = tmp_path / "groundnet.toml"
+    config.write_text('[display]\nunits = "imperial"\ntime_zone = "Europe/Madrid"\n')
+    argv = ["--config", str(config), "look", "--catalog", "demo", "--object", "25544", "--station", "KIR-1",
+            "--at", "2026-08-23T00:00:00Z"]
+    code, table, err = _run(capsys, argv)
+    assert code == 0, err
+    assert "2026-08-23T02:00:00.000+02:00" in table and "range_mi" in table and "range_km" not in table
+    assert "times in Europe/Madrid, imperial units" in table
+    code, out, err = _run(capsys, argv + ["--format", "json"])
+    (row,) = json.loads(out)
+    assert row["time"] == "2026-08-23T00:00:00.000Z" and "range_km" in row  # data stays UTC and metric
+    miles = float(re.search(r"│ (\d+\.\d+) +│ -?\d+\.\d+ +│ \d+\.\d+ +│ False", table).group(1))
+    assert miles == pytest.approx(row["range_km"] / 1.609344, abs=0.002)
+    # The next command without the file is back to UTC and metric.
+    code, table, err = _run(capsys, argv[2:])
+    assert "2026-08-23T00:00:00.000Z" in table and "range_km" in table
