@@ -243,3 +243,23 @@ def test_satnogs_filter_and_wrong_shape(loopback, recorded):
 def test_bad_source_names(capsys, argv, words):
     code, _, err = run(capsys, argv)
     assert code == 2 and words in err and err.count("\n") == 1
+
+
+def test_fetch_without_a_source_fetches_the_configured_ones(capsys, loopback, recorded, tmp_path):
+    loopback.route(f"{GP}?GROUP=stations&FORMAT=json", recorded["omm-json"])
+    loopback.route("/api/satellites/?format=json", recorded["satnogs-satellites"])
+    config = write_config(tmp_path, f'[catalog]\nsources = ["celestrak:stations", "satnogs:satellites"]\n'
+                                    f'[celestrak]\nbase_url = "{loopback.url}"\n[satnogs]\nbase_url = "{loopback.url}"\n')
+    code, out, err = run(capsys, ["--config", str(config), "catalog", "fetch", "--format", "json"])
+    assert code == 0, err
+    assert [(r["source"], r["status"]) for r in json.loads(out)] == [("celestrak:stations", "fetched"),
+                                                                      ("satnogs:satellites", "fetched")]
+
+
+def test_one_source_failing_does_not_stop_the_others(capsys, loopback, recorded):
+    loopback.route(f"{GP}?GROUP=stations&FORMAT=json", recorded["omm-json"])
+    code, out, err = run(capsys, ["catalog", "fetch", "celestrak:nosuch", "celestrak:stations", "--base-url",
+                                  loopback.url, "--format", "json"])
+    assert code == 2
+    assert [r["source"] for r in json.loads(out)] == ["celestrak:stations"]
+    assert err.count("\n") == 1 and "celestrak:nosuch" in err and "not found (HTTP 404)" in err
