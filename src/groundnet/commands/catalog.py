@@ -31,19 +31,21 @@ class ReportFormat(str, Enum):
 QUIET_HELP = "No progress bar or notes on standard error."
 
 
-def catalog_file(spec: str, *, quiet: bool = False, at_unix: Optional[float] = None) -> str:
+def catalog_file(spec: str, *, quiet: bool = False, at_unix: Optional[float] = None, kind: str = "catalog",
+                 what: str = "--catalog") -> str:
     """The file behind a --catalog value: a path as given, or a source (``celestrak:active``) from the cache.
 
-    The one place the command line turns a catalog name into a file; notes on the cached copy's
-    age go to standard error (warnings even with ``quiet``).
+    The one place the command line turns a source name into a file (``kind`` ``transmitters`` or
+    ``satellites`` for SatNOGS DB data); notes on the cached copy's age go to standard error
+    (warnings even with ``quiet``).
     """
-    from ..sources.resolve import resolve_catalog
+    from ..sources.resolve import resolve_source
 
     def note(text: str) -> None:
         if not quiet or text.startswith("warning"):
             print(text, file=sys.stderr)
 
-    return resolve_catalog(spec, at_unix=at_unix, note=note)
+    return resolve_source(spec, kind, at_unix=at_unix, note=note, what=what)
 
 
 def _load(files: List[str], *, quiet: bool, reference_time: Optional[str] = None,
