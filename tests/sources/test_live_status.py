@@ -114,3 +114,21 @@ def test_no_configured_sources_means_an_empty_list(sqlite_url, small_fleet, tmp_
     s = Settings(database=sqlite_url, clock=T0_ISO, plan_ahead_h=6, plan_behind_h=2)
     with TestClient(create_app(s, fleet=small_fleet)) as client:
         assert client.get("/api/v1/status").json()["sources"] == []
+
+
+def test_the_fleet_takes_its_elements_from_a_cached_source(sqlite_url, tmp_path, monkeypatch, recorded):
+    server = Loopback()
+    try:
+        server.route("/NORAD/elements/gp.php?GROUP=stations&FORMAT=json", recorded["omm-json"])
+        config = _config(tmp_path, monkeypatch, server, refresh=False)
+        monkeypatch.setenv("GROUNDNET_CONFIG", str(config.path))
+        s = Settings(database=sqlite_url, clock="2025-05-25T00:00:00Z", plan_ahead_h=2, plan_behind_h=1,
+                     catalog="celestrak:stations")
+        with TestClient(create_app(s, config=config)) as client:
+            fleet = {sc["id"]: sc for sc in client.get("/api/v1/spacecraft").json()}
+            assert "ISS" in fleet and "SENTINEL-2B" not in fleet  # the stations group has the ISS only
+            iss = client.get("/api/v1/spacecraft/ISS").json()
+            assert iss["element_sets"][0]["epoch"].startswith("2025-05-24")
+        assert len(server.hits("/NORAD")) == 1
+    finally:
+        server.stop()

@@ -132,3 +132,12 @@ def test_satnogs_transmitters_from_the_cache(capsys, loopback, recorded, tmp_pat
     assert "note: satnogs:transmitters: fetched 2 transmitters" in err
     code, _, err = run(capsys, ["--config", str(config), "satnogs", "transmitters", "celestrak:active"])
     assert code == 2 and "gives catalog; this needs transmitters: satnogs:transmitters" in err
+
+
+def test_serve_with_a_source_that_cannot_be_fetched_stops_before_starting(capsys, loopback, tmp_path):
+    url = loopback.url
+    loopback.stop()
+    config = write_config(tmp_path, f'[celestrak]\nbase_url = "{url}"\n')
+    code, _, err = run(capsys, ["--config", str(config), "serve", "--catalog", "celestrak:active",
+                                "--database", f"sqlite:///{tmp_path / 'g.sqlite'}", "--port", "0"])
+    assert code == 2 and err.count("\n") == 1 and "cannot connect" in err and "nothing is cached yet" in err
