@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from groundnet.errors import SelectionError, SourceError
+from groundnet.errors import SelectionError
 from groundnet.orbits.catalog import load_catalog, parse_catalog_text
 from groundnet.sources.fetch import fetch_query
 from groundnet.sources.resolve import resolve_catalog
