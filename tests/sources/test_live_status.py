@@ -66,6 +66,7 @@ refresh_sources = {str(refresh).lower()}
     return load_config(path)
 
 
+@pytest.mark.slow
 def test_sources_are_refreshed_without_blocking_the_board(sqlite_url, small_fleet, tmp_path, monkeypatch, recorded):
     server = Loopback()
     try:

@@ -122,8 +122,9 @@ def fetch_query(
             _spacetrack_login(client, base, config, label, timeout_s)
         with entry.new_file() as f:
             tmp = Path(f.name)
+            # A whole catalog may take minutes on a slow link: the deadline is 20 timeouts (10 min by default).
             answer = read_bounded(url, source=label, limit_bytes=limit, params=params, headers=headers,
-                                  timeout_s=timeout_s, to_file=f, client=client,
+                                  timeout_s=timeout_s, deadline_s=20.0 * timeout_s, to_file=f, client=client,
                                   auth_hint=_auth_hint(query.source))
         if answer.not_modified:
             tmp.unlink(missing_ok=True)
