@@ -133,3 +133,25 @@ def test_the_fleet_takes_its_elements_from_a_cached_source(sqlite_url, tmp_path,
         assert len(server.hits("/NORAD")) == 1
     finally:
         server.stop()
+
+
+def test_the_iers_table_can_be_a_refreshed_source(tmp_path, monkeypatch):
+    from groundnet.sources.refresher import SourceRefresher
+
+    from .test_iers import FINALS_PATH, PACKAGED
+
+    server = Loopback()
+    try:
+        server.route(FINALS_PATH, PACKAGED.read_bytes())
+        monkeypatch.setenv("GROUNDNET_CACHE_DIR", str(tmp_path / "cache"))
+        path = tmp_path / "groundnet.toml"
+        path.write_text(f'[catalog]\nsources = ["iers:finals2000A.all"]\n[iers]\nbase_url = "{server.url}"\n'
+                        '[live]\nrefresh_sources = true\n')
+        refresher = SourceRefresher(["iers:finals2000A.all"], load_config(path), enabled=True)
+        refresher.run_once()
+        (row,) = refresher.status()
+        assert row["name"] == "iers:finals2000A.all" and row["stale"] is False and row["last_error"] is None
+        refresher.run_once()  # fresh: not asked again
+        assert len(server.hits(FINALS_PATH)) == 1
+    finally:
+        server.stop()

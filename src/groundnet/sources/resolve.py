@@ -27,6 +27,7 @@ KIND_HINTS = {
     "catalog": "element sets: celestrak:GROUP, spacetrack:QUERY or satnogs:tle",
     "transmitters": "transmitters: satnogs:transmitters",
     "satellites": "satellites: satnogs:satellites",
+    "earth-orientation": "the IERS table: iers:finals2000A.all",
 }
 
 
