@@ -83,6 +83,11 @@ def test_sources_are_refreshed_without_blocking_the_board(sqlite_url, small_flee
             assert time.monotonic() - started < 2.0, "the board and status answer while a source is slow"
             assert [s["name"] for s in status["sources"]] == ["celestrak:stations", "satnogs:transmitters"]
             assert all(set(s) == SOURCE_KEYS for s in status["sources"])
+            from groundnet.api.schemas import SourceStatusRead
+
+            assert set(SourceStatusRead.model_fields) == SOURCE_KEYS
+            for row in status["sources"]:
+                SourceStatusRead.model_validate(row)
 
             def fetched():
                 rows = client.get("/api/v1/status").json()["sources"]

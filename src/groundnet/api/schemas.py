@@ -147,3 +147,15 @@ class HistoryEntry(BaseModel):
     activity: str
     reported_activity: str | None
     state: dict[str, Any]
+
+
+class SourceStatusRead(BaseModel):
+    """One data source of ``catalog.sources`` in ``GET /api/v1/status`` (``sources``): its cached copy's age."""
+
+    name: str = Field(description="The source as configured, e.g. celestrak:active.")
+    url: str | None = Field(description="Where it is fetched from.")
+    fetched_at: str | None = Field(description="When the source last confirmed the cached copy (ISO 8601 UTC).")
+    age_s: float | None = Field(description="Seconds since fetched_at; null when never fetched.")
+    refresh_interval_s: float
+    stale: bool = Field(description="Older than the refresh interval, or never fetched.")
+    last_error: str | None = Field(description="The last failed refresh's one-line reason; null after a success.")
