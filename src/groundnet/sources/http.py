@@ -25,7 +25,7 @@ import httpx
 from .. import __version__
 from ..errors import SourceError
 
-USER_AGENT = f"groundnet/{__version__} (+https://github.com/groundnet)"
+USER_AGENT = f"groundnet/{__version__}"
 DEFAULT_TIMEOUT_S = 30.0
 _PIECE = 256 * 1024  # decompressed bytes produced per step
 
