@@ -210,11 +210,14 @@ def test_satnogs_tle_transmitters_and_satellites(capsys, loopback, recorded, iso
     tle_path = isolated / "sources" / "satnogs" / "api=tle" / "current.tle"
     assert rows["satnogs:tle"]["records"] == len(json.loads(recorded["satnogs-tle"])) == len(load_catalog(tle_path).elements)
     assert load_catalog(tle_path).elements[0].name and not load_catalog(tle_path).elements[0].name.startswith("0 ")
-    # The transmitter with a negative frequency is reported and left out; the good ones are kept.
+    # The transmitter with a negative frequency is reported; the good ones count, and the SatNOGS reader
+    # reads them from the cached answer.
     assert rows["satnogs:transmitters"]["records"] == 2 and rows["satnogs:transmitters"]["rejected"] == 1
-    assert "downlink_low -437800000" in rows["satnogs:transmitters"]["note"]
-    kept = json.loads((isolated / "sources" / "satnogs" / "api=transmitters" / "current.json").read_text())
-    assert [t["downlink_drift"] for t in kept] == [None, 450]
+    assert "record uuid=Zw7Jk8eYfGf3QzJv2ZrFZP: field 'downlink_low'" in rows["satnogs:transmitters"]["note"]
+    from groundnet.interop.satnogs import read_transmitters
+
+    good, problems = read_transmitters(isolated / "sources" / "satnogs" / "api=transmitters" / "current.json")
+    assert [t.downlink_drift_ppb for t in good] == [None, 450] and len(problems) == 1
     assert rows["satnogs:satellites"]["records"] == 2
 
 
@@ -222,10 +225,10 @@ def test_satnogs_filter_and_wrong_shape(loopback, recorded):
     loopback.route("/api/transmitters/?format=json&satellite__norad_cat_id=25544", recorded["satnogs-transmitters"])
     assert fetch_query("satnogs:transmitters/25544", base_url=loopback.url).records == 2
     loopback.route("/api/satellites/?format=json", b'{"detail": "Not found."}')
-    with pytest.raises(SourceError, match="JSON of the wrong shape .* detail"):
+    with pytest.raises(SourceError, match="not SatNOGS DB satellites .*expected a JSON list"):
         fetch_query("satnogs:satellites", base_url=loopback.url)
     loopback.route("/api/satellites/?format=json", b'[{"name": "no ids"}]')
-    with pytest.raises(SourceError, match="no usable satellites record .*missing field"):
+    with pytest.raises(SourceError, match="no usable satellites record .*field 'sat_id'"):
         fetch_query("satnogs:satellites", base_url=loopback.url)
 
 
@@ -243,3 +246,46 @@ def test_satnogs_filter_and_wrong_shape(loopback, recorded):
 def test_bad_source_names(capsys, argv, words):
     code, _, err = run(capsys, argv)
     assert code == 2 and words in err and err.count("\n") == 1
+
+
+def test_fetch_without_a_source_fetches_the_configured_ones(capsys, loopback, recorded, tmp_path):
+    loopback.route(f"{GP}?GROUP=stations&FORMAT=json", recorded["omm-json"])
+    loopback.route("/api/satellites/?format=json", recorded["satnogs-satellites"])
+    config = write_config(tmp_path, f'[catalog]\nsources = ["celestrak:stations", "satnogs:satellites"]\n'
+                                    f'[celestrak]\nbase_url = "{loopback.url}"\n[satnogs]\nbase_url = "{loopback.url}"\n')
+    code, out, err = run(capsys, ["--config", str(config), "catalog", "fetch", "--format", "json"])
+    assert code == 0, err
+    assert [(r["source"], r["status"]) for r in json.loads(out)] == [("celestrak:stations", "fetched"),
+                                                                      ("satnogs:satellites", "fetched")]
+
+
+def test_one_source_failing_does_not_stop_the_others(capsys, loopback, recorded):
+    loopback.route(f"{GP}?GROUP=stations&FORMAT=json", recorded["omm-json"])
+    code, out, err = run(capsys, ["catalog", "fetch", "celestrak:nosuch", "celestrak:stations", "--base-url",
+                                  loopback.url, "--format", "json"])
+    assert code == 2
+    assert [r["source"] for r in json.loads(out)] == ["celestrak:stations"]
+    assert err.count("\n") == 1 and "celestrak:nosuch" in err and "not found (HTTP 404)" in err
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_catalog_cached_lists_every_copy_with_its_age(capsys, loopback, recorded, tmp_path, fmt):
+    loopback.route(f"{GP}?GROUP=stations&FORMAT=json", recorded["omm-json"])
+    loopback.route("/api/transmitters/?format=json", recorded["satnogs-transmitters"])
+    loopback.route("/api/satellites/?format=json", b"down", status=503)
+    t0 = time.time()
+    fetch_query("celestrak:stations", base_url=loopback.url, now=t0 - 2 * 86400)
+    fetch_query("satnogs:transmitters", base_url=loopback.url, now=t0 - 60)
+    with pytest.raises(SourceError):
+        fetch_query("satnogs:satellites", base_url=loopback.url, now=t0)
+    out_path = tmp_path / f"cached.{fmt}"
+    code, out, err = run(capsys, ["catalog", "cached", "--format", fmt, "--output", str(out_path)])
+    assert code == 0, err
+    text = out_path.read_text()
+    assert "celestrak:stations" in text and "satnogs:transmitters" in text
+    assert "satnogs:satellites" not in text  # nothing was ever cached for it
+    if fmt == "json":
+        rows = {r["name"]: r for r in json.loads(text)}
+        assert rows["celestrak:stations"]["stale"] is True and rows["celestrak:stations"]["age_s"] > 86400
+        assert rows["celestrak:stations"]["records"] == 13
+        assert rows["satnogs:transmitters"]["stale"] is False and rows["satnogs:transmitters"]["records"] == 2

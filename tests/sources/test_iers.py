@@ -95,6 +95,7 @@ def test_bad_tables_are_refused_and_the_previous_one_stays(capsys, loopback, bod
     assert code == 2 and words in err and "is kept" in err
 
 
+@pytest.mark.slow
 def test_no_expired_table_warning_reaches_the_user(tmp_path):
     """skyfield-data's own table has expired (2026-10); commands must not say so at every run."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONWARNINGS"}  # what a user's shell has

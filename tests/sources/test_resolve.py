@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from groundnet.errors import SelectionError, SourceError
+from groundnet.errors import SelectionError
 from groundnet.orbits.catalog import load_catalog, parse_catalog_text
 from groundnet.sources.fetch import fetch_query
 from groundnet.sources.resolve import resolve_catalog
@@ -105,7 +105,7 @@ def test_a_replay_of_the_past_uses_the_snapshot_current_then(loopback, recorded)
 def test_non_catalog_sources_and_files_pass_through():
     assert resolve_catalog("demo") == "demo"
     assert resolve_catalog("some/file.tle") == "some/file.tle"
-    with pytest.raises(SelectionError, match="not element sets"):
+    with pytest.raises(SelectionError, match="gives transmitters; this needs element sets"):
         resolve_catalog("satnogs:transmitters")
 
 
@@ -117,3 +117,27 @@ def _config(loopback):
 
     cfg = load_config()
     return replace(cfg, values={**cfg.values, "celestrak.base_url": loopback.url})
+
+
+def test_satnogs_transmitters_from_the_cache(capsys, loopback, recorded, tmp_path):
+    loopback.route("/api/transmitters/?format=json", recorded["satnogs-transmitters"])
+    loopback.route("/api/satellites/?format=json", recorded["satnogs-satellites"])
+    config = write_config(tmp_path, f'[satnogs]\nbase_url = "{loopback.url}"\n')
+    code, out, err = run(capsys, ["--config", str(config), "satnogs", "transmitters", "satnogs:transmitters",
+                                  "--satellites", "satnogs:satellites", "--format", "json"])
+    assert code == 0, err
+    rows = json.loads(out)
+    noaa = next(r for r in rows if r["norad_id"] == 33591)
+    assert noaa["downlink_hz"] == round(137100000 * (1 + 450e-9))  # drift-corrected from the cached answer
+    assert "note: satnogs:transmitters: fetched 2 transmitters" in err
+    code, _, err = run(capsys, ["--config", str(config), "satnogs", "transmitters", "celestrak:active"])
+    assert code == 2 and "gives catalog; this needs transmitters: satnogs:transmitters" in err
+
+
+def test_serve_with_a_source_that_cannot_be_fetched_stops_before_starting(capsys, loopback, tmp_path):
+    url = loopback.url
+    loopback.stop()
+    config = write_config(tmp_path, f'[celestrak]\nbase_url = "{url}"\n')
+    code, _, err = run(capsys, ["--config", str(config), "serve", "--catalog", "celestrak:active",
+                                "--database", f"sqlite:///{tmp_path / 'g.sqlite'}", "--port", "0"])
+    assert code == 2 and err.count("\n") == 1 and "cannot connect" in err and "nothing is cached yet" in err

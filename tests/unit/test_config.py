@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+import re
 
 import pytest
 
@@ -148,3 +150,87 @@ def test_bad_config_is_one_line_exit_2(tmp_path, capsys):
     code, out, err = _run(capsys, ["--config", str(path), "config", "show"])
     assert code == 2
     assert err.strip().count("\n") == 0 and "agent.token" in err and ":2:" in err
+
+
+STATION_FILE = """
+[[antenna]]
+id = "HOME-1"
+name = "Home station"
+network = "HOME"
+latitude_deg = 48.1
+longitude_deg = 11.6
+altitude_m = 520
+dish_m = 1.0
+bands = ["VHF", "UHF"]
+min_elevation_deg = 10
+"""
+WINDOW = ["--start", "2026-08-23T00:00:00Z", "--end", "2026-08-23T06:00:00Z"]
+
+
+def test_default_stations_and_station_file_apply_to_every_command(tmp_path, capsys):
+    (tmp_path / "home.toml").write_text(STATION_FILE)
+    config = tmp_path / "groundnet.toml"
+    config.write_text('[stations]\nfile = "home.toml"\ndefault = ["HOME-1", "KIR-1"]\n')
+    code, out, err = _run(capsys, ["--config", str(config), "passes", "--catalog", "demo", *WINDOW, "--format", "json"])
+    assert code == 0, err
+    assert {r["station_id"] for r in json.loads(out)} == {"HOME-1", "KIR-1"}
+    code, out, err = _run(capsys, ["--config", str(config), "look", "--catalog", "demo", "--object", "25544",
+                                   "--at", WINDOW[1], "--format", "json"])
+    assert code == 0, err
+    assert json.loads(out)[0]["station_id"] == "HOME-1"
+    code, out, err = _run(capsys, ["--config", str(config), "stations", "--network", "HOME", "--format", "json"])
+    assert code == 0, err
+    assert [r["id"] for r in json.loads(out)] == ["HOME-1"]
+    # What is given on the command line wins.
+    code, out, err = _run(capsys, ["--config", str(config), "passes", "--catalog", "demo", "--stations", "NNO-1",
+                                   *WINDOW, "--format", "json"])
+    assert code == 0, err
+    assert {r["station_id"] for r in json.loads(out)} == {"NNO-1"}
+
+
+def test_without_a_config_the_station_options_stay_required(capsys):
+    code, _, err = _run(capsys, ["passes", "--catalog", "demo", *WINDOW])
+    assert code == 2 and "Missing option '--stations'" in err
+
+
+def test_a_bad_config_stops_other_commands_with_one_line(tmp_path, capsys, monkeypatch):
+    path = tmp_path / "bad.toml"
+    path.write_text("[stations]\ndefault = 3\n")
+    monkeypatch.setenv("GROUNDNET_CONFIG", str(path))
+    code, _, err = _run(capsys, ["stations"])
+    assert code == 2 and err.count("\n") == 1 and "stations.default" in err and ":2:" in err
+
+
+def test_display_time_zone_and_units_apply_to_tables_only(tmp_path, capsys):
+    config = tmp_path / "groundnet.toml"
+    config.write_text('[display]\nunits = "imperial"\ntime_zone = "Europe/Madrid"\n')
+    argv = ["--config", str(config), "look", "--catalog", "demo", "--object", "25544", "--station", "KIR-1",
+            "--at", "2026-08-23T00:00:00Z"]
+    code, table, err = _run(capsys, argv)
+    assert code == 0, err
+    assert "2026-08-23T02:00:00.000+02:00" in table and "range_mi" in table and "range_km" not in table
+    assert "times in Europe/Madrid, imperial units" in table
+    code, out, err = _run(capsys, argv + ["--format", "json"])
+    (row,) = json.loads(out)
+    assert row["time"] == "2026-08-23T00:00:00.000Z" and "range_km" in row  # data stays UTC and metric
+    miles = float(re.search(r"│ (\d+\.\d+) +│ -?\d+\.\d+ +│ \d+\.\d+ +│ False", table).group(1))
+    assert miles == pytest.approx(row["range_km"] / 1.609344, abs=0.002)
+    # The next command without the file is back to UTC and metric.
+    code, table, err = _run(capsys, argv[2:])
+    assert "2026-08-23T00:00:00.000Z" in table and "range_km" in table
+
+
+def test_the_documented_example_is_a_valid_configuration(tmp_path):
+    """docs/configuration.md's example file loads as written."""
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "configuration.md").read_text(encoding="utf-8")
+    example = re.search(r"## Example\n\n```toml\n(.*?)```", doc, re.S).group(1)
+    path = tmp_path / "groundnet.toml"
+    path.write_text(example.replace('token = "..."', 'token = "abc"'))
+    cfg = load_config(path)
+    assert cfg.get("catalog.sources") == ["celestrak:active", "satnogs:transmitters"]
+    assert cfg.get("live.refresh_sources") is True and cfg.agent_server == "https://groundnet.example.org"
+    assert cfg.station_file == tmp_path / "stations.toml"
+    keys = set(re.findall(r"^\| `([a-z_]+\.[a-z_]+)` \|", doc, re.M))
+    from groundnet.config import KEYS
+
+    assert keys == {k.name for k in KEYS}, "every key is in the table of docs/configuration.md"

@@ -162,7 +162,10 @@ def build_service(settings: Settings, *, fleet=None, planner=None, wall=time.tim
         store.close()
         raise
     antennas = list(load_network(settings.station_file))
-    fleet = load_fleet() if fleet is None else fleet
+    if fleet is None:
+        from ..sources.resolve import resolve_catalog
+
+        fleet = load_fleet(catalog=resolve_catalog(settings.catalog, note=log.info))
     clock = Clock(settings.clock_start_unix, settings.speed, wall=wall)
     return LiveService(store, clock, antennas, fleet, planner or default_planner(antennas, fleet, settings),
                        plan_ahead_s=settings.plan_ahead_h * 3600.0, plan_behind_s=settings.plan_behind_h * 3600.0)

@@ -8,7 +8,8 @@ A source is named on the command line and in groundnet.toml as ``SOURCE:QUERY``:
   ``class/gp/`` in Space-Track's query API, e.g. ``OBJECT_TYPE/PAYLOAD/decay_date/null-val``):
   the ``gp`` class, OMM JSON, after a login with the configured credentials;
 - ``satnogs:tle``, ``satnogs:transmitters``, ``satnogs:satellites``, each optionally ``/NORAD_ID``:
-  SatNOGS DB's JSON API (``/api/tle/``, ``/api/transmitters/``, ``/api/satellites/``).
+  SatNOGS DB's JSON API (``/api/tle/``, ``/api/transmitters/``, ``/api/satellites/``);
+- ``iers:finals2000A.all``: the IERS Earth-orientation table (``groundnet data update``).
 
 Each source knows its URL, the minimum time between two downloads of the same data, and how to
 check an answer before it replaces the cached copy (:func:`check_download`).
@@ -21,10 +22,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import GroundnetError, SelectionError, is_finite_number
+from ..errors import GroundnetError, SelectionError
 from ..files import read_bytes
 
-SOURCES = ("celestrak", "spacetrack", "satnogs")
+SOURCES = ("celestrak", "spacetrack", "satnogs", "iers")
 CELESTRAK_KEYS = ("GROUP", "CATNR", "INTDES", "NAME", "SPECIAL")
 CELESTRAK_FORMATS = {"json": "json", "csv": "csv", "xml": "xml", "tle": "tle", "3le": "tle"}
 SPACETRACK_ALL = "decay_date/null-val/epoch/>now-30/orderby/norad_cat_id"
@@ -85,6 +86,10 @@ def parse_spec(text: str, what: str = "source") -> Query:
         return _spacetrack(rest, text, what)
     if source == "satnogs":
         return _satnogs(rest, text, what)
+    if source == "iers":
+        if rest.lower() not in ("", "finals2000a.all", "finals2000a"):
+            raise SelectionError(f"{what} '{text}': the IERS table groundnet reads is iers:finals2000A.all")
+        return Query("iers", IERS_FINALS, "earth-orientation", "all")
     raise SelectionError(f"{what} '{text}': unknown source '{head}'; known: {', '.join(SOURCES)} "
                          "(e.g. celestrak:active, spacetrack:25544, satnogs:transmitters)")
 
@@ -207,10 +212,9 @@ def check_download(query: Query, path: Path, limit_bytes: int) -> Checked:
             raise BadAnswer(f"the answer is not a list of element sets (it begins '{_first_line(head)}'); "
                             "check the query and the Space-Track credentials")
         return _check_catalog(path, head)
-    data = _json_list(path, limit_bytes)
-    if query.kind == "catalog":
-        return _satnogs_tle(path, data)
-    return _satnogs_records(path, data, query.kind)
+    if query.kind != "catalog":
+        return _satnogs_records(path, query.kind)
+    return _satnogs_tle(path, _json_list(path, limit_bytes))
 
 
 def _check_catalog(path: Path, head: bytes) -> Checked:
@@ -255,50 +259,19 @@ def _json_list(path: Path, limit_bytes: int) -> list:
     return doc
 
 
-REQUIRED = {
-    "catalog": ("tle1", "tle2"),
-    "transmitters": ("uuid", "norad_cat_id", "downlink_low"),
-    "satellites": ("sat_id", "norad_cat_id", "name"),
-}
-FREQUENCY_FIELDS = ("downlink_low", "downlink_high", "uplink_low", "uplink_high")
-MAX_DRIFT_PPB = 1_000_000  # 1000 ppm: far beyond any real oscillator
+def _satnogs_records(path: Path, kind: str) -> Checked:
+    """Transmitters or satellites, checked record by record by the SatNOGS reader (the answer is kept as sent)."""
+    from ..interop.satnogs import SatnogsFileError, read_satellites, read_transmitters
 
-
-def _record_problem(rec, kind: str) -> str | None:
-    if not isinstance(rec, dict):
-        return "not a JSON object"
-    missing = [k for k in REQUIRED[kind] if k not in rec]
-    if missing:
-        return f"missing field(s) {', '.join(missing)}"
-    if rec.get("norad_cat_id") is not None and (not isinstance(rec["norad_cat_id"], int) or rec["norad_cat_id"] <= 0):
-        return f"norad_cat_id {rec['norad_cat_id']!r} is not a positive integer"
-    if kind == "transmitters":
-        for k in FREQUENCY_FIELDS:
-            v = rec.get(k)
-            if v is not None and (not is_finite_number(v) or v <= 0):
-                return f"{k} {v!r} is not a positive frequency in Hz"
-        for k in ("downlink_drift", "uplink_drift"):
-            v = rec.get(k)
-            if v is not None and (not is_finite_number(v) or abs(v) > MAX_DRIFT_PPB):
-                return f"{k} {v!r} is not a drift in parts per billion (|drift| <= {MAX_DRIFT_PPB})"
-    return None
-
-
-def _satnogs_records(path: Path, data: list, kind: str) -> Checked:
-    good, problems = [], []
-    for i, rec in enumerate(data):
-        why = _record_problem(rec, kind)
-        if why:
-            ident = rec.get("uuid") or rec.get("sat_id") if isinstance(rec, dict) else None
-            problems.append(f"record {i + 1}{f' ({ident})' if ident else ''}: {why}")
-        else:
-            good.append(rec)
+    try:
+        good, problems = (read_transmitters if kind == "transmitters" else read_satellites)(path)
+    except SatnogsFileError as exc:
+        raise BadAnswer(f"the answer is not SatNOGS DB {kind} ({exc.reason}); check --base-url") from None
+    reasons = [f"record {p.record}: field '{p.field}': {p.reason}" for p in problems]
     if not good:
-        first = problems[0] if problems else "the list is empty"
+        first = reasons[0] if reasons else "the list is empty"
         raise BadAnswer(f"the answer holds no usable {kind} record ({first}); check the query and --base-url")
-    if problems:
-        path.write_text(json.dumps(good, indent=1) + "\n", encoding="utf-8")
-    return Checked(len(good), len(problems), "; ".join(problems[:3]))
+    return Checked(len(good), len(problems), "; ".join(reasons[:3]))
 
 
 def _satnogs_tle(path: Path, data: list) -> Checked:
@@ -306,11 +279,8 @@ def _satnogs_tle(path: Path, data: list) -> Checked:
 
     lines, problems = [], []
     for i, rec in enumerate(data):
-        why = _record_problem(rec, "catalog")
-        if why is None and not all(isinstance(rec.get(k), str) for k in ("tle1", "tle2")):
-            why = "tle1/tle2 are not text"
-        if why:
-            problems.append(f"record {i + 1}: {why}")
+        if not isinstance(rec, dict) or not all(isinstance(rec.get(k), str) for k in ("tle1", "tle2")):
+            problems.append(f"record {i + 1}: no tle1/tle2 text")
             continue
         name = str(rec.get("tle0") or "").strip()
         name = name[2:] if name.startswith("0 ") else name

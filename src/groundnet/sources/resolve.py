@@ -1,4 +1,5 @@
-"""``--catalog celestrak:GROUP`` (and ``spacetrack:...``, ``satnogs:tle``): the one place a source name becomes a file.
+"""``--catalog celestrak:GROUP`` (and ``spacetrack:...``, ``satnogs:tle``, ``satnogs:transmitters``): the one
+place a source name becomes a file.
 
 :func:`resolve_catalog` passes a file name, a directory or ``demo`` through unchanged. A source
 name is read from the cache, fetched first when nothing is cached or the copy is older than the
@@ -22,24 +23,38 @@ from .registry import is_source_spec, parse_spec
 Note = Callable[[str], None]
 
 
+KIND_HINTS = {
+    "catalog": "element sets: celestrak:GROUP, spacetrack:QUERY or satnogs:tle",
+    "transmitters": "transmitters: satnogs:transmitters",
+    "satellites": "satellites: satnogs:satellites",
+    "earth-orientation": "the IERS table: iers:finals2000A.all",
+}
+
+
 def resolve_catalog(spec: str, *, at_unix: float | None = None, now: float | None = None,
                     config: Config | None = None, note: Note | None = None) -> str:
     """The file to read for ``spec``: itself when it is not a source name, else the cached copy (see above).
 
     ``note(text)`` receives one-line notes for the user (the copy's age, a refresh that failed).
     """
+    return resolve_source(spec, "catalog", at_unix=at_unix, now=now, config=config, note=note)
+
+
+def resolve_source(spec: str, kind: str, *, at_unix: float | None = None, now: float | None = None,
+                   config: Config | None = None, note: Note | None = None, what: str = "--catalog") -> str:
+    """Like :func:`resolve_catalog` for any kind of source data (``catalog``, ``transmitters``, ``satellites``)."""
     if not is_source_spec(spec):
         return spec
-    query = parse_spec(spec, "--catalog")
-    if query.kind != "catalog":
-        raise SelectionError(f"--catalog '{spec}': SatNOGS {query.kind} are not element sets; "
-                             "use satnogs:tle (or celestrak:GROUP, spacetrack:...)")
+    query = parse_spec(spec, what)
+    if query.kind != kind:
+        raise SelectionError(f"{what} '{spec}' gives {query.kind}; this needs {KIND_HINTS[kind]}")
     config = config or load_config()
     now = time.time() if now is None else now
     say = note or (lambda _text: None)
     cached = cached_outcome(query, config)
     interval = config.refresh_interval_s
-    if at_unix is not None and cached.fetched_at is not None and at_unix < cached.fetched_at - interval:
+    # Snapshots are gzip files, which the catalog readers read; other kinds always use the current copy.
+    if kind == "catalog" and at_unix is not None and cached.fetched_at is not None and at_unix < cached.fetched_at - interval:
         snap = cached.entry.snapshot_at(at_unix)
         if snap is not None:
             say(f"note: {query.name}: for {format_utc(at_unix)}, the copy fetched {format_utc(snap[0])} "
@@ -47,7 +62,7 @@ def resolve_catalog(spec: str, *, at_unix: float | None = None, now: float | Non
             return str(snap[1])
         first = cached.entry.snapshots()
         if first:
-            say(f"warning: {query.name}: no copy was fetched before {format_utc(at_unix)}; the oldest, fetched "
+            say(f"note: {query.name}: no copy was fetched before {format_utc(at_unix)}; the oldest, fetched "
                 f"{format_utc(first[0][0])}, is used")
             return str(first[0][1])
     age = None if cached.fetched_at is None else now - cached.fetched_at
@@ -59,12 +74,14 @@ def resolve_catalog(spec: str, *, at_unix: float | None = None, now: float | Non
                 raise
             say(f"warning: {exc}; using it ({human_age(age)} old)")
             return str(cached.entry.data_path)
+        noun = "element sets" if kind == "catalog" else kind
         if out.status == "fetched":
-            say(f"note: {query.name}: fetched {out.records} element sets from {out.url}")
+            say(f"note: {query.name}: fetched {out.records} {noun} from {out.url}")
         cached = out
     age = now - cached.fetched_at
-    say(f"note: {query.name}: elements fetched {format_utc(cached.fetched_at)} ({human_age(age)} ago)")
+    noun = "elements" if kind == "catalog" else kind
+    say(f"note: {query.name}: {noun} fetched {format_utc(cached.fetched_at)} ({human_age(age)} ago)")
     return str(cached.entry.data_path)
 
 
-__all__ = ["resolve_catalog"]
+__all__ = ["resolve_catalog", "resolve_source"]
