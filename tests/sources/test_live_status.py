@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from groundnet.api.app import create_app
 from groundnet.api.settings import Settings
 from groundnet.config import load_config
-from groundnet.live.fleet import load_fleet
+from groundnet.missions import load_fleet
 
 from .server import Loopback
 
