@@ -17,6 +17,10 @@ def _check_before_start(settings) -> None:
     from ..store.db import claim_for_serving, make_engine
 
     load_network(settings.station_file)
+    if settings.satnogs_jobs is not None:
+        from ..interop.satnogs import read_jobs
+
+        read_jobs(settings.satnogs_jobs)
     make_engine(settings.database_url).dispose()
     open_relay(settings.hub)
     lock = claim_for_serving(settings.database_url)  # another server on this SQLite file: refused here
@@ -76,6 +80,8 @@ def register(app: typer.Typer) -> None:
         hub: Optional[str] = typer.Option(None, help="'memory' (one process, the default) or a PostgreSQL URL: "
                                                  "several serve processes on one PostgreSQL database share the "
                                                  "live state through it (LISTEN/NOTIFY)."),
+        satnogs_jobs: Optional[Path] = typer.Option(None, help="SatNOGS jobs (JSON from `groundnet schedule "
+                                                    "observations --jobs`) served to SatNOGS clients at /api/jobs/."),
     ) -> None:
         """Run the live service: the board once a second, station events, REST API, WebSocket/SSE, DSN Now feeds.
 
@@ -84,5 +90,5 @@ def register(app: typer.Typer) -> None:
         settings = settings_from_options(host=host, port=port, database=database, clock=clock, speed=speed,
                                          simulate=simulate, trouble=trouble, partner_dsn=partner_dsn,
                                          station_file=station_file, public_read=False if private else None,
-                                         hub=hub)
+                                         hub=hub, satnogs_jobs=satnogs_jobs)
         run_server(settings)
