@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from pathlib import Path
 
@@ -17,11 +18,13 @@ from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 
 from ...domain import StationEvent
+from ...errors import GroundnetError
 from ...interop.satnogs import read_jobs
 from ...live.service import LiveService
 from ...timebase import parse_utc
 from ..deps import MAX_ID, get_service
 
+log = logging.getLogger("groundnet.satnogs")
 router = APIRouter(prefix="/api", tags=["satnogs"])
 UPLOAD_PREFIX = "/api/observations/"
 ARTIFACTS = ("payload", "waterfall", "demoddata")
@@ -53,8 +56,39 @@ class SatnogsUpload(BaseModel):
     event_id: str = Field(description="The data_received station event that records it.")
 
 
-def load_jobs(path: Path | None) -> list[dict]:
-    return [] if path is None else read_jobs(path)
+class JobsFile:
+    """The jobs file the service serves, read again when it changes (so that a new plan written with
+    `groundnet schedule observations --jobs` reaches the stations at their next poll). A new version
+    that cannot be read leaves the previous jobs in place, and the error is logged."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self._stamp = None
+        self._jobs: list[dict] = []
+        self.current()  # a bad file at startup is an error the operator sees at once
+
+    def current(self) -> list[dict]:
+        if self.path is None:
+            return []
+        try:
+            st = self.path.stat()
+        except OSError:
+            return self._jobs
+        stamp = (st.st_mtime_ns, st.st_size)
+        if stamp != self._stamp:
+            if self._stamp is None:
+                self._jobs = read_jobs(self.path)
+            else:
+                try:
+                    self._jobs = read_jobs(self.path)
+                except GroundnetError as exc:
+                    log.error("SatNOGS jobs not reloaded, the previous ones stay: %s", exc)
+            self._stamp = stamp
+        return self._jobs
+
+
+def load_jobs(path: Path | None) -> JobsFile:
+    return JobsFile(path)
 
 
 def satnogs_token(request: Request, authorization: str | None = Header(None)) -> str:
@@ -81,12 +115,12 @@ def list_jobs(
 ) -> list[dict]:
     """The station's observations that have not ended yet by the service clock, earliest first."""
     now = service.clock.now()
-    return [j for j in request.app.state.satnogs_jobs
+    return [j for j in request.app.state.satnogs_jobs.current()
             if j["ground_station"] == ground_station and parse_utc(j["end"]).timestamp() > now]
 
 
 def _job(request: Request, observation_id: int) -> dict:
-    for job in request.app.state.satnogs_jobs:
+    for job in request.app.state.satnogs_jobs.current():
         if job["id"] == observation_id:
             return job
     raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no observation {observation_id}")
