@@ -19,6 +19,10 @@ def _check_before_start(settings) -> None:
 
     load_network(settings.station_file)
     catalog_file(settings.catalog)  # a source is fetched now if it must be, its age said in one line
+    if settings.satnogs_jobs is not None:
+        from ..interop.satnogs import read_jobs
+
+        read_jobs(settings.satnogs_jobs)
     make_engine(settings.database_url).dispose()
     open_relay(settings.hub)
     lock = claim_for_serving(settings.database_url)  # another server on this SQLite file: refused here
@@ -82,6 +86,8 @@ def register(app: typer.Typer) -> None:
         hub: Optional[str] = typer.Option(None, help="'memory' (one process, the default) or a PostgreSQL URL: "
                                                  "several serve processes on one PostgreSQL database share the "
                                                  "live state through it (LISTEN/NOTIFY)."),
+        satnogs_jobs: Optional[Path] = typer.Option(None, help="SatNOGS jobs (JSON from `groundnet schedule "
+                                                    "observations --jobs`) served to SatNOGS clients at /api/jobs/."),
     ) -> None:
         """Run the live service: the board once a second, station events, REST API, WebSocket/SSE, DSN Now feeds.
 
@@ -90,5 +96,5 @@ def register(app: typer.Typer) -> None:
         settings = settings_from_options(host=host, port=port, database=database, clock=clock, speed=speed,
                                          simulate=simulate, trouble=trouble, partner_dsn=partner_dsn,
                                          station_file=station_file, catalog=catalog,
-                                         public_read=False if private else None, hub=hub)
+                                         public_read=False if private else None, hub=hub, satnogs_jobs=satnogs_jobs)
         run_server(settings)
