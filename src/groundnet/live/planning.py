@@ -21,8 +21,8 @@ from ..schedule.replan import replan
 from ..schedule.validate import validate
 from ..stations import Antenna
 from ..missions import Spacecraft
+from ..domain import BoardBlock, BoardPlan, Contact
 from ..visibility.core import find_windows
-from .model import BoardBlock, BoardPlan, Contact
 
 
 class Planner(Protocol):
