@@ -236,6 +236,8 @@ class Pass(BaseModel):
     aos_azimuth_deg: float
     los_azimuth_deg: float
     duration_s: float
+    elements_age_days: float | None = Field(None, description="Days from the element set's epoch to TCA; "
+                                                                    "None for a trajectory (SPK, OEM, approximate).")
     aos_clipped: bool
     los_clipped: bool
 
