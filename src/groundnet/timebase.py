@@ -3,7 +3,8 @@
 At every boundary times are ISO 8601 UTC strings ending in ``Z``. Inside, a time is a float (or a
 NumPy float64 array) of POSIX seconds (UTC, leap seconds not counted), which SGP4, the scheduler
 and the store all share. Skyfield's timescale (UT1, TT, polar motion) is loaded once from the
-``skyfield-data`` package: nothing is downloaded at run time.
+``skyfield-data`` package, or from the newer table ``groundnet data update`` put in the cache:
+nothing is downloaded while computing.
 
 Domain code never reads the wall clock: callers pass times (or a clock) in.
 """
@@ -16,11 +17,17 @@ from functools import lru_cache
 
 import numpy as np
 
-from .errors import TimeParseError
+from .errors import TimeParseError, TimeRangeError
 
 UTC = timezone.utc
 SECONDS_PER_DAY = 86400.0
 UNIX_EPOCH_JD = 2440587.5
+
+# The span every service time lies in (the clock, a board's moment, a window's ends): the planetary
+# ephemeris (DE421, 1899-07-29 .. 2053-10-09) with a month to spare at the end, so that the windows
+# computed around a moment (plans up to 14 days ahead, a day of events) stay inside it too.
+SPAN_START_UNIX = -2208988800.0  # 1900-01-01T00:00:00Z
+SPAN_END_UNIX = 2640297600.0  # 2053-09-01T00:00:00Z
 
 
 def parse_utc(text: str, what: str = "time") -> datetime:
@@ -35,6 +42,22 @@ def parse_utc(text: str, what: str = "time") -> datetime:
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
     return dt.astimezone(UTC)
+
+
+def check_in_span(t: float, what: str = "time", text: str | None = None) -> float:
+    """``t`` itself when it lies in [SPAN_START_UNIX, SPAN_END_UNIX]; else a TimeRangeError naming ``what``."""
+    if not SPAN_START_UNIX <= t <= SPAN_END_UNIX:
+        shown = text if text is not None else format_utc(t) if -6.2e10 < t < 2.5e11 else str(t)
+        raise TimeRangeError(
+            f"{what} '{shown}' lies outside the span groundnet computes, "
+            f"{format_utc(SPAN_START_UNIX)} .. {format_utc(SPAN_END_UNIX)} (the planetary ephemeris' span); "
+            "ask for a time inside it")
+    return t
+
+
+def parse_utc_in_span(text: str, what: str = "time") -> float:
+    """POSIX seconds of an ISO 8601 UTC text that lies in the computable span (else a TimeRangeError)."""
+    return check_in_span(parse_utc(text, what).timestamp(), what, text)
 
 
 def to_unix(dt: datetime) -> float:
@@ -77,15 +100,37 @@ def skyfield_data_dir() -> str:
 
 
 @lru_cache(maxsize=1)
-def timescale():
-    """Skyfield timescale with UT1-UTC and polar motion from ``skyfield-data``'s finals2000A.all."""
-    from skyfield.api import Loader
-    from skyfield.data import iers
+def earth_orientation_file() -> str:
+    """The finals2000A.all in use: the one ``groundnet data update`` cached when it reaches further
+    ahead than ``skyfield-data``'s, else the packaged one."""
+    import os
 
-    load = Loader(skyfield_data_dir(), verbose=False)
-    ts = load.timescale(builtin=False)
-    with load.open("finals2000A.all") as f:
-        iers.install_polar_motion_table(ts, iers.parse_x_y_dut1_from_finals_all(f))
+    packaged = os.path.join(skyfield_data_dir(), "finals2000A.all")
+    try:
+        from .sources.iers import cached_table, last_mjd
+
+        cached = cached_table()
+        if cached is not None and last_mjd(cached) > last_mjd(packaged):
+            return str(cached)
+    except Exception:  # noqa: BLE001 - an unreadable configuration or cache: the packaged table still works
+        pass
+    return packaged
+
+
+@lru_cache(maxsize=1)
+def timescale():
+    """Skyfield timescale with UT1-UTC and polar motion from finals2000A.all (:func:`earth_orientation_file`).
+
+    Built as Skyfield's ``Loader.timescale(builtin=False)`` builds it from that file.
+    """
+    from skyfield.data import iers
+    from skyfield.timelib import Timescale
+
+    with open(earth_orientation_file(), "rb") as f:
+        finals = iers.parse_x_y_dut1_from_finals_all(f)
+    daily_tt, daily_delta_t, leap_dates, leap_offsets = iers.build_timescale_arrays(finals["utc_mjd"], finals["dut1"])
+    ts = Timescale((daily_tt, daily_delta_t), leap_dates, leap_offsets)
+    iers.install_polar_motion_table(ts, finals)
     return ts
 
 

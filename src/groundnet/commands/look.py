@@ -72,7 +72,7 @@ def register(app: typer.Typer) -> None:
             raise SelectionError(f"--frequency-hz {frequency_hz}: give a positive frequency in Hz, e.g. 2.2e9")
         t = to_unix(parse_utc(at, "--at")) if at else time.time()
         antenna = load_network(station_file).get(station)
-        (element,) = load_elements(catalog, object_id, quiet=True)
+        (element,) = load_elements(catalog, object_id, quiet=True, at_unix=t)
         for message in age_warnings([element], t, t, max_element_age):
             warn(message)
         emit([look_row(element, antenna, t, frequency_hz)], fmt, output=output,

@@ -42,6 +42,7 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
+from ..constants import EARTH_ROTATION_RAD_S
 from ..orbits.elements import ElementSet
 from ..orbits.propagation import (
     EARTH_RADIUS_KM,
@@ -57,7 +58,6 @@ from ..stations import Antenna
 from ..timebase import format_utc, unix_to_jd
 from .search import quintic_weights, screened_samples, search_windows
 
-EARTH_ROTATION_RAD_S = 7.2921158553e-5
 # SGP4 sampling: step = STEP_FACTOR / (largest angular rate of the orbit), rounded down to a
 # whole divisor of a day between one minute and an hour (so day-long time blocks share grid points).
 STEP_FACTOR = 0.55
