@@ -298,7 +298,7 @@ def arrow_rows_bytes(table, kind: str) -> memoryview:
         return _joined_bytes(parts) if len(table) else memoryview(b"")
     parts = []
     for i, name in enumerate(names):
-        parts += [("{" if i == 0 else ", ") + json.dumps(name) + ": ", _text_column(table.column(i), "json")]
+        parts += [("{" if i == 0 else ",") + json.dumps(name) + ":", _text_column(table.column(i), "json")]
     parts.append("},\n" if kind == "json" else "}\n")
     return _joined_bytes(parts) if len(table) else memoryview(b"")
 

@@ -18,6 +18,20 @@ cannot miss a pass; in short:
 
 Steps 1 and 2 run over all objects, antennas and samples at once (NumPy); steps 3 and 4 are per
 event and run compiled (``search.py``).
+
+The result type, ``PassTable``, is groundnet's one table of visibility windows, for every search
+(element sets here, trajectories in ``deepspace.py``). Its API, kept small:
+
+- ``PassTable(labels, obj, sta, aos, tca, los, max_elevation_deg, aos_azimuth_deg,
+  los_azimuth_deg, aos_clipped, los_clipped)``: integer object and station indices into
+  ``labels`` (``PassLabels(object_ids, object_names, station_ids, object_epochs_unix=None)``;
+  ids are ints for NORAD/NAIF numbers or text such as ``"MEX"``), times in POSIX seconds;
+- ``PassTable.from_columns(object_id=, object_name=, station_id=, aos=, ...)`` from per-row ids;
+- ``sort()`` (the canonical order: AOS, object id with numbers before text, station id, object
+  index; ``canonical_order`` on ``PassLabels.pair_key``), ``concat``, ``take``, ``len``;
+- per-row views ``object_id``, ``object_name``, ``station_id``, ``duration_s``, ``elements_age_days``;
+- ``to_arrow()`` (the columns of ``ROW_FIELDS``, what every writer in ``groundnet.output``
+  writes), ``from_arrow``, ``to_rows()``.
 """
 
 from __future__ import annotations
