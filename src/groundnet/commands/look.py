@@ -31,7 +31,6 @@ def look_row(element, antenna, t: float, frequency_hz: Optional[float]) -> dict:
         "range_km": float(angles.range_km[0, 0, 0]),
         "range_rate_km_s": float(angles.range_rate_km_s[0, 0, 0]),
         "light_time_s": float(angles.light_time_s[0, 0, 0]),
-        "elements_age_days": (t - element.epoch_unix) / 86400.0,
         "above_threshold": None,
     }
     if frequency_hz is not None:
@@ -44,6 +43,7 @@ def look_row(element, antenna, t: float, frequency_hz: Optional[float]) -> dict:
         raise SelectionError(f"object {element.norad_id} at {format_utc(t)}: {why}")
     floor = float(antenna.elevation_floor_deg(row["azimuth_deg"]))
     row["above_threshold"] = row["elevation_deg"] >= floor
+    row["elements_age_days"] = (t - element.epoch_unix) / 86400.0
     return row
 
 
