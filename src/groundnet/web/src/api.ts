@@ -2,7 +2,7 @@
 // document through openapi-fetch: a path, a parameter or a response shape the server no longer
 // has fails `tsc`. No logic beyond fetching.
 import createClient from "openapi-fetch";
-import type { AntennaState, GroundTrack, LeopReport, LeopScenarioInfo, PartnerFeed, Pass, ServiceStatus, SpacecraftInfo } from "./contract";
+import type { AntennaState, GroundTrack, Link, PartnerAntenna, LeopReport, LeopScenarioInfo, PartnerFeed, Pass, ServiceStatus, SpacecraftInfo } from "./contract";
 import type { paths } from "./generated/api";
 
 export const API = "api/v1";
@@ -94,4 +94,29 @@ export function normalizeAntenna(a: Partial<AntennaState> & { id: string }): Ant
     bands: a.bands ?? [],
     targets: a.targets ?? [],
   };
+}
+
+/** DSN Now's way of saying a dish is out of service: a target named "DSN" or "DSS" with id 99. */
+function outOfService(t: { name?: string | null; id?: unknown }): boolean {
+  return String(t.id) === "99" && /^(DSN|DSS)$/i.test(String(t.name ?? "").trim());
+}
+
+/** A feed's link without the feed's placeholders: no band ("?", "none"), no rate (0), no frequency (0). */
+function cleanLink(link: Link | null): Link | null {
+  if (!link) return null;
+  const band = /^(\?|none|)$/i.test(String(link.band ?? "").trim()) ? "" : link.band;
+  const rate = link.data_rate_bps != null && link.data_rate_bps > 0 ? link.data_rate_bps : null;
+  const hz = link.frequency_hz != null && link.frequency_hz > 0 ? link.frequency_hz : null;
+  return { ...link, band, data_rate_bps: rate, frequency_hz: hz };
+}
+
+/** A partner feed's dish as a card shows it: placeholders gone, a dish out of service said so. */
+export function partnerAntenna(raw: Partial<AntennaState> & { id: string }): PartnerAntenna {
+  const a = normalizeAntenna(raw);
+  const down = cleanLink(a.downlink);
+  const up = cleanLink(a.uplink);
+  if (a.targets.some(outOfService)) {
+    return { ...a, activity: "outage", targets: [], downlink: null, uplink: null, out_of_service: true };
+  }
+  return { ...a, downlink: down, uplink: up };
 }

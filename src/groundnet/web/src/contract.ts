@@ -87,9 +87,12 @@ export interface ServiceStatus {
   sources?: SourceStatus[];
 }
 
+/** A partner network's dish (DSN Now): our antenna state, and whether the feed marks it out of service. */
+export type PartnerAntenna = AntennaState & { out_of_service?: boolean };
+
 export interface PartnerFeed {
   time: string | null;
-  antennas: AntennaState[];
+  antennas: PartnerAntenna[];
 }
 
 /** The plan in force; after an outage (`reason: "replan"`) with its impact per mission. */
