@@ -275,8 +275,9 @@ export class WorldMap {
       if (past.length && future.length) future.unshift(past[past.length - 1]);
       if (past.length > 1) this.layers.tracks.append(s("path", { class: "track past", d: this.path({ type: "LineString", coordinates: past }) ?? "" }));
       if (future.length > 1) this.layers.tracks.append(s("path", { class: "track future", d: this.path({ type: "LineString", coordinates: future }) ?? "" }));
-      if (sc.longitude_deg != null && sc.latitude_deg != null && track.footprint_radius_deg > 0) {
-        const footprint = geoCircle().center([sc.longitude_deg, sc.latitude_deg]).radius(track.footprint_radius_deg).precision(2)();
+      const radius = track.footprint_radius_deg;
+      if (sc.longitude_deg != null && sc.latitude_deg != null && radius != null && radius > 0) {
+        const footprint = geoCircle().center([sc.longitude_deg, sc.latitude_deg]).radius(radius).precision(2)();
         const high = (sc.altitude_km ?? 0) > HIGH_ORBIT_KM;
         this.layers.tracks.append(s("path", { class: `footprint${high ? " high" : ""}`, d: this.path(footprint) ?? "" }));
       }

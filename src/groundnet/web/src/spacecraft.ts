@@ -143,7 +143,7 @@ export function renderSpacecraftDetail(
   );
 }
 
-function linkText(link: Link): string {
+function linkText(link: Pick<Link, "band" | "frequency_hz" | "data_rate_bps">): string {
   const parts = [known(link.band, ""), frequency(link.frequency_hz)];
   if (link.data_rate_bps) parts.push(dataRate(link.data_rate_bps));
   return parts.filter(Boolean).join(" · ") || "unknown";
