@@ -122,6 +122,7 @@ function markPainted(): void {
   painted = true;
   document.body.dataset.ready = "1";
   performance.mark("groundnet:board-painted");
+  loadSideData(); // the event log, the partner feed and the sources' ages: after the first paint
 }
 
 // ---------------------------------------------------------------- the header
@@ -395,7 +396,7 @@ function start(): void {
     },
   }).start();
 
-  loadSideData();
+  window.setTimeout(() => painted || loadSideData(), 3000); // a page that cannot paint still gets them
   window.setInterval(() => controller.tick(), 1000);
   window.setInterval(() => sources.refresh(), 60_000);
   controller.tick();

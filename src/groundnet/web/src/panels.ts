@@ -78,7 +78,7 @@ export function renderPartners(meta: HTMLElement, container: HTMLElement, feed: 
   const old = Number.isFinite(age) && age > 3600_000 ? ` (${duration(age / 1000)} before the time shown)` : "";
   meta.textContent = `Imported DSN Now feed · ${feedTime(feed)}${old} · ${feed.antennas.length} dishes`;
   const sorted = [...feed.antennas].sort((a, b) => activityRank(a) - activityRank(b) || a.id.localeCompare(b.id));
-  container.replaceChildren(...sorted.map((a) => renderCard(a, { nowMs, selected: false })));
+  container.replaceChildren(...sorted.map((a) => renderCard(a, { nowMs, selected: false, partner: true })));
 }
 
 /** Newest first; in replay, only what had happened by the moment shown. */
