@@ -186,6 +186,7 @@ class Station(BaseModel):
     altitude_m: float
     dish_m: float | None
     bands: list[str]
+    roles: list[str] = Field(description="near-earth, deep-space, research (R&D), planned or retired.")
     min_elevation_deg: float
     horizon_mask: list[list[float]] = Field(description="[azimuth_deg, elevation_deg] points; empty: none.")
     source: str

@@ -123,7 +123,7 @@ class EventStream(Response):
                 w.cancel()
 
 
-@router.get("/live/sse", operation_id="live_sse", response_class=EventStream,
+@router.get("/live/sse", operation_id="live_sse", response_class=EventStream, status_code=200,
             responses={200: {"content": {"text/event-stream": TEXT},
                              "description": "Server-Sent Events: `id:` is the seq, `data:` the message."}})
 async def live_sse(request: Request, since_seq: int | None = Query(None), token: str | None = Query(None)):
