@@ -189,6 +189,8 @@ class Station(BaseModel):
     roles: list[str] = Field(description="near-earth, deep-space, research (R&D), planned or retired.")
     min_elevation_deg: float
     horizon_mask: list[list[float]] = Field(description="[azimuth_deg, elevation_deg] points; empty: none.")
+    frequency_ranges_hz: list[list[float]] = Field(description="[low_hz, high_hz] ranges the antenna receives; "
+                                                               "empty: given by its bands.")
     source: str
 
 
