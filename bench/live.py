@@ -258,7 +258,7 @@ def _record(rows: list[dict], args, board_bytes: int, shape: str) -> None:
              f"{board_bytes / 1024:.1f} KiB ({shape}), simulator on, SQLite; clients in {args.procs} "
              f"processes; server and clients share the {os.cpu_count()} cores (1-minute load average "
              f"{os.getloadavg()[0]:.1f} when written: the machine is shared). Latency: client receive time minus the board's `generated_at` (stamped when the board is complete, before it is sent). "
-             f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} with `bench/live.py --clients {args.clients} --seconds {args.seconds:.0f} --record`.", "",
+             f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} with `bench/live.py --clients {args.clients} --seconds {args.seconds:.0f}{f' --nice {args.nice}' if args.nice else ''} --record` (niceness {args.nice}).", "",
              "| transport | clients connected | boards/s per client | p50 ms | p99 ms | target p99 | met | "
              "median 10 s p99 ms | max ms | server CPU | sent p50 ms | sent p99 ms |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
