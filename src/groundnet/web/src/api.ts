@@ -3,7 +3,7 @@
 // has fails `tsc`. No logic beyond fetching.
 import createClient from "openapi-fetch";
 import { known } from "./format";
-import type { AntennaState, DsnFeed, LeopReport, Link, Pass, PartnerAntenna, ServiceStatus, SpacecraftInfo } from "./contract";
+import type { AntennaState, DsnFeed, LeopReport, Link, Pass, PartnerAntenna, SpacecraftInfo } from "./contract";
 import type { paths } from "./generated/api";
 
 export const API = "api/v1";
@@ -40,14 +40,14 @@ async function unwrap<T>(path: string, call: Promise<Answer<T>>): Promise<T> {
   return data;
 }
 
-// Where the server declares a shape only loosely (a launch report, the status's `sources`), the page's
-// reading of it is written in contract.ts.
+// Where the server declares a shape only loosely (a launch report), the page's reading of it is
+// written in contract.ts.
 const as = <T>(p: Promise<unknown>) => p as Promise<T>;
 
 export const api = {
   board: (at?: string) => unwrap("board", client.GET("/api/v1/board", { params: { query: { at } } })),
   clock: () => unwrap("clock", client.GET("/api/v1/clock")),
-  status: () => as<ServiceStatus>(unwrap("status", client.GET("/api/v1/status"))), // `sources`: not declared yet
+  status: () => unwrap("status", client.GET("/api/v1/status")),
   plan: (start: string, end: string) => unwrap("plan", client.GET("/api/v1/plan", { params: { query: { start, end } } })),
   events: (sinceId?: number, limit = 200) =>
     unwrap("events", client.GET("/api/v1/events", { params: { query: { since_id: sinceId, limit } } })),
