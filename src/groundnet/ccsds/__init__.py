@@ -3,6 +3,8 @@
 See docs/ccsds.md for what is read, what is written and why groundnet has its own small reader.
 """
 
-from .messages import Message, Oem, OemSegment, Omm, Opm, Tdm, TdmSegment, parse_message, read_message
+from .messages import (Message, Oem, OemSegment, Omm, Opm, Tdm, TdmSegment, parse_message, parse_messages, read_message,
+                       read_messages)
 
-__all__ = ["Message", "Oem", "OemSegment", "Omm", "Opm", "Tdm", "TdmSegment", "parse_message", "read_message"]
+__all__ = ["Message", "Oem", "OemSegment", "Omm", "Opm", "Tdm", "TdmSegment", "parse_message", "parse_messages",
+           "read_message", "read_messages"]

@@ -75,6 +75,23 @@ def _summary(msg) -> dict:
     return row
 
 
+def check_rows(path: Path) -> list[dict]:
+    """One report row per message of a file (a combined <ndm> holds several); an unreadable file is one row."""
+    from ..ccsds import read_messages
+
+    try:
+        found = read_messages(path)
+    except GroundnetError as exc:
+        return [{"file": str(path), "ok": False, "error": str(exc)}]
+    rows = []
+    for msg in found:
+        if isinstance(msg, GroundnetError):
+            rows.append({"file": str(path), "ok": False, "kind": getattr(msg, "field", None), "error": str(msg)})
+        else:
+            rows.append({"file": str(path), "ok": True, **_summary(msg), "error": ""})
+    return rows
+
+
 def register(app: typer.Typer) -> None:
     ccsds_app = typer.Typer(help="Read, check and write CCSDS navigation data messages (OEM, OPM, OMM, TDM).",
                             no_args_is_help=True)
@@ -87,16 +104,10 @@ def register(app: typer.Typer) -> None:
         output: Optional[Path] = typer.Option(None, "--output", help="Write the report to this file."),
     ) -> None:
         """Read each message and report what it holds, or exactly what is wrong (file, line, keyword). Exit 1 if any is bad."""
-        from ..ccsds import read_message
-
-        rows, bad = [], 0
+        rows = []
         for f in files:
-            try:
-                row = {"file": str(f), "ok": True, **_summary(read_message(f)), "error": ""}
-            except GroundnetError as exc:
-                bad += 1
-                row = {"file": str(f), "ok": False, "error": str(exc)}
-            rows.append(row)
+            rows += check_rows(f)
+        bad = sum(1 for r in rows if not r["ok"])
         columns = ["file", "ok", "kind", "encoding", "objects", "segments", "records", "start", "end", "error"]
         emit(rows, fmt, columns=None if fmt is OutputFormat.json else columns, output=output, title="CCSDS messages")
         if bad:
