@@ -204,6 +204,42 @@ def register(app: typer.Typer) -> None:
         else:
             output.write_bytes(data)
 
+    @ccsds_app.command("residuals")
+    def residuals(
+        tdm_file: Path = typer.Argument(..., metavar="TDM", help="A CCSDS TDM (KVN or XML) of measured tracking."),
+        trajectory: Optional[Path] = typer.Option(None, "--trajectory", help=TRAJECTORY_HELP),
+        object_id: Optional[str] = typer.Option(None, "--object", help=OBJECT_HELP + " With --catalog: the NORAD id."),
+        spacecraft: Optional[str] = typer.Option(None, "--spacecraft", help=SPACECRAFT_HELP),
+        catalog: Optional[str] = typer.Option(None, "--catalog", metavar="FILE", help="A TLE/OMM catalog (or 'demo'); "
+                                              "the object is --object."),
+        turnaround: Optional[str] = typer.Option(None, "--turnaround", help="Override the TDM's turnaround ratio "
+                                                 "(e.g. 880/749)."),
+        plot: Optional[Path] = typer.Option(None, "--plot", help="Draw the residuals over time into this PNG."),
+        station_file: Optional[Path] = typer.Option(None, "--station-file", help="TOML file adding or overriding antennas."),
+        fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
+        output: Optional[Path] = typer.Option(None, "--output", help="Write the statistics to this file."),
+    ) -> None:
+        """Compare a TDM's range, Doppler, received frequencies and angles with groundnet's prediction: residual statistics per station and observable."""
+        from ..ccsds import read_message
+        from ..ccsds.residuals import plot_residuals, tdm_residuals
+        from ..stations import load_network
+
+        traj = _residual_trajectory(trajectory, object_id, spacecraft, catalog)
+        tdm = read_message(tdm_file, expect="TDM")
+        antennas = {a.id: a for a in load_network(station_file)}
+        report = tdm_residuals(tdm, traj, antennas, turnaround=parse_ratio(turnaround) if turnaround else None,
+                               on_warning=lambda m: typer.echo(f"warning: {m}", err=True))
+        if not report.series:
+            raise GroundnetError(f"{tdm_file}: no observable groundnet predicts (range, Doppler, received frequency, "
+                                 f"AZEL angles); read but not compared: {report.not_compared}")
+        if report.not_compared:
+            typer.echo("read, not compared: " + ", ".join(f"{k} ({n})" for k, n in report.not_compared.items()), err=True)
+        emit(report.stats_rows(), fmt, columns=RESIDUAL_COLUMNS, output=output,
+             title=f"residuals (measured - predicted) of {tdm_file.name} against {traj.name or traj.object_id}")
+        if plot is not None:
+            plot_residuals(report, plot)
+            typer.echo(f"residuals drawn to {plot}", err=True)
+
     @ccsds_app.command("oem")
     def oem(
         start: str = typer.Option(..., "--start", help="First epoch, ISO 8601 UTC."),
@@ -263,6 +299,24 @@ def register(app: typer.Typer) -> None:
                                  "(try --all-samples or another window)")
         _write(tdm_text(segments, creation_unix=time.time(), encoding=encoding.value.upper(),
                         comments=[f"groundnet predicted tracking of {traj.name} ({traj.kind}, {traj.source})"]), output)
+
+
+RESIDUAL_COLUMNS = ["station", "observable", "path", "unit", "samples", "mean", "std", "rms", "min", "max", "start", "end"]
+
+
+def _residual_trajectory(trajectory, object_id, spacecraft, catalog):
+    """The spacecraft's trajectory: a file (SPK, OEM, OPM, OMM), a bundled spacecraft, or a catalog's object."""
+    from ..spacecraft import resolve_trajectory
+
+    if catalog is None:
+        return resolve_trajectory(trajectory, object_id, spacecraft)
+    if trajectory is not None or spacecraft is not None or not object_id:
+        raise GroundnetError("--catalog FILE goes with --object NORAD_ID alone (not --trajectory or --spacecraft)")
+    from ..orbits.trajectory import Sgp4Trajectory
+    from .passes import load_elements
+
+    (element,) = load_elements(catalog, object_id, quiet=True)
+    return Sgp4Trajectory(element, source=f"{catalog} NORAD {element.norad_id}")
 
 
 def _station_view(geometry, s: int):
