@@ -162,11 +162,16 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
             loop.call_soon_threadsafe(runner.wake.set)
 
         svc.on_event = on_event
+        if settings.partner_ssf:  # before the first plan, so that it keeps the partner's antenna time free
+            await _import_once(svc.import_partner_ssf, settings.partner_ssf)
         await asyncio.to_thread(svc.start)
         app.state.service, app.state.hub, app.state.runner = svc, hub, runner
         tasks = [asyncio.create_task(runner.run())]
         if settings.partner_dsn:
-            tasks.append(asyncio.create_task(_partner_loop(svc, settings)))
+            tasks.append(asyncio.create_task(_partner_loop(svc.import_partner, settings.partner_dsn, settings)))
+        if settings.partner_ssf and settings.partner_ssf.startswith(("http://", "https://")):
+            tasks.append(asyncio.create_task(_partner_loop(svc.import_partner_ssf, settings.partner_ssf, settings,
+                                                           first_after_s=settings.partner_refresh_s)))
         try:
             yield
         finally:
@@ -207,14 +212,18 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
     return app
 
 
-async def _partner_loop(service: LiveService, settings: Settings) -> None:
-    """Import the partner feed now, and again every few seconds when it is a URL."""
-    source = settings.partner_dsn
+async def _import_once(importer, source: str) -> None:
+    try:
+        await asyncio.to_thread(importer, source)
+    except GroundnetError as exc:
+        log.warning("partner feed: %s", exc)
+
+
+async def _partner_loop(importer, source: str, settings: Settings, first_after_s: float = 0.0) -> None:
+    """Import a partner feed or schedule now, and again every few seconds when it is a URL."""
+    await asyncio.sleep(first_after_s)
     while True:
-        try:
-            await asyncio.to_thread(service.import_partner, source)
-        except GroundnetError as exc:
-            log.warning("partner feed: %s", exc)
+        await _import_once(importer, source)
         if not source.startswith(("http://", "https://")):
             return
         await asyncio.sleep(settings.partner_refresh_s)

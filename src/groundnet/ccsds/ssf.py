@@ -102,17 +102,20 @@ def ssf_band(band: str, near_earth: bool) -> str:
     return band
 
 
-def link_services(downlink, uplink) -> tuple[SsfService, ...]:
-    """The services of a contact from the spacecraft's links (objects with ``band`` and ``near_earth``):
-    telemetry on the downlink, telecommand on the uplink, and with both, two-way ranging and Doppler."""
+def link_services(downlink, uplink, near_earth: bool | None = None) -> tuple[SsfService, ...]:
+    """The services of a contact from the spacecraft's links (objects with ``band``, and ``near_earth``
+    unless given): telemetry on the downlink, telecommand on the uplink, and with both, two-way
+    ranging and Doppler on the downlink's band."""
+    def band(link) -> str:
+        return ssf_band(link.band, getattr(link, "near_earth", False) if near_earth is None else near_earth)
+
     out = []
     if downlink is not None:
-        out.append(SsfService("TELEMETRY", ssf_band(downlink.band, downlink.near_earth)))
+        out.append(SsfService("TELEMETRY", band(downlink)))
     if uplink is not None:
-        out.append(SsfService("TELECOMMAND", ssf_band(uplink.band, uplink.near_earth)))
+        out.append(SsfService("TELECOMMAND", band(uplink)))
     if downlink is not None and uplink is not None:
-        down = ssf_band(downlink.band, downlink.near_earth)
-        out += [SsfService("RANGING", down), SsfService("DOPPLER", down)]
+        out += [SsfService("RANGING", band(downlink)), SsfService("DOPPLER", band(downlink))]
     return tuple(s for s in out if s.frequency_band in FREQUENCY_BANDS)
 
 
