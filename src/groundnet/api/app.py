@@ -191,10 +191,10 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
     )
     app.state.settings = settings
     _install_error_handlers(app)
-    from .routers import board, events, feeds, history, leop, live, passes, plan, spacecraft, stations
+    from .routers import board, events, feeds, history, leop, live, passes, plan, residuals, spacecraft, stations
 
     for r in (board.router, stations.router, spacecraft.router, passes.router, plan.router, events.router,
-              history.router, feeds.partners, live.router, leop.router):
+              history.router, feeds.partners, live.router, leop.router, residuals.router):
         app.include_router(r, prefix=API_PREFIX)
     app.include_router(feeds.router)
     dist = _web_dist(settings)

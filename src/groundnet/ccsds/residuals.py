@@ -55,6 +55,12 @@ class ResidualSeries:
             r = (r + 180.0) % 360.0 - 180.0
         return r
 
+    def between(self, start: float, end: float) -> "ResidualSeries":
+        """The part of the series with start <= t <= end."""
+        keep = (self.times_unix >= start) & (self.times_unix <= end)
+        return ResidualSeries(self.station, self.observable, self.unit, self.path, self.times_unix[keep],
+                              self.measured[keep], self.predicted[keep])
+
     def stats(self) -> dict:
         r = self.residual
         ok = r[np.isfinite(r)]

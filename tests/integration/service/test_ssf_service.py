@@ -85,7 +85,35 @@ def test_plan_as_ssf_and_a_partner_schedule_on_the_board(request, database_url, 
         assert r.status_code == 422 and "not well-formed" in r.json()["detail"]
 
 
-def test_no_partner_schedule_is_a_clear_404(sqlite_url, small_fleet):
-    with make_client(sqlite_url, small_fleet) as client:
+def test_no_partner_schedule_is_a_clear_404_and_residuals_of_a_contact(sqlite_url, small_fleet):
+    import numpy as np
+
+    from groundnet.ccsds.writer import predicted_tdm_segments, tdm_text
+    from groundnet.visibility.deepspace import link_geometry
+
+    with make_client(sqlite_url, small_fleet, **WINDOW) as client:
         r = client.get("/api/v1/partners/ssf")
         assert r.status_code == 404 and "--partner-ssf" in r.json()["detail"]
+        # Residuals for the board: a TDM of one contact, its range moved by +50 m.
+        contact = client.get("/api/v1/plan").json()["contacts"][0]
+        service = client.app.state.service
+        sc = next(s for s in service.fleet if s.id == contact["spacecraft_id"])
+        antenna = next(a for a in service.antennas if a.id == contact["antenna_id"])
+        from groundnet.timebase import parse_utc
+
+        t0, t1 = parse_utc(contact["start"]).timestamp(), parse_utc(contact["end"]).timestamp()
+        geo = link_geometry(sc.trajectory, [antenna], np.round(np.linspace(t0, t1, 30)))  # whole seconds, as written
+        segments = predicted_tdm_segments(geo, participant=sc.id, uplink_hz=2.05e9, turnaround=(221, 240))
+        obs = [(k, t, v + 0.05 if k == "RANGE" else v) for k, t, v in segments[0]["observations"]]
+        text = tdm_text([{"metadata": segments[0]["metadata"], "observations": obs}], creation_unix=t0)
+        r = client.post("/api/v1/residuals", params={"contact": contact["id"]}, content=text.encode())
+        assert r.status_code == 200, r.text
+        body = r.json()
+        rng = next(s for s in body["series"] if s["observable"] == "RANGE")
+        assert rng["station"] == antenna.id and len(rng["times"]) == 30
+        np.testing.assert_allclose(rng["residuals"], 0.05, atol=1e-6)
+        assert body["contact"]["id"] == contact["id"]
+        assert client.post("/api/v1/residuals", params={"contact": "nope"}, content=text.encode()).status_code == 404
+        assert client.post("/api/v1/residuals", content=text.encode()).status_code == 422
+        r = client.post("/api/v1/residuals", params={"spacecraft": sc.id}, content=b"CCSDS_OPM_VERS = 3.0\n")
+        assert r.status_code == 422
