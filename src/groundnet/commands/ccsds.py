@@ -224,10 +224,11 @@ def register(app: typer.Typer) -> None:
         from ..ccsds.residuals import plot_residuals, tdm_residuals
         from ..stations import load_network
 
+        ratio = parse_ratio(turnaround) if turnaround else None
         traj = _residual_trajectory(trajectory, object_id, spacecraft, catalog)
         tdm = read_message(tdm_file, expect="TDM")
         antennas = {a.id: a for a in load_network(station_file)}
-        report = tdm_residuals(tdm, traj, antennas, turnaround=parse_ratio(turnaround) if turnaround else None,
+        report = tdm_residuals(tdm, traj, antennas, turnaround=ratio,
                                on_warning=lambda m: typer.echo(f"warning: {m}", err=True))
         if not report.series:
             raise GroundnetError(f"{tdm_file}: no observable groundnet predicts (range, Doppler, received frequency, "
