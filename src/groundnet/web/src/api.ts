@@ -64,12 +64,27 @@ export const api = {
       params: { path: { spacecraft_id: id }, query: { station, start, end } },
     })),
   partnerDsn: () => as<PartnerFeed>(unwrap("partners/dsn", client.GET("/api/v1/partners/dsn"))),
+  partnerSsf: () => as<PartnerFeed>(unwrap("partners/ssf", client.GET("/api/v1/partners/ssf"))),
+  residuals: (tdm: string, query: { contact?: string; spacecraft?: string }) =>
+    as<Residuals>(unwrap("residuals", client.POST("/api/v1/residuals", {
+      params: { query }, body: tdm as never, bodySerializer: (b: unknown) => String(b), headers: { "Content-Type": "text/plain" },
+    }))),
   leopScenarios: () => as<LeopScenarioInfo[]>(unwrap("leop/scenarios", client.GET("/api/v1/leop/scenarios"))),
   leopScenario: (name: string) =>
     as<LeopReport>(unwrap(`leop/scenarios/${name}`, client.GET("/api/v1/leop/scenarios/{name}", {
       params: { path: { name }, query: { ground_track: true } },
     }))),
 };
+
+/** What POST /api/v1/residuals answers (docs/service.md). */
+export interface Residuals {
+  object: string;
+  stats: { station: string; observable: string; path: string; unit: string; samples: number; mean?: number; std?: number;
+    rms?: number; min?: number; max?: number }[];
+  series: { station: string; observable: string; unit: string; path: string; times: string[]; residuals: (number | null)[] }[];
+  not_compared: Record<string, number>;
+  contact: { id: string; antenna_id: string; start: string; end: string } | null;
+}
 
 /** An antenna state with every field of the contract, whatever a feed left out (partner feeds say less). */
 export function normalizeAntenna(a: Partial<AntennaState> & { id: string }): AntennaState {

@@ -18,6 +18,7 @@ import { EventsView } from "./views/events";
 import { LaunchView } from "./views/launch";
 import { NetworkView } from "./views/network";
 import { PartnersView } from "./views/partners";
+import { ResidualsView } from "./views/residuals";
 import { SpacecraftView } from "./views/spacecraft";
 import { TimelineView } from "./views/timeline";
 import { $, type App, type SideData, type View } from "./views/view";
@@ -70,8 +71,9 @@ const spacecraftView = new SpacecraftView(app, tracks);
 const eventsView = new EventsView(app);
 const partnersView = new PartnersView(app);
 const launchView = new LaunchView(app);
+const residualsView = new ResidualsView(app);
 /** In the order of their tabs and of the number keys. */
-const views: View[] = [networkView, timelineView, spacecraftView, eventsView, partnersView, launchView];
+const views: View[] = [networkView, timelineView, spacecraftView, eventsView, partnersView, launchView, residualsView];
 const sources = new SourceBadges($("sources"));
 
 let current: View = views.find((v) => v.id === controller.url.view) ?? networkView;
@@ -338,14 +340,17 @@ function loadSideData(): void {
     },
     () => undefined,
   );
-  api.partnerDsn().then(
-    (feed) => {
-      data.partner = { time: feed.time, antennas: (feed.antennas ?? []).map(normalizeAntenna) };
-      partnersView.render();
-      networkView.partnerChanged();
-    },
-    () => undefined,
-  );
+  // Partner networks: the DSN Now feed and a partner's CCSDS Simple Schedule, shown together.
+  const feeds = [api.partnerDsn(), api.partnerSsf()].map((p) => p.then((f) => f, () => null));
+  Promise.all(feeds).then(([dsn, ssf]) => {
+    if (!dsn && !ssf) return;
+    data.partner = {
+      time: dsn?.time ?? ssf?.time ?? null,
+      antennas: [...(dsn?.antennas ?? []), ...(ssf?.antennas ?? [])].map(normalizeAntenna),
+    };
+    partnersView.render();
+    networkView.partnerChanged();
+  });
   sources.refresh();
 }
 
