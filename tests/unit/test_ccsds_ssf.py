@@ -168,3 +168,17 @@ def test_unsafe_or_broken_ssf_is_refused(tmp_path, sites):
         parse_ssf("<simpleSchedule><scheduledPackage/></simpleSchedule>", "nohead.xml")
     with pytest.raises(CcsdsError, match="not well-formed"):
         parse_ssf("<simpleSchedule><simpleScheduleHeader", "cut.xml")
+
+
+def test_schedule_plan_keeps_a_partner_schedule_free(tmp_path, sites):
+    partner = BAD.replace("{cdscc}", sites["DSS-43"]).replace(
+        'beginningOfActivity="2026-327T01:00:00Z"', 'beginningOfActivity="2026-327T00:00:00Z"').replace(
+        'endOfActivity="2026-327T05:15:00Z"', 'endOfActivity="2026-327T23:59:00Z"')
+    ssf_path, plan_path = tmp_path / "partner.xml", tmp_path / "plan.json"
+    ssf_path.write_text(partner)
+    r = CliRunner().invoke(app, ["schedule", "plan", EXAMPLE, "--solver", "greedy", "--partner-ssf", str(ssf_path),
+                                 "--output", str(plan_path)])
+    assert r.exit_code == 0, r.output
+    assert "warning: " in r.stderr and "unknown site 'atlantis'" in r.stderr
+    tracks = json.loads(plan_path.read_text())["tracks"]
+    assert tracks and not any("DSS-43" in t["resource"] for t in tracks)
