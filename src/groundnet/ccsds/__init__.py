@@ -1,4 +1,6 @@
-"""CCSDS Navigation Data Messages: OEM, OPM, OMM and TDM in KVN and XML (read), OEM and TDM (write).
+"""CCSDS messages: OEM, OPM, OMM and TDM in KVN and XML and combined NDM files (read), OEM and TDM
+(write); the Simple Schedule Format (``ssf``, both ways); TDM residuals against predictions
+(``residuals``).
 
 See docs/ccsds.md for what is read, what is written and why groundnet has its own small reader.
 """

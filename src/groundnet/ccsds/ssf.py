@@ -121,7 +121,7 @@ def link_services(downlink, uplink, near_earth: bool | None = None) -> tuple[Ssf
 
 def network_sites(antennas: Iterable) -> dict[str, str]:
     """Antenna id -> site code (``mdscc``, ``newnorcia``, ...), as the DSN Now feed names sites."""
-    from ..live.dsn_now import site_of
+    from ..stations.sites import site_of
 
     return {a.id: site_of(a)[0] for a in antennas}
 
