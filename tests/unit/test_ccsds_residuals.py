@@ -13,6 +13,7 @@ from groundnet.ccsds import read_message
 from groundnet.ccsds.residuals import tdm_residuals
 from groundnet.ccsds.writer import predicted_tdm_segments, tdm_text
 from groundnet.cli import app, main
+from groundnet.errors import CcsdsError
 from groundnet.spacecraft import get_spacecraft
 from groundnet.stations import load_network
 from groundnet.visibility.deepspace import link_geometry
@@ -130,3 +131,18 @@ def test_residuals_errors_name_the_problem(capsys, shared_data):
     assert code == 2 and "TDM was expected" in err
     code, err = _run(capsys, ["ccsds", "residuals", tdm, "--catalog", "demo", "--spacecraft", "MEX"])
     assert code == 2 and "--catalog FILE goes with --object" in err
+
+
+def test_bad_segment_metadata_is_named(tmp_path, mex, network):
+    geo = link_geometry(mex, [network["CEB"]], T0 + 900.0 * np.arange(40))
+    text = tdm_text(predicted_tdm_segments(geo, participant="MEX", uplink_hz=7.16e9), creation_unix=T0)
+    cases = [("PATH = 1,2,1", "PATH = 1,2,3\nPARTICIPANT_3 = NNO-1", "three-way"),
+             ("PATH = 1,2,1", "PATH = 1,2,3", "PARTICIPANT_3 is not given"), ("PATH = 1,2,1", "PATH = 1,x", "not a list"),
+             ("PARTICIPANT_1 = CEB", "PARTICIPANT_1 = ATLANTIS", "not an antenna of the network"),
+             ("INTEGRATION_REF = END", "INTEGRATION_REF = END\nINTEGRATION_INTERVAL = soon", "INTEGRATION_INTERVAL")]
+    for old, new, words in cases:
+        path = tmp_path / "bad.tdm"
+        path.write_text(text.replace(old, new))
+        with pytest.raises(CcsdsError) as err:
+            tdm_residuals(read_message(path), mex, network)
+        assert words in str(err.value) and "bad.tdm:" in str(err.value)

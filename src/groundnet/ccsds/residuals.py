@@ -159,7 +159,11 @@ def tdm_residuals(tdm: Tdm, trajectory, antennas: dict, *, turnaround: tuple[int
                                        "(add it with --station-file)", line=seg.line, field="PARTICIPANT_1")
         angle_type = seg.metadata.get("ANGLE_TYPE", "").upper()
         range_units = seg.metadata.get("RANGE_UNITS", "km")
-        interval = float(seg.metadata.get("INTEGRATION_INTERVAL", "0") or 0.0)
+        try:
+            interval = float(seg.metadata.get("INTEGRATION_INTERVAL", "0") or 0.0)
+        except ValueError:
+            raise CcsdsError(tdm.path, f"INTEGRATION_INTERVAL '{seg.metadata['INTEGRATION_INTERVAL']}' is not a number "
+                                       "of seconds", line=seg.line, field="INTEGRATION_INTERVAL") from None
         ref = seg.metadata.get("INTEGRATION_REF", "END").upper()
         shift = {"START": 0.5, "MIDDLE": 0.0, "END": -0.5}.get(ref, 0.0) * interval
         keywords = np.array(seg.keywords)
