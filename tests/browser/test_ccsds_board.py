@@ -63,6 +63,12 @@ def test_residuals_of_a_contact_are_drawn(ssf_server, page, tmp_path):
 
     page.goto(f"{ssf_server.url}/?view=residuals&contact={contact['id']}")
     assert page.locator("#residual-contact").input_value() == contact["id"]
+    # The timeline's contact details lead there too.
+    page.goto(f"{ssf_server.url}/?view=timeline&t={contact['start'][:19]}Z&paused=1")
+    page.locator(f'.tl-contact[data-contact-id="{contact["id"]}"]').click()
+    page.get_by_role("button", name="Tracking residuals").click()
+    assert page.locator("#view-residuals").is_visible()
+    assert page.locator("#residual-contact").input_value() == contact["id"]
     page.set_input_files("#residual-file", str(tdm))
     page.click("#residual-form button[type=submit]")
     row = page.locator('.residual-stats tr[data-observable="RANGE"]')

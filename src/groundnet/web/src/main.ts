@@ -40,6 +40,10 @@ const app: App = {
     spacecraftView.choose(id);
     show("spacecraft", true);
   },
+  openResiduals(contactId) {
+    residualsView.choose(contactId);
+    show("residuals", true);
+  },
   selectStation(id, scroll) {
     controller.setParam("station", id);
     networkView.select(id);

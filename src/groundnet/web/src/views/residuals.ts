@@ -62,6 +62,12 @@ export class ResidualsView implements View {
     if (this.linkedContact && !input.value) input.value = this.linkedContact;
   }
 
+  /** Compare for this contact (from the timeline's contact details). */
+  choose(contactId: string): void {
+    ($("residual-contact") as HTMLInputElement).value = contactId;
+    ($("residual-spacecraft") as HTMLInputElement).value = "";
+  }
+
   leave(): void {}
 
   onMoment(): void {}
