@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from groundnet.ccsds.ssf import (network_sites, parse_ssf, plan_ssf, read_ssf, ssf_blocks, ssf_plan, ssf_xml,
                                  validate_ssf)
+from groundnet.ccsds.times import format_doy
 from groundnet.cli import app
 from groundnet.errors import CcsdsError, UnsafeXmlError
 from groundnet.schedule.greedy import greedy_plan
@@ -182,3 +183,26 @@ def test_schedule_plan_keeps_a_partner_schedule_free(tmp_path, sites):
     assert "warning: " in r.stderr and "unknown site 'atlantis'" in r.stderr
     tracks = json.loads(plan_path.read_text())["tracks"]
     assert tracks and not any("DSS-43" in t["resource"] for t in tracks)
+
+
+def test_schedule_satnet_keeps_a_partner_schedule_free(tmp_path, shared_data, sites, satnet_week):
+    problem, free_plan = satnet_week
+    busy = [t for t in free_plan.tracks if t.resource == ("DSS-43",)]
+    assert busy, "the free plan uses DSS-43"
+    d = format_doy
+    partner = f"""<simpleSchedule xmlns="urn:ccsds:schema:cssm:1.0.0">
+  <simpleScheduleHeader originatingOrganization="ESA" generationTime="{d(problem.horizon_start)}" status="OPERATIONAL"
+    inclusionType="START_INCLUSION" version="1" startTime="{d(problem.horizon_start)}" endTime="{d(problem.horizon_end)}"/>
+  <scheduledPackage scheduledPackageId="ROSETTA" user="ROSETTA">
+    <scheduledActivity scheduledActivityId="R1" activityStatus="COMMITTED" siteRef="{sites['DSS-43']}" apertureRef="DSS-43"
+      beginningOfActivity="{d(problem.horizon_start)}" beginningOfTrack="{d(problem.horizon_start + 60)}"
+      endOfTrack="{d(problem.horizon_end - 60)}" endOfActivity="{d(problem.horizon_end)}"/>
+  </scheduledPackage>
+</simpleSchedule>"""
+    ssf_path, plan_path = tmp_path / "partner.xml", tmp_path / "week.json"
+    ssf_path.write_text(partner)
+    r = CliRunner().invoke(app, ["schedule", "satnet", str(shared_data / "satnet" / "W10_2018.json"), "--solver", "greedy",
+                                 "--quiet", "--partner-ssf", str(ssf_path), "--output", str(plan_path)])
+    assert r.exit_code == 0, r.output
+    tracks = json.loads(plan_path.read_text())["tracks"]
+    assert tracks and not any("DSS-43" in t["resource"].split("_") for t in tracks)
