@@ -206,3 +206,31 @@ def test_schedule_satnet_keeps_a_partner_schedule_free(tmp_path, shared_data, si
     assert r.exit_code == 0, r.output
     tracks = json.loads(plan_path.read_text())["tracks"]
     assert tracks and not any("DSS-43" in t["resource"].split("_") for t in tracks)
+
+
+def test_a_partner_schedule_is_read_from_a_url(tmp_path, sites):
+    """`serve --partner-ssf URL`: fetched over HTTP (a loopback server here), checked like a file."""
+    import functools
+    import http.server
+    import threading
+
+    from groundnet.errors import FeedError
+    from groundnet.live.partner_ssf import load_partner_ssf, partner_blocks, partner_data
+
+    (tmp_path / "partner.xml").write_text(BAD.replace("{cdscc}", sites["DSS-43"]))
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    handler.log_message = lambda *a: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        ssf = load_partner_ssf(f"{base}/partner.xml", load_network())
+        assert [a.activity_id for a in ssf.activities] == ["good", "also-good"] and len(ssf.problems) == 4
+        data = partner_data(ssf, f"{base}/partner.xml")
+        assert [(b.antenna_id, b.kind) for b in partner_blocks(data)] == [("DSS-43", "outage")]  # committed only
+        with pytest.raises(FeedError, match="cannot fetch"):
+            load_partner_ssf(f"{base}/missing.xml", load_network())
+    finally:
+        server.shutdown()
+        server.server_close()
