@@ -47,7 +47,15 @@ def test_partner_schedule_shows_among_the_partner_dishes(ssf_server, page):
     card.wait_for()
     assert "JUNO" in card.inner_text()
     assert "Simple Schedule" in page.locator("#partner-meta").inner_text()
+    # The schedule's activities below the cards, the one running at the moment shown marked.
+    row = page.locator('#partner-schedule tr.running[data-activity-id="JNO-7"]')
+    row.wait_for()  # once the page follows the server's (replay) clock
+    assert "JUNO" in row.inner_text()
+    assert "NASA" in page.locator("#partner-schedule h3").inner_text()
     shoot(page, "partners-ssf-wall")
+    # A day later (replay) the activity is over: the dish is idle and the row no longer marked.
+    page.goto(f"{ssf_server.url}/?view=partners&t=2026-11-22T12:00:00Z&paused=1")
+    page.locator('#partner-schedule tr[data-activity-id="JNO-7"]:not(.running)').wait_for()
 
 
 def test_residuals_of_a_contact_are_drawn(ssf_server, page, tmp_path):

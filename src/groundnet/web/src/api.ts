@@ -64,7 +64,8 @@ export const api = {
       params: { path: { spacecraft_id: id }, query: { station, start, end } },
     })),
   partnerDsn: () => as<PartnerFeed>(unwrap("partners/dsn", client.GET("/api/v1/partners/dsn"))),
-  partnerSsf: () => as<PartnerFeed>(unwrap("partners/ssf", client.GET("/api/v1/partners/ssf"))),
+  partnerSsf: (at?: string) =>
+    as<PartnerSchedule>(unwrap("partners/ssf", client.GET("/api/v1/partners/ssf", { params: { query: { at } } }))),
   residuals: (tdm: string, query: { contact?: string; spacecraft?: string }) =>
     as<Residuals>(unwrap("residuals", client.POST("/api/v1/residuals", {
       params: { query }, body: tdm as never, bodySerializer: (b: unknown) => String(b), headers: { "Content-Type": "text/plain" },
@@ -75,6 +76,14 @@ export const api = {
       params: { path: { name }, query: { ground_track: true } },
     }))),
 };
+
+/** GET /api/v1/partners/ssf: a partner's CCSDS Simple Schedule as the partner model, with its activities. */
+export interface PartnerSchedule extends PartnerFeed {
+  originator: string | null;
+  activities: { activity_id: string; user: string; site: string; aperture: string; status: string;
+    beginning_of_activity: string; beginning_of_track: string; end_of_track: string; end_of_activity: string }[];
+  problems: string[];
+}
 
 /** What POST /api/v1/residuals answers (docs/service.md). */
 export interface Residuals {

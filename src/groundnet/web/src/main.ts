@@ -5,7 +5,7 @@
 import "./style.css";
 import { api, normalizeAntenna } from "./api";
 import { SPEEDS } from "./clock";
-import type { Board } from "./contract";
+import type { Board, PartnerFeed } from "./contract";
 import { Controller, type Moment } from "./controller";
 import { h } from "./dom";
 import { ACTIVITY_LABEL, clockText, duration, hhmmss, isoUtc, zoneLabel } from "./format";
@@ -345,7 +345,8 @@ function loadSideData(): void {
     () => undefined,
   );
   // Partner networks: the DSN Now feed and a partner's CCSDS Simple Schedule, shown together.
-  const feeds = [api.partnerDsn(), api.partnerSsf()].map((p) => p.then((f) => f, () => null));
+  const at = controller.replaying ? isoUtc(controller.clock.now()) : undefined; // a schedule: as at the moment shown
+  const feeds = [api.partnerDsn(), api.partnerSsf(at)].map((p) => p.then((f): PartnerFeed | null => f, () => null));
   Promise.all(feeds).then(([dsn, ssf]) => {
     if (!dsn && !ssf) return;
     data.partner = {
@@ -353,6 +354,7 @@ function loadSideData(): void {
       antennas: [...(dsn?.antennas ?? []), ...(ssf?.antennas ?? [])].map(normalizeAntenna),
     };
     partnersView.render();
+    partnersView.loadSchedule();
     networkView.partnerChanged();
   });
   sources.refresh();
