@@ -14,7 +14,7 @@ from groundnet.ccsds.residuals import tdm_residuals
 from groundnet.ccsds.writer import predicted_tdm_segments, tdm_text
 from groundnet.cli import app, main
 from groundnet.errors import CcsdsError
-from groundnet.spacecraft import get_spacecraft
+from groundnet.missions import get_spacecraft
 from groundnet.stations import load_network
 from groundnet.visibility.deepspace import link_geometry
 
@@ -34,7 +34,7 @@ def _perturbed(segments: list[dict]) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def mex():
-    return get_spacecraft("MEX").trajectory()
+    return get_spacecraft("MEX").trajectory
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +83,7 @@ def test_a_wrong_trajectory_shows_large_residuals(tmp_path, mex, network):
     geo = link_geometry(mex, [network["CEB"]], T0 + 900.0 * np.arange(60))
     path = tmp_path / "mex.tdm"
     path.write_text(tdm_text(predicted_tdm_segments(geo, participant="MEX", uplink_hz=7.16e9), creation_unix=T0))
-    report = tdm_residuals(read_message(path), get_spacecraft("SOLO").trajectory(), network)
+    report = tdm_residuals(read_message(path), get_spacecraft("SOLO").trajectory, network)
     rng = next(s for s in report.series if s.observable == "RANGE")
     assert np.abs(rng.residual).min() > 1e6  # km: Solar Orbiter is nowhere near Mars
 

@@ -170,7 +170,7 @@ def register(app: typer.Typer) -> None:
         """
         from ..ccsds.ssf import link_services, network_sites, plan_ssf, ssf_xml
         from ..schedule.plan_file import load_plan
-        from ..spacecraft import load_spacecraft
+        from ..missions import load_spacecraft
         from ..stations import load_network
 
         if satnet_file is not None and requests_file is not None:
@@ -307,7 +307,7 @@ RESIDUAL_COLUMNS = ["station", "observable", "path", "unit", "samples", "mean", 
 
 def _residual_trajectory(trajectory, object_id, spacecraft, catalog):
     """The spacecraft's trajectory: a file (SPK, OEM, OPM, OMM), a bundled spacecraft, or a catalog's object."""
-    from ..spacecraft import resolve_trajectory
+    from ..missions import resolve_trajectory
 
     if catalog is None:
         return resolve_trajectory(trajectory, object_id, spacecraft)
