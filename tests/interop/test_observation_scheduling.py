@@ -236,3 +236,25 @@ def test_satnogs_listing_commands(tmp_path, capsys, fmt):
     assert "id=9001" in captured.err and "field 'lat'" in captured.err
     if fmt == "json":
         assert '"downlink_hz": 436793995' in captured.out
+
+
+def test_track_tunes_to_the_satnogs_transmitter_with_its_drift_and_doppler(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["track", "--station", "KIR-1", "--catalog", str(CATALOG), "--object", "27607", "--start", START,
+              "--dry-run", "--transmitters", str(SAMPLES / "transmitters.json"), "--format", "json"])
+    assert done.value.code in (0, None)
+    captured = capsys.readouterr()
+    rows = json.loads(captured.out)
+    assert "tzvNPnQgZfuX6w7KYnk65p" in captured.err
+    published = 436_795_000 * (1 - 2300e-9)  # SO-50's downlink with SatNOGS's measured drift
+    c = 299_792.458
+    for row in rows[:: max(1, len(rows) // 20)]:
+        assert row["downlink_hz"] == pytest.approx(published * (1 - row["range_rate_km_s"] / c), abs=1.0)
+        assert row["uplink_hz"] == pytest.approx(145_850_000 * (1 + row["range_rate_km_s"] / c), abs=1.0)
+
+
+def test_track_refuses_an_object_with_no_satnogs_transmitter():
+    with pytest.raises(SystemExit) as done:
+        main(["track", "--station", "KIR-1", "--catalog", str(CATALOG), "--object", "20580", "--start", START,
+              "--dry-run", "--transmitters", str(SAMPLES / "transmitters.json")])
+    assert done.value.code == 2

@@ -288,6 +288,16 @@ def read_satellites(path: str | Path) -> tuple[list[SatnogsSatellite], list[Prob
     return _read(path, "satellites", "sat_id", parse)
 
 
+def first_usable(transmitters) -> dict[int, Transmitter]:
+    """Per NORAD id, the satellite's first usable transmitter in file order: the one groundnet observes
+    and tunes to (SatNOGS DB lists a satellite's main downlink first)."""
+    out: dict[int, Transmitter] = {}
+    for t in transmitters:
+        if t.usable:
+            out.setdefault(t.norad_id, t)
+    return out
+
+
 def transmitter_row(t: Transmitter) -> dict:
     """One transmitter as a listing row (frequencies in Hz, drift-corrected where drift is published)."""
     return {

@@ -530,11 +530,9 @@ def load_observation_requests(path) -> tuple[list[ObservationRequest], list[Stat
 def requests_from_transmitters(transmitters, satellites=None) -> list[ObservationRequest]:
     """One request per satellite with a usable SatNOGS DB transmitter (its first, in file order),
     observed on that transmitter's drift-corrected downlink; with ``satellites``, only those alive."""
+    from ..interop.satnogs import first_usable
+
     alive = None if satellites is None else {s.norad_id for s in satellites if s.status == "alive"}
-    out: dict[int, ObservationRequest] = {}
-    for t in transmitters:
-        if not t.usable or t.norad_id in out or (alive is not None and t.norad_id not in alive):
-            continue
-        out[t.norad_id] = ObservationRequest(norad_id=t.norad_id, downlink_hz=t.downlink_hz,
-                                             transmitter=t.uuid, mode=t.mode, baud=t.baud)
-    return list(out.values())
+    return [ObservationRequest(norad_id=t.norad_id, downlink_hz=t.downlink_hz, transmitter=t.uuid, mode=t.mode,
+                               baud=t.baud)
+            for t in first_usable(transmitters).values() if alive is None or t.norad_id in alive]

@@ -131,6 +131,7 @@ export class TimelineView implements View {
       h("p", { class: "actions" },
         h("button", { type: "button", onclick: () => { this.app.closeDialog(); controller.jumpTo(start); } }, "Replay from AOS"),
         h("button", { type: "button", onclick: () => { this.app.closeDialog(); this.app.openSpacecraft(c.spacecraft_id); } }, "Spacecraft page"),
+        h("button", { type: "button", onclick: () => { this.app.closeDialog(); this.app.openResiduals(c.id); } }, "Tracking residuals"),
         h("button", { type: "button", class: "sky-btn", onclick: () => this.showSky(c, sky) }, "Sky plot")),
       sky,
     );
