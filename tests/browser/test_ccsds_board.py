@@ -9,7 +9,7 @@ import pytest
 from groundnet.ccsds.ssf import network_sites
 from groundnet.ccsds.times import format_doy
 from groundnet.ccsds.writer import predicted_tdm_segments, tdm_text
-from groundnet.live.fleet import load_fleet
+from groundnet.missions import load_fleet
 from groundnet.stations import load_network
 from groundnet.timebase import parse_utc
 from groundnet.visibility.deepspace import link_geometry
