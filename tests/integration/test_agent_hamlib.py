@@ -231,3 +231,27 @@ def test_spool_survives_a_restart_and_a_cut_last_line(tmp_path):
 
     with pytest.raises(InputFileError, match="spool.jsonl:1"):
         EventSpool(path)
+
+
+@pytest.mark.slow
+def test_slew_rate_is_measured_while_prepositioning(rotctld):
+    """Configured 30 deg/s, the dummy moves 6: measured before AOS, said, and the path planned again."""
+    from groundnet.agent.runner import PassRunner, TrackSettings
+    from groundnet.live.clock import Clock
+    from groundnet.orbits.catalog import load_catalog
+    from groundnet.stations import load_network
+    from groundnet.timebase import parse_utc
+    from groundnet.tracking import Rotator, TargetTrack
+
+    iss = next(e for e in load_catalog("demo").elements if e.norad_id == 25544)
+    aos = parse_utc("2026-08-22T02:49:00Z").timestamp()
+    track = TargetTrack.from_elements(iss, load_network().get("MSP"), aos - 12, aos + 4)
+    notes = []
+    rot = Rotctld("127.0.0.1", rotctld.port)
+    rot.set_position(0, 90)
+    time.sleep(0.1)
+    runner = PassRunner(track, aos, aos + 2, Rotator(0, 450, 0, 180, 30.0, 30.0), TrackSettings(cycle_s=0.25),
+                        now=Clock(start_unix=aos - 10, speed=1).now, rotctld=rot, on_note=notes.append)
+    report = runner.run()
+    assert 4.0 < report.path["measured_slew_deg_s"] < 8.0
+    assert any("not the 30 configured: path planned again" in n for n in notes)

@@ -91,6 +91,18 @@ CASES = [
     ("serve --database nonsense://x", "unsupported database"),
     ("token list --database sqlite:///{dir}", "cannot open the database"),
     ("schedule replan {prose} --outage x --requests {toml}", "not valid TOML"),
+    # the station agent
+    ("track --station NOPE --spacecraft ISS --dry-run", "unknown station 'NOPE'"),
+    ("track --station MSP --spacecraft NOPE --dry-run", "unknown spacecraft 'NOPE'"),
+    ("track --station MSP --spacecraft ISS --dry-run --start bad", "ISO 8601"),
+    ("track --station MSP --spacecraft ISS --dry-run --start " + END + " --end " + START, "must be after --start"),
+    ("track --station MSP --spacecraft ISS --dry-run --threshold-deg -1", "--threshold-deg"),
+    ("track --station MSP --spacecraft ISS --dry-run --downlink-hz -5", "--downlink-hz"),
+    ("track --station MSP --spacecraft ISS --dry-run --station-file {toml}", "not valid TOML"),
+    ("track --station MSP --spacecraft ISS --dry-run --format xml", "'xml' is not one of"),
+    ("agent --station MSP --server ftp://x", "http:// or https://"),
+    ("agent --station NOPE --server http://127.0.0.1:9", "unknown station 'NOPE'"),
+    ("agent --station MSP --server http://127.0.0.1:9 --az-range 0..10", "must span 360"),
     # usage: unknown format, option, command; missing option
     ("stations --format xml", "'xml' is not one of"),
     ("passes --catalog demo --stations KIR-1 --format xml", "'xml' is not one of"),

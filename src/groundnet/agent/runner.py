@@ -158,6 +158,8 @@ class PassRunner:
         self.locked = False
         self.next_strength = -math.inf
         self.path = None
+        self._last_pos: tuple[float, tuple[float, float]] | None = None
+        self._slew_samples: list[float] = []
 
     # ------------------------------------------------------------------ planning
 
@@ -229,6 +231,35 @@ class PassRunner:
             self.on_event("carrier_lock" if locked else "carrier_unlock", t, {"signal_strength_db": db})
             self.locked = locked
 
+    def _measure_slew(self, t: float, cmd: tuple[float, float]) -> None:
+        """While pre-positioning, the rotator's own rate (real deg/s); a rotator slower than configured by a
+        fifth gets its path planned again with the measured rate, and says so."""
+        pos = self._rotator_position(t)
+        if pos is None:
+            return
+        wall = time.monotonic()
+        prev, self._last_pos = self._last_pos, (wall, pos)
+        far = max(abs(cmd[0] - pos[0]), abs(cmd[1] - pos[1])) > 2.0
+        if prev is None or not far or wall - prev[0] < 0.2:
+            return
+        moved = max(abs(pos[0] - prev[1][0]), abs(pos[1] - prev[1][1]))
+        if moved > 0:
+            self._slew_samples.append(moved / (wall - prev[0]))
+        if len(self._slew_samples) == 5 and not self.report.path.get("measured_slew_deg_s"):
+            measured = float(np.median(self._slew_samples))
+            configured = self.rotator.az_rate_deg_s * self.speed
+            self.report.path["measured_slew_deg_s"] = round(measured, 2)
+            if measured < 0.8 * configured:
+                from dataclasses import replace
+
+                self.on_note(f"the rotator moves {measured:.1f} deg/s, not the {configured:g} configured: "
+                             "path planned again with the measured rate")
+                self.rotator = replace(self.rotator, az_rate_deg_s=measured / self.speed,
+                                       el_rate_deg_s=measured / self.speed)
+                measured_path = self.report.path["measured_slew_deg_s"]
+                self.plan(pos)
+                self.report.path["measured_slew_deg_s"] = measured_path
+
     def _setup_radio(self, t: float) -> None:
         s = self.settings
         if self.rig.client is None:
@@ -243,6 +274,18 @@ class PassRunner:
             self.sleep(delay)
 
     def run(self) -> PassReport:
+        """Drive the pass to its LOS; on any error or interruption the rotator is told to stop (``S``) first."""
+        try:
+            return self._run()
+        except BaseException:
+            if self.rot.client is not None:
+                try:
+                    self.rot.client.stop()
+                except DeviceError:
+                    pass
+            raise
+
+    def _run(self) -> PassReport:
         s = self.settings
         t = self.now()
         if self.path is None:
@@ -270,6 +313,8 @@ class PassRunner:
             else:
                 cmd = self.path.start
             sent |= self._command_rotator(t, cmd)
+            if not in_pass:
+                self._measure_slew(t, cmd)
             if in_pass:
                 sent |= self._tune(t, target["range_rate_km_s"])
                 self._strength(t)
