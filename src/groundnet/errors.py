@@ -122,3 +122,20 @@ class DeviceError(GroundnetError):
         self.refused = refused
         self.code = code
         super().__init__(f"{device}: {message}")
+
+
+class SourceError(GroundnetError):
+    """A data source on the network (CelesTrak, Space-Track, SatNOGS DB, IERS, a DSN Now feed) gave no usable answer.
+
+    The message names the source and the URL, says what happened and what to do; the cached copy
+    of the data, if any, is left as it was.
+    """
+
+    def __init__(self, source: str, url: str, reason: str, *, status: int | None = None,
+                 retry_after_s: float | None = None):
+        self.source = source
+        self.url = url
+        self.reason = reason
+        self.status = status
+        self.retry_after_s = retry_after_s
+        super().__init__(f"{source}: {url}: {reason}")

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import math
+import re
 import sys
 from enum import Enum
 from pathlib import Path
@@ -51,8 +52,52 @@ def _plain_table(cells: list[list[str]], columns: list[str], widths: list[int], 
     return head + line(columns) + rule + "".join(line(row) for row in cells)
 
 
+# How tables show times and lengths (groundnet.toml's [display]); CSV and JSON stay UTC and metric.
+_display = {"units": "metric", "time_zone": "UTC"}
+_ISO_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
+# Column suffix -> (new suffix, factor) for imperial tables.
+_IMPERIAL = (("_km_s", "_mi_s", 0.621371192237334), ("_km", "_mi", 0.621371192237334), ("_m", "_ft", 3.28083989501312))
+
+
+def set_display(units: str = "metric", time_zone: str = "UTC") -> None:
+    """Tables show times in ``time_zone`` (an IANA name) and lengths in ``units`` (metric or imperial)."""
+    _display.update(units=units, time_zone=time_zone)
+
+
+def _for_display(rows: list[dict], columns: list[str], title: str | None) -> tuple[list[dict], list[str], str | None]:
+    zone = _display["time_zone"]
+    imperial = _display["units"] == "imperial"
+    if zone == "UTC" and not imperial:
+        return rows, columns, title
+    renamed = {}
+    for c in columns:
+        for old, new, factor in _IMPERIAL if imperial else ():
+            if c.endswith(old):
+                renamed[c] = (c[: -len(old)] + new, factor)
+                break
+    tz = None
+    if zone != "UTC":
+        from zoneinfo import ZoneInfo
+
+        tz = ZoneInfo(zone)
+
+    def cell(c, v):
+        if c in renamed and isinstance(v, (int, float)) and not isinstance(v, bool):
+            return v * renamed[c][1]
+        if tz is not None and isinstance(v, str) and _ISO_Z.match(v):
+            from datetime import datetime
+
+            local = datetime.fromisoformat(v[:-1] + "+00:00").astimezone(tz)
+            return local.isoformat(timespec="milliseconds")
+        return v
+
+    out = [{renamed.get(c, (c,))[0]: cell(c, r.get(c)) for c in columns} for r in rows]
+    notes = ([f"times in {zone}"] if tz is not None else []) + (["imperial units"] if imperial else [])
+    return out, [renamed.get(c, (c,))[0] for c in columns], f"{title or ''} ({', '.join(notes)})".strip()
+
+
 def render(rows: list[dict], fmt: OutputFormat | str, columns: list[str] | None = None, title: str | None = None) -> str:
-    """Rows as a Rich table, CSV (header + rows) or a JSON list of objects."""
+    """Rows as a Rich table, CSV (header + rows) or a JSON list of objects (tables follow :func:`set_display`)."""
     fmt = OutputFormat(fmt)
     columns = columns or (list(rows[0].keys()) if rows else [])
     if fmt is OutputFormat.json:
@@ -64,6 +109,7 @@ def render(rows: list[dict], fmt: OutputFormat | str, columns: list[str] | None 
         for r in rows:
             writer.writerow([_cell(r.get(c)) for c in columns])
         return buf.getvalue()
+    rows, columns, title = _for_display(rows, columns, title)
     cells = [[_cell(r.get(c)) for c in columns] for r in rows]
     # Wide enough for every cell (ISO times must not be cut), within a screen's reach.
     widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]

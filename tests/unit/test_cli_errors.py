@@ -101,6 +101,7 @@ CASES = [
     ("track --station MSP --spacecraft ISS --dry-run --station-file {toml}", "not valid TOML"),
     ("track --station MSP --spacecraft ISS --dry-run --format xml", "'xml' is not one of"),
     ("agent --station MSP --server ftp://x", "http:// or https://"),
+    ("agent --station MSP", "give --server URL"),
     ("agent --station NOPE --server http://127.0.0.1:9", "unknown station 'NOPE'"),
     ("agent --station MSP --server http://127.0.0.1:9 --az-range 0..10", "must span 360"),
     # usage: unknown format, option, command; missing option
@@ -116,6 +117,17 @@ CASES = [
     ("no-such-command", "No such command"),
     ("passes --catalog demo", "Missing option '--stations'"),
     ("passes --stations KIR-1", "--catalog FILE"),
+    # the configuration file and data sources
+    ("--config {toml} stations", "not valid TOML"),
+    ("--config {missing} stations", "file not found"),
+    ("--config {dir} config show", "is a directory"),
+    ("catalog fetch nowhere:x", "unknown source 'nowhere'"),
+    ("catalog fetch celestrak", "give one of --group"),
+    ("catalog fetch spacetrack:class/gp", "FIELD/VALUE pairs"),
+    ("passes --catalog satnogs:transmitters --stations KIR-1", "gives transmitters"),
+    ("catalog fetch celestrak --group active --format xml", "'xml' is not one of"),
+    ("data update --format xml", "'xml' is not one of"),
+    ("config show --format xml", "'xml' is not one of"),
 ]
 
 

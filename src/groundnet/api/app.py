@@ -132,7 +132,10 @@ def build_service(settings: Settings, *, fleet=None, planner=None, wall=time.tim
 
     store = open_store(settings.database_url)
     antennas = list(load_network(settings.station_file))
-    fleet = load_fleet() if fleet is None else fleet
+    if fleet is None:
+        from ..sources.resolve import resolve_catalog
+
+        fleet = load_fleet(catalog=resolve_catalog(settings.catalog, note=log.info))
     clock = Clock(settings.clock_start_unix, settings.speed, wall=wall)
     return LiveService(store, clock, antennas, fleet, planner or default_planner(antennas, fleet, settings),
                        plan_ahead_s=settings.plan_ahead_h * 3600.0, plan_behind_s=settings.plan_behind_h * 3600.0)
@@ -143,8 +146,25 @@ def _web_dist(settings: Settings) -> Path | None:
     return dist if (dist / "index.html").is_file() else None
 
 
+def build_refresher(config=None):
+    """The sources of groundnet.toml's ``catalog.sources``, refreshed in the background when ``live.refresh_sources``."""
+    from ..config import load_config
+    from ..sources.refresher import SourceRefresher
+
+    if config is None:
+        try:
+            config = load_config()
+        except GroundnetError as exc:  # the service still runs; the status says why there are no sources
+            log.error("configuration not used: %s", exc)
+            from ..config import Config, KEYS
+
+            config = Config(None, {k.name: k.default for k in KEYS})
+    return SourceRefresher(config.get("catalog.sources"), config, enabled=bool(config.get("live.refresh_sources")))
+
+
 def create_app(settings: Settings | None = None, *, service: LiveService | None = None, fleet=None,
-               planner=None) -> FastAPI:
+               planner=None, config=None) -> FastAPI:
+    """The app; ``config`` (a :class:`groundnet.config.Config`, default: groundnet.toml) names the sources to refresh."""
     settings = settings or Settings()
 
     @asynccontextmanager
@@ -164,6 +184,8 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
         svc.on_event = on_event
         await asyncio.to_thread(svc.start)
         app.state.service, app.state.hub, app.state.runner = svc, hub, runner
+        app.state.sources = build_refresher(config)
+        app.state.sources.start()  # its own thread: a slow source never delays a board
         tasks = [asyncio.create_task(runner.run())]
         if settings.partner_dsn:
             tasks.append(asyncio.create_task(_partner_loop(svc, settings)))
@@ -172,6 +194,7 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
         finally:
             for t in tasks:
                 t.cancel()
+            await asyncio.to_thread(app.state.sources.stop)
             hub.close()
             if service is None:
                 await asyncio.to_thread(svc.close)

@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     partner_dsn: str | None = Field(None, description="A DSN Now feed (file or URL) to show as a partner network.")
     partner_refresh_s: float = Field(5.0, gt=0, description="How often a partner URL is fetched again.")
     station_file: Path | None = Field(None, description="TOML file adding or overriding antennas.")
+    catalog: str = Field("demo", description="Elements of the Earth orbiters: 'demo' (bundled), a TLE/OMM file, or a "
+                                             "source read through the cache such as celestrak:active.")
     web_dist: Path | None = Field(None, description="The browser board's built files (default: the package's web/dist).")
     replan_time_limit_s: float = Field(5.0, gt=0, le=600, description="Time limit of a re-plan after an outage.")
     ws_protocol: str = Field("websockets-sansio", pattern="^(auto|websockets|websockets-sansio|wsproto)$",

@@ -16,16 +16,19 @@ from ..output import OutputFormat, emit
 from ..stations import Antenna, load_network
 from ..timebase import format_utc, parse_utc, to_unix
 from ..visibility.passes import PassTable, find_passes
+from .catalog import catalog_file
 
-CATALOG_HELP = "TLE or CCSDS OMM file (format sniffed), a directory of them, or 'demo' (the bundled catalog)."
+CATALOG_HELP = ("TLE or CCSDS OMM file (format sniffed), a directory of them, 'demo' (the bundled catalog), "
+                "or celestrak:GROUP, spacetrack:QUERY, satnogs:tle (fetched into the cache when old; docs/catalogs.md).")
 STATION_FILE_HELP = "TOML file that adds antennas or overrides bundled ones (see docs/stations.md)."
 TABLE_COLUMNS = ["object_id", "object_name", "station_id", "aos", "tca", "los", "max_elevation_deg",
                  "aos_azimuth_deg", "los_azimuth_deg", "duration_s"]
 
 
-def load_elements(catalog: str, objects: Optional[str] = None, *, quiet: bool = False) -> list[ElementSet]:
-    """Element sets from a catalog file (or ``demo``), optionally only the NORAD ids listed."""
-    result = load_catalog(catalog)
+def load_elements(catalog: str, objects: Optional[str] = None, *, quiet: bool = False,
+                  at_unix: Optional[float] = None) -> list[ElementSet]:
+    """Element sets from a catalog file (or ``demo``, or a source such as ``celestrak:active``), optionally only the NORAD ids listed."""
+    result = load_catalog(catalog_file(catalog, quiet=quiet, at_unix=at_unix))
     elements = result.elements
     if not elements:
         raise SelectionError(f"{catalog}: no usable element set (run `groundnet catalog check {catalog}`)")
@@ -150,7 +153,7 @@ def register(app: typer.Typer) -> None:
                 raise SelectionError("--workers and --dask apply to --catalog, not to --trajectory or --spacecraft")
             table = trajectory_passes(trajectory, object_id, spacecraft, antennas, t0, t1, min_elevation)
         else:
-            elements = load_elements(catalog, objects, quiet=quiet)
+            elements = load_elements(catalog, objects, quiet=quiet, at_unix=t0)
             if output is not None and (output.suffix.lower() == ".parquet" or fmt is not OutputFormat.table):
                 from ..visibility.scale import run_to_file
 

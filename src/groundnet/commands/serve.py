@@ -13,8 +13,10 @@ def _check_before_start(settings) -> None:
     the station file and the database URL (the database itself is opened by the server)."""
     from ..stations import load_network
     from ..store.db import make_engine
+    from .catalog import catalog_file
 
     load_network(settings.station_file)
+    catalog_file(settings.catalog)  # a source is fetched now if it must be, its age said in one line
     make_engine(settings.database_url).dispose()
 
 
@@ -66,6 +68,10 @@ def register(app: typer.Typer) -> None:
         trouble: Optional[float] = typer.Option(None, help="Share of simulated contacts that go wrong (default 0.15)."),
         partner_dsn: Optional[str] = typer.Option(None, help="A NASA DSN Now dsn.xml (file or URL) shown as a partner."),
         station_file: Optional[Path] = typer.Option(None, help="TOML file adding or overriding antennas."),
+        catalog: Optional[str] = typer.Option(
+            None, metavar="FILE|SOURCE",
+            help="Elements of the Earth orbiters: 'demo' (default, bundled), a TLE/OMM file, or celestrak:active "
+                 "(read through the cache, docs/catalogs.md)."),
         private: bool = typer.Option(False, "--private", help="Reads need a token too (default: public reads)."),
     ) -> None:
         """Run the live service: the board once a second, station events, REST API, WebSocket/SSE, DSN Now feeds.
@@ -74,5 +80,6 @@ def register(app: typer.Typer) -> None:
         """
         settings = settings_from_options(host=host, port=port, database=database, clock=clock, speed=speed,
                                          simulate=simulate, trouble=trouble, partner_dsn=partner_dsn,
-                                         station_file=station_file, public_read=False if private else None)
+                                         station_file=station_file, catalog=catalog,
+                                         public_read=False if private else None)
         run_server(settings)

@@ -38,7 +38,9 @@ def set_clock(body: ClockUpdate, service: LiveService = Depends(get_service)) ->
 
 @router.get("/status", operation_id="get_status", dependencies=[Depends(read_access)])
 def get_status(request: Request, service: LiveService = Depends(get_service)) -> dict:
-    """The service's health: clock, live subscribers, last sequence number, how fast boards reach them."""
+    """The service's health: clock, live subscribers, last sequence number, how fast boards reach them, and the
+    data sources (`sources`: name, url, fetched_at, age_s, refresh_interval_s, stale, last_error)."""
     hub, runner = request.app.state.hub, request.app.state.runner
     return {"clock": service.clock.state().as_dict(), "subscribers": hub.subscriber_count, "seq": hub.seq,
-            "board_fanout": hub.fanout_ms(), "tick_errors": runner.errors, "plan": service.current_plan_summary()}
+            "board_fanout": hub.fanout_ms(), "tick_errors": runner.errors, "plan": service.current_plan_summary(),
+            "sources": request.app.state.sources.status()}
