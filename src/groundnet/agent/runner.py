@@ -32,6 +32,7 @@ DEFAULT_THRESHOLD_DEG = 1.0
 DEFAULT_CYCLE_S = 0.5
 # A station's signal strength (dB relative to S9) at or above which the carrier counts as locked.
 DEFAULT_LOCK_STRENGTH_DB = -54.0  # S0
+LOCK_HYSTERESIS_DB = 6.0
 STRENGTH_EVERY_S = 5.0
 MAX_BACKOFF_S = 30.0
 MAX_LEAD_S = 30.0
@@ -226,7 +227,8 @@ class PassRunner:
         db = self.rig.call(t, "get_strength_db")
         if db is None or db is True:
             return
-        locked = db >= self.settings.lock_strength_db
+        # Hysteresis: a strength wavering around the threshold does not flap between lock and unlock.
+        locked = db >= self.settings.lock_strength_db - (LOCK_HYSTERESIS_DB if self.locked else 0.0)
         if locked != self.locked:
             self.on_event("carrier_lock" if locked else "carrier_unlock", t, {"signal_strength_db": db})
             self.locked = locked
@@ -317,7 +319,6 @@ class PassRunner:
                 self._measure_slew(t, cmd)
             if in_pass:
                 sent |= self._tune(t, target["range_rate_km_s"])
-                self._strength(t)
                 if self.last_cmd is not None:
                     self.report.commanded_error_deg.append(float(angular_separation_deg(
                         *self.last_cmd, target["azimuth_deg"], target["elevation_deg"])))
@@ -332,6 +333,7 @@ class PassRunner:
                                              "elevation_deg": round(target["elevation_deg"], 3),
                                              "pointing_error_deg": None if err is None else round(err, 3),
                                              "path": self.report.path})
+                self._strength(t)  # after the AOS event: a lock never comes before it
             if sent:
                 self.on_row(self._row(t, target))
             self._wait(tick + cycle_wall)
