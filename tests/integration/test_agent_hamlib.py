@@ -255,3 +255,30 @@ def test_slew_rate_is_measured_while_prepositioning(rotctld):
     report = runner.run()
     assert 4.0 < report.path["measured_slew_deg_s"] < 8.0
     assert any("not the 30 configured: path planned again" in n for n in notes)
+
+
+@pytest.mark.parametrize("answer, words", [(b"RPRT -9\n", "RPRT -9 (command rejected by the device)"),
+                                           (b"???\n", "garbage")])
+def test_a_refusing_radio_is_an_outage_with_retries(answer, words):
+    from groundnet.agent.runner import PassRunner, TrackSettings
+    from groundnet.live.clock import Clock
+    from groundnet.orbits.catalog import load_catalog
+    from groundnet.stations import load_network
+    from groundnet.timebase import parse_utc
+    from groundnet.tracking import Rotator, TargetTrack
+
+    dev = FaultyDevice(answer)
+    iss = next(e for e in load_catalog("demo").elements if e.norad_id == 25544)
+    aos = parse_utc("2026-08-22T02:49:00Z").timestamp()
+    track = TargetTrack.from_elements(iss, load_network().get("MSP"), aos - 2, aos + 30)
+    events, notes = [], []
+    runner = PassRunner(track, aos, aos + 20, Rotator(), TrackSettings(downlink_hz=145.8e6),
+                        now=Clock(start_unix=aos, speed=10).now, speed=10,
+                        rigctld=Rigctld("127.0.0.1", dev.port, timeout_s=0.5),
+                        on_event=lambda k, t, d: events.append((k, d)), on_note=notes.append)
+    report = runner.run()
+    outages = [d for k, d in events if k == "outage_start"]
+    assert len(outages) == 1 and outages[0]["device"] == "radio" and words in outages[0]["reason"]
+    assert sum("retrying in" in n for n in notes) >= 2  # retried, with back-off
+    assert report.radio_commands == 0 and [k for k, _ in events][-1] == "los"
+    dev.server.close()
