@@ -282,3 +282,26 @@ def test_a_refusing_radio_is_an_outage_with_retries(answer, words):
     assert sum("retrying in" in n for n in notes) >= 2  # retried, with back-off
     assert report.radio_commands == 0 and [k for k, _ in events][-1] == "los"
     dev.server.close()
+
+
+def test_dry_run_of_a_deep_space_spacecraft_uses_its_published_links():
+    r = _run(["track", "--station", "CEB", "--spacecraft", "SOLO", "--start", "2026-11-21T10:00:00Z",
+              "--end", "2026-11-21T10:02:00Z", "--dry-run", "--format", "json"])
+    assert r.returncode == 0, r.stderr
+    rows = json.loads(r.stdout)
+    assert len(rows) == 121 and rows[0]["elevation_deg"] > 50
+    # Solar Orbiter's published X-band links (spacecraft.toml), Doppler-corrected: receding raises the uplink.
+    assert 8.4e9 < rows[0]["downlink_hz"] < 8.5e9 and 7.1e9 < rows[0]["uplink_hz"] < 7.2e9
+
+
+@pytest.mark.parametrize("fmt", ["csv", "table"])
+def test_track_with_devices_prints_its_summary_in_each_format(rotctld, rigctld, fmt):
+    r = _run(["track", "--station", "MSP", "--spacecraft", "ISS", "--start", "2026-08-22T02:50:00Z",
+              "--end", "2026-08-22T02:50:20Z", "--speed", "10", "--rotctld", rotctld.address,
+              "--rigctld", rigctld.address, "--downlink-hz", "145.8e6", "--format", fmt])
+    assert r.returncode == 0, r.stderr
+    if fmt == "csv":
+        header, row = r.stdout.splitlines()
+        assert header.startswith("object,station_id,aos,los,max_pointing_error_deg") and row.startswith("ISS (Columbus),MSP")
+    else:
+        assert "pass tracked" in r.stdout and "max_pointing_error_deg" in r.stdout
