@@ -223,6 +223,8 @@ class Config:
             v = self.values[k.name]
             if k.secret and v is not None:
                 v = MASK
+            elif k.name == "cache.dir" and v is None:
+                v = str(default_cache_dir())
             out.append({"key": k.name, "value": v, "origin": self.origin(k.name), "env": k.env or ""})
         return out
 

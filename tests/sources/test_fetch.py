@@ -266,3 +266,26 @@ def test_one_source_failing_does_not_stop_the_others(capsys, loopback, recorded)
     assert code == 2
     assert [r["source"] for r in json.loads(out)] == ["celestrak:stations"]
     assert err.count("\n") == 1 and "celestrak:nosuch" in err and "not found (HTTP 404)" in err
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_catalog_cached_lists_every_copy_with_its_age(capsys, loopback, recorded, tmp_path, fmt):
+    loopback.route(f"{GP}?GROUP=stations&FORMAT=json", recorded["omm-json"])
+    loopback.route("/api/transmitters/?format=json", recorded["satnogs-transmitters"])
+    loopback.route("/api/satellites/?format=json", b"down", status=503)
+    t0 = time.time()
+    fetch_query("celestrak:stations", base_url=loopback.url, now=t0 - 2 * 86400)
+    fetch_query("satnogs:transmitters", base_url=loopback.url, now=t0 - 60)
+    with pytest.raises(SourceError):
+        fetch_query("satnogs:satellites", base_url=loopback.url, now=t0)
+    out_path = tmp_path / f"cached.{fmt}"
+    code, out, err = run(capsys, ["catalog", "cached", "--format", fmt, "--output", str(out_path)])
+    assert code == 0, err
+    text = out_path.read_text()
+    assert "celestrak:stations" in text and "satnogs:transmitters" in text
+    assert "satnogs:satellites" not in text  # nothing was ever cached for it
+    if fmt == "json":
+        rows = {r["name"]: r for r in json.loads(text)}
+        assert rows["celestrak:stations"]["stale"] is True and rows["celestrak:stations"]["age_s"] > 86400
+        assert rows["celestrak:stations"]["records"] == 13
+        assert rows["satnogs:transmitters"]["stale"] is False and rows["satnogs:transmitters"]["records"] == 2

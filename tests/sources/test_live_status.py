@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from groundnet.api.app import create_app
 from groundnet.api.settings import Settings
 from groundnet.config import load_config
-from groundnet.live.fleet import load_fleet
+from groundnet.missions import load_fleet
 
 from .server import Loopback
 
@@ -83,6 +83,11 @@ def test_sources_are_refreshed_without_blocking_the_board(sqlite_url, small_flee
             assert time.monotonic() - started < 2.0, "the board and status answer while a source is slow"
             assert [s["name"] for s in status["sources"]] == ["celestrak:stations", "satnogs:transmitters"]
             assert all(set(s) == SOURCE_KEYS for s in status["sources"])
+            from groundnet.api.schemas import SourceStatusRead
+
+            assert set(SourceStatusRead.model_fields) == SOURCE_KEYS
+            for row in status["sources"]:
+                SourceStatusRead.model_validate(row)
 
             def fetched():
                 rows = client.get("/api/v1/status").json()["sources"]
@@ -131,5 +136,27 @@ def test_the_fleet_takes_its_elements_from_a_cached_source(sqlite_url, tmp_path,
             iss = client.get("/api/v1/spacecraft/ISS").json()
             assert iss["element_sets"][0]["epoch"].startswith("2025-05-24")
         assert len(server.hits("/NORAD")) == 1
+    finally:
+        server.stop()
+
+
+def test_the_iers_table_can_be_a_refreshed_source(tmp_path, monkeypatch):
+    from groundnet.sources.refresher import SourceRefresher
+
+    from .test_iers import FINALS_PATH, PACKAGED
+
+    server = Loopback()
+    try:
+        server.route(FINALS_PATH, PACKAGED.read_bytes())
+        monkeypatch.setenv("GROUNDNET_CACHE_DIR", str(tmp_path / "cache"))
+        path = tmp_path / "groundnet.toml"
+        path.write_text(f'[catalog]\nsources = ["iers:finals2000A.all"]\n[iers]\nbase_url = "{server.url}"\n'
+                        '[live]\nrefresh_sources = true\n')
+        refresher = SourceRefresher(["iers:finals2000A.all"], load_config(path), enabled=True)
+        refresher.run_once()
+        (row,) = refresher.status()
+        assert row["name"] == "iers:finals2000A.all" and row["stale"] is False and row["last_error"] is None
+        refresher.run_once()  # fresh: not asked again
+        assert len(server.hits(FINALS_PATH)) == 1
     finally:
         server.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 import re
 
 import pytest
@@ -217,3 +218,19 @@ def test_display_time_zone_and_units_apply_to_tables_only(tmp_path, capsys):
     # The next command without the file is back to UTC and metric.
     code, table, err = _run(capsys, argv[2:])
     assert "2026-08-23T00:00:00.000Z" in table and "range_km" in table
+
+
+def test_the_documented_example_is_a_valid_configuration(tmp_path):
+    """docs/configuration.md's example file loads as written."""
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "configuration.md").read_text(encoding="utf-8")
+    example = re.search(r"## Example\n\n```toml\n(.*?)```", doc, re.S).group(1)
+    path = tmp_path / "groundnet.toml"
+    path.write_text(example.replace('token = "..."', 'token = "abc"'))
+    cfg = load_config(path)
+    assert cfg.get("catalog.sources") == ["celestrak:active", "satnogs:transmitters"]
+    assert cfg.get("live.refresh_sources") is True and cfg.agent_server == "https://groundnet.example.org"
+    assert cfg.station_file == tmp_path / "stations.toml"
+    keys = set(re.findall(r"^\| `([a-z_]+\.[a-z_]+)` \|", doc, re.M))
+    from groundnet.config import KEYS
+
+    assert keys == {k.name for k in KEYS}, "every key is in the table of docs/configuration.md"

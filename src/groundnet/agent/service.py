@@ -209,7 +209,7 @@ class StationAgent:
 
     def _object(self, spacecraft_id: str):
         if self._fleet is None:
-            from ..live.fleet import load_fleet
+            from ..missions import load_fleet
 
             self._fleet = load_fleet(catalog=self.options.catalog or "demo")
         return resolve_object(None, None, spacecraft_id, fleet=self._fleet)

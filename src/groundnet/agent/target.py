@@ -38,17 +38,10 @@ class TrackObject:
 
             table = find_passes([self.element], [antenna], start, end)
             return sorted((float(a), float(b)) for a, b in zip(table.aos, table.los))
-        from ..live.geometry import FleetGeometry
-        from ..live.planning import sampled_windows
+        from ..visibility.deepspace import trajectory_pass_table
 
-        fleet = [_fleet_entry(self)]
-        return [(w.aos, w.los) for w in sampled_windows(FleetGeometry(fleet), [antenna], start, end)]
-
-
-def _fleet_entry(obj: TrackObject):
-    from ..live.fleet import Spacecraft
-
-    return Spacecraft(id=obj.spacecraft_id or obj.label, name=obj.label, kind="trajectory", trajectory=obj.trajectory)
+        table = trajectory_pass_table(self.trajectory, [antenna], start, end)
+        return sorted((float(a), float(b)) for a, b in zip(table.aos, table.los))
 
 
 def resolve_object(catalog: str | None, object_id: str | None, spacecraft_id: str | None,
@@ -68,7 +61,7 @@ def resolve_object(catalog: str | None, object_id: str | None, spacecraft_id: st
                            spacecraft_id=sc.id if sc else None, downlink_hz=_freq(sc, "downlink"),
                            uplink_hz=_freq(sc, "uplink"))
     if fleet is None:
-        from ..live.fleet import load_fleet
+        from ..missions import load_fleet
 
         fleet = load_fleet(catalog=catalog or "demo")
     key = spacecraft_id.strip().upper()
@@ -82,7 +75,7 @@ def resolve_object(catalog: str | None, object_id: str | None, spacecraft_id: st
 
 def _fleet_by_norad(fleet, norad_id):
     if fleet is None:
-        from ..live.fleet import load_fleet
+        from ..missions import load_fleet
 
         fleet = load_fleet()
     return next((s for s in fleet if s.norad_id == norad_id), None)

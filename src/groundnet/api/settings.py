@@ -8,7 +8,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ..store.db import sqlite_url
-from ..timebase import parse_utc
+from ..timebase import parse_utc, parse_utc_in_span
 
 
 class Settings(BaseSettings):
@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     seed: int = Field(1, description="Seed of the simulator's trouble.")
     public_read: bool = Field(True, description="Read endpoints without a token.")
     max_body_bytes: int = Field(65536, ge=1024, description="Largest request body accepted.")
+    max_upload_bytes: int = Field(64 * 1024 * 1024, ge=1024, le=2**31,
+                                  description="Largest observation upload (SatNOGS client audio, waterfall or data).")
+    satnogs_jobs: Path | None = Field(None, description="SatNOGS jobs (JSON, `groundnet schedule observations --jobs`) "
+                                                        "served to SatNOGS clients at /api/jobs/.")
     plan_ahead_h: float = Field(24.0, gt=0, le=24 * 14, description="Hours planned ahead of the clock.")
     plan_behind_h: float = Field(6.0, ge=0, le=24 * 14, description="Hours planned behind the clock.")
     partner_dsn: str | None = Field(None, description="A DSN Now feed (file or URL) to show as a partner network.")
@@ -36,13 +40,16 @@ class Settings(BaseSettings):
     replan_time_limit_s: float = Field(5.0, gt=0, le=600, description="Time limit of a re-plan after an outage.")
     ws_protocol: str = Field("websockets-sansio", pattern="^(auto|websockets|websockets-sansio|wsproto)$",
                              description="uvicorn's WebSocket implementation.")
+    hub: str = Field("memory", max_length=500,
+                     description="Where live messages travel between serve processes: 'memory' (one process) or a "
+                                 "PostgreSQL URL (LISTEN/NOTIFY: several processes on one PostgreSQL database).")
     tick_s: float = Field(1.0, gt=0.05, le=60, description="Seconds between boards.")
 
     @field_validator("clock")
     @classmethod
     def _clock(cls, v: str) -> str:
         if v.strip().lower() != "now":
-            parse_utc(v, "--clock")
+            parse_utc_in_span(v, "--clock")
         return v.strip()
 
     @property

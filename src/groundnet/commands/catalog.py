@@ -224,3 +224,28 @@ def register(app: typer.Typer) -> None:
             emit(rows, fmt, columns=FETCH_COLUMNS if fmt is OutputFormat.table else None, output=output,
                  title=f"{len(rows)} source(s)")
         raise typer.Exit(2 if failed else 0)
+
+    @catalog_app.command("cached")
+    def cached(
+        fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
+        output: Optional[Path] = typer.Option(None, "--output", help="Write to this file instead of the terminal."),
+    ) -> None:
+        """List what the cache holds (`catalog fetch`, `--catalog SOURCE:QUERY`, `data update`): each source's age, whether it is stale, its last error.
+
+        `stale` means older than the refresh interval (catalog.refresh_interval_s of groundnet.toml); the
+        next command that uses it fetches it again. The cache is in cache.dir (`groundnet config show`).
+        """
+        import time
+
+        from ..config import load_config
+        from ..sources.fetch import cached_outcome, cached_queries, source_status
+
+        cfg = load_config()
+        queries = cached_queries(cfg)
+        rows = source_status(queries, cfg, time.time())
+        for row, q in zip(rows, queries):
+            copy = cached_outcome(q, cfg)
+            row.update(records=copy.records, path=str(copy.entry.data_path))
+        emit(rows, fmt, columns=["name", "fetched_at", "age_s", "stale", "records", "last_error"]
+             if fmt is OutputFormat.table else None, output=output, title=f"{len(rows)} cached source(s) in {cfg.cache_dir}")
+

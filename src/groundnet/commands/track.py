@@ -83,6 +83,26 @@ class LogWriter:
             self.file.close()
 
 
+def with_satnogs_link(obj, path: Path):
+    """The object with the downlink and uplink of its first usable SatNOGS DB transmitter (drift-corrected)."""
+    from dataclasses import replace
+
+    from ..errors import SelectionError
+    from ..interop.satnogs import first_usable, read_transmitters
+
+    found, problems = read_transmitters(path)
+    for problem in problems:
+        note(f"warning: {problem}")
+    norad = obj.element.norad_id if obj.element is not None else None
+    chosen = first_usable(found).get(norad)
+    if chosen is None:
+        raise SelectionError(f"{path}: no usable transmitter for {obj.label} (NORAD {norad}); "
+                             "`groundnet satnogs transmitters FILE` lists them")
+    note(f"transmitter {chosen.uuid} ({chosen.description or chosen.mode}): downlink {chosen.downlink_hz:.0f} Hz"
+         + (f", uplink {chosen.uplink_hz:.0f} Hz" if chosen.uplink_hz else ""))
+    return replace(obj, downlink_hz=chosen.downlink_hz, uplink_hz=chosen.uplink_hz)
+
+
 def register(app: typer.Typer) -> None:
     @app.command("track")
     def track(
@@ -92,6 +112,10 @@ def register(app: typer.Typer) -> None:
         spacecraft: Optional[str] = typer.Option(None, "--spacecraft", metavar="ID",
                                                  help="A bundled spacecraft instead (`groundnet spacecraft` lists them)."),
         station_file: Optional[Path] = typer.Option(None, "--station-file", help=STATION_FILE_HELP),
+        transmitters: Optional[Path] = typer.Option(
+            None, "--transmitters", metavar="FILE",
+            help="A SatNOGS DB transmitters export: tune to the object's first usable transmitter (downlink and uplink "
+                 "corrected for its published drift) unless --downlink-hz/--uplink-hz say otherwise."),
         start: Optional[str] = typer.Option(None, "--start", metavar="ISO", help="Start of the run, ISO 8601 UTC (default: now)."),
         end: Optional[str] = typer.Option(None, "--end", metavar="ISO",
                                           help="End of the run (default: the LOS of the pass under way or next)."),
@@ -139,6 +163,8 @@ def register(app: typer.Typer) -> None:
         rotator = rotator_options(az_range, flip, slew_deg_s, park)
         antenna = load_network(station_file).get(station)
         obj = resolve_object(catalog, object_id, spacecraft)
+        if transmitters is not None:
+            obj = with_satnogs_link(obj, transmitters)
         settings = TrackSettings(threshold_deg=threshold_deg, cycle_s=cycle_s, lead_s=lead_s, doppler_step_hz=doppler_step_hz,
                                  downlink_hz=downlink_hz if downlink_hz is not None else obj.downlink_hz,
                                  uplink_hz=uplink_hz if uplink_hz is not None else obj.uplink_hz,

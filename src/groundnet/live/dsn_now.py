@@ -21,7 +21,7 @@ from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
 from ..errors import FeedError
-from ..spacecraft import band_of
+from ..missions import band_of
 from ..stations import Antenna
 from ..timebase import UTC, format_utc, parse_utc
 
@@ -94,7 +94,7 @@ def _zone_offset_ms(zone: str | None, antenna: Antenna, t: float) -> int:
 
 def naif_id(spacecraft) -> int:
     """NAIF id (negative): the mission's own, else -100000 - NORAD number (NAIF's rule for Earth orbiters)."""
-    nid = spacecraft.extra.get("naif_id") if spacecraft is not None else None
+    nid = spacecraft.naif_id if spacecraft is not None else None
     if nid is not None:
         return int(nid)
     if spacecraft is not None and spacecraft.norad_id is not None:

@@ -24,9 +24,9 @@ from ..schedule.validate import validate
 from ..stations import Antenna
 from ..visibility.geometry import StationFrames, look_angles
 from ..visibility.passes import find_passes
-from .fleet import Spacecraft
+from ..missions import Spacecraft
 from .geometry import FleetGeometry
-from .model import BoardBlock, BoardPlan, Contact
+from ..domain import BoardBlock, BoardPlan, Contact
 
 
 class Planner(Protocol):

@@ -193,13 +193,32 @@ def cached_outcome(query: Query | str, config: Config | None = None) -> Outcome:
                    entry, entry.fetched_at(), meta.get("records"), meta.get("rejected"))
 
 
-def source_status(specs: list[str], config: Config, now: float) -> list[dict]:
+def cached_queries(config: Config) -> list[Query]:
+    """Every query with a copy in the cache, rebuilt from its ``meta.json`` (source, query, kind)."""
+    import json
+
+    out = []
+    root = config.cache_dir / "sources"
+    for meta_path in sorted(root.glob("*/*/meta.json")) if root.is_dir() else []:
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            data = next(meta_path.parent.glob("current.*"))
+            params = tuple(tuple(p.split("=", 1)) for p in meta["query"].split("&"))
+            query = Query(meta["source"], params, meta["kind"], data.suffix[1:])
+        except (OSError, ValueError, KeyError, TypeError, StopIteration):
+            continue  # a download under way, or a folder groundnet did not write
+        if entry_of(query, config).folder == meta_path.parent:
+            out.append(query)
+    return out
+
+
+def source_status(specs: list[str | Query], config: Config, now: float) -> list[dict]:
     """``[{name, url, fetched_at, age_s, refresh_interval_s, stale, last_error}]`` of the configured sources."""
     rows = []
     interval = config.refresh_interval_s
     for spec in specs:
         try:
-            query = parse_spec(spec)
+            query = spec if isinstance(spec, Query) else parse_spec(spec)
         except Exception as exc:  # noqa: BLE001 - a bad name in the configuration is reported, not fatal
             rows.append({"name": spec, "url": None, "fetched_at": None, "age_s": None, "refresh_interval_s": interval,
                          "stale": True, "last_error": str(exc)})
@@ -214,4 +233,4 @@ def source_status(specs: list[str], config: Config, now: float) -> list[dict]:
     return rows
 
 
-__all__ = ["Outcome", "cached_outcome", "fetch_query", "human_age", "source_status"]
+__all__ = ["Outcome", "cached_outcome", "cached_queries", "fetch_query", "human_age", "source_status"]

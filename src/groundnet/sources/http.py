@@ -18,14 +18,14 @@ import email.utils
 import time
 import zlib
 from dataclasses import dataclass, field
-from typing import BinaryIO, Mapping
+from typing import Any, BinaryIO, Mapping
 
 import httpx
 
 from .. import __version__
 from ..errors import SourceError
 
-USER_AGENT = f"groundnet/{__version__} (+https://github.com/groundnet)"
+USER_AGENT = f"groundnet/{__version__}"
 DEFAULT_TIMEOUT_S = 30.0
 _PIECE = 256 * 1024  # decompressed bytes produced per step
 
@@ -130,8 +130,9 @@ def read_bounded(
     auth_hint: str = "check the URL (--base-url) and that the source allows this query",
     method: str = "GET",
     data: Mapping[str, str] | None = None,
+    json: Any = None,
 ) -> HttpAnswer:
-    """GET (or POST ``data`` to) ``url`` and read its body, at most ``limit_bytes`` after decompression.
+    """GET (or POST form ``data`` or a ``json`` document to) ``url`` and read its body, at most ``limit_bytes`` after decompression.
 
     The body goes to ``to_file`` when given (the caller makes it a temporary file beside the
     cache, so memory stays small), else into ``HttpAnswer.body``. ``deadline_s`` bounds the whole
@@ -149,7 +150,7 @@ def read_bounded(
     size = 0
     try:
         request_headers = {"Accept-Encoding": "gzip, deflate", **(headers or {})}
-        with client.stream(method, url, params=params, headers=request_headers, data=data) as r:
+        with client.stream(method, url, params=params, headers=request_headers, data=data, json=json) as r:
             shown = _public_url(r.url)
             if r.status_code == 304:
                 return HttpAnswer(shown, 304, dict(r.headers))

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from ..config import Config, load_config
 from .cache import CacheEntry
-from .registry import IERS_FINALS, Query
+from .registry import parse_spec
 
-FINALS = Query("iers", IERS_FINALS, "earth-orientation", "all")
+FINALS = parse_spec("iers:finals2000A.all")
 
 
 def cached_table(config: Config | None = None) -> Path | None:

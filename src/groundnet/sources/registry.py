@@ -8,7 +8,8 @@ A source is named on the command line and in groundnet.toml as ``SOURCE:QUERY``:
   ``class/gp/`` in Space-Track's query API, e.g. ``OBJECT_TYPE/PAYLOAD/decay_date/null-val``):
   the ``gp`` class, OMM JSON, after a login with the configured credentials;
 - ``satnogs:tle``, ``satnogs:transmitters``, ``satnogs:satellites``, each optionally ``/NORAD_ID``:
-  SatNOGS DB's JSON API (``/api/tle/``, ``/api/transmitters/``, ``/api/satellites/``).
+  SatNOGS DB's JSON API (``/api/tle/``, ``/api/transmitters/``, ``/api/satellites/``);
+- ``iers:finals2000A.all``: the IERS Earth-orientation table (``groundnet data update``).
 
 Each source knows its URL, the minimum time between two downloads of the same data, and how to
 check an answer before it replaces the cached copy (:func:`check_download`).
@@ -24,7 +25,7 @@ from pathlib import Path
 from ..errors import GroundnetError, SelectionError
 from ..files import read_bytes
 
-SOURCES = ("celestrak", "spacetrack", "satnogs")
+SOURCES = ("celestrak", "spacetrack", "satnogs", "iers")
 CELESTRAK_KEYS = ("GROUP", "CATNR", "INTDES", "NAME", "SPECIAL")
 CELESTRAK_FORMATS = {"json": "json", "csv": "csv", "xml": "xml", "tle": "tle", "3le": "tle"}
 SPACETRACK_ALL = "decay_date/null-val/epoch/>now-30/orderby/norad_cat_id"
@@ -85,6 +86,10 @@ def parse_spec(text: str, what: str = "source") -> Query:
         return _spacetrack(rest, text, what)
     if source == "satnogs":
         return _satnogs(rest, text, what)
+    if source == "iers":
+        if rest.lower() not in ("", "finals2000a.all", "finals2000a"):
+            raise SelectionError(f"{what} '{text}': the IERS table groundnet reads is iers:finals2000A.all")
+        return Query("iers", IERS_FINALS, "earth-orientation", "all")
     raise SelectionError(f"{what} '{text}': unknown source '{head}'; known: {', '.join(SOURCES)} "
                          "(e.g. celestrak:active, spacetrack:25544, satnogs:transmitters)")
 

@@ -27,6 +27,7 @@ KIND_HINTS = {
     "catalog": "element sets: celestrak:GROUP, spacetrack:QUERY or satnogs:tle",
     "transmitters": "transmitters: satnogs:transmitters",
     "satellites": "satellites: satnogs:satellites",
+    "earth-orientation": "the IERS table: iers:finals2000A.all",
 }
 
 
@@ -61,7 +62,7 @@ def resolve_source(spec: str, kind: str, *, at_unix: float | None = None, now: f
             return str(snap[1])
         first = cached.entry.snapshots()
         if first:
-            say(f"warning: {query.name}: no copy was fetched before {format_utc(at_unix)}; the oldest, fetched "
+            say(f"note: {query.name}: no copy was fetched before {format_utc(at_unix)}; the oldest, fetched "
                 f"{format_utc(first[0][0])}, is used")
             return str(first[0][1])
     age = None if cached.fetched_at is None else now - cached.fetched_at

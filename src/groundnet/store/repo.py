@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..live.model import BoardBlock, BoardPlan, Contact, StationEvent
+from ..domain import BoardBlock, BoardPlan, Contact, StationEvent
 from .models import (
     ApiTokenRow, BlockRow, BoardHistoryRow, ContactRow, ElementSetRow, EventRow, PartnerSnapshotRow,
     PlanRow, RequestRow, SpacecraftRow, StationRow,

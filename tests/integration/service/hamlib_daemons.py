@@ -28,16 +28,19 @@ def _need(binary: str) -> str:
 
 
 class Daemon:
-    """rotctld or rigctld -m 1 on a free loopback port; restartable on the same port."""
+    """rotctld or rigctld -m 1 on a free loopback port; restartable on the same port. With ``log``, the daemon
+    runs verbose and writes every command it receives there."""
 
-    def __init__(self, binary: str, *extra: str):
-        self.binary, self.extra, self.port = _need(binary), extra, free_port()
+    def __init__(self, binary: str, *extra: str, log=None):
+        self.binary, self.extra, self.port, self.log = _need(binary), extra, free_port(), log
         self.proc = None
         self.start()
 
     def start(self) -> None:
-        self.proc = subprocess.Popen([self.binary, "-m", "1", "-T", "127.0.0.1", "-t", str(self.port), *self.extra],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        verbose = ("-vvvvv",) if self.log else ()
+        stderr = open(self.log, "ab") if self.log else subprocess.DEVNULL
+        self.proc = subprocess.Popen([self.binary, "-m", "1", "-T", "127.0.0.1", "-t", str(self.port), *self.extra,
+                                      *verbose], stdout=subprocess.DEVNULL, stderr=stderr)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             try:

@@ -81,7 +81,7 @@ def test_dsn_xml_follows_the_dsn_now_schema(sqlite_url, small_fleet, shared_data
         at = format_utc(parse_utc(busy["start"]).timestamp() + 30.0)
         client.put("/api/v1/clock", json={"time": at, "paused": True}, headers=token(client))
         # The next board after the jump (a loaded machine may take a few seconds to plan around it).
-        wait_for(lambda: (b := client.app.state.runner.latest_board()) is not None and b["time"] == at, timeout=60)
+        wait_for(lambda: (b := client.app.state.push.latest_board()) is not None and b["time"] == at, timeout=60)
         r = client.get("/dsn.xml")
         assert r.headers["content-type"].startswith("application/xml")
         assert r.content.startswith(b"<?xml version='1.0' encoding='utf-8'?>")

@@ -15,7 +15,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, WebSocket, WebSock
 from fastapi.responses import StreamingResponse
 
 from ...live.hub import Hub
-from ...store import repo
+from ..schemas import TEXT
 
 router = APIRouter(tags=["live"])
 
@@ -23,10 +23,7 @@ router = APIRouter(tags=["live"])
 def _allowed(app, token: str | None) -> bool:
     if app.state.settings.public_read:
         return True
-    if not token:
-        return False
-    with app.state.service.store.session() as s:
-        return repo.token_name(s, token) is not None
+    return bool(token) and app.state.service.token_name(token) is not None
 
 
 @router.websocket("/live")
@@ -80,7 +77,7 @@ async def live_ws(ws: WebSocket, since_seq: int | None = Query(None), token: str
 
 
 @router.get("/live/sse", operation_id="live_sse", response_class=StreamingResponse,
-            responses={200: {"content": {"text/event-stream": {}},
+            responses={200: {"content": {"text/event-stream": TEXT},
                              "description": "Server-Sent Events: `id:` is the seq, `data:` the message."}})
 async def live_sse(request: Request, since_seq: int | None = Query(None), token: str | None = Query(None)):
     """The live stream as Server-Sent Events (reconnect with `Last-Event-ID` to catch up)."""

@@ -2,65 +2,36 @@
 
 from __future__ import annotations
 
-import math
+from fastapi import APIRouter, Depends, Path, Query
 
-import numpy as np
-from fastapi import APIRouter, Depends, HTTPException, Query
-
-from ...live.geometry import footprint_radius_deg, geodetic_of_itrs
-from ...visibility.deepspace import distances
 from ...live.service import LiveService
-from ...store import repo
-from ...timebase import format_utc, parse_utc
-from ..deps import get_service, read_access
+from ..deps import TimeWindow, get_service, read_access, time_window
+from ..schemas import GroundTrack, SpacecraftSummary, SpacecraftView
 
 router = APIRouter(tags=["spacecraft"])
-MAX_TRACK_POINTS = 5000
+SPACECRAFT_ID = Path(..., max_length=32, description="A spacecraft id from GET /api/v1/spacecraft, e.g. ISS.")
 
 
-def _index(service: LiveService, spacecraft_id: str) -> int:
-    for i, sc in enumerate(service.builder.geometry.fleet):
-        if sc.id == spacecraft_id:
-            return i
-    raise HTTPException(404, detail=f"unknown spacecraft '{spacecraft_id}'; GET /api/v1/spacecraft lists them")
-
-
-@router.get("/spacecraft", operation_id="list_spacecraft", dependencies=[Depends(read_access)])
+@router.get("/spacecraft", operation_id="list_spacecraft", response_model=list[SpacecraftSummary],
+            dependencies=[Depends(read_access)])
 def list_spacecraft(service: LiveService = Depends(get_service)) -> list[dict]:
     """Every spacecraft: id, name, trajectory kind, NORAD id, source, whether its position is approximate, links."""
     return [sc.summary() for sc in service.fleet]
 
 
-@router.get("/spacecraft/{spacecraft_id}", operation_id="get_spacecraft", dependencies=[Depends(read_access)])
-def get_spacecraft(spacecraft_id: str, service: LiveService = Depends(get_service)) -> dict:
+@router.get("/spacecraft/{spacecraft_id}", operation_id="get_spacecraft", response_model=SpacecraftView,
+            dependencies=[Depends(read_access)])
+def get_spacecraft(spacecraft_id: str = SPACECRAFT_ID, service: LiveService = Depends(get_service)) -> dict:
     """One spacecraft with its distance and speed now, its passes over the next 24 h, and its trajectory sources."""
-    i = _index(service, spacecraft_id)
-    sc = service.builder.geometry.fleet[i]
-    now = service.clock.now()
-    d = {k: float(v[0]) if math.isfinite(v[0]) else None for k, v in distances(sc.trajectory, [now]).items()}
-    with service.store.session() as s:
-        history = [{"epoch": format_utc(r.epoch_unix) if r.epoch_unix else None, "kind": r.kind, "source": r.source,
-                    "loaded_at": format_utc(r.loaded_at)} for r in repo.element_set_history(s, spacecraft_id)]
-    return {**sc.summary(), "distance": d, "next_passes": service.passes(None, spacecraft_id, now, now + 86400.0),
-            "element_sets": history}
+    return service.spacecraft_view(spacecraft_id)
 
 
-@router.get("/spacecraft/{spacecraft_id}/track", operation_id="get_ground_track", dependencies=[Depends(read_access)])
-def get_ground_track(spacecraft_id: str, start: str | None = Query(None, description="Default: now - 45 min."),
-                     end: str | None = Query(None, description="Default: now + 45 min."),
+@router.get("/spacecraft/{spacecraft_id}/track", operation_id="get_ground_track", response_model=GroundTrack,
+            dependencies=[Depends(read_access)])
+def get_ground_track(spacecraft_id: str = SPACECRAFT_ID,
+                     window: TimeWindow = Depends(time_window(before_now_s=2700.0, span_s=5400.0,
+                                                              max_span_s=14 * 86400.0)),
                      step_s: float = Query(60.0, ge=1.0, le=86400.0),
                      service: LiveService = Depends(get_service)) -> dict:
-    """Sub-satellite points over [start, end] and the footprint radius (0° elevation) at the middle."""
-    i = _index(service, spacecraft_id)
-    now = service.clock.now()
-    t0 = now - 2700.0 if start is None else parse_utc(start, "start").timestamp()
-    t1 = now + 2700.0 if end is None else parse_utc(end, "end").timestamp()
-    if not t0 <= t1 or (t1 - t0) / step_s > MAX_TRACK_POINTS:
-        raise HTTPException(422, detail=f"need start <= end and at most {MAX_TRACK_POINTS} points; raise step_s")
-    times = np.arange(t0, t1 + step_s / 2, step_s)
-    lat, lon, alt = geodetic_of_itrs(service.builder.geometry.itrs_km(times)[i])
-    points = [{"time": format_utc(t), "latitude_deg": round(float(a), 5), "longitude_deg": round(float(b), 5),
-               "altitude_km": round(float(h), 3)} for t, a, b, h in zip(times, lat, lon, alt) if math.isfinite(a)]
-    mid = alt[len(alt) // 2] if len(alt) else float("nan")
-    return {"spacecraft_id": spacecraft_id, "points": points,
-            "footprint_radius_deg": round(footprint_radius_deg(float(mid)), 4)}
+    """Sub-spacecraft points over [start, end] (at most 5,000) and the footprint radius (0° elevation) at the middle."""
+    return service.ground_track(spacecraft_id, window.start, window.end, step_s)
