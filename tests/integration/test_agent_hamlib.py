@@ -284,14 +284,23 @@ def test_a_refusing_radio_is_an_outage_with_retries(answer, words):
     dev.server.close()
 
 
-def test_dry_run_of_a_deep_space_spacecraft_uses_its_published_links():
-    r = _run(["track", "--station", "CEB", "--spacecraft", "SOLO", "--start", "2026-11-21T10:00:00Z",
-              "--end", "2026-11-21T10:02:00Z", "--dry-run", "--format", "json"])
+def test_dry_run_of_a_deep_space_spacecraft():
+    """Solar Orbiter (SPK, light-time corrected link): its channels are not published, so none is assumed."""
+    base = ["track", "--station", "CEB", "--spacecraft", "SOLO", "--start", "2026-11-21T10:00:00Z",
+            "--end", "2026-11-21T10:02:00Z", "--dry-run", "--format", "json"]
+    rows = json.loads(_run(base).stdout)
+    assert len(rows) == 121 and rows[0]["elevation_deg"] > 50 and rows[0]["downlink_hz"] is None
+    rows = json.loads(_run([*base, "--downlink-hz", "8.4e9", "--uplink-hz", "7.15e9"]).stdout)
+    assert rows[0]["range_rate_km_s"] < 0  # approaching: the downlink arrives higher, the uplink goes out lower
+    assert 8.4e9 < rows[0]["downlink_hz"] < 8.4e9 + 2e5 and 7.15e9 - 2e5 < rows[0]["uplink_hz"] < 7.15e9
+
+
+def test_dry_run_defaults_to_the_published_downlink():
+    r = _run(["track", "--station", "KIR-1", "--spacecraft", "METOP-C", "--start", "2026-08-22T00:00:00Z",
+              "--dry-run", "--format", "json"])
     assert r.returncode == 0, r.stderr
     rows = json.loads(r.stdout)
-    assert len(rows) == 121 and rows[0]["elevation_deg"] > 50
-    # Solar Orbiter's published X-band links (spacecraft.toml), Doppler-corrected: receding raises the uplink.
-    assert 8.4e9 < rows[0]["downlink_hz"] < 8.5e9 and 7.1e9 < rows[0]["uplink_hz"] < 7.2e9
+    assert all(abs(row["downlink_hz"] - 7.8e9) < 2e5 for row in rows) and rows[0]["uplink_hz"] is None
 
 
 @pytest.mark.parametrize("fmt", ["csv", "table"])
