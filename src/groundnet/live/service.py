@@ -28,6 +28,7 @@ from .dsn_now import load_dsn_feed
 from .events import validate_event
 from ..missions import Spacecraft
 from .geometry import FleetGeometry, footprint_radius_deg, geodetic_of_itrs
+from ..visibility.geometry import StationFrames, look_angles
 from .planning import Planner, sampled_windows
 
 log = logging.getLogger("groundnet.live")
@@ -338,6 +339,26 @@ class LiveService:
         radius = footprint_radius_deg(mid) if math.isfinite(mid) else float("nan")
         return {"spacecraft_id": spacecraft_id, "points": points,
                 "footprint_radius_deg": round(radius, 4) if math.isfinite(radius) else None}
+
+    def pass_pointing(self, spacecraft_id: str, antenna_id: str, start: float, end: float, points: int) -> dict:
+        """Azimuth and elevation of a spacecraft from one antenna at ``points`` times over [start, end] (a pass's
+        sky plot), with the antenna's horizon mask and its usable elevation every 2° of azimuth. Geometric
+        directions (no light time): for deep space they differ from the pointing by arcminutes at most."""
+        i, _ = self._spacecraft(spacecraft_id)
+        antenna = next((a for a in self.antennas if a.id == antenna_id), None)
+        if antenna is None:
+            raise NotFoundError(f"unknown antenna '{antenna_id}'; GET /api/v1/stations lists them")
+        times = np.linspace(start, end, points)
+        look = look_angles(StationFrames.of([antenna]), self.builder.geometry.itrs_km(times)[i])
+
+        def finite(values) -> list[float | None]:
+            return [round(float(v), 3) if math.isfinite(v) else None for v in values]
+
+        return {"spacecraft_id": spacecraft_id, "station_id": antenna_id, "times": [format_utc(t) for t in times],
+                "azimuth_deg": finite(look.azimuth_deg[0]), "elevation_deg": finite(look.elevation_deg[0]),
+                "horizon_mask": [[float(a), float(e)] for a, e in antenna.horizon_mask],
+                "min_elevation_deg": float(antenna.min_elevation_deg),
+                "floor_deg": [round(float(v), 3) for v in antenna.elevation_floor_deg(np.arange(0.0, 360.0, 2.0))]}
 
     def history(self, antenna_id: str, start: float, end: float, limit: int) -> list[dict]:
         """The antenna's board state each time it changed (and at least once a minute) over [start, end]."""
