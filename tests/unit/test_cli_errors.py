@@ -104,6 +104,16 @@ CASES = [
     ("agent --station MSP", "give --server URL"),
     ("agent --station NOPE --server http://127.0.0.1:9", "unknown station 'NOPE'"),
     ("agent --station MSP --server http://127.0.0.1:9 --az-range 0..10", "must span 360"),
+    # CCSDS schedules and residuals
+    ("ccsds ssf {missing}", "file not found"),
+    ("ccsds ssf {dir}", "is a directory"),
+    ("ccsds ssf {prose}", "not valid JSON"),
+    ("ccsds ssf {prose} --requests {toml} --satnet {toml}", "not both"),
+    ("ccsds residuals {missing} --spacecraft MEX", "file not found"),
+    ("ccsds residuals {prose} --spacecraft MEX", "CCSDS_OEM_VERS"),
+    ("ccsds residuals {prose} --spacecraft NOPE", "unknown spacecraft 'NOPE'"),
+    ("ccsds residuals {prose} --spacecraft MEX --turnaround x", "880/749"),
+    ("ccsds residuals {prose} --catalog demo --object 25544 --spacecraft MEX", "--catalog FILE goes with --object"),
     # usage: unknown format, option, command; missing option
     ("stations --format xml", "'xml' is not one of"),
     ("passes --catalog demo --stations KIR-1 --format xml", "'xml' is not one of"),

@@ -5,7 +5,7 @@
 import "./style.css";
 import { api, partnerAntenna } from "./api";
 import { SPEEDS } from "./clock";
-import type { Board } from "./contract";
+import type { Board, DsnFeed } from "./contract";
 import { Controller, type Moment } from "./controller";
 import { h } from "./dom";
 import { ACTIVITY_LABEL, clockText, duration, hhmmss, isoUtc, zoneLabel } from "./format";
@@ -18,6 +18,7 @@ import { EventsView } from "./views/events";
 import { LaunchView } from "./views/launch";
 import { NetworkView } from "./views/network";
 import { PartnersView } from "./views/partners";
+import { ResidualsView } from "./views/residuals";
 import { SpacecraftView } from "./views/spacecraft";
 import { TimelineView } from "./views/timeline";
 import { $, type App, type SideData, type View } from "./views/view";
@@ -38,6 +39,10 @@ const app: App = {
   openSpacecraft(id) {
     spacecraftView.choose(id);
     show("spacecraft", true);
+  },
+  openResiduals(contactId) {
+    residualsView.choose(contactId);
+    show("residuals", true);
   },
   selectStation(id, scroll) {
     controller.setParam("station", id);
@@ -70,8 +75,9 @@ const spacecraftView = new SpacecraftView(app, tracks);
 const eventsView = new EventsView(app);
 const partnersView = new PartnersView(app);
 const launchView = new LaunchView(app);
+const residualsView = new ResidualsView(app);
 /** In the order of their tabs and of the number keys. */
-const views: View[] = [networkView, timelineView, spacecraftView, eventsView, partnersView, launchView];
+const views: View[] = [networkView, timelineView, spacecraftView, eventsView, partnersView, launchView, residualsView];
 const sources = new SourceBadges($("sources"));
 
 let current: View = views.find((v) => v.id === controller.url.view) ?? networkView;
@@ -339,14 +345,16 @@ function loadSideData(): void {
     },
     () => undefined,
   );
-  api.partnerDsn().then(
-    (feed) => {
-      data.partner = { time: feed.time, antennas: (feed.antennas ?? []).map(partnerAntenna) };
-      partnersView.render();
-      networkView.partnerChanged();
-    },
-    () => undefined,
-  );
+  // Partner networks: the DSN Now feed and a partner's CCSDS Simple Schedule, shown together.
+  const at = controller.replaying ? isoUtc(controller.clock.now()) : undefined; // a schedule: as at the moment shown
+  Promise.all([api.partnerDsn().catch(() => null), api.partnerSsf(at).catch(() => null)]).then(([dsn, ssf]) => {
+    if (!dsn && !ssf) return;
+    const raw = [...(dsn?.antennas ?? []), ...((ssf?.antennas ?? []) as unknown as DsnFeed["antennas"])];
+    data.partner = { time: dsn?.time ?? ssf?.time ?? null, antennas: raw.map(partnerAntenna) };
+    partnersView.render();
+    partnersView.loadSchedule();
+    networkView.partnerChanged();
+  });
   sources.refresh();
 }
 
