@@ -27,7 +27,9 @@ from .clock import Clock
 from .dsn_now import load_dsn_feed
 from .events import validate_event
 from ..missions import Spacecraft
+from ..visibility.geometry import StationFrames, look_angles
 from .geometry import footprint_radius_deg, geodetic_of_itrs
+from .partner_ssf import load_partner_ssf, partner_blocks, partner_data, partner_state
 from .planning import Planner
 
 log = logging.getLogger("groundnet.live")
@@ -94,6 +96,9 @@ class LiveService:
         with self.store.session() as s:
             for k, row in repo.last_history(s).items():
                 self._last_history[k] = (row.time_unix, ())
+            partner = repo.latest_partner(s, "ssf")
+            if partner is not None:
+                self._use_partner_blocks(partner.data)
         self._load_window(now)
         self.ensure_plan(now)
 
@@ -217,6 +222,14 @@ class LiveService:
             self._replans.submit(self._replan_for_outage, stored, now)
         return stored, True
 
+    def set_clock(self, *, time_unix: float | None = None, speed: float | None = None, paused: bool | None = None,
+                  live: bool = False) -> dict:
+        """Replay control (see ``Clock.set``); other servers sharing the database follow (a ``clock`` message)."""
+        state = self.clock.set(live=True) if live else self.clock.set(time_unix=time_unix, speed=speed, paused=paused)
+        self.on_event("clock", {"time_unix": state.time_unix, "speed": state.speed, "paused": state.paused,
+                                "live": state.mode == "live"})
+        return state.as_dict()
+
     def apply_relayed(self, type_: str, data: dict) -> None:
         """What another process sharing the database learnt (it is stored already): an event joins the board's
         log, a re-plan or a block reloads the plan window."""
@@ -229,6 +242,12 @@ class LiveService:
                 self._load_window(now)
         elif type_ == "plan":
             self._load_window(now)
+        elif type_ == "clock":  # another server's replay control: this board follows it
+            if data.get("live"):
+                self.clock.set(live=True)
+            else:
+                self.clock.set(time_unix=float(data["time_unix"]), speed=float(data["speed"]),
+                               paused=bool(data["paused"]))
 
     def _apply_blocks(self, s, ev: StationEvent) -> None:
         kind, _, edge = ev.kind.rpartition("_")
@@ -331,6 +350,26 @@ class LiveService:
         return {"spacecraft_id": spacecraft_id, "points": points,
                 "footprint_radius_deg": round(radius, 4) if math.isfinite(radius) else None}
 
+    def pass_pointing(self, spacecraft_id: str, antenna_id: str, start: float, end: float, points: int) -> dict:
+        """Azimuth and elevation of a spacecraft from one antenna at ``points`` times over [start, end] (a pass's
+        sky plot), with the antenna's horizon mask and its usable elevation every 2° of azimuth. Geometric
+        directions (no light time): for deep space they differ from the pointing by arcminutes at most."""
+        i, _ = self._spacecraft(spacecraft_id)
+        antenna = next((a for a in self.antennas if a.id == antenna_id), None)
+        if antenna is None:
+            raise NotFoundError(f"unknown antenna '{antenna_id}'; GET /api/v1/stations lists them")
+        times = np.linspace(start, end, points)
+        look = look_angles(StationFrames.of([antenna]), self.builder.geometry.itrs_km(times)[i])
+
+        def finite(values) -> list[float | None]:
+            return [round(float(v), 3) if math.isfinite(v) else None for v in values]
+
+        return {"spacecraft_id": spacecraft_id, "station_id": antenna_id, "times": [format_utc(t) for t in times],
+                "azimuth_deg": finite(look.azimuth_deg[0]), "elevation_deg": finite(look.elevation_deg[0]),
+                "horizon_mask": [[float(a), float(e)] for a, e in antenna.horizon_mask],
+                "min_elevation_deg": float(antenna.min_elevation_deg),
+                "floor_deg": [round(float(v), 3) for v in antenna.elevation_floor_deg(np.arange(0.0, 360.0, 2.0))]}
+
     def history(self, antenna_id: str, start: float, end: float, limit: int) -> list[dict]:
         """The antenna's board state each time it changed (and at least once a minute) over [start, end]."""
         if antenna_id not in self.antenna_ids:
@@ -378,6 +417,34 @@ class LiveService:
         data = load_dsn_feed(source, self.antennas)
         self.save_partner(data, source)
         return data
+
+    def import_partner_ssf(self, source: str) -> dict:
+        """Read a partner's CCSDS Simple Schedule (file or URL): shown on the board, kept free by the planner."""
+        ssf = load_partner_ssf(source, self.antennas)
+        return self.save_partner_ssf(ssf, source)
+
+    def save_partner_ssf(self, ssf, source: str) -> dict:
+        data = partner_data(ssf, source)
+        with self.store.session() as s:
+            repo.save_partner(s, "ssf", source, data, imported_at=self.clock.now())
+        self._use_partner_blocks(data)
+        self.on_event("partner", {"network": "ssf", "time": data["time"], "activities": len(data["activities"]),
+                                  "refused": len(data["problems"])})
+        return data
+
+    def partner_ssf(self, at: float | None = None) -> dict | None:
+        """The imported partner schedule as the partner model at ``at`` (default: the clock's now)."""
+        with self.store.session() as s:
+            row = repo.latest_partner(s, "ssf")
+        if row is None:
+            return None
+        return {**partner_state(row.data, self.antennas, self.clock.now() if at is None else at),
+                "imported_at": format_utc(row.imported_at)}
+
+    def _use_partner_blocks(self, data: dict) -> None:
+        """The partner's committed activities become antenna time the planner keeps free from now on."""
+        if hasattr(self.planner, "extra_blocks"):
+            self.planner.extra_blocks = partner_blocks(data)
 
     def save_partner(self, data: dict, source: str) -> None:
         with self.store.session() as s:
