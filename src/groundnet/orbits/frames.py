@@ -139,6 +139,8 @@ def _compute_teme_block(block: int) -> np.ndarray:
 
 def _interpolate_nodes(t: np.ndarray, cache: dict[int, np.ndarray], compute) -> np.ndarray:
     """Cubic (four-point Lagrange) interpolation of daily node rows at times ``t``: (fields, n)."""
+    if t.size == 0:
+        return np.zeros((_SLOW_FIELDS if cache is _slow_blocks else 9, 0))
     day = np.floor(t / NODE_S)
     u = t / NODE_S - day
     block = (day // _BLOCK).astype(np.int64)

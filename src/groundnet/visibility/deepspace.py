@@ -614,6 +614,8 @@ def _slow_mover_passes(trajectory: Trajectory, sky: _SkyModel, antenna, lo: floa
 
 def _windows_of(trajectory: Trajectory, antenna, aos: np.ndarray, los: np.ndarray):
     """TCA (the highest elevation in each window), maximum elevation and the AOS/LOS azimuths."""
+    if not aos.size:
+        return (np.zeros(0),) * 6
     tca = _refine_peaks(trajectory, antenna, aos, los)
     _, az, el = _clearance(trajectory, antenna, np.concatenate([aos, tca, los]))
     n = aos.size
