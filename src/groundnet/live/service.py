@@ -192,7 +192,7 @@ class LiveService:
         with self.store.session() as s:
             stored, created = repo.insert_event(s, ev, source)
             if created:
-                self._apply_blocks(s, stored)
+                repo.apply_block_event(s, stored)
         if not created:
             return stored, False
         with self._lock:
@@ -204,16 +204,6 @@ class LiveService:
             # Acknowledge now; the re-plan (seconds) follows in the background and is pushed when done.
             self._replans.submit(self._replan_for_outage, stored, now)
         return stored, True
-
-    def _apply_blocks(self, s, ev: StationEvent) -> None:
-        kind, _, edge = ev.kind.rpartition("_")
-        if kind not in ("outage", "maintenance"):
-            return
-        if edge == "start":
-            end = ev.detail.get("expected_end_unix")
-            repo.open_block(s, BoardBlock(ev.antenna_id, kind, ev.time, end, ev.detail.get("reason", ""), ev.event_id))
-        else:
-            repo.close_block(s, ev.antenna_id, kind, ev.time)
 
     def _replan_for_outage(self, ev: StationEvent, now: float) -> None:
         try:
