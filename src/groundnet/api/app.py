@@ -164,7 +164,10 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
         svc.on_event = on_event
         await asyncio.to_thread(svc.start)
         app.state.service, app.state.hub, app.state.runner = svc, hub, runner
-        tasks = [asyncio.create_task(runner.run())]
+        from ..operations.alerts import Dispatcher
+
+        dispatcher = Dispatcher(svc.store)
+        tasks = [asyncio.create_task(runner.run()), asyncio.create_task(_alert_loop(dispatcher))]
         if settings.partner_dsn:
             tasks.append(asyncio.create_task(_partner_loop(svc, settings)))
         try:
@@ -173,6 +176,7 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
             for t in tasks:
                 t.cancel()
             hub.close()
+            dispatcher.close()
             if service is None:
                 await asyncio.to_thread(svc.close)
 
@@ -186,10 +190,13 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
     )
     app.state.settings = settings
     _install_error_handlers(app)
-    from .routers import board, events, feeds, history, leop, live, passes, plan, spacecraft, stations
+    from .routers import (
+        alerts, board, calendars, events, feeds, history, leop, live, passes, plan, reports, spacecraft, stations,
+    )
 
     for r in (board.router, stations.router, spacecraft.router, passes.router, plan.router, events.router,
-              history.router, feeds.partners, live.router, leop.router):
+              history.router, feeds.partners, live.router, leop.router, reports.router, alerts.router,
+              calendars.router):
         app.include_router(r, prefix=API_PREFIX)
     app.include_router(feeds.router)
     dist = _web_dist(settings)
@@ -205,6 +212,18 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
                                 "<a href='/api/v1/board'>/api/v1/board</a>, <a href='/dsn.xml'>/dsn.xml</a>.</p>")
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app
+
+
+async def _alert_loop(dispatcher, every_s: float = 0.5) -> None:
+    """Deliver the outbox's due alerts, for as long as the service runs (what a crash left is sent after it)."""
+    while True:
+        try:
+            sent = await asyncio.to_thread(dispatcher.run_once)
+        except Exception:  # noqa: BLE001 - the store may be busy or gone for a moment; alerts wait in the outbox
+            log.exception("alert delivery failed")
+            sent = 0
+        if not sent:
+            await asyncio.sleep(every_s)
 
 
 async def _partner_loop(service: LiveService, settings: Settings) -> None:

@@ -13,6 +13,9 @@ from dataclasses import replace
 from typing import Callable
 
 from ..errors import GroundnetError
+from ..operations import alerts
+from ..operations.lifecycle import LATE_S
+from ..operations.records import refresh
 from ..stations import Antenna
 from ..store import Store, repo
 from ..timebase import format_utc
@@ -32,6 +35,9 @@ HOUR = 3600.0
 DAY = 86400.0
 # How long an outage is assumed to last for re-planning until the station reports its end.
 DEFAULT_OUTAGE_S = 2 * HOUR
+# Contact records follow the clock this often (clock seconds); passes this far ahead are checked for risk.
+RECORDS_EVERY_S = 10.0
+RISK_AHEAD_S = 2 * HOUR
 
 
 def _signature(row: dict) -> tuple:
@@ -62,6 +68,7 @@ class LiveService:
         self._replans = ThreadPoolExecutor(max_workers=1, thread_name_prefix="replan")
         self.antenna_ids = {a.id for a in self.antennas}
         self.spacecraft_ids = {s.id for s in self.fleet}
+        self._records_at: float | None = None
 
     def current_plan(self) -> BoardPlan:
         """The plan the board follows now (the window around the clock)."""
@@ -165,9 +172,24 @@ class LiveService:
         state = self.clock.state()
         self.ensure_plan(state.time_unix)
         board = self.board(generated_at=generated_at)
+        self._keep_records(state.time_unix)
         if state.mode == "live":
             self._record_history(state.time_unix, board)
         return board
+
+    def _keep_records(self, t: float) -> None:
+        """Move contacts on with the clock (pre-pass, in progress, ended), at most every RECORDS_EVERY_S of it;
+        a clock set back leaves the records alone. Contacts entering a state and passes at risk raise alerts."""
+        if self._records_at is not None and not t - self._records_at >= RECORDS_EVERY_S:
+            return
+        self._records_at = t
+        with self._lock:
+            contacts = list(self._plan.contacts)
+        epochs = {sc.id: sc.trajectory_record()[0] for sc in self.fleet if sc.is_earth_orbiter}
+        with self.store.session() as s:
+            changed = refresh(s, t - 2 * HOUR, t + HOUR, t, trigger="clock")
+            alerts.enqueue_for_states(s, changed, t)
+            alerts.enqueue_stale(s, alerts.stale_element_risks(contacts, epochs, t, RISK_AHEAD_S), t)
 
     def _record_history(self, t: float, board: dict) -> None:
         rows = []
@@ -189,10 +211,17 @@ class LiveService:
         now = self.clock.now()
         ev = validate_event(ev, self.antenna_ids, self.spacecraft_ids, now)
         ev = replace(ev, received_at=now)
+        with self._lock:
+            contacts = list(self._plan.contacts)
+        # One transaction: the event, its block, the contacts it decides and every alert it raises.
         with self.store.session() as s:
             stored, created = repo.insert_event(s, ev, source)
             if created:
                 repo.apply_block_event(s, stored)
+                alerts.enqueue_for_event(s, stored, contacts, now)
+                changed = refresh(s, stored.time - LATE_S, stored.time + 1.0, now, antenna_id=stored.antenna_id,
+                                  trigger=stored.event_id)
+                alerts.enqueue_for_states(s, changed, now)
         if not created:
             return stored, False
         with self._lock:

@@ -20,19 +20,23 @@ def decide_all(contacts: list[Contact], events: list[StationEvent], blocks, now:
     return [decide(c, ev_by.get(c.antenna_id, []), bl_by.get(c.antenna_id, []), now) for c in contacts]
 
 
+def refresh(s, start: float, end: float, now: float, *, antenna_id: str | None = None,
+            trigger: str | None = None) -> list[tuple[ContactRecord, str | None]]:
+    """In an open session: decide again every contact whose time overlaps [start, end) (of one antenna, or
+    all) and store it. Returns the records whose state or cause changed, with their previous state."""
+    plan = repo.load_plan(s, start, end)
+    contacts = [c for c in plan.contacts if antenna_id is None or c.antenna_id == antenna_id]
+    if not contacts:
+        return []
+    t0 = min(c.setup_start for c in contacts)
+    t1 = max(c.teardown_end for c in contacts) + LATE_S
+    blocks = repo.load_plan(s, t0, t1).blocks
+    events = [e for e in repo.events_between(s, t0, t1) if antenna_id is None or e.antenna_id == antenna_id]
+    return repo.save_records(s, decide_all(contacts, events, blocks, now), at=now, trigger=trigger)
+
+
 def update_records(store: Store, start: float, end: float, now: float, *, antenna_id: str | None = None,
                    trigger: str | None = None) -> list[tuple[ContactRecord, str | None]]:
-    """Decide again every contact whose pass overlaps [start, end) (of one antenna, or all) and store it.
-
-    Returns the records whose state or cause changed, with their previous state (None: first record).
-    """
+    """``refresh`` in a session of its own."""
     with store.session() as s:
-        plan = repo.load_plan(s, start, end)
-        contacts = [c for c in plan.contacts if antenna_id is None or c.antenna_id == antenna_id]
-        if not contacts:
-            return []
-        t0 = min(c.setup_start for c in contacts)
-        t1 = max(c.teardown_end for c in contacts) + LATE_S
-        blocks = repo.load_plan(s, t0, t1).blocks
-        events = [e for e in repo.events_between(s, t0, t1) if antenna_id is None or e.antenna_id == antenna_id]
-        return repo.save_records(s, decide_all(contacts, events, blocks, now), at=now, trigger=trigger)
+        return refresh(s, start, end, now, antenna_id=antenna_id, trigger=trigger)
