@@ -167,3 +167,36 @@ def test_simulate_and_report_commands_agree_with_the_truth(tmp_path, network):
     r = runner.invoke(app, ["report", "performance", "--start", "2026-08-23T00:00:00Z", "--period", "year",
                             "--database", db])
     assert r.exit_code != 0
+
+
+def test_alerts_commands(tmp_path):
+    db = f"sqlite:///{tmp_path / 'alerts.sqlite'}"
+    runner = CliRunner()
+    r = runner.invoke(app, ["alerts", "subscribe", "noc", "--url", "http://127.0.0.1:9/hook", "--event", "aos",
+                            "--state", "failed", "--antenna", "KIR-1", "--pass-at-risk", "--secret",
+                            "0123456789abcdef0123", "--database", db])
+    assert r.exit_code == 0, r.output
+    assert r.stdout.splitlines() == ["subscription 1", "secret 0123456789abcdef0123"]
+    r = runner.invoke(app, ["alerts", "subscribe", "x", "--url", "http://127.0.0.1:9/", "--event", "meteor",
+                            "--database", db])
+    assert r.exit_code != 0
+    r = runner.invoke(app, ["alerts", "subscribe", "x", "--url", "http://127.0.0.1:9/", "--antenna", "KIR-1",
+                            "--database", db])
+    assert r.exit_code != 0  # nothing to send
+    out = tmp_path / "subs.json"
+    r = runner.invoke(app, ["alerts", "list", "--database", db, "--format", "json", "--output", str(out)])
+    assert r.exit_code == 0
+    subs = json.loads(out.read_text())
+    assert [(s["name"], s["events"], s["states"], s["antennas"], s["pass_at_risk"]) for s in subs] == [
+        ("noc", ["aos"], ["failed"], ["KIR-1"], True)] and "secret" not in subs[0]
+    for fmt in ("table", "csv"):
+        r = runner.invoke(app, ["alerts", "list", "--database", db, "--format", fmt])
+        assert r.exit_code == 0 and "noc" in r.stdout
+        r = runner.invoke(app, ["alerts", "deliveries", "--database", db, "--format", fmt])
+        assert r.exit_code == 0 and "idempotency_key" in r.stdout
+    r = runner.invoke(app, ["alerts", "deliveries", "--database", db, "--format", "json"])
+    assert r.exit_code == 0 and json.loads(r.stdout) == []
+    assert runner.invoke(app, ["alerts", "remove", "1", "--database", db]).exit_code == 0
+    assert runner.invoke(app, ["alerts", "remove", "1", "--database", db]).exit_code != 0
+    r = runner.invoke(app, ["alerts", "list", "--database", db, "--format", "json"])
+    assert json.loads(r.stdout) == []
