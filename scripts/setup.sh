@@ -38,12 +38,14 @@ fi
 web=src/groundnet/web
 if [ -f "$web/package.json" ]; then
   wstamp=$web/node_modules/.groundnet-built
-  # Rebuild when the packages or the page's own sources change.
-  wwant=$(cd "$web" && find . \( -path ./node_modules -o -path ./dist \) -prune -o -type f -print \
-            | sort | xargs cat | sha256sum | cut -c1-16)
+  # Rebuild when the packages, the page's own sources or the API it is typed from change.
+  wwant=$( { (cd "$web" && find . \( -path ./node_modules -o -path ./dist -o -path ./src/generated \) -prune -o -type f -print \
+            | sort | xargs cat); find src/groundnet/api -name '*.py' | sort | xargs cat; } | sha256sum | cut -c1-16)
   if [ ! -f "$wstamp" ] || [ "$(cat "$wstamp")" != "$wwant" ] || [ ! -d "$web/dist" ]; then
     echo "setup: installing and building the browser board (npm)"
-    (cd "$web" && { [ -f package-lock.json ] && npm ci --no-audit --no-fund -s || npm install --no-audit --no-fund -s; } && npm run -s build)
+    # The build writes the board's types from the API's OpenAPI document, with the venv's Python.
+    (cd "$web" && { [ -f package-lock.json ] && npm ci --no-audit --no-fund -s || npm install --no-audit --no-fund -s; } \
+      && GROUNDNET_PYTHON="$PWD/../../../.venv/bin/python" npm run -s build)
     echo "$wwant" > "$wstamp"
   fi
 fi

@@ -66,6 +66,8 @@ class Spacecraft:
     def summary(self) -> dict:
         return {"id": self.id, "name": self.name, "kind": self.kind, "norad_id": self.norad_id, "source": self.source,
                 "approximate": self.approximate, "error_bound_km": self.error_bound_km, "mission": self.mission or self.id,
+                # the element set's epoch (Earth orbiters; null for a trajectory): the board shows its age
+                "elements_epoch": self.elements.epoch_iso if self.elements is not None else None,
                 **self.links_dict()}
 
 

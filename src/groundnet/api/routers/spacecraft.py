@@ -6,9 +6,11 @@ import math
 
 import numpy as np
 from fastapi import APIRouter, Depends, HTTPException, Query
+from pydantic import BaseModel, Field
 
 from ...live.geometry import footprint_radius_deg, geodetic_of_itrs
 from ...visibility.deepspace import distances
+from ...visibility.geometry import StationFrames, look_angles
 from ...live.service import LiveService
 from ...store import repo
 from ...timebase import format_utc, parse_utc
@@ -16,6 +18,7 @@ from ..deps import get_service, read_access
 
 router = APIRouter(tags=["spacecraft"])
 MAX_TRACK_POINTS = 5000
+MAX_POINTING_POINTS = 2000
 
 
 def _index(service: LiveService, spacecraft_id: str) -> int:
@@ -64,3 +67,48 @@ def get_ground_track(spacecraft_id: str, start: str | None = Query(None, descrip
     mid = alt[len(alt) // 2] if len(alt) else float("nan")
     return {"spacecraft_id": spacecraft_id, "points": points,
             "footprint_radius_deg": round(footprint_radius_deg(float(mid)), 4)}
+
+
+class PassPointing(BaseModel):
+    """Where one antenna sees one spacecraft over a window: a pass's sky plot."""
+
+    spacecraft_id: str
+    station_id: str
+    times: list[str] = Field(description="ISO 8601 UTC, evenly spaced over [start, end].")
+    azimuth_deg: list[float | None] = Field(description="At each time; null where the position is unknown.")
+    elevation_deg: list[float | None]
+    horizon_mask: list[tuple[float, float]] = Field(description="The antenna's [azimuth_deg, elevation_deg] mask points.")
+    min_elevation_deg: float
+    floor_deg: list[float] = Field(description="The usable elevation (mask and minimum) every 2° of azimuth from 0°.")
+
+
+@router.get("/spacecraft/{spacecraft_id}/pointing", operation_id="get_pass_pointing", response_model=PassPointing,
+            dependencies=[Depends(read_access)])
+def get_pass_pointing(spacecraft_id: str, station: str = Query(..., description="Antenna id."),
+                      start: str = Query(..., description="ISO 8601 UTC, e.g. a pass's AOS."),
+                      end: str = Query(..., description="ISO 8601 UTC, e.g. the pass's LOS."),
+                      points: int = Query(120, ge=2, le=MAX_POINTING_POINTS, description="Samples over [start, end]."),
+                      service: LiveService = Depends(get_service)) -> dict:
+    """Azimuth and elevation from one antenna over [start, end] (a pass's sky plot), with its horizon mask.
+
+    Geometric directions (no light time), which differ from the pointing by arcminutes at most for deep space."""
+    i = _index(service, spacecraft_id)
+    antenna = next((a for a in service.antennas if a.id == station), None)
+    if antenna is None:
+        raise HTTPException(404, detail=f"unknown station '{station}'; GET /api/v1/stations lists them")
+    t0, t1 = parse_utc(start, "start").timestamp(), parse_utc(end, "end").timestamp()
+    if not t0 < t1 or t1 - t0 > 7 * 86400.0:
+        raise HTTPException(422, detail="end must be after start, at most 7 days later")
+    times = np.linspace(t0, t1, points)
+    look = look_angles(StationFrames.of([antenna]), service.builder.geometry.itrs_km(times)[i])
+    az, el = look.azimuth_deg[0], look.elevation_deg[0]
+
+    def finite(values) -> list[float | None]:
+        return [round(float(v), 3) if math.isfinite(v) else None for v in values]
+
+    return {"spacecraft_id": spacecraft_id, "station_id": station, "times": [format_utc(t) for t in times],
+            "azimuth_deg": finite(az), "elevation_deg": finite(el),
+            "horizon_mask": [[float(a), float(e)] for a, e in antenna.horizon_mask],
+            "min_elevation_deg": float(antenna.min_elevation_deg),
+            # the usable elevation (mask and minimum) every 2° of azimuth from 0°, as the pass search uses it
+            "floor_deg": [round(float(v), 3) for v in antenna.elevation_floor_deg(np.arange(0.0, 360.0, 2.0))]}

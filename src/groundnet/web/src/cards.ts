@@ -2,7 +2,7 @@
 import { h } from "./dom";
 import { ACTIVITY_LABEL, countdown, dataRate, degrees, frequency, hhmm, lightTime, rangeKm } from "./format";
 import { bandClass } from "./map";
-import type { AntennaState, Link } from "./types";
+import type { AntennaState, Link } from "./contract";
 
 export interface CardOptions {
   nowMs: number;

@@ -5,7 +5,7 @@ import { normalizeAntenna } from "./api";
 import { clear, h } from "./dom";
 import { degrees, duration, hhmm, hhmmss, rangeKm } from "./format";
 import { WorldMap } from "./map";
-import type { AntennaState, Board, LeopEvent, LeopLaunch, LeopReport, SpacecraftState, TrackPoint } from "./types";
+import type { AntennaState, Board, LeopEvent, LeopLaunch, LeopReport, SpacecraftState, TrackPoint } from "./contract";
 
 export const LAUNCH_CRAFT_ID = "leop"; // the launched spacecraft's id on the launch map
 const EARTH_RADIUS_KM = 6378.137;

@@ -10,7 +10,7 @@ import { clear, s } from "./dom";
 import { ACTIVITY_LABEL } from "./format";
 import { groupSites } from "./sites";
 import { subsolarPoint } from "./sun";
-import type { AntennaState, Board, GroundTrack, SpacecraftState } from "./types";
+import type { AntennaState, Board, GroundTrack, SpacecraftState } from "./contract";
 
 const W = 1000;
 const H = 500;

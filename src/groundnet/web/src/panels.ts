@@ -4,7 +4,7 @@ import { activityRank, renderCard } from "./cards";
 import { h } from "./dom";
 import { ACTIVITY_LABEL, dataRate, duration } from "./format";
 import { bandClass } from "./map";
-import type { Board, GroundEvent, PartnerFeed, PlanVersion } from "./types";
+import type { Board, GroundEvent, PartnerFeed, PlanVersion } from "./contract";
 
 const ACTIVITIES = ["tracking", "setup", "teardown", "maintenance", "outage", "idle"];
 

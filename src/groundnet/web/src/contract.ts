@@ -1,109 +1,25 @@
-// The data contract of docs/board-contract.md, as the page reads it.
+// The data contract of docs/board-contract.md, as the page reads it. The types of every route that
+// declares a response model come from the server's OpenAPI document (src/generated/api.ts, written
+// by `npm run generate` at each build), so a change on the server fails `tsc` where the board reads
+// the old shape. The few shapes below the server does not declare yet are written here.
+import type { components } from "./generated/api";
 
-export type Activity = "idle" | "setup" | "tracking" | "teardown" | "maintenance" | "outage";
-export type Signal = "carrier" | "data" | "ranging" | "none";
+type Schemas = components["schemas"];
+export type AntennaState = Schemas["AntennaState"];
+export type Activity = AntennaState["activity"];
+export type Board = Schemas["Board"];
+export type ClockInfo = Schemas["ClockRead"];
+export type Contact = Schemas["Contact"];
+export type Block = Schemas["PlanBlock"];
+export type Plan = Schemas["PlanRead"];
+export type GroundEvent = Schemas["EventRead"];
+export type Link = Schemas["Link"];
+export type NextContact = Schemas["NextContact"];
+export type SpacecraftState = Schemas["SpacecraftState"];
+export type Target = Schemas["Target"];
+export type PassPointing = Schemas["PassPointing"];
 
-export interface Link {
-  band: string | null;
-  frequency_hz: number | null;
-  data_rate_bps: number | null;
-  signal: Signal | null;
-}
-
-export interface Target {
-  spacecraft_id: string;
-  name: string;
-}
-
-export interface NextContact {
-  id: string;
-  spacecraft_id: string;
-  spacecraft_name?: string;
-  setup_start?: string;
-  start: string;
-  end: string;
-}
-
-export interface AntennaState {
-  id: string;
-  name: string;
-  network: string;
-  latitude_deg: number;
-  longitude_deg: number;
-  dish_m: number | null;
-  bands: string[];
-  activity: Activity;
-  reported_activity: Activity | null;
-  targets: Target[];
-  uplink: Link | null;
-  downlink: Link | null;
-  azimuth_deg: number | null;
-  elevation_deg: number | null;
-  upleg_range_km: number | null;
-  downleg_range_km: number | null;
-  rtlt_s: number | null;
-  contact_id: string | null;
-  next_contact: NextContact | null;
-}
-
-export interface SpacecraftState {
-  id: string;
-  name: string;
-  kind: string;
-  latitude_deg: number | null;
-  longitude_deg: number | null;
-  altitude_km: number | null;
-  geocentric_km: number | null;
-  in_view_of: string[];
-}
-
-export interface Board {
-  time: string;
-  mode: "live" | "replay";
-  speed: number;
-  generated_at: string;
-  antennas: AntennaState[];
-  spacecraft: SpacecraftState[];
-  plan?: PlanVersion;
-}
-
-export interface Contact {
-  id: string;
-  antenna_id: string;
-  spacecraft_id: string;
-  spacecraft_name: string;
-  setup_start: string;
-  start: string;
-  end: string;
-  teardown_end: string;
-  status: string;
-  request_id: string | null;
-  mission: string | null;
-}
-
-export interface Block {
-  antenna_id: string;
-  kind: "maintenance" | "outage";
-  start: string;
-  end: string | null; // an outage whose end the station has not reported yet
-  reason: string | null;
-}
-
-export interface Plan {
-  contacts: Contact[];
-  blocks: Block[];
-}
-
-export interface GroundEvent {
-  id: number;
-  event_id: string;
-  antenna_id: string;
-  spacecraft_id: string | null;
-  kind: string;
-  time: string;
-  received_at: string;
-  detail: unknown;
-}
+// ---------------------------------------------------------------- not declared by the server yet
 
 export interface TrackPoint {
   time: string;
@@ -128,6 +44,8 @@ export interface Pass {
   aos_azimuth_deg?: number;
   los_azimuth_deg?: number;
   duration_s: number;
+  /** Days between the element set's epoch and AOS (Earth orbiters). */
+  elements_age_days?: number | null;
 }
 
 export interface SpacecraftInfo {
@@ -135,6 +53,8 @@ export interface SpacecraftInfo {
   name: string;
   kind: string;
   norad_id?: number | null;
+  /** The element set's epoch (Earth orbiters); null for a craft flown from a trajectory. */
+  elements_epoch?: string | null;
   source?: string | null;
   approximate?: boolean;
   error_bound_km?: number | null;
@@ -149,19 +69,27 @@ export interface SpacecraftInfo {
     one_way_light_time_s: number | null;
   };
   next_passes?: Pass[];
-  element_sets?: { epoch: string; kind: string; source?: string | null; loaded_at?: string | null }[];
+  element_sets?: { epoch: string | null; kind: string; source?: string | null; loaded_at?: string | null }[];
+}
+
+/** One data source the service refreshes (`GET /api/v1/status`, `sources`). */
+export interface SourceStatus {
+  name: string;
+  url?: string | null;
+  fetched_at: string | null;
+  age_s: number | null;
+  refresh_interval_s?: number | null;
+  stale: boolean;
+  last_error?: string | null;
+}
+
+export interface ServiceStatus {
+  sources?: SourceStatus[];
 }
 
 export interface PartnerFeed {
   time: string | null;
   antennas: AntennaState[];
-}
-
-export interface ClockInfo {
-  time: string;
-  mode: "live" | "replay";
-  speed: number;
-  paused: boolean;
 }
 
 /** The plan in force; after an outage (`reason: "replan"`) with its impact per mission. */
