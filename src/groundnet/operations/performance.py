@@ -4,7 +4,8 @@ A contact counts in the period that holds its planned start. Figures (docs/opera
 
 - ``scheduled_h``: planned pass time (start to end) of every contact, cancelled ones included;
 - ``delivered_h``: time in carrier lock within the planned pass;
-- ``success_rate``: completed contacts over contacts not cancelled (None when there are none);
+- ``success_rate``: completed contacts over contacts that ended completed, partial, failed or missed
+  (cancelled ones and those not over yet are left out; None when there are none);
 - ``availability`` (antennas): share of the period not in outage or maintenance;
 - ``failures``: outages that began in the period (antennas), or contacts that ended failed,
   partial or missed (missions);
@@ -99,7 +100,7 @@ def performance(contacts: list[Contact], records: dict[str, ContactRecord], bloc
             mine = groups.get((i, key), [])
             states = [records[c.id].state if c.id in records else "scheduled" for c in mine]
             count = {s: states.count(s) for s in ("completed", "partial", "failed", "missed", "cancelled")}
-            judged = len(mine) - count["cancelled"]
+            judged = count["completed"] + sum(count[s] for s in FAILED_STATES)  # ended, and not cancelled
             hours = (p1 - p0) / 3600.0
             if by == "antenna":
                 down = downtime_s(blocks_of.get(key, []), p0, p1) / 3600.0

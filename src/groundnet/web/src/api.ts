@@ -63,6 +63,8 @@ export const api = {
     unwrap(`spacecraft/${id}/pointing`, client.GET("/api/v1/spacecraft/{spacecraft_id}/pointing", {
       params: { path: { spacecraft_id: id }, query: { station, start, end } },
     })),
+  performance: (start: string, end: string, period: "day" | "week" | "month", by: "mission" | "antenna") =>
+    unwrap("reports/performance", client.GET("/api/v1/reports/performance", { params: { query: { start, end, period, by } } })),
   partnerDsn: () => as<PartnerFeed>(unwrap("partners/dsn", client.GET("/api/v1/partners/dsn"))),
   leopScenarios: () => as<LeopScenarioInfo[]>(unwrap("leop/scenarios", client.GET("/api/v1/leop/scenarios"))),
   leopScenario: (name: string) =>

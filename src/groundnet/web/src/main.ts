@@ -18,6 +18,7 @@ import { EventsView } from "./views/events";
 import { LaunchView } from "./views/launch";
 import { NetworkView } from "./views/network";
 import { PartnersView } from "./views/partners";
+import { ReportsView } from "./views/reports";
 import { SpacecraftView } from "./views/spacecraft";
 import { TimelineView } from "./views/timeline";
 import { $, type App, type SideData, type View } from "./views/view";
@@ -70,8 +71,9 @@ const spacecraftView = new SpacecraftView(app, tracks);
 const eventsView = new EventsView(app);
 const partnersView = new PartnersView(app);
 const launchView = new LaunchView(app);
+const reportsView = new ReportsView(app);
 /** In the order of their tabs and of the number keys. */
-const views: View[] = [networkView, timelineView, spacecraftView, eventsView, partnersView, launchView];
+const views: View[] = [networkView, timelineView, spacecraftView, eventsView, partnersView, launchView, reportsView];
 const sources = new SourceBadges($("sources"));
 
 let current: View = views.find((v) => v.id === controller.url.view) ?? networkView;
