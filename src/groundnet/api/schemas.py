@@ -201,7 +201,7 @@ class ContactReportRead(BaseModel):
     carrier_lock_at: str | None
     telemetry_lock_at: str | None
     in_lock_s: float
-    gaps: list[str] = Field(description="Intervals out of lock after the first lock, as ISO 8601 start/end.")
+    gaps: list[str] = Field(description="Intervals out of lock between the first and the last lock, as ISO 8601 start/end.")
     pointing_error_max_deg: float | None
     pointing_error_rms_deg: float | None
     data_volume_bytes: int | None

@@ -44,7 +44,7 @@ class ContactReport:
     carrier_lock_at: float | None = None
     telemetry_lock_at: float | None = None
     in_lock_s: float = 0.0
-    gaps: tuple[tuple[float, float], ...] = ()  # pieces of [first lock, planned LOS) out of lock
+    gaps: tuple[tuple[float, float], ...] = ()  # out of lock between the first and the last lock
     pointing_error_max_deg: float | None = None
     pointing_error_rms_deg: float | None = None
     data_volume_bytes: int | None = None
@@ -140,8 +140,6 @@ def build_report(contact: Contact, events: list[StationEvent], blocks: list[Boar
             if a > t:
                 gaps.append((t, a))
             t = max(t, b)
-        if t < until:
-            gaps.append((t, until))
     errors = [float(e.detail["pointing_error_deg"]) for e in events
               if _finite(e.detail.get("pointing_error_deg"))]
     volumes = [int(e.detail["data_volume_bytes"]) for e in events if _finite(e.detail.get("data_volume_bytes"))]
