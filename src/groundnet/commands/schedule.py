@@ -12,7 +12,7 @@ from typing import Optional
 import typer
 
 from ..errors import InvalidPlanError, ScheduleInputError
-from ..output import emit
+from ..output import OutputFormat, emit
 from ..schedule.satnet import PUBLISHED, load_satnet
 
 COLUMNS = ["planner", "scheduled_hours", "satisfied_requests", "u_rms", "u_max", "time_s"]
@@ -21,6 +21,12 @@ COLUMNS = ["planner", "scheduled_hours", "satisfied_requests", "u_rms", "u_max",
 class Solver(str, Enum):
     cpsat = "cp-sat"
     greedy = "greedy"
+
+
+class ObservationPlanner(str, Enum):
+    network = "network"
+    greedy = "satnogs-greedy"
+    compare = "compare"
 
 
 class Format(str, Enum):
@@ -224,3 +230,83 @@ def register(app: typer.Typer) -> None:
                    f"{impact.elapsed_s:.2f} s")
         if output is not None:
             print(f"plan written to {output}")
+
+    @sched.command("observations")
+    def observations_cmd(
+        station_file: Path = typer.Option(..., "--station-file", help="Stations (TOML), e.g. from `groundnet satnogs stations`."),
+        catalog: list[str] = typer.Option(..., "--catalog", help="TLE or OMM file(s) with the satellites' elements."),
+        start: str = typer.Option(..., "--start", help="Start of the plan, ISO 8601 UTC."),
+        hours: float = typer.Option(24.0, "--hours", help="Length of the plan, hours."),
+        requests_file: Optional[Path] = typer.Option(None, "--requests", help="Observation requests (TOML: [[satellite]], [[station]]; docs/satnogs.md)."),
+        transmitters: Optional[Path] = typer.Option(None, "--transmitters", help="Or: a SatNOGS DB transmitters export; every satellite with a usable transmitter is requested."),
+        satellites: Optional[Path] = typer.Option(None, "--satellites", help="With --transmitters: a SatNOGS DB satellites export; only satellites alive are requested."),
+        stations: Optional[str] = typer.Option(None, "--stations", help="Station ids or patterns (default: every station of --station-file)."),
+        planner: ObservationPlanner = typer.Option(ObservationPlanner.network, "--planner", help="network (one plan for all stations), satnogs-greedy (each station on its own, as the SatNOGS auto-scheduler), or compare (both, and the comparison)."),
+        min_duration: float = typer.Option(60.0, "--min-duration", help="Shortest pass worth observing, seconds."),
+        wait: float = typer.Option(0.0, "--wait", help="Seconds a station keeps free between two observations."),
+        fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
+        output: Optional[Path] = typer.Option(None, "--output", help="Write the listing to this file instead of the terminal."),
+        quiet: bool = quiet_opt,
+    ) -> None:
+        """Book observations of many satellites over a SatNOGS-sized network: whole passes, one satellite per station at a time.
+
+        The network planner books the whole network at once so that stations do not observe the same
+        satellite at the same time while others go unobserved; satnogs-greedy books each station on
+        its own as the SatNOGS auto-scheduler does. Both plans are checked by the schedule validator
+        (no station observes two satellites at once). Example:
+        `groundnet schedule observations --station-file satnogs.toml --catalog active.tle
+        --transmitters transmitters.json --start 2026-05-08T00:00:00Z --planner compare`.
+        """
+        from dataclasses import replace
+
+        from ..interop.satnogs import read_satellites, read_transmitters
+        from ..orbits.catalog import load_catalog
+        from ..schedule import observations as obs
+        from ..stations import load_network
+        from ..timebase import parse_utc, to_unix
+
+        if (requests_file is None) == (transmitters is None):
+            raise ScheduleInputError("give the satellites to observe: --requests FILE or --transmitters FILE")
+        if not 0 < hours <= 24 * 14:
+            raise ScheduleInputError(f"--hours must be in (0, 336], got {hours:g}")
+        t0 = to_unix(parse_utc(start, "--start"))
+        network = load_network(station_file, include_bundled=stations is not None)
+        antennas = network.select(stations)
+        preferences = []
+        if requests_file is not None:
+            requests, preferences, issues = obs.load_observation_requests(requests_file)
+        else:
+            found, issues = read_transmitters(transmitters)
+            sats = None
+            if satellites is not None:
+                sats, sat_issues = read_satellites(satellites)
+                issues += sat_issues
+            requests = obs.requests_from_transmitters(found, sats)
+            issues = [str(i) for i in issues]
+        load = load_catalog(catalog)
+        names = {e.norad_id: e.name for e in load.elements}
+        requests = [r if r.name else replace(r, name=names.get(r.norad_id, "")) for r in requests]
+        known = set(names)
+        issues += [f"NORAD {r.norad_id} ({r.name}): no element set in --catalog; not observed"
+                   for r in requests if r.norad_id not in known]
+        requests = [r for r in requests if r.norad_id in known]
+        _warn(issues, quiet)
+        if not requests:
+            raise ScheduleInputError("no satellite left to observe after the checks above")
+        candidates = obs.candidate_observations(load.elements, antennas, requests, t0, t0 + hours * 3600.0,
+                                                preferences=preferences, min_duration_s=min_duration)
+        baseline = obs.satnogs_greedy(candidates, wait_s=wait)
+        if planner is ObservationPlanner.greedy:
+            plan = baseline
+        else:
+            plan = obs.network_plan(candidates, baseline=baseline, wait_s=wait)
+        _validated(*plan.as_schedule())
+        if planner is ObservationPlanner.compare:
+            rows = [obs.plan_metrics(baseline), obs.plan_metrics(plan)]
+            emit(rows, fmt, output=output, title=f"{len(antennas)} stations, {len(requests)} satellites, "
+                 f"{len(candidates)} passes to choose from, {hours:g} h")
+            if not quiet:
+                for key, value in obs.compare_to_baseline(plan, baseline).items():
+                    print(f"{key}: {value}", file=sys.stderr)
+            return
+        emit(plan.rows(), fmt, output=output, title=f"{plan.method}: {len(plan.chosen)} observations")

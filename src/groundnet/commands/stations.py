@@ -54,7 +54,8 @@ def register(app: typer.Typer) -> None:
         Use it with --station-file on any command, e.g.
         `groundnet passes --station-file stations.toml --stations GEN-* ...`.
         """
-        from ..stations.generate import generate_network, network_toml
+        from ..stations.generate import generate_network
+        from ..stations.network import network_toml
 
         antennas = generate_network(
             count, seed, prefix=prefix, min_elevation_deg=min_elevation,

@@ -141,23 +141,3 @@ def generate_network(
         )
         for k, (lat, lon) in enumerate(chosen)
     ]
-
-
-def network_toml(antennas: list[Antenna]) -> str:
-    """The antennas as a station file (``[[antenna]]`` tables) that ``load_network`` reads."""
-    import tomli_w
-
-    entries = [
-        {
-            "id": a.id,
-            "name": a.name,
-            "network": a.network,
-            "latitude_deg": a.latitude_deg,
-            "longitude_deg": a.longitude_deg,
-            "altitude_m": a.altitude_m,
-            "min_elevation_deg": a.min_elevation_deg,
-            "source": a.source,
-        }
-        for a in antennas
-    ]
-    return tomli_w.dumps({"antenna": entries})

@@ -14,6 +14,7 @@ file (TOML) adds antennas or overrides fields of bundled ones::
     bands = ["S", "X"]
     min_elevation_deg = 5
     horizon_mask = [[0, 8], [90, 12], [180, 3], [270, 5]]   # [azimuth_deg, elevation_deg]
+    frequency_ranges_hz = [[144e6, 146e6], [430e6, 440e6]]  # what the antenna can receive
 """
 
 from __future__ import annotations
@@ -83,6 +84,8 @@ class Antenna:
     horizon_mask: tuple[tuple[float, float], ...] = ()
     source: str = ""
     altitude_known: bool = True
+    # (low_hz, high_hz) ranges the antenna receives (SatNOGS stations publish them); empty: not stated.
+    frequency_ranges_hz: tuple[tuple[float, float], ...] = ()
 
     @property
     def itrs_km(self) -> np.ndarray:
@@ -97,6 +100,12 @@ class Antenna:
         mask_el = np.interp(np.mod(az, 360.0), mask[:, 0], mask[:, 1], period=360.0)
         return np.maximum(mask_el, self.min_elevation_deg)
 
+    def receives(self, frequency_hz: float) -> bool:
+        """Whether a signal at ``frequency_hz`` falls in one of the antenna's ranges (True when none are stated)."""
+        if not self.frequency_ranges_hz:
+            return True
+        return any(low <= frequency_hz <= high for low, high in self.frequency_ranges_hz)
+
     def as_dict(self) -> dict:
         return {
             "id": self.id,
@@ -109,6 +118,7 @@ class Antenna:
             "bands": list(self.bands),
             "min_elevation_deg": self.min_elevation_deg,
             "horizon_mask": [list(p) for p in self.horizon_mask],
+            "frequency_ranges_hz": [list(r) for r in self.frequency_ranges_hz],
             "source": self.source,
         }
 
@@ -193,6 +203,7 @@ _FIELDS = {
     "bands": list,
     "min_elevation_deg": float,
     "horizon_mask": list,
+    "frequency_ranges_hz": list,
     "source": str,
 }
 _REQUIRED_NEW = ("id", "latitude_deg", "longitude_deg")
@@ -229,6 +240,19 @@ def _check_value(path: str, where: str, key: str, value):
         if not isinstance(value, list) or not all(isinstance(b, str) and b for b in value):
             fail('must be a list of band names such as ["S", "X", "Ka"]')
         return tuple(value)
+    if key == "frequency_ranges_hz":
+        ranges = []
+        for i, r in enumerate(value if isinstance(value, list) else [None]):
+            ok = (
+                isinstance(r, list)
+                and len(r) == 2
+                and all(is_finite_number(v) for v in r)
+                and 0 < r[0] <= r[1] <= 3e11
+            )
+            if not ok:
+                fail(f"range {i} must be [low_hz, high_hz] with 0 < low <= high <= 300 GHz, got {r!r}")
+            ranges.append((float(r[0]), float(r[1])))
+        return tuple(sorted(ranges))
     # horizon_mask
     points = []
     for i, p in enumerate(value if isinstance(value, list) else [None]):
@@ -285,3 +309,32 @@ def load_network(user_file: str | Path | None = None, *, include_bundled: bool =
         by_id[key] = len(antennas)
         antennas.append(Antenna(**values))
     return Network(antennas)
+
+
+def network_toml(antennas: list[Antenna]) -> str:
+    """The antennas as a station file (``[[antenna]]`` tables) that :func:`load_network` reads back."""
+    import tomli_w
+
+    entries = []
+    for a in antennas:
+        entry = {
+            "id": a.id,
+            "name": a.name,
+            "network": a.network,
+            "latitude_deg": a.latitude_deg,
+            "longitude_deg": a.longitude_deg,
+            "altitude_m": a.altitude_m,
+            "min_elevation_deg": a.min_elevation_deg,
+        }
+        # Optional fields only when set, so a file stays as short as its content.
+        if a.dish_m is not None:
+            entry["dish_m"] = a.dish_m
+        if a.bands:
+            entry["bands"] = list(a.bands)
+        if a.horizon_mask:
+            entry["horizon_mask"] = [list(p) for p in a.horizon_mask]
+        if a.frequency_ranges_hz:
+            entry["frequency_ranges_hz"] = [list(r) for r in a.frequency_ranges_hz]
+        entry["source"] = a.source
+        entries.append(entry)
+    return tomli_w.dumps({"antenna": entries})

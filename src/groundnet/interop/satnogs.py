@@ -1,0 +1,307 @@
+"""SatNOGS formats: Network stations, DB transmitters and satellites, in groundnet's terms.
+
+Translation only: a SatNOGS Network ``/api/stations/`` record becomes an :class:`Antenna` (its
+antennas' frequency ranges say what it can receive); a SatNOGS DB ``/api/transmitters/`` record
+becomes a :class:`Transmitter` whose frequencies are corrected for the published drift; a DB
+``/api/satellites/`` record becomes a :class:`SatnogsSatellite`. Each reader keeps every good record
+and reports every bad one with its id and field (latitude 95, a negative frequency, a drift out of
+range, a duplicate id), so one bad record never costs the others.
+
+SatNOGS data is CC BY-SA 4.0 (Libre Space Foundation and contributors): files made from it carry
+the same licence.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import files
+from ..errors import InputFileError
+from ..stations.network import Antenna
+
+NETWORK_STATIONS_SOURCE = "SatNOGS Network /api/stations/ (CC BY-SA 4.0)"
+STATION_STATUSES = ("Online", "Testing", "Offline")
+# A published drift beyond 100 ppm (43.7 kHz at 437 MHz) is a typing error, not an oscillator.
+MAX_DRIFT_PPB = 100_000
+MAX_FREQUENCY_HZ = 300e9
+
+
+class SatnogsFileError(InputFileError):
+    """A SatNOGS export cannot be read at all (not JSON, not a list of records)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One rejected record: which record (its id, or its position), which field, and why."""
+
+    path: str
+    record: str
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: record {self.record}: field '{self.field}': {self.reason}"
+
+
+@dataclass(frozen=True)
+class Transmitter:
+    """A SatNOGS DB transmitter: one downlink (and perhaps uplink) of one satellite."""
+
+    uuid: str
+    norad_id: int
+    description: str
+    type: str  # Transmitter, Transceiver or Transponder
+    mode: str
+    baud: float | None
+    downlink_low_hz: float | None
+    downlink_high_hz: float | None
+    downlink_drift_ppb: float | None
+    uplink_low_hz: float | None
+    uplink_high_hz: float | None
+    uplink_drift_ppb: float | None
+    status: str  # active, inactive or invalid
+    alive: bool
+    service: str = ""
+    citation: str = ""
+
+    @property
+    def downlink_hz(self) -> float | None:
+        """The downlink frequency to listen on: the low edge (a beacon's only frequency), drift applied."""
+        return corrected_hz(self.downlink_low_hz, self.downlink_drift_ppb)
+
+    @property
+    def uplink_hz(self) -> float | None:
+        return corrected_hz(self.uplink_low_hz, self.uplink_drift_ppb)
+
+    @property
+    def usable(self) -> bool:
+        """Worth observing: alive, active and with a downlink."""
+        return self.alive and self.status == "active" and self.downlink_low_hz is not None
+
+
+@dataclass(frozen=True)
+class SatnogsSatellite:
+    sat_id: str
+    norad_id: int | None
+    name: str
+    status: str  # alive, dead, future or re-entered
+    decayed: str | None = None
+
+
+def corrected_hz(frequency_hz: float | None, drift_ppb: float | None) -> float | None:
+    """A published frequency corrected by its drift in parts per billion, as SatNOGS Network does."""
+    if frequency_hz is None:
+        return None
+    return frequency_hz * (1.0 + (drift_ppb or 0.0) / 1e9)
+
+
+def _load_records(path: str | Path, what: str) -> list:
+    text = files.read_text(path, what=f"SatNOGS {what} export (JSON)", limit_bytes=files.DATA_LIMIT_BYTES,
+                           error=SatnogsFileError)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SatnogsFileError(str(path), f"not JSON ({exc.msg}); give the body of the SatNOGS {what} API",
+                               line=exc.lineno) from None
+    if isinstance(data, dict) and isinstance(data.get("results"), list):  # a paginated page
+        data = data["results"]
+    if not isinstance(data, list):
+        raise SatnogsFileError(str(path), f"expected a JSON list of {what} records, got {type(data).__name__}")
+    return data
+
+
+class _RecordCheck:
+    """Field checks for one record; the first failure rejects the record with its field named."""
+
+    def __init__(self, path: str, record_label: str, record: dict):
+        self.path, self.label, self.record = path, record_label, record
+
+    def fail(self, field: str, reason: str) -> Problem:
+        return Problem(self.path, self.label, field, reason)
+
+    def number(self, field: str, low: float, high: float, *, optional: bool = False) -> float | None:
+        value = self.record.get(field)
+        if value is None and optional:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise _Reject(self.fail(field, f"must be a number, got {value!r}"))
+        if not low <= value <= high:
+            raise _Reject(self.fail(field, f"{value} is outside [{low:g}, {high:g}]"))
+        return float(value)
+
+    def text(self, field: str, *, optional: bool = False) -> str:
+        value = self.record.get(field)
+        if value is None and optional:
+            return ""
+        if not isinstance(value, str) or (not optional and not value.strip()):
+            raise _Reject(self.fail(field, f"must be a non-empty string, got {value!r}"))
+        return value.strip()
+
+    def integer(self, field: str, low: int, high: int, *, optional: bool = False) -> int | None:
+        value = self.record.get(field)
+        if value is None and optional:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise _Reject(self.fail(field, f"must be a whole number in [{low}, {high}], got {value!r}"))
+        return value
+
+
+class _Reject(Exception):
+    def __init__(self, problem: Problem):
+        self.problem = problem
+
+
+def _label(record, index: int, key: str) -> str:
+    if isinstance(record, dict) and record.get(key) not in (None, ""):
+        return f"{key}={record.get(key)}"
+    return f"#{index + 1}"
+
+
+def _read(path: str | Path, what: str, id_field: str, parse) -> tuple[list, list[Problem]]:
+    """Every record of an export through ``parse(check)``, which returns ``(id, value)`` (``value``
+    None: skipped, not an error) or raises ``_Reject``; the first record of each id is kept."""
+    path = str(path)
+    out: list = []
+    problems: list[Problem] = []
+    seen: set = set()
+    for index, record in enumerate(_load_records(path, what)):
+        label = _label(record, index, id_field)
+        if not isinstance(record, dict):
+            problems.append(Problem(path, label, "(record)", f"expected an object, got {type(record).__name__}"))
+            continue
+        check = _RecordCheck(path, label, record)
+        try:
+            key, value = parse(check)
+            if key in seen:
+                raise _Reject(check.fail(id_field, f"duplicate {id_field}: the first record with it is kept"))
+        except _Reject as rejected:
+            problems.append(rejected.problem)
+            continue
+        seen.add(key)
+        if value is not None:
+            out.append(value)
+    return out, problems
+
+
+def read_network_stations(
+    path: str | Path, *, statuses: tuple[str, ...] = ("Online", "Testing"), prefix: str = "SATNOGS"
+) -> tuple[list[Antenna], list[Problem]]:
+    """Stations of a SatNOGS Network ``/api/stations/`` export whose status is in ``statuses``.
+
+    Each station becomes one antenna ``{prefix}-{id}`` with the station's minimum horizon as its
+    minimum elevation and its antennas' frequency ranges as what it can receive. Stations with
+    another status are skipped silently (they are not errors); bad records are reported.
+    """
+
+    def parse(check: _RecordCheck):
+        station_id = check.integer("id", 1, 10**9)
+        status = check.text("status")
+        if status not in STATION_STATUSES:
+            raise _Reject(check.fail("status", f"must be one of {', '.join(STATION_STATUSES)}, got {status!r}"))
+        latitude = check.number("lat", -90, 90)
+        longitude = check.number("lng", -180, 180)
+        altitude = check.number("altitude", -500, 9000)
+        min_horizon = check.number("min_horizon", -5, 90)
+        ranges = _antenna_ranges(check)
+        if status not in statuses:
+            return station_id, None
+        name = check.text("name", optional=True) or f"station {station_id}"
+        return station_id, Antenna(
+            id=f"{prefix}-{station_id}",
+            name=name,
+            network="SatNOGS",
+            latitude_deg=latitude,
+            longitude_deg=longitude,
+            altitude_m=altitude,
+            min_elevation_deg=min_horizon,
+            frequency_ranges_hz=ranges,
+            source=f"{NETWORK_STATIONS_SOURCE}, station {station_id} ({status})",
+        )
+
+    return _read(path, "stations", "id", parse)
+
+
+def _antenna_ranges(check: _RecordCheck) -> tuple[tuple[float, float], ...]:
+    entries = check.record.get("antenna")
+    if not isinstance(entries, list):
+        raise _Reject(check.fail("antenna", f"must be a list of antennas, got {entries!r}"))
+    ranges = []
+    for i, entry in enumerate(entries):
+        where = f"antenna[{i}]"
+        if not isinstance(entry, dict):
+            raise _Reject(check.fail(where, "must be an object with frequency and frequency_max"))
+        low, high = entry.get("frequency"), entry.get("frequency_max")
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in (low, high)):
+            raise _Reject(check.fail(f"{where}.frequency", f"frequency and frequency_max must be numbers in Hz, got {low!r}, {high!r}"))
+        if not 0 < low <= high <= MAX_FREQUENCY_HZ:
+            raise _Reject(check.fail(f"{where}.frequency", f"range {low:g}..{high:g} Hz must satisfy 0 < low <= high <= 300 GHz"))
+        ranges.append((float(low), float(high)))
+    return tuple(sorted(ranges))
+
+
+def read_transmitters(path: str | Path) -> tuple[list[Transmitter], list[Problem]]:
+    """Transmitters of a SatNOGS DB ``/api/transmitters/`` export; bad records reported by uuid and field."""
+
+    def parse(check: _RecordCheck):
+        uuid = check.text("uuid")
+        norad_id = check.integer("norad_cat_id", 1, 999_999_999)
+        values = {}
+        for leg in ("downlink", "uplink"):
+            values[f"{leg}_low_hz"] = check.number(f"{leg}_low", 1, MAX_FREQUENCY_HZ, optional=True)
+            values[f"{leg}_high_hz"] = check.number(f"{leg}_high", 1, MAX_FREQUENCY_HZ, optional=True)
+            values[f"{leg}_drift_ppb"] = check.number(f"{leg}_drift", -MAX_DRIFT_PPB, MAX_DRIFT_PPB, optional=True)
+            low, high = values[f"{leg}_low_hz"], values[f"{leg}_high_hz"]
+            if low is not None and high is not None and high < low:
+                raise _Reject(check.fail(f"{leg}_high", f"{high:g} Hz is below {leg}_low {low:g} Hz"))
+        status = check.text("status", optional=True) or "active"
+        if status not in ("active", "inactive", "invalid"):
+            raise _Reject(check.fail("status", f"must be active, inactive or invalid, got {status!r}"))
+        baud = check.number("baud", 0, 1e9, optional=True)
+        alive = check.record.get("alive", True)
+        if not isinstance(alive, bool):
+            raise _Reject(check.fail("alive", f"must be true or false, got {alive!r}"))
+        text = {k: check.text(k, optional=True) for k in ("description", "mode", "service", "citation")}
+        return uuid, Transmitter(uuid=uuid, norad_id=norad_id, type=check.text("type", optional=True) or "Transmitter",
+                                 baud=baud, status=status, alive=alive, **text, **values)
+
+    return _read(path, "transmitters", "uuid", parse)
+
+
+def read_satellites(path: str | Path) -> tuple[list[SatnogsSatellite], list[Problem]]:
+    """Satellites of a SatNOGS DB ``/api/satellites/`` export; bad records reported by sat_id and field."""
+
+    def parse(check: _RecordCheck):
+        sat_id = check.text("sat_id")
+        norad_id = check.integer("norad_cat_id", 1, 999_999_999, optional=True)
+        name = check.text("name")
+        status = check.text("status")
+        if status not in ("alive", "dead", "future", "re-entered"):
+            raise _Reject(check.fail("status", f"must be alive, dead, future or re-entered, got {status!r}"))
+        decayed = check.text("decayed", optional=True) or None
+        return sat_id, SatnogsSatellite(sat_id=sat_id, norad_id=norad_id, name=name, status=status, decayed=decayed)
+
+    return _read(path, "satellites", "sat_id", parse)
+
+
+def transmitter_row(t: Transmitter) -> dict:
+    """One transmitter as a listing row (frequencies in Hz, drift-corrected where drift is published)."""
+    return {
+        "uuid": t.uuid,
+        "norad_id": t.norad_id,
+        "description": t.description,
+        "type": t.type,
+        "mode": t.mode,
+        "baud": t.baud,
+        "downlink_hz": _whole_hz(t.downlink_hz),
+        "downlink_drift_ppb": t.downlink_drift_ppb,
+        "uplink_hz": _whole_hz(t.uplink_hz),
+        "status": t.status,
+        "alive": t.alive,
+    }
+
+
+def _whole_hz(frequency_hz: float | None) -> int | None:
+    return None if frequency_hz is None else round(frequency_hz)
