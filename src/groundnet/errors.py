@@ -26,13 +26,25 @@ class StationFileError(InputFileError):
     """A user station file (TOML) is invalid."""
 
 
-class UnknownStationError(GroundnetError):
+class NotFoundError(GroundnetError):
+    """A thing asked for by its id (antenna, spacecraft, scenario, report) does not exist (HTTP 404)."""
+
+
+class PayloadTooLargeError(GroundnetError):
+    """An input is larger than the limit for its kind (HTTP 413)."""
+
+
+class UnknownStationError(NotFoundError):
     def __init__(self, station_id: str, known: list[str]):
         self.station_id = station_id
         super().__init__(
             f"unknown station '{station_id}'; known ids: {', '.join(known)} "
             "(run `groundnet stations` to list them, or add yours with --station-file)"
         )
+
+
+class TimeRangeError(GroundnetError):
+    """A time lies outside the span groundnet can compute (the planetary ephemeris' span)."""
 
 
 class TimeParseError(GroundnetError):
@@ -94,7 +106,19 @@ class SettingsError(GroundnetError):
 
 
 class StoreError(GroundnetError):
-    """The database could not be opened or used."""
+    """The database could not be opened or used (HTTP 503: the request may succeed later)."""
+
+
+class StoreFullError(StoreError):
+    """The database's disk or quota is full: nothing more can be stored until space is freed."""
+
+
+class StoreUnavailableError(StoreError):
+    """The database cannot be reached or is busy (a server down, a lock held too long)."""
+
+
+class StoreInUseError(StoreError):
+    """Another groundnet process already serves this embedded (SQLite) database."""
 
 
 class EventError(GroundnetError):

@@ -16,11 +16,17 @@ from functools import lru_cache
 
 import numpy as np
 
-from .errors import TimeParseError
+from .errors import TimeParseError, TimeRangeError
 
 UTC = timezone.utc
 SECONDS_PER_DAY = 86400.0
 UNIX_EPOCH_JD = 2440587.5
+
+# The span every service time lies in (the clock, a board's moment, a window's ends): the planetary
+# ephemeris (DE421, 1899-07-29 .. 2053-10-09) with a month to spare at the end, so that the windows
+# computed around a moment (plans up to 14 days ahead, a day of events) stay inside it too.
+SPAN_START_UNIX = -2208988800.0  # 1900-01-01T00:00:00Z
+SPAN_END_UNIX = 2640297600.0  # 2053-09-01T00:00:00Z
 
 
 def parse_utc(text: str, what: str = "time") -> datetime:
@@ -35,6 +41,22 @@ def parse_utc(text: str, what: str = "time") -> datetime:
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
     return dt.astimezone(UTC)
+
+
+def check_in_span(t: float, what: str = "time", text: str | None = None) -> float:
+    """``t`` itself when it lies in [SPAN_START_UNIX, SPAN_END_UNIX]; else a TimeRangeError naming ``what``."""
+    if not SPAN_START_UNIX <= t <= SPAN_END_UNIX:
+        shown = text if text is not None else format_utc(t) if -6.2e10 < t < 2.5e11 else str(t)
+        raise TimeRangeError(
+            f"{what} '{shown}' lies outside the span groundnet computes, "
+            f"{format_utc(SPAN_START_UNIX)} .. {format_utc(SPAN_END_UNIX)} (the planetary ephemeris' span); "
+            "ask for a time inside it")
+    return t
+
+
+def parse_utc_in_span(text: str, what: str = "time") -> float:
+    """POSIX seconds of an ISO 8601 UTC text that lies in the computable span (else a TimeRangeError)."""
+    return check_in_span(parse_utc(text, what).timestamp(), what, text)
 
 
 def to_unix(dt: datetime) -> float:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from groundnet.live.model import BoardBlock, Contact, StationEvent
+from groundnet.domain import BoardBlock, Contact, StationEvent
 from groundnet.operations.alerts import backoff_s, sign, verify
 from groundnet.operations.lifecycle import decide, revise
 from groundnet.operations.performance import downtime_s

@@ -19,12 +19,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from .. import __version__
-from ..errors import GroundnetError, StoreError
+from ..errors import GroundnetError, NotFoundError, PayloadTooLargeError, StoreError
 from ..live.clock import Clock
 from ..live.hub import Hub
+from ..live.relay import open_relay
 from ..live.service import LiveService
 from ..live.simulator import StationSimulator
 from ..timebase import format_utc
+from .schemas import ERROR_RESPONSES
 from .settings import Settings
 
 log = logging.getLogger("groundnet.api")
@@ -79,8 +81,28 @@ class BoardRunner:
                 pass
 
 
+class Push:
+    """The live push of this process: its hub (numbered messages to clients) and its board runner."""
+
+    def __init__(self, hub: Hub, runner: BoardRunner, backend: str = "memory"):
+        self.hub = hub
+        self.runner = runner
+        self.backend = backend
+
+    def latest_board(self) -> dict | None:
+        return self.runner.latest_board()
+
+    def status(self) -> dict:
+        return {"subscribers": self.hub.subscriber_count, "seq": self.hub.seq, "board_fanout": self.hub.fanout_ms(),
+                "tick_errors": self.runner.errors, "hub": self.backend}
+
+
 class BodyLimit:
-    """Refuse request bodies larger than ``limit`` bytes with 413 before reading them whole."""
+    """Refuse request bodies larger than ``limit`` bytes with 413, declared (Content-Length) or streamed (chunked).
+
+    The body is read here, at most ``limit`` bytes of it, before the application sees the request: a
+    route never starts on a body that will turn out too large (a parser would call that a 400).
+    """
 
     def __init__(self, app, limit: int):
         self.app = app
@@ -92,31 +114,34 @@ class BodyLimit:
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
             return await self._refuse(send)
+        chunks: list[bytes] = []
         seen = 0
-
-        async def limited():
-            nonlocal seen
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise _TooLarge()
-            return message
+            if message["type"] != "http.request":  # the client left before sending its body
+                return
+            chunks.append(message.get("body", b""))
+            seen += len(chunks[-1])
+            if seen > self.limit:
+                return await self._refuse(send)
+            if not message.get("more_body", False):
+                break
+        replayed = False
 
-        try:
-            await self.app(scope, limited, send)
-        except _TooLarge:
-            await self._refuse(send)
+        async def replay():
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+            return await receive()  # after the body: the disconnect a streaming response waits for
+
+        await self.app(scope, replay, send)
 
     async def _refuse(self, send):
         body = f'{{"detail":"request body larger than {self.limit} bytes"}}'.encode()
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
-
-
-class _TooLarge(Exception):
-    pass
 
 
 def default_planner(antennas, fleet, settings: Settings):
@@ -131,6 +156,11 @@ def build_service(settings: Settings, *, fleet=None, planner=None, wall=time.tim
     from ..store import open_store
 
     store = open_store(settings.database_url)
+    try:
+        store.claim_for_serving()
+    except StoreError:
+        store.close()
+        raise
     antennas = list(load_network(settings.station_file))
     fleet = load_fleet() if fleet is None else fleet
     clock = Clock(settings.clock_start_unix, settings.speed, wall=wall)
@@ -157,13 +187,27 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
         runner = BoardRunner(svc, hub, settings.tick_s,
                              StationSimulator(settings.trouble, settings.seed) if settings.simulate else None)
 
-        def on_event(type_: str, data: dict) -> None:
+        relay = open_relay(settings.hub)
+
+        def publish(type_: str, data: dict) -> None:
             loop.call_soon_threadsafe(hub.publish, type_, data)
             loop.call_soon_threadsafe(runner.wake.set)
 
+        def on_event(type_: str, data: dict) -> None:  # learnt here: to this process's clients and the others
+            publish(type_, data)
+            relay.send(type_, data)
+
+        def relayed(type_: str, data: dict) -> None:  # learnt by another process (the relay's thread)
+            try:
+                svc.apply_relayed(type_, data)
+            except Exception:  # noqa: BLE001 - the next reload of the window catches up
+                log.exception("applying a relayed %s failed", type_)
+            publish(type_, data)
+
         svc.on_event = on_event
         await asyncio.to_thread(svc.start)
-        app.state.service, app.state.hub, app.state.runner = svc, hub, runner
+        await asyncio.to_thread(relay.start, relayed)
+        app.state.service, app.state.hub, app.state.push = svc, hub, Push(hub, runner, relay.name)
         from ..operations.alerts import Dispatcher
 
         dispatcher = Dispatcher(svc.store)
@@ -176,6 +220,7 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
             for t in tasks:
                 t.cancel()
             hub.close()
+            await asyncio.to_thread(relay.close)
             dispatcher.close()
             if service is None:
                 await asyncio.to_thread(svc.close)
@@ -197,8 +242,8 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
     for r in (board.router, stations.router, spacecraft.router, passes.router, plan.router, events.router,
               history.router, feeds.partners, live.router, leop.router, reports.router, alerts.router,
               calendars.router):
-        app.include_router(r, prefix=API_PREFIX)
-    app.include_router(feeds.router)
+        app.include_router(r, prefix=API_PREFIX, responses=ERROR_RESPONSES)
+    app.include_router(feeds.router, responses=ERROR_RESPONSES)
     dist = _web_dist(settings)
     if dist is not None:
         from fastapi.staticfiles import StaticFiles
@@ -239,14 +284,27 @@ async def _partner_loop(service: LiveService, settings: Settings) -> None:
         await asyncio.sleep(settings.partner_refresh_s)
 
 
-def _install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(StoreError)
-    async def store_error(_: Request, exc: StoreError):
-        return JSONResponse({"detail": str(exc)}, status_code=503)
+# Each error class the service raises on purpose, and the HTTP status it means (first match wins).
+ERROR_STATUS: tuple[tuple[type[GroundnetError], int], ...] = (
+    (NotFoundError, 404),
+    (PayloadTooLargeError, 413),
+    (StoreError, 503),  # full or unavailable: the request was not applied and may succeed later
+    (GroundnetError, 422),  # bad input: a time, a window, an event, a scenario
+)
 
+
+def status_of(exc: GroundnetError) -> int:
+    return next(code for cls, code in ERROR_STATUS if isinstance(exc, cls))
+
+
+def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(GroundnetError)
     async def domain_error(_: Request, exc: GroundnetError):
-        return JSONResponse({"detail": str(exc)}, status_code=422)
+        code = status_of(exc)
+        if code == 503:
+            log.warning("store: %s", exc)
+        headers = {"Retry-After": "5"} if code == 503 else None
+        return JSONResponse({"detail": str(exc)}, status_code=code, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError):

@@ -6,9 +6,35 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..live.model import EVENT_KINDS
+from ..domain import EVENT_KINDS
 
 EventKind = Literal[EVENT_KINDS]  # type: ignore[valid-type]
+
+
+class ErrorItem(BaseModel):
+    loc: list[str]
+    msg: str
+    type: str
+
+
+class ErrorRead(BaseModel):
+    """Every refusal: what is wrong and what to do (``errors``: each invalid field, for a 422 on the request's shape)."""
+
+    detail: str
+    errors: list[ErrorItem] | None = None
+
+
+# The refusals any route may answer, declared on every route of the API.
+ERROR_RESPONSES: dict[int | str, dict] = {
+    401: {"model": ErrorRead, "description": "No valid API token (writes, and reads when they are not public)."},
+    404: {"model": ErrorRead, "description": "Unknown id (antenna, spacecraft, scenario) or nothing imported yet."},
+    413: {"model": ErrorRead, "description": "The request body (or a field of it) is larger than allowed."},
+    422: {"model": ErrorRead, "description": "Bad input: the message names the parameter or field."},
+    503: {"model": ErrorRead, "description": "The database is full or unavailable: nothing was applied; try again "
+                                             "later (Retry-After)."},
+}
+
+TEXT = {"schema": {"type": "string"}}
 
 
 class EventCreate(BaseModel):
@@ -147,6 +173,203 @@ class HistoryEntry(BaseModel):
     activity: str
     reported_activity: str | None
     state: dict[str, Any]
+
+
+class Station(BaseModel):
+    """An antenna as `groundnet stations --format json` prints it."""
+
+    id: str
+    name: str
+    network: str
+    latitude_deg: float
+    longitude_deg: float
+    altitude_m: float
+    dish_m: float | None
+    bands: list[str]
+    min_elevation_deg: float
+    horizon_mask: list[list[float]] = Field(description="[azimuth_deg, elevation_deg] points; empty: none.")
+    source: str
+
+
+class MissionLink(BaseModel):
+    """One direction of a mission's radio link: band, channel and rate (None: not published)."""
+
+    band: str
+    frequency_hz: float | None
+    data_rate_bps: float | None
+
+
+class SpacecraftSummary(BaseModel):
+    id: str
+    name: str
+    kind: str = Field(description="Trajectory kind: tle (SGP4), spk, oem, opm, omm, approximate ...")
+    norad_id: int | None
+    source: str
+    approximate: bool
+    error_bound_km: float | None
+    mission: str
+    uplink: MissionLink | None
+    downlink: MissionLink | None
+    ranging: bool
+    elements_epoch: str | None = Field(None, description="The element set's epoch (Earth orbiters); null for a trajectory.")
+
+
+class Distance(BaseModel):
+    """Geometric distance and speed at the clock's now; None where the trajectory does not cover it."""
+
+    geocentric_km: float | None
+    geocentric_speed_km_s: float | None
+    heliocentric_km: float | None
+    heliocentric_speed_km_s: float | None
+    one_way_light_time_s: float | None
+
+
+class Pass(BaseModel):
+    """A pass as `groundnet passes --format json` prints it."""
+
+    object_id: int | str
+    object_name: str
+    station_id: str
+    aos: str
+    tca: str
+    los: str
+    max_elevation_deg: float
+    aos_azimuth_deg: float
+    los_azimuth_deg: float
+    duration_s: float
+    aos_clipped: bool
+    los_clipped: bool
+
+
+class ElementSetRead(BaseModel):
+    epoch: str | None = Field(description="The element set's epoch; None for sources without one (SPK, approximate).")
+    kind: str
+    source: str
+    loaded_at: str
+
+
+class SpacecraftView(SpacecraftSummary):
+    distance: Distance
+    next_passes: list[Pass]
+    element_sets: list[ElementSetRead]
+
+
+class PassPointing(BaseModel):
+    """Where one antenna sees one spacecraft over a window: a pass's sky plot."""
+
+    spacecraft_id: str
+    station_id: str
+    times: list[str] = Field(description="ISO 8601 UTC, evenly spaced over [start, end].")
+    azimuth_deg: list[float | None] = Field(description="At each time; null where the position is unknown.")
+    elevation_deg: list[float | None]
+    horizon_mask: list[tuple[float, float]] = Field(description="The antenna's [azimuth_deg, elevation_deg] mask points.")
+    min_elevation_deg: float
+    floor_deg: list[float] = Field(description="The usable elevation (mask and minimum) every 2° of azimuth from 0°.")
+
+
+class TrackPoint(BaseModel):
+    time: str
+    latitude_deg: float
+    longitude_deg: float
+    altitude_km: float
+
+
+class GroundTrack(BaseModel):
+    spacecraft_id: str
+    points: list[TrackPoint]
+    footprint_radius_deg: float | None = Field(description="Of the 0° elevation circle at the window's middle.")
+
+
+class Fanout(BaseModel):
+    deliveries: int
+    p50_ms: float | None
+    p99_ms: float | None
+    max_ms: float | None
+
+
+class PlanSummary(BaseModel):
+    start: str
+    end: str
+    contacts: int
+    version: int | None
+    reason: str | None
+
+
+class StatusRead(BaseModel):
+    clock: ClockRead
+    subscribers: int = Field(description="Live clients connected to this process.")
+    seq: int = Field(description="The last sequence number this process sent.")
+    board_fanout: Fanout
+    tick_errors: int
+    plan: PlanSummary
+    hub: str = Field(description="Where live messages travel between processes: memory or postgresql.")
+
+
+class PartnerLink(BaseModel):
+    band: str | None
+    frequency_hz: float | None
+    data_rate_bps: float | None
+    signal: str
+    power_dbm: float | None
+
+
+class PartnerTarget(BaseModel):
+    spacecraft_id: str | None
+    name: str | None
+    id: str | None
+
+
+class PartnerAntenna(BaseModel):
+    """A partner network's antenna as its feed reports it (unknown values: None)."""
+
+    id: str
+    name: str
+    network: str
+    station: dict[str, str | None] | None
+    latitude_deg: float | None
+    longitude_deg: float | None
+    dish_m: float | None
+    activity: str
+    reported_activity: str | None
+    targets: list[PartnerTarget]
+    uplink: PartnerLink | None
+    downlink: PartnerLink | None
+    azimuth_deg: float | None
+    elevation_deg: float | None
+    upleg_range_km: float | None
+    downleg_range_km: float | None
+    rtlt_s: float | None
+    is_array: bool
+    is_mspa: bool
+    is_ddor: bool
+
+
+class DsnFeed(BaseModel):
+    time: str | None
+    source: str
+    antennas: list[PartnerAntenna]
+
+
+class PartnerNetwork(DsnFeed):
+    imported_at: str
+
+
+class PartnerImported(BaseModel):
+    time: str | None
+    antennas: int
+
+
+class LeopScenarioSummary(BaseModel):
+    name: str
+    title: str
+    description: str
+
+
+class LeopReport(BaseModel):
+    """A launch analysis as `groundnet leop NAME --format json` prints it (docs/leop.md describes each field)."""
+
+    scenario: dict[str, Any]
+    launches: list[dict[str, Any]]
 
 
 # ---------------------------------------------------------------- operations: reports, alerts

@@ -8,7 +8,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ..store.db import sqlite_url
-from ..timebase import parse_utc
+from ..timebase import parse_utc, parse_utc_in_span
 
 
 class Settings(BaseSettings):
@@ -34,13 +34,16 @@ class Settings(BaseSettings):
     replan_time_limit_s: float = Field(5.0, gt=0, le=600, description="Time limit of a re-plan after an outage.")
     ws_protocol: str = Field("websockets-sansio", pattern="^(auto|websockets|websockets-sansio|wsproto)$",
                              description="uvicorn's WebSocket implementation.")
+    hub: str = Field("memory", max_length=500,
+                     description="Where live messages travel between serve processes: 'memory' (one process) or a "
+                                 "PostgreSQL URL (LISTEN/NOTIFY: several processes on one PostgreSQL database).")
     tick_s: float = Field(1.0, gt=0.05, le=60, description="Seconds between boards.")
 
     @field_validator("clock")
     @classmethod
     def _clock(cls, v: str) -> str:
         if v.strip().lower() != "now":
-            parse_utc(v, "--clock")
+            parse_utc_in_span(v, "--clock")
         return v.strip()
 
     @property

@@ -10,12 +10,18 @@ import typer
 
 def _check_before_start(settings) -> None:
     """Fail here, in one line, on what would otherwise fail inside the server's startup with a traceback:
-    the station file and the database URL (the database itself is opened by the server)."""
+    the station file, the database URL, the hub URL, and an SQLite file another server already serves (the
+    database itself is opened by the server)."""
+    from ..live.relay import open_relay
     from ..stations import load_network
-    from ..store.db import make_engine
+    from ..store.db import claim_for_serving, make_engine
 
     load_network(settings.station_file)
     make_engine(settings.database_url).dispose()
+    open_relay(settings.hub)
+    lock = claim_for_serving(settings.database_url)  # another server on this SQLite file: refused here
+    if lock is not None:
+        lock.close()
 
 
 def run_server(settings, *, announce: bool = True) -> None:
@@ -67,6 +73,9 @@ def register(app: typer.Typer) -> None:
         partner_dsn: Optional[str] = typer.Option(None, help="A NASA DSN Now dsn.xml (file or URL) shown as a partner."),
         station_file: Optional[Path] = typer.Option(None, help="TOML file adding or overriding antennas."),
         private: bool = typer.Option(False, "--private", help="Reads need a token too (default: public reads)."),
+        hub: Optional[str] = typer.Option(None, help="'memory' (one process, the default) or a PostgreSQL URL: "
+                                                 "several serve processes on one PostgreSQL database share the "
+                                                 "live state through it (LISTEN/NOTIFY)."),
     ) -> None:
         """Run the live service: the board once a second, station events, REST API, WebSocket/SSE, DSN Now feeds.
 
@@ -74,5 +83,6 @@ def register(app: typer.Typer) -> None:
         """
         settings = settings_from_options(host=host, port=port, database=database, clock=clock, speed=speed,
                                          simulate=simulate, trouble=trouble, partner_dsn=partner_dsn,
-                                         station_file=station_file, public_read=False if private else None)
+                                         station_file=station_file, public_read=False if private else None,
+                                         hub=hub)
         run_server(settings)

@@ -21,7 +21,7 @@ from ..timebase import format_utc
 from ..visibility.deepspace import link_geometry
 from .fleet import Spacecraft
 from .geometry import FleetGeometry, Observation
-from .model import BoardPlan, Contact, StationEvent
+from ..domain import BoardPlan, Contact, StationEvent
 
 LOCK_KINDS = ("aos", "carrier_lock", "telemetry_lock", "command_sent")
 
@@ -42,14 +42,21 @@ class EventLog:
     def __init__(self, events=()):
         self._by_antenna: dict[str, list[StationEvent]] = defaultdict(list)
         self._times: dict[str, list[float]] = defaultdict(list)
+        self._ids: set[int] = set()
         for e in events:
             self.add(e)
 
-    def add(self, e: StationEvent) -> None:
+    def add(self, e: StationEvent) -> bool:
+        """Add a stored event once (by its store id); False when it was there already."""
+        if e.id is not None:
+            if e.id in self._ids:
+                return False
+            self._ids.add(e.id)
         times = self._times[e.antenna_id]
         i = bisect.bisect_right(times, e.time)
         times.insert(i, e.time)
         self._by_antenna[e.antenna_id].insert(i, e)
+        return True
 
     def upto(self, antenna_id: str, t: float, since: float = -math.inf) -> list[StationEvent]:
         times = self._times.get(antenna_id, [])

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from ..timebase import format_utc
+from ..timebase import SPAN_END_UNIX, check_in_span, format_utc
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class Clock:
         self._lock = threading.Lock()
         self._live = start_unix is None and speed == 1.0
         self._anchor_wall = wall()
-        self._anchor_board = self._anchor_wall if start_unix is None else float(start_unix)
+        self._anchor_board = self._anchor_wall if start_unix is None else check_in_span(float(start_unix), "clock")
         self._speed = float(speed)
         self._paused = paused
 
@@ -48,7 +48,8 @@ class Clock:
     def _now_locked(self) -> float:
         if self._paused:
             return self._anchor_board
-        return self._anchor_board + self._speed * (self._wall() - self._anchor_wall)
+        # A replay stops at the end of the computable span instead of running past what can be computed.
+        return min(self._anchor_board + self._speed * (self._wall() - self._anchor_wall), SPAN_END_UNIX)
 
     @property
     def is_live(self) -> bool:
@@ -69,7 +70,7 @@ class Clock:
             if live:
                 self._anchor_board, self._speed, self._paused, self._live = wall, 1.0, False, True
             else:
-                self._anchor_board = current if time_unix is None else float(time_unix)
+                self._anchor_board = current if time_unix is None else check_in_span(float(time_unix), "clock time")
                 if speed is not None:
                     self._speed = float(speed)
                 if paused is not None:

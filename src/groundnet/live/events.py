@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..errors import EventError
-from .model import EVENT_KINDS, StationEvent
+from ..domain import EVENT_KINDS, StationEvent
 
 # How far an event's own time may lie from the service clock: stations report what just happened.
 MAX_FUTURE_S = 3600.0

@@ -28,6 +28,10 @@ class Message:
         return f"id: {self.seq}\ndata: {self.text}\n\n".encode()
 
 
+# Put in an idle subscriber's queue by its connection's own timer: "send a keep-alive now".
+KEEP_ALIVE = object()
+
+
 class Subscriber:
     def __init__(self, maxsize: int):
         self.queue: asyncio.Queue[Message | None] = asyncio.Queue(maxsize)

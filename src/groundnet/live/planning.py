@@ -26,7 +26,7 @@ from ..visibility.geometry import StationFrames, look_angles
 from ..visibility.passes import find_passes
 from .fleet import Spacecraft
 from .geometry import FleetGeometry
-from .model import BoardBlock, BoardPlan, Contact
+from ..domain import BoardBlock, BoardPlan, Contact
 
 
 class Planner(Protocol):

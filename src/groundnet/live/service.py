@@ -7,26 +7,31 @@ publishes what it returns. Everything reads time from the injected ``Clock``.
 from __future__ import annotations
 
 import logging
+import math
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Callable
 
-from ..errors import GroundnetError
+import numpy as np
+
+from ..domain import BoardBlock, BoardPlan, StationEvent
+from ..errors import GroundnetError, NotFoundError, SelectionError, StoreError
 from ..operations import alerts
 from ..operations.lifecycle import LATE_S
 from ..operations.records import refresh
 from ..stations import Antenna
 from ..store import Store, repo
 from ..timebase import format_utc
+from ..visibility.deepspace import distances
 from ..visibility.passes import find_passes
 from .board import BoardBuilder, EventLog, reported_contact_state
 from .clock import Clock
 from .dsn_now import load_dsn_feed
 from .events import validate_event
 from .fleet import Spacecraft
-from .geometry import FleetGeometry
-from .model import BoardBlock, BoardPlan, StationEvent
+from .geometry import FleetGeometry, footprint_radius_deg, geodetic_of_itrs
+from ..visibility.geometry import StationFrames, look_angles
 from .planning import Planner, sampled_windows
 
 log = logging.getLogger("groundnet.live")
@@ -35,6 +40,8 @@ HOUR = 3600.0
 DAY = 86400.0
 # How long an outage is assumed to last for re-planning until the station reports its end.
 DEFAULT_OUTAGE_S = 2 * HOUR
+MAX_TRACK_POINTS = 5000
+BLOCK_KINDS = ("outage_start", "outage_end", "maintenance_start", "maintenance_end")
 # Contact records follow the clock this often (clock seconds); passes this far ahead are checked for risk.
 RECORDS_EVERY_S = 10.0
 RISK_AHEAD_S = 2 * HOUR
@@ -170,11 +177,17 @@ class LiveService:
     def tick(self, generated_at: float | None = None) -> dict:
         """One board at the clock's now; keeps the plan ahead and records what changed."""
         state = self.clock.state()
-        self.ensure_plan(state.time_unix)
+        try:
+            self.ensure_plan(state.time_unix)
+        except StoreError as exc:  # the board goes on with the plan it has; extending it waits for the store
+            log.warning("plan not extended: %s", exc)
         board = self.board(generated_at=generated_at)
         self._keep_records(state.time_unix)
         if state.mode == "live":
-            self._record_history(state.time_unix, board)
+            try:
+                self._record_history(state.time_unix, board)
+            except StoreError as exc:  # a gap in the history, not a frozen board
+                log.warning("board history not recorded: %s", exc)
         return board
 
     def _keep_records(self, t: float) -> None:
@@ -227,12 +240,25 @@ class LiveService:
         with self._lock:
             self._events.add(stored)
         self.on_event("event", stored.as_dict())
-        if stored.kind in ("outage_start", "outage_end", "maintenance_start", "maintenance_end"):
+        if stored.kind in BLOCK_KINDS:
             self._load_window(now)  # the block it opened or closed
         if stored.kind == "outage_start":
             # Acknowledge now; the re-plan (seconds) follows in the background and is pushed when done.
             self._replans.submit(self._replan_for_outage, stored, now)
         return stored, True
+
+    def apply_relayed(self, type_: str, data: dict) -> None:
+        """What another process sharing the database learnt (it is stored already): an event joins the board's
+        log, a re-plan or a block reloads the plan window."""
+        now = self.clock.now()
+        if type_ == "event":
+            ev = StationEvent.from_dict(data)
+            with self._lock:
+                self._events.add(ev)
+            if ev.kind in BLOCK_KINDS:
+                self._load_window(now)
+        elif type_ == "plan":
+            self._load_window(now)
 
     def _replan_for_outage(self, ev: StationEvent, now: float) -> None:
         try:
@@ -268,7 +294,9 @@ class LiveService:
         if obj is not None:
             fleet = [s for s in self.fleet if s.id == obj or (s.norad_id is not None and str(s.norad_id) == obj)]
             if not fleet:
-                raise GroundnetError(f"unknown object '{obj}'; GET /api/v1/spacecraft lists the fleet")
+                raise NotFoundError(f"unknown object '{obj}'; GET /api/v1/spacecraft lists the fleet")
+        if station is not None and station not in self.antenna_ids:
+            raise NotFoundError(f"unknown station '{station}'; GET /api/v1/stations lists them")
         antennas = [a for a in self.antennas if station is None or a.id == station]
         orbiters = [s.elements for s in fleet if s.is_earth_orbiter]
         rows = find_passes(orbiters, antennas, start, end).to_rows() if orbiters else []
@@ -281,6 +309,103 @@ class LiveService:
                          "aos_azimuth_deg": round(w.aos_azimuth_deg, 3), "los_azimuth_deg": round(w.los_azimuth_deg, 3),
                          "duration_s": round(w.los - w.aos, 3), "aos_clipped": w.aos <= start, "los_clipped": w.los >= end})
         return sorted(rows, key=lambda r: (r["aos"], str(r["object_id"]), r["station_id"]))
+
+    # ------------------------------------------------------------------ read models for the API
+
+    def plan_view(self, start: float, end: float) -> dict:
+        """Contacts (with their status at the clock's now) and maintenance/outage blocks over [start, end)."""
+        now = self.clock.now()
+        plan = self.plan_between(start, end)
+        failed = self.failed_contacts(plan, now)
+        return {"start": format_utc(start), "end": format_utc(end),
+                "contacts": [c.as_dict(now, c.id in failed) for c in plan.contacts],
+                "blocks": [b.as_dict() for b in plan.blocks]}
+
+    def _spacecraft(self, spacecraft_id: str) -> tuple[int, Spacecraft]:
+        for i, sc in enumerate(self.builder.geometry.fleet):
+            if sc.id == spacecraft_id:
+                return i, sc
+        raise NotFoundError(f"unknown spacecraft '{spacecraft_id}'; GET /api/v1/spacecraft lists them")
+
+    def spacecraft_view(self, spacecraft_id: str) -> dict:
+        """One spacecraft with its distance and speed now (unknown: None), its passes over the next 24 h,
+        and the history of its trajectory sources (``epoch`` None where a source has no epoch)."""
+        _, sc = self._spacecraft(spacecraft_id)
+        now = self.clock.now()
+        try:
+            d = {k: float(v[0]) if math.isfinite(v[0]) else None for k, v in distances(sc.trajectory, [now]).items()}
+        except GroundnetError:  # no trajectory at this time: every figure unknown
+            d = dict.fromkeys(("geocentric_km", "geocentric_speed_km_s", "heliocentric_km", "heliocentric_speed_km_s",
+                               "one_way_light_time_s"))
+        with self.store.session() as s:
+            history = [{"epoch": format_utc(r.epoch_unix) if r.epoch_unix else None, "kind": r.kind,
+                        "source": r.source, "loaded_at": format_utc(r.loaded_at)}
+                       for r in repo.element_set_history(s, spacecraft_id)]
+        return {**sc.summary(), "distance": d, "next_passes": self.passes(None, spacecraft_id, now, now + DAY),
+                "element_sets": history}
+
+    def ground_track(self, spacecraft_id: str, start: float, end: float, step_s: float) -> dict:
+        """Sub-spacecraft points over [start, end] every ``step_s`` and the footprint radius at the middle."""
+        i, _ = self._spacecraft(spacecraft_id)
+        if (end - start) / step_s > MAX_TRACK_POINTS:
+            raise SelectionError(f"{(end - start) / step_s:.0f} points asked for, at most {MAX_TRACK_POINTS}: "
+                                 "raise step_s or shorten the window")
+        times = np.arange(start, end + step_s / 2, step_s)
+        lat, lon, alt = geodetic_of_itrs(self.builder.geometry.itrs_km(times)[i])
+        points = [{"time": format_utc(t), "latitude_deg": round(float(a), 5), "longitude_deg": round(float(b), 5),
+                   "altitude_km": round(float(h), 3)} for t, a, b, h in zip(times, lat, lon, alt) if math.isfinite(a)]
+        mid = float(alt[len(alt) // 2]) if len(alt) else float("nan")
+        radius = footprint_radius_deg(mid) if math.isfinite(mid) else float("nan")
+        return {"spacecraft_id": spacecraft_id, "points": points,
+                "footprint_radius_deg": round(radius, 4) if math.isfinite(radius) else None}
+
+    def pass_pointing(self, spacecraft_id: str, antenna_id: str, start: float, end: float, points: int) -> dict:
+        """Azimuth and elevation of a spacecraft from one antenna at ``points`` times over [start, end] (a pass's
+        sky plot), with the antenna's horizon mask and its usable elevation every 2° of azimuth. Geometric
+        directions (no light time): for deep space they differ from the pointing by arcminutes at most."""
+        i, _ = self._spacecraft(spacecraft_id)
+        antenna = next((a for a in self.antennas if a.id == antenna_id), None)
+        if antenna is None:
+            raise NotFoundError(f"unknown antenna '{antenna_id}'; GET /api/v1/stations lists them")
+        times = np.linspace(start, end, points)
+        look = look_angles(StationFrames.of([antenna]), self.builder.geometry.itrs_km(times)[i])
+
+        def finite(values) -> list[float | None]:
+            return [round(float(v), 3) if math.isfinite(v) else None for v in values]
+
+        return {"spacecraft_id": spacecraft_id, "station_id": antenna_id, "times": [format_utc(t) for t in times],
+                "azimuth_deg": finite(look.azimuth_deg[0]), "elevation_deg": finite(look.elevation_deg[0]),
+                "horizon_mask": [[float(a), float(e)] for a, e in antenna.horizon_mask],
+                "min_elevation_deg": float(antenna.min_elevation_deg),
+                "floor_deg": [round(float(v), 3) for v in antenna.elevation_floor_deg(np.arange(0.0, 360.0, 2.0))]}
+
+    def history(self, antenna_id: str, start: float, end: float, limit: int) -> list[dict]:
+        """The antenna's board state each time it changed (and at least once a minute) over [start, end]."""
+        if antenna_id not in self.antenna_ids:
+            raise NotFoundError(f"unknown antenna '{antenna_id}'; GET /api/v1/stations lists them")
+        with self.store.session() as s:
+            rows = repo.history(s, antenna_id, start, end, limit)
+        return [{"time": format_utc(r.time_unix), "activity": r.activity, "reported_activity": r.reported_activity,
+                 "state": r.state} for r in rows]
+
+    def events(self, since_id: int, limit: int) -> list[StationEvent]:
+        """Stored events in the order they arrived after ``since_id``; with 0, the newest ``limit``."""
+        with self.store.session() as s:
+            return repo.list_events(s, since_id, limit) if since_id else repo.latest_events(s, limit)
+
+    def partner(self, network: str) -> dict:
+        """The newest imported state of a partner network: {time, source, imported_at, antennas}."""
+        with self.store.session() as s:
+            row = repo.latest_partner(s, network)
+        if row is None:
+            raise NotFoundError(f"no {network.upper()} Now feed imported: start the server with --partner-dsn "
+                                "FILE|URL, or POST a dsn.xml to /api/v1/partners/dsn")
+        return {**row.data, "imported_at": format_utc(row.imported_at)}
+
+    def token_name(self, token: str) -> str | None:
+        """The name of a valid (not revoked) API token, else None."""
+        with self.store.session() as s:
+            return repo.token_name(s, token)
 
     def failed_contacts(self, plan: BoardPlan, now: float) -> set[str]:
         """Ids of finished contacts the station reported on without ever locking."""

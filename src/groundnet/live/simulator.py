@@ -18,7 +18,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from .model import BoardPlan, Contact, StationEvent
+from ..domain import BoardPlan, Contact, StationEvent
 
 TROUBLES = (("late_aos", 0.5), ("no_lock", 0.3), ("outage", 0.2))
 FAULT_KINDS = ("outage", "maintenance", "weather", "spacecraft", "silent", "preempt")

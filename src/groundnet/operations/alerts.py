@@ -18,7 +18,7 @@ import logging
 import time
 from typing import Callable
 
-from ..live.model import Contact, StationEvent
+from ..domain import Contact, StationEvent
 from ..store import Store, repo
 from ..timebase import format_utc
 from .lifecycle import ContactRecord

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 
-from ..live.model import Contact
+from ..domain import Contact
 from ..timebase import format_utc, from_unix
 
 PRODID = "-//groundnet//contact plan//EN"

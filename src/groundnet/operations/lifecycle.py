@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from ..live.model import BoardBlock, Contact, StationEvent
+from ..domain import BoardBlock, Contact, StationEvent
 
 STATES = ("scheduled", "pre-pass", "in-progress", "completed", "partial", "failed", "missed", "cancelled")
 END_STATES = ("completed", "partial", "failed", "missed", "cancelled")

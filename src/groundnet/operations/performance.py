@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ..live.model import BoardBlock, Contact
+from ..domain import BoardBlock, Contact
 from ..timebase import format_utc, periods
 from .lifecycle import ContactRecord
 

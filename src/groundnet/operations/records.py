@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..live.model import Contact, StationEvent
+from ..domain import Contact, StationEvent
 from ..store import Store, repo
 from .lifecycle import LATE_S, ContactRecord, decide
 

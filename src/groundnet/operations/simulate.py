@@ -16,7 +16,7 @@ from typing import Callable
 
 from .. import files
 from ..errors import InputFileError
-from ..live.model import BoardBlock, BoardPlan, Contact
+from ..domain import BoardBlock, BoardPlan, Contact
 from ..live.simulator import FAULT_KINDS, Fault, StationSimulator, Truth
 from ..store import Store, repo
 from ..timebase import SECONDS_PER_DAY, format_utc, parse_utc

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -9,9 +11,27 @@ from typing import Iterator
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..errors import StoreError
+from ..errors import StoreError, StoreFullError, StoreInUseError, StoreUnavailableError
+
+# How the databases say that their disk is full: SQLite's SQLITE_FULL, PostgreSQL's class 53 (53100 disk_full,
+# 53200 out_of_memory) and the OS's ENOSPC as either reports it.
+_FULL_MARKS = ("database or disk is full", "no space left on device", "could not extend file", "disk full")
+_FULL_SQLSTATES = ("53100", "53200", "53300")
+
+
+def store_failure(exc: DBAPIError, url: str) -> StoreError:
+    """The StoreError that says what a driver's failure means: the disk is full, or the database is unavailable."""
+    text = str(getattr(exc, "orig", exc) or exc).strip()
+    first = (text.splitlines() or [""])[0]
+    sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    if sqlstate in _FULL_SQLSTATES or any(m in text.lower() for m in _FULL_MARKS):
+        return StoreFullError(f"the database at {url} is full ({first}); nothing more can be stored until "
+                              "space is freed: the request was not applied, send it again later")
+    return StoreUnavailableError(f"the database at {url} cannot be used now ({first}); "
+                                 "the request was not applied, send it again later")
 
 
 def sqlite_url(data_dir: Path) -> str:
@@ -68,12 +88,50 @@ def migrate(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
+def _is_full(exc: DBAPIError) -> bool:
+    return isinstance(store_failure(exc, ""), StoreFullError)
+
+
+def claim_for_serving(url: str):
+    """For an SQLite database file: an exclusive lock beside it, held while this process serves it (the open
+    lock file; closing it lets go), else StoreInUseError naming the holder. None for other databases.
+
+    Two processes serving one SQLite file would each keep their own plan and live state: their boards
+    diverge. Several processes share one PostgreSQL database instead (``--hub postgresql://...``).
+    """
+    parsed = make_url(normalise_url(url))
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    path = Path(parsed.database).resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = open(path.with_name(path.name + ".serve-lock"), "a+", encoding="utf-8")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.seek(0)
+        holder = lock.read().strip() or "another process"
+        lock.close()
+        raise StoreInUseError(f"the database {path} is already served by {holder}: two servers on one SQLite file "
+                              "would show diverging boards. Stop the other server, give this one its own --database, "
+                              "or run several servers on one PostgreSQL database with --hub postgresql://...") from None
+    lock.truncate(0)
+    lock.write(f"groundnet serve (pid {os.getpid()})")
+    lock.flush()
+    return lock
+
+
 class Store:
     """An engine plus a session factory; ``with store.session() as s:`` commits or rolls back."""
 
     def __init__(self, engine: Engine):
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._serving_lock = None
+
+    def claim_for_serving(self) -> None:
+        """Hold the database for this process while it serves (SQLite; see ``claim_for_serving``)."""
+        if self._serving_lock is None:
+            self._serving_lock = claim_for_serving(self.engine.url.render_as_string(hide_password=False))
 
     @property
     def url(self) -> str:
@@ -81,16 +139,25 @@ class Store:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        with self._sessions() as s:
-            try:
-                yield s
-                s.commit()
-            except BaseException:
-                s.rollback()
-                raise
+        """A session that commits at the end; a database that is full or unreachable raises a StoreError."""
+        try:
+            with self._sessions() as s:
+                try:
+                    yield s
+                    s.commit()
+                except BaseException:
+                    s.rollback()
+                    raise
+        except (OperationalError, DBAPIError) as exc:
+            if exc.connection_invalidated or isinstance(exc, OperationalError) or _is_full(exc):
+                raise store_failure(exc, self.url) from exc
+            raise
 
     def close(self) -> None:
         self.engine.dispose()
+        if self._serving_lock is not None:
+            self._serving_lock.close()
+            self._serving_lock = None
 
 
 def open_store(url: str, *, migrate_schema: bool = True) -> Store:

@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..live.model import BoardBlock, BoardPlan, Contact, StationEvent
+from ..domain import BoardBlock, BoardPlan, Contact, StationEvent
 from ..operations.lifecycle import ContactRecord, ContactReport, Revision, revise
 from .models import (
     AlertDeliveryRow, AlertOutboxRow, AlertSubscriptionRow, ApiTokenRow, BlockRow, BoardHistoryRow, ContactRecordRow,

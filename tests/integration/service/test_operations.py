@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from groundnet.cli import app
 from groundnet.live.fleet import load_fleet
-from groundnet.live.model import StationEvent
+from groundnet.domain import StationEvent
 from groundnet.live.planning import PassPlanner
 from groundnet.live.simulator import Fault
 from groundnet.operations.reports import performance_report

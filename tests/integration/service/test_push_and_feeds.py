@@ -9,7 +9,7 @@ from xml.etree import ElementTree as ET
 from groundnet.live.dsn_now import parse_dsn_xml
 from groundnet.timebase import format_utc, parse_utc
 
-from .conftest import wait_for
+from .conftest import T0_ISO, wait_for
 from .test_api import event, make_client, token
 
 SAMPLE = "feeds/dsn_now_2022-12-07.xml"
@@ -81,7 +81,7 @@ def test_dsn_xml_follows_the_dsn_now_schema(sqlite_url, small_fleet, shared_data
         at = format_utc(parse_utc(busy["start"]).timestamp() + 30.0)
         client.put("/api/v1/clock", json={"time": at, "paused": True}, headers=token(client))
         # The next board after the jump (a loaded machine may take a few seconds to plan around it).
-        wait_for(lambda: (b := client.app.state.runner.latest_board()) is not None and b["time"] == at, timeout=60)
+        wait_for(lambda: (b := client.app.state.push.latest_board()) is not None and b["time"] == at, timeout=60)
         r = client.get("/dsn.xml")
         assert r.headers["content-type"].startswith("application/xml")
         assert r.content.startswith(b"<?xml version='1.0' encoding='utf-8'?>")
@@ -197,3 +197,28 @@ def test_private_live_push_needs_a_token(sqlite_url, small_fleet):
         with client.websocket_connect(f"/api/v1/live?token={secret}") as ws:
             assert _next(ws, "board")["data"]["antennas"]
         assert client.get("/api/v1/live/sse").status_code == 401
+
+
+def test_sse_over_a_real_connection_streams_and_ends_with_the_client(sqlite_url, small_fleet):
+    import httpx
+
+    from groundnet.api.app import create_app
+    from groundnet.api.settings import Settings
+
+    from .conftest import Served
+
+    app = create_app(Settings(database=sqlite_url, clock=T0_ISO, plan_ahead_h=2, plan_behind_h=1, tick_s=0.2),
+                     fleet=small_fleet)
+    with Served(app) as served:
+        boards = []
+        with httpx.Client(timeout=10) as client, client.stream("GET", f"{served.base}/api/v1/live/sse") as r:
+            assert r.status_code == 200 and "content-length" not in r.headers
+            assert r.headers["content-type"].startswith("text/event-stream")
+            for line in r.iter_lines():
+                if line.startswith("data: "):
+                    boards.append(json.loads(line[6:]))
+                    assert app.state.hub.subscriber_count == 1
+                if len(boards) == 3:
+                    break
+        assert [b["type"] for b in boards] == ["board"] * 3 and boards[0]["seq"] < boards[2]["seq"]
+        wait_for(lambda: app.state.hub.subscriber_count == 0, timeout=10)

@@ -8,7 +8,7 @@ import pytest
 
 from groundnet.live.board import BoardBuilder, EventLog, reported_contact_state
 from groundnet.live.fleet import load_fleet
-from groundnet.live.model import BoardBlock, BoardPlan, Contact, StationEvent
+from groundnet.domain import BoardBlock, BoardPlan, Contact, StationEvent
 from groundnet.live.simulator import StationSimulator
 from groundnet.stations import load_network
 from groundnet.timebase import parse_utc

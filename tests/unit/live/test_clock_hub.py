@@ -78,3 +78,18 @@ def test_a_slow_subscriber_is_dropped_not_waited_for():
         assert await slow.queue.get() is None
 
     asyncio.run(run())
+
+
+def test_replay_stays_inside_the_computable_span():
+    from groundnet.errors import TimeRangeError
+    from groundnet.timebase import SPAN_END_UNIX
+
+    wall = FakeWall()
+    clock = Clock(start_unix=SPAN_END_UNIX - 10.0, speed=100.0, wall=wall)
+    wall.t += 3600
+    assert clock.now() == SPAN_END_UNIX  # a replay that reaches the end stops there
+    with pytest.raises(TimeRangeError, match="outside the span"):
+        clock.set(time_unix=253402297200.0)  # 9999-12-31T23:00:00Z
+    assert clock.now() == SPAN_END_UNIX
+    with pytest.raises(TimeRangeError):
+        Clock(start_unix=SPAN_END_UNIX + 86400.0, wall=wall)

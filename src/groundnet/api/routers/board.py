@@ -1,24 +1,23 @@
-"""The board now or at any moment, and the service clock."""
+"""The board now or at any moment, the service clock, and the service's health."""
 
 from __future__ import annotations
 
 import time
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 
 from ...live.service import LiveService
-from ...timebase import parse_utc
-from ..deps import get_service, read_access, require_token
-from ..schemas import Board, ClockRead, ClockUpdate
+from ...timebase import parse_utc_in_span
+from ..deps import get_service, moment, read_access, require_token
+from ..schemas import Board, ClockRead, ClockUpdate, StatusRead
 
 router = APIRouter(tags=["board"])
 
 
 @router.get("/board", operation_id="get_board", response_model=Board, dependencies=[Depends(read_access)])
-def get_board(at: str | None = Query(None, description="A moment (ISO 8601 UTC); default: the clock's now."),
-              service: LiveService = Depends(get_service)) -> dict:
+def get_board(at: float | None = Depends(moment()), service: LiveService = Depends(get_service)) -> dict:
     """Every antenna's activity, targets, links, pointing, range and light time, and every spacecraft's position."""
-    return service.board(None if at is None else parse_utc(at, "at").timestamp(), generated_at=time.time())
+    return service.board(at, generated_at=time.time())
 
 
 @router.get("/clock", operation_id="get_clock", response_model=ClockRead, dependencies=[Depends(read_access)])
@@ -29,16 +28,18 @@ def get_clock(service: LiveService = Depends(get_service)) -> dict:
 
 @router.put("/clock", operation_id="set_clock", response_model=ClockRead, dependencies=[Depends(require_token)])
 def set_clock(body: ClockUpdate, service: LiveService = Depends(get_service)) -> dict:
-    """Replay control: jump to a moment, change speed, pause, or return to live time (needs a token)."""
+    """Replay control: jump to a moment, change speed, pause, or return to live time (needs a token).
+
+    A replay runs inside the span groundnet computes (1900 .. 2053-09-01, the planetary ephemeris);
+    a moment outside it is refused, and a replay that reaches its end stops there."""
     if body.live:
         return service.clock.set(live=True).as_dict()
-    t = None if body.time is None else parse_utc(body.time, "time").timestamp()
+    t = None if body.time is None else parse_utc_in_span(body.time, "time")
     return service.clock.set(time_unix=t, speed=body.speed, paused=body.paused).as_dict()
 
 
-@router.get("/status", operation_id="get_status", dependencies=[Depends(read_access)])
+@router.get("/status", operation_id="get_status", response_model=StatusRead, dependencies=[Depends(read_access)])
 def get_status(request: Request, service: LiveService = Depends(get_service)) -> dict:
     """The service's health: clock, live subscribers, last sequence number, how fast boards reach them."""
-    hub, runner = request.app.state.hub, request.app.state.runner
-    return {"clock": service.clock.state().as_dict(), "subscribers": hub.subscriber_count, "seq": hub.seq,
-            "board_fanout": hub.fanout_ms(), "tick_errors": runner.errors, "plan": service.current_plan_summary()}
+    return {"clock": service.clock.state().as_dict(), **request.app.state.push.status(),
+            "plan": service.current_plan_summary()}

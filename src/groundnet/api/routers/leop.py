@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
 from ...leop import analyse_toml, bundled_scenarios
 from ..deps import read_access
+from ..schemas import LeopReport, LeopScenarioSummary
 
 router = APIRouter(tags=["leop"])
 # One analysis at a time: each can take seconds of CPU, and the board's tick must not starve.
@@ -36,7 +37,8 @@ async def _analyse(fn, *args, **kwargs) -> dict:
         return await asyncio.to_thread(fn, *args, **kwargs)
 
 
-@router.get("/leop/scenarios", operation_id="list_leop_scenarios", dependencies=[Depends(read_access)])
+@router.get("/leop/scenarios", operation_id="list_leop_scenarios", response_model=list[LeopScenarioSummary],
+            dependencies=[Depends(read_access)])
 def list_leop_scenarios() -> list[dict]:
     """The bundled launch scenarios (Galileo VS15, ExoMars 2016): name and title."""
     import tomllib
@@ -48,7 +50,8 @@ def list_leop_scenarios() -> list[dict]:
     return out
 
 
-@router.get("/leop/scenarios/{name}", operation_id="get_leop_scenario", dependencies=[Depends(read_access)])
+@router.get("/leop/scenarios/{name}", operation_id="get_leop_scenario", response_model=LeopReport,
+            dependencies=[Depends(read_access)])
 async def get_leop_scenario(name: str, ground_track: bool = GROUND_TRACK_QUERY) -> dict:
     """A bundled scenario's analysis, as `groundnet leop NAME --format json` prints it (computed once)."""
     if name not in bundled_scenarios():
@@ -57,7 +60,7 @@ async def get_leop_scenario(name: str, ground_track: bool = GROUND_TRACK_QUERY) 
     return doc if ground_track else _without_ground_track(doc)
 
 
-@router.post("/leop", operation_id="analyse_leop", dependencies=[Depends(read_access)],
+@router.post("/leop", operation_id="analyse_leop", response_model=LeopReport, dependencies=[Depends(read_access)],
              openapi_extra={"requestBody": {"content": {"application/toml": {"schema": {"type": "string"}}},
                                             "required": True}})
 async def analyse_leop(request: Request, ground_track: bool = GROUND_TRACK_QUERY) -> dict:

@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends
 
 from ...live.service import LiveService
-from ...timebase import format_utc, parse_utc
-from ..deps import get_service, read_access
+from ..deps import TimeWindow, get_service, read_access, time_window
 from ..schemas import PlanRead
 
 router = APIRouter(tags=["plan"])
-MAX_WINDOW_S = 14 * 86400.0
 
 
 @router.get("/plan", operation_id="get_plan", response_model=PlanRead, dependencies=[Depends(read_access)])
-def get_plan(start: str | None = Query(None, description="ISO 8601 UTC; default: the clock's now minus 1 h."),
-             end: str | None = Query(None, description="ISO 8601 UTC; default: start plus 24 h."),
+def get_plan(window: TimeWindow = Depends(time_window(before_now_s=3600.0, span_s=86400.0, max_span_s=14 * 86400.0)),
              service: LiveService = Depends(get_service)) -> dict:
     """Contacts (with their status at the clock's now) and maintenance/outage blocks over [start, end)."""
-    now = service.clock.now()
-    t0 = now - 3600.0 if start is None else parse_utc(start, "start").timestamp()
-    t1 = t0 + 86400.0 if end is None else parse_utc(end, "end").timestamp()
-    if not t0 < t1 or t1 - t0 > MAX_WINDOW_S:
-        raise HTTPException(422, detail="end must be after start, at most 14 days later")
-    plan = service.plan_between(t0, t1)
-    failed = service.failed_contacts(plan, now)
-    return {"start": format_utc(t0), "end": format_utc(t1),
-            "contacts": [c.as_dict(now, c.id in failed) for c in plan.contacts],
-            "blocks": [b.as_dict() for b in plan.blocks]}
-
-
+    return service.plan_view(window.start, window.end)

@@ -21,7 +21,7 @@ let schema;
 try {
   schema = execFileSync(python, ["-c", code], { encoding: "utf8", maxBuffer: 64 << 20, stdio: ["ignore", "pipe", "inherit"] });
 } catch (err) {
-  console.error(`schema: ${python} could not import groundnet to write the API schema (${err.message.split("\n")[0]}); ` +
+  console.error(`schema: ${python} could not write the API schema (${err.message.split("\n")[0]}); ` +
     "install groundnet first (./scripts/setup.sh) or set GROUNDNET_PYTHON to an interpreter that has it");
   process.exit(1);
 }

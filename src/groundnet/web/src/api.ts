@@ -2,7 +2,8 @@
 // document through openapi-fetch: a path, a parameter or a response shape the server no longer
 // has fails `tsc`. No logic beyond fetching.
 import createClient from "openapi-fetch";
-import type { AntennaState, GroundTrack, LeopReport, LeopScenarioInfo, PartnerFeed, Pass, ServiceStatus, SpacecraftInfo } from "./contract";
+import { known } from "./format";
+import type { AntennaState, DsnFeed, LeopReport, Link, Pass, PartnerAntenna, ServiceStatus, SpacecraftInfo } from "./contract";
 import type { paths } from "./generated/api";
 
 export const API = "api/v1";
@@ -39,35 +40,35 @@ async function unwrap<T>(path: string, call: Promise<Answer<T>>): Promise<T> {
   return data;
 }
 
-// Routes that declare no response model yet answer `unknown` in the generated types; their shape is
-// the one written in contract.ts until the server declares it.
+// Where the server declares a shape only loosely (a launch report, the status's `sources`), the page's
+// reading of it is written in contract.ts.
 const as = <T>(p: Promise<unknown>) => p as Promise<T>;
 
 export const api = {
   board: (at?: string) => unwrap("board", client.GET("/api/v1/board", { params: { query: { at } } })),
   clock: () => unwrap("clock", client.GET("/api/v1/clock")),
-  status: () => as<ServiceStatus>(unwrap("status", client.GET("/api/v1/status"))),
+  status: () => as<ServiceStatus>(unwrap("status", client.GET("/api/v1/status"))), // `sources`: not declared yet
   plan: (start: string, end: string) => unwrap("plan", client.GET("/api/v1/plan", { params: { query: { start, end } } })),
   events: (sinceId?: number, limit = 200) =>
     unwrap("events", client.GET("/api/v1/events", { params: { query: { since_id: sinceId, limit } } })),
-  spacecraftList: () => as<SpacecraftInfo[]>(unwrap("spacecraft", client.GET("/api/v1/spacecraft"))),
-  spacecraft: (id: string) =>
-    as<SpacecraftInfo>(unwrap(`spacecraft/${id}`, client.GET("/api/v1/spacecraft/{spacecraft_id}", { params: { path: { spacecraft_id: id } } }))),
-  passes: (object: string, start: string, end: string) =>
-    as<Pass[]>(unwrap("passes", client.GET("/api/v1/passes", { params: { query: { object, start, end } } }))),
+  spacecraftList: (): Promise<SpacecraftInfo[]> => unwrap("spacecraft", client.GET("/api/v1/spacecraft")),
+  spacecraft: (id: string): Promise<SpacecraftInfo> =>
+    unwrap(`spacecraft/${id}`, client.GET("/api/v1/spacecraft/{spacecraft_id}", { params: { path: { spacecraft_id: id } } })),
+  passes: (object: string, start: string, end: string): Promise<Pass[]> =>
+    unwrap("passes", client.GET("/api/v1/passes", { params: { query: { object, start, end } } })),
   track: (id: string, start: string, end: string, stepS = 60) =>
-    as<GroundTrack>(unwrap(`spacecraft/${id}/track`, client.GET("/api/v1/spacecraft/{spacecraft_id}/track", {
+    unwrap(`spacecraft/${id}/track`, client.GET("/api/v1/spacecraft/{spacecraft_id}/track", {
       params: { path: { spacecraft_id: id }, query: { start, end, step_s: stepS } },
-    }))),
+    })),
   pointing: (id: string, station: string, start: string, end: string) =>
     unwrap(`spacecraft/${id}/pointing`, client.GET("/api/v1/spacecraft/{spacecraft_id}/pointing", {
       params: { path: { spacecraft_id: id }, query: { station, start, end } },
     })),
   performance: (start: string, end: string, period: "day" | "week" | "month", by: "mission" | "antenna") =>
     unwrap("reports/performance", client.GET("/api/v1/reports/performance", { params: { query: { start, end, period, by } } })),
-  partnerDsn: () => as<PartnerFeed>(unwrap("partners/dsn", client.GET("/api/v1/partners/dsn"))),
-  leopScenarios: () => as<LeopScenarioInfo[]>(unwrap("leop/scenarios", client.GET("/api/v1/leop/scenarios"))),
-  leopScenario: (name: string) =>
+  partnerDsn: () => unwrap("partners/dsn", client.GET("/api/v1/partners/dsn")),
+  leopScenarios: () => unwrap("leop/scenarios", client.GET("/api/v1/leop/scenarios")),
+  leopScenario: (name: string) => // the report's inner shape is not declared yet
     as<LeopReport>(unwrap(`leop/scenarios/${name}`, client.GET("/api/v1/leop/scenarios/{name}", {
       params: { path: { name }, query: { ground_track: true } },
     }))),
@@ -96,4 +97,39 @@ export function normalizeAntenna(a: Partial<AntennaState> & { id: string }): Ant
     bands: a.bands ?? [],
     targets: a.targets ?? [],
   };
+}
+
+/** DSN Now's way of saying a dish is out of service: a target named "DSN" or "DSS" with id 99. */
+const ACTIVITIES = ["idle", "setup", "tracking", "teardown", "maintenance", "outage"] as const;
+
+function outOfService(t: { name?: string | null; id?: unknown }): boolean {
+  return String(t.id) === "99" && /^(DSN|DSS)$/i.test(String(t.name ?? "").trim());
+}
+
+/** A feed's link without the feed's placeholders: no band ("?", "none"), no rate (0), no frequency (0). */
+function cleanLink(link: Link | null): Link | null {
+  if (!link) return null;
+  const band = /^(\?|none|)$/i.test(String(link.band ?? "").trim()) ? "" : link.band;
+  const rate = link.data_rate_bps != null && link.data_rate_bps > 0 ? link.data_rate_bps : null;
+  const hz = link.frequency_hz != null && link.frequency_hz > 0 ? link.frequency_hz : null;
+  return { ...link, band, data_rate_bps: rate, frequency_hz: hz };
+}
+
+/** A partner feed's dish as a card shows it: placeholders gone, a dish out of service said so. */
+export function partnerAntenna(raw: DsnFeed["antennas"][number]): PartnerAntenna {
+  const a = normalizeAntenna({
+    ...raw,
+    activity: (ACTIVITIES as readonly string[]).includes(raw.activity) ? (raw.activity as AntennaState["activity"]) : "idle",
+    latitude_deg: raw.latitude_deg ?? 0,
+    longitude_deg: raw.longitude_deg ?? 0,
+    targets: raw.targets.map((t) => ({ spacecraft_id: t.spacecraft_id ?? "", name: known(t.name), id: t.id })),
+    downlink: raw.downlink as Link | null,
+    uplink: raw.uplink as Link | null,
+  });
+  const down = cleanLink(a.downlink);
+  const up = cleanLink(a.uplink);
+  if (a.targets.some(outOfService)) {
+    return { ...a, activity: "outage", targets: [], downlink: null, uplink: null, out_of_service: true };
+  }
+  return { ...a, downlink: down, uplink: up };
 }

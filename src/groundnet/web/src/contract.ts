@@ -18,59 +18,18 @@ export type NextContact = Schemas["NextContact"];
 export type SpacecraftState = Schemas["SpacecraftState"];
 export type Target = Schemas["Target"];
 export type PassPointing = Schemas["PassPointing"];
+export type TrackPoint = Schemas["TrackPoint"];
+export type GroundTrack = Schemas["GroundTrack"];
+export type DsnFeed = Schemas["DsnFeed"];
+export type LeopScenarioInfo = Schemas["LeopScenarioSummary"];
+/** A craft of the fleet; the details (distance, passes, element sets) only in the one-craft view. */
+export type SpacecraftInfo = Schemas["SpacecraftSummary"] & Partial<Pick<Schemas["SpacecraftView"], "distance" | "next_passes" | "element_sets">>;
+/** A pass; `elements_age_days` (days from the element set's epoch to AOS) where the server gives it. */
+export type Pass = Schemas["Pass"] & { elements_age_days?: number | null };
+/** The service's status; `sources` where the server refreshes data sources. */
+export type ServiceStatus = Schemas["StatusRead"] & { sources?: SourceStatus[] };
 
 // ---------------------------------------------------------------- not declared by the server yet
-
-export interface TrackPoint {
-  time: string;
-  latitude_deg: number;
-  longitude_deg: number;
-  altitude_km: number;
-}
-
-export interface GroundTrack {
-  points: TrackPoint[];
-  footprint_radius_deg: number;
-}
-
-export interface Pass {
-  object_id: number | string;
-  object_name: string;
-  station_id: string;
-  aos: string;
-  tca: string;
-  los: string;
-  max_elevation_deg: number;
-  aos_azimuth_deg?: number;
-  los_azimuth_deg?: number;
-  duration_s: number;
-  /** Days between the element set's epoch and AOS (Earth orbiters). */
-  elements_age_days?: number | null;
-}
-
-export interface SpacecraftInfo {
-  id: string;
-  name: string;
-  kind: string;
-  norad_id?: number | null;
-  /** The element set's epoch (Earth orbiters); null for a craft flown from a trajectory. */
-  elements_epoch?: string | null;
-  source?: string | null;
-  approximate?: boolean;
-  error_bound_km?: number | null;
-  mission?: string | null;
-  uplink?: Link | null;
-  downlink?: Link | null;
-  distance?: {
-    geocentric_km: number | null;
-    heliocentric_km: number | null;
-    geocentric_speed_km_s: number | null;
-    heliocentric_speed_km_s: number | null;
-    one_way_light_time_s: number | null;
-  };
-  next_passes?: Pass[];
-  element_sets?: { epoch: string | null; kind: string; source?: string | null; loaded_at?: string | null }[];
-}
 
 /** One data source the service refreshes (`GET /api/v1/status`, `sources`). */
 export interface SourceStatus {
@@ -83,13 +42,12 @@ export interface SourceStatus {
   last_error?: string | null;
 }
 
-export interface ServiceStatus {
-  sources?: SourceStatus[];
-}
+/** A partner network's dish (DSN Now): our antenna state, and whether the feed marks it out of service. */
+export type PartnerAntenna = AntennaState & { out_of_service?: boolean };
 
 export interface PartnerFeed {
   time: string | null;
-  antennas: AntennaState[];
+  antennas: PartnerAntenna[];
 }
 
 /** The plan in force; after an outage (`reason: "replan"`) with its impact per mission. */
@@ -114,12 +72,6 @@ export type LiveMessage =
   | { type: "partner"; seq: number; data: unknown };
 
 // ---------------------------------------------------------------- launch support (docs/leop.md)
-
-export interface LeopScenarioInfo {
-  name: string;
-  title: string;
-  description: string;
-}
 
 export interface LeopAcquisition {
   station_id: string;

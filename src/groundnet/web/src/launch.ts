@@ -95,7 +95,7 @@ export class LaunchView {
     const board = this.boardAt(now);
     this.map.chooseSpacecraft(LAUNCH_CRAFT_ID);
     const point = board.spacecraft[0];
-    this.map.setTracks(new Map(point ? [[LAUNCH_CRAFT_ID, { points: l.ground_track?.points ?? [], footprint_radius_deg: footprintDeg(point.altitude_km) }]] : []));
+    this.map.setTracks(new Map(point ? [[LAUNCH_CRAFT_ID, { spacecraft_id: LAUNCH_CRAFT_ID, points: l.ground_track?.points ?? [], footprint_radius_deg: footprintDeg(point.altitude_km) }]] : []));
     this.map.update(board, now);
     this.map.drawSun(now);
     this.drawStatus(now, board);

@@ -3,7 +3,7 @@
 // the keyboard, dialogs, and the side data several views share. No business logic: the server
 // decides activities, links and plans; the page shows them at the moment chosen.
 import "./style.css";
-import { api, normalizeAntenna } from "./api";
+import { api, partnerAntenna } from "./api";
 import { SPEEDS } from "./clock";
 import type { Board } from "./contract";
 import { Controller, type Moment } from "./controller";
@@ -342,7 +342,7 @@ function loadSideData(): void {
   );
   api.partnerDsn().then(
     (feed) => {
-      data.partner = { time: feed.time, antennas: (feed.antennas ?? []).map(normalizeAntenna) };
+      data.partner = { time: feed.time, antennas: (feed.antennas ?? []).map(partnerAntenna) };
       partnersView.render();
       networkView.partnerChanged();
     },

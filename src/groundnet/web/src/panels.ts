@@ -2,7 +2,7 @@
 // Each draws what it is given; main.ts decides when.
 import { activityRank, renderCard } from "./cards";
 import { h } from "./dom";
-import { ACTIVITY_LABEL, dataRate, duration } from "./format";
+import { ACTIVITY_LABEL, dataRate, dateTime, duration, known, zoneLabel } from "./format";
 import { bandClass } from "./map";
 import type { Board, GroundEvent, PartnerFeed, PlanVersion } from "./contract";
 
@@ -15,7 +15,7 @@ export function renderLinks(list: HTMLElement, board: Board, onStation: (id: str
       const parts: (HTMLElement | string)[] = [];
       for (const [arrow, link] of [["↓", a.downlink], ["↑", a.uplink]] as const) {
         if (!link || link.signal === "none") continue;
-        parts.push(h("span", { class: `band ${bandClass(link.band)}` }, `${arrow} ${link.band ?? "?"}`), link.data_rate_bps ? ` ${dataRate(link.data_rate_bps)} ` : " ");
+        parts.push(h("span", { class: `band ${bandClass(link.band)}` }, `${arrow} ${known(link.band, "band unknown")}`), link.data_rate_bps ? ` ${dataRate(link.data_rate_bps)} ` : " ");
       }
       items.push(
         h("li", { class: `act-${a.activity}` },
@@ -52,7 +52,7 @@ export function impactText(plan: PlanVersion | undefined): string | null {
 }
 
 function feedTime(feed: PartnerFeed): string {
-  return feed.time ? `${feed.time.replace("T", " ").slice(0, 16)} UTC` : "unknown time";
+  return feed.time ? `${dateTime(feed.time)} ${zoneLabel(Date.parse(feed.time))}` : "unknown time";
 }
 
 export function renderPartnerSummary(el: HTMLElement, feed: PartnerFeed | null): void {
@@ -90,20 +90,27 @@ export function renderEvents(tbody: HTMLElement, events: GroundEvent[], antenna:
     .reverse()
     .map((e) =>
       h("tr", { class: `ev-${e.kind}`, "data-event-id": e.event_id },
-        h("td", { class: "num" }, e.time.replace("T", " ").slice(0, 19)),
+        h("td", { class: "num" }, dateTime(e.time, true)),
         h("td", {}, e.antenna_id),
-        h("td", {}, e.spacecraft_id ?? "—"),
+        h("td", {}, known(e.spacecraft_id, "no spacecraft")),
         h("td", {}, h("span", { class: `evkind ev-${e.kind}` }, e.kind.replace(/_/g, " "))),
         h("td", { class: "detail" }, formatDetail(e.detail))),
     );
   tbody.replaceChildren(...(rows.length ? rows : [h("tr", {}, h("td", { colspan: 5, class: "muted" }, "No station event yet."))]));
 }
 
+function detailValue(v: unknown): string {
+  if (v == null) return "unknown";
+  if (typeof v === "number") return Number.isFinite(v) ? String(v) : "unknown";
+  if (typeof v === "object") return JSON.stringify(v);
+  return known(String(v));
+}
+
 function formatDetail(detail: unknown): string {
   if (detail == null || detail === "") return "";
   if (typeof detail === "string") return detail;
   if (typeof detail === "object") {
-    return Object.entries(detail as Record<string, unknown>).map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : v}`).join(" · ");
+    return Object.entries(detail as Record<string, unknown>).map(([k, v]) => `${k}: ${detailValue(v)}`).join(" · ");
   }
   return String(detail);
 }

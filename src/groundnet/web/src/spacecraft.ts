@@ -121,7 +121,7 @@ export function renderSpacecraftDetail(
   }
   const groups = [...byStation.values()].map((list) => list.sort((a, b) => Date.parse(a.aos) - Date.parse(b.aos)));
   groups.sort((a, b) => Date.parse(a[0].aos) - Date.parse(b[0].aos));
-  const rows = groups.map((list) => passRow(list[0], list.slice(1), nowMs, on));
+  const rows = groups.map((list) => passRow(list[0], list.slice(1), nowMs, on, epoch));
   const zone = zoneLabel(nowMs);
 
   clear(container);
@@ -143,7 +143,7 @@ export function renderSpacecraftDetail(
   );
 }
 
-function linkText(link: Link): string {
+function linkText(link: Pick<Link, "band" | "frequency_hz" | "data_rate_bps">): string {
   const parts = [known(link.band, ""), frequency(link.frequency_hz)];
   if (link.data_rate_bps) parts.push(dataRate(link.data_rate_bps));
   return parts.filter(Boolean).join(" · ") || "unknown";
@@ -153,8 +153,10 @@ function stat(label: string, value: string): HTMLElement {
   return h("div", { class: "stat" }, h("span", { class: "stat-label" }, label), h("span", { class: "stat-value" }, value));
 }
 
-function passRow(p: Pass, later: Pass[], nowMs: number, on: DetailHandlers): HTMLElement {
+function passRow(p: Pass, later: Pass[], nowMs: number, on: DetailHandlers, epoch: string | null): HTMLElement {
   const aos = Date.parse(p.aos);
+  // The age at AOS: from the pass when the server gives it, else from the craft's element set.
+  const age = p.elements_age_days ?? ageDays(epoch, aos);
   const los = Date.parse(p.los);
   const current = aos <= nowMs && nowMs < los;
   return h("tr", { class: current ? "current" : "", "data-station-id": p.station_id },
@@ -164,7 +166,7 @@ function passRow(p: Pass, later: Pass[], nowMs: number, on: DetailHandlers): HTM
     h("td", { class: "num" }, degrees(p.max_elevation_deg)),
     h("td", { class: "num" }, duration(p.duration_s)),
     h("td", { class: "num" }, current ? "in progress" : countdown(aos, nowMs)),
-    h("td", {}, p.elements_age_days != null ? ageBadge(p.elements_age_days) : "trajectory"),
+    h("td", {}, age != null ? ageBadge(age) : "trajectory"),
     h("td", { class: "num later" }, later.map((x) => hhmm(Date.parse(x.aos))).join(" · ") || "no other"),
     h("td", {}, h("button", { type: "button", class: "linkish sky-btn", "aria-label": `Sky plot of the pass over ${p.station_id} at ${hhmm(aos)}`, onclick: () => on.onPass(p) }, "Sky plot")));
 }

@@ -2,6 +2,7 @@
 import type { Board } from "../contract";
 import type { Moment } from "../controller";
 import { h } from "../dom";
+import { zoneLabel } from "../format";
 import { renderEvents } from "../panels";
 import { $, type App, type View } from "./view";
 
@@ -37,6 +38,7 @@ export class EventsView implements View {
 
   /** New events came, or the time zone changed. */
   render(): void {
+    $("events-time-head").textContent = `Time (${zoneLabel()})`;
     renderEvents($("events"), this.app.data.events, ($("event-filter") as HTMLSelectElement).value, this.until);
   }
 }

@@ -1,6 +1,7 @@
-"""The live layer's plain data: contacts, blocks, the board's plan, station events.
+"""The network's records: contacts, antenna blocks, the board's plan, station events.
 
-These are what the board, the simulator and the store exchange. The schedule engine's own plan
+These are what the live service, the board, the simulator and the store exchange; they sit below
+all of them (the store keeps them, the live layer computes with them, neither imports the other's types). The schedule engine's own plan
 types (``schedule.model.Plan``, ``Block``) are converted to these at one seam
 (``groundnet.live.planning``).
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..timebase import format_utc
+from .timebase import format_utc, parse_utc
 
 EVENT_KINDS = (
     "aos", "los", "carrier_lock", "carrier_unlock", "telemetry_lock", "command_sent",
@@ -144,4 +145,11 @@ class StationEvent:
             "received_at": format_utc(self.received_at),
             "detail": self.detail,
         }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "StationEvent":
+        """The event ``as_dict`` gave (times to the millisecond)."""
+        return cls(event_id=d["event_id"], antenna_id=d["antenna_id"], kind=d["kind"],
+                   time=parse_utc(d["time"]).timestamp(), spacecraft_id=d.get("spacecraft_id"),
+                   detail=d.get("detail") or {}, received_at=parse_utc(d["received_at"]).timestamp(), id=d.get("id"))
 
