@@ -34,6 +34,8 @@ MAX_ATTEMPTS = 10
 # Elements older than this at a contact's start put the pass at risk (SGP4 errors grow by km a day).
 STALE_ELEMENTS_S = 7 * 86400.0
 DEFAULT_BLOCK_S = 2 * 3600.0
+# An alert being attempted is leased this long: another process sharing the database leaves it alone.
+LEASE_S = 60.0
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -158,7 +160,7 @@ class Dispatcher:
         now = self.wall()
         with self.store.session() as s:
             due = [(o.id, o.idempotency_key, o.payload, o.created_at, o.attempts, sub.url, sub.secret)
-                   for o, sub in repo.due_alerts(s, now, limit)]
+                   for o, sub in repo.claim_due_alerts(s, now, LEASE_S, limit)]
         delivered = 0
         for oid, key, payload, created_at, attempts, url, secret in due:
             body = json.dumps({"idempotency_key": key, "created_at": format_utc(created_at), **payload},

@@ -307,12 +307,22 @@ def enqueue_alert(s: Session, subscription_id: int, key: str, kind: str, payload
     return True
 
 
-def due_alerts(s: Session, now: float, limit: int = 50) -> list[tuple[AlertOutboxRow, AlertSubscriptionRow]]:
+def claim_due_alerts(s: Session, now: float, lease_s: float,
+                     limit: int = 50) -> list[tuple[AlertOutboxRow, AlertSubscriptionRow]]:
+    """The due pending alerts this caller may attempt: each is leased (its next attempt moved ``lease_s``
+    ahead) by a conditional update, so that two processes on one database never attempt one alert at once."""
     q = (select(AlertOutboxRow, AlertSubscriptionRow)
          .join(AlertSubscriptionRow, AlertOutboxRow.subscription_id == AlertSubscriptionRow.id)
          .where(AlertOutboxRow.status == "pending", AlertOutboxRow.next_attempt_at <= now)
          .order_by(AlertOutboxRow.next_attempt_at, AlertOutboxRow.id).limit(limit))
-    return [(o, sub) for o, sub in s.execute(q)]
+    claimed = []
+    for o, sub in list(s.execute(q)):
+        won = s.execute(update(AlertOutboxRow).where(AlertOutboxRow.id == o.id, AlertOutboxRow.status == "pending",
+                                                     AlertOutboxRow.next_attempt_at == o.next_attempt_at)
+                        .values(next_attempt_at=now + lease_s).execution_options(synchronize_session=False)).rowcount
+        if won:
+            claimed.append((o, sub))
+    return claimed
 
 
 def record_attempt(s: Session, outbox_id: int, *, at: float, status_code: int | None, error: str, duration_s: float,
