@@ -200,3 +200,69 @@ def test_alerts_commands(tmp_path):
     assert runner.invoke(app, ["alerts", "remove", "1", "--database", db]).exit_code != 0
     r = runner.invoke(app, ["alerts", "list", "--database", db, "--format", "json"])
     assert json.loads(r.stdout) == []
+
+
+def test_passes_at_risk_and_a_dead_letter(sqlite_url):
+    from groundnet.domain import Contact
+    from groundnet.operations.alerts import Dispatcher, enqueue_for_event, enqueue_stale, stale_element_risks
+
+    from .conftest import free_port
+
+    store = open_store(sqlite_url)
+    try:
+        with store.session() as s:
+            sub = repo.create_subscription(s, name="risk", url=f"http://127.0.0.1:{free_port()}/closed",
+                                           secret="x" * 16, pass_at_risk=True, antennas=["KIR-1"],
+                                           created_at=START).id
+        soon = Contact("c-soon", "KIR-1", "ISS", "ISS", START + 600, START + 900, START + 1500, START + 1620)
+        other = Contact("c-other", "MSP", "ISS", "ISS", START + 600, START + 900, START + 1500, START + 1620)
+        later = Contact("c-later", "KIR-1", "ISS", "ISS", START + 9000, START + 9300, START + 9800, START + 9900)
+        check = StationEvent("pp-1", "KIR-1", "prepass_failed", START + 700, "ISS", {"reason": "LNA fault"})
+        with store.session() as s:
+            assert enqueue_for_event(s, check, [soon, other, later], START + 700) == 1
+            assert enqueue_for_event(s, check, [soon, other, later], START + 700) == 0  # once per key
+            # Elements of 2026-08-10 are 13 days old at the contact: at risk; only contacts of the next 2 h count.
+            risks = stale_element_risks([soon, other, later], {"ISS": START - 13 * DAY}, START, 7200.0)
+            assert [c.id for c, _ in risks] == ["c-soon", "c-other"] and "13.0 days old" in risks[0][1]
+            assert enqueue_stale(s, risks, START) == 1  # the subscription watches KIR-1 only
+            keys = sorted(o.idempotency_key for o in repo.outbox(s, sub))
+        assert keys == [f"{sub}:risk:c-soon:pp-1", f"{sub}:risk:c-soon:stale"]
+        # Nobody listens: each attempt fails, is logged, and after the last one the alert is dead.
+        clock = [START + 700]
+        dispatcher = Dispatcher(store, wall=lambda: clock[0], timeout_s=2.0, max_attempts=3)
+        try:
+            for _ in range(3):
+                assert dispatcher.run_once() == 0
+                clock[0] += 3600.0
+        finally:
+            dispatcher.close()
+        with store.session() as s:
+            assert {o.status for o in repo.outbox(s, sub)} == {"dead"}
+            log = repo.deliveries(s, sub)
+        assert len(log) == 6 and all(d.status_code is None and "Connect" in d.error for d, _ in log)
+    finally:
+        store.close()
+
+
+def test_simulate_output_formats_and_bad_fault_files(tmp_path):
+    runner = CliRunner()
+    db = f"sqlite:///{tmp_path / 'q.sqlite'}"
+    out = tmp_path / "summary.txt"
+    r = runner.invoke(app, ["simulate", "--start", "2026-08-23T00:00:00Z", "--days", "0.25", "--seed", "2",
+                            "--database", db, "--format", "table", "--output", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "completed" in out.read_text() and "contacts" in out.read_text()
+    r = runner.invoke(app, ["simulate", "--start", "2026-08-23T00:00:00Z", "--days", "0.25", "--seed", "2",
+                            "--database", db, "--format", "csv"])
+    assert r.exit_code == 0 and r.stdout.splitlines()[0] == "state,cause,contacts"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("kind,start,end,antenna_id,spacecraft_id,reason\noutage,yesterday,2026-08-23T02:00:00Z,KIR-1,,\n"
+                   "spacecraft,2026-08-23T01:00:00Z,2026-08-23T02:00:00Z,,NOPE,\n")
+    r = runner.invoke(app, ["simulate", "--start", "2026-08-23T00:00:00Z", "--days", "0.25", "--faults", str(bad),
+                            "--database", db])
+    assert r.exit_code != 0
+    assert "bad.csv:2: field 'start'" in r.output and "bad.csv:3: field 'spacecraft_id'" in r.output
+    headless = tmp_path / "headless.csv"
+    headless.write_text("outage,2026-08-23T01:00:00Z,2026-08-23T02:00:00Z,KIR-1,,\n")
+    r = runner.invoke(app, ["simulate", "--start", "2026-08-23T00:00:00Z", "--faults", str(headless), "--database", db])
+    assert r.exit_code != 0 and "header" in str(r.exception)
