@@ -39,7 +39,6 @@ def register(app: typer.Typer) -> None:
         database: Optional[str] = typer.Option(None, help=DATABASE_HELP),
     ) -> None:
         """Subscribe a webhook and print its id and signing secret (shown only here)."""
-        import secrets as _secrets
         import time
 
         from pydantic import ValidationError
@@ -47,8 +46,8 @@ def register(app: typer.Typer) -> None:
         from ..api.schemas import SubscriptionCreate
         from ..errors import SelectionError
         from ..live.fleet import load_fleet
+        from ..operations.alerts import subscribe
         from ..stations import load_network
-        from ..store import repo
 
         try:
             body = SubscriptionCreate(name=name, url=url, secret=secret, events=event, states=state, antennas=antenna,
@@ -58,29 +57,16 @@ def register(app: typer.Typer) -> None:
             where = ".".join(str(p) for p in first["loc"])
             raise SelectionError(f"--{where.split('.')[0].rstrip('s').replace('_', '-')}: {first['msg']} "
                                  f"(got {first.get('input')!r})") from None
-        if not (body.events or body.states or body.pass_at_risk):
-            raise SelectionError("say what to send: --event, --state or --pass-at-risk")
-        known = {a.id for a in load_network()}
-        for a in body.antennas:
-            if a not in known:
-                raise SelectionError(f"--antenna '{a}': not an antenna of the network (groundnet stations lists them)")
-        fleet = {s.id for s in load_fleet()}
-        for s_ in body.spacecraft:
-            if s_ not in fleet:
-                raise SelectionError(f"--spacecraft '{s_}': not a spacecraft of the fleet")
-        key = body.secret or _secrets.token_urlsafe(32)
         store = _store(database)
         try:
-            with store.session() as s:
-                row = repo.create_subscription(s, name=body.name, url=body.url, secret=key, events=body.events,
-                                               states=body.states, antennas=body.antennas, spacecraft=body.spacecraft,
-                                               pass_at_risk=body.pass_at_risk, created_at=time.time(),
-                                               created_by="cli")
-                sub_id = row.id
+            made = subscribe(store, name=body.name, url=body.url, secret=body.secret, events=body.events,
+                             states=body.states, antennas=body.antennas, spacecraft=body.spacecraft,
+                             pass_at_risk=body.pass_at_risk, antenna_ids={a.id for a in load_network()},
+                             spacecraft_ids={s.id for s in load_fleet()}, created_at=time.time(), created_by="cli")
         finally:
             store.close()
-        typer.echo(f"subscription {sub_id}")
-        typer.echo(f"secret {key}")
+        typer.echo(f"subscription {made['id']}")
+        typer.echo(f"secret {made['secret']}")
 
     @alerts_app.command("list")
     def list_(database: Optional[str] = typer.Option(None, help=DATABASE_HELP),
@@ -88,13 +74,11 @@ def register(app: typer.Typer) -> None:
               output: Optional[Path] = typer.Option(None, "--output", help="Write to this file instead of the terminal.")
               ) -> None:
         """List active subscriptions with their filters (never their secrets)."""
-        from ..api.routers.alerts import subscription_dict
-        from ..store import repo
+        from ..operations.alerts import list_subscriptions
 
         store = _store(database)
         try:
-            with store.session() as s:
-                rows = [subscription_dict(r) for r in repo.subscriptions(s)]
+            rows = list_subscriptions(store)
         finally:
             store.close()
         for r in rows:
@@ -106,17 +90,13 @@ def register(app: typer.Typer) -> None:
     def remove(subscription_id: int = typer.Argument(..., help="The subscription's id (groundnet alerts list)."),
                database: Optional[str] = typer.Option(None, help=DATABASE_HELP)) -> None:
         """Stop a subscription: nothing more is sent to it; its delivery log stays."""
-        from ..errors import SelectionError
-        from ..store import repo
+        from ..operations.alerts import unsubscribe
 
         store = _store(database)
         try:
-            with store.session() as s:
-                ok = repo.delete_subscription(s, subscription_id)
+            unsubscribe(store, subscription_id)
         finally:
             store.close()
-        if not ok:
-            raise SelectionError(f"no active subscription {subscription_id} (groundnet alerts list shows them)")
         typer.echo(f"removed subscription {subscription_id}")
 
     @alerts_app.command("deliveries")
@@ -128,13 +108,11 @@ def register(app: typer.Typer) -> None:
         output: Optional[Path] = typer.Option(None, "--output", help="Write to this file instead of the terminal."),
     ) -> None:
         """The delivery log, newest first: every attempt of every alert with its HTTP status or error."""
-        from ..api.routers.alerts import delivery_dict
-        from ..store import repo
+        from ..operations.alerts import delivery_log
 
         store = _store(database)
         try:
-            with store.session() as s:
-                rows = [delivery_dict(d, o) for d, o in repo.deliveries(s, subscription, limit)]
+            rows = delivery_log(store, subscription, limit)
         finally:
             store.close()
         emit(rows, fmt, columns=["alert_id", "subscription_id", "idempotency_key", "kind", "attempt", "at",

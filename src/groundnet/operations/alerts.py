@@ -187,3 +187,62 @@ class Dispatcher:
             if not ok:
                 log.info("alert %s: attempt %d failed (%s)", key, tries, error)
         return delivered
+
+
+# ---------------------------------------------------------------- subscriptions (what the CLI and the API call)
+
+
+def subscription_dict(row, secret: str | None = None) -> dict:
+    return {"id": row.id, "name": row.name, "url": row.url, "events": list(row.events), "states": list(row.states),
+            "antennas": list(row.antennas), "spacecraft": list(row.spacecraft), "pass_at_risk": row.pass_at_risk,
+            "created_at": format_utc(row.created_at), "created_by": row.created_by, "active": row.active,
+            "secret": secret}
+
+
+def subscribe(store: Store, *, name: str, url: str, secret: str | None, events=(), states=(), antennas=(),
+              spacecraft=(), pass_at_risk: bool = False, antenna_ids: set[str], spacecraft_ids: set[str],
+              created_at: float, created_by: str) -> dict:
+    """Store a subscription (filters checked against the network and fleet); the answer holds its secret."""
+    import secrets as _secrets
+
+    from ..errors import SelectionError
+
+    for a in antennas:
+        if a not in antenna_ids:
+            raise SelectionError(f"field 'antennas': unknown antenna '{a}' (GET /api/v1/stations, groundnet stations)")
+    for sc in spacecraft:
+        if sc not in spacecraft_ids:
+            raise SelectionError(f"field 'spacecraft': unknown spacecraft '{sc}' (GET /api/v1/spacecraft)")
+    if not (events or states or pass_at_risk):
+        raise SelectionError("say what to send: events, states or pass_at_risk")
+    key = secret or _secrets.token_urlsafe(32)
+    with store.session() as s:
+        row = repo.create_subscription(s, name=name, url=url, secret=key, events=events, states=states,
+                                       antennas=antennas, spacecraft=spacecraft, pass_at_risk=pass_at_risk,
+                                       created_at=created_at, created_by=created_by)
+        return subscription_dict(row, key)
+
+
+def list_subscriptions(store: Store) -> list[dict]:
+    """Active subscriptions, without their secrets."""
+    with store.session() as s:
+        return [subscription_dict(r) for r in repo.subscriptions(s)]
+
+
+def unsubscribe(store: Store, subscription_id: int) -> None:
+    from ..errors import NotFoundError
+
+    with store.session() as s:
+        ok = repo.delete_subscription(s, subscription_id)
+    if not ok:
+        raise NotFoundError(f"no active subscription {subscription_id} (GET /api/v1/alerts/subscriptions, "
+                            "groundnet alerts list)")
+
+
+def delivery_log(store: Store, subscription_id: int | None = None, limit: int = 100) -> list[dict]:
+    """Delivery attempts, newest first."""
+    with store.session() as s:
+        return [{"alert_id": o.id, "subscription_id": o.subscription_id, "idempotency_key": o.idempotency_key,
+                 "kind": o.kind, "attempt": d.attempt, "at": format_utc(d.at), "status_code": d.status_code,
+                 "error": d.error, "duration_s": round(d.duration_s, 6), "alert_status": o.status}
+                for d, o in repo.deliveries(s, subscription_id, limit)]

@@ -55,3 +55,20 @@ def contact_report(store: Store, start: float, end: float, *, antenna_id: str | 
         found = repo.contact_records(s, start, end, antenna_id=antenna_id, spacecraft_id=spacecraft_id, state=state,
                                      limit=limit)
     return [contact_row(rec, hist if with_history else None) for rec, hist in found]
+
+
+def contact_detail(store: Store, contact_id: str) -> dict:
+    """One contact's report with its evidence and history; NotFoundError when it has no record."""
+    from ..errors import NotFoundError
+
+    with store.session() as s:
+        found = repo.contact_record(s, contact_id)
+    if found is None:
+        raise NotFoundError(f"no record of contact '{contact_id}'; GET /api/v1/reports/contacts lists them")
+    return contact_row(*found)
+
+
+def contact_states(store: Store, start: float, end: float, antenna_id: str | None = None) -> dict[str, str]:
+    """The state of each recorded contact starting in [start, end)."""
+    with store.session() as s:
+        return {r.contact_id: r.state for r, _ in repo.contact_records(s, start, end, antenna_id=antenna_id)}

@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from ...live.service import LiveService
 from ...operations.calendar import pass_sheet, plan_calendar
-from ...store import repo
+from ...operations.reports import contact_states
 from ...timebase import SECONDS_PER_DAY, parse_utc, period_start
 from ..deps import get_service, read_access
 
@@ -59,7 +59,5 @@ def get_pass_sheet(antenna_id: str, date: str | None = Query(None, description="
                                                           "date").timestamp(), "day")
     contacts = [c for c in service.plan_between(day, day + SECONDS_PER_DAY).contacts
                 if c.antenna_id == antenna_id and day <= c.start < day + SECONDS_PER_DAY]
-    with service.store.session() as s:
-        states = {r.contact_id: r.state for r, _ in repo.contact_records(s, day, day + SECONDS_PER_DAY,
-                                                                          antenna_id=antenna_id)}
+    states = contact_states(service.store, day, day + SECONDS_PER_DAY, antenna_id)
     return HTMLResponse(pass_sheet(antenna.id, antenna.name, day, contacts, states, now))

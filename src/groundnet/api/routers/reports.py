@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query
 
-from ...errors import NotFoundError
 from ...live.service import LiveService
-from ...operations.reports import contact_report, contact_row, performance_report
-from ...store import repo
+from ...operations.reports import contact_detail, contact_report, performance_report
 from ..deps import TimeWindow, get_service, read_access, time_window
 from ..schemas import ContactReportRead, ContactState, PerformanceRead
 
@@ -35,16 +33,12 @@ def list_contact_reports(window: TimeWindow = Depends(contacts_window),
                          limit: int = Query(1000, ge=1, le=10000),
                          service: LiveService = Depends(get_service)) -> list[dict]:
     """Post-contact reports of the contacts whose planned start lies in the window, in start order."""
-    return contact_report(service.store, window.start, window.end, antenna_id=antenna, spacecraft_id=spacecraft, state=state,
-                          limit=limit)
+    return contact_report(service.store, window.start, window.end, antenna_id=antenna, spacecraft_id=spacecraft,
+                          state=state, limit=limit)
 
 
 @router.get("/reports/contacts/{contact_id:path}", operation_id="get_contact_report", response_model=ContactReportRead,
             responses={404: {"description": "No record of this contact."}})
 def get_contact_report(contact_id: str, service: LiveService = Depends(get_service)) -> dict:
     """One contact's report, with the events that decided its state and every state it went through."""
-    with service.store.session() as s:
-        found = repo.contact_record(s, contact_id)
-    if found is None:
-        raise NotFoundError(f"no record of contact '{contact_id}'; GET /api/v1/reports/contacts lists them")
-    return contact_row(*found)
+    return contact_detail(service.store, contact_id)
