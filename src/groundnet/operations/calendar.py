@@ -73,3 +73,14 @@ td.box {{ width: 3em; }} @media print {{ body {{ margin: 0; }} }}
 <p>Operator: ____________________ &nbsp; Remarks:</p>
 </body></html>
 """
+
+
+def stored_contacts(store, start: float, end: float, *, antenna_id: str | None = None,
+                    spacecraft_id: str | None = None) -> list[Contact]:
+    """The stored plan's contacts that start in [start, end), of one antenna or spacecraft (or all)."""
+    from ..store import repo
+
+    with store.session() as s:
+        plan = repo.load_plan(s, start, end)
+    return [c for c in plan.contacts if start <= c.start < end and antenna_id in (None, c.antenna_id)
+            and spacecraft_id in (None, c.spacecraft_id)]

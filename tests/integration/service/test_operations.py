@@ -266,3 +266,41 @@ def test_simulate_output_formats_and_bad_fault_files(tmp_path):
     headless.write_text("outage,2026-08-23T01:00:00Z,2026-08-23T02:00:00Z,KIR-1,,\n")
     r = runner.invoke(app, ["simulate", "--start", "2026-08-23T00:00:00Z", "--faults", str(headless), "--database", db])
     assert r.exit_code != 0 and "header" in str(r.exception)
+
+
+def test_calendar_commands(tmp_path, network):
+    import icalendar
+
+    _, _, planner, contacts = network
+    db = f"sqlite:///{tmp_path / 'cal.sqlite'}"
+    store = open_store(db)
+    try:
+        simulate(store, planner, START, START + DAY, seed=3, faults=targeted_faults(contacts))
+    finally:
+        store.close()
+    antenna = contacts[0].antenna_id
+    mine = [c for c in contacts if c.antenna_id == antenna]
+    runner = CliRunner()
+    out = tmp_path / "a.ics"
+    r = runner.invoke(app, ["calendar", "ics", "--antenna", antenna, "--start", "2026-08-23T00:00:00Z", "--days", "1",
+                            "--database", db, "--output", str(out)])
+    assert r.exit_code == 0, r.output
+    cal = icalendar.Calendar.from_ical(out.read_bytes())
+    events = {str(e["UID"]): e for e in cal.walk("VEVENT")}
+    assert set(events) == {f"{c.id}@groundnet" for c in mine}
+    first = events[f"{mine[0].id}@groundnet"]
+    assert first.decoded("DTSTART").timestamp() == pytest.approx(mine[0].start)
+    cancelled = {str(e["UID"]) for e in cal.walk("VEVENT") if str(e["STATUS"]) == "CANCELLED"}
+    r = runner.invoke(app, ["calendar", "ics", "--spacecraft", contacts[0].spacecraft_id, "--start",
+                            "2026-08-23T00:00:00Z", "--days", "1", "--database", db])
+    assert r.exit_code == 0 and f"{contacts[0].id}@groundnet" in r.stdout.replace("\r\n ", "")
+    assert runner.invoke(app, ["calendar", "ics", "--start", "2026-08-23T00:00:00Z", "--database", db]).exit_code != 0
+    sheet = tmp_path / "s.html"
+    r = runner.invoke(app, ["calendar", "sheet", "--antenna", antenna, "--date", "2026-08-23", "--database", db,
+                            "--output", str(sheet)])
+    assert r.exit_code == 0, r.output
+    html = sheet.read_text()
+    assert html.count("<tr><td>") == len(mine) and mine[0].spacecraft_name in html
+    assert ("cancelled" in html) == bool(cancelled)
+    assert runner.invoke(app, ["calendar", "sheet", "--antenna", "NOPE", "--date", "2026-08-23",
+                               "--database", db]).exit_code != 0
