@@ -182,7 +182,10 @@ class LiveService:
         except StoreError as exc:  # the board goes on with the plan it has; extending it waits for the store
             log.warning("plan not extended: %s", exc)
         board = self.board(generated_at=generated_at)
-        self._keep_records(state.time_unix)
+        try:
+            self._keep_records(state.time_unix)
+        except StoreError as exc:  # records and alerts catch up at the next tick; the board goes on
+            log.warning("contact records not updated: %s", exc)
         if state.mode == "live":
             try:
                 self._record_history(state.time_unix, board)
@@ -195,7 +198,6 @@ class LiveService:
         a clock set back leaves the records alone. Contacts entering a state and passes at risk raise alerts."""
         if self._records_at is not None and not t - self._records_at >= RECORDS_EVERY_S:
             return
-        self._records_at = t
         with self._lock:
             contacts = list(self._plan.contacts)
         epochs = {sc.id: sc.trajectory_record()[0] for sc in self.fleet if sc.is_earth_orbiter}
@@ -203,6 +205,7 @@ class LiveService:
             changed = refresh(s, t - 2 * HOUR, t + HOUR, t, trigger="clock")
             alerts.enqueue_for_states(s, changed, t)
             alerts.enqueue_stale(s, alerts.stale_element_risks(contacts, epochs, t, RISK_AHEAD_S), t)
+        self._records_at = t
 
     def _record_history(self, t: float, board: dict) -> None:
         rows = []
