@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from .conftest import WALL, shoot
+from .conftest import PHONE, WALL, shoot
 from .server import Server, groundnet_command
 
 CLOCK = "2026-11-21T06:00:00Z"
@@ -53,3 +53,6 @@ def test_reports_view_shows_bars_and_heatmap(reports_server, page):
     shoot(page, "reports-wall")
     page.locator("#reports-heatmap").scroll_into_view_if_needed()
     shoot(page, "reports-heatmap-wall")
+    page.set_viewport_size(PHONE)
+    page.locator("#reports-bars").scroll_into_view_if_needed()
+    shoot(page, "reports-phone")
