@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Sets up everything groundnet needs on a fresh Debian machine, and is quick when already done:
-#   - Debian packages: chromium (browser tests), postgresql (database tests)
+#   - Debian packages: chromium (browser tests), postgresql (database tests), libhamlib-utils (Hamlib's
+#     rotctld and rigctld, which the station agent drives and its tests start)
 #   - a virtual environment at .venv with groundnet and its Python dependencies
+#   - the real SatNOGS client in .venv-satnogs (scripts/setup_satnogs_client.sh), for its interoperability test
 #   - the browser board's npm packages and build (when src/groundnet/web has a package.json)
 # Set GROUNDNET_SKIP_APT=1 to skip the Debian packages (for a run that needs no browser or PostgreSQL).
 set -euo pipefail
@@ -10,6 +12,7 @@ cd "$(dirname "$0")/.."
 need_apt=()
 if [ "${GROUNDNET_SKIP_APT:-0}" != "1" ]; then
   command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+  command -v rotctld >/dev/null 2>&1 && command -v rigctld >/dev/null 2>&1 || need_apt+=(libhamlib-utils)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -33,6 +36,10 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "setup: compiling the pass search (once; cached on disk)"
   .venv/bin/python -c "from groundnet.visibility.passes import compile_ahead; compile_ahead()"
   echo "$want" > "$stamp"
+fi
+
+if [ "${GROUNDNET_SKIP_APT:-0}" != "1" ]; then
+  ./scripts/setup_satnogs_client.sh  # the real SatNOGS client, for the SatNOGS interoperability test
 fi
 
 web=src/groundnet/web

@@ -45,7 +45,7 @@ def register(app: typer.Typer) -> None:
 
         from ..api.schemas import SubscriptionCreate
         from ..errors import SelectionError
-        from ..live.fleet import load_fleet
+        from ..missions import load_fleet
         from ..operations.alerts import subscribe
         from ..stations import load_network
 

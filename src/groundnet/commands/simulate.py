@@ -35,7 +35,7 @@ def register(app: typer.Typer) -> None:
         """
         from ..api.settings import Settings
         from ..errors import SelectionError
-        from ..live.fleet import load_fleet
+        from ..missions import load_fleet
         from ..live.planning import PassPlanner
         from ..operations.performance import BY
         from ..operations.simulate import random_faults, read_faults, simulate, truth_figures

@@ -29,12 +29,11 @@ from pathlib import Path
 
 import numpy as np
 
+from ..constants import WGS84_A_KM, WGS84_F
+
 from .. import files
 from ..errors import StationFileError, UnknownStationError, is_finite_number
 
-# WGS-84
-WGS84_A_KM = 6378.137
-WGS84_F = 1.0 / 298.257223563
 
 
 def geodetic_to_itrs_km(latitude_deg: float, longitude_deg: float, altitude_m: float) -> np.ndarray:

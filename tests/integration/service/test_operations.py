@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from groundnet.cli import app
-from groundnet.live.fleet import load_fleet
+from groundnet.missions import load_fleet
 from groundnet.domain import StationEvent
 from groundnet.live.planning import PassPlanner
 from groundnet.live.simulator import Fault
