@@ -247,7 +247,7 @@ def test_passes_at_risk_and_a_dead_letter(sqlite_url):
 def test_simulate_output_formats_and_bad_fault_files(tmp_path):
     runner = CliRunner()
     db = f"sqlite:///{tmp_path / 'q.sqlite'}"
-    out = tmp_path / "summary.txt"
+    out = tmp_path / "summary.csv"
     r = runner.invoke(app, ["simulate", "--start", "2026-08-23T00:00:00Z", "--days", "0.25", "--seed", "2",
                             "--database", db, "--format", "table", "--output", str(out)])
     assert r.exit_code == 0, r.output
