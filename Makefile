@@ -1,14 +1,18 @@
-# The two entry points of the README. Both set everything up first (scripts/setup.sh is quick when done).
-.PHONY: run test setup bench
+# The two entry points of the README. Each sets up what it needs first (scripts/setup.sh is quick when done):
+# `make run` only what running needs; `make test` also the test tools, Chromium and PostgreSQL.
+.PHONY: run test setup setup-test bench
 
 setup:
-	./scripts/setup.sh
+	./scripts/setup.sh run
+
+setup-test:
+	./scripts/setup.sh test
 
 run: setup
 	.venv/bin/groundnet demo
 
-test: setup
+test: setup-test
 	./scripts/test.sh
 
-bench: setup
+bench: setup-test
 	.venv/bin/python bench/passes.py

@@ -31,6 +31,7 @@ import httpx
 
 from _results import record_section
 
+TARGET_MS = 250.0
 GENERATED = re.compile(rb'"generated_at":"([^"]+)"')
 
 
@@ -63,6 +64,7 @@ class _Receiver(asyncio.Protocol):
         self.out, self.counts, self.until = out, counts, until
         self.buf = bytearray()
         self.head_done = False
+        self.scanned = 0  # SSE: how much of buf is known to hold no frame end
         self.n = 0
         self.closed = asyncio.get_running_loop().create_future()
 
@@ -116,14 +118,18 @@ class _Receiver(asyncio.Protocol):
             del self.buf[:header + length]
 
     def _events(self, now: float) -> None:
+        # A 30 KiB frame arrives in many reads: look for its end only in what is new since the last look
+        # (searching the whole buffer on every read made the SSE clients, not the server, the slow part).
         while True:
-            end = self.buf.find(b"\n\n")
+            end = self.buf.find(b"\n\n", self.scanned)
             if end < 0:
+                self.scanned = max(0, len(self.buf) - 1)
                 return
             start = self.buf.find(b"data: ", 0, end)
             if start >= 0:
                 self._board(bytes(self.buf[start + 6:min(end, start + 406)]), now)
             del self.buf[:end + 2]
+            self.scanned = 0
 
     def connection_lost(self, exc) -> None:
         self.counts.append(self.n)
@@ -219,7 +225,9 @@ def main() -> None:
                     break
             except httpx.HTTPError:
                 time.sleep(0.3)
-        board_bytes = len(httpx.get(base + "/api/v1/board").content)
+        first = httpx.get(base + "/api/v1/board")
+        board_bytes = len(first.content)
+        shape = f"{len(first.json()['antennas'])} antennas, {len(first.json()['spacecraft'])} spacecraft"
         rows = [_run(kind, base, args.clients, args.seconds, server.pid, args.procs) for kind in ("websocket", "sse")]
     finally:
         server.terminate()
@@ -235,29 +243,34 @@ def main() -> None:
               f"{r['server_p50_ms']:>9} {r['server_p99_ms']:>9}"
               + (f"  errors: {', '.join(r['errors'])}" if r["errors"] else ""))
     ws = rows[0]
-    print(f"target p99 < 250 ms: websocket p99 is {ws['p99_ms'] / 250:.2f}x the target; "
-          f"sse/websocket p99 ratio {rows[1]['p99_ms'] / ws['p99_ms']:.2f}; server CPU per board "
+    for r in rows:
+        print(f"target p99 < {TARGET_MS} ms: {r['transport']} p99 {r['p99_ms']:.1f} ms = {r['p99_ms'] / TARGET_MS:.2f}x "
+              f"the target: {'met' if r['p99_ms'] < TARGET_MS else 'NOT met'}")
+    print(f"sse/websocket p99 ratio {rows[1]['p99_ms'] / ws['p99_ms']:.2f}; server CPU per board "
           f"{ws['server_cpu'] * 1000 / max(ws['boards_per_client_s'], 1e-9):.0f} ms")
     if args.record:
-        _record(rows, args, board_bytes)
+        _record(rows, args, board_bytes, shape)
 
 
-def _record(rows: list[dict], args, board_bytes: int) -> None:
+def _record(rows: list[dict], args, board_bytes: int, shape: str) -> None:
     lines = ["## Live push (bench/live.py)", "",
              f"{args.clients} concurrent clients on loopback, {args.seconds:.0f} s per transport, 1 Hz board of "
-             f"{board_bytes / 1024:.1f} KiB (37 antennas, 35 spacecraft), simulator on, SQLite; clients in {args.procs} "
+             f"{board_bytes / 1024:.1f} KiB ({shape}), simulator on, SQLite; clients in {args.procs} "
              f"processes; server and clients share the {os.cpu_count()} cores (1-minute load average "
              f"{os.getloadavg()[0]:.1f} when written: the machine is shared). Latency: client receive time minus the board's `generated_at` (stamped when the board is complete, before it is sent). "
-             f"Measured {time.strftime('%Y-%m-%d', time.gmtime())}.", "",
-             "| transport | clients connected | boards/s per client | p50 ms | p99 ms | median 10 s p99 ms | max ms | "
-             "server CPU | sent p50 ms | sent p99 ms |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} with `bench/live.py --clients {args.clients} --seconds {args.seconds:.0f}{f' --nice {args.nice}' if args.nice else ''} --record` (niceness {args.nice}).", "",
+             "| transport | clients connected | boards/s per client | p50 ms | p99 ms | target p99 | met | "
+             "median 10 s p99 ms | max ms | server CPU | sent p50 ms | sent p99 ms |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(f"| {r['transport']} | {r['connected']} | {r['boards_per_client_s']:.2f} | {r['p50_ms']:.1f} | "
-                     f"{r['p99_ms']:.1f} | {r['window_p99_ms']:.1f} | {r['max_ms']:.1f} | {r['server_cpu'] * 100:.0f}% | "
+                     f"{r['p99_ms']:.1f} | < {TARGET_MS:.0f} ms | {'yes' if r['p99_ms'] < TARGET_MS else '**no**'} | "
+                     f"{r['window_p99_ms']:.1f} | {r['max_ms']:.1f} | {r['server_cpu'] * 100:.0f}% | "
                      f"{r['server_p50_ms']} | {r['server_p99_ms']} |")
-    lines += ["", f"Target: p99 < 250 ms. WebSocket p99 over the whole run = {rows[0]['p99_ms'] / 250:.2f}× the target; "
-              f"median of the 10 s windows' p99 = {rows[0]['window_p99_ms'] / 250:.2f}×. `sent`: the server's own "
+    lines += ["", "Target: p99 < 250 ms for each transport over the whole run. "
+              + "; ".join(f"{r['transport']}: {r['p99_ms'] / TARGET_MS:.2f}× the target (median of the 10 s windows' "
+                          f"p99: {r['window_p99_ms'] / TARGET_MS:.2f}×)" for r in rows)
+              + ". `sent`: the server's own "
               "view (`GET /api/v1/status`), from publishing a board to handing it to each connection (the last 15 "
               "boards). The clients are lean asyncio protocols (RFC 6455 frames parsed by length; SSE read as "
               "bytes) so that their CPU, on the same two cores, disturbs the figures as little as possible; "

@@ -17,7 +17,8 @@ def test_bundled_network_matches_reference_file(shared_data):
         a = net.get(r["id"])
         assert a.latitude_deg == pytest.approx(float(r["lat_deg"]), abs=1e-9)
         assert a.longitude_deg == pytest.approx(float(r["lon_deg"]), abs=1e-9)
-        assert a.source.startswith(r["source"])
+        # The positions' sources as the reference gives them; bands and roles were completed here since.
+        assert a.source.startswith(r["source"].split("; bands: not confirmed")[0])
     for sid in ESTRACK_IDS + ["DSS-14", "DSS-43", "DSS-63"]:
         assert net.get(sid)
     assert net.get("cEb").id == "CEB"

@@ -186,8 +186,11 @@ class Station(BaseModel):
     altitude_m: float
     dish_m: float | None
     bands: list[str]
+    roles: list[str] = Field(description="near-earth, deep-space, research (R&D), planned or retired.")
     min_elevation_deg: float
     horizon_mask: list[list[float]] = Field(description="[azimuth_deg, elevation_deg] points; empty: none.")
+    frequency_ranges_hz: list[list[float]] = Field(description="[low_hz, high_hz] ranges the antenna receives; "
+                                                               "empty: given by its bands.")
     source: str
 
 

@@ -143,6 +143,7 @@ class BoardBuilder:
         self.geometry = geometry or FleetGeometry(fleet)
         self._sc_index = {s.id: i for i, s in enumerate(self.geometry.fleet)}
         self._deep_links = DeepSpaceLinks()
+        self._at_cache: dict[float, Observation] = {}
 
     def _antenna_static(self, a: Antenna) -> dict:
         return {"id": a.id, "name": a.name, "network": a.network, "latitude_deg": a.latitude_deg,
@@ -182,10 +183,12 @@ class BoardBuilder:
         for c in plan.contacts:
             if not c.cancelled:
                 by_antenna[c.antenna_id].append(c)
-        at_cache: dict[float, Observation] = {}
+        at_cache = self._at_cache  # contacts' start and end instants: the same from one board to the next
 
         def obs_at(x: float) -> Observation:
             if x not in at_cache:
+                if len(at_cache) > 256:
+                    at_cache.clear()
                 at_cache[x] = self.geometry.observe(self.antennas, x)
             return at_cache[x]
 

@@ -67,10 +67,15 @@ class FleetGeometry:
         if self._propagator is not None:
             states = self._propagator.propagate(t)  # invalid samples (decayed, unphysical) are NaN
             pos[self._orbiters], vel[self._orbiters] = teme_to_itrs(states.position_km, states.velocity_km_s, t)
-        for i in self._deep:
-            p, v = self.fleet[i].trajectory.state_gcrs(t, strict=False)  # (3, time), NaN outside the span
-            p, v = gcrs_to_itrs(p, v, t)
-            pos[i], vel[i] = np.asarray(p).reshape(3, -1).T, np.asarray(v).reshape(3, -1).T
+        if self._deep:
+            # Each trajectory's GCRS state, then one rotation to ITRS for all of them (the rotation is the costly part).
+            states = [self.fleet[i].trajectory.state_gcrs(t, strict=False) for i in self._deep]  # (3, time) each
+            p = np.concatenate([np.asarray(sp, dtype=np.float64).reshape(3, -1) for sp, _ in states], axis=1)
+            v = np.concatenate([np.asarray(sv, dtype=np.float64).reshape(3, -1) for _, sv in states], axis=1)
+            p, v = gcrs_to_itrs(p, v, np.tile(t, len(self._deep)))
+            n = len(self._deep)
+            pos[self._deep] = np.asarray(p).reshape(3, n, t.size).transpose(1, 2, 0)
+            vel[self._deep] = np.asarray(v).reshape(3, n, t.size).transpose(1, 2, 0)
         return pos, vel
 
     def itrs_km(self, times_unix) -> np.ndarray:

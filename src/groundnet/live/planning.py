@@ -37,7 +37,7 @@ class Planner(Protocol):
         """A new plan that keeps unaffected contacts, and the impact per mission."""
 
 
-DEEP_SPACE_DISH_M = 30.0  # antennas at least this large serve deep-space missions; smaller ones Earth orbiters
+
 
 
 @dataclass(frozen=True)
@@ -65,16 +65,21 @@ class ContactRule:
     max_pieces: int = 1
 
 
+# The demand model. An Earth orbiter asks for one 8-minute pass per orbit (ESTRACK's routine TT&C). A
+# deep-space mission asks for 6 h in every 8 h (18 h a day, in up to three pieces of at least 1 h): one
+# real DSN week (SatNet W10_2018, ../shared/data/satnet) has its busiest missions asking 112 h a week,
+# 16 h a day, and with the demo's fourteen deep-space missions this keeps the DSN's and ESTRACK's
+# deep-space antennas about as busy as DSN Now shows them on a typical day.
 EARTH_ORBITER_RULE = ContactRule(every_s=0.0, duration_s=480.0, min_duration_s=240.0, setup_s=300.0, teardown_s=120.0)
-DEEP_SPACE_RULE = ContactRule(every_s=8 * 3600.0, duration_s=4 * 3600.0, min_duration_s=3600.0, setup_s=1800.0,
-                              teardown_s=900.0, split_min_s=3600.0, max_pieces=2)
+DEEP_SPACE_RULE = ContactRule(every_s=8 * 3600.0, duration_s=6 * 3600.0, min_duration_s=3600.0, setup_s=1800.0,
+                              teardown_s=900.0, split_min_s=3600.0, max_pieces=3)
 
 
 def compatible(antenna: Antenna, sc: Spacecraft) -> bool:
-    """Deep-space craft on the large dishes, Earth orbiters on the others, and the downlink band must fit."""
+    """The antenna serves the spacecraft's kind (its roles: deep space, or Earth orbiters; never a research or
+    retired antenna) and receives its downlink band (an antenna without listed bands: deep space only)."""
     deep = not sc.is_earth_orbiter
-    big = (antenna.dish_m or 0.0) >= DEEP_SPACE_DISH_M
-    if deep != big:
+    if ("deep-space" if deep else "near-earth") not in antenna.service_roles:
         return False
     band = sc.downlink.band if sc.downlink else None
     if band is None:
@@ -143,6 +148,7 @@ class PassPlanner:
         self.fleet = {s.id: s for s in fleet}
         self.deep_space = FleetGeometry([s for s in fleet if not s.is_earth_orbiter and s.trajectory is not None])
         self.replan_time_limit_s = replan_time_limit_s
+        self.extra_blocks: list[BoardBlock] = []  # a partner network's committed activities (live.partner_ssf)
 
     def windows(self, start: float, end: float) -> list[ViewWindow]:
         """View windows of every spacecraft on every antenna that can serve it."""
@@ -197,8 +203,10 @@ class PassPlanner:
                                                     "teardown_s": r.teardown_s}} for r in problem.requests]
 
     def plan(self, start: float, end: float) -> BoardPlan:
-        """The greedy plan of [start, end), checked by the schedule engine's validator."""
-        problem = self.problem(start, end)
+        """The greedy plan of [start, end), checked by the schedule engine's validator; ``extra_blocks``
+        (a partner network's committed activities) are antenna time it keeps free."""
+        problem = self.problem(start, end, blocks=[b for b in self.extra_blocks
+                                                   if b.start < end and (b.end is None or b.end > start)])
         splan = greedy_plan(problem)
         violations = validate(problem, splan)
         if violations:

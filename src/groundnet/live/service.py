@@ -32,6 +32,7 @@ from .events import validate_event
 from ..missions import Spacecraft
 from .geometry import FleetGeometry, footprint_radius_deg, geodetic_of_itrs
 from ..visibility.geometry import StationFrames, look_angles
+from .partner_ssf import load_partner_ssf, partner_blocks, partner_data, partner_state
 from .planning import Planner, sampled_windows
 
 log = logging.getLogger("groundnet.live")
@@ -102,6 +103,9 @@ class LiveService:
         with self.store.session() as s:
             for k, row in repo.last_history(s).items():
                 self._last_history[k] = (row.time_unix, ())
+            partner = repo.latest_partner(s, "ssf")
+            if partner is not None:
+                self._use_partner_blocks(partner.data)
         self._load_window(now)
         self.ensure_plan(now)
 
@@ -429,6 +433,34 @@ class LiveService:
         data = load_dsn_feed(source, self.antennas)
         self.save_partner(data, source)
         return data
+
+    def import_partner_ssf(self, source: str) -> dict:
+        """Read a partner's CCSDS Simple Schedule (file or URL): shown on the board, kept free by the planner."""
+        ssf = load_partner_ssf(source, self.antennas)
+        return self.save_partner_ssf(ssf, source)
+
+    def save_partner_ssf(self, ssf, source: str) -> dict:
+        data = partner_data(ssf, source)
+        with self.store.session() as s:
+            repo.save_partner(s, "ssf", source, data, imported_at=self.clock.now())
+        self._use_partner_blocks(data)
+        self.on_event("partner", {"network": "ssf", "time": data["time"], "activities": len(data["activities"]),
+                                  "refused": len(data["problems"])})
+        return data
+
+    def partner_ssf(self, at: float | None = None) -> dict | None:
+        """The imported partner schedule as the partner model at ``at`` (default: the clock's now)."""
+        with self.store.session() as s:
+            row = repo.latest_partner(s, "ssf")
+        if row is None:
+            return None
+        return {**partner_state(row.data, self.antennas, self.clock.now() if at is None else at),
+                "imported_at": format_utc(row.imported_at)}
+
+    def _use_partner_blocks(self, data: dict) -> None:
+        """The partner's committed activities become antenna time the planner keeps free from now on."""
+        if hasattr(self.planner, "extra_blocks"):
+            self.planner.extra_blocks = partner_blocks(data)
 
     def save_partner(self, data: dict, source: str) -> None:
         with self.store.session() as s:

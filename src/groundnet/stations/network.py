@@ -12,6 +12,7 @@ file (TOML) adds antennas or overrides fields of bundled ones::
     altitude_m = 10
     dish_m = 3.7
     bands = ["S", "X"]
+    roles = ["near-earth"]           # near-earth | deep-space | research | planned | retired (default: by dish)
     min_elevation_deg = 5
     horizon_mask = [[0, 8], [90, 12], [180, 3], [270, 5]]   # [azimuth_deg, elevation_deg]
     frequency_ranges_hz = [[144e6, 146e6], [430e6, 440e6]]  # what the antenna can receive
@@ -34,6 +35,8 @@ from ..constants import WGS84_A_KM, WGS84_F
 from .. import files
 from ..errors import StationFileError, UnknownStationError, is_finite_number
 
+ROLES = ("near-earth", "deep-space", "research", "planned", "retired")
+DEEP_SPACE_DISH_M = 30.0  # without roles given, antennas at least this large serve deep space
 
 
 def geodetic_to_itrs_km(latitude_deg: float, longitude_deg: float, altitude_m: float) -> np.ndarray:
@@ -78,6 +81,9 @@ class Antenna:
     altitude_m: float
     dish_m: float | None = None
     bands: tuple[str, ...] = ()
+    # What the antenna serves: "near-earth" (Earth orbiters), "deep-space" (the Moon and beyond), "research"
+    # (R&D: never an operational mission), "planned" (not in service yet), "retired". Empty: by dish size.
+    roles: tuple[str, ...] = ()
     min_elevation_deg: float = 5.0
     # (azimuth_deg, elevation_deg) points, azimuth increasing in [0, 360); linear in between, wraps.
     horizon_mask: tuple[tuple[float, float], ...] = ()
@@ -89,6 +95,13 @@ class Antenna:
     @property
     def itrs_km(self) -> np.ndarray:
         return geodetic_to_itrs_km(self.latitude_deg, self.longitude_deg, self.altitude_m)
+
+    @property
+    def service_roles(self) -> tuple[str, ...]:
+        """The roles given, else the dish's: 30 m and more serve deep space, smaller dishes Earth orbiters."""
+        if self.roles:
+            return self.roles
+        return ("deep-space",) if (self.dish_m or 0.0) >= DEEP_SPACE_DISH_M else ("near-earth",)
 
     def elevation_floor_deg(self, azimuth_deg) -> np.ndarray:
         """Lowest usable elevation at each azimuth: the mask, never below ``min_elevation_deg``."""
@@ -115,6 +128,7 @@ class Antenna:
             "altitude_m": self.altitude_m,
             "dish_m": self.dish_m,
             "bands": list(self.bands),
+            "roles": list(self.service_roles),
             "min_elevation_deg": self.min_elevation_deg,
             "horizon_mask": [list(p) for p in self.horizon_mask],
             "frequency_ranges_hz": [list(r) for r in self.frequency_ranges_hz],
@@ -185,6 +199,7 @@ def _antenna_from_row(row: dict) -> Antenna:
         altitude_m=float(alt) if alt else 0.0,
         dish_m=float(row["dish_m"]) if row["dish_m"].strip() else None,
         bands=tuple(b for b in row["bands"].split("/") if b),
+        roles=tuple(r for r in row["roles"].split("/") if r),
         min_elevation_deg=float(row["min_elevation_deg"]),
         source=source + "; min elevation: " + row["min_elevation_source"],
         altitude_known=bool(alt),
@@ -200,6 +215,7 @@ _FIELDS = {
     "altitude_m": float,
     "dish_m": float,
     "bands": list,
+    "roles": list,
     "min_elevation_deg": float,
     "horizon_mask": list,
     "frequency_ranges_hz": list,
@@ -238,6 +254,10 @@ def _check_value(path: str, where: str, key: str, value):
     if key == "bands":
         if not isinstance(value, list) or not all(isinstance(b, str) and b for b in value):
             fail('must be a list of band names such as ["S", "X", "Ka"]')
+        return tuple(value)
+    if key == "roles":
+        if not isinstance(value, list) or not value or not all(r in ROLES for r in value):
+            fail(f"must be a list of roles from {', '.join(ROLES)}, e.g. [\"near-earth\"]")
         return tuple(value)
     if key == "frequency_ranges_hz":
         ranges = []

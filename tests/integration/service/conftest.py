@@ -47,8 +47,8 @@ def postgres_server():
     bindir = _pg_bin()
     if bindir is None:
         if os.environ.get("CI"):
-            pytest.fail("PostgreSQL is not installed: scripts/setup.sh installs Debian's postgresql")
-        pytest.skip("PostgreSQL is not installed (run ./scripts/setup.sh without GROUNDNET_SKIP_APT)")
+            pytest.fail("PostgreSQL is not installed: `scripts/setup.sh test` installs Debian's postgresql")
+        pytest.skip("PostgreSQL is not installed (run ./scripts/setup.sh test without GROUNDNET_SKIP_APT)")
     root = Path(tempfile.mkdtemp(prefix="groundnet-pg-"))
     data = root / "data"
     port = free_port()

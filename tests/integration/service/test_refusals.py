@@ -180,3 +180,25 @@ def test_a_full_disk_is_503_with_the_connection_kept(tmp_path, small_fleet):
         assert resp.status == 201, resp.read()
         resp.read()
         conn.close()
+
+
+@pytest.mark.slow
+def test_a_locked_database_is_503_and_the_write_goes_in_once_it_is_free(tmp_path, small_fleet):
+    """Another process holding SQLite's write lock past the busy timeout: the store is unavailable, not broken."""
+    import sqlite3
+
+    db = tmp_path / "groundnet.sqlite"
+    with strict_client(f"sqlite:///{db}", small_fleet) as client:
+        auth = token(client)
+        body = event("locked-1", "KIR-1", "aos", "2026-08-23T09:59:00Z")
+        other = sqlite3.connect(db, timeout=1, isolation_level=None)
+        other.execute("BEGIN EXCLUSIVE")
+        try:
+            r = client.post("/api/v1/events", json=body, headers=auth)
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        assert r.status_code == 503 and "cannot be used now" in r.json()["detail"], r.text
+        assert r.headers["retry-after"] == "5"
+        r = client.post("/api/v1/events", json=body, headers=auth)
+        assert r.status_code == 201

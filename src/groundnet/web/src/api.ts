@@ -3,7 +3,7 @@
 // has fails `tsc`. No logic beyond fetching.
 import createClient from "openapi-fetch";
 import { known } from "./format";
-import type { AntennaState, DsnFeed, LeopReport, Link, Pass, PartnerAntenna, ServiceStatus, SpacecraftInfo } from "./contract";
+import type { AntennaState, DsnFeed, LeopReport, Link, Pass, PartnerAntenna, PartnerFeed, SpacecraftInfo } from "./contract";
 import type { paths } from "./generated/api";
 
 export const API = "api/v1";
@@ -40,14 +40,14 @@ async function unwrap<T>(path: string, call: Promise<Answer<T>>): Promise<T> {
   return data;
 }
 
-// Where the server declares a shape only loosely (a launch report, the status's `sources`), the page's
-// reading of it is written in contract.ts.
+// Where the server declares a shape only loosely (a launch report), the page's reading of it is
+// written in contract.ts.
 const as = <T>(p: Promise<unknown>) => p as Promise<T>;
 
 export const api = {
   board: (at?: string) => unwrap("board", client.GET("/api/v1/board", { params: { query: { at } } })),
   clock: () => unwrap("clock", client.GET("/api/v1/clock")),
-  status: () => as<ServiceStatus>(unwrap("status", client.GET("/api/v1/status"))), // `sources`: not declared yet
+  status: () => unwrap("status", client.GET("/api/v1/status")),
   plan: (start: string, end: string) => unwrap("plan", client.GET("/api/v1/plan", { params: { query: { start, end } } })),
   events: (sinceId?: number, limit = 200) =>
     unwrap("events", client.GET("/api/v1/events", { params: { query: { since_id: sinceId, limit } } })),
@@ -67,12 +67,36 @@ export const api = {
   performance: (start: string, end: string, period: "day" | "week" | "month", by: "mission" | "antenna") =>
     unwrap("reports/performance", client.GET("/api/v1/reports/performance", { params: { query: { start, end, period, by } } })),
   partnerDsn: () => unwrap("partners/dsn", client.GET("/api/v1/partners/dsn")),
+  partnerSsf: (at?: string) =>
+    as<PartnerSchedule>(unwrap("partners/ssf", client.GET("/api/v1/partners/ssf", { params: { query: { at } } }))),
+  residuals: (tdm: string, query: { contact?: string; spacecraft?: string }) =>
+    as<Residuals>(unwrap("residuals", client.POST("/api/v1/residuals", {
+      params: { query }, body: tdm as never, bodySerializer: (b: unknown) => String(b), headers: { "Content-Type": "text/plain" },
+    }))),
   leopScenarios: () => unwrap("leop/scenarios", client.GET("/api/v1/leop/scenarios")),
   leopScenario: (name: string) => // the report's inner shape is not declared yet
     as<LeopReport>(unwrap(`leop/scenarios/${name}`, client.GET("/api/v1/leop/scenarios/{name}", {
       params: { path: { name }, query: { ground_track: true } },
     }))),
 };
+
+/** GET /api/v1/partners/ssf: a partner's CCSDS Simple Schedule as the partner model, with its activities. */
+export interface PartnerSchedule extends PartnerFeed {
+  originator: string | null;
+  activities: { activity_id: string; user: string; site: string; aperture: string; status: string;
+    beginning_of_activity: string; beginning_of_track: string; end_of_track: string; end_of_activity: string }[];
+  problems: string[];
+}
+
+/** What POST /api/v1/residuals answers (docs/service.md). */
+export interface Residuals {
+  object: string;
+  stats: { station: string; observable: string; path: string; unit: string; samples: number; mean?: number; std?: number;
+    rms?: number; min?: number; max?: number }[];
+  series: { station: string; observable: string; unit: string; path: string; times: string[]; residuals: (number | null)[] }[];
+  not_compared: Record<string, number>;
+  contact: { id: string; antenna_id: string; start: string; end: string } | null;
+}
 
 /** An antenna state with every field of the contract, whatever a feed left out (partner feeds say less). */
 export function normalizeAntenna(a: Partial<AntennaState> & { id: string }): AntennaState {

@@ -9,6 +9,8 @@ export interface CardOptions {
   selected: boolean;
   onSelect?: (id: string) => void;
   onSpacecraft?: (id: string) => void;
+  /** A partner's dish: its feed says what it does now, not what it will do. */
+  partner?: boolean;
 }
 
 export function activityRank(a: AntennaState): number {
@@ -81,7 +83,7 @@ export function renderCard(a: AntennaState | PartnerAntenna, opts: CardOptions):
       h("span", { class: "countdown", "data-start": next.start }, countdown(Date.parse(next.start), opts.nowMs)),
     );
   } else {
-    nextLine.append(h("span", { class: "label" }, "No contact planned ahead"));
+    nextLine.append(h("span", { class: "label" }, opts.partner ? "The feed carries no plan" : "No contact planned ahead"));
   }
   card.append(nextLine);
   return card;

@@ -26,21 +26,11 @@ export type LeopScenarioInfo = Schemas["LeopScenarioSummary"];
 export type SpacecraftInfo = Schemas["SpacecraftSummary"] & Partial<Pick<Schemas["SpacecraftView"], "distance" | "next_passes" | "element_sets">>;
 /** A pass; `elements_age_days` (days from the element set's epoch to AOS) where the server gives it. */
 export type Pass = Schemas["Pass"] & { elements_age_days?: number | null };
-/** The service's status; `sources` where the server refreshes data sources. */
-export type ServiceStatus = Schemas["StatusRead"] & { sources?: SourceStatus[] };
+export type ServiceStatus = Schemas["StatusRead"];
+/** One data source the service refreshes (`GET /api/v1/status`, `sources`): the stale-data badges. */
+export type SourceStatus = Schemas["SourceStatusRead"];
 
 // ---------------------------------------------------------------- not declared by the server yet
-
-/** One data source the service refreshes (`GET /api/v1/status`, `sources`). */
-export interface SourceStatus {
-  name: string;
-  url?: string | null;
-  fetched_at: string | null;
-  age_s: number | null;
-  refresh_interval_s?: number | null;
-  stale: boolean;
-  last_error?: string | null;
-}
 
 /** A partner network's dish (DSN Now): our antenna state, and whether the feed marks it out of service. */
 export type PartnerAntenna = AntennaState & { out_of_service?: boolean };

@@ -5,7 +5,7 @@
 import "./style.css";
 import { api, partnerAntenna } from "./api";
 import { SPEEDS } from "./clock";
-import type { Board } from "./contract";
+import type { Board, DsnFeed } from "./contract";
 import { Controller, type Moment } from "./controller";
 import { h } from "./dom";
 import { ACTIVITY_LABEL, clockText, duration, hhmmss, isoUtc, zoneLabel } from "./format";
@@ -18,6 +18,7 @@ import { EventsView } from "./views/events";
 import { LaunchView } from "./views/launch";
 import { NetworkView } from "./views/network";
 import { PartnersView } from "./views/partners";
+import { ResidualsView } from "./views/residuals";
 import { ReportsView } from "./views/reports";
 import { SpacecraftView } from "./views/spacecraft";
 import { TimelineView } from "./views/timeline";
@@ -39,6 +40,10 @@ const app: App = {
   openSpacecraft(id) {
     spacecraftView.choose(id);
     show("spacecraft", true);
+  },
+  openResiduals(contactId) {
+    residualsView.choose(contactId);
+    show("residuals", true);
   },
   selectStation(id, scroll) {
     controller.setParam("station", id);
@@ -71,9 +76,11 @@ const spacecraftView = new SpacecraftView(app, tracks);
 const eventsView = new EventsView(app);
 const partnersView = new PartnersView(app);
 const launchView = new LaunchView(app);
+const residualsView = new ResidualsView(app);
 const reportsView = new ReportsView(app);
 /** In the order of their tabs and of the number keys. */
-const views: View[] = [networkView, timelineView, spacecraftView, eventsView, partnersView, launchView, reportsView];
+const views: View[] = [networkView, timelineView, spacecraftView, eventsView, partnersView, launchView, residualsView,
+  reportsView];
 const sources = new SourceBadges($("sources"));
 
 let current: View = views.find((v) => v.id === controller.url.view) ?? networkView;
@@ -124,6 +131,7 @@ function markPainted(): void {
   painted = true;
   document.body.dataset.ready = "1";
   performance.mark("groundnet:board-painted");
+  loadSideData(); // the event log, the partner feed and the sources' ages: after the first paint
 }
 
 // ---------------------------------------------------------------- the header
@@ -340,14 +348,16 @@ function loadSideData(): void {
     },
     () => undefined,
   );
-  api.partnerDsn().then(
-    (feed) => {
-      data.partner = { time: feed.time, antennas: (feed.antennas ?? []).map(partnerAntenna) };
-      partnersView.render();
-      networkView.partnerChanged();
-    },
-    () => undefined,
-  );
+  // Partner networks: the DSN Now feed and a partner's CCSDS Simple Schedule, shown together.
+  const at = controller.replaying ? isoUtc(controller.clock.now()) : undefined; // a schedule: as at the moment shown
+  Promise.all([api.partnerDsn().catch(() => null), api.partnerSsf(at).catch(() => null)]).then(([dsn, ssf]) => {
+    if (!dsn && !ssf) return;
+    const raw = [...(dsn?.antennas ?? []), ...((ssf?.antennas ?? []) as unknown as DsnFeed["antennas"])];
+    data.partner = { time: dsn?.time ?? ssf?.time ?? null, antennas: raw.map(partnerAntenna) };
+    partnersView.render();
+    partnersView.loadSchedule();
+    networkView.partnerChanged();
+  });
   sources.refresh();
 }
 
@@ -397,7 +407,7 @@ function start(): void {
     },
   }).start();
 
-  loadSideData();
+  window.setTimeout(() => painted || loadSideData(), 3000); // a page that cannot paint still gets them
   window.setInterval(() => controller.tick(), 1000);
   window.setInterval(() => sources.refresh(), 60_000);
   controller.tick();

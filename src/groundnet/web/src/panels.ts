@@ -70,15 +70,16 @@ export function renderPartnerSummary(el: HTMLElement, feed: PartnerFeed | null):
 
 export function renderPartners(meta: HTMLElement, container: HTMLElement, feed: PartnerFeed | null, nowMs: number): void {
   if (!feed) {
-    meta.textContent = "No partner feed imported (groundnet serve --partner-dsn FILE|URL imports NASA's DSN Now feed).";
+    meta.textContent = "No partner feed imported (groundnet serve --partner-dsn FILE|URL imports NASA's DSN Now feed, " +
+      "--partner-ssf FILE|URL a partner's CCSDS Simple Schedule).";
     container.replaceChildren();
     return;
   }
   const age = feed.time ? nowMs - Date.parse(feed.time) : NaN;
   const old = Number.isFinite(age) && age > 3600_000 ? ` (${duration(age / 1000)} before the time shown)` : "";
-  meta.textContent = `Imported DSN Now feed · ${feedTime(feed)}${old} · ${feed.antennas.length} dishes`;
+  meta.textContent = `Imported partner feeds (DSN Now, CCSDS Simple Schedule) · ${feedTime(feed)}${old} · ${feed.antennas.length} dishes`;
   const sorted = [...feed.antennas].sort((a, b) => activityRank(a) - activityRank(b) || a.id.localeCompare(b.id));
-  container.replaceChildren(...sorted.map((a) => renderCard(a, { nowMs, selected: false })));
+  container.replaceChildren(...sorted.map((a) => renderCard(a, { nowMs, selected: false, partner: true })));
 }
 
 /** Newest first; in replay, only what had happened by the moment shown. */

@@ -118,7 +118,8 @@ export class TimelineView implements View {
       h("dl", { class: "facts wide" }, ...rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
       h("p", { class: "actions" },
         h("button", { type: "button", onclick: () => { this.app.closeDialog(); controller.jumpTo(start); } }, "Replay from AOS"),
-        h("button", { type: "button", onclick: () => { this.app.closeDialog(); this.app.openSpacecraft(c.spacecraft_id); } }, "Spacecraft page")),
+        h("button", { type: "button", onclick: () => { this.app.closeDialog(); this.app.openSpacecraft(c.spacecraft_id); } }, "Spacecraft page"),
+        h("button", { type: "button", onclick: () => { this.app.closeDialog(); this.app.openResiduals(c.id); } }, "Tracking residuals")),
     );
   }
 }

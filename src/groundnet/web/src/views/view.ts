@@ -27,6 +27,8 @@ export interface App {
   readonly data: SideData;
   show(view: string, focus?: boolean): void;
   openSpacecraft(id: string): void;
+  /** The residuals view, for a contact of the plan. */
+  openResiduals(contactId: string): void;
   selectStation(id: string, scroll: boolean): void;
   toast(message: string): void;
   openDialog(title: string, ...body: HTMLElement[]): void;
