@@ -44,6 +44,7 @@ export class ReportsView implements View {
   private fetchedEnd = 0;
   private days = 30;
   private inflight = false;
+  private again = false;
 
   constructor(private readonly app: App) {
     const span = $("reports-days") as HTMLSelectElement;
@@ -67,7 +68,10 @@ export class ReportsView implements View {
   onBoard(): void {}
 
   private async load(m: Moment): Promise<void> {
-    if (this.inflight) return;
+    if (this.inflight) {
+      this.again = true; // the span or the moment changed while a load ran: load once more after it
+      return;
+    }
     this.inflight = true;
     const end = Math.floor(m.now / DAY_MS) * DAY_MS + DAY_MS; // to the end of the day shown
     const start = end - this.days * DAY_MS;
@@ -85,6 +89,10 @@ export class ReportsView implements View {
       $("reports-heatmap").replaceChildren();
     } finally {
       this.inflight = false;
+    }
+    if (this.again) {
+      this.again = false;
+      await this.load(this.app.controller.moment());
     }
   }
 
