@@ -4,8 +4,11 @@
 #   scripts/setup.sh run    what running needs (`make run`): a virtual environment at .venv with groundnet
 #                           and its Python dependencies, and the browser board's npm packages and build
 #   scripts/setup.sh test   that, plus what the tests need (`make test`): the `dev` extra (pytest, hypothesis,
-#                           playwright, schemathesis) and Debian's chromium (browser tests) and postgresql
-#                           (database tests); set GROUNDNET_SKIP_APT=1 to skip the Debian packages
+#                           playwright, schemathesis), Debian's chromium (browser tests), postgresql (database
+#                           tests) and libhamlib-utils (Hamlib's rotctld and rigctld, which the station agent
+#                           drives and its tests start), and the real SatNOGS client in .venv-satnogs
+#                           (scripts/setup_satnogs_client.sh, for its interoperability test); set
+#                           GROUNDNET_SKIP_APT=1 to skip the Debian packages and the SatNOGS client
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +22,7 @@ esac
 if [ "$mode" = "test" ] && [ "${GROUNDNET_SKIP_APT:-0}" != "1" ]; then
   need_apt=()
   command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+  command -v rotctld >/dev/null 2>&1 && command -v rigctld >/dev/null 2>&1 || need_apt+=(libhamlib-utils)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
   if [ ${#need_apt[@]} -gt 0 ]; then
     if [ "$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi
@@ -47,6 +51,10 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "setup: compiling the pass search (once; cached on disk)"
   .venv/bin/python -c "from groundnet.visibility.passes import compile_ahead; compile_ahead()"
   echo "$want" > "$stamp"
+fi
+
+if [ "$mode" = "test" ] && [ "${GROUNDNET_SKIP_APT:-0}" != "1" ]; then
+  ./scripts/setup_satnogs_client.sh  # the real SatNOGS client, for the SatNOGS interoperability test
 fi
 
 web=src/groundnet/web

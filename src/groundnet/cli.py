@@ -12,10 +12,15 @@ import importlib
 import pkgutil
 import sys
 
+from pathlib import Path
+from typing import Optional
+
 import typer
 
 from . import commands
+from .config import load_config, set_cli_path
 from .errors import GroundnetError
+from .output import set_display
 
 try:  # recent typer raises the exceptions of its own copy of click
     from typer._click import exceptions as click_exceptions
@@ -32,6 +37,45 @@ app = typer.Typer(
     # not kept), and `code` shows as code.
     rich_markup_mode="markdown",
 )
+
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    config: Optional[Path] = typer.Option(
+        None, "--config", metavar="FILE", envvar="GROUNDNET_CONFIG", show_envvar=False,
+        help="Configuration file (default: GROUNDNET_CONFIG, else ~/.config/groundnet/groundnet.toml).",
+    ),
+) -> None:
+    """Run a network of ground-station antennas: stations, catalogs, passes, schedules and a live board."""
+    set_cli_path(config)
+    set_display()
+    if ctx.invoked_subcommand != "config":  # `config show` reports a bad file itself
+        cfg = load_config()
+        ctx.default_map = _configured_defaults(ctx.command, cfg)
+        set_display(cfg.get("display.units"), cfg.get("display.time_zone"))
+
+
+def _configured_defaults(group, cfg) -> dict:
+    """Option defaults from groundnet.toml for every command: `stations.file` for --station-file, and
+    `stations.default` for --stations (all of them) and --station (the first). Options given win."""
+    values = {}
+    if cfg.station_file is not None:
+        values["station_file"] = str(cfg.station_file)
+    if cfg.default_stations:
+        values["stations"] = ",".join(cfg.default_stations)
+        values["station"] = cfg.default_stations[0]
+    tree = {}
+    for name, cmd in getattr(group, "commands", {}).items():
+        # A group's own options (`groundnet stations --station-file`) and its commands' share its map.
+        own = {p.name: values[p.name] for p in cmd.params if p.name in values and not getattr(p, "multiple", False)}
+        if hasattr(cmd, "commands"):
+            own.update(_configured_defaults(cmd, cfg))
+        if own:
+            tree[name] = own
+    return tree
+
 
 for _mod in sorted(m.name for m in pkgutil.iter_modules(commands.__path__)):
     importlib.import_module(f"{commands.__name__}.{_mod}").register(app)

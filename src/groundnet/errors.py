@@ -132,3 +132,34 @@ class FeedError(InputFileError):
 def is_finite_number(value) -> bool:
     """A real, finite number from a parsed file: ``True``/``False`` (an int in Python), NaN and inf are not."""
     return not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value)
+
+
+class SourceError(GroundnetError):
+    """A data source on the network (CelesTrak, Space-Track, SatNOGS DB, IERS, a DSN Now feed) gave no usable answer.
+
+    The message names the source and the URL, says what happened and what to do; the cached copy
+    of the data, if any, is left as it was.
+    """
+
+    def __init__(self, source: str, url: str, reason: str, *, status: int | None = None,
+                 retry_after_s: float | None = None):
+        self.source = source
+        self.url = url
+        self.reason = reason
+        self.status = status
+        self.retry_after_s = retry_after_s
+        super().__init__(f"{source}: {url}: {reason}")
+
+
+class DeviceError(GroundnetError):
+    """A station device (Hamlib's rotctld or rigctld) refused a command, answered garbage, closed or is absent.
+
+    ``refused`` is True when the device answered ``RPRT -n`` (it is there but said no): retrying the
+    same command will not help, unlike a connection that closed or never opened.
+    """
+
+    def __init__(self, device: str, message: str, *, refused: bool = False, code: int | None = None):
+        self.device = device
+        self.refused = refused
+        self.code = code
+        super().__init__(f"{device}: {message}")

@@ -1,4 +1,16 @@
-"""Shared output for every listing command: ``--format table|csv|json`` and ``--output PATH``."""
+"""Shared output for every listing command: ``--format table|csv|json`` and ``--output PATH``.
+
+``--output`` decides the file's format by its extension, on every command: ``.csv``, ``.json``
+(a list of objects), ``.ndjson`` (one object per line) or ``.parquet``; any other extension is
+refused (``file_format``). ``--format`` only chooses what the terminal shows; given beside
+``--output`` it must agree with the extension.
+
+Listings come as rows (dicts) or as an Arrow table (``PassTable.to_arrow()``). Arrow tables are
+written column by column (``arrow_text``: every value formatted by Arrow's compute kernels, no
+Python object per row); rows go through the same formats by Python's ``csv`` and ``json``.
+Cells in CSV and tables: floats to three decimals, times as ISO 8601 UTC with milliseconds and
+``Z``, booleans ``True``/``False``, missing values empty; JSON has numbers, ``true``/``false`` and ``null``.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +18,44 @@ import csv
 import io
 import json
 import math
+import re
 import sys
 from enum import Enum
 from pathlib import Path
 from typing import Iterable
+
+from .errors import GroundnetError
 
 
 class OutputFormat(str, Enum):
     table = "table"
     csv = "csv"
     json = "json"
+
+
+# File formats by extension (``--output``).
+FILE_FORMATS = {".csv": "csv", ".json": "json", ".ndjson": "ndjson", ".parquet": "parquet"}
+
+
+class OutputError(GroundnetError):
+    """An output file cannot be written (or its format cannot be told)."""
+
+
+def file_format(path: str | Path, fmt: OutputFormat | str | None = None) -> str:
+    """The format ``--output PATH`` writes, from its extension; ``fmt`` (``--format``), if not
+    the terminal's table, must agree with it."""
+    if Path(path).is_dir():
+        raise OutputError(f"--output {path}: is a directory; give a file name such as {Path(path) / 'out.csv'}")
+    ext = Path(path).suffix.lower()
+    kind = FILE_FORMATS.get(ext)
+    if kind is None:
+        raise OutputError(f"--output {path}: cannot tell the format from the extension '{ext or '(none)'}'; "
+                          f"name the file with one of {', '.join(FILE_FORMATS)}")
+    given = OutputFormat(fmt).value if fmt is not None else "table"
+    if given not in ("table", kind) and not (given == "json" and kind == "ndjson"):
+        raise OutputError(f"--format {given} does not match --output {path} (a {kind} file): "
+                          f"drop --format, or name the file {Path(path).stem}.{given}")
+    return kind
 
 
 def _cell(value) -> str:
@@ -51,23 +91,54 @@ def _plain_table(cells: list[list[str]], columns: list[str], widths: list[int], 
     return head + line(columns) + rule + "".join(line(row) for row in cells)
 
 
-def render(rows: list[dict], fmt: OutputFormat | str, columns: list[str] | None = None, title: str | None = None) -> str:
-    """Rows as a Rich table, CSV (header + rows) or a JSON list of objects."""
-    fmt = OutputFormat(fmt)
-    columns = columns or (list(rows[0].keys()) if rows else [])
-    if fmt is OutputFormat.json:
-        return json.dumps(rows, indent=2, default=_json_default, allow_nan=False) + "\n"
-    if fmt is OutputFormat.csv:
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(columns)
-        for r in rows:
-            writer.writerow([_cell(r.get(c)) for c in columns])
-        return buf.getvalue()
-    cells = [[_cell(r.get(c)) for c in columns] for r in rows]
+# How tables show times and lengths (groundnet.toml's [display]); CSV and JSON stay UTC and metric.
+_display = {"units": "metric", "time_zone": "UTC"}
+_ISO_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
+# Column suffix -> (new suffix, factor) for imperial tables.
+_IMPERIAL = (("_km_s", "_mi_s", 0.621371192237334), ("_km", "_mi", 0.621371192237334), ("_m", "_ft", 3.28083989501312))
+
+
+def set_display(units: str = "metric", time_zone: str = "UTC") -> None:
+    """Tables show times in ``time_zone`` (an IANA name) and lengths in ``units`` (metric or imperial)."""
+    _display.update(units=units, time_zone=time_zone)
+
+
+def _for_display(rows: list[dict], columns: list[str], title: str | None) -> tuple[list[dict], list[str], str | None]:
+    zone = _display["time_zone"]
+    imperial = _display["units"] == "imperial"
+    if zone == "UTC" and not imperial:
+        return rows, columns, title
+    renamed = {}
+    for c in columns:
+        for old, new, factor in _IMPERIAL if imperial else ():
+            if c.endswith(old):
+                renamed[c] = (c[: -len(old)] + new, factor)
+                break
+    tz = None
+    if zone != "UTC":
+        from zoneinfo import ZoneInfo
+
+        tz = ZoneInfo(zone)
+
+    def cell(c, v):
+        if c in renamed and isinstance(v, (int, float)) and not isinstance(v, bool):
+            return v * renamed[c][1]
+        if tz is not None and isinstance(v, str) and _ISO_Z.match(v):
+            from datetime import datetime
+
+            local = datetime.fromisoformat(v[:-1] + "+00:00").astimezone(tz)
+            return local.isoformat(timespec="milliseconds")
+        return v
+
+    out = [{renamed.get(c, (c,))[0]: cell(c, r.get(c)) for c in columns} for r in rows]
+    notes = ([f"times in {zone}"] if tz is not None else []) + (["imperial units"] if imperial else [])
+    return out, [renamed.get(c, (c,))[0] for c in columns], f"{title or ''} ({', '.join(notes)})".strip()
+
+
+def _table_text(cells: list[list[str]], columns: list[str], title: str | None) -> str:
     # Wide enough for every cell (ISO times must not be cut), within a screen's reach.
     widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
-    if len(rows) > PLAIN_TABLE_ROWS:
+    if len(cells) > PLAIN_TABLE_ROWS:
         return _plain_table(cells, columns, widths, title)
     from rich.console import Console
     from rich.table import Table
@@ -83,17 +154,224 @@ def render(rows: list[dict], fmt: OutputFormat | str, columns: list[str] | None 
     return buf.getvalue()
 
 
+def render(rows: list[dict], fmt: OutputFormat | str, columns: list[str] | None = None, title: str | None = None) -> str:
+    """Rows as a Rich table, CSV (header + rows), a JSON list of objects, or NDJSON."""
+    fmt = fmt.value if isinstance(fmt, OutputFormat) else str(fmt)
+    columns = columns or (list(rows[0].keys()) if rows else [])
+    if fmt == "json":
+        return json.dumps(rows, indent=2, default=_json_default, allow_nan=False) + "\n"
+    if fmt == "ndjson":
+        return "".join(json.dumps(r, default=_json_default, allow_nan=False) + "\n" for r in rows)
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(columns)
+        for r in rows:
+            writer.writerow([_cell(r.get(c)) for c in columns])
+        return buf.getvalue()
+    if fmt != "table":
+        raise OutputError(f"unknown output format '{fmt}': choose table, csv or json")
+    rows, columns, title = _for_display(rows, columns, title)
+    return _table_text([[_cell(r.get(c)) for c in columns] for r in rows], columns, title)
+
+
+# --------------------------------------------------------------------------------------------
+# Arrow tables, formatted column by column
+
+
+def _is_arrow(value) -> bool:
+    import pyarrow as pa
+
+    return isinstance(value, (pa.Table, pa.RecordBatch))
+
+
+def _large(text: str):
+    import pyarrow as pa
+
+    return pa.scalar(text, pa.large_string())
+
+
+def _csv_quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\r\n') else text
+
+
+def _text_column(column, kind: str):
+    """One Arrow column as large strings, no nulls: cells for ``kind`` (``csv``, ``cell`` for
+    terminal tables, or ``json`` values)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    t = column.type
+    missing = "null" if kind == "json" else ""
+    if pa.types.is_timestamp(t):
+        ms = pc.cast(pc.round_temporal(column, unit="millisecond"), pa.timestamp("ms", tz=t.tz))
+        out = pc.strftime(ms, format="%Y-%m-%dT%H:%M:%SZ")
+        if kind == "json":
+            out = pc.binary_join_element_wise('"', out, '"', "")
+    elif pa.types.is_floating(t):
+        values = pc.add(pc.round(column.cast(pa.float64()), 3), 0.0)  # + 0: no "-0"
+        out = pc.if_else(pc.is_finite(values), pc.cast(values, pa.string()), pa.scalar(None, pa.string()))
+    elif pa.types.is_integer(t):
+        out = pc.cast(column, pa.string())
+    elif pa.types.is_boolean(t):
+        out = pc.if_else(column, "true", "false") if kind == "json" else pc.if_else(column, "True", "False")
+    elif pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_dictionary(t):
+        # Each distinct value is quoted (or JSON-escaped) once, then looked up by index.
+        encoded = column if pa.types.is_dictionary(t) else pc.dictionary_encode(column)
+        values = encoded.dictionary.to_pylist()
+        quote = json.dumps if kind == "json" else (_csv_quote if kind == "csv" else str)
+        out = pa.array([quote(v) for v in values], pa.large_string()).take(encoded.indices)
+    else:
+        convert = (lambda v: json.dumps(v, default=_json_default)) if kind == "json" else _cell
+        out = pa.array([missing if v is None else convert(v) for v in column.to_pylist()], pa.large_string())
+    return pc.fill_null(out.cast(pa.large_string()), _large(missing))
+
+
+def _joined_bytes(parts: list) -> memoryview:
+    """``parts`` (large string arrays and text) concatenated row by row, all rows as one buffer."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    joined = pc.binary_join_element_wise(*[_large(p) if isinstance(p, str) else p for p in parts], _large(""))
+    offsets = np.frombuffer(joined.buffers()[1], dtype=np.int64)[joined.offset:joined.offset + len(joined) + 1]
+    return memoryview(joined.buffers()[2])[int(offsets[0]):int(offsets[-1])] if len(joined) else memoryview(b"")
+
+
+def arrow_rows_bytes(table, kind: str) -> memoryview:
+    """The rows of an Arrow table as ``kind`` (``csv``: lines; ``ndjson``: one object a line;
+    ``json``: objects each followed by ``,\\n``), without header or brackets."""
+    names = table.schema.names
+    if kind == "csv":
+        parts = []
+        for i, name in enumerate(names):
+            parts += [_text_column(table.column(i), "csv"), "," if i < len(names) - 1 else "\n"]
+        return _joined_bytes(parts) if len(table) else memoryview(b"")
+    parts = []
+    for i, name in enumerate(names):
+        parts += [("{" if i == 0 else ", ") + json.dumps(name) + ": ", _text_column(table.column(i), "json")]
+    parts.append("},\n" if kind == "json" else "}\n")
+    return _joined_bytes(parts) if len(table) else memoryview(b"")
+
+
+def csv_header(names: list[str]) -> str:
+    return ",".join(_csv_quote(n) for n in names) + "\n"
+
+
+def arrow_text(table, kind: str) -> str:
+    """A whole Arrow table as CSV (with its header), JSON (a list, one object a line) or NDJSON."""
+    body = bytes(arrow_rows_bytes(table, kind)).decode("utf-8")
+    if kind == "csv":
+        return csv_header(table.schema.names) + body
+    if kind == "json":
+        return "[\n" + body[:-2] + "\n]\n" if body else "[]\n"
+    return body
+
+
+class ArrowFileWriter:
+    """One output file of ``kind`` written from Arrow tables, batch after batch (the passes
+    streamed by ``groundnet passes`` and every other listing's ``--output``)."""
+
+    def __init__(self, path: str | Path, kind: str, schema=None):
+        self.path, self.kind, self.schema = Path(path), kind, schema
+        self._parquet = None
+        self._file = None
+        self._wrote_rows = False
+        if kind != "parquet":
+            self._file = open(self.path, "wb")
+        elif schema is not None:
+            self._open_parquet(schema)
+
+    def _open_parquet(self, schema) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self.schema = schema
+        text = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+        # Dictionaries only where values repeat (ids, names): trying them on every column costs
+        # a quarter of the writing time.
+        self._parquet = pq.ParquetWriter(self.path, schema, compression="zstd", use_dictionary=text)
+
+    def write(self, table) -> None:
+        if self.kind == "parquet":
+            if self._parquet is None:
+                self._open_parquet(table.schema)
+            if len(table):
+                self._parquet.write_table(table, row_group_size=max(1, len(table)))
+            return
+        if self.kind == "csv" and self._file.tell() == 0:
+            self._file.write(csv_header(table.schema.names).encode("utf-8"))
+        if not len(table):
+            return
+        if self.kind == "json":
+            self._file.write(b",\n" if self._wrote_rows else b"[\n")
+            self._file.write(arrow_rows_bytes(table, "json")[:-2])
+        else:
+            self._file.write(arrow_rows_bytes(table, self.kind))
+        self._wrote_rows = True
+
+    def close(self) -> None:
+        if self.kind == "parquet":
+            if self._parquet is None:
+                import pyarrow as pa
+
+                self._open_parquet(self.schema if self.schema is not None else pa.schema([]))
+            self._parquet.close()
+            return
+        if self.kind == "csv" and self._file.tell() == 0 and self.schema is not None:
+            self._file.write(csv_header(self.schema.names).encode("utf-8"))
+        if self.kind == "json":
+            self._file.write(b"\n]\n" if self._wrote_rows else b"[]\n")
+        self._file.close()
+
+
+def _rows_to_arrow(rows: list[dict], columns: list[str] | None, path: Path):
+    import pyarrow as pa
+
+    try:
+        table = pa.Table.from_pylist(rows)
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        raise OutputError(f"--output {path}: these rows cannot be a Parquet table ({exc}); "
+                          "write .csv, .json or .ndjson instead") from None
+    return table.select(columns) if columns and rows else table
+
+
 def emit(
-    rows: Iterable[dict],
+    rows,
     fmt: OutputFormat | str = OutputFormat.table,
     *,
     columns: list[str] | None = None,
     output: Path | None = None,
     title: str | None = None,
 ) -> None:
-    """Write rows to ``output`` (or standard output) in the chosen format."""
-    text = render(list(rows), fmt, columns, title)
-    if output is None:
-        sys.stdout.write(text)
-    else:
+    """Write a listing to ``output`` (its format from the extension) or to standard output (``fmt``).
+
+    ``rows``: dicts, or an Arrow table (or an object with ``to_arrow()``, such as a
+    ``PassTable``). ``columns`` picks and orders the columns of the terminal's table.
+    """
+    if hasattr(rows, "to_arrow"):
+        rows = rows.to_arrow()
+    arrow_table = _is_arrow(rows)
+    if output is not None:
+        kind = file_format(output, fmt)
+        if arrow_table or kind == "parquet":
+            table = rows if arrow_table else _rows_to_arrow(list(rows), columns, Path(output))
+            if arrow_table and columns and OutputFormat(fmt) is not OutputFormat.table:
+                table = table.select(columns)
+            writer = ArrowFileWriter(output, kind, table.schema)
+            writer.write(table)
+            writer.close()
+            return
+        text = render(list(rows), kind, columns if OutputFormat(fmt) is not OutputFormat.table else None, title)
         Path(output).write_text(text, encoding="utf-8")
+        return
+    fmt = OutputFormat(fmt)
+    if not arrow_table:
+        sys.stdout.write(render(list(rows), fmt, columns, title))
+        return
+    table = rows.select(columns) if columns else rows
+    if fmt is OutputFormat.table:
+        cells = [c.to_pylist() for c in (_text_column(col, "cell") for col in table.columns)]
+        sys.stdout.write(_table_text([list(r) for r in zip(*cells)], table.schema.names, title))
+    else:
+        sys.stdout.write(arrow_text(table, fmt.value))

@@ -3,7 +3,8 @@
 At every boundary times are ISO 8601 UTC strings ending in ``Z``. Inside, a time is a float (or a
 NumPy float64 array) of POSIX seconds (UTC, leap seconds not counted), which SGP4, the scheduler
 and the store all share. Skyfield's timescale (UT1, TT, polar motion) is loaded once from the
-``skyfield-data`` package: nothing is downloaded at run time.
+``skyfield-data`` package, or from the newer table ``groundnet data update`` put in the cache:
+nothing is downloaded while computing.
 
 Domain code never reads the wall clock: callers pass times (or a clock) in.
 """
@@ -99,15 +100,37 @@ def skyfield_data_dir() -> str:
 
 
 @lru_cache(maxsize=1)
-def timescale():
-    """Skyfield timescale with UT1-UTC and polar motion from ``skyfield-data``'s finals2000A.all."""
-    from skyfield.api import Loader
-    from skyfield.data import iers
+def earth_orientation_file() -> str:
+    """The finals2000A.all in use: the one ``groundnet data update`` cached when it reaches further
+    ahead than ``skyfield-data``'s, else the packaged one."""
+    import os
 
-    load = Loader(skyfield_data_dir(), verbose=False)
-    ts = load.timescale(builtin=False)
-    with load.open("finals2000A.all") as f:
-        iers.install_polar_motion_table(ts, iers.parse_x_y_dut1_from_finals_all(f))
+    packaged = os.path.join(skyfield_data_dir(), "finals2000A.all")
+    try:
+        from .sources.iers import cached_table, last_mjd
+
+        cached = cached_table()
+        if cached is not None and last_mjd(cached) > last_mjd(packaged):
+            return str(cached)
+    except Exception:  # noqa: BLE001 - an unreadable configuration or cache: the packaged table still works
+        pass
+    return packaged
+
+
+@lru_cache(maxsize=1)
+def timescale():
+    """Skyfield timescale with UT1-UTC and polar motion from finals2000A.all (:func:`earth_orientation_file`).
+
+    Built as Skyfield's ``Loader.timescale(builtin=False)`` builds it from that file.
+    """
+    from skyfield.data import iers
+    from skyfield.timelib import Timescale
+
+    with open(earth_orientation_file(), "rb") as f:
+        finals = iers.parse_x_y_dut1_from_finals_all(f)
+    daily_tt, daily_delta_t, leap_dates, leap_offsets = iers.build_timescale_arrays(finals["utc_mjd"], finals["dut1"])
+    ts = Timescale((daily_tt, daily_delta_t), leap_dates, leap_offsets)
+    iers.install_polar_motion_table(ts, finals)
     return ts
 
 

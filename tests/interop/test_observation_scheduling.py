@@ -183,16 +183,17 @@ def station_file(tmp_path):
 @pytest.mark.parametrize("planner", ["network", "satnogs-greedy", "compare"])
 @pytest.mark.parametrize("fmt", ["table", "csv", "json"])
 def test_schedule_observations_command(station_file, tmp_path, capsys, planner, fmt):
-    out = tmp_path / f"plan.{fmt}"
+    # A file's format follows its extension; the terminal's follows --format.
+    out = None if fmt == "table" else tmp_path / f"plan.{fmt}"
     args = ["schedule", "observations", "--station-file", str(station_file), "--catalog", str(CATALOG),
             "--transmitters", str(SAMPLES / "transmitters.json"), "--satellites", str(SAMPLES / "satellites.json"),
-            "--start", START, "--hours", "6", "--planner", planner, "--format", fmt, "--output", str(out)]
+            "--start", START, "--hours", "6", "--planner", planner, "--format", fmt]
     with pytest.raises(SystemExit) as done:
-        main(args)
+        main(args + ([] if out is None else ["--output", str(out)]))
     assert done.value.code in (0, None)
-    err = capsys.readouterr().err
-    assert "NORAD 25338" in err and "no element set" in err  # NOAA 15 is not in this catalog
-    text = out.read_text(encoding="utf-8")
+    captured = capsys.readouterr()
+    assert "NORAD 25338" in captured.err and "no element set" in captured.err  # NOAA 15 is not in this catalog
+    text = captured.out if out is None else out.read_text(encoding="utf-8")
     if fmt == "json":
         rows = json.loads(text)
         if planner == "compare":
@@ -235,3 +236,25 @@ def test_satnogs_listing_commands(tmp_path, capsys, fmt):
     assert "id=9001" in captured.err and "field 'lat'" in captured.err
     if fmt == "json":
         assert '"downlink_hz": 436793995' in captured.out
+
+
+def test_track_tunes_to_the_satnogs_transmitter_with_its_drift_and_doppler(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["track", "--station", "KIR-1", "--catalog", str(CATALOG), "--object", "27607", "--start", START,
+              "--dry-run", "--transmitters", str(SAMPLES / "transmitters.json"), "--format", "json"])
+    assert done.value.code in (0, None)
+    captured = capsys.readouterr()
+    rows = json.loads(captured.out)
+    assert "tzvNPnQgZfuX6w7KYnk65p" in captured.err
+    published = 436_795_000 * (1 - 2300e-9)  # SO-50's downlink with SatNOGS's measured drift
+    c = 299_792.458
+    for row in rows[:: max(1, len(rows) // 20)]:
+        assert row["downlink_hz"] == pytest.approx(published * (1 - row["range_rate_km_s"] / c), abs=1.0)
+        assert row["uplink_hz"] == pytest.approx(145_850_000 * (1 + row["range_rate_km_s"] / c), abs=1.0)
+
+
+def test_track_refuses_an_object_with_no_satnogs_transmitter():
+    with pytest.raises(SystemExit) as done:
+        main(["track", "--station", "KIR-1", "--catalog", str(CATALOG), "--object", "20580", "--start", START,
+              "--dry-run", "--transmitters", str(SAMPLES / "transmitters.json")])
+    assert done.value.code == 2

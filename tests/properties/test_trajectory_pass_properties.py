@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from groundnet.orbits.trajectory import AtBodyTrajectory
-from groundnet.spacecraft import get_spacecraft
+from groundnet.missions import get_spacecraft
 from groundnet.stations.network import Antenna
 from groundnet.visibility.deepspace import _clearance, find_trajectory_passes
 
@@ -24,7 +24,7 @@ def _antenna(lat, lon, min_el):
 @given(lat=st.floats(-70, 70), lon=st.floats(-180, 180), min_el=st.floats(0, 40),
        day=st.integers(0, 3650), which=st.sampled_from(["mars", "SOLO"]))
 def test_passes_are_ordered_disjoint_and_start_and_end_on_the_floor(lat, lon, min_el, day, which):
-    traj = MARS if which == "mars" else get_spacecraft("SOLO").trajectory()
+    traj = MARS if which == "mars" else get_spacecraft("SOLO").trajectory
     antenna = _antenna(lat, lon, min_el)
     start = 1.6e9 + day * 86400.0
     rows = find_trajectory_passes(traj, [antenna], start, start + 2 * 86400.0)
@@ -61,7 +61,7 @@ def test_tca_is_the_highest_elevation_of_the_pass():
     antenna = load_network().get("CEB")
     start = 1.7955e9
     for sid in ("SENTINEL-2A", "SOLO"):
-        traj = get_spacecraft(sid).trajectory()
+        traj = get_spacecraft(sid).trajectory
         for r in find_trajectory_passes(traj, [antenna], start, start + 86400.0):
             if r["aos_clipped"] or r["los_clipped"]:
                 continue
@@ -78,7 +78,7 @@ def test_aos_and_los_are_within_a_millisecond_of_the_crossing():
     start = 1.7955e9
     for sid, station in (("SENTINEL-2A", "CEB"), ("SOLO", "CEB"), ("MEX", "MLG"), ("XMM-NEWTON", "MLG"),
                          ("GSAT0201", "KIR-1")):
-        antenna, traj = network.get(station), get_spacecraft(sid).trajectory()
+        antenna, traj = network.get(station), get_spacecraft(sid).trajectory
         for r in find_trajectory_passes(traj, [antenna], start, start + 86400.0):
             for key, rising in (("aos", True), ("los", False)):
                 if r[f"{key}_clipped"]:

@@ -104,6 +104,17 @@ CASES = [
     ("no-such-command", "No such command"),
     ("passes --catalog demo", "Missing option '--stations'"),
     ("passes --stations KIR-1", "--catalog FILE"),
+    # the configuration file and data sources
+    ("--config {toml} stations", "not valid TOML"),
+    ("--config {missing} stations", "file not found"),
+    ("--config {dir} config show", "is a directory"),
+    ("catalog fetch nowhere:x", "unknown source 'nowhere'"),
+    ("catalog fetch celestrak", "give one of --group"),
+    ("catalog fetch spacetrack:class/gp", "FIELD/VALUE pairs"),
+    ("passes --catalog satnogs:transmitters --stations KIR-1", "gives transmitters"),
+    ("catalog fetch celestrak --group active --format xml", "'xml' is not one of"),
+    ("data update --format xml", "'xml' is not one of"),
+    ("config show --format xml", "'xml' is not one of"),
 ]
 
 

@@ -89,3 +89,53 @@ def test_look_geometry_with_doppler(capsys):
 def test_look_unknown_object_is_an_error(capsys):
     code, _, err = _run(capsys, "look", "--catalog", "demo", "--object", "1", "--station", "KIR-1")
     assert code == 2 and "not in demo" in err
+
+
+MIXED = ["--stations", "NNO-1,KIR-1", "--start", "2026-11-21T00:00:00Z", "--end", "2026-11-22T00:00:00Z", "--quiet"]
+
+
+def test_numbers_and_text_ids_in_one_listing(capsys):
+    """An Earth orbiter (NORAD number) and a deep-space craft (text id) in one table: every format."""
+    code, out, err = _run(capsys, "passes", "--spacecraft", "SENTINEL-2A,MEX", *MIXED, "--format", "json")
+    assert code == 0, err
+    rows = json.loads(out)
+    assert {r["object_id"] for r in rows} == {"40697", "MEX"}  # one type per column: text where any id is text
+    keys = [(r["aos"], r["object_id"], r["station_id"]) for r in rows]
+    assert keys == sorted(keys, key=lambda k: (k[0], not k[1].isdigit(), k[1], k[2]))
+    code, out, err = _run(capsys, "passes", "--spacecraft", "SENTINEL-2A,MEX", *MIXED, "--format", "csv")
+    assert code == 0 and len(list(csv.DictReader(io.StringIO(out)))) == len(rows)
+    code, out, err = _run(capsys, "passes", "--spacecraft", "SENTINEL-2A,MEX", *MIXED)
+    assert code == 0 and "Mars Express" in out and "Sentinel-2A" in out
+
+
+@pytest.mark.parametrize("ext", ["parquet", "csv", "json", "ndjson"])
+def test_output_extension_decides_the_format_on_every_path(capsys, tmp_path, ext):
+    import pyarrow.parquet as pq
+
+    from groundnet.visibility.passes import ROW_FIELDS
+
+    for source in (["--spacecraft", "MEX"], ["--catalog", "demo", "--objects", "25544"]):
+        path = tmp_path / f"{source[1]}.{ext}"
+        code, out, err = _run(capsys, "passes", *source, *MIXED, "--output", str(path))
+        assert code == 0, err
+        assert out == ""
+        if ext == "parquet":
+            table = pq.read_table(path)
+            assert table.num_rows > 0 and table.schema.names == list(ROW_FIELDS)
+            rows = table.to_pylist()
+        elif ext == "csv":
+            rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+        elif ext == "json":
+            rows = json.loads(path.read_text(encoding="utf-8"))
+        else:
+            rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        assert rows and set(rows[0]) == set(ROW_FIELDS)
+
+
+def test_unknown_or_conflicting_output_is_refused_before_any_work(capsys, tmp_path):
+    code, _, err = _run(capsys, "passes", "--spacecraft", "MEX", *MIXED, "--output", str(tmp_path / "p.txt"))
+    assert code == 2 and "extension '.txt'" in err and ".parquet" in err and err.count("\n") == 1
+    code, _, err = _run(capsys, "passes", "--catalog", "demo", *MIXED, "--format", "json",
+                        "--output", str(tmp_path / "p.csv"))
+    assert code == 2 and "--format json does not match" in err
+    assert not list(tmp_path.iterdir())

@@ -11,7 +11,7 @@ import pytest
 
 from groundnet.stations.network import Antenna
 from groundnet.visibility import arrow, refine, search
-from groundnet.visibility.passes import _Frame, _Stations, order_by_time_then_key
+from groundnet.visibility.passes import PassLabels, PassTable, _Frame, _Stations, order_by_time_then_key
 from groundnet.visibility.sinks import OutputError, open_sink
 
 
@@ -53,7 +53,7 @@ def test_canonical_order_matches_lexsort_with_many_ties():
 
 def test_run_tables_sort_as_the_public_schema_does():
     # Station indices in an order unlike their ids' text order, repeated NORAD ids, tied AOS.
-    labels = arrow.Labels([25544, 7, 25544, 900], ["ISS", "A", "ISS (copy)", "B"], ["VIL-2", "CEB", "NNO-1", "KIR-1"])
+    labels = PassLabels([25544, 7, 25544, 900], ["ISS", "A", "ISS (copy)", "B"], ["VIL-2", "CEB", "NNO-1", "KIR-1"])
     rng = np.random.default_rng(11)
     n = 400
     aos = rng.choice([100.0, 100.0, 250.5, 300.0], n) + rng.integers(0, 3, n)
@@ -64,14 +64,36 @@ def test_run_tables_sort_as_the_public_schema_does():
         "max_elevation_deg": rng.uniform(5, 90, n), "aos_azimuth_deg": rng.uniform(0, 360, n),
         "los_azimuth_deg": rng.uniform(0, 360, n), "aos_clipped": np.zeros(n, bool), "los_clipped": np.zeros(n, bool),
     }, schema=arrow.RUN_SCHEMA)
-    ours = labels.public(labels.sort(run))
-    # The canonical order on the text itself (Arrow's own sort), against Labels' integer keys.
-    public = labels.public(run).sort_by([("aos", "ascending"), ("object_id", "ascending"), ("station_id", "ascending")])
+    ours = arrow.as_pass_table(labels, arrow.sort_run(labels, run)).to_arrow()
+    # The canonical order on the text itself (Arrow's own sort), against the labels' integer keys.
+    public = arrow.as_pass_table(labels, run).to_arrow().sort_by(
+        [("aos", "ascending"), ("object_id", "ascending"), ("station_id", "ascending")])
     for name in ("aos", "object_id", "station_id"):
         assert ours.column(name).to_pylist() == public.column(name).to_pylist()
-    key = labels.last_key(labels.sort(run).slice(0, 150))
-    before = labels.before_key(labels.sort(run), key)
+    key = arrow.last_key(labels, arrow.sort_run(labels, run).slice(0, 150))
+    before = arrow.before_key(labels, arrow.sort_run(labels, run), key)
     assert before.sum() == 150 and before[:150].all()
+
+
+def test_numbers_and_text_ids_mix_in_one_canonical_order():
+    # A NORAD number and a text id in one table (an element set and a deep-space trajectory).
+    one = PassTable.from_columns(object_id=["MEX", 40697, "MEX", 7], object_name=["Mars Express", "S2A", "Mars Express", "X"],
+                                 station_id=["NNO-1", "KIR-1", "CEB", "NNO-1"], aos=[5.0, 5.0, 5.0, 5.0],
+                                 tca=[6.0] * 4, los=[7.0] * 4, max_elevation_deg=[10.0] * 4, aos_azimuth_deg=[0.0] * 4,
+                                 los_azimuth_deg=[0.0] * 4, aos_clipped=[False] * 4, los_clipped=[False] * 4)
+    other = PassTable.from_columns(object_id=["-144"], object_name=["Solar Orbiter"], station_id=["CEB"], aos=[1.0],
+                                   tca=[2.0], los=[3.0], max_elevation_deg=[9.0], aos_azimuth_deg=[1.0],
+                                   los_azimuth_deg=[2.0], aos_clipped=[False], los_clipped=[False])
+    table = PassTable.concat([one, other]).sort()
+    # By AOS, then numbers (by value) before text ids, then station.
+    assert [(r["object_id"], r["station_id"]) for r in table.to_rows()] == [
+        ("-144", "CEB"), ("7", "NNO-1"), ("40697", "KIR-1"), ("MEX", "CEB"), ("MEX", "NNO-1")]
+    assert table.object_id.dtype == object and table.labels.object_ids.tolist().count(-144) == 1
+    back = PassTable.from_arrow(table.to_arrow())
+    assert back.to_rows() == table.to_rows()
+    numeric = PassTable.concat([other, one.take(one.object_id != "MEX")]).sort()
+    assert numeric.to_arrow().schema.field("object_id").type == pa.int64()
+    assert [r["object_id"] for r in numeric.to_rows()] == [-144, 7, 40697]
 
 
 def test_bracketed_newton_finds_a_root_and_a_maximum():
@@ -116,14 +138,13 @@ def test_a_failed_write_names_the_output_file(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(sink, "_write", disk_full)
-    sink.write(arrow.from_pass_table(_one_pass()))
+    sink.write(_one_pass())
     with pytest.raises(OutputError, match=r"passes\.parquet.*No space left"):
         sink.close()
 
 
 def _one_pass():
-    from groundnet.visibility.passes import PassTable
-
     f = np.array([1.0])
-    return PassTable(np.array([25544]), np.array(["ISS"], object), np.array(["CEB"], object), f, f + 1, f + 2,
-                     f * 40, f * 10, f * 200, np.zeros(1, bool), np.zeros(1, bool))
+    return PassTable.from_columns(object_id=[25544], object_name=["ISS"], station_id=["CEB"], aos=f, tca=f + 1,
+                                  los=f + 2, max_elevation_deg=f * 40, aos_azimuth_deg=f * 10, los_azimuth_deg=f * 200,
+                                  aos_clipped=[False], los_clipped=[False])

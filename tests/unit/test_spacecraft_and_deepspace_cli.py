@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from groundnet.ccsds import parse_message, read_message
 from groundnet.cli import app
 from groundnet.errors import InputFileError, TrajectoryError
-from groundnet.spacecraft import get_spacecraft, load_spacecraft
+from groundnet.missions import get_spacecraft, load_spacecraft
 from groundnet.timebase import parse_utc, to_unix
 from groundnet.visibility.deepspace import distances
 
@@ -28,7 +28,7 @@ def test_every_spacecraft_has_a_trajectory_now(fleet):
     kinds = {sc.kind for sc in fleet}
     assert kinds == {"tle", "spk", "approximate"}
     for sc in fleet:
-        d = distances(sc.trajectory(), t)
+        d = distances(sc.trajectory, t)
         assert np.isfinite(d["geocentric_km"][0]), sc.id
         if sc.kind == "tle":
             assert 6500 < d["geocentric_km"][0] < 200_000, sc.id
@@ -37,11 +37,11 @@ def test_every_spacecraft_has_a_trajectory_now(fleet):
 def test_deep_space_entries_are_what_the_docs_say(fleet):
     solo, mex, tgo = (get_spacecraft(i, fleet) for i in ("SOLO", "MEX", "TGO"))
     assert solo.kind == "spk" and solo.naif_id == -144 and solo.spk_path.endswith(".bsp")
-    start, end = solo.trajectory().span_unix
+    start, end = solo.trajectory.span_unix
     assert start < to_unix(parse_utc("2020-02-11T00:00:00Z")) and end > to_unix(parse_utc("2030-11-17T00:00:00Z"))
     for sc, bound in ((mex, 15000.0), (tgo, 4000.0)):
         assert sc.approximate and sc.error_bound_km == bound and sc.error_bound_source
-        traj = sc.trajectory()
+        traj = sc.trajectory
         assert traj.kind == "approximate" and traj.error_bound_km == bound
         assert "Mars" in sc.name or "Mars" in sc.description
 
@@ -53,7 +53,7 @@ def test_earth_orbiters_come_from_the_demo_catalog(fleet):
     for sc in fleet:
         if sc.kind == "tle":
             assert sc.norad_id in demo, sc.id
-            assert sc.trajectory().elements == demo[sc.norad_id]
+            assert sc.trajectory.elements == demo[sc.norad_id]
 
 
 def test_bad_spacecraft_files_are_reported(tmp_path):

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from groundnet.cli import app
 from groundnet.errors import InputFileError
-from groundnet.spacecraft import BAND_EDGES_HZ, band_of, bundled_spacecraft_path, get_spacecraft, load_spacecraft
+from groundnet.missions import BAND_EDGES_HZ, band_of, bundled_spacecraft_path, get_spacecraft, load_spacecraft
 
 SPEED_OF_LIGHT_KM_S = 299792.458
 
@@ -111,9 +111,13 @@ def test_link_command_uses_the_published_downlink_for_doppler():
 
 
 def test_board_fleet_carries_the_published_values():
-    from groundnet.live.fleet import load_fleet
+    from groundnet.missions import load_fleet
 
     fleet = {sc.id: sc for sc in load_fleet()}
-    assert fleet["METOP-B"].downlink.as_dict() == {"band": "X", "frequency_hz": 7.8e9, "data_rate_bps": 70e6}
+    assert fleet["METOP-B"].downlink.display_dict() == {"band": "X", "frequency_hz": 7.8e9, "data_rate_bps": 70e6}
     assert fleet["SENTINEL-1A"].downlink.data_rate_bps == 520e6
-    assert fleet["SENTINEL-1A"].downlink.frequency_hz == pytest.approx(8212.5e6)  # allocation centre, labelled so
+    assert fleet["SENTINEL-1A"].downlink.frequency_hz is None  # not published
+    assert fleet["SENTINEL-1A"].downlink.display_frequency_hz == pytest.approx(8212.5e6)  # allocation centre, labelled so
+    # One Spacecraft type: the fleet's craft are the list's, with their elements or trajectory.
+    assert fleet["METOP-B"] in load_spacecraft() and fleet["METOP-B"].is_earth_orbiter
+    assert not fleet["MEX"].is_earth_orbiter and fleet["MEX"].trajectory.kind == "approximate"

@@ -106,16 +106,21 @@ class BodyLimit:
     route never starts on a body that will turn out too large (a parser would call that a 400).
     """
 
-    def __init__(self, app, limit: int):
+    def __init__(self, app, limit: int, larger: dict[str, int] | None = None):
         self.app = app
-        self.limit = limit
+        self.default_limit = limit
+        self.larger = larger or {}  # path prefix -> its own limit (uploads of observation data)
+
+    def _limit_for(self, path: str) -> int:
+        return next((n for prefix, n in self.larger.items() if path.startswith(prefix)), self.default_limit)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        limit = self._limit_for(scope.get("path", ""))
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            return await self._refuse(send)
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            return await self._refuse(send, limit)
         chunks: list[bytes] = []
         seen = 0
         while True:
@@ -124,8 +129,8 @@ class BodyLimit:
                 return
             chunks.append(message.get("body", b""))
             seen += len(chunks[-1])
-            if seen > self.limit:
-                return await self._refuse(send)
+            if seen > limit:
+                return await self._refuse(send, limit)
             if not message.get("more_body", False):
                 break
         replayed = False
@@ -139,8 +144,8 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, send):
-        body = f'{{"detail":"request body larger than {self.limit} bytes"}}'.encode()
+    async def _refuse(self, send, limit: int):
+        body = f'{{"detail":"request body larger than {limit} bytes"}}'.encode()
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
@@ -153,7 +158,7 @@ def default_planner(antennas, fleet, settings: Settings):
 
 
 def build_service(settings: Settings, *, fleet=None, planner=None, wall=time.time) -> LiveService:
-    from ..live.fleet import load_fleet
+    from ..missions import load_fleet
     from ..stations import load_network
     from ..store import open_store
 
@@ -164,7 +169,10 @@ def build_service(settings: Settings, *, fleet=None, planner=None, wall=time.tim
         store.close()
         raise
     antennas = list(load_network(settings.station_file))
-    fleet = load_fleet() if fleet is None else fleet
+    if fleet is None:
+        from ..sources.resolve import resolve_catalog
+
+        fleet = load_fleet(catalog=resolve_catalog(settings.catalog, note=log.info))
     clock = Clock(settings.clock_start_unix, settings.speed, wall=wall)
     return LiveService(store, clock, antennas, fleet, planner or default_planner(antennas, fleet, settings),
                        plan_ahead_s=settings.plan_ahead_h * 3600.0, plan_behind_s=settings.plan_behind_h * 3600.0)
@@ -175,8 +183,25 @@ def _web_dist(settings: Settings) -> Path | None:
     return dist if (dist / "index.html").is_file() else None
 
 
+def build_refresher(config=None):
+    """The sources of groundnet.toml's ``catalog.sources``, refreshed in the background when ``live.refresh_sources``."""
+    from ..config import load_config
+    from ..sources.refresher import SourceRefresher
+
+    if config is None:
+        try:
+            config = load_config()
+        except GroundnetError as exc:  # the service still runs; the status says why there are no sources
+            log.error("configuration not used: %s", exc)
+            from ..config import Config, KEYS
+
+            config = Config(None, {k.name: k.default for k in KEYS})
+    return SourceRefresher(config.get("catalog.sources"), config, enabled=bool(config.get("live.refresh_sources")))
+
+
 def create_app(settings: Settings | None = None, *, service: LiveService | None = None, fleet=None,
-               planner=None) -> FastAPI:
+               planner=None, config=None) -> FastAPI:
+    """The app; ``config`` (a :class:`groundnet.config.Config`, default: groundnet.toml) names the sources to refresh."""
     settings = settings or Settings()
 
     @asynccontextmanager
@@ -212,6 +237,8 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
         await asyncio.to_thread(svc.start)
         await asyncio.to_thread(relay.start, relayed)
         app.state.service, app.state.hub, app.state.push = svc, hub, Push(hub, runner, relay.name)
+        app.state.sources = build_refresher(config)
+        app.state.sources.start()  # its own thread: a slow source never delays a board
         tasks = [asyncio.create_task(runner.run())]
         if settings.partner_dsn:
             tasks.append(asyncio.create_task(_partner_loop(svc, settings)))
@@ -220,6 +247,7 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
         finally:
             for t in tasks:
                 t.cancel()
+            await asyncio.to_thread(app.state.sources.stop)
             hub.close()
             await asyncio.to_thread(relay.close)
             if service is None:
@@ -241,6 +269,10 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
               history.router, feeds.partners, live.router, leop.router):
         app.include_router(r, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.include_router(feeds.router, responses=ERROR_RESPONSES)
+    from .routers import satnogs
+
+    app.include_router(satnogs.router, responses=ERROR_RESPONSES)  # at /api/..., where SatNOGS clients look
+    app.state.satnogs_jobs = satnogs.load_jobs(settings.satnogs_jobs)
     dist = _web_dist(settings)
     if dist is not None:
         from fastapi.staticfiles import StaticFiles
@@ -252,7 +284,8 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
             return HTMLResponse("<!doctype html><title>groundnet</title><h1>groundnet</h1><p>The browser board is "
                                 "not built (run <code>./scripts/setup.sh</code>). The API: <a href='/docs'>/docs</a>, "
                                 "<a href='/api/v1/board'>/api/v1/board</a>, <a href='/dsn.xml'>/dsn.xml</a>.</p>")
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes,
+                       larger={satnogs.UPLOAD_PREFIX: settings.max_upload_bytes})
     return app
 
 

@@ -284,6 +284,18 @@ class PlanSummary(BaseModel):
     reason: str | None
 
 
+class SourceStatusRead(BaseModel):
+    """One data source of ``catalog.sources`` in ``GET /api/v1/status`` (``sources``): its cached copy's age."""
+
+    name: str = Field(description="The source as configured, e.g. celestrak:active.")
+    url: str | None = Field(description="Where it is fetched from.")
+    fetched_at: str | None = Field(description="When the source last confirmed the cached copy (ISO 8601 UTC).")
+    age_s: float | None = Field(description="Seconds since fetched_at; null when never fetched.")
+    refresh_interval_s: float
+    stale: bool = Field(description="Older than the refresh interval, or never fetched.")
+    last_error: str | None = Field(description="The last failed refresh's one-line reason; null after a success.")
+
+
 class StatusRead(BaseModel):
     clock: ClockRead
     subscribers: int = Field(description="Live clients connected to this process.")
@@ -292,6 +304,7 @@ class StatusRead(BaseModel):
     tick_errors: int
     plan: PlanSummary
     hub: str = Field(description="Where live messages travel between processes: memory or postgresql.")
+    sources: list[SourceStatusRead] = Field(description="The data sources the service refreshes (groundnet.toml).")
 
 
 class PartnerLink(BaseModel):

@@ -25,11 +25,17 @@ class Settings(BaseSettings):
     seed: int = Field(1, description="Seed of the simulator's trouble.")
     public_read: bool = Field(True, description="Read endpoints without a token.")
     max_body_bytes: int = Field(65536, ge=1024, description="Largest request body accepted.")
+    max_upload_bytes: int = Field(64 * 1024 * 1024, ge=1024, le=2**31,
+                                  description="Largest observation upload (SatNOGS client audio, waterfall or data).")
+    satnogs_jobs: Path | None = Field(None, description="SatNOGS jobs (JSON, `groundnet schedule observations --jobs`) "
+                                                        "served to SatNOGS clients at /api/jobs/.")
     plan_ahead_h: float = Field(24.0, gt=0, le=24 * 14, description="Hours planned ahead of the clock.")
     plan_behind_h: float = Field(6.0, ge=0, le=24 * 14, description="Hours planned behind the clock.")
     partner_dsn: str | None = Field(None, description="A DSN Now feed (file or URL) to show as a partner network.")
     partner_refresh_s: float = Field(5.0, gt=0, description="How often a partner URL is fetched again.")
     station_file: Path | None = Field(None, description="TOML file adding or overriding antennas.")
+    catalog: str = Field("demo", description="Elements of the Earth orbiters: 'demo' (bundled), a TLE/OMM file, or a "
+                                             "source read through the cache such as celestrak:active.")
     web_dist: Path | None = Field(None, description="The browser board's built files (default: the package's web/dist).")
     replan_time_limit_s: float = Field(5.0, gt=0, le=600, description="Time limit of a re-plan after an outage.")
     ws_protocol: str = Field("websockets-sansio", pattern="^(auto|websockets|websockets-sansio|wsproto)$",

@@ -115,7 +115,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Write an OEM (Earth-centred, EME2000) sampled from any trajectory: SPK, OEM, OPM, OMM or a bundled spacecraft."""
         from ..ccsds.writer import trajectory_oem_text
-        from ..spacecraft import resolve_trajectory
+        from ..missions import resolve_trajectory
 
         traj = resolve_trajectory(trajectory, object_id, spacecraft)
         text = trajectory_oem_text(traj, time_grid(start, end, step), creation_unix=time.time(),
@@ -142,7 +142,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Write a TDM of predicted tracking (angles, range, Doppler, frequencies; two-way, or one-way with --downlink-hz) as each station would record it."""
         from ..ccsds.writer import predicted_tdm_segments, tdm_text
-        from ..spacecraft import resolve_trajectory
+        from ..missions import resolve_trajectory
         from ..stations import load_network
         from ..visibility.deepspace import link_geometry
 

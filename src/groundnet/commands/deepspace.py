@@ -34,7 +34,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Light-time-corrected pointing, ranges, RTLT, range rate, Doppler and Sun-Earth-probe angle of a spacecraft from antennas."""
         from ..errors import GroundnetError
-        from ..spacecraft import get_spacecraft, resolve_trajectory
+        from ..missions import get_spacecraft, resolve_trajectory
         from ..stations import load_network
         from ..visibility.deepspace import link_geometry
 
@@ -77,7 +77,7 @@ def register(app: typer.Typer) -> None:
         output: Optional[Path] = typer.Option(None, "--output", help="Write to this file instead of the terminal."),
     ) -> None:
         """The demo network's spacecraft: trajectory kind, error bound, bands; with --at, how far and how fast each is."""
-        from ..spacecraft import load_spacecraft
+        from ..missions import load_spacecraft
         from ..visibility.deepspace import distances
 
         fleet = load_spacecraft(file)
@@ -87,7 +87,7 @@ def register(app: typer.Typer) -> None:
             row = sc.as_dict()
             row["downlink_band"] = sc.downlink.band if sc.downlink else None
             if t is not None:
-                d = distances(sc.trajectory(), t)
+                d = distances(sc.trajectory, t)
                 row.update({k: (float(v[0]) if np.isfinite(v[0]) else None) for k, v in d.items()})
                 row["time"] = format_utc(t)
             rows.append(row)

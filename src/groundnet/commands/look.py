@@ -60,6 +60,6 @@ def register(app: typer.Typer) -> None:
             raise SelectionError(f"--frequency-hz {frequency_hz}: give a positive frequency in Hz, e.g. 2.2e9")
         t = to_unix(parse_utc(at, "--at")) if at else time.time()
         antenna = load_network(station_file).get(station)
-        (element,) = load_elements(catalog, object_id, quiet=True)
+        (element,) = load_elements(catalog, object_id, quiet=True, at_unix=t)
         emit([look_row(element, antenna, t, frequency_hz)], fmt, output=output,
              title=f"{element.name} from {antenna.id}")

@@ -12,20 +12,23 @@ from ..errors import SelectionError
 from ..orbits.catalog import load_catalog
 from ..orbits.elements import ElementSet
 from ..orbits.tle import decode_catalog_number
-from ..output import OutputFormat, emit
+from ..output import OutputFormat, emit, file_format
 from ..stations import Antenna, load_network
 from ..timebase import format_utc, parse_utc, to_unix
 from ..visibility.passes import PassTable, find_passes
+from .catalog import catalog_file
 
-CATALOG_HELP = "TLE or CCSDS OMM file (format sniffed), a directory of them, or 'demo' (the bundled catalog)."
+CATALOG_HELP = ("TLE or CCSDS OMM file (format sniffed), a directory of them, 'demo' (the bundled catalog), "
+                "or celestrak:GROUP, spacetrack:QUERY, satnogs:tle (fetched into the cache when old; docs/catalogs.md).")
 STATION_FILE_HELP = "TOML file that adds antennas or overrides bundled ones (see docs/stations.md)."
 TABLE_COLUMNS = ["object_id", "object_name", "station_id", "aos", "tca", "los", "max_elevation_deg",
                  "aos_azimuth_deg", "los_azimuth_deg", "duration_s"]
 
 
-def load_elements(catalog: str, objects: Optional[str] = None, *, quiet: bool = False) -> list[ElementSet]:
-    """Element sets from a catalog file (or ``demo``), optionally only the NORAD ids listed."""
-    result = load_catalog(catalog)
+def load_elements(catalog: str, objects: Optional[str] = None, *, quiet: bool = False,
+                  at_unix: Optional[float] = None) -> list[ElementSet]:
+    """Element sets from a catalog file (or ``demo``, or a source such as ``celestrak:active``), optionally only the NORAD ids listed."""
+    result = load_catalog(catalog_file(catalog, quiet=quiet, at_unix=at_unix))
     elements = result.elements
     if not elements:
         raise SelectionError(f"{catalog}: no usable element set (run `groundnet catalog check {catalog}`)")
@@ -76,7 +79,7 @@ def run_passes(elements: Sequence[ElementSet], antennas: Sequence[Antenna], t0: 
 def trajectory_passes(trajectory: Optional[Path], object_id: Optional[str], spacecraft: Optional[str],
                       antennas: Sequence[Antenna], t0: float, t1: float, min_elevation: Optional[float]) -> PassTable:
     """Light-time-corrected passes of a trajectory file or of bundled spacecraft, as one PassTable."""
-    from ..spacecraft import resolve_trajectory
+    from ..missions import resolve_trajectory
     from ..visibility.deepspace import trajectory_pass_table
 
     if trajectory is not None:
@@ -105,8 +108,8 @@ def register(app: typer.Typer) -> None:
             None, "--min-elevation", metavar="DEG",
             help="One elevation threshold for every antenna, replacing each antenna's own minimum and horizon mask."),
         station_file: Optional[Path] = typer.Option(None, "--station-file", help=STATION_FILE_HELP),
-        fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
-        output: Optional[Path] = typer.Option(None, "--output", help="Write to this file instead of the terminal."),
+        fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="What the terminal shows: table, csv or json."),
+        output: Optional[Path] = typer.Option(None, "--output", help="Write to this file; its extension (.csv .json .ndjson .parquet) is the format."),
         quiet: bool = typer.Option(False, "--quiet", help="No progress bar or notes on standard error."),
         trajectory: Optional[Path] = typer.Option(
             None, "--trajectory", metavar="FILE",
@@ -132,8 +135,9 @@ def register(app: typer.Typer) -> None:
         With --trajectory or --spacecraft the pass search is light-time corrected (deep space: SPK, OEM,
         OPM, approximate positions) and gives the same columns.
 
-        With --catalog, large jobs use every core and --dask runs on a Dask cluster; --output
-        FILE.parquet (or a CSV or JSON file with --format) streams the passes as they are found:
+        --output FILE writes the passes in the format its extension names (.csv, .json, .ndjson or
+        .parquet); --format chooses only what the terminal shows. With --catalog, large jobs use every
+        core, --dask runs on a Dask cluster, and --output streams the passes as they are found:
         memory does not grow with the window.
         """
         import time
@@ -141,6 +145,8 @@ def register(app: typer.Typer) -> None:
         t0, t1 = parse_window(start, end, time.time())
         if min_elevation is not None and not -5.0 <= min_elevation <= 90.0:
             raise SelectionError(f"--min-elevation {min_elevation}: give a value between -5 and 90 degrees")
+        if output is not None:
+            file_format(output, fmt)  # an unknown extension is refused before any work
         antennas = load_network(station_file).select(stations)
         chosen = [x is not None for x in (catalog, trajectory, spacecraft)]
         if sum(chosen) != 1:
@@ -150,13 +156,12 @@ def register(app: typer.Typer) -> None:
                 raise SelectionError("--workers and --dask apply to --catalog, not to --trajectory or --spacecraft")
             table = trajectory_passes(trajectory, object_id, spacecraft, antennas, t0, t1, min_elevation)
         else:
-            elements = load_elements(catalog, objects, quiet=quiet)
-            if output is not None and (output.suffix.lower() == ".parquet" or fmt is not OutputFormat.table):
+            elements = load_elements(catalog, objects, quiet=quiet, at_unix=t0)
+            if output is not None:
                 from ..visibility.scale import run_to_file
 
-                parquet = output.suffix.lower() == ".parquet"
-                count = run_to_file(elements, antennas, t0, t1, output, fmt=None if parquet else fmt.value,
-                                    min_elevation_deg=min_elevation, workers=workers, dask=dask, quiet=quiet)
+                count = run_to_file(elements, antennas, t0, t1, output, min_elevation_deg=min_elevation,
+                                    workers=workers, dask=dask, quiet=quiet)
                 if not quiet:
                     print(f"{count} passes written to {output}", file=sys.stderr)
                 return
@@ -167,6 +172,8 @@ def register(app: typer.Typer) -> None:
                                             workers=workers, dask=dask, quiet=quiet)
             else:
                 table = run_passes(elements, antennas, t0, t1, min_elevation, quiet)
-        columns = TABLE_COLUMNS if fmt is OutputFormat.table else None
-        emit(table.to_rows(), fmt, columns=columns, output=output,
+        columns = TABLE_COLUMNS if fmt is OutputFormat.table and output is None else None
+        emit(table, fmt, columns=columns, output=output,
              title=f"passes {format_utc(t0)} .. {format_utc(t1)}: {len(table)}")
+        if output is not None and not quiet:
+            print(f"{len(table)} passes written to {output}", file=sys.stderr)

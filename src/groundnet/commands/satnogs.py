@@ -76,9 +76,11 @@ def register(app: typer.Typer) -> None:
 
     @satnogs_app.command("transmitters")
     def transmitters(
-        file: Path = typer.Argument(..., help="SatNOGS DB transmitters export: the JSON body of GET /api/transmitters/."),
+        file: Path = typer.Argument(..., help="SatNOGS DB transmitters export: the JSON body of GET /api/transmitters/, "
+                                              "or satnogs:transmitters (read through the cache; docs/catalogs.md)."),
         satellites: Optional[Path] = typer.Option(
-            None, "--satellites", help="SatNOGS DB satellites export: keep only transmitters of satellites that are alive."
+            None, "--satellites", help="SatNOGS DB satellites export, or satnogs:satellites: keep only transmitters of "
+                                       "satellites that are alive."
         ),
         include_unusable: bool = typer.Option(
             False, "--all", help="Also list dead, inactive or invalid transmitters and those with no downlink."
@@ -94,9 +96,11 @@ def register(app: typer.Typer) -> None:
         """
         from ..interop.satnogs import read_satellites, read_transmitters, transmitter_row
 
-        found, problems = read_transmitters(file)
+        from .catalog import catalog_file
+
+        found, problems = read_transmitters(catalog_file(str(file), kind="transmitters", what="FILE"))
         if satellites is not None:
-            sats, sat_problems = read_satellites(satellites)
+            sats, sat_problems = read_satellites(catalog_file(str(satellites), kind="satellites", what="--satellites"))
             problems += sat_problems
             alive = {s.norad_id for s in sats if s.status == "alive"}
             found = [t for t in found if t.norad_id in alive]

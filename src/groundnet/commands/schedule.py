@@ -246,6 +246,7 @@ def register(app: typer.Typer) -> None:
         wait: float = typer.Option(0.0, "--wait", help="Seconds a station keeps free between two observations."),
         fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
         output: Optional[Path] = typer.Option(None, "--output", help="Write the listing to this file instead of the terminal."),
+        jobs: Optional[Path] = typer.Option(None, "--jobs", help="Also write the plan as SatNOGS Network jobs (JSON) for `groundnet serve --satnogs-jobs`."),
         quiet: bool = quiet_opt,
     ) -> None:
         """Book observations of many satellites over a SatNOGS-sized network: whole passes, one satellite per station at a time.
@@ -309,4 +310,11 @@ def register(app: typer.Typer) -> None:
                 for key, value in obs.compare_to_baseline(plan, baseline).items():
                     print(f"{key}: {value}", file=sys.stderr)
             return
+        if jobs is not None:
+            from ..interop.satnogs import job_records
+
+            records = job_records(plan, load.elements)
+            jobs.write_text(json.dumps(records, indent=1) + "\n", encoding="utf-8")
+            if not quiet:
+                print(f"{len(records)} SatNOGS jobs written to {jobs}", file=sys.stderr)
         emit(plan.rows(), fmt, output=output, title=f"{plan.method}: {len(plan.chosen)} observations")

@@ -15,8 +15,14 @@ def _check_before_start(settings) -> None:
     from ..live.relay import open_relay
     from ..stations import load_network
     from ..store.db import claim_for_serving, make_engine
+    from .catalog import catalog_file
 
     load_network(settings.station_file)
+    catalog_file(settings.catalog)  # a source is fetched now if it must be, its age said in one line
+    if settings.satnogs_jobs is not None:
+        from ..interop.satnogs import read_jobs
+
+        read_jobs(settings.satnogs_jobs)
     make_engine(settings.database_url).dispose()
     open_relay(settings.hub)
     lock = claim_for_serving(settings.database_url)  # another server on this SQLite file: refused here
@@ -72,10 +78,16 @@ def register(app: typer.Typer) -> None:
         trouble: Optional[float] = typer.Option(None, help="Share of simulated contacts that go wrong (default 0.15)."),
         partner_dsn: Optional[str] = typer.Option(None, help="A NASA DSN Now dsn.xml (file or URL) shown as a partner."),
         station_file: Optional[Path] = typer.Option(None, help="TOML file adding or overriding antennas."),
+        catalog: Optional[str] = typer.Option(
+            None, metavar="FILE|SOURCE",
+            help="Elements of the Earth orbiters: 'demo' (default, bundled), a TLE/OMM file, or celestrak:active "
+                 "(read through the cache, docs/catalogs.md)."),
         private: bool = typer.Option(False, "--private", help="Reads need a token too (default: public reads)."),
         hub: Optional[str] = typer.Option(None, help="'memory' (one process, the default) or a PostgreSQL URL: "
                                                  "several serve processes on one PostgreSQL database share the "
                                                  "live state through it (LISTEN/NOTIFY)."),
+        satnogs_jobs: Optional[Path] = typer.Option(None, help="SatNOGS jobs (JSON from `groundnet schedule "
+                                                    "observations --jobs`) served to SatNOGS clients at /api/jobs/."),
     ) -> None:
         """Run the live service: the board once a second, station events, REST API, WebSocket/SSE, DSN Now feeds.
 
@@ -83,6 +95,6 @@ def register(app: typer.Typer) -> None:
         """
         settings = settings_from_options(host=host, port=port, database=database, clock=clock, speed=speed,
                                          simulate=simulate, trouble=trouble, partner_dsn=partner_dsn,
-                                         station_file=station_file, public_read=False if private else None,
-                                         hub=hub)
+                                         station_file=station_file, catalog=catalog,
+                                         public_read=False if private else None, hub=hub, satnogs_jobs=satnogs_jobs)
         run_server(settings)

@@ -18,6 +18,8 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from .. import files
 from ..errors import InputFileError
 from ..stations.network import Antenna
@@ -286,6 +288,16 @@ def read_satellites(path: str | Path) -> tuple[list[SatnogsSatellite], list[Prob
     return _read(path, "satellites", "sat_id", parse)
 
 
+def first_usable(transmitters) -> dict[int, Transmitter]:
+    """Per NORAD id, the satellite's first usable transmitter in file order: the one groundnet observes
+    and tunes to (SatNOGS DB lists a satellite's main downlink first)."""
+    out: dict[int, Transmitter] = {}
+    for t in transmitters:
+        if t.usable:
+            out.setdefault(t.norad_id, t)
+    return out
+
+
 def transmitter_row(t: Transmitter) -> dict:
     """One transmitter as a listing row (frequencies in Hz, drift-corrected where drift is published)."""
     return {
@@ -305,3 +317,87 @@ def transmitter_row(t: Transmitter) -> dict:
 
 def _whole_hz(frequency_hz: float | None) -> int | None:
     return None if frequency_hz is None else round(frequency_hz)
+
+
+# --------------------------------------------------------------------------------------------- jobs
+
+# The fields of a SatNOGS Network job, as GET /api/jobs/ gives them to the SatNOGS client.
+JOB_FIELDS = ("id", "start", "end", "ground_station", "tle0", "tle1", "tle2", "frequency", "mode", "transmitter",
+              "baud", "max_altitude", "norad_cat_id")
+
+
+def tle_lines(element_set) -> tuple[str, str]:
+    """The two TLE lines of an element set (from any format), written by sgp4's own exporter."""
+    from sgp4.exporter import export_tle
+
+    sat = element_set.satrec()
+    sat.classification = element_set.classification or "U"
+    sat.intldesg = element_set.international_designator.replace("-", "")[2:] if len(
+        element_set.international_designator) > 8 else element_set.international_designator
+    sat.elnum = element_set.element_set_no % 10000
+    sat.revnum = element_set.rev_at_epoch % 100000
+    return export_tle(sat)
+
+
+def station_number(antenna_id: str, prefix: str = "SATNOGS") -> int | None:
+    """``SATNOGS-1378`` -> 1378: the SatNOGS station id behind an imported antenna (None for others)."""
+    head, _, number = antenna_id.rpartition("-")
+    return int(number) if head.upper() == prefix.upper() and number.isdigit() else None
+
+
+def job_records(plan, elements, *, prefix: str = "SATNOGS", first_id: int = 1) -> list[dict]:
+    """A plan's observations as SatNOGS Network jobs (the fields and types of ``GET /api/jobs/``).
+
+    ``plan`` is an :class:`groundnet.schedule.observations.ObservationPlan`; only observations on
+    imported SatNOGS stations (``{prefix}-<id>``) with a downlink become jobs. ``frequency`` is the
+    drift-corrected downlink in Hz; TLE lines come from the element set the passes were computed with.
+    """
+    from ..timebase import format_utc
+
+    by_norad = {}
+    for e in elements:
+        by_norad.setdefault(e.norad_id, e)
+    c = plan.candidates
+    jobs = []
+    order = plan.chosen[np.lexsort((c.sta[plan.chosen], c.start[plan.chosen]))]
+    for i in order:
+        station = station_number(c.station_ids[c.sta[i]], prefix)
+        request = c.requests[c.req[i]]
+        if station is None or request.downlink_hz is None:
+            continue
+        e = by_norad[request.norad_id]
+        line1, line2 = tle_lines(e)
+        jobs.append({
+            "id": first_id + len(jobs),
+            # Whole seconds inside the pass, as SatNOGS Network writes them.
+            "start": format_utc(math.ceil(c.start[i])).replace(".000Z", "Z"),
+            "end": format_utc(math.floor(c.end[i])).replace(".000Z", "Z"),
+            "ground_station": station,
+            "tle0": e.name,
+            "tle1": line1,
+            "tle2": line2,
+            "frequency": round(request.downlink_hz),
+            "mode": request.mode or "FM",
+            "transmitter": request.transmitter,
+            "baud": request.baud,
+            "max_altitude": round(float(c.max_elevation_deg[i]), 1),
+            "norad_cat_id": request.norad_id,
+        })
+    return jobs
+
+
+def read_jobs(path: str | Path) -> list[dict]:
+    """A jobs file written by ``groundnet schedule observations --jobs``; every job checked field by field."""
+    text = files.read_text(path, what="SatNOGS jobs file (JSON)", limit_bytes=files.DATA_LIMIT_BYTES,
+                           error=SatnogsFileError)
+    try:
+        jobs = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SatnogsFileError(str(path), f"not JSON ({exc.msg})", line=exc.lineno) from None
+    if not isinstance(jobs, list):
+        raise SatnogsFileError(str(path), "expected a JSON list of jobs (groundnet schedule observations --jobs)")
+    for n, job in enumerate(jobs, start=1):
+        missing = [f for f in JOB_FIELDS if not isinstance(job, dict) or f not in job]
+        if missing:
+            raise SatnogsFileError(str(path), f"job #{n} lacks {', '.join(missing)}", field=missing[0])
+    return jobs

@@ -13,8 +13,10 @@ import math
 
 import numpy as np
 
-MU_EARTH_KM3_S2 = 398600.4418  # IERS 2010 / EGM2008 GM
-EARTH_RADIUS_KM = 6378.137  # WGS-84 / EGM2008 equatorial radius (J2 reference radius)
+from ..constants import WGS84_A_KM, WGS84_GM_KM3_S2
+
+MU_EARTH_KM3_S2 = WGS84_GM_KM3_S2  # IERS 2010 / EGM2008 GM
+EARTH_RADIUS_KM = WGS84_A_KM  # WGS-84 / EGM2008 equatorial radius (J2 reference radius)
 
 
 # --------------------------------------------------------------------------------------------

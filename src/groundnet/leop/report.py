@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from ..ccsds.writer import oem_text, tdm_text
-from ..spacecraft import band_of
+from ..missions import band_of
 from ..stations.network import geodetic_of_itrs
 from ..timebase import format_utc
 from ..visibility.geometry import SPEED_OF_LIGHT_KM_S

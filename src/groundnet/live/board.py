@@ -19,7 +19,7 @@ import numpy as np
 from ..stations import Antenna
 from ..timebase import format_utc
 from ..visibility.deepspace import link_geometry
-from .fleet import Spacecraft
+from ..missions import Spacecraft
 from .geometry import FleetGeometry, Observation
 from ..domain import BoardPlan, Contact, StationEvent
 
@@ -172,7 +172,7 @@ class BoardBuilder:
         link = None if sc is None else getattr(sc, direction)
         if link is None:
             return None
-        return {"band": link.band, "frequency_hz": link.frequency_hz,
+        return {"band": link.band, "frequency_hz": link.display_frequency_hz,
                 "data_rate_bps": link.data_rate_bps if signal == "data" or link.data_rate_bps is None else 0.0,
                 "signal": signal}
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 import re
 from datetime import datetime
-from pathlib import Path
 from xml.etree.ElementTree import Element, SubElement, tostring
 from zoneinfo import ZoneInfo
 
@@ -22,7 +21,7 @@ from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
 from ..errors import FeedError
-from ..spacecraft import band_of
+from ..missions import band_of
 from ..stations import Antenna
 from ..timebase import UTC, format_utc, parse_utc
 
@@ -95,7 +94,7 @@ def _zone_offset_ms(zone: str | None, antenna: Antenna, t: float) -> int:
 
 def naif_id(spacecraft) -> int:
     """NAIF id (negative): the mission's own, else -100000 - NORAD number (NAIF's rule for Earth orbiters)."""
-    nid = spacecraft.extra.get("naif_id") if spacecraft is not None else None
+    nid = spacecraft.naif_id if spacecraft is not None else None
     if nid is not None:
         return int(nid)
     if spacecraft is not None and spacecraft.norad_id is not None:
@@ -230,22 +229,22 @@ def parse_dsn_xml(text: str | bytes, source: str = "dsn.xml", antennas: list[Ant
     return {"time": when, "source": source, "antennas": rows}
 
 
+FEED_LIMIT_BYTES = 8 * 1024 * 1024  # a real dsn.xml is ~10 KB; a whole network's a few hundred KB
+
+
 def load_dsn_feed(source: str, antennas: list[Antenna] = (), timeout_s: float = 10.0) -> dict:
-    """Read a DSN Now feed from a file or an http(s) URL."""
+    """Read a DSN Now feed from a file or an http(s) URL, at most ``FEED_LIMIT_BYTES`` (streamed, bounded)."""
     if re.match(r"https?://", source):
-        import httpx
+        from ..errors import SourceError
+        from ..sources.http import read_bounded
 
         try:
-            r = httpx.get(source, timeout=timeout_s, follow_redirects=True)
-            r.raise_for_status()
-        except httpx.HTTPError as exc:
-            raise FeedError(source, f"cannot fetch: {exc}") from None
-        if len(r.content) > 20_000_000:
-            raise FeedError(source, "larger than 20 MB; not a DSN Now feed")
-        return parse_dsn_xml(r.content, source, antennas)
-    path = Path(source)
-    if not path.is_file():
-        raise FeedError(source, "file not found; give a dsn.xml file or an http(s) URL")
-    if path.stat().st_size > 20_000_000:
-        raise FeedError(source, "larger than 20 MB; not a DSN Now feed")
-    return parse_dsn_xml(path.read_bytes(), str(path), antennas)
+            answer = read_bounded(source, source="DSN Now feed", limit_bytes=FEED_LIMIT_BYTES, timeout_s=timeout_s)
+        except SourceError as exc:
+            raise FeedError(source, exc.reason) from None
+        return parse_dsn_xml(answer.body, source, antennas)
+    from ..files import read_bytes
+
+    data = read_bytes(source, limit_bytes=FEED_LIMIT_BYTES, what="DSN Now feed (dsn.xml) or http(s) URL",
+                      error=FeedError)
+    return parse_dsn_xml(data, str(source), antennas)

@@ -22,7 +22,7 @@ from ..orbits.teme import teme_to_itrs
 from ..stations import Antenna
 from ..stations.network import WGS84_A_KM, geodetic_of_itrs  # noqa: F401  (re-exported for the API)
 from ..visibility.geometry import SPEED_OF_LIGHT_KM_S, StationFrames, look_angles
-from .fleet import Spacecraft
+from ..missions import Spacecraft
 
 
 @dataclass

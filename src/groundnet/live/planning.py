@@ -24,7 +24,7 @@ from ..schedule.validate import validate
 from ..stations import Antenna
 from ..visibility.geometry import StationFrames, look_angles
 from ..visibility.passes import find_passes
-from .fleet import Spacecraft
+from ..missions import Spacecraft
 from .geometry import FleetGeometry
 from ..domain import BoardBlock, BoardPlan, Contact
 

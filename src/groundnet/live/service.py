@@ -26,7 +26,7 @@ from .board import BoardBuilder, EventLog, reported_contact_state
 from .clock import Clock
 from .dsn_now import load_dsn_feed
 from .events import validate_event
-from .fleet import Spacecraft
+from ..missions import Spacecraft
 from .geometry import FleetGeometry, footprint_radius_deg, geodetic_of_itrs
 from .planning import Planner, sampled_windows
 

@@ -24,11 +24,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..constants import WGS84_A_KM, WGS84_GM_KM3_S2
 from ..errors import TrajectoryError
 
-GM_EARTH_KM3_S2 = 398600.4418  # WGS-84 / EGM2008
+GM_EARTH_KM3_S2 = WGS84_GM_KM3_S2  # WGS-84 / EGM2008
 J2_EARTH = 1.08262668e-3  # EGM2008 (unnormalised C20 = -J2)
-R_EARTH_KM = 6378.137
+R_EARTH_KM = WGS84_A_KM
 GM_SUN_KM3_S2 = 1.32712440041e11  # DE421
 GM_MOON_KM3_S2 = 4902.800066  # DE421
 

@@ -22,13 +22,14 @@ from typing import Sequence
 import numpy as np
 from sgp4.api import SGP4_ERRORS, SatrecArray
 
+from ..constants import WGS72_A_KM, WGS72_GM_KM3_S2, WGS72_J2
 from ..timebase import unix_to_jd
 from .elements import ElementSet
 
 # WGS-72, the constants SGP4 element sets are fitted with.
-MU_KM3_S2 = 398600.8
-EARTH_RADIUS_KM = 6378.135
-J2 = 0.001082616
+MU_KM3_S2 = WGS72_GM_KM3_S2
+EARTH_RADIUS_KM = WGS72_A_KM
+J2 = WGS72_J2
 
 REASON_OK = 0
 REASON_UNPHYSICAL = 7

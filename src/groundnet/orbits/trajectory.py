@@ -166,6 +166,7 @@ class SpkTrajectory(Trajectory):
         self.segments = sorted((s for s in segments if s.target == target), key=lambda s: s.start_unix)
         self.object_id = str(target)
         self.name = name or _naif_name(target)
+        self._chebyshev = _chebyshev_body(self.path, target, segments)
 
     @property
     def span_unix(self):
@@ -177,8 +178,48 @@ class SpkTrajectory(Trajectory):
     def _states(self, t):
         from . import spk
 
+        if self._chebyshev is not None:
+            p, v = self._barycentric(t)
+            pe, ve = frames.barycentric_state("earth", t)
+            return p - pe, v - ve
         states = spk.geocentric_states(self.path, self.target, spk.unix_to_et(t))
         return states[:, :3].T, states[:, 3:].T
+
+    def _barycentric(self, t: np.ndarray):
+        from ..timebase import skyfield_times
+
+        at = self._chebyshev.at(skyfield_times(t))
+        return at.position.km.reshape(3, -1), at.velocity.km_per_s.reshape(3, -1)
+
+    def state_barycentric(self, times_unix, *, strict: bool = True):
+        if self._chebyshev is None:
+            return super().state_barycentric(times_unix, strict=strict)
+        # Planetary ephemeris segments (Chebyshev) chained to the barycentre in the file: read at once.
+        t = np.asarray(times_unix, dtype=np.float64)
+        scalar = t.ndim == 0
+        t = np.atleast_1d(t)
+        inside = self._inside(t, strict)
+        pos, vel = np.full((3, t.size), np.nan), np.full((3, t.size), np.nan)
+        if inside.any():
+            pos[:, inside], vel[:, inside] = self._barycentric(t[inside])
+        return (pos[:, 0], vel[:, 0]) if scalar else (pos, vel)
+
+
+def _chebyshev_body(path: str, target: int, segments) -> object | None:
+    """The body as a vectorised Chebyshev chain to the solar-system barycentre, when the file allows it.
+
+    Planetary ephemerides (SPK types 2 and 3, such as JPL's DE files) are read with jplephem through
+    Skyfield, all times at once; any other segment type (spacecraft kernels: 13, 18, 19, ...) or a
+    chain that leaves the file goes through CSPICE, one time per call.
+    """
+    if any(s.data_type not in (2, 3) for s in segments):
+        return None
+    from skyfield.api import load_file
+
+    try:
+        return load_file(path)[target]
+    except (KeyError, ValueError):
+        return None
 
 
 def _naif_name(target: int) -> str:

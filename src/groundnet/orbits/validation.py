@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import math
 
+from ..constants import WGS72_A_KM, WGS72_GM_KM3_S2
 from .elements import ElementSet
 
 # Plausible mean motions: a body on the verge of re-entry makes about 17 rev/day; nothing in a
 # real catalog comes near 20. The lower bound only excludes zero and negative values.
 MAX_MEAN_MOTION_REV_DAY = 20.0
 # WGS-72, the constants SGP4 element sets are fitted with.
-MU_KM3_S2 = 398600.8
-EARTH_RADIUS_KM = 6378.135
+MU_KM3_S2 = WGS72_GM_KM3_S2
+EARTH_RADIUS_KM = WGS72_A_KM
 # 1957-10-04 (Sputnik 1) .. 2100-01-01: an epoch outside this is a damaged record.
 EARLIEST_EPOCH_UNIX = -386_380_800.0
 LATEST_EPOCH_UNIX = 4_102_444_800.0

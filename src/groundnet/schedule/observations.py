@@ -58,6 +58,7 @@ class ObservationRequest:
     downlink_hz: float | None = None
     transmitter: str = ""
     mode: str = ""
+    baud: float | None = None
 
     @property
     def weight(self) -> float:
@@ -168,10 +169,10 @@ def candidate_observations(
     station's preferences allow the satellite.
 
     ``elements`` are the satellites' element sets (any order, matched to requests by NORAD id);
-    passes come from the one pass search, :func:`groundnet.visibility.passes.find_indexed_passes`,
+    passes come from the one pass search, :func:`groundnet.visibility.passes.find_passes`,
     above each station's own minimum elevation and horizon mask.
     """
-    from ..visibility.passes import find_indexed_passes
+    from ..visibility.passes import find_passes
 
     by_norad = {}
     for e in elements:
@@ -184,7 +185,7 @@ def candidate_observations(
     if len(set(norads)) != len(norads):
         raise GroundnetError("a satellite is requested twice: give one request per NORAD id")
     antennas = list(antennas)
-    passes = find_indexed_passes([by_norad[n] for n in norads], antennas, start_unix, end_unix, progress=progress)
+    passes = find_passes([by_norad[n] for n in norads], antennas, start_unix, end_unix, progress=progress)
 
     req, sta = passes.obj.astype(np.int64), passes.sta.astype(np.int64)
     keep = ~(passes.aos_clipped | passes.los_clipped)
@@ -489,13 +490,18 @@ def load_observation_requests(path) -> tuple[list[ObservationRequest], list[Stat
                     bad = f"field '{key}': must be a number in [{low:g}, {high:g}], got {value!r}"
                     break
                 values[key] = float(value)
+            elif key == "baud":
+                if not is_finite_number(value) or value < 0:
+                    bad = f"field 'baud': must be a number >= 0, got {value!r}"
+                    break
+                values[key] = float(value)
             elif key in ("name", "transmitter", "mode"):
                 if not isinstance(value, str):
                     bad = f"field '{key}': must be text, got {value!r}"
                     break
                 values[key] = value
             elif key != "norad_id":
-                bad = f"field '{key}': unknown; allowed: norad_id, name, priority, min_elevation_deg, downlink_hz, transmitter, mode"
+                bad = f"field '{key}': unknown; allowed: norad_id, name, priority, min_elevation_deg, downlink_hz, transmitter, mode, baud"
                 break
         if bad:
             problems.append(f"{where} (NORAD {norad}): {bad}")
@@ -524,11 +530,9 @@ def load_observation_requests(path) -> tuple[list[ObservationRequest], list[Stat
 def requests_from_transmitters(transmitters, satellites=None) -> list[ObservationRequest]:
     """One request per satellite with a usable SatNOGS DB transmitter (its first, in file order),
     observed on that transmitter's drift-corrected downlink; with ``satellites``, only those alive."""
+    from ..interop.satnogs import first_usable
+
     alive = None if satellites is None else {s.norad_id for s in satellites if s.status == "alive"}
-    out: dict[int, ObservationRequest] = {}
-    for t in transmitters:
-        if not t.usable or t.norad_id in out or (alive is not None and t.norad_id not in alive):
-            continue
-        out[t.norad_id] = ObservationRequest(norad_id=t.norad_id, downlink_hz=t.downlink_hz,
-                                             transmitter=t.uuid, mode=t.mode)
-    return list(out.values())
+    return [ObservationRequest(norad_id=t.norad_id, downlink_hz=t.downlink_hz, transmitter=t.uuid, mode=t.mode,
+                               baud=t.baud)
+            for t in first_usable(transmitters).values() if alive is None or t.norad_id in alive]

@@ -30,15 +30,13 @@ from pathlib import Path
 
 import numpy as np
 
+from ..constants import WGS84_A_KM, WGS84_F
+
 from .. import files
 from ..errors import StationFileError, UnknownStationError, is_finite_number
 
 ROLES = ("near-earth", "deep-space", "research", "planned", "retired")
 DEEP_SPACE_DISH_M = 30.0  # without roles given, antennas at least this large serve deep space
-
-# WGS-84
-WGS84_A_KM = 6378.137
-WGS84_F = 1.0 / 298.257223563
 
 
 def geodetic_to_itrs_km(latitude_deg: float, longitude_deg: float, altitude_m: float) -> np.ndarray:

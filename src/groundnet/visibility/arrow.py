@@ -1,13 +1,17 @@
-"""Pass tables as Arrow tables: what tasks ship back, what the streaming writers take.
+"""Pass tables as Arrow tables: the public table every writer takes, and what scale tasks ship back.
 
-Two schemas. ``SCHEMA`` is the public one (what sinks write and ``to_pass_table`` reads): times
-as POSIX seconds (float64, exactly the engine's values), angles in degrees, object and station
-as their ids and names, one row per pass. ``RUN_SCHEMA`` is what tasks return and the scale
-runner sorts and merges: the same columns, but the object and the station as indices into the
-job's lists (``Labels``), so that moving rows around moves numbers, not text; ``Labels.public``
-makes the public table at the end. Sorting, joining the two pieces of a pass cut at a slice
-boundary, and the keys for merging late rows into a sorted stream all work on columns, never row
-by row.
+Two schemas. The public one (``public_schema``; ``PassTable.to_arrow`` makes it, ``pass_table``
+reads it back) has the columns of ``passes.ROW_FIELDS``: the object's id (int64 when every
+object of the table has a number, else text), name and station id, AOS/TCA/LOS as UTC
+timestamps in nanoseconds (they read back to the very same float seconds), angles in degrees,
+``duration_s``, ``elements_age_days`` (null for trajectories) and the two clip flags. It is what
+CSV, JSON, NDJSON and Parquet files hold (``groundnet.output`` writes them straight from it).
+
+``RUN_SCHEMA`` is what scale tasks return and the scale runner sorts and merges: the object and
+the station as indices into the job's ``passes.PassLabels``, times as POSIX seconds, so that
+moving rows around moves numbers, not text; ``as_pass_table`` makes the ``PassTable`` of a run
+table at the end. Sorting, joining the two pieces of a pass cut at a slice boundary, and the
+keys for merging late rows into a sorted stream all work on columns, never row by row.
 """
 
 from __future__ import annotations
@@ -25,26 +29,90 @@ _MEASURES = [
     ("aos_clipped", pa.bool_()),
     ("los_clipped", pa.bool_()),
 ]
-SCHEMA = pa.schema([("object_id", pa.int64()), ("object_name", pa.string()), ("station_id", pa.string())] + _MEASURES)
 RUN_SCHEMA = pa.schema([("object", pa.int32()), ("station", pa.int32())] + _MEASURES)
 TIME_COLUMNS = ("aos", "tca", "los")
+TIME_TYPE = pa.timestamp("ns", tz="UTC")
 
 
-def from_pass_table(table) -> pa.Table:
-    """The engine's ``PassTable`` as an Arrow table of ``SCHEMA``."""
-    columns = {}
-    for field in SCHEMA:
-        values = np.asarray(getattr(table, field.name))
-        if field.type == pa.string():
-            values = values.astype(str)  # NumPy's fixed-width text converts ten times faster than objects
-        columns[field.name] = pa.array(values, type=field.type)
-    return pa.table(columns, schema=SCHEMA)
+def public_schema(numeric_ids: bool = True) -> pa.Schema:
+    """The columns of ``PassTable.to_arrow`` (``passes.ROW_FIELDS``)."""
+    from .passes import ROW_FIELDS
+
+    kinds = dict(_MEASURES)
+    kinds.update({name: TIME_TYPE for name in TIME_COLUMNS})
+    kinds.update(object_id=pa.int64() if numeric_ids else pa.string(), object_name=pa.string(),
+                 station_id=pa.string(), duration_s=pa.float64(), elements_age_days=pa.float64())
+    return pa.schema([(name, kinds[name]) for name in ROW_FIELDS])
+
+
+SCHEMA = public_schema()
+
+
+def unix_to_ns(seconds: np.ndarray) -> np.ndarray:
+    # Whole seconds and the fraction apart: float64 POSIX seconds have ~0.24 µs resolution, so the
+    # nearest nanosecond reads back to the same float.
+    whole = np.floor(seconds)
+    return whole.astype(np.int64) * 1_000_000_000 + np.round((seconds - whole) * 1e9).astype(np.int64)
+
+
+def ns_to_unix(ns: np.ndarray) -> np.ndarray:
+    whole, rest = np.divmod(ns, 1_000_000_000)
+    return whole.astype(np.float64) + rest / 1e9
+
+
+def public_table(table) -> pa.Table:
+    """A ``PassTable`` as the public Arrow table: labels looked up by index, in Arrow."""
+    labels = table.labels
+    obj, sta = pa.array(table.obj, pa.int64()), pa.array(table.sta, pa.int64())
+    numeric = table.numeric_ids
+    ids = labels.object_id_column(numeric)
+    columns = {
+        "object_id": pa.array(ids[table.obj], pa.int64()) if numeric else pa.array(ids, pa.string()).take(obj),
+        "object_name": pa.array(labels.object_names, pa.string()).take(obj),
+        "station_id": pa.array(labels.station_ids, pa.string()).take(sta),
+    }
+    for name in TIME_COLUMNS:
+        columns[name] = pa.array(unix_to_ns(getattr(table, name)), TIME_TYPE)
+    for name in ("max_elevation_deg", "aos_azimuth_deg", "los_azimuth_deg", "duration_s", "elements_age_days",
+                 "aos_clipped", "los_clipped"):
+        values = getattr(table, name)
+        columns[name] = pa.array(values, mask=np.isnan(values)) if values.dtype.kind == "f" else pa.array(values)
+    schema = public_schema(numeric)
+    return pa.table({name: columns[name] for name in schema.names}, schema=schema)
+
+
+def pass_table(table: pa.Table):
+    """A public Arrow table (``PassTable.to_arrow``, a Parquet file of passes) as a ``PassTable``."""
+    from .passes import MEASURES, PassLabels, PassTable
+
+    n = len(table)
+    if n == 0:
+        return PassTable.empty()
+    ids = table.column("object_id").combine_chunks().dictionary_encode()
+    names = table.column("object_name").combine_chunks().dictionary_encode()
+    pair = ids.indices.to_numpy().astype(np.int64) * len(names.dictionary) + names.indices.to_numpy()
+    _, first, obj_index = np.unique(pair, return_index=True, return_inverse=True)
+    stations = table.column("station_id").combine_chunks().dictionary_encode()
+    sta_index = stations.indices.to_numpy()
+    object_ids = ids.dictionary.take(ids.indices.take(pa.array(first))).to_pylist()
+    object_names = names.dictionary.take(names.indices.take(pa.array(first))).to_pylist()
+    age = table.column("elements_age_days").to_numpy(zero_copy_only=False).astype(np.float64)
+    tca = ns_to_unix(table.column("tca").cast(pa.int64()).to_numpy())
+    epochs = np.full(len(first), np.nan)
+    known = ~np.isnan(age)
+    epochs[obj_index[known]] = tca[known] - age[known] * 86400.0  # back from the age: within rounding
+    labels = PassLabels(object_ids, object_names, stations.dictionary.to_pylist(), epochs)
+    cols = {}
+    for name in MEASURES:
+        column = table.column(name)
+        cols[name] = (ns_to_unix(column.cast(pa.int64()).to_numpy()) if name in TIME_COLUMNS
+                      else column.to_numpy(zero_copy_only=False))
+    return PassTable(labels, obj_index.astype(np.int64), sta_index.astype(np.int64), **cols)
 
 
 def run_table(passes, object_index: np.ndarray, station_index: np.ndarray) -> pa.Table:
-    """``passes.IndexedPasses`` of a task as a ``RUN_SCHEMA`` table, with its objects and
-    stations renumbered into the job's lists (``object_index[i]`` is the job's index of the
-    task's object i)."""
+    """A task's ``PassTable`` as a ``RUN_SCHEMA`` table, with its objects and stations renumbered
+    into the job's lists (``object_index[i]`` is the job's index of the task's object i)."""
     columns = {
         "object": pa.array(np.asarray(object_index)[passes.obj], pa.int32()),
         "station": pa.array(np.asarray(station_index)[passes.sta], pa.int32()),
@@ -54,21 +122,20 @@ def run_table(passes, object_index: np.ndarray, station_index: np.ndarray) -> pa
     return pa.table(columns, schema=RUN_SCHEMA)
 
 
-def to_pass_table(table: pa.Table):
-    """Back to the engine's ``PassTable`` (the in-memory result)."""
-    from .passes import PassTable
+def as_pass_table(labels, table: pa.Table):
+    """A ``RUN_SCHEMA`` table as the job's ``PassTable`` (``labels``: the job's ``PassLabels``)."""
+    from .passes import MEASURES, PassTable
 
-    columns = {name: table.column(name).to_numpy(zero_copy_only=False) for name in SCHEMA.names}
-    for name in ("object_name", "station_id"):
-        columns[name] = columns[name].astype(object)
-    return PassTable(**columns)
+    cols = {name: table.column(name).to_numpy(zero_copy_only=False) for name in MEASURES}
+    return PassTable(labels, table.column("object").to_numpy().astype(np.int64),
+                     table.column("station").to_numpy().astype(np.int64), **cols)
 
 
-def empty(schema: pa.Schema = SCHEMA) -> pa.Table:
+def empty(schema: pa.Schema = RUN_SCHEMA) -> pa.Table:
     return schema.empty_table()
 
 
-def concat(tables: list[pa.Table], schema: pa.Schema = SCHEMA) -> pa.Table:
+def concat(tables: list[pa.Table], schema: pa.Schema = RUN_SCHEMA) -> pa.Table:
     tables = [t for t in tables if len(t)]
     return pa.concat_tables(tables).combine_chunks() if tables else empty(schema)
 
@@ -79,53 +146,31 @@ def ends_at(table: pa.Table, boundary_unix: float) -> np.ndarray:
     return table.column("los_clipped").to_numpy(zero_copy_only=False) & (los == boundary_unix)
 
 
-class Labels:
-    """The objects and stations of one job: what the indices of its ``RUN_SCHEMA`` tables mean.
+# --- the canonical order of run tables (``passes.canonical_order`` on the job's labels) ----------
 
-    Orders run tables canonically (by AOS, then NORAD id, then station id) on integer keys
-    (``passes.PairKey``), and makes the public ``SCHEMA`` table from a run table.
-    """
 
-    def __init__(self, object_ids, object_names, station_ids):
-        from .passes import PairKey
+def _pair_key(labels, table: pa.Table) -> np.ndarray:
+    return labels.pair_key(table.column("object").to_numpy(), table.column("station").to_numpy())
 
-        self.object_ids = np.asarray(object_ids, dtype=np.int64)
-        self.object_names = pa.array(list(object_names), pa.string())
-        self.station_ids = pa.array(list(station_ids), pa.string())
-        self._key = PairKey(self.object_ids, list(station_ids))
 
-    def _pair_key(self, table: pa.Table) -> np.ndarray:
-        """One integer per row ordering (object id, station id) as the canonical order does."""
-        return self._key(table.column("object").to_numpy(), table.column("station").to_numpy())
+def sort_run(labels, table: pa.Table) -> pa.Table:
+    from .passes import canonical_order
 
-    def sort(self, table: pa.Table) -> pa.Table:
-        from .passes import order_by_time_then_key
+    if not len(table):
+        return table
+    return table.take(canonical_order(table.column("aos").to_numpy(), _pair_key(labels, table)))
 
-        if not len(table):
-            return table
-        return table.take(order_by_time_then_key(table.column("aos").to_numpy(), self._pair_key(table)))
 
-    def last_key(self, table: pa.Table) -> tuple[float, int]:
-        """The sort key of the last row of a sorted table."""
-        last = table.slice(len(table) - 1)
-        return float(last.column("aos")[0].as_py()), int(self._pair_key(last)[0])
+def last_key(labels, table: pa.Table) -> tuple[float, int]:
+    """The sort key of the last row of a sorted run table."""
+    last = table.slice(len(table) - 1)
+    return float(last.column("aos")[0].as_py()), int(_pair_key(labels, last)[0])
 
-    def before_key(self, table: pa.Table, key: tuple[float, int]) -> np.ndarray:
-        """Rows whose sort key is before (or equal to) ``key``."""
-        aos = table.column("aos").to_numpy()
-        return (aos < key[0]) | ((aos == key[0]) & (self._pair_key(table) <= key[1]))
 
-    def public(self, table: pa.Table) -> pa.Table:
-        """A run table as a ``SCHEMA`` table: ids and names looked up by index (in Arrow)."""
-        obj, sta = table.column("object"), table.column("station")
-        columns = {
-            "object_id": pa.array(self.object_ids[obj.to_numpy()]),
-            "object_name": self.object_names.take(obj),
-            "station_id": self.station_ids.take(sta),
-        }
-        for name, _ in _MEASURES:
-            columns[name] = table.column(name)
-        return pa.table(columns, schema=SCHEMA)
+def before_key(labels, table: pa.Table, key: tuple[float, int]) -> np.ndarray:
+    """Rows whose sort key is before (or equal to) ``key``."""
+    aos = table.column("aos").to_numpy()
+    return (aos < key[0]) | ((aos == key[0]) & (_pair_key(labels, table) <= key[1]))
 
 
 def join_at_boundary(before: pa.Table, after: pa.Table, boundary_unix: float) -> pa.Table:

@@ -30,7 +30,7 @@ import numpy as np
 
 from ..orbits import frames
 from ..orbits.trajectory import Trajectory
-from .geometry import SPEED_OF_LIGHT_KM_S as C_KM_S
+from ..constants import SPEED_OF_LIGHT_KM_S as C_KM_S
 from .geometry import StationFrames, look_angles
 
 # X-band transponder turnaround ratio 880/749 (ESA and NASA deep-space X-up/X-down; ECSS-E-ST-50-05C
@@ -44,6 +44,7 @@ TURNAROUND_S_X = (880, 221)
 # groundnet warns below 5 deg by default; pass the threshold the mission uses.
 SOLAR_CONJUNCTION_SEP_DEG = 5.0
 LIGHT_TIME_ITERATIONS = 4
+LIGHT_TIME_CONTRACTION = 1e-3  # bound on |v| / c of a spacecraft relative to the barycentre
 
 
 @dataclass
@@ -146,8 +147,10 @@ def _downleg(trajectory: Trajectory, itrs_km: np.ndarray, t_r: np.ndarray, toler
              rotation: np.ndarray | None = None):
     """Station (at reception) and spacecraft (at emission) barycentric states, and the light time.
 
-    Each iteration shrinks the light-time error by about v/c (1e-4): from a 1,000 s guess, 1e-10 s
-    takes four; the pass search asks for 1e-6 s (1 mm of pointing at Mars) and saves one.
+    Each iteration shrinks the light-time error by the spacecraft's speed over c (under 1e-3 for
+    anything in the solar system): once an update is below ``tolerance_s / 1e-3`` the error left is
+    below ``tolerance_s``. From a 1,000 s guess, 1e-10 s takes three; the pass search asks for
+    1e-6 s (1 mm of pointing at Mars).
     """
     r_pos, r_vel = _station_bary(itrs_km, t_r, rotation)
     s_pos, s_vel = trajectory.state_barycentric(t_r, strict=False)
@@ -155,7 +158,7 @@ def _downleg(trajectory: Trajectory, itrs_km: np.ndarray, t_r: np.ndarray, toler
     for _ in range(LIGHT_TIME_ITERATIONS):
         s_pos, s_vel = trajectory.state_barycentric(t_r - np.nan_to_num(tau, nan=0.0), strict=False)
         new_tau = _norm(s_pos - r_pos) / C_KM_S
-        converged = np.nanmax(np.abs(new_tau - tau), initial=0.0) < tolerance_s
+        converged = np.nanmax(np.abs(new_tau - tau), initial=0.0) * LIGHT_TIME_CONTRACTION < tolerance_s
         tau = new_tau
         if converged:
             break
@@ -243,18 +246,6 @@ def link_geometry(
 
 # -------------------------------------------------------------------------------------------- passes
 
-def _grid_step_s(trajectory: Trajectory, start: float, end: float) -> float:
-    """Sampling step: fine enough that no pass of this trajectory fits between two samples unseen."""
-    probe = np.linspace(start, end, 9)
-    p, _ = trajectory.state_gcrs(probe, strict=False)
-    closest = np.nanmin(_norm(p)) if np.isfinite(p).any() else 1e9
-    if closest > 1.0e5:  # beyond the Moon: the sky turns at the Earth's rate (15 deg/h) at most
-        return 600.0
-    if closest > 2.0e4:  # MEO, GEO, HEO apogee arcs
-        return 60.0
-    return 15.0
-
-
 def _clearance(trajectory: Trajectory, antenna, t: np.ndarray):
     """Elevation above the antenna's floor (mask and minimum elevation), light-time corrected; azimuth; elevation."""
     rotation = frames.itrs_rotation(t)
@@ -327,7 +318,32 @@ def _refine_peaks(trajectory, antenna, lo, hi, parabola_s: float = 60.0) -> np.n
     return np.clip(vertex, t[:, 0], t[:, -1])
 
 
-def find_trajectory_passes(
+# A trajectory whose closest approach to the Earth's centre is beyond this is a slow mover: its
+# direction drifts by a few degrees a day at most, and the sky turns it around each antenna once a
+# sidereal day. Closer objects (the Moon's distance and in) take the generic search.
+SLOW_MOVER_KM = 1.0e6
+SLOW_NODE_S = 6 * 3600.0  # nodes of the apparent direction (cubic interpolation between them)
+SLOW_STEP_S = 1800.0  # coarse step of the search on an antenna without a horizon mask
+SLOW_STEP_MASKED_S = 300.0  # with a horizon mask (a step in the mask can open a short window)
+GRAZE_MARGIN_DEG = 2.0  # a local maximum this close below the floor is examined for a grazing pass
+
+
+@dataclass
+class TrajectoryWindows:
+    """The passes of one trajectory over one antenna, as arrays (POSIX seconds, degrees)."""
+
+    antenna_id: str
+    aos: np.ndarray
+    tca: np.ndarray
+    los: np.ndarray
+    max_elevation_deg: np.ndarray
+    aos_azimuth_deg: np.ndarray
+    los_azimuth_deg: np.ndarray
+    aos_clipped: np.ndarray
+    los_clipped: np.ndarray
+
+
+def trajectory_windows(
     trajectory: Trajectory,
     antennas,
     start_unix: float,
@@ -335,111 +351,353 @@ def find_trajectory_passes(
     *,
     min_elevation_deg: float | None = None,
     step_s: float | None = None,
-) -> list[dict]:
+) -> list[TrajectoryWindows]:
     """Every pass of ``trajectory`` over each antenna in [start, end], light-time corrected.
 
     The floor is each antenna's own (its minimum elevation and horizon mask: 10 deg for the 35 m
-    deep-space antennas), or ``min_elevation_deg`` for all when given. The clearance (elevation
-    minus floor) is sampled on a grid; AOS and LOS are refined to 1 ms at every sign change, and a
-    local maximum of the samples just below zero is refined too, so that a grazing pass between
-    two samples is not lost. A pass under way at ``start`` or ``end`` is clipped there. The time
-    span is clipped to the trajectory's span.
+    deep-space antennas), or ``min_elevation_deg`` for all when given. AOS and LOS are where the
+    light-time-corrected, aberrated elevation crosses the floor (to a millisecond); TCA is the
+    highest elevation inside [AOS, LOS]. A pass under way at ``start`` or ``end`` is clipped there.
+    The time span is clipped to the trajectory's span.
+
+    Two strategies, chosen by the trajectory's closest distance: slow movers (beyond
+    ``SLOW_MOVER_KM``) are searched on a model of their apparent direction (light time and
+    aberration from the geocentre at nodes hours apart, the Earth spun by the sidereal angle) with
+    a coarse step, and every crossing is then corrected by the full light-time solution from the
+    antenna; nearer objects are sampled with the full solution on a fine grid (``step_s`` forces
+    that strategy with the given step).
     """
     from dataclasses import replace
 
     span_lo, span_hi = trajectory.span_unix
     lo, hi = max(start_unix, span_lo), min(end_unix, span_hi)
-    rows: list[dict] = []
+    out: list[TrajectoryWindows] = []
     if hi <= lo:
-        return rows
-    step = step_s or _grid_step_s(trajectory, lo, hi)
-    grid = np.unique(np.concatenate([np.arange(lo, hi, step), [hi]]))
+        return out
+    closest = _closest_km(trajectory, lo, hi)
+    sky = _SkyModel(trajectory, lo, hi) if closest > SLOW_MOVER_KM and step_s is None else None
     for antenna in (antennas if isinstance(antennas, (list, tuple)) else [antennas]):
         if min_elevation_deg is not None:
             antenna = replace(antenna, min_elevation_deg=float(min_elevation_deg), horizon_mask=())
-        clear, _, _ = _clearance(trajectory, antenna, grid)
-        valid = np.isfinite(clear)
-        up = valid & (np.nan_to_num(clear, nan=-1.0) >= 0.0)
-        # Windows of consecutive samples above the floor.
-        edges = np.diff(np.concatenate([[0], up.astype(np.int8), [0]]))
-        first, last = np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0] - 1
-        aos_open = (first > 0) & valid[np.maximum(first - 1, 0)]
-        los_open = (last < grid.size - 1) & valid[np.minimum(last + 1, grid.size - 1)]
-        aos = grid[first].copy()
-        los = grid[last].copy()
-        # Every rising and setting crossing of this antenna refined together.
-        a_idx, l_idx = first[aos_open], last[los_open]
-        crossings = _refine_roots(trajectory, antenna, np.concatenate([grid[a_idx - 1], grid[l_idx]]),
-                                  np.concatenate([grid[a_idx], grid[l_idx + 1]]),
-                                  np.concatenate([np.ones(a_idx.size, bool), np.zeros(l_idx.size, bool)]))
-        aos[aos_open], los[los_open] = crossings[:a_idx.size], crossings[a_idx.size:]
-        # Grazing passes: a local maximum of the samples just below the floor whose refined peak is above it.
-        i = np.arange(1, grid.size - 1)
-        cand = i[valid[i - 1] & valid[i] & valid[i + 1] & ~up[i] & (np.nan_to_num(clear[i], nan=-99) > -2.0)
-                 & (clear[i] >= clear[i - 1]) & (clear[i] >= clear[i + 1])]
-        if cand.size:
-            peaks = _refine_peaks(trajectory, antenna, grid[cand - 1], grid[cand + 1])
-            above = _clearance(trajectory, antenna, peaks)[0] >= 0.0
-            cand, peaks = cand[above], peaks[above]
-            if cand.size:
-                aos = np.concatenate([aos, _refine_roots(trajectory, antenna, grid[cand - 1], peaks, True)])
-                los = np.concatenate([los, _refine_roots(trajectory, antenna, peaks, grid[cand + 1], False)])
-        if aos.size:
-            rows += _pass_rows(trajectory, antenna, aos, los, lo, hi)
-    rows.sort(key=lambda r: (r["station_id"], r["aos_unix"]))
+        if sky is not None:
+            w = _slow_mover_passes(trajectory, sky, antenna, lo, hi)
+        else:
+            aos, los = _sampled_crossings(trajectory, antenna, lo, hi, step_s or _grid_step_s(closest))
+            w = _windows_of(trajectory, antenna, aos, los)
+        order = np.argsort(w[0], kind="stable")
+        aos, tca, los, max_el, aos_az, los_az = (x[order] for x in w)
+        out.append(TrajectoryWindows(antenna.id, aos, tca, los, max_el, aos_az, los_az, aos <= lo, los >= hi))
+    return out
+
+
+def find_trajectory_passes(trajectory: Trajectory, antennas, start_unix: float, end_unix: float, *,
+                           min_elevation_deg: float | None = None, step_s: float | None = None) -> list[dict]:
+    """:func:`trajectory_windows` as one dict per pass (ISO times and POSIX ``*_unix``), by antenna then AOS."""
+    from ..timebase import format_utc
+
+    rows = []
+    for w in sorted(trajectory_windows(trajectory, antennas, start_unix, end_unix,
+                                       min_elevation_deg=min_elevation_deg, step_s=step_s),
+                    key=lambda w: w.antenna_id):
+        for k in range(w.aos.size):
+            rows.append({
+                "object_id": trajectory.object_id, "object_name": trajectory.name, "station_id": w.antenna_id,
+                "aos": format_utc(w.aos[k]), "tca": format_utc(w.tca[k]), "los": format_utc(w.los[k]),
+                "max_elevation_deg": float(w.max_elevation_deg[k]), "aos_azimuth_deg": float(w.aos_azimuth_deg[k]),
+                "los_azimuth_deg": float(w.los_azimuth_deg[k]), "duration_s": float(w.los[k] - w.aos[k]),
+                "aos_unix": float(w.aos[k]), "tca_unix": float(w.tca[k]), "los_unix": float(w.los[k]),
+                "aos_clipped": bool(w.aos_clipped[k]), "los_clipped": bool(w.los_clipped[k]),
+                "trajectory_kind": trajectory.kind,
+            })
     return rows
 
 
-def _pass_rows(trajectory: Trajectory, antenna, aos: np.ndarray, los: np.ndarray, lo: float, hi: float) -> list[dict]:
-    from ..timebase import format_utc
+def _closest_km(trajectory: Trajectory, start: float, end: float) -> float:
+    probe = np.linspace(start, end, 9)
+    p, _ = trajectory.state_gcrs(probe, strict=False)
+    return float(np.nanmin(_norm(p))) if np.isfinite(p).any() else 1e9
 
+
+def _grid_step_s(closest_km: float) -> float:
+    """Sampling step of the generic search: no pass of the trajectory fits between two samples unseen."""
+    if closest_km > 1.0e5:  # beyond the Moon: the sky turns at the Earth's rate (15 deg/h) at most
+        return 600.0
+    if closest_km > 2.0e4:  # MEO, GEO, HEO apogee arcs
+        return 60.0
+    return 15.0
+
+
+def _windows(up: np.ndarray, valid: np.ndarray):
+    """Runs of consecutive samples above the floor: first and last index, and whether each edge is a crossing."""
+    edges = np.diff(np.concatenate([[0], up.astype(np.int8), [0]]))
+    first, last = np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0] - 1
+    n = up.size
+    aos_open = (first > 0) & valid[np.maximum(first - 1, 0)]
+    los_open = (last < n - 1) & valid[np.minimum(last + 1, n - 1)]
+    return first, last, aos_open, los_open
+
+
+def _grazing_candidates(clear: np.ndarray, valid: np.ndarray, up: np.ndarray) -> np.ndarray:
+    """Samples that are local maxima just below the floor: a short pass may peak between their neighbours."""
+    i = np.arange(1, clear.size - 1)
+    c = np.nan_to_num(clear, nan=-99.0)
+    return i[valid[i - 1] & valid[i] & valid[i + 1] & ~up[i] & (c[i] > -GRAZE_MARGIN_DEG)
+             & (c[i] >= c[i - 1]) & (c[i] >= c[i + 1])]
+
+
+def _sampled_crossings(trajectory, antenna, lo: float, hi: float, step: float):
+    """The generic strategy: the full light-time solution sampled every ``step`` and refined at each crossing."""
+    grid = np.unique(np.concatenate([np.arange(lo, hi, step), [hi]]))
+    clear, _, _ = _clearance(trajectory, antenna, grid)
+    valid = np.isfinite(clear)
+    up = valid & (np.nan_to_num(clear, nan=-1.0) >= 0.0)
+    first, last, aos_open, los_open = _windows(up, valid)
+    aos, los = grid[first].copy(), grid[last].copy()
+    a_idx, l_idx = first[aos_open], last[los_open]
+    crossings = _refine_roots(trajectory, antenna, np.concatenate([grid[a_idx - 1], grid[l_idx]]),
+                              np.concatenate([grid[a_idx], grid[l_idx + 1]]),
+                              np.concatenate([np.ones(a_idx.size, bool), np.zeros(l_idx.size, bool)]))
+    aos[aos_open], los[los_open] = crossings[:a_idx.size], crossings[a_idx.size:]
+    cand = _grazing_candidates(clear, valid, up)
+    if cand.size:
+        peaks = _refine_peaks(trajectory, antenna, grid[cand - 1], grid[cand + 1])
+        above = _clearance(trajectory, antenna, peaks)[0] >= 0.0
+        cand, peaks = cand[above], peaks[above]
+        if cand.size:
+            aos = np.concatenate([aos, _refine_roots(trajectory, antenna, grid[cand - 1], peaks, True)])
+            los = np.concatenate([los, _refine_roots(trajectory, antenna, peaks, grid[cand + 1], False)])
+    return aos, los
+
+
+class _SkyModel:
+    """The apparent position of a slow mover in the true equator and equinox of date, cheap at any time.
+
+    At nodes ``SLOW_NODE_S`` apart: the position seen from the Earth's centre, light-time corrected
+    and aberrated by the Earth's orbital motion, rotated by precession-nutation (``frames``);
+    between nodes, a cubic. At any instant the Earth is spun by the Greenwich apparent sidereal angle
+    (interpolated linearly between nodes, where it is linear to far under a milliarcsecond). What it
+    leaves out (the antenna's own light time and diurnal aberration, polar motion: a fraction of an
+    arcsecond) moves a crossing by hundredths of a second, which the full solution at each crossing
+    then removes.
+    """
+
+    def __init__(self, trajectory: Trajectory, lo: float, hi: float):
+        span_lo, span_hi = trajectory.span_unix
+        self.t0 = lo - 2 * SLOW_NODE_S
+        nodes = self.t0 + SLOW_NODE_S * np.arange(int(np.ceil((hi - self.t0) / SLOW_NODE_S)) + 4)
+        at = np.clip(nodes, span_lo, span_hi)
+        pe, ve = frames.barycentric_state("earth", at)
+        s_pos, _ = trajectory.state_barycentric(at, strict=False)
+        for _ in range(2):
+            tau = _norm(s_pos - pe) / C_KM_S
+            s_pos, _ = trajectory.state_barycentric(np.clip(at - np.nan_to_num(tau), span_lo, span_hi), strict=False)
+        q = s_pos - pe
+        r = _norm(q)
+        d = q / r
+        beta = ve / C_KM_S
+        d = d + beta - np.einsum("in,in->n", d, beta) * d
+        q = d / _norm(d) * r
+        m, gast, _ = frames.sidereal_parts(at)
+        q = np.einsum("ijn,jn->in", m, q)
+        # Cubic through nodes k-1..k+2 on [k, k+1], as power-series coefficients in u per interval.
+        p0, p1, p2, p3 = q[:, :-3], q[:, 1:-2], q[:, 2:-1], q[:, 3:]
+        self.coef = np.stack([p1, (-2 * p0 - 3 * p1 + 6 * p2 - p3) / 6.0, (p0 - 2 * p1 + p2) / 2.0,
+                              (-p0 + 3 * p1 - 3 * p2 + p3) / 6.0]).transpose(2, 0, 1).copy()  # (interval, 4, 3)
+        self.nodes = nodes
+        self.gast = np.unwrap(gast)
+        self._grids: dict = {}
+
+    def itrs_km(self, t: np.ndarray) -> np.ndarray:
+        """Apparent position (3, n) in the rotating Earth's frame (polar motion left out)."""
+        x = (t - self.t0) / SLOW_NODE_S
+        k = np.clip(np.floor(x).astype(np.int64), 1, self.nodes.size - 3)
+        u = (x - k)[:, None]
+        c = self.coef[k - 1]  # (n, 4, 3)
+        q = (c[:, 0] + u * (c[:, 1] + u * (c[:, 2] + u * c[:, 3]))).T
+        return self._spin(q, np.interp(t, self.nodes, self.gast))
+
+    @staticmethod
+    def _spin(q: np.ndarray, gast: np.ndarray) -> np.ndarray:
+        c, s = np.cos(gast), np.sin(gast)
+        return np.stack([c * q[0] + s * q[1], c * q[1] - s * q[0], q[2]])
+
+    def grid(self, lo: float, hi: float, step: float) -> tuple[np.ndarray, np.ndarray]:
+        """Times from ``lo`` every ``step`` (a divisor of the node spacing) to ``hi``, and the positions there.
+
+        The samples fall at the same few fractions of every node interval, so the cubic is evaluated
+        per fraction over all intervals at once; the result is kept for the next antenna.
+        """
+        key = (lo, hi, step)
+        if key not in self._grids:
+            per = int(round(SLOW_NODE_S / step))
+            n = int(np.ceil((hi - lo) / step))
+            first = int(round((lo - self.t0) / SLOW_NODE_S))  # lo is a node: t0 + 2 node spacings
+            intervals = -(-n // per)
+            c = self.coef[first - 1:first - 1 + intervals]  # (K, 4, 3)
+            u = (np.arange(per) / per)[None, :, None]
+            q = c[:, None, 0] + u * (c[:, None, 1] + u * (c[:, None, 2] + u * c[:, None, 3]))
+            t = lo + step * np.arange(n)
+            q = q.reshape(-1, 3)[:n].T
+            pos = np.concatenate([self._spin(q, np.interp(t, self.nodes, self.gast)), self.itrs_km(np.array([hi]))],
+                                 axis=1)
+            self._grids = {key: (np.append(t, hi), pos)}
+        return self._grids[key]
+
+    def clearance(self, antenna, t: np.ndarray, frames_of=None, position_km: np.ndarray | None = None,
+                  azimuth: bool = True):
+        """Elevation above the antenna's floor, azimuth and elevation (deg) of the model at times ``t``.
+
+        Without a horizon mask the floor does not depend on the azimuth: ``azimuth=False`` skips it
+        (the azimuth returned is then None).
+        """
+        station = frames_of or StationFrames.of([antenna])
+        pos = self.itrs_km(t) if position_km is None else position_km
+        rho = pos - station.position_km[0][:, None]
+        u = station.up[0] @ rho
+        el = np.degrees(np.arcsin(u / np.sqrt(np.einsum("in,in->n", rho, rho))))
+        if not azimuth and not antenna.horizon_mask:
+            return el - antenna.min_elevation_deg, None, el
+        az = np.mod(np.degrees(np.arctan2(station.east[0] @ rho, station.north[0] @ rho)), 360.0)
+        return el - antenna.elevation_floor_deg(az), az, el
+
+
+def _falsi_roots(f, lo: np.ndarray, hi: np.ndarray, rising: np.ndarray, tol_s: float = 1e-2) -> np.ndarray:
+    """Crossings of ``f`` (vectorised) inside brackets [lo, hi] by the Illinois variant of regula falsi.
+
+    Only the brackets not yet converged are evaluated again; ``tol_s`` is the last step's size.
+    """
+    sign = np.where(rising, 1.0, -1.0)
+    a, b = lo.astype(np.float64).copy(), hi.astype(np.float64).copy()
+    fa, fb = sign * f(a), sign * f(b)
+    x = 0.5 * (a + b)
+    side = np.zeros(a.size, dtype=np.int8)
+    active = np.arange(a.size)
+    for _ in range(60):
+        if not active.size:
+            break
+        A, B, FA, FB = a[active], b[active], fa[active], fb[active]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            new = B - FB * (B - A) / (FB - FA)
+        new = np.where(np.isfinite(new) & (new > A) & (new < B), new, 0.5 * (A + B))
+        done = np.abs(new - x[active]) < tol_s
+        x[active] = new
+        active, new = active[~done], new[~done]
+        if not active.size:
+            break
+        fx = sign[active] * f(new)
+        left = ~(fx >= 0.0)  # the crossing is after x
+        s_prev = side[active]
+        a[active] = np.where(left, new, a[active])
+        fa[active] = np.where(left, fx, np.where(s_prev == -1, 0.5 * fa[active], fa[active]))
+        b[active] = np.where(left, b[active], new)
+        # Illinois: halve the stale end's value when the same end moved twice in a row.
+        fb[active] = np.where(left, np.where(s_prev == 1, 0.5 * fb[active], fb[active]), fx)
+        side[active] = np.where(left, 1, -1)
+    return x
+
+
+def _model_peaks(f, lo: np.ndarray, hi: np.ndarray, samples: int = 7, h: float = 20.0, tol_s: float = 1e-2) -> np.ndarray:
+    """Instants of the largest ``f`` in each [lo, hi]: the best of a few samples, then Newton on the slope."""
+    frac = np.linspace(0.0, 1.0, samples)
+    t = lo[:, None] + (hi - lo)[:, None] * frac[None, :]
+    v = np.nan_to_num(f(t.ravel()).reshape(t.shape), nan=-np.inf)
+    x = t[np.arange(lo.size), np.argmax(v, axis=1)]
+    active = np.arange(lo.size)
+    for _ in range(8):
+        xa = x[active]
+        y0, y1, y2 = np.split(f(np.concatenate([xa - h, xa, xa + h])), 3)
+        curvature = (y0 - 2.0 * y1 + y2) / (h * h)
+        slope = (y2 - y0) / (2.0 * h)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = np.where(curvature < 0.0, -slope / curvature, 0.0)
+        span = hi[active] - lo[active]
+        step = np.clip(np.nan_to_num(step), -0.25 * span - h, 0.25 * span + h)
+        x[active] = np.clip(xa + step, lo[active], hi[active])
+        active = active[np.abs(step) >= tol_s]
+        if not active.size:
+            break
+    return x
+
+
+def _slow_mover_passes(trajectory: Trajectory, sky: _SkyModel, antenna, lo: float, hi: float):
+    """Passes of a slow mover: coarse search on the sky model, then the full solution at each crossing."""
+    station = StationFrames.of([antenna])
+
+    def clear(t):
+        return sky.clearance(antenna, t, station, azimuth=False)[0]
+
+    step = SLOW_STEP_MASKED_S if antenna.horizon_mask else SLOW_STEP_S
+    grid, positions = sky.grid(lo, hi, step)
+    c = sky.clearance(antenna, grid, station, positions, azimuth=False)[0]
+    valid = np.isfinite(c)
+    up = valid & (np.nan_to_num(c, nan=-1.0) >= 0.0)
+    first, last, aos_open, los_open = _windows(up, valid)
+    aos, los = grid[first].copy(), grid[last].copy()
+    a_idx, l_idx = first[aos_open], last[los_open]
+    b_lo = np.concatenate([grid[a_idx - 1], grid[l_idx]])
+    b_hi = np.concatenate([grid[a_idx], grid[l_idx + 1]])
+    rising = np.concatenate([np.ones(a_idx.size, bool), np.zeros(l_idx.size, bool)])
+    cand = _grazing_candidates(c, valid, up)
+    if cand.size:
+        peaks = _model_peaks(clear, grid[cand - 1], grid[cand + 1])
+        keep = clear(peaks) >= 0.0
+        cand, peaks = cand[keep], peaks[keep]
+        b_lo = np.concatenate([b_lo, grid[cand - 1], peaks])
+        b_hi = np.concatenate([b_hi, peaks, grid[cand + 1]])
+        rising = np.concatenate([rising, np.ones(cand.size, bool), np.zeros(cand.size, bool)])
+    roots = _falsi_roots(clear, b_lo, b_hi, rising)
+    n_a, n_l, n_g = a_idx.size, l_idx.size, cand.size
+    aos[aos_open], los[los_open] = roots[:n_a], roots[n_a:n_a + n_l]
+    aos = np.concatenate([aos, roots[n_a + n_l:n_a + n_l + n_g]])
+    los = np.concatenate([los, roots[n_a + n_l + n_g:]])
+    if not aos.size:
+        return (np.zeros(0),) * 6
+    tca = _model_peaks(lambda t: sky.clearance(antenna, t, station, azimuth=False)[2], aos, los)
+    # The full solution (the antenna's own light time, aberration, polar motion) at every crossing and
+    # peak in one call; a Newton step with the model's slope moves each crossing onto it.
+    crossing = np.concatenate([aos, los])
+    is_crossing = np.concatenate([aos > lo, los < hi])
+    exact, az, el = _clearance(trajectory, antenna, np.concatenate([crossing, tca]))
+    n = crossing.size
+    slope = (clear(crossing + 0.5) - clear(crossing - 0.5))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        moved = crossing - exact[:n] / slope
+    ok = np.isfinite(moved) & (np.abs(moved - crossing) < 2.0)
+    fix = is_crossing & ~ok & np.isfinite(exact[:n])
+    moved = np.where(ok & is_crossing, moved, crossing)
+    if fix.any():  # grazing crossings, where the slope is nearly flat: bracket the full solution itself
+        idx = np.nonzero(fix)[0]
+        rise = idx < aos.size
+        moved[idx] = _refine_roots(trajectory, antenna, np.maximum(crossing[idx] - 60.0, lo),
+                                   np.minimum(crossing[idx] + 60.0, hi), rise)
+    aos_t, los_t = np.clip(moved[:aos.size], lo, hi), np.clip(moved[aos.size:], lo, hi)
+    tca = np.clip(tca, aos_t, los_t)
+    return aos_t, tca, los_t, el[n:], az[:aos.size], az[aos.size:n]
+
+
+def _windows_of(trajectory: Trajectory, antenna, aos: np.ndarray, los: np.ndarray):
+    """TCA (the highest elevation in each window), maximum elevation and the AOS/LOS azimuths."""
     tca = _refine_peaks(trajectory, antenna, aos, los)
     _, az, el = _clearance(trajectory, antenna, np.concatenate([aos, tca, los]))
     n = aos.size
-    out = []
-    for k in range(n):
-        out.append({
-            "object_id": trajectory.object_id,
-            "object_name": trajectory.name,
-            "station_id": antenna.id,
-            "aos": format_utc(aos[k]),
-            "tca": format_utc(tca[k]),
-            "los": format_utc(los[k]),
-            "max_elevation_deg": float(el[n + k]),
-            "aos_azimuth_deg": float(az[k]),
-            "los_azimuth_deg": float(az[2 * n + k]),
-            "duration_s": float(los[k] - aos[k]),
-            "aos_unix": float(aos[k]),
-            "tca_unix": float(tca[k]),
-            "los_unix": float(los[k]),
-            "aos_clipped": bool(aos[k] <= lo),
-            "los_clipped": bool(los[k] >= hi),
-            "trajectory_kind": trajectory.kind,
-        })
-    return out
+    return aos, tca, los, el[n:2 * n], az[:n], az[2 * n:]
 
 
 def trajectory_pass_table(trajectory: Trajectory, antennas, start_unix: float, end_unix: float, *,
                           min_elevation_deg: float | None = None):
-    """:func:`find_trajectory_passes` as the engine's ``PassTable`` (same columns as SGP4 passes).
+    """:func:`trajectory_windows` as the engine's ``PassTable`` (same columns as SGP4 passes).
 
     ``object_id`` is the NORAD or NAIF number when the trajectory has one (``-144`` for Solar
     Orbiter), else its text id (an OEM's ``OBJECT_ID``, a spacecraft id such as ``MEX``).
     """
-    from .passes import PassTable
+    from .passes import MEASURES, PassLabels, PassTable
 
-    rows = find_trajectory_passes(trajectory, antennas, start_unix, end_unix, min_elevation_deg=min_elevation_deg)
-    if not rows:
+    found = [w for w in trajectory_windows(trajectory, antennas, start_unix, end_unix,
+                                           min_elevation_deg=min_elevation_deg) if w.aos.size]
+    if not found:
         return PassTable.empty()
-    try:
-        ident = int(trajectory.object_id)
-        ids = np.full(len(rows), ident, dtype=np.int64)
-    except ValueError:
-        ids = np.array([trajectory.object_id] * len(rows), dtype=object)
-    col = lambda key, dtype=np.float64: np.array([r[key] for r in rows], dtype=dtype)  # noqa: E731
-    return PassTable(
-        object_id=ids, object_name=col("object_name", object), station_id=col("station_id", object),
-        aos=col("aos_unix"), tca=col("tca_unix"), los=col("los_unix"), max_elevation_deg=col("max_elevation_deg"),
-        aos_azimuth_deg=col("aos_azimuth_deg"), los_azimuth_deg=col("los_azimuth_deg"),
-        aos_clipped=col("aos_clipped", bool), los_clipped=col("los_clipped", bool),
-    ).sort()
+    labels = PassLabels([trajectory.object_id], [trajectory.name], [w.antenna_id for w in found])
+    col = lambda key: np.concatenate([getattr(w, key) for w in found])  # noqa: E731
+    n = sum(w.aos.size for w in found)
+    sta = np.concatenate([np.full(w.aos.size, i, dtype=np.int64) for i, w in enumerate(found)])
+    return PassTable(labels, np.zeros(n, np.int64), sta, **{name: col(name) for name in MEASURES}).sort()

@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
+from ..constants import SPEED_OF_LIGHT_KM_S
 from ..stations import Antenna
 
 if TYPE_CHECKING:
     from ..orbits.propagation import States
 
-SPEED_OF_LIGHT_KM_S = 299792.458
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from ..errors import GroundnetError
 from ..orbits.elements import ElementSet
 from ..stations.network import Antenna
 from . import arrow
+from .passes import PassLabels
 
 DEFAULT_SLICE_S = 86400.0  # one block of find_passes
 # Work per task, in object-station-days: large enough that per-call overheads vanish in the
@@ -165,9 +166,9 @@ def run_task(
     """One task on a worker: ``find_passes`` on a chunk, as a sorted ``arrow.RUN_SCHEMA`` table
     (compact to ship) whose objects and stations are numbered as in the job (``object_index``,
     ``station_index``: the job's index of each element set and antenna given)."""
-    from .passes import find_indexed_passes
+    from .passes import find_passes
 
-    passes = find_indexed_passes(elements, antennas, start_unix, end_unix, min_elevation_deg=min_elevation_deg)
+    passes = find_passes(elements, antennas, start_unix, end_unix, min_elevation_deg=min_elevation_deg)
     return arrow.run_table(passes, object_index, station_index)
 
 
@@ -364,7 +365,7 @@ def find_passes_at_scale(
                           slice_s=slice_s, task_pair_days=task_pair_days)
         object_args = [ex.scatter([elements[i] for i in chunk]) for chunk in plan.object_chunks]
         station_args = [[antennas[i] for i in chunk] for chunk in plan.station_chunks]
-        labels = arrow.Labels([e.norad_id for e in elements], [e.name for e in elements], [a.id for a in antennas])
+        labels = PassLabels.of(elements, antennas)
         runs = _Runs(Path(scratch), labels)
         spool = _Spool(sink, plan.slices, Path(scratch), labels)
         days = (end_unix - start_unix) / 86400.0
@@ -420,7 +421,7 @@ class _Runs:
 
     BATCH_ROWS = 1_000_000
 
-    def __init__(self, directory: Path, labels: arrow.Labels):
+    def __init__(self, directory: Path, labels):
         self.directory = directory
         self.labels = labels
         self.paths: dict[int, list[Path]] = {}
@@ -458,7 +459,7 @@ class _Runs:
                         parts.append(t.slice(lo[i], hi - lo[i]))
                     lo[i] = hi
                 if parts:
-                    yield self.labels.sort(arrow.concat(parts, arrow.RUN_SCHEMA))
+                    yield arrow.sort_run(self.labels, arrow.concat(parts, arrow.RUN_SCHEMA))
         finally:
             del tables
             for p in paths:
@@ -475,7 +476,7 @@ class _Spool:
     then read back batch by batch into the sink (little more than a copy).
     """
 
-    def __init__(self, sink, slices: list[tuple[float, float]], scratch: Path, labels: arrow.Labels):
+    def __init__(self, sink, slices: list[tuple[float, float]], scratch: Path, labels):
         self.sink = sink
         self.slices = slices
         self.labels = labels
@@ -495,7 +496,7 @@ class _Spool:
         first = True
         for table in batches:
             if first:  # continuations start at the slice's first instant: all in the first batch
-                table = self.labels.sort(arrow.join_at_boundary(self.open, table, boundary_unix=start))
+                table = arrow.sort_run(self.labels, arrow.join_at_boundary(self.open, table, boundary_unix=start))
                 self.open, first = arrow.empty(arrow.RUN_SCHEMA), False
             if end < self.slices[-1][1]:
                 still_open = arrow.ends_at(table, end)
@@ -504,24 +505,24 @@ class _Spool:
                     table = table.filter(~still_open)
             self._write(table)
         if first and len(self.open):  # an empty slice: the held passes end at its start
-            self._write(self.labels.sort(arrow.join_at_boundary(self.open, arrow.empty(arrow.RUN_SCHEMA), start)))
+            self._write(arrow.sort_run(self.labels, arrow.join_at_boundary(self.open, arrow.empty(arrow.RUN_SCHEMA), start)))
             self.open = arrow.empty(arrow.RUN_SCHEMA)
 
     def _write(self, table: pa.Table) -> None:
         if self.last_key is not None and len(table):
-            early = self.labels.before_key(table, self.last_key)
+            early = arrow.before_key(self.labels, table, self.last_key)
             if early.any():
                 self.late.append(table.filter(early))
                 table = table.filter(~early)
         if len(table):
-            self.last_key = self.labels.last_key(table)
+            self.last_key = arrow.last_key(self.labels, table)
             if self.spool is not None:
                 self.spool.write_table(table, max_chunksize=len(table))
             else:
-                self.sink.write(self.labels.public(table))
+                self.sink.write(arrow.as_pass_table(self.labels, table))
 
     def finish(self):
-        late = self.labels.sort(arrow.concat(self.late, arrow.RUN_SCHEMA))
+        late = arrow.sort_run(self.labels, arrow.concat(self.late, arrow.RUN_SCHEMA))
         if self.spool is None:  # one slice: nothing comes late
             return self.sink.close()
         import pyarrow.ipc as ipc
@@ -532,12 +533,12 @@ class _Spool:
         spooled = ipc.open_file(pa.OSFile(str(self.spool_path)))
         for group in range(spooled.num_record_batches):
             batch = pa.Table.from_batches([spooled.get_batch(group)])
-            n = int(self.labels.before_key(late, self.labels.last_key(batch)).sum()) if len(late) else 0
+            n = int(arrow.before_key(self.labels, late, arrow.last_key(self.labels, batch)).sum()) if len(late) else 0
             if n:
-                batch = self.labels.sort(arrow.concat([batch, late.slice(0, n)], arrow.RUN_SCHEMA))
+                batch = arrow.sort_run(self.labels, arrow.concat([batch, late.slice(0, n)], arrow.RUN_SCHEMA))
                 late = late.slice(n)
-            self.sink.write(self.labels.public(batch))
-        self.sink.write(self.labels.public(late))
+            self.sink.write(arrow.as_pass_table(self.labels, batch))
+        self.sink.write(arrow.as_pass_table(self.labels, late))
         return self.sink.close()
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from groundnet.live.fleet import load_fleet
+from groundnet.missions import load_fleet
 from groundnet.timebase import parse_utc
 
 # A moment inside the demo catalog's element-set span (epochs 2026-08-19..22).

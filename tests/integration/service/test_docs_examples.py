@@ -33,9 +33,11 @@ EXAMPLES = _examples()
 
 
 def test_every_endpoint_has_an_example():
-    """Each operation of /openapi.json (and the WebSocket) appears in the examples."""
+    """Each operation of /openapi.json (and the WebSocket) appears in the examples; the SatNOGS Network API
+    that SatNOGS clients speak (under /api/, not /api/v1/) has its own examples in docs/satnogs.md."""
     app = create_app(Settings(database="sqlite:///:memory:"))
-    paths = set(app.openapi()["paths"]) | {"/api/v1/live"}
+    paths = {p for p in app.openapi()["paths"] if p.startswith("/api/v1/") or not p.startswith("/api/")}
+    paths |= {"/api/v1/live"}
     text = " ".join(EXAMPLES)
     missing = []
     for path in paths:

@@ -24,7 +24,7 @@ def test_leop_endpoints(sqlite_url, small_fleet):
         assert r.status_code == 200, r.text
         launch = r.json()["launches"][0]
         assert launch["first_station"] == "MLI" and launch["dispersion"]["samples"] == 6
-        assert r.json()["scenario"]["downlink_band"] == "X", "8.41 GHz, named by groundnet.spacecraft.band_of"
+        assert r.json()["scenario"]["downlink_band"] == "X", "8.41 GHz, named by groundnet.missions.band_of"
         assert launch["timeline"][0]["event"] == "liftoff"
         assert "ground_track" not in launch
 

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from groundnet.live.board import BoardBuilder, EventLog, reported_contact_state
-from groundnet.live.fleet import load_fleet
+from groundnet.missions import load_fleet
 from groundnet.domain import BoardBlock, BoardPlan, Contact, StationEvent
 from groundnet.live.simulator import StationSimulator
 from groundnet.stations import load_network

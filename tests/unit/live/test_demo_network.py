@@ -7,7 +7,7 @@ from collections import defaultdict
 
 import pytest
 
-from groundnet.live.fleet import load_fleet
+from groundnet.missions import load_fleet
 from groundnet.live.planning import PassPlanner
 from groundnet.stations import load_network
 from groundnet.timebase import parse_utc
@@ -66,4 +66,4 @@ def test_every_deep_space_mission_is_served_and_cited(demo_day):
     served = {c.spacecraft_id for c in plan.contacts}
     assert [s.id for s in deep if s.id not in served] == []
     for s in fleet.values():
-        assert s.source and "unknown: no per-mission" not in s.extra["links_source"], s.id
+        assert s.source and "unknown: no per-mission" not in s.links_source, s.id

@@ -38,6 +38,7 @@ def set_clock(body: ClockUpdate, service: LiveService = Depends(get_service)) ->
 
 @router.get("/status", operation_id="get_status", response_model=StatusRead, dependencies=[Depends(read_access)])
 def get_status(request: Request, service: LiveService = Depends(get_service)) -> dict:
-    """The service's health: clock, live subscribers, last sequence number, how fast boards reach them."""
+    """The service's health: clock, live subscribers, last sequence number, how fast boards reach them, and the
+    data sources (`sources`: name, url, fetched_at, age_s, refresh_interval_s, stale, last_error)."""
     return {"clock": service.clock.state().as_dict(), **request.app.state.push.status(),
-            "plan": service.current_plan_summary()}
+            "plan": service.current_plan_summary(), "sources": request.app.state.sources.status()}

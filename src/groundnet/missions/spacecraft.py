@@ -1,9 +1,12 @@
-"""The demo network's spacecraft (``groundnet/data/spacecraft.toml``, documented in docs/spacecraft.md).
+"""The spacecraft groundnet knows (``groundnet/data/spacecraft.toml``, documented in docs/spacecraft.md).
 
-    from groundnet.spacecraft import load_spacecraft
+    from groundnet.missions import load_spacecraft
     for sc in load_spacecraft():
-        traj = sc.trajectory()            # a groundnet.orbits.trajectory.Trajectory
-        sc.kind, sc.approximate, sc.error_bound_km, sc.downlink.band
+        traj = sc.trajectory              # a groundnet.orbits.trajectory.Trajectory
+        sc.kind, sc.approximate, sc.error_bound_km, sc.downlink.band, sc.is_earth_orbiter
+
+One ``Spacecraft`` type serves the commands, the live service and the board; ``load_fleet`` is the
+list the live service runs (Earth orbiters whose elements the catalog holds, and every other craft).
 
 Earth orbiters take their SGP4 elements from the bundled demo catalog (or another catalog given
 to :func:`load_spacecraft`) by NORAD id; Solar Orbiter its SPK shipped in the package; Mars
@@ -18,50 +21,10 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from . import files
-from .errors import InputFileError, TrajectoryError, is_finite_number
-from .orbits.trajectory import KINDS, AtBodyTrajectory, SpkTrajectory, Sgp4Trajectory, Trajectory
-
-# Band letters as groundnet names them (IEEE Std 521 radar bands, Hz), lower edge inclusive. X starts at
-# 7 GHz rather than 8 so that it holds the X-band space allocations below 8 GHz (deep-space uplink
-# 7145-7190 MHz, meteorological-satellite downlink 7750-7900 MHz).
-BAND_EDGES_HZ = {
-    "VHF": (30e6, 300e6),
-    "UHF": (300e6, 1e9),
-    "L": (1e9, 2e9),
-    "S": (2e9, 4e9),
-    "C": (4e9, 7e9),
-    "X": (7e9, 12e9),
-    "Ku": (12e9, 18e9),
-    "K": (18e9, 27e9),
-    "Ka": (27e9, 40e9),
-}
-
-
-def band_of(frequency_hz: float) -> str:
-    """The band letter of a frequency (``BAND_EDGES_HZ``), or ``"?"`` outside them all."""
-    for band, (low, high) in BAND_EDGES_HZ.items():
-        if low <= frequency_hz < high:
-            return band
-    return "?"
-
-
-# Centres of the ITU allocations (Radio Regulations Art. 5; SFCG) for a band and direction when a
-# mission's own channel is not published: a display value, never a measured frequency.
-BAND_ALLOCATIONS_MHZ = {
-    ("S", "up"): (2025.0, 2110.0),
-    ("S", "down"): (2200.0, 2290.0),
-    ("X", "up"): (7145.0, 7190.0),  # deep space, category B
-    ("X", "down"): (8400.0, 8450.0),  # deep space, category B
-    ("Ka", "up"): (34200.0, 34700.0),
-    ("Ka", "down"): (31800.0, 32300.0),
-}
-# Earth orbiters (within 2 million km, category A) may not use the deep-space X-band allocations;
-# their X-band downlinks sit in the Earth exploration-satellite allocation 8025-8400 MHz.
-NEAR_EARTH_ALLOCATIONS_MHZ = {
-    ("X", "down"): (8025.0, 8400.0),
-}
-
+from .. import files
+from ..errors import InputFileError, TrajectoryError, is_finite_number
+from ..orbits.trajectory import KINDS, AtBodyTrajectory, SpkTrajectory, Sgp4Trajectory, Trajectory
+from .bands import BAND_ALLOCATIONS_MHZ, BAND_EDGES_HZ, NEAR_EARTH_ALLOCATIONS_MHZ, band_of
 
 @dataclass(frozen=True)
 class Link:
@@ -79,9 +42,18 @@ class Link:
         band = (self.near_earth and NEAR_EARTH_ALLOCATIONS_MHZ.get(key)) or BAND_ALLOCATIONS_MHZ.get(key)
         return None if band is None else 0.5 * (band[0] + band[1]) * 1e6
 
+    @property
+    def display_frequency_hz(self) -> float | None:
+        """The mission's channel, else the band's allocation centre (a display value for the board)."""
+        return self.frequency_hz or self.allocation_centre_hz
+
     def as_dict(self) -> dict:
         return {"band": self.band, "frequency_hz": self.frequency_hz, "data_rate_bps": self.data_rate_bps,
                 "allocation_centre_hz": self.allocation_centre_hz}
+
+    def display_dict(self) -> dict:
+        """As the board and the API show it: the display frequency, the rate where published."""
+        return {"band": self.band, "frequency_hz": self.display_frequency_hz, "data_rate_bps": self.data_rate_bps}
 
 
 @dataclass(frozen=True)
@@ -100,15 +72,57 @@ class Spacecraft:
     links_source: str = ""
     downlink: Link | None = None
     uplink: Link | None = None
+    ranging: bool = False
+    mission: str = ""  # the mission the craft serves (default: its id)
     catalog: object = field(default=None, repr=False, compare=False)  # a CatalogLoad for kind "tle"
 
     @property
     def approximate(self) -> bool:
         return self.kind == "approximate"
 
+    @property
+    def source(self) -> str:
+        return self.trajectory_source
+
+    @property
+    def elements(self):
+        """The SGP4 element set of an Earth orbiter (kind ``tle``) from the catalog given, else None."""
+        if self.kind != "tle" or self.catalog is None:
+            return None
+        return _by_id(self.catalog).get(self.norad_id)
+
+    @property
+    def is_earth_orbiter(self) -> bool:
+        return self.elements is not None
+
+    @property
     def trajectory(self) -> Trajectory:
         """This spacecraft's trajectory (built once per spacecraft and cached)."""
         return _trajectory(self)
+
+    def links_dict(self) -> dict:
+        """Both links as the board and the API show them (``Link.display_dict``)."""
+        return {"uplink": self.uplink and self.uplink.display_dict(),
+                "downlink": self.downlink and self.downlink.display_dict(), "ranging": self.ranging}
+
+    def trajectory_record(self) -> tuple[float, dict]:
+        """(epoch, data) of the trajectory source, as the store's element-set history keeps it."""
+        e = self.elements
+        if e is not None:
+            return e.epoch_unix, {
+                "norad_id": e.norad_id, "name": e.name, "epoch": e.epoch_iso, "mean_motion_rev_day": e.mean_motion_rev_day,
+                "eccentricity": e.eccentricity, "inclination_deg": e.inclination_deg, "raan_deg": e.raan_deg,
+                "arg_perigee_deg": e.arg_perigee_deg, "mean_anomaly_deg": e.mean_anomaly_deg, "bstar": e.bstar,
+                "mean_motion_dot": e.mean_motion_dot, "mean_motion_ddot": e.mean_motion_ddot,
+                "international_designator": e.international_designator, "source": e.source, "line": e.line,
+            }
+        return 0.0, {"kind": self.kind, "source": self.source}
+
+    def summary(self) -> dict:
+        """The board's and the API's view of the craft (``GET /api/v1/spacecraft``)."""
+        return {"id": self.id, "name": self.name, "kind": self.kind, "norad_id": self.norad_id, "source": self.source,
+                "approximate": self.approximate, "error_bound_km": self.error_bound_km, "mission": self.mission or self.id,
+                **self.links_dict()}
 
     def as_dict(self) -> dict:
         return {
@@ -122,6 +136,15 @@ class Spacecraft:
 
 
 _cache: dict[tuple, Trajectory] = {}
+_catalogs: dict[int, tuple[object, dict]] = {}
+
+
+def _by_id(catalog) -> dict:
+    """A catalog's element sets by NORAD id, built once per catalog (the catalog is kept alive with it)."""
+    held = _catalogs.get(id(catalog))
+    if held is None or held[0] is not catalog:
+        held = _catalogs[id(catalog)] = (catalog, catalog.by_id())
+    return held[1]
 
 
 def _trajectory(sc: Spacecraft) -> Trajectory:
@@ -129,8 +152,7 @@ def _trajectory(sc: Spacecraft) -> Trajectory:
     if key in _cache:
         return _cache[key]
     if sc.kind == "tle":
-        by_id = sc.catalog.by_id() if sc.catalog is not None else {}
-        elements = by_id.get(sc.norad_id)
+        elements = sc.elements
         if elements is None:
             raise TrajectoryError(f"{sc.id}: NORAD {sc.norad_id} is not in the catalog given; add its elements")
         traj = Sgp4Trajectory(elements)
@@ -166,7 +188,7 @@ def load_spacecraft(path: str | Path | None = None, *, catalog="demo") -> list[S
         raise InputFileError(str(file), "expected [[spacecraft]] tables", field="spacecraft")
     load = None
     if catalog is not None and any(e.get("kind") == "tle" for e in entries):
-        from .orbits.catalog import load_catalog
+        from ..orbits.catalog import load_catalog
 
         load = load_catalog(catalog) if isinstance(catalog, (str, Path)) else catalog
     ephemerides = Path(str(resources.files("groundnet.data").joinpath("ephemerides")))
@@ -239,6 +261,12 @@ def _link(table: dict | None, direction: str, kind: str, file: Path, where: str)
     return Link(band, direction, frequency_hz, table.get("data_rate_bps"), near_earth=kind == "tle")
 
 
+def load_fleet(path=None, catalog: str = "demo") -> list[Spacecraft]:
+    """The spacecraft the live service runs: every craft of the list whose trajectory can be built
+    (an Earth orbiter only when the catalog holds its elements)."""
+    return [sc for sc in load_spacecraft(path, catalog=catalog) if sc.kind != "tle" or sc.elements is not None]
+
+
 def get_spacecraft(spacecraft_id: str, spacecraft: list[Spacecraft] | None = None) -> Spacecraft:
     """One spacecraft by id (case-insensitive) or NORAD id."""
     fleet = spacecraft if spacecraft is not None else load_spacecraft()
@@ -253,11 +281,11 @@ def get_spacecraft(spacecraft_id: str, spacecraft: list[Spacecraft] | None = Non
 def resolve_trajectory(trajectory_file: str | Path | None = None, object_id: str | None = None,
                        spacecraft_id: str | None = None) -> Trajectory:
     """The trajectory a command asks for: a file (SPK with ``object_id``, OEM, OPM, OMM) or a bundled spacecraft."""
-    from .orbits.trajectory import load_trajectory
+    from ..orbits.trajectory import load_trajectory
 
     if (trajectory_file is None) == (spacecraft_id is None):
         raise TrajectoryError("give either --trajectory FILE (SPK, OEM, OPM or OMM) or --spacecraft ID "
                               "(`groundnet spacecraft` lists the bundled ones)")
     if trajectory_file is not None:
         return load_trajectory(trajectory_file, object_id)
-    return get_spacecraft(spacecraft_id).trajectory()
+    return get_spacecraft(spacecraft_id).trajectory

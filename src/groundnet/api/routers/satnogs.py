@@ -1,0 +1,181 @@
+"""The SatNOGS Network API a SatNOGS client speaks: its jobs, and the upload of what it recorded.
+
+Mounted at ``/api/`` (not ``/api/v1``): a SatNOGS client is pointed at groundnet with
+``SATNOGS_NETWORK_API_URL=http://HOST:PORT/api/`` and asks for ``jobs/`` and ``observations/{id}/``
+below it, sending ``Authorization: Token <key>`` with a groundnet API token as the key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, File, Form, Header, HTTPException, Query, Request, UploadFile, status
+from fastapi import Path as PathParam
+from pydantic import BaseModel, Field
+
+from ...domain import StationEvent
+from ...errors import GroundnetError
+from ...interop.satnogs import read_jobs
+from ...live.service import LiveService
+from ...timebase import parse_utc
+from ..deps import MAX_ID, get_service
+
+log = logging.getLogger("groundnet.satnogs")
+router = APIRouter(prefix="/api", tags=["satnogs"])
+UPLOAD_PREFIX = "/api/observations/"
+ARTIFACTS = ("payload", "waterfall", "demoddata")
+
+
+class SatnogsJob(BaseModel):
+    """One observation for a station, with the fields and types of a SatNOGS Network job."""
+
+    id: int
+    start: str = Field(description="ISO 8601 UTC, whole seconds.")
+    end: str
+    ground_station: int
+    tle0: str
+    tle1: str
+    tle2: str
+    frequency: int = Field(description="Downlink to tune to, Hz, corrected for the transmitter's drift.")
+    mode: str
+    transmitter: str
+    baud: float | None
+    max_altitude: float
+    norad_cat_id: int
+
+
+class SatnogsUpload(BaseModel):
+    id: int = Field(description="The observation (job) id.")
+    artifact: str = Field(description="payload (audio), waterfall, demoddata or client_metadata.")
+    filename: str
+    bytes: int
+    event_id: str = Field(description="The data_received station event that records it.")
+
+
+class JobsFile:
+    """The jobs file the service serves, read again when it changes (so that a new plan written with
+    `groundnet schedule observations --jobs` reaches the stations at their next poll). A new version
+    that cannot be read leaves the previous jobs in place, and the error is logged."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self._stamp = None
+        self._jobs: list[dict] = []
+        self.current()  # a bad file at startup is an error the operator sees at once
+
+    def current(self) -> list[dict]:
+        if self.path is None:
+            return []
+        try:
+            st = self.path.stat()
+        except OSError:
+            return self._jobs
+        stamp = (st.st_mtime_ns, st.st_size)
+        if stamp != self._stamp:
+            if self._stamp is None:
+                self._jobs = read_jobs(self.path)
+            else:
+                try:
+                    self._jobs = read_jobs(self.path)
+                except GroundnetError as exc:
+                    log.error("SatNOGS jobs not reloaded, the previous ones stay: %s", exc)
+            self._stamp = stamp
+        return self._jobs
+
+
+def load_jobs(path: Path | None) -> JobsFile:
+    return JobsFile(path)
+
+
+def satnogs_token(request: Request, authorization: str | None = Header(None)) -> str:
+    """The token's name, from ``Authorization: Token <key>`` as SatNOGS clients send it; 401 otherwise."""
+    scheme, _, key = (authorization or "").partition(" ")
+    name = get_service(request).token_name(key.strip()) if scheme.lower() in ("token", "bearer") and key.strip() else None
+    if name is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED,
+                            detail="send 'Authorization: Token <key>' with a groundnet API token "
+                                   "(create one with `groundnet token create NAME`)",
+                            headers={"WWW-Authenticate": "Token"})
+    return name
+
+
+@router.get("/jobs/", operation_id="satnogs_list_jobs", response_model=list[SatnogsJob])
+def list_jobs(
+    request: Request,
+    ground_station: int = Query(..., ge=1, le=MAX_ID, description="The SatNOGS station id."),
+    lat: float | None = Query(None, ge=-90, le=90, description="Sent by SatNOGS clients; not used."),
+    lon: float | None = Query(None, ge=-180, le=360, description="Sent by SatNOGS clients; not used."),
+    alt: float | None = Query(None, ge=-1000, le=100000, description="Sent by SatNOGS clients; not used."),
+    _token: str = Depends(satnogs_token),
+    service: LiveService = Depends(get_service),
+) -> list[dict]:
+    """The station's observations that have not ended yet by the service clock, earliest first."""
+    now = service.clock.now()
+    return [j for j in request.app.state.satnogs_jobs.current()
+            if j["ground_station"] == ground_station and parse_utc(j["end"]).timestamp() > now]
+
+
+def _job(request: Request, observation_id: int) -> dict:
+    for job in request.app.state.satnogs_jobs.current():
+        if job["id"] == observation_id:
+            return job
+    raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no observation {observation_id}")
+
+
+@router.put(UPLOAD_PREFIX.removeprefix("/api") + "{observation_id}/", operation_id="satnogs_upload_observation",
+            response_model=SatnogsUpload,
+            responses={403: {"description": "This kind of data has already been uploaded for the observation."},
+                       404: {"description": "No such observation."}, 413: {"description": "The upload is too large."}})
+async def upload_observation(
+    request: Request,
+    observation_id: int = PathParam(..., ge=1, le=MAX_ID),
+    payload: UploadFile | None = File(None, description="The audio recording."),
+    waterfall: UploadFile | None = File(None, description="The waterfall image."),
+    demoddata: UploadFile | None = File(None, description="Demodulated data (a frame)."),
+    client_version: str | None = Form(None, max_length=100, description="The client's version (sent after an observation)."),
+    client_metadata: str | None = Form(None, max_length=16384, description="The client's radio and station (JSON)."),
+    source: str = Depends(satnogs_token),
+    service: LiveService = Depends(get_service),
+) -> dict:
+    """Keep what a SatNOGS client sends after an observation and record it as a ``data_received`` station event
+    of the observation's station: one recording (payload, waterfall or demoddata) per request, or the client's
+    version and metadata, as the SatNOGS client sends them."""
+    job = _job(request, observation_id)
+    sent = {name: f for name, f in (("payload", payload), ("waterfall", waterfall), ("demoddata", demoddata)) if f}
+    if len(sent) > 1 or (not sent and client_version is None):
+        raise HTTPException(422, detail="send one file (payload, waterfall or demoddata) or client_version and "
+                                        "client_metadata, as multipart/form-data")
+    if sent:
+        (artifact, upload), = sent.items()
+        data = await upload.read()
+        name = upload.filename or artifact
+    else:
+        artifact, name = "client_metadata", "client_metadata.json"
+        data = json.dumps({"client_version": client_version, "client_metadata": client_metadata}).encode()
+    folder = Path(request.app.state.settings.data_dir) / "observations" / str(observation_id)
+    if folder.is_dir() and any(p.name.startswith(artifact + "_") for p in folder.iterdir()):
+        # The SatNOGS client treats this answer as "already uploaded" and does not send it again.
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"{artifact} has already been uploaded")
+    filename = re.sub(r"[^A-Za-z0-9._-]", "_", Path(name).name)[:120] or artifact
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{artifact}_{filename}").write_bytes(data)
+    digest = hashlib.sha256(data).hexdigest()
+    detail = {"observation_id": observation_id, "artifact": artifact, "filename": filename, "bytes": len(data),
+              "sha256": digest, "norad_cat_id": job["norad_cat_id"], "transmitter": job["transmitter"]}
+    if client_version is not None:
+        detail["client_version"] = client_version
+    event = StationEvent(
+        event_id=f"satnogs-{observation_id}-{artifact}-{digest[:16]}",
+        antenna_id=f"SATNOGS-{job['ground_station']}",
+        kind="data_received",
+        time=service.clock.now(),
+        spacecraft_id=None,
+        detail=detail,
+    )
+    stored, _ = service.ingest(event, source)
+    return {"id": observation_id, "artifact": artifact, "filename": filename, "bytes": len(data),
+            "event_id": stored.event_id}

@@ -1,0 +1,96 @@
+"""End to end: `groundnet serve` with a plan holding an ISS contact at Santa Maria, `groundnet agent` running
+it with Hamlib's dummy rotator and radio at the server's replay speed, the server killed and restarted
+mid-contact: every event reaches the server once and the board shows the antenna tracking."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from .hamlib_daemons import Daemon
+from .conftest import free_port, wait_for
+
+CLI = [sys.executable, "-c", "from groundnet.cli import main; main()"]
+CONTACT = "ISS@1787476016/SMA/1787479712"  # 2026-08-23T10:08:32Z .. 10:16:32Z in the planner's plan
+CLOCK = "2026-08-23T10:07:00Z"
+
+
+@pytest.mark.slow
+def test_agent_runs_a_contact_and_the_board_shows_it(tmp_path):
+    rot, rig = Daemon("rotctld", "-C", "max_el=180"), Daemon("rigctld")
+    url = f"sqlite:///{tmp_path / 'groundnet.sqlite'}"
+    env = {**os.environ, "GROUNDNET_PLAN_AHEAD_H": "3", "GROUNDNET_PLAN_BEHIND_H": "1", "GROUNDNET_SPEED": "20"}
+    token = subprocess.run([*CLI, "token", "create", "SMA-agent", "--database", url], env=env, check=True,
+                           capture_output=True, text=True).stdout.strip()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/api/v1"
+
+    def serve():
+        proc = subprocess.Popen([*CLI, "serve", "--port", str(port), "--database", url, "--clock", CLOCK],
+                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        wait_for(lambda: _up(proc), timeout=90, every=0.2)
+        return proc
+
+    def _up(proc):
+        if proc.poll() is not None:
+            raise AssertionError(proc.stderr.read().decode()[-2000:])
+        try:
+            return httpx.get(f"{base}/clock", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    server = serve()
+    plan = httpx.get(f"{base}/plan", params={"start": "2026-08-23T10:00:00Z", "end": "2026-08-23T10:30:00Z"}).json()
+    assert CONTACT in {c["id"] for c in plan["contacts"]}, "the planner's plan changed: pick the new ISS contact"
+    spool = tmp_path / "spool.jsonl"
+    agent = subprocess.Popen([*CLI, "agent", "--station", "SMA", "--server", f"http://127.0.0.1:{port}",
+                              "--rotctld", rot.address, "--rigctld", rig.address, "--downlink-hz", "145.8e6",
+                              "--flip", "--max-contacts", "1", "--spool", str(spool), "--format", "json"],
+                             env={**env, "GROUNDNET_TOKEN": token}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+    try:
+        def tracking():
+            board = httpx.get(f"{base}/board", timeout=5).json()
+            sma = next(a for a in board["antennas"] if a["id"] == "SMA")
+            return sma if sma["reported_activity"] == "tracking" else None
+
+        sma = wait_for(tracking, timeout=120, every=0.3)
+        assert sma["contact_id"] == CONTACT and sma["activity"] == "tracking"
+        # The server dies mid-contact and comes back: the agent keeps tracking and its events wait in the spool.
+        server.send_signal(signal.SIGKILL)
+        server.wait(timeout=10)
+        time.sleep(3)
+        server = serve()
+        out, err = agent.communicate(timeout=240)
+    finally:
+        if agent.poll() is None:
+            agent.kill()
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=20)
+        rot.kill()
+        rig.kill()
+    assert agent.returncode == 0, err
+    import json
+
+    report = json.loads(out)
+    assert [r["contact_id"] for r in report] == [CONTACT]
+    assert report[0]["rotator_commands"] > 10 and report[0]["radio_commands"] > 10
+    server = serve()
+    try:
+        events = httpx.get(f"{base}/events", params={"limit": 1000}).json()
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=20)
+    mine = [e for e in events if e["antenna_id"] == "SMA"]
+    kinds = [e["kind"] for e in mine]
+    assert kinds.count("aos") == 1 and kinds.count("los") == 1
+    los = next(e for e in mine if e["kind"] == "los")
+    assert los["event_id"] == f"SMA:{CONTACT}:los" and los["spacecraft_id"] == "ISS"
+    assert los["detail"]["max_pointing_error_deg"] is not None and los["detail"]["rotator_commands"] > 10
+    assert spool.read_text() == ""  # every event acknowledged

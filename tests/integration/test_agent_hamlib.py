@@ -1,0 +1,233 @@
+"""The station agent against Hamlib's own daemons (Debian libhamlib-utils: rotctld -m 1, rigctld -m 1).
+
+No mock of Hamlib: the dummies are started on free loopback ports and spoken to through the real
+protocol. Faults: a daemon killed mid-pass, a daemon that is not there, and a small loopback server
+that answers ``RPRT -1`` or garbage (a fault injector standing for a broken device).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from service.hamlib_daemons import Daemon, free_port
+
+from groundnet.agent.hamlib import Rigctld, Rotctld
+from groundnet.errors import DeviceError
+
+CLI = [sys.executable, "-c", "from groundnet.cli import main; main()"]
+LOG_COLUMNS = ["time", "az_deg", "el_deg", "target_az_deg", "target_el_deg", "range_rate_km_s", "downlink_hz", "uplink_hz"]
+# A high ISS pass over Maspalomas in the bundled demo catalog (AOS 02:48:39, LOS 02:57:05).
+PASS_START, PASS_END = "2026-08-22T02:48:00Z", "2026-08-22T02:51:00Z"
+
+
+@pytest.fixture
+def rotctld():
+    d = Daemon("rotctld", "-C", "max_el=180")
+    yield d
+    d.kill()
+
+
+@pytest.fixture
+def rigctld():
+    d = Daemon("rigctld")
+    yield d
+    d.kill()
+
+
+class FaultyDevice(threading.Thread):
+    """A loopback server answering every line with a fixed text (``RPRT -1``, or garbage)."""
+
+    def __init__(self, answer: bytes):
+        super().__init__(daemon=True)
+        self.answer = answer
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.start()
+
+    def run(self) -> None:
+        while True:
+            try:
+                conn, _ = self.server.accept()
+            except OSError:
+                return
+            with conn:
+                f = conn.makefile("rb")
+                for _line in f:
+                    conn.sendall(self.answer)
+
+
+def test_rotctld_dummy_position_and_refusal(rotctld):
+    rot = Rotctld("127.0.0.1", rotctld.port)
+    rot.set_position(20.0, 10.0)
+    time.sleep(1.0)
+    az, el = rot.get_position()
+    assert 0 < az <= 20 and 0 < el <= 10  # moving at its slew rate toward the target
+    with pytest.raises(DeviceError, match=r"refused 'P 500.00 10.00': RPRT -1") as info:
+        rot.set_position(500.0, 10.0)  # beyond the dummy's 450 deg
+    assert info.value.refused
+    rot.stop()
+    rot.park()
+    rot.close()
+
+
+def test_rigctld_dummy_frequency_split_and_strength(rigctld):
+    rig = Rigctld("127.0.0.1", rigctld.port)
+    rig.set_frequency(145_803_352.4)
+    assert rig.get_frequency() == 145_803_352
+    rig.set_split(True, "VFOB")
+    rig.set_split_frequency(145_196_000)
+    assert rig.command("i") == ["TX Frequency: 145196000"]
+    assert -80 < rig.get_strength_db() < 40
+    rig.close()
+
+
+def test_absent_device_is_a_clear_error():
+    rot = Rotctld("127.0.0.1", free_port(), timeout_s=1.0)
+    with pytest.raises(DeviceError, match=r"cannot connect .*is rotctld running and listening on 127\.0\.0\.1:"):
+        rot.get_position()
+
+
+@pytest.mark.parametrize("answer, message", [
+    (b"RPRT -1\n", "refused 'p': RPRT -1 \\(invalid parameter\\)"),
+    (b"\x00\xffnonsense\n", "garbage"),
+    (b"Azimuth 12\nRPRT 0\n", "garbage"),
+])
+def test_refusing_or_garbage_device_is_a_clear_error(answer, message):
+    dev = FaultyDevice(answer)
+    rot = Rotctld("127.0.0.1", dev.port, timeout_s=1.0)
+    with pytest.raises(DeviceError, match=message):
+        rot.get_position()
+    dev.server.close()
+
+
+def _run(args, **kw):
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=300, **kw)
+
+
+@pytest.mark.slow
+def test_track_drives_the_dummies_and_logs_each_command(rotctld, rigctld, tmp_path):
+    log = tmp_path / "pass.csv"
+    out = tmp_path / "summary.json"
+    r = _run(["track", "--station", "MSP", "--spacecraft", "ISS", "--start", PASS_START, "--end", PASS_END,
+              "--speed", "6", "--rotctld", rotctld.address, "--rigctld", rigctld.address, "--flip",
+              "--downlink-hz", "145.8e6", "--uplink-hz", "145.2e6", "--log", str(log), "--format", "json",
+              "--output", str(out)])
+    assert r.returncode == 0, r.stderr
+    assert "AOS 2026-08-22T02:48:" in r.stderr and "LOS 2026-08-22T02:51:00" in r.stderr
+    summary = json.loads(out.read_text())[0]
+    assert summary["rotator_commands"] > 5 and summary["radio_commands"] > 5
+    assert summary["max_pointing_error_deg"] is not None
+    with log.open() as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0].keys()) == LOG_COLUMNS
+    tuned = [r for r in rows if r["downlink_hz"]]
+    assert tuned and all(145_790_000 < int(r["downlink_hz"]) < 145_810_000 for r in tuned)
+    assert all(145_190_000 < int(r["uplink_hz"]) < 145_210_000 for r in tuned)
+    # The radio holds the last frequency sent, and the rotator went to its park position after LOS.
+    rig = Rigctld("127.0.0.1", rigctld.port)
+    assert rig.get_frequency() == int(tuned[-1]["downlink_hz"])
+    rot = Rotctld("127.0.0.1", rotctld.port)
+    time.sleep(0.5)
+    assert rot.get_position() != (float(rows[-1]["az_deg"]), float(rows[-1]["el_deg"]))
+
+
+@pytest.mark.slow
+def test_rotator_killed_mid_pass_is_an_outage_and_tracking_resumes(rotctld):
+    from groundnet.agent.runner import PassRunner, TrackSettings
+    from groundnet.live.clock import Clock
+    from groundnet.orbits.catalog import load_catalog
+    from groundnet.stations import load_network
+    from groundnet.timebase import parse_utc
+    from groundnet.tracking import Rotator, TargetTrack
+
+    iss = next(e for e in load_catalog("demo").elements if e.norad_id == 25544)
+    msp = load_network().get("MSP")
+    t0, t1 = parse_utc("2026-08-22T02:49:00Z").timestamp(), parse_utc("2026-08-22T02:50:00Z").timestamp()
+    track = TargetTrack.from_elements(iss, msp, t0 - 2, t1 + 2)
+    events, notes = [], []
+    runner = PassRunner(track, t0, t1, Rotator(0, 450, 0, 180), TrackSettings(cycle_s=0.5),
+                        now=Clock(start_unix=t0, speed=4).now, speed=4,
+                        rotctld=Rotctld("127.0.0.1", rotctld.port, timeout_s=1.0),
+                        on_event=lambda k, t, d: events.append((k, t, d)), on_note=notes.append)
+
+    def fault():
+        time.sleep(4)
+        rotctld.kill()
+        time.sleep(3)
+        rotctld.start()
+
+    threading.Thread(target=fault, daemon=True).start()
+    report = runner.run()
+    kinds = [k for k, _, _ in events]
+    assert kinds[0] == "aos" and kinds[-1] == "los"
+    assert "outage_start" in kinds and "outage_end" in kinds
+    assert kinds.index("outage_start") < kinds.index("outage_end")
+    start = next(d for k, _, d in events if k == "outage_start")
+    assert start["device"] == "rotator" and "rotctld 127.0.0.1" in start["reason"]
+    assert any("retrying in" in n for n in notes)
+    # Commands went on after the restart.
+    t_end = next(t for k, t, _ in events if k == "outage_end")
+    assert report.rotator_commands > 3 and t_end < t1
+
+
+def test_dry_run_table_in_every_format(tmp_path):
+    base = ["track", "--station", "VIL-2", "--catalog", "demo", "--object", "25544", "--start", "2026-08-21T03:40:00Z",
+            "--dry-run", "--downlink-hz", "145.8e6"]
+    r = _run([*base, "--format", "csv", "--output", str(tmp_path / "t.csv")])
+    assert r.returncode == 0, r.stderr
+    with (tmp_path / "t.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    assert rows[0]["time"] == "2026-08-21T03:40:47.633Z" and len(rows) == 508
+    assert {"azimuth_deg", "elevation_deg", "range_km", "range_rate_km_s", "downlink_hz", "uplink_hz"} <= set(rows[0])
+    assert int(rows[0]["downlink_hz"]) > 145_800_000 > int(rows[-1]["downlink_hz"])  # approaching, then receding
+    r = _run([*base, "--format", "json"])
+    data = json.loads(r.stdout)
+    assert data[0]["uplink_hz"] is None and data[0]["rotator_el_deg"] == pytest.approx(5.0, abs=0.01)
+    r = _run([*base, "--format", "table", "--no-flip", "--az-range", "0..360"])
+    assert r.returncode == 0 and "rotator_az_deg" in r.stdout
+    assert "without unwinding" in r.stderr  # said before AOS
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--station", "MSP", "--spacecraft", "ISS"], "give --rotctld HOST:PORT and/or --rigctld"),
+    (["--station", "MSP", "--spacecraft", "ISS", "--dry-run", "--az-range", "0..90"], "must span 360"),
+    (["--station", "MSP", "--spacecraft", "ISS", "--rotctld", "localhost:notaport"], "write HOST:PORT"),
+    (["--station", "MSP", "--dry-run"], "give either --catalog FILE --object"),
+    (["--station", "MSP", "--spacecraft", "ISS", "--dry-run", "--speed", "0"], "--speed 0"),
+    (["--station", "MSP", "--spacecraft", "ISS", "--dry-run", "--park", "north"], "--park 'north'"),
+])
+def test_track_bad_options_are_one_line(args, message):
+    r = _run(["track", *args])
+    assert r.returncode == 2
+    assert message in r.stderr and len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+
+
+def test_spool_survives_a_restart_and_a_cut_last_line(tmp_path):
+    from groundnet.agent.spool import EventSpool
+
+    path = tmp_path / "spool.jsonl"
+    spool = EventSpool(path)
+    for i in range(3):
+        spool.add({"event_id": f"e{i}", "antenna_id": "MSP", "kind": "aos", "time": "2026-08-22T02:49:00Z"})
+    spool.add({"event_id": "e1", "antenna_id": "MSP", "kind": "aos", "time": "2026-08-22T02:49:00Z"})  # again
+    spool.ack(["e0"])
+    with path.open("a") as f:
+        f.write('{"event_id": "e3", "antenna')  # a crash mid-append
+    again = EventSpool(path)
+    assert [e["event_id"] for e in again.pending()] == ["e1", "e2"] and again.skipped_lines == 1
+    Path(path).write_text("garbage\n" + path.read_text())
+    from groundnet.errors import InputFileError
+
+    with pytest.raises(InputFileError, match="spool.jsonl:1"):
+        EventSpool(path)

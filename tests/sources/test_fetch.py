@@ -1,0 +1,291 @@
+"""`groundnet catalog fetch` against a loopback server: each source, each format, each bad answer."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+
+import pytest
+
+from groundnet.cli import main
+from groundnet.errors import SourceError
+from groundnet.orbits.catalog import load_catalog
+from groundnet.sources.fetch import cached_outcome, fetch_query
+
+from .conftest import GP, write_config
+from .server import gzip_bomb
+
+HOUR = 3600.0
+
+
+def run(capsys, argv):
+    try:
+        main(argv)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("fmt, answer, ext, count", [
+    ("json", "omm-json", "json", 13),
+    ("csv", "omm-csv", "csv", 40),
+    ("xml", "omm-xml", "xml", None),
+    ("tle", "3le", "tle", 25),
+])
+def test_celestrak_each_format_through_the_command(capsys, loopback, recorded, isolated, fmt, answer, ext, count):
+    loopback.route(f"{GP}?GROUP=stations&FORMAT={fmt}", recorded[answer])
+    code, out, err = run(capsys, ["catalog", "fetch", "celestrak", "--group", "stations", "--data-format", fmt,
+                                  "--base-url", loopback.url, "--format", "json"])
+    assert code == 0, err
+    (row,) = json.loads(out)
+    assert row["status"] == "fetched" and row["rejected"] == 0
+    cached = isolated / "sources" / "celestrak" / f"GROUP=stations_FORMAT={fmt}" / f"current.{ext}"
+    assert row["path"] == str(cached) and cached.read_bytes() == recorded[answer]
+    expected = len(load_catalog(cached).elements)
+    assert row["records"] == expected and expected > 0 and (count is None or expected == count)
+    meta = json.loads((cached.parent / "meta.json").read_text())
+    assert meta["records"] == expected and meta["fetched_at"].endswith("Z")
+    assert len(list((cached.parent / "snapshots").iterdir())) == 1
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv"])
+def test_fetch_listing_formats_and_output_file(capsys, loopback, recorded, tmp_path, fmt):
+    loopback.route(f"{GP}?CATNR=25544&FORMAT=json", recorded["omm-json"])
+    out_path = tmp_path / f"fetch.{fmt}"
+    code, out, err = run(capsys, ["catalog", "fetch", "celestrak:CATNR=25544", "--base-url", loopback.url,
+                                  "--format", fmt, "--output", str(out_path)])
+    assert code == 0, err
+    text = out_path.read_text()
+    assert "celestrak:CATNR=25544" in text and "fetched" in text
+
+
+def test_two_hour_rule_then_conditional_request(loopback, recorded):
+    path = f"{GP}?GROUP=stations&FORMAT=json"
+    loopback.route(path, recorded["omm-json"], etag='"v1"', headers={"Last-Modified": "Sat, 24 May 2025 21:00:00 GMT"})
+    t0 = time.time()
+    first = fetch_query("celestrak:stations", base_url=loopback.url, now=t0)
+    assert first.status == "fetched" and len(loopback.hits(GP)) == 1
+    # Within two hours CelesTrak is not asked again.
+    again = fetch_query("celestrak:stations", base_url=loopback.url, now=t0 + 1.5 * HOUR)
+    assert again.status == "cached" and "two hours" not in again.note and "2 h" in again.note
+    assert len(loopback.hits(GP)) == 1
+    # After two hours: a conditional request, answered 304; the copy counts as confirmed now.
+    later = fetch_query("celestrak:stations", base_url=loopback.url, now=t0 + 2.5 * HOUR)
+    assert later.status == "not-modified"
+    sent = loopback.hits(GP)[-1]["headers"]
+    assert sent["If-None-Match"] == '"v1"' and sent["If-Modified-Since"] == "Sat, 24 May 2025 21:00:00 GMT"
+    assert cached_outcome("celestrak:stations").fetched_at == pytest.approx(t0 + 2.5 * HOUR, abs=0.01)
+    assert len(first.entry.snapshots()) == 1
+
+
+BAD_ANSWERS = [
+    # (route kwargs, words of the one-line error)
+    (dict(body="<!DOCTYPE html><html><body>Service unavailable</body></html>", headers={"Content-Type": "text/html"}),
+     "HTML page"),
+    (dict(behaviour="truncate"), "cut short"),
+    (dict(status=403, body="Forbidden"), "access refused (HTTP 403)"),
+    (dict(status=404, body="not here"), "not found (HTTP 404)"),
+    (dict(status=429, body="slow down", headers={"Retry-After": "120"}), "try again in 120 s"),
+    (dict(status=503, body="down"), "server error (HTTP 503)"),
+    (dict(behaviour="slow"), "no answer within 1 s"),
+    (dict(behaviour="gzip-bomb"), "byte limit (after decompression)"),
+    (dict(body='{"error": "no such group", "code": 17}'), "holds no usable element set"),
+    (dict(body='[{"OBJECT_NAME": "X", "NORAD_CAT_ID": 1}]'), "holds no usable element set"),
+    (dict(body="No GP data found\n"), "it begins 'No GP data found'"),
+]
+
+
+@pytest.mark.parametrize("route, words", BAD_ANSWERS, ids=[w for _, w in BAD_ANSWERS])
+def test_bad_answers_leave_the_cache_intact(loopback, recorded, route, words):
+    path = f"{GP}?GROUP=stations&FORMAT=json"
+    loopback.route(path, recorded["omm-json"])
+    t0 = time.time()
+    good = fetch_query("celestrak:stations", base_url=loopback.url, now=t0)
+    before = digest(good.entry.data_path)
+    snapshots = good.entry.snapshots()
+    body = route.pop("body", recorded["omm-json"] if route.get("behaviour") in ("truncate", "slow") else b"")
+    assert len(gzip_bomb()) < 200_000  # made before the request, so the server answers at once
+    loopback.route(path, body, **route)
+    with pytest.raises(SourceError) as err:
+        fetch_query("celestrak:stations", base_url=loopback.url, now=t0 + 3 * HOUR, timeout_s=1.0,
+                    limit_bytes=8 << 20)
+    message = str(err.value)
+    assert "\n" not in message
+    assert message.startswith("celestrak:stations: http://127.0.0.1:")
+    assert words in message
+    assert "the cached copy fetched" in message and "is kept" in message
+    assert digest(good.entry.data_path) == before and good.entry.snapshots() == snapshots
+    assert not [p for p in good.entry.folder.iterdir() if p.name.startswith(".download-")]
+    meta = good.entry.meta()
+    assert meta["last_error"] and words.split(" (")[0] in meta["last_error"]
+    assert cached_outcome("celestrak:stations").fetched_at == pytest.approx(t0, abs=0.01)
+
+
+def test_retry_after_is_respected(loopback, recorded):
+    path = f"{GP}?GROUP=stations&FORMAT=json"
+    loopback.route(path, b"slow down", status=429, headers={"Retry-After": "600"})
+    t0 = time.time()
+    with pytest.raises(SourceError, match="nothing is cached yet"):
+        fetch_query("celestrak:stations", base_url=loopback.url, now=t0)
+    loopback.route(path, recorded["omm-json"])
+    with pytest.raises(SourceError, match="asked not to be asked again before"):
+        fetch_query("celestrak:stations", base_url=loopback.url, now=t0 + 60)
+    assert len(loopback.hits(GP)) == 1
+    assert fetch_query("celestrak:stations", base_url=loopback.url, now=t0 + 601).status == "fetched"
+
+
+def test_gzip_answers_are_read(loopback, recorded):
+    loopback.route(f"{GP}?GROUP=weather&FORMAT=json", recorded["omm-json-weather"], behaviour="gzip")
+    out = fetch_query("celestrak:weather", base_url=loopback.url)
+    assert out.entry.data_path.read_bytes() == recorded["omm-json-weather"]
+    assert loopback.hits(GP)[0]["headers"]["Accept-Encoding"] == "gzip, deflate"
+
+
+def test_a_bad_answer_through_the_command_is_one_line_and_exit_2(capsys, loopback):
+    loopback.route(f"{GP}?GROUP=nosuchgroup&FORMAT=json", "<html><body>Invalid query</body></html>")
+    code, out, err = run(capsys, ["catalog", "fetch", "celestrak", "--group", "nosuchgroup", "--base-url", loopback.url])
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith("error: celestrak:nosuchgroup: ") and "HTML page" in err
+    assert "nothing is cached yet" in err
+
+
+def test_unreachable_server(capsys, loopback):
+    url = loopback.url
+    loopback.stop()
+    code, out, err = run(capsys, ["catalog", "fetch", "celestrak:stations", "--base-url", url, "--timeout", "2"])
+    assert code == 2 and "cannot connect" in err and err.count("\n") == 1
+
+
+# --- Space-Track ---------------------------------------------------------------------------------
+
+SPACETRACK_PATH = "/basicspacedata/query/class/gp/NORAD_CAT_ID/25544,33591,20580/orderby/norad_cat_id/format/json"
+
+
+def test_spacetrack_logs_in_with_configured_credentials_and_never_shows_them(capsys, loopback, recorded, tmp_path,
+                                                                            monkeypatch, isolated):
+    loopback.route("/ajaxauth/login", b"", headers={"Set-Cookie": "chocolatechip=abc123; Path=/"})
+    loopback.route(SPACETRACK_PATH, recorded["spacetrack-gp"])
+    config = write_config(tmp_path, f'[spacetrack]\nidentity = "ops@example.org"\nbase_url = "{loopback.url}"\n')
+    monkeypatch.setenv("GROUNDNET_SPACETRACK_PASSWORD", "pa55-w0rd")
+    code, out, err = run(capsys, ["--config", str(config), "catalog", "fetch", "spacetrack:25544,33591,20580",
+                                  "--format", "json"])
+    assert code == 0, err
+    (row,) = json.loads(out)
+    assert row["records"] == 3 and row["status"] == "fetched"
+    login, query = loopback.requests
+    assert login["method"] == "POST" and b"identity=ops%40example.org" in login["body"] and b"pa55-w0rd" in login["body"]
+    assert query["headers"]["Cookie"] == "chocolatechip=abc123"
+    leaked = [p for p in isolated.rglob("*") if p.is_file() and b"pa55-w0rd" in p.read_bytes()]
+    assert not leaked and "pa55-w0rd" not in out + err
+
+
+def test_spacetrack_without_credentials_or_with_a_refused_login(capsys, loopback, tmp_path, monkeypatch):
+    config = write_config(tmp_path, f'[spacetrack]\nbase_url = "{loopback.url}"\n')
+    code, _, err = run(capsys, ["--config", str(config), "catalog", "fetch", "spacetrack", "--query", "25544"])
+    assert code == 2 and "no Space-Track credentials" in err and not loopback.requests
+    loopback.route("/ajaxauth/login", b'{"Login":"Failed"}')
+    monkeypatch.setenv("GROUNDNET_SPACETRACK_IDENTITY", "ops@example.org")
+    monkeypatch.setenv("GROUNDNET_SPACETRACK_PASSWORD", "wrong")
+    code, _, err = run(capsys, ["--config", str(config), "catalog", "fetch", "spacetrack", "--query", "25544"])
+    assert code == 2 and "login refused" in err and "wrong" not in err
+
+
+# --- SatNOGS DB ----------------------------------------------------------------------------------
+
+def test_satnogs_tle_transmitters_and_satellites(capsys, loopback, recorded, isolated):
+    loopback.route("/api/tle/?format=json", recorded["satnogs-tle"])
+    loopback.route("/api/transmitters/?format=json", recorded["satnogs-transmitters"])
+    loopback.route("/api/satellites/?format=json", recorded["satnogs-satellites"])
+    code, out, err = run(capsys, ["catalog", "fetch", "satnogs:tle", "satnogs:transmitters", "satnogs:satellites",
+                                  "--base-url", loopback.url, "--format", "json"])
+    assert code == 0, err
+    rows = {r["source"]: r for r in json.loads(out)}
+    tle_path = isolated / "sources" / "satnogs" / "api=tle" / "current.tle"
+    assert rows["satnogs:tle"]["records"] == len(json.loads(recorded["satnogs-tle"])) == len(load_catalog(tle_path).elements)
+    assert load_catalog(tle_path).elements[0].name and not load_catalog(tle_path).elements[0].name.startswith("0 ")
+    # The transmitter with a negative frequency is reported; the good ones count, and the SatNOGS reader
+    # reads them from the cached answer.
+    assert rows["satnogs:transmitters"]["records"] == 2 and rows["satnogs:transmitters"]["rejected"] == 1
+    assert "record uuid=Zw7Jk8eYfGf3QzJv2ZrFZP: field 'downlink_low'" in rows["satnogs:transmitters"]["note"]
+    from groundnet.interop.satnogs import read_transmitters
+
+    good, problems = read_transmitters(isolated / "sources" / "satnogs" / "api=transmitters" / "current.json")
+    assert [t.downlink_drift_ppb for t in good] == [None, 450] and len(problems) == 1
+    assert rows["satnogs:satellites"]["records"] == 2
+
+
+def test_satnogs_filter_and_wrong_shape(loopback, recorded):
+    loopback.route("/api/transmitters/?format=json&satellite__norad_cat_id=25544", recorded["satnogs-transmitters"])
+    assert fetch_query("satnogs:transmitters/25544", base_url=loopback.url).records == 2
+    loopback.route("/api/satellites/?format=json", b'{"detail": "Not found."}')
+    with pytest.raises(SourceError, match="not SatNOGS DB satellites .*expected a JSON list"):
+        fetch_query("satnogs:satellites", base_url=loopback.url)
+    loopback.route("/api/satellites/?format=json", b'[{"name": "no ids"}]')
+    with pytest.raises(SourceError, match="no usable satellites record .*field 'sat_id'"):
+        fetch_query("satnogs:satellites", base_url=loopback.url)
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["catalog", "fetch", "celestrak"], "give one of --group"),
+    (["catalog", "fetch", "nowhere"], "unknown source 'nowhere'"),
+    (["catalog", "fetch", "celestrak:GROUP=a&CATNR=1"], "exactly one of"),
+    (["catalog", "fetch", "celestrak:active&yaml"], "is not KEY=VALUE"),
+    (["catalog", "fetch", "celestrak:GROUP=active&FORMAT=yaml"], "FORMAT 'yaml'"),
+    (["catalog", "fetch", "satnogs:frequencies"], "one of tle, transmitters, satellites"),
+    (["catalog", "fetch", "spacetrack:class/gp"], "FIELD/VALUE pairs"),
+    (["catalog", "fetch"], "catalog.sources"),
+    (["catalog", "fetch", "celestrak:active", "satnogs:tle", "--base-url", "http://127.0.0.1:9"], "one source"),
+])
+def test_bad_source_names(capsys, argv, words):
+    code, _, err = run(capsys, argv)
+    assert code == 2 and words in err and err.count("\n") == 1
+
+
+def test_fetch_without_a_source_fetches_the_configured_ones(capsys, loopback, recorded, tmp_path):
+    loopback.route(f"{GP}?GROUP=stations&FORMAT=json", recorded["omm-json"])
+    loopback.route("/api/satellites/?format=json", recorded["satnogs-satellites"])
+    config = write_config(tmp_path, f'[catalog]\nsources = ["celestrak:stations", "satnogs:satellites"]\n'
+                                    f'[celestrak]\nbase_url = "{loopback.url}"\n[satnogs]\nbase_url = "{loopback.url}"\n')
+    code, out, err = run(capsys, ["--config", str(config), "catalog", "fetch", "--format", "json"])
+    assert code == 0, err
+    assert [(r["source"], r["status"]) for r in json.loads(out)] == [("celestrak:stations", "fetched"),
+                                                                      ("satnogs:satellites", "fetched")]
+
+
+def test_one_source_failing_does_not_stop_the_others(capsys, loopback, recorded):
+    loopback.route(f"{GP}?GROUP=stations&FORMAT=json", recorded["omm-json"])
+    code, out, err = run(capsys, ["catalog", "fetch", "celestrak:nosuch", "celestrak:stations", "--base-url",
+                                  loopback.url, "--format", "json"])
+    assert code == 2
+    assert [r["source"] for r in json.loads(out)] == ["celestrak:stations"]
+    assert err.count("\n") == 1 and "celestrak:nosuch" in err and "not found (HTTP 404)" in err
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_catalog_cached_lists_every_copy_with_its_age(capsys, loopback, recorded, tmp_path, fmt):
+    loopback.route(f"{GP}?GROUP=stations&FORMAT=json", recorded["omm-json"])
+    loopback.route("/api/transmitters/?format=json", recorded["satnogs-transmitters"])
+    loopback.route("/api/satellites/?format=json", b"down", status=503)
+    t0 = time.time()
+    fetch_query("celestrak:stations", base_url=loopback.url, now=t0 - 2 * 86400)
+    fetch_query("satnogs:transmitters", base_url=loopback.url, now=t0 - 60)
+    with pytest.raises(SourceError):
+        fetch_query("satnogs:satellites", base_url=loopback.url, now=t0)
+    out_path = tmp_path / f"cached.{fmt}"
+    code, out, err = run(capsys, ["catalog", "cached", "--format", fmt, "--output", str(out_path)])
+    assert code == 0, err
+    text = out_path.read_text()
+    assert "celestrak:stations" in text and "satnogs:transmitters" in text
+    assert "satnogs:satellites" not in text  # nothing was ever cached for it
+    if fmt == "json":
+        rows = {r["name"]: r for r in json.loads(text)}
+        assert rows["celestrak:stations"]["stale"] is True and rows["celestrak:stations"]["age_s"] > 86400
+        assert rows["celestrak:stations"]["records"] == 13
+        assert rows["satnogs:transmitters"]["stale"] is False and rows["satnogs:transmitters"]["records"] == 2
