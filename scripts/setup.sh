@@ -7,8 +7,7 @@
 #                           playwright, schemathesis), Debian's chromium (browser tests), postgresql (database
 #                           tests) and libhamlib-utils (Hamlib's rotctld and rigctld, which the station agent
 #                           drives and its tests start), and the real SatNOGS client in .venv-satnogs
-#                           (scripts/setup_satnogs_client.sh, for its interoperability test); set
-#                           GROUNDNET_SKIP_APT=1 to skip the Debian packages and the SatNOGS client
+#                           (scripts/setup_satnogs_client.sh); set GROUNDNET_SKIP_APT=1 to skip the Debian packages
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -60,12 +59,14 @@ fi
 web=src/groundnet/web
 if [ -f "$web/package.json" ]; then
   wstamp=$web/node_modules/.groundnet-built
-  # Rebuild when the packages or the page's own sources change.
-  wwant=$(cd "$web" && find . \( -path ./node_modules -o -path ./dist \) -prune -o -type f -print \
-            | sort | xargs cat | sha256sum | cut -c1-16)
+  # Rebuild when the packages, the page's own sources or the API it is typed from change.
+  wwant=$( { (cd "$web" && find . \( -path ./node_modules -o -path ./dist -o -path ./src/generated \) -prune -o -type f -print \
+            | sort | xargs cat); find src/groundnet/api -name '*.py' | sort | xargs cat; } | sha256sum | cut -c1-16)
   if [ ! -f "$wstamp" ] || [ "$(cat "$wstamp")" != "$wwant" ] || [ ! -d "$web/dist" ]; then
     echo "setup: installing and building the browser board (npm)"
-    (cd "$web" && { [ -f package-lock.json ] && npm ci --no-audit --no-fund -s || npm install --no-audit --no-fund -s; } && npm run -s build)
+    # The build writes the board's types from the API's OpenAPI document, with the venv's Python.
+    (cd "$web" && { [ -f package-lock.json ] && npm ci --no-audit --no-fund -s || npm install --no-audit --no-fund -s; } \
+      && GROUNDNET_PYTHON="$PWD/../../../.venv/bin/python" npm run -s build)
     echo "$wwant" > "$wstamp"
   fi
 fi

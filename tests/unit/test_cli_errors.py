@@ -91,6 +91,16 @@ CASES = [
     ("serve --database nonsense://x", "unsupported database"),
     ("token list --database sqlite:///{dir}", "cannot open the database"),
     ("schedule replan {prose} --outage x --requests {toml}", "not valid TOML"),
+    # CCSDS schedules and residuals
+    ("ccsds ssf {missing}", "file not found"),
+    ("ccsds ssf {dir}", "is a directory"),
+    ("ccsds ssf {prose}", "not valid JSON"),
+    ("ccsds ssf {prose} --requests {toml} --satnet {toml}", "not both"),
+    ("ccsds residuals {missing} --spacecraft MEX", "file not found"),
+    ("ccsds residuals {prose} --spacecraft MEX", "CCSDS_OEM_VERS"),
+    ("ccsds residuals {prose} --spacecraft NOPE", "unknown spacecraft 'NOPE'"),
+    ("ccsds residuals {prose} --spacecraft MEX --turnaround x", "880/749"),
+    ("ccsds residuals {prose} --catalog demo --object 25544 --spacecraft MEX", "--catalog FILE goes with --object"),
     # usage: unknown format, option, command; missing option
     ("stations --format xml", "'xml' is not one of"),
     ("passes --catalog demo --stations KIR-1 --format xml", "'xml' is not one of"),

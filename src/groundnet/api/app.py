@@ -234,6 +234,8 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
                 publish(type_, data)
 
         svc.on_event = on_event
+        if settings.partner_ssf:  # before the first plan, so that it keeps the partner's antenna time free
+            await _import_once(svc.import_partner_ssf, settings.partner_ssf)
         await asyncio.to_thread(svc.start)
         await asyncio.to_thread(relay.start, relayed)
         app.state.service, app.state.hub, app.state.push = svc, hub, Push(hub, runner, relay.name)
@@ -241,7 +243,10 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
         app.state.sources.start()  # its own thread: a slow source never delays a board
         tasks = [asyncio.create_task(runner.run())]
         if settings.partner_dsn:
-            tasks.append(asyncio.create_task(_partner_loop(svc, settings)))
+            tasks.append(asyncio.create_task(_partner_loop(svc.import_partner, settings.partner_dsn, settings)))
+        if settings.partner_ssf and settings.partner_ssf.startswith(("http://", "https://")):
+            tasks.append(asyncio.create_task(_partner_loop(svc.import_partner_ssf, settings.partner_ssf, settings,
+                                                           first_after_s=settings.partner_refresh_s)))
         try:
             yield
         finally:
@@ -263,10 +268,10 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
     )
     app.state.settings = settings
     _install_error_handlers(app)
-    from .routers import board, events, feeds, history, leop, live, passes, plan, spacecraft, stations
+    from .routers import board, events, feeds, history, leop, live, passes, plan, residuals, spacecraft, stations
 
     for r in (board.router, stations.router, spacecraft.router, passes.router, plan.router, events.router,
-              history.router, feeds.partners, live.router, leop.router):
+              history.router, feeds.partners, live.router, leop.router, residuals.router):
         app.include_router(r, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.include_router(feeds.router, responses=ERROR_RESPONSES)
     from .routers import satnogs
@@ -289,14 +294,18 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
     return app
 
 
-async def _partner_loop(service: LiveService, settings: Settings) -> None:
-    """Import the partner feed now, and again every few seconds when it is a URL."""
-    source = settings.partner_dsn
+async def _import_once(importer, source: str) -> None:
+    try:
+        await asyncio.to_thread(importer, source)
+    except GroundnetError as exc:
+        log.warning("partner feed: %s", exc)
+
+
+async def _partner_loop(importer, source: str, settings: Settings, first_after_s: float = 0.0) -> None:
+    """Import a partner feed or schedule now, and again every few seconds when it is a URL."""
+    await asyncio.sleep(first_after_s)
     while True:
-        try:
-            await asyncio.to_thread(service.import_partner, source)
-        except GroundnetError as exc:
-            log.warning("partner feed: %s", exc)
+        await _import_once(importer, source)
         if not source.startswith(("http://", "https://")):
             return
         await asyncio.sleep(settings.partner_refresh_s)

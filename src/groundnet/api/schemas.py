@@ -214,6 +214,7 @@ class SpacecraftSummary(BaseModel):
     uplink: MissionLink | None
     downlink: MissionLink | None
     ranging: bool
+    elements_epoch: str | None = Field(None, description="The element set's epoch (Earth orbiters); null for a trajectory.")
 
 
 class Distance(BaseModel):
@@ -254,6 +255,19 @@ class SpacecraftView(SpacecraftSummary):
     distance: Distance
     next_passes: list[Pass]
     element_sets: list[ElementSetRead]
+
+
+class PassPointing(BaseModel):
+    """Where one antenna sees one spacecraft over a window: a pass's sky plot."""
+
+    spacecraft_id: str
+    station_id: str
+    times: list[str] = Field(description="ISO 8601 UTC, evenly spaced over [start, end].")
+    azimuth_deg: list[float | None] = Field(description="At each time; null where the position is unknown.")
+    elevation_deg: list[float | None]
+    horizon_mask: list[tuple[float, float]] = Field(description="The antenna's [azimuth_deg, elevation_deg] mask points.")
+    min_elevation_deg: float
+    floor_deg: list[float] = Field(description="The usable elevation (mask and minimum) every 2° of azimuth from 0°.")
 
 
 class TrackPoint(BaseModel):

@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     plan_ahead_h: float = Field(24.0, gt=0, le=24 * 14, description="Hours planned ahead of the clock.")
     plan_behind_h: float = Field(6.0, ge=0, le=24 * 14, description="Hours planned behind the clock.")
     partner_dsn: str | None = Field(None, description="A DSN Now feed (file or URL) to show as a partner network.")
+    partner_ssf: str | None = Field(None, description="A partner network's CCSDS Simple Schedule (file or URL) shown "
+                                                      "on the board and kept free by the planner.")
     partner_refresh_s: float = Field(5.0, gt=0, description="How often a partner URL is fetched again.")
     station_file: Path | None = Field(None, description="TOML file adding or overriding antennas.")
     catalog: str = Field("demo", description="Elements of the Earth orbiters: 'demo' (bundled), a TLE/OMM file, or a "

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from . import ndm
+from ..errors import CcsdsError
 from .ndm import Item, RawMessage, fail
 from .times import EpochError, parse_epoch, to_unix
 
@@ -108,6 +109,102 @@ def _time_system(msg: RawMessage, keys: _Keys) -> str:
     return ts
 
 
+# ------------------------------------------------------------------------ keywords the standards allow
+
+# The 21 lower-triangular terms of a 6x6 position/velocity covariance, row by row (CCSDS 502.0).
+COVARIANCE_TERMS = (
+    "CX_X", "CY_X", "CY_Y", "CZ_X", "CZ_Y", "CZ_Z", "CX_DOT_X", "CX_DOT_Y", "CX_DOT_Z", "CX_DOT_X_DOT",
+    "CY_DOT_X", "CY_DOT_Y", "CY_DOT_Z", "CY_DOT_X_DOT", "CY_DOT_Y_DOT",
+    "CZ_DOT_X", "CZ_DOT_Y", "CZ_DOT_Z", "CZ_DOT_X_DOT", "CZ_DOT_Y_DOT", "CZ_DOT_Z_DOT",
+)
+_HEADER_KEYWORDS = {"CREATION_DATE", "ORIGINATOR", "MESSAGE_ID", "CLASSIFICATION"}
+_OBJECT = {"OBJECT_NAME", "OBJECT_ID", "CENTER_NAME", "REF_FRAME", "REF_FRAME_EPOCH", "TIME_SYSTEM"}
+_N = range(1, 6)
+METADATA_KEYWORDS = {
+    "OEM": _OBJECT | {"START_TIME", "USEABLE_START_TIME", "USEABLE_STOP_TIME", "STOP_TIME", "INTERPOLATION",
+                      "INTERPOLATION_DEGREE"},
+    "OPM": _OBJECT,
+    "OMM": _OBJECT | {"MEAN_ELEMENT_THEORY"},
+    "TDM": {"TRACK_ID", "DATA_TYPES", "TIME_SYSTEM", "START_TIME", "STOP_TIME", "MODE", "PATH", "PATH_1", "PATH_2",
+            "TRANSMIT_BAND", "RECEIVE_BAND", "TURNAROUND_NUMERATOR", "TURNAROUND_DENOMINATOR", "TIMETAG_REF",
+            "INTEGRATION_INTERVAL", "INTEGRATION_REF", "FREQ_OFFSET", "RANGE_MODE", "RANGE_MODULUS", "RANGE_UNITS",
+            "ANGLE_TYPE", "REFERENCE_FRAME", "INTERPOLATION", "INTERPOLATION_DEGREE", "DOPPLER_COUNT_BIAS",
+            "DOPPLER_COUNT_SCALE", "DOPPLER_COUNT_ROLLOVER", "DATA_QUALITY", "CORRECTION_ANGLE_1",
+            "CORRECTION_ANGLE_2", "CORRECTION_DOPPLER", "CORRECTION_MAG", "CORRECTION_RANGE", "CORRECTION_RCS",
+            "CORRECTION_RECEIVE", "CORRECTION_TRANSMIT", "CORRECTION_ABERRATION_YEARLY",
+            "CORRECTION_ABERRATION_DIURNAL", "CORRECTIONS_APPLIED"}
+           | {f"{k}_{i}" for k in ("PARTICIPANT", "EPHEMERIS_NAME", "TRANSMIT_DELAY", "RECEIVE_DELAY") for i in _N},
+}
+_SPACECRAFT = {"MASS", "SOLAR_RAD_AREA", "SOLAR_RAD_COEFF", "DRAG_AREA", "DRAG_COEFF"}
+_COVARIANCE = {"COV_REF_FRAME", *COVARIANCE_TERMS}
+DATA_KEYWORDS = {
+    "OPM": {"EPOCH", "X", "Y", "Z", "X_DOT", "Y_DOT", "Z_DOT", "SEMI_MAJOR_AXIS", "ECCENTRICITY", "INCLINATION",
+            "RA_OF_ASC_NODE", "ARG_OF_PERICENTER", "TRUE_ANOMALY", "MEAN_ANOMALY", "GM", "MAN_EPOCH_IGNITION",
+            "MAN_DURATION", "MAN_DELTA_MASS", "MAN_REF_FRAME", "MAN_DV_1", "MAN_DV_2", "MAN_DV_3"}
+           | _SPACECRAFT | _COVARIANCE,
+    "OMM": {"EPOCH", "SEMI_MAJOR_AXIS", "MEAN_MOTION", "ECCENTRICITY", "INCLINATION", "RA_OF_ASC_NODE",
+            "ARG_OF_PERICENTER", "MEAN_ANOMALY", "GM", "EPHEMERIS_TYPE", "CLASSIFICATION_TYPE", "NORAD_CAT_ID",
+            "ELEMENT_SET_NO", "REV_AT_EPOCH", "BSTAR", "BTERM", "MEAN_MOTION_DOT", "MEAN_MOTION_DDOT", "AGOM"}
+           | _SPACECRAFT | _COVARIANCE,
+    # Every TDM 2.0 observable (CCSDS 503.0-B-2 section 3.5).
+    "TDM": {"ANGLE_1", "ANGLE_2", "CARRIER_POWER", "CLOCK_BIAS", "CLOCK_DRIFT", "DOPPLER_COUNT",
+            "DOPPLER_INSTANTANEOUS", "DOPPLER_INTEGRATED", "DOR", "MAG", "PC_N0", "PR_N0", "PRESSURE", "RANGE", "RCS",
+            "RECEIVE_FREQ", "RHUMIDITY", "STEC", "TEMPERATURE", "TROPO_DRY", "TROPO_WET", "VLBI_DELAY"}
+           | {f"{k}_{i}" for k in ("RECEIVE_FREQ", "RECEIVE_PHASE_CT", "TRANSMIT_FREQ", "TRANSMIT_FREQ_RATE",
+                                   "TRANSMIT_PHASE_CT") for i in _N},
+}
+_STANDARD = {"OEM": "502.0", "OPM": "502.0", "OMM": "502.0", "TDM": "503.0"}
+
+
+def _check_keywords(msg: RawMessage, items: list[Item], allowed: set[str], where: str) -> None:
+    """Refuse, with line and keyword, any keyword the standard does not define for this part of the message."""
+    for it in items:
+        if it.keyword in allowed or (it.keyword.startswith("USER_DEFINED_") and where.endswith("data")
+                                     and msg.kind in ("OPM", "OMM")):
+            continue
+        raise fail(msg.path, f"unknown keyword {it.keyword} in the {where}: CCSDS {_STANDARD[msg.kind]} defines no such "
+                             f"{msg.kind} keyword there (misspelt, or in the wrong section?)", line=it.line,
+                   keyword=it.keyword)
+
+
+def _named_covariance(msg: RawMessage, items: list[Item], line: int) -> tuple[str, np.ndarray] | None:
+    """A covariance given by its 21 named terms (OPM, OMM, OEM in XML): (frame, 6x6 km**2, km**2/s, km**2/s**2)."""
+    terms = [it for it in items if it.keyword in COVARIANCE_TERMS]
+    frame = next((it for it in items if it.keyword == "COV_REF_FRAME"), None)
+    if not terms:
+        if frame is not None:
+            raise fail(msg.path, "COV_REF_FRAME without the 21 covariance terms CX_X .. CZ_DOT_Z_DOT", line=frame.line,
+                       keyword="COV_REF_FRAME")
+        return None
+    by_key: dict[str, float] = {}
+    for it in terms:
+        if it.keyword in by_key:
+            raise fail(msg.path, f"covariance term {it.keyword} given twice", line=it.line, keyword=it.keyword)
+        by_key[it.keyword] = _number(msg, it)
+    missing = [k for k in COVARIANCE_TERMS if k not in by_key]
+    if missing:
+        raise fail(msg.path, f"covariance lacks {', '.join(missing[:4])}{' ...' if len(missing) > 4 else ''}: a "
+                             "covariance has all 21 lower-triangular terms", line=terms[0].line or line,
+                   keyword=missing[0])
+    return (frame.text.strip() if frame else ""), _symmetric([by_key[k] for k in COVARIANCE_TERMS])
+
+
+def _symmetric(lower: list[float]) -> np.ndarray:
+    m = np.zeros((6, 6))
+    m[np.tril_indices(6)] = lower
+    return m + np.tril(m, -1).T
+
+
+@dataclass
+class Covariance:
+    """One covariance of a state: 6x6 (km**2, km**2/s, km**2/s**2), in ``ref_frame`` ("" = the state's frame)."""
+
+    epoch_unix: float | None
+    ref_frame: str
+    matrix: np.ndarray
+    line: int = 0
+
+
 @dataclass
 class Header:
     version: str
@@ -118,6 +215,7 @@ class Header:
 
 
 def _header(msg: RawMessage) -> Header:
+    _check_keywords(msg, msg.header, _HEADER_KEYWORDS, f"{msg.kind} header")
     keys = _Keys(msg, msg.header, "header")
     return Header(msg.version, keys.text("CREATION_DATE", ""), keys.text("ORIGINATOR", ""),
                   keys.text("MESSAGE_ID", ""), list(msg.comments))
@@ -144,6 +242,7 @@ class OemSegment:
     accelerations_km_s2: np.ndarray | None = None  # (n, 3)
     comments: list[str] = field(default_factory=list)
     line: int = 0
+    covariances: list[Covariance] = field(default_factory=list)
 
 
 @dataclass
@@ -158,6 +257,7 @@ class Oem:
 def _oem(msg: RawMessage) -> Oem:
     segments = []
     for seg in msg.segments:
+        _check_keywords(msg, seg.metadata, METADATA_KEYWORDS["OEM"], "OEM metadata")
         keys = _Keys(msg, seg.metadata, "OEM metadata", seg.metadata_line)
         ts = _time_system(msg, keys)
 
@@ -226,9 +326,59 @@ def _oem(msg: RawMessage) -> Oem:
             useable_stop_unix=ep("USEABLE_STOP_TIME", True), interpolation=interp or "LAGRANGE",
             interpolation_degree=degree, epochs_unix=t, positions_km=st[:, :3], velocities_km_s=st[:, 3:],
             accelerations_km_s2=np.array(accs) if len(accs) == len(epochs) else None,
-            comments=list(seg.comments), line=seg.metadata_line,
+            comments=list(seg.comments), line=seg.metadata_line, covariances=_oem_covariances(msg, seg, ts),
         ))
     return Oem(_header(msg), segments, msg.path, msg.encoding)
+
+
+def _oem_covariances(msg: RawMessage, seg, ts: str) -> list[Covariance]:
+    """The covariance blocks of an OEM segment: each an EPOCH, an optional COV_REF_FRAME, then the lower
+    triangle (KVN: 6 rows of 1..6 numbers; XML: the 21 named terms)."""
+    blocks: list[list[Item]] = []
+    for it in seg.covariance:
+        if it.keyword == "EPOCH":
+            blocks.append([it])
+        elif not blocks:
+            raise fail(msg.path, "a covariance block must begin with EPOCH", line=it.line, keyword=it.keyword)
+        else:
+            blocks[-1].append(it)
+    out = []
+    for block in blocks:
+        head = block[0]
+        epoch = _epoch(msg, head, ts)
+        rest = block[1:]
+        frame = ""
+        if rest and rest[0].keyword == "COV_REF_FRAME":
+            frame = rest[0].text.strip()
+            rest = rest[1:]
+        if msg.encoding == "XML":
+            _check_keywords(msg, rest, set(COVARIANCE_TERMS), "OEM covariance")
+            _, matrix = _named_covariance(msg, rest, head.line) or ("", None)
+            if matrix is None:
+                raise fail(msg.path, "covariance block without its 21 terms", line=head.line, keyword="EPOCH")
+        else:
+            lower: list[float] = []
+            rows = [it for it in rest if it.keyword == "COV_ROW"]
+            for it in rest:
+                if it.keyword != "COV_ROW":
+                    raise fail(msg.path, f"keyword {it.keyword} inside a covariance block: after EPOCH and COV_REF_FRAME "
+                                         "come the 6 rows of the lower triangle", line=it.line, keyword=it.keyword)
+            for r, it in enumerate(rows, start=1):
+                parts = it.text.split()
+                if r > 6:
+                    raise fail(msg.path, f"covariance row {r}: a 6x6 covariance has 6 rows (missing EPOCH before a new "
+                                         "block?)", line=it.line, keyword="COVARIANCE")
+                if len(parts) != r:
+                    raise fail(msg.path, f"covariance row {r} has {len(parts)} numbers; row {r} of the lower triangle "
+                                         f"has {r}", line=it.line, keyword="COVARIANCE")
+                for p in parts:
+                    lower.append(_number(msg, Item("COVARIANCE", p, it.line)))
+            if len(rows) != 6:
+                raise fail(msg.path, f"covariance block has {len(rows)} rows; a 6x6 covariance has 6 (1..6 numbers)",
+                           line=(rows[-1].line if rows else head.line), keyword="COVARIANCE")
+            matrix = _symmetric(lower)
+        out.append(Covariance(epoch, frame, matrix, head.line))
+    return out
 
 
 # --------------------------------------------------------------------------------------------- OPM
@@ -254,6 +404,7 @@ class Opm:
     path: str = ""
     encoding: str = "KVN"
     kind: str = "OPM"
+    covariance: Covariance | None = None
 
 
 def _single_segment(msg: RawMessage, content: str):
@@ -261,6 +412,8 @@ def _single_segment(msg: RawMessage, content: str):
     seg = msg.segments[0] if msg.segments else None
     if seg is None:
         raise fail(msg.path, f"no metadata or {content}: empty or truncated {msg.kind}")
+    _check_keywords(msg, seg.metadata, METADATA_KEYWORDS[msg.kind], f"{msg.kind} metadata")
+    _check_keywords(msg, seg.data, DATA_KEYWORDS[msg.kind], f"{msg.kind} data")
     meta = _Keys(msg, seg.metadata, f"{msg.kind} metadata", seg.metadata_line)
     data = _Keys(msg, seg.data, f"{msg.kind} data", seg.metadata_line)
     ts = _time_system(msg, meta)
@@ -286,8 +439,13 @@ def _opm(msg: RawMessage) -> Opm:
         mass_kg=opt["MASS"], solar_rad_area_m2=opt["SOLAR_RAD_AREA"], solar_rad_coeff=opt["SOLAR_RAD_COEFF"],
         drag_area_m2=opt["DRAG_AREA"], drag_coeff=opt["DRAG_COEFF"],
         maneuvers=[{it.keyword: it.text} for it in maneuvers], comments=list(seg.comments) + list(msg.comments),
-        path=msg.path, encoding=msg.encoding,
+        path=msg.path, encoding=msg.encoding, covariance=_state_covariance(msg, seg, epoch),
     )
+
+
+def _state_covariance(msg: RawMessage, seg, epoch: float) -> Covariance | None:
+    found = _named_covariance(msg, seg.data, seg.metadata_line)
+    return None if found is None else Covariance(epoch, found[0], found[1], seg.metadata_line)
 
 
 # --------------------------------------------------------------------------------------------- OMM
@@ -310,6 +468,7 @@ class Omm:
     encoding: str = "KVN"
     kind: str = "OMM"
     line: int = 0
+    covariance: Covariance | None = None
 
 
 _OMM_REQUIRED = ("MEAN_MOTION", "ECCENTRICITY", "INCLINATION", "RA_OF_ASC_NODE", "ARG_OF_PERICENTER", "MEAN_ANOMALY")
@@ -319,7 +478,7 @@ def _omm(msg: RawMessage) -> Omm:
     seg, meta, data, ts, epoch = _single_segment(msg, "mean elements")
     values = {}
     for it in seg.data:
-        if it.keyword in ("EPOCH", "CLASSIFICATION_TYPE") or it.keyword.startswith("USER_DEFINED"):
+        if it.keyword in ("EPOCH", "CLASSIFICATION_TYPE", "COV_REF_FRAME") or it.keyword.startswith("USER_DEFINED"):
             continue
         values[it.keyword] = _number(msg, it)
     for k in _OMM_REQUIRED:
@@ -333,6 +492,7 @@ def _omm(msg: RawMessage) -> Omm:
         center_name=meta.text("CENTER_NAME"), ref_frame=meta.text("REF_FRAME"), time_system=ts,
         mean_element_theory=meta.text("MEAN_ELEMENT_THEORY", ""), epoch_unix=epoch,
         values=values, texts=data.as_dict(), path=msg.path, encoding=msg.encoding, line=seg.metadata_line,
+        covariance=_state_covariance(msg, seg, epoch),
     )
 
 
@@ -365,21 +525,14 @@ class Tdm:
     kind: str = "TDM"
 
 
-_TDM_OBSERVABLES = {
-    "ANGLE_1", "ANGLE_2", "RANGE", "DOPPLER_INSTANTANEOUS", "DOPPLER_INTEGRATED", "CARRIER_POWER", "PC_N0", "PR_N0",
-    "RECEIVE_PHASE_CT_1", "TRANSMIT_PHASE_CT_1", "CLOCK_BIAS", "CLOCK_DRIFT", "PRESSURE", "RHUMIDITY", "TEMPERATURE",
-    "TROPO_DRY", "TROPO_WET", "STEC", "MAG", "RCS", "VLBI_DELAY", "DOR", "COMMENT",
-}
-
-
 def _is_tdm_observable(key: str) -> bool:
-    return (key in _TDM_OBSERVABLES or key.startswith(("TRANSMIT_FREQ", "RECEIVE_FREQ", "TRANSMIT_PHASE_CT",
-                                                       "RECEIVE_PHASE_CT")))
+    return key in DATA_KEYWORDS["TDM"]
 
 
 def _tdm(msg: RawMessage) -> Tdm:
     segments = []
     for seg in msg.segments:
+        _check_keywords(msg, seg.metadata, METADATA_KEYWORDS["TDM"], "TDM metadata")
         meta = _Keys(msg, seg.metadata, "TDM metadata", seg.metadata_line)
         ts = _time_system(msg, meta)
         meta.text("PARTICIPANT_1")
@@ -387,7 +540,8 @@ def _tdm(msg: RawMessage) -> Tdm:
         if msg.encoding == "KVN":
             for it in seg.data:
                 if not _is_tdm_observable(it.keyword):
-                    raise fail(msg.path, f"unknown TDM data keyword {it.keyword}", line=it.line, keyword=it.keyword)
+                    raise fail(msg.path, f"unknown TDM data keyword {it.keyword}: not a CCSDS 503.0 TDM observable", line=it.line,
+                               keyword=it.keyword)
                 parts = it.text.split()
                 if len(parts) != 2:
                     raise fail(msg.path, f"expected '<epoch> <value>' after {it.keyword} =, got '{it.text}'",
@@ -411,7 +565,8 @@ def _tdm(msg: RawMessage) -> Tdm:
                         raise fail(msg.path, str(exc), line=it.line, keyword="EPOCH") from None
                     continue
                 if not _is_tdm_observable(it.keyword):
-                    raise fail(msg.path, f"unknown TDM data keyword {it.keyword}", line=it.line, keyword=it.keyword)
+                    raise fail(msg.path, f"unknown TDM data keyword {it.keyword}: not a CCSDS 503.0 TDM observable", line=it.line,
+                               keyword=it.keyword)
                 if pending_epoch is None:
                     raise fail(msg.path, f"<{it.keyword}> without a preceding <EPOCH> in its <observation>",
                                line=it.line, keyword=it.keyword)
@@ -449,3 +604,28 @@ def parse_message(text: str, path: str = "<string>", expect: str | None = None) 
 def read_message(path: str | Path, expect: str | None = None) -> Message:
     """Read a CCSDS OEM, OPM, OMM or TDM file (KVN or XML, detected from the content)."""
     return parse_message(ndm.read_text(path), str(path), expect)
+
+
+def parse_messages(text: str, path: str = "<string>") -> list[Message | CcsdsError]:
+    """Every message of a text: the one of a KVN or XML message, or each of a combined ``<ndm>``.
+
+    A message groundnet recognises but does not read (OCM, AEM, CDM, ...) comes back as a
+    :class:`CcsdsError` naming it, its place and line, so that a report counts every message.
+    """
+    found = ndm.parse_all(text, path)
+    out: list[Message | CcsdsError] = []
+    for i, raw in enumerate(found, start=1):
+        if isinstance(raw, ndm.Unsupported):
+            others = len(found) - 1
+            out.append(fail(path, f"message {i} of {len(found)} is an {raw.kind} (CCSDS "
+                                  f"{ndm.NDM_KINDS[raw.kind]} message), which groundnet does not read yet "
+                                  f"(it reads OEM, OPM, OMM, TDM){f'; the other {others} were read' if others else ''}",
+                            line=raw.line, keyword=raw.kind))
+        else:
+            out.append(_BUILDERS[raw.kind](raw))
+    return out
+
+
+def read_messages(path: str | Path) -> list[Message | CcsdsError]:
+    """Every message of a file (see :func:`parse_messages`); a malformed message raises."""
+    return parse_messages(ndm.read_text(path), str(path))

@@ -18,10 +18,17 @@ from pathlib import Path
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
+from .. import files
 from ..errors import CcsdsError, UnsafeXmlError
 
 MESSAGE_KINDS = ("OEM", "OPM", "OMM", "TDM")
-MAX_FILE_BYTES = 200 * 1024 * 1024
+# Every message a combined <ndm> may hold (CCSDS 505.0-B-3); the ones not in MESSAGE_KINDS are
+# recognised and counted, not read.
+NDM_KINDS = {
+    "OEM": "orbit ephemeris", "OPM": "orbit parameter", "OMM": "orbit mean-elements", "TDM": "tracking data",
+    "OCM": "orbit comprehensive", "AEM": "attitude ephemeris", "APM": "attitude parameter",
+    "ACM": "attitude comprehensive", "CDM": "conjunction data", "RDM": "re-entry data",
+}
 
 
 @dataclass
@@ -42,6 +49,18 @@ class RawSegment:
     data: list[Item] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)
     metadata_line: int = 0
+    # OEM covariance blocks in file order: EPOCH, COV_REF_FRAME and, in KVN, one ``COV_ROW`` item per
+    # lower-triangular row (its numbers as text); in XML, the 21 named terms (CX_X, CY_X, ...).
+    covariance: list[Item] = field(default_factory=list)
+
+
+@dataclass
+class Unsupported:
+    """A message of a combined ``<ndm>`` that groundnet recognises but does not read (OCM, AEM, ...)."""
+
+    kind: str
+    line: int | None
+    index: int  # 1-based position in the <ndm>
 
 
 @dataclass
@@ -60,16 +79,8 @@ def fail(path: str, reason: str, line: int | None = None, keyword: str | None = 
 
 
 def read_text(path: str | Path) -> str:
-    p = Path(path)
-    try:
-        size = p.stat().st_size
-    except FileNotFoundError:
-        raise fail(str(path), "file not found") from None
-    if p.is_dir():
-        raise fail(str(path), "is a directory; give a CCSDS message file")
-    if size > MAX_FILE_BYTES:
-        raise fail(str(path), f"file is {size} bytes, over the {MAX_FILE_BYTES} byte limit for a CCSDS message")
-    data = p.read_bytes()
+    """A CCSDS message file as text: a regular file within ``CCSDS_LIMIT_BYTES`` (devices, FIFOs refused)."""
+    data = files.read_bytes(path, limit_bytes=files.CCSDS_LIMIT_BYTES, what="CCSDS message", error=CcsdsError)
     if b"\x00" in data[:4096]:
         raise fail(str(path), "binary file (NUL bytes): a CCSDS message is KVN or XML text")
     try:
@@ -80,13 +91,38 @@ def read_text(path: str | Path) -> str:
 
 
 def parse(text: str, path: str = "<string>") -> RawMessage:
-    """Detect the encoding and read the message."""
+    """Detect the encoding and read the one message of the text."""
+    found = parse_all(text, path)
+    if len(found) == 1 and isinstance(found[0], RawMessage):
+        return found[0]
+    raise fail(path, f"a combined <ndm> holding {count_kinds(found)}: this needs a file with exactly one message "
+                     "(`groundnet ccsds check` reads them all)", line=_first_line(found))
+
+
+def parse_all(text: str, path: str = "<string>") -> list[RawMessage | Unsupported]:
+    """Every message of the text: one for KVN or a single XML message, each message of a combined ``<ndm>``."""
     stripped = text.lstrip()
     if not stripped:
         raise fail(path, "empty file: expected a CCSDS OEM, OPM, OMM or TDM message")
     if stripped.startswith("<"):
-        return parse_xml(text, path)
-    return parse_kvn(text, path)
+        return parse_xml_all(text, path)
+    return [parse_kvn(text, path)]
+
+
+def count_kinds(found: list[RawMessage | Unsupported]) -> str:
+    """``4 messages (2 OEM, 1 OPM, 1 OCM)``."""
+    counts: dict[str, int] = {}
+    for m in found:
+        counts[m.kind] = counts.get(m.kind, 0) + 1
+    parts = ", ".join(f"{n} {k}" for k, n in counts.items())
+    return f"{len(found)} message{'s' if len(found) != 1 else ''} ({parts})" if found else "no message"
+
+
+def _first_line(found) -> int | None:
+    for m in found:
+        if isinstance(m, Unsupported):
+            return m.line
+    return None
 
 
 # --------------------------------------------------------------------------------------------- KVN
@@ -134,6 +170,8 @@ def parse_kvn(text: str, path: str = "<string>") -> RawMessage:
             elif line == "DATA_STOP":
                 state = "between"
             elif line == "COVARIANCE_START":
+                if seg is None or msg.kind != "OEM":
+                    raise fail(path, "COVARIANCE_START outside an OEM segment", line=n, keyword=line)
                 state = "covariance"
             elif line == "COVARIANCE_STOP":
                 state = "data"
@@ -144,7 +182,8 @@ def parse_kvn(text: str, path: str = "<string>") -> RawMessage:
                 seg.data.append(Item("EPHEMERIS", line, n))
                 continue
             if state == "covariance":
-                continue  # covariance rows: numbers only; not used by groundnet
+                seg.covariance.append(Item("COV_ROW", line, n))
+                continue
             raise fail(path, f"cannot read '{line[:60]}': expected KEYWORD = value", line=n)
         key, value = m.group(1), m.group(2)
         unit = None
@@ -153,6 +192,7 @@ def parse_kvn(text: str, path: str = "<string>") -> RawMessage:
             value, unit = um.group(1), um.group(2).strip()
         item = Item(key, value, n, unit)
         if state == "covariance":
+            seg.covariance.append(item)
             continue
         if msg.kind in ("OPM", "OMM"):
             # OPM and OMM have no META blocks in KVN: everything after the header is one segment;
@@ -213,6 +253,39 @@ def _local(tag: str) -> str:
 
 
 def parse_xml(text: str, path: str = "<string>") -> RawMessage:
+    """The one message of an NDM/XML text."""
+    return parse(text, path)
+
+
+def parse_xml_all(text: str, path: str = "<string>") -> list[RawMessage | Unsupported]:
+    root, lines = parse_xml_tree(text, path)
+    kind = _local(root.tag).upper()
+    if kind != "NDM":
+        if kind in MESSAGE_KINDS:
+            return [_xml_message(root, lines, path)]
+        if kind in NDM_KINDS:
+            return [Unsupported(kind, lines.get(root), 1)]
+        raise fail(path, f"root element <{_local(root.tag)}> is not one of <oem>, <opm>, <omm>, <tdm> or <ndm>",
+                   line=lines.get(root))
+    found: list[RawMessage | Unsupported] = []
+    for child in root:
+        name = _local(child.tag)
+        if name in ("COMMENT", "MESSAGE_ID"):
+            continue
+        if name.upper() not in NDM_KINDS or name != name.lower():
+            raise fail(path, f"<{name}> inside <ndm>: a combined message holds <{'>, <'.join(k.lower() for k in NDM_KINDS)}>",
+                       line=lines.get(child), keyword=name)
+        if name.upper() in MESSAGE_KINDS:
+            found.append(_xml_message(child, lines, path))
+        else:
+            found.append(Unsupported(name.upper(), lines.get(child), len(found) + 1))
+    if not found:
+        raise fail(path, "the <ndm> holds no message", line=lines.get(root))
+    return found
+
+
+def parse_xml_tree(text: str | bytes, path: str = "<string>", error=None) -> tuple[ET.Element, dict]:
+    """A safely parsed XML tree and the line each element starts on (DTDs and entities refused)."""
     builder = _LineTreeBuilder()
     parser = DefusedXMLParser(target=builder, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     builder.parser = parser
@@ -221,25 +294,18 @@ def parse_xml(text: str, path: str = "<string>") -> RawMessage:
         root = parser.close()
     except DefusedXmlException as exc:
         raise UnsafeXmlError(
-            path, f"refused: the XML declares a DTD or entities ({type(exc).__name__}); CCSDS NDM/XML needs "
+            path, f"refused: the XML declares a DTD or entities ({type(exc).__name__}); CCSDS XML needs "
                   "neither, and groundnet never resolves them. Remove the <!DOCTYPE ...> declaration.",
         ) from None
     except ET.ParseError as exc:
         line = exc.position[0] if exc.position else None
-        raise fail(path, f"not well-formed XML ({exc.msg if hasattr(exc, 'msg') else exc}); truncated or corrupted?",
-                   line=line) from None
-    lines = builder.lines
+        raise (error or CcsdsError)(path, f"not well-formed XML ({exc.msg if hasattr(exc, 'msg') else exc}); "
+                                          "truncated or corrupted?", line=line) from None
+    return root, builder.lines
+
+
+def _xml_message(root: ET.Element, lines: dict, path: str) -> RawMessage:
     kind = _local(root.tag).upper()
-    if kind == "NDM":
-        children = [c for c in root if _local(c.tag).upper() in MESSAGE_KINDS]
-        if len(children) != 1:
-            raise fail(path, f"an <ndm> combined message holds {len(children)} navigation messages; groundnet reads "
-                             "files with exactly one (split the file)", line=lines.get(root))
-        root = children[0]
-        kind = _local(root.tag).upper()
-    if kind not in MESSAGE_KINDS:
-        raise fail(path, f"root element <{_local(root.tag)}> is not one of <oem>, <opm>, <omm>, <tdm>",
-                   line=lines.get(root))
     msg = RawMessage(kind=kind, version=root.get("version", ""), encoding="XML", path=path)
     header = _child(root, "header")
     body = _child(root, "body")
@@ -262,10 +328,14 @@ def parse_xml(text: str, path: str = "<string>") -> RawMessage:
                     seg.comments.append((el.text or "").strip())
                 elif name == "stateVector" and kind == "OEM":
                     seg.data.append(_oem_state_item(el, lines, path))
-                elif name in ("covarianceMatrix",):
-                    continue
+                elif name == "covarianceMatrix" and kind == "OEM":
+                    block = _leaves(el, lines, seg.comments)
+                    if not block or block[0].keyword != "EPOCH":
+                        raise fail(path, "<covarianceMatrix> must begin with its <EPOCH>", line=lines.get(el),
+                                   keyword="EPOCH")
+                    seg.covariance.extend(block)
                 elif len(el):
-                    # container (stateVector, meanElements, tleParameters, observation, ...): flatten
+                    # container (stateVector, meanElements, tleParameters, covarianceMatrix, observation, ...): flatten
                     seg.data.extend(_leaves(el, lines, seg.comments))
                 else:
                     seg.data.append(Item(name, (el.text or "").strip(), lines.get(el, 0), el.get("units")))
@@ -291,6 +361,8 @@ def _leaves(el: ET.Element, lines: dict, comments: list[str]) -> list[Item]:
         if name == "COMMENT":
             comments.append((c.text or "").strip())
             continue
+        if name == "USER_DEFINED" and c.get("parameter"):
+            name = f"USER_DEFINED_{c.get('parameter')}"
         out.append(Item(name, (c.text or "").strip(), lines.get(c, 0), c.get("units")))
     return out
 

@@ -86,3 +86,22 @@ def format_epoch(unix_s: float, time_system: str = "UTC", decimals: int = 6) -> 
         text = f"{0.0:.{decimals}f}"
     dt = datetime.fromtimestamp(whole, tz=timezone.utc)
     return dt.strftime("%Y-%m-%dT%H:%M:%S") + text[1:]
+
+
+_SSF_DOY = re.compile(r"^\d{4}-\d{3}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$")
+
+
+def format_doy(unix_s: float, decimals: int = 3) -> str:
+    """A CCSDS ASCII day-of-year UTC time, ``YYYY-DDDThh:mm:ss.sssZ`` (the Simple Schedule Format's form)."""
+    text = format_epoch(unix_s, "UTC", decimals)
+    dt = datetime.strptime(text[:19], "%Y-%m-%dT%H:%M:%S")
+    return dt.strftime("%Y-%jT%H:%M:%S") + text[19:] + "Z"
+
+
+def parse_doy(text: str) -> float:
+    """POSIX seconds of a day-of-year UTC time ``YYYY-DDDThh:mm:ss[.d]Z``; any other form is an EpochError."""
+    s = text.strip()
+    if not _SSF_DOY.match(s):
+        raise EpochError(f"'{text}' is not a CCSDS day-of-year time: write YYYY-DDDThh:mm:ss[.d]Z, "
+                         "e.g. 2026-327T08:00:00.000Z")
+    return parse_epoch(s)

@@ -1,4 +1,4 @@
-"""``groundnet ccsds check|oem|tdm``: read and write CCSDS navigation data messages."""
+"""``groundnet ccsds check|ssf|oem|tdm|residuals``: read and write CCSDS navigation messages and schedules."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from typing import List, Optional
 import numpy as np
 import typer
 
-from ..errors import GroundnetError
+from ..errors import CcsdsError, GroundnetError
+from ..files import CCSDS_LIMIT_BYTES, open_bounded
 from ..output import OutputFormat, emit
 from ..timebase import format_utc, parse_utc, to_unix
 
@@ -75,32 +76,170 @@ def _summary(msg) -> dict:
     return row
 
 
+class ActivityStatus(str, Enum):
+    committed = "committed"
+    tentative = "tentative"
+
+
+def _ssf_rows(path: Path, station_file: Optional[Path]) -> list[dict]:
+    """An SSF's summary row, then one row per activity refused (line and element named)."""
+    from ..ccsds.ssf import network_sites, read_ssf
+    from ..stations import load_network
+
+    ssf = read_ssf(path, sites=network_sites(load_network(station_file)))
+    acts = ssf.activities
+    row = {"file": str(path), "ok": not ssf.problems, "kind": "SSF", "encoding": "XML", "version": "1",
+           "originator": ssf.originator, "objects": sorted({a.user for a in acts}),
+           "segments": len({a.user for a in acts}), "records": len(acts),
+           "start": format_utc(ssf.start_unix), "end": format_utc(ssf.end_unix),
+           "frames": sorted({a.site for a in acts}),
+           "error": f"{len(ssf.problems)} activit{'y' if len(ssf.problems) == 1 else 'ies'} refused, "
+                    f"{len(acts)} kept" if ssf.problems else ""}
+    return [row] + [{"file": str(path), "ok": False, "kind": "SSF", "error": str(p)} for p in ssf.problems]
+
+
+def _sniff(path: Path) -> bytes:
+    try:
+        with open_bounded(path, limit_bytes=CCSDS_LIMIT_BYTES, what="CCSDS message", error=CcsdsError) as f:
+            return f.read(4096)
+    except GroundnetError:
+        return b""
+
+
+def check_rows(path: Path, station_file: Optional[Path] = None) -> list[dict]:
+    """One report row per message of a file (a combined <ndm> holds several); an unreadable file is one row.
+    A Simple Schedule gives its summary and one row per refused activity."""
+    from ..ccsds import read_messages
+    from ..ccsds.ssf import is_ssf
+
+    try:
+        if is_ssf(_sniff(path)):
+            return _ssf_rows(path, station_file)
+        found = read_messages(path)
+    except GroundnetError as exc:
+        return [{"file": str(path), "ok": False, "error": str(exc)}]
+    rows = []
+    for msg in found:
+        if isinstance(msg, GroundnetError):
+            rows.append({"file": str(path), "ok": False, "kind": getattr(msg, "field", None), "error": str(msg)})
+        else:
+            rows.append({"file": str(path), "ok": True, **_summary(msg), "error": ""})
+    return rows
+
+
 def register(app: typer.Typer) -> None:
-    ccsds_app = typer.Typer(help="Read, check and write CCSDS navigation data messages (OEM, OPM, OMM, TDM).",
+    ccsds_app = typer.Typer(help="Read, check and write CCSDS messages: navigation (OEM, OPM, OMM, TDM), schedules (SSF), tracking residuals.",
                             no_args_is_help=True)
     app.add_typer(ccsds_app, name="ccsds")
 
     @ccsds_app.command("check")
     def check(
-        files: List[Path] = typer.Argument(..., metavar="FILE...", help="CCSDS OEM, OPM, OMM or TDM files, KVN or XML."),
+        files: List[Path] = typer.Argument(..., metavar="FILE...", help="CCSDS OEM, OPM, OMM, TDM (KVN or XML), combined "
+                                                                         "NDM/XML or Simple Schedule (SSF) files."),
         fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
         output: Optional[Path] = typer.Option(None, "--output", help="Write the report to this file."),
+        station_file: Optional[Path] = typer.Option(None, "--station-file", help="TOML file adding antennas (the sites "
+                                                    "an SSF may name)."),
     ) -> None:
         """Read each message and report what it holds, or exactly what is wrong (file, line, keyword). Exit 1 if any is bad."""
-        from ..ccsds import read_message
-
-        rows, bad = [], 0
+        rows = []
         for f in files:
-            try:
-                row = {"file": str(f), "ok": True, **_summary(read_message(f)), "error": ""}
-            except GroundnetError as exc:
-                bad += 1
-                row = {"file": str(f), "ok": False, "error": str(exc)}
-            rows.append(row)
+            rows += check_rows(f, station_file)
+        bad = sum(1 for r in rows if not r["ok"])
         columns = ["file", "ok", "kind", "encoding", "objects", "segments", "records", "start", "end", "error"]
         emit(rows, fmt, columns=None if fmt is OutputFormat.json else columns, output=output, title="CCSDS messages")
         if bad:
             raise typer.Exit(1)
+
+    @ccsds_app.command("ssf")
+    def ssf(
+        plan_file: Path = typer.Argument(..., metavar="PLAN", help="A plan written by `schedule satnet|plan --output`."),
+        requests_file: Optional[Path] = typer.Option(None, "--requests", help="The request file the plan was made for "
+                                                     "(gives each track's spacecraft: one scheduled package each)."),
+        satnet_file: Optional[Path] = typer.Option(None, "--satnet", help="Or the SatNet week the plan was made for."),
+        week: Optional[str] = typer.Option(None, "--week", help="Week key within --satnet."),
+        status: ActivityStatus = typer.Option(ActivityStatus.committed, "--status", help="Activity status written: "
+                                              "committed or tentative."),
+        originator: str = typer.Option("GROUNDNET", "--originator", help="The originating organisation."),
+        station_file: Optional[Path] = typer.Option(None, "--station-file", help="TOML file adding or overriding antennas."),
+        output: Optional[Path] = typer.Option(None, "--output", help="Write the SSF (XML) to this file."),
+    ) -> None:
+        """Write a plan as a CCSDS Simple Schedule (SSF, 902.1-B-1): one package per spacecraft, one activity per contact.
+
+        The file is validated against groundnet's SSF schema before it is written.
+        """
+        from ..ccsds.ssf import link_services, network_sites, plan_ssf, ssf_xml
+        from ..schedule.plan_file import load_plan
+        from ..missions import load_spacecraft
+        from ..stations import load_network
+
+        if satnet_file is not None and requests_file is not None:
+            raise GroundnetError("give --requests or --satnet, not both")
+        missions = {}
+        if satnet_file is not None or requests_file is not None:
+            if satnet_file is not None:
+                from ..schedule.satnet import load_satnet
+
+                problem, _ = load_satnet(satnet_file, week, None)
+            else:
+                from ..schedule.requests_file import load_requests
+
+                problem, _ = load_requests(requests_file)
+            missions = {r.id: r.mission for r in problem.requests}
+        plan = load_plan(plan_file)
+        fleet = {sc.id: sc for sc in load_spacecraft()}
+
+        def user_of(request_id: str) -> str:
+            return missions.get(request_id) or request_id.split("@")[0]
+
+        def services_of(user: str):
+            sc = fleet.get(user)
+            return link_services(sc.downlink, sc.uplink) if sc else ()
+
+        doc = plan_ssf(plan, user_of=user_of, sites=network_sites(load_network(station_file)), services_of=services_of,
+                       status=status.value.upper(), originator=originator, generated_unix=time.time())
+        data = ssf_xml(doc)
+        if output is None:
+            sys.stdout.write(data.decode("utf-8"))
+        else:
+            output.write_bytes(data)
+
+    @ccsds_app.command("residuals")
+    def residuals(
+        tdm_file: Path = typer.Argument(..., metavar="TDM", help="A CCSDS TDM (KVN or XML) of measured tracking."),
+        trajectory: Optional[Path] = typer.Option(None, "--trajectory", help=TRAJECTORY_HELP),
+        object_id: Optional[str] = typer.Option(None, "--object", help=OBJECT_HELP + " With --catalog: the NORAD id."),
+        spacecraft: Optional[str] = typer.Option(None, "--spacecraft", help=SPACECRAFT_HELP),
+        catalog: Optional[str] = typer.Option(None, "--catalog", metavar="FILE", help="A TLE/OMM catalog (or 'demo'); "
+                                              "the object is --object."),
+        turnaround: Optional[str] = typer.Option(None, "--turnaround", help="Override the TDM's turnaround ratio "
+                                                 "(e.g. 880/749)."),
+        plot: Optional[Path] = typer.Option(None, "--plot", help="Draw the residuals over time into this PNG."),
+        station_file: Optional[Path] = typer.Option(None, "--station-file", help="TOML file adding or overriding antennas."),
+        fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
+        output: Optional[Path] = typer.Option(None, "--output", help="Write the statistics to this file."),
+    ) -> None:
+        """Compare a TDM's range, Doppler, received frequencies and angles with groundnet's prediction: residual statistics per station and observable."""
+        from ..ccsds import read_message
+        from ..ccsds.residuals import plot_residuals, tdm_residuals
+        from ..stations import load_network
+
+        ratio = parse_ratio(turnaround) if turnaround else None
+        traj = _residual_trajectory(trajectory, object_id, spacecraft, catalog)
+        tdm = read_message(tdm_file, expect="TDM")
+        antennas = {a.id: a for a in load_network(station_file)}
+        report = tdm_residuals(tdm, traj, antennas, turnaround=ratio,
+                               on_warning=lambda m: typer.echo(f"warning: {m}", err=True))
+        if not report.series:
+            raise GroundnetError(f"{tdm_file}: no observable groundnet predicts (range, Doppler, received frequency, "
+                                 f"AZEL angles); read but not compared: {report.not_compared}")
+        if report.not_compared:
+            typer.echo("read, not compared: " + ", ".join(f"{k} ({n})" for k, n in report.not_compared.items()), err=True)
+        emit(report.stats_rows(), fmt, columns=RESIDUAL_COLUMNS, output=output,
+             title=f"residuals (measured - predicted) of {tdm_file.name} against {traj.name or traj.object_id}")
+        if plot is not None:
+            plot_residuals(report, plot)
+            typer.echo(f"residuals drawn to {plot}", err=True)
 
     @ccsds_app.command("oem")
     def oem(
@@ -161,6 +300,24 @@ def register(app: typer.Typer) -> None:
                                  "(try --all-samples or another window)")
         _write(tdm_text(segments, creation_unix=time.time(), encoding=encoding.value.upper(),
                         comments=[f"groundnet predicted tracking of {traj.name} ({traj.kind}, {traj.source})"]), output)
+
+
+RESIDUAL_COLUMNS = ["station", "observable", "path", "unit", "samples", "mean", "std", "rms", "min", "max", "start", "end"]
+
+
+def _residual_trajectory(trajectory, object_id, spacecraft, catalog):
+    """The spacecraft's trajectory: a file (SPK, OEM, OPM, OMM), a bundled spacecraft, or a catalog's object."""
+    from ..missions import resolve_trajectory
+
+    if catalog is None:
+        return resolve_trajectory(trajectory, object_id, spacecraft)
+    if trajectory is not None or spacecraft is not None or not object_id:
+        raise GroundnetError("--catalog FILE goes with --object NORAD_ID alone (not --trajectory or --spacecraft)")
+    from ..orbits.trajectory import Sgp4Trajectory
+    from .passes import load_elements
+
+    (element,) = load_elements(catalog, object_id, quiet=True)
+    return Sgp4Trajectory(element, source=f"{catalog} NORAD {element.norad_id}")
 
 
 def _station_view(geometry, s: int):

@@ -75,6 +75,18 @@ def _load_satnet(path: Path, week: Optional[str], maintenance: Optional[Path], q
     return problem
 
 
+def _with_partner(problem, partner_ssf: Optional[Path], quiet: bool):
+    """The problem with a partner network's committed activities (a CCSDS Simple Schedule) as blocked antenna time."""
+    if partner_ssf is None:
+        return problem
+    from ..ccsds.ssf import network_sites, read_ssf, ssf_blocks
+    from ..stations import load_network
+
+    ssf = read_ssf(partner_ssf, sites=network_sites(load_network()))
+    _warn([str(p) for p in ssf.problems], quiet)
+    return problem.with_blocks(ssf_blocks(ssf))
+
+
 def _plan(problem, solver: Solver, time_limit: float, seed: int, deterministic: bool, quiet: bool):
     from ..schedule.cpsat import SolverOptions, solve
     from ..schedule.greedy import greedy_plan
@@ -144,6 +156,8 @@ def register(app: typer.Typer) -> None:
     output_opt = typer.Option(None, "--output", help="Write the plan (JSON: week and tracks, Unix seconds) here.")
     format_opt = typer.Option(Format.table, "--format", help="table or json.")
     quiet_opt = typer.Option(False, "--quiet", help="No progress bar or warnings on standard error.")
+    partner_opt = typer.Option(None, "--partner-ssf", help="A partner network's CCSDS Simple Schedule (SSF XML): its "
+                               "committed activities are antenna time the plan keeps free.")
 
     @sched.command("satnet")
     def satnet(
@@ -158,10 +172,11 @@ def register(app: typer.Typer) -> None:
         output: Optional[Path] = output_opt,
         fmt: Format = format_opt,
         quiet: bool = quiet_opt,
+        partner_ssf: Optional[Path] = partner_opt,
     ) -> None:
         """Plan one real DSN week of the SatNet benchmark, validate it, print the four published metrics."""
         t0 = time.perf_counter()
-        problem = _load_satnet(path, week, maintenance, quiet)
+        problem = _with_partner(_load_satnet(path, week, maintenance, quiet), partner_ssf, quiet)
         plan = _validated(problem, _plan(problem, solver, time_limit, seed, deterministic, quiet))
         elapsed = time.perf_counter() - t0
         _write_plan(plan, output)
@@ -177,12 +192,14 @@ def register(app: typer.Typer) -> None:
         output: Optional[Path] = output_opt,
         fmt: Format = format_opt,
         quiet: bool = quiet_opt,
+        partner_ssf: Optional[Path] = partner_opt,
     ) -> None:
         """Plan groundnet's own request file, validate the plan, print its metrics."""
         from ..schedule.requests_file import load_requests
         t0 = time.perf_counter()
         problem, issues = load_requests(requests_file)
         _warn(issues, quiet)
+        problem = _with_partner(problem, partner_ssf, quiet)
         plan = _validated(problem, _plan(problem, solver, time_limit, seed, deterministic, quiet))
         _write_plan(plan, output)
         _report(problem, plan, time.perf_counter() - t0, fmt, [], output)

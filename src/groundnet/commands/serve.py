@@ -77,6 +77,8 @@ def register(app: typer.Typer) -> None:
                                                 help="Run the built-in station simulator (events from the plan)."),
         trouble: Optional[float] = typer.Option(None, help="Share of simulated contacts that go wrong (default 0.15)."),
         partner_dsn: Optional[str] = typer.Option(None, help="A NASA DSN Now dsn.xml (file or URL) shown as a partner."),
+        partner_ssf: Optional[str] = typer.Option(None, help="A partner network's CCSDS Simple Schedule (SSF XML, file "
+                                                  "or URL): its committed activities are shown and kept free."),
         station_file: Optional[Path] = typer.Option(None, help="TOML file adding or overriding antennas."),
         catalog: Optional[str] = typer.Option(
             None, metavar="FILE|SOURCE",
@@ -94,7 +96,7 @@ def register(app: typer.Typer) -> None:
         Every option can also be set in the environment as `GROUNDNET_<NAME>` (e.g. `GROUNDNET_DATABASE`).
         """
         settings = settings_from_options(host=host, port=port, database=database, clock=clock, speed=speed,
-                                         simulate=simulate, trouble=trouble, partner_dsn=partner_dsn,
+                                         simulate=simulate, trouble=trouble, partner_dsn=partner_dsn, partner_ssf=partner_ssf,
                                          station_file=station_file, catalog=catalog,
                                          public_read=False if private else None, hub=hub, satnogs_jobs=satnogs_jobs)
         run_server(settings)

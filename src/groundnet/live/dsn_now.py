@@ -23,32 +23,8 @@ from defusedxml.common import DefusedXmlException
 from ..errors import FeedError
 from ..missions import band_of
 from ..stations import Antenna
+from ..stations.sites import site_of
 from ..timebase import UTC, format_utc, parse_utc
-
-# Site code, friendly name and time zone of each antenna id prefix (DSN by complex, ESTRACK by station).
-SITES = {
-    "DSS-1": ("gdscc", "Goldstone", "America/Los_Angeles"), "DSS-2": ("gdscc", "Goldstone", "America/Los_Angeles"),
-    "DSS-3": ("cdscc", "Canberra", "Australia/Sydney"), "DSS-4": ("cdscc", "Canberra", "Australia/Sydney"),
-    "DSS-5": ("mdscc", "Madrid", "Europe/Madrid"), "DSS-6": ("mdscc", "Madrid", "Europe/Madrid"),
-    "KIR": ("kiruna", "Kiruna", "Europe/Stockholm"), "RED": ("redu", "Redu", "Europe/Brussels"),
-    "KRU": ("kourou", "Kourou", "America/Cayenne"), "MSP": ("maspalomas", "Maspalomas", "Atlantic/Canary"),
-    "SMA": ("santamaria", "Santa Maria", "Atlantic/Azores"), "VIL": ("villafranca", "Villafranca", "Europe/Madrid"),
-    "NNO": ("newnorcia", "New Norcia", "Australia/Perth"), "CEB": ("cebreros", "Cebreros", "Europe/Madrid"),
-    "MLG": ("malargue", "Malargüe", "America/Argentina/Mendoza"), "GHY": ("goonhilly", "Goonhilly", "Europe/London"),
-    "MLI": ("malindi", "Malindi", "Africa/Nairobi"), "SVB": ("svalbard", "Svalbard", "Arctic/Longyearbyen"),
-    "TRL": ("troll", "Troll", "Antarctica/Troll"), "SGO": ("santiago", "Santiago", "America/Santiago"),
-    "SPH": ("southpoint", "South Point", "Pacific/Honolulu"), "DON": ("dongara", "Dongara", "Australia/Perth"),
-}
-
-
-def site_of(antenna: Antenna) -> tuple[str, str, str | None]:
-    """(code, friendly name, IANA zone) of the site an antenna belongs to."""
-    for prefix in (antenna.id[:5], antenna.id.split("-")[0]):
-        if prefix in SITES:
-            return SITES[prefix]
-    code = re.sub(r"[^a-z0-9]", "", antenna.id.split("-")[0].lower())
-    return code, antenna.name.split(" (")[0], None
-
 
 def dish_name(antenna_id: str) -> str:
     """DSN writes ``DSS24``; ours drop the hyphen the same way (``KIR1``, ``NNO1``, ``CEB``)."""

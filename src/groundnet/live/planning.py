@@ -148,6 +148,7 @@ class PassPlanner:
         self.fleet = {s.id: s for s in fleet}
         self.deep_space = FleetGeometry([s for s in fleet if not s.is_earth_orbiter and s.trajectory is not None])
         self.replan_time_limit_s = replan_time_limit_s
+        self.extra_blocks: list[BoardBlock] = []  # a partner network's committed activities (live.partner_ssf)
 
     def windows(self, start: float, end: float) -> list[ViewWindow]:
         """View windows of every spacecraft on every antenna that can serve it."""
@@ -202,8 +203,10 @@ class PassPlanner:
                                                     "teardown_s": r.teardown_s}} for r in problem.requests]
 
     def plan(self, start: float, end: float) -> BoardPlan:
-        """The greedy plan of [start, end), checked by the schedule engine's validator."""
-        problem = self.problem(start, end)
+        """The greedy plan of [start, end), checked by the schedule engine's validator; ``extra_blocks``
+        (a partner network's committed activities) are antenna time it keeps free."""
+        problem = self.problem(start, end, blocks=[b for b in self.extra_blocks
+                                                   if b.start < end and (b.end is None or b.end > start)])
         splan = greedy_plan(problem)
         violations = validate(problem, splan)
         if violations:

@@ -28,6 +28,8 @@ from .dsn_now import load_dsn_feed
 from .events import validate_event
 from ..missions import Spacecraft
 from .geometry import FleetGeometry, footprint_radius_deg, geodetic_of_itrs
+from ..visibility.geometry import StationFrames, look_angles
+from .partner_ssf import load_partner_ssf, partner_blocks, partner_data, partner_state
 from .planning import Planner, sampled_windows
 
 log = logging.getLogger("groundnet.live")
@@ -94,6 +96,9 @@ class LiveService:
         with self.store.session() as s:
             for k, row in repo.last_history(s).items():
                 self._last_history[k] = (row.time_unix, ())
+            partner = repo.latest_partner(s, "ssf")
+            if partner is not None:
+                self._use_partner_blocks(partner.data)
         self._load_window(now)
         self.ensure_plan(now)
 
@@ -353,6 +358,26 @@ class LiveService:
         return {"spacecraft_id": spacecraft_id, "points": points,
                 "footprint_radius_deg": round(radius, 4) if math.isfinite(radius) else None}
 
+    def pass_pointing(self, spacecraft_id: str, antenna_id: str, start: float, end: float, points: int) -> dict:
+        """Azimuth and elevation of a spacecraft from one antenna at ``points`` times over [start, end] (a pass's
+        sky plot), with the antenna's horizon mask and its usable elevation every 2° of azimuth. Geometric
+        directions (no light time): for deep space they differ from the pointing by arcminutes at most."""
+        i, _ = self._spacecraft(spacecraft_id)
+        antenna = next((a for a in self.antennas if a.id == antenna_id), None)
+        if antenna is None:
+            raise NotFoundError(f"unknown antenna '{antenna_id}'; GET /api/v1/stations lists them")
+        times = np.linspace(start, end, points)
+        look = look_angles(StationFrames.of([antenna]), self.builder.geometry.itrs_km(times)[i])
+
+        def finite(values) -> list[float | None]:
+            return [round(float(v), 3) if math.isfinite(v) else None for v in values]
+
+        return {"spacecraft_id": spacecraft_id, "station_id": antenna_id, "times": [format_utc(t) for t in times],
+                "azimuth_deg": finite(look.azimuth_deg[0]), "elevation_deg": finite(look.elevation_deg[0]),
+                "horizon_mask": [[float(a), float(e)] for a, e in antenna.horizon_mask],
+                "min_elevation_deg": float(antenna.min_elevation_deg),
+                "floor_deg": [round(float(v), 3) for v in antenna.elevation_floor_deg(np.arange(0.0, 360.0, 2.0))]}
+
     def history(self, antenna_id: str, start: float, end: float, limit: int) -> list[dict]:
         """The antenna's board state each time it changed (and at least once a minute) over [start, end]."""
         if antenna_id not in self.antenna_ids:
@@ -400,6 +425,34 @@ class LiveService:
         data = load_dsn_feed(source, self.antennas)
         self.save_partner(data, source)
         return data
+
+    def import_partner_ssf(self, source: str) -> dict:
+        """Read a partner's CCSDS Simple Schedule (file or URL): shown on the board, kept free by the planner."""
+        ssf = load_partner_ssf(source, self.antennas)
+        return self.save_partner_ssf(ssf, source)
+
+    def save_partner_ssf(self, ssf, source: str) -> dict:
+        data = partner_data(ssf, source)
+        with self.store.session() as s:
+            repo.save_partner(s, "ssf", source, data, imported_at=self.clock.now())
+        self._use_partner_blocks(data)
+        self.on_event("partner", {"network": "ssf", "time": data["time"], "activities": len(data["activities"]),
+                                  "refused": len(data["problems"])})
+        return data
+
+    def partner_ssf(self, at: float | None = None) -> dict | None:
+        """The imported partner schedule as the partner model at ``at`` (default: the clock's now)."""
+        with self.store.session() as s:
+            row = repo.latest_partner(s, "ssf")
+        if row is None:
+            return None
+        return {**partner_state(row.data, self.antennas, self.clock.now() if at is None else at),
+                "imported_at": format_utc(row.imported_at)}
+
+    def _use_partner_blocks(self, data: dict) -> None:
+        """The partner's committed activities become antenna time the planner keeps free from now on."""
+        if hasattr(self.planner, "extra_blocks"):
+            self.planner.extra_blocks = partner_blocks(data)
 
     def save_partner(self, data: dict, source: str) -> None:
         with self.store.session() as s:

@@ -122,6 +122,8 @@ class Spacecraft:
         """The board's and the API's view of the craft (``GET /api/v1/spacecraft``)."""
         return {"id": self.id, "name": self.name, "kind": self.kind, "norad_id": self.norad_id, "source": self.source,
                 "approximate": self.approximate, "error_bound_km": self.error_bound_km, "mission": self.mission or self.id,
+                # the element set's epoch (Earth orbiters; None for a trajectory): the board shows its age
+                "elements_epoch": self.elements.epoch_iso if self.elements is not None else None,
                 **self.links_dict()}
 
     def as_dict(self) -> dict:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
 from ...live.dsn_now import config_xml, dsn_xml, parse_dsn_xml
 from ...live.service import LiveService
+from ...timebase import parse_utc
 from ..deps import get_service, read_access, require_token
 from ..schemas import TEXT, DsnFeed, PartnerImported, PartnerNetwork
 
@@ -58,3 +59,31 @@ async def post_partner_dsn(request: Request, _: str = Depends(require_token)) ->
     data = parse_dsn_xml(body, "request body", service.antennas)
     await asyncio.to_thread(service.save_partner, data, "request body")
     return {"time": data["time"], "antennas": len(data["antennas"])}
+
+
+@partners.get("/partners/ssf", operation_id="get_partner_ssf", dependencies=[Depends(read_access)])
+def get_partner_ssf(at: str | None = Query(None, description="ISO 8601 UTC; default: the clock's now."),
+                    service: LiveService = Depends(get_service)) -> dict:
+    """The imported partner Simple Schedule (SSF) as the partner model at a moment: {time, source, originator,
+    imported_at, antennas: [antenna state...], activities: [...], problems: [refused records]}."""
+    t = None if at is None else parse_utc(at, "at").timestamp()
+    data = service.partner_ssf(t)
+    if data is None:
+        raise HTTPException(404, detail="no partner schedule imported: start the server with --partner-ssf FILE|URL, "
+                                        "or POST an SSF document to /api/v1/partners/ssf")
+    return data
+
+
+@partners.post("/partners/ssf", operation_id="post_partner_ssf", status_code=201,
+               openapi_extra={"requestBody": {"content": {"application/xml": {"schema": {"type": "string"}}},
+                                              "required": True}})
+async def post_partner_ssf(request: Request, _: str = Depends(require_token)) -> dict:
+    """Import a partner's CCSDS Simple Schedule sent as the request body (needs a token). Bad activities are
+    refused with line and element and reported; the good ones are kept."""
+    from ...ccsds.ssf import network_sites, parse_ssf
+
+    body = await request.body()
+    service: LiveService = request.app.state.service
+    ssf = parse_ssf(body, "request body", sites=network_sites(service.antennas))
+    data = await asyncio.to_thread(service.save_partner_ssf, ssf, "request body")
+    return {"time": data["time"], "activities": len(data["activities"]), "problems": data["problems"]}

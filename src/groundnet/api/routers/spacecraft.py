@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from ...live.service import LiveService
 from ..deps import TimeWindow, get_service, read_access, time_window
-from ..schemas import GroundTrack, SpacecraftSummary, SpacecraftView
+from ..schemas import GroundTrack, PassPointing, SpacecraftSummary, SpacecraftView
 
 router = APIRouter(tags=["spacecraft"])
 SPACECRAFT_ID = Path(..., max_length=32, description="A spacecraft id from GET /api/v1/spacecraft, e.g. ISS.")
@@ -35,3 +35,15 @@ def get_ground_track(spacecraft_id: str = SPACECRAFT_ID,
                      service: LiveService = Depends(get_service)) -> dict:
     """Sub-spacecraft points over [start, end] (at most 5,000) and the footprint radius (0° elevation) at the middle."""
     return service.ground_track(spacecraft_id, window.start, window.end, step_s)
+
+
+@router.get("/spacecraft/{spacecraft_id}/pointing", operation_id="get_pass_pointing", response_model=PassPointing,
+            dependencies=[Depends(read_access)])
+def get_pass_pointing(spacecraft_id: str = SPACECRAFT_ID,
+                      station: str = Query(..., max_length=32, description="Antenna id, e.g. KIR-1."),
+                      window: TimeWindow = Depends(time_window(before_now_s=0.0, span_s=3600.0, max_span_s=7 * 86400.0)),
+                      points: int = Query(120, ge=2, le=2000, description="Samples over [start, end]."),
+                      service: LiveService = Depends(get_service)) -> dict:
+    """Azimuth and elevation from one antenna over [start, end] (a pass's AOS to LOS: its sky plot), with the
+    antenna's horizon mask."""
+    return service.pass_pointing(spacecraft_id, station, window.start, window.end, points)

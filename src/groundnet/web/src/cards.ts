@@ -1,14 +1,16 @@
 // Station cards: one antenna's state at a glance, planned beside reported.
 import { h } from "./dom";
-import { ACTIVITY_LABEL, countdown, dataRate, degrees, frequency, hhmm, lightTime, rangeKm } from "./format";
+import { ACTIVITY_LABEL, countdown, dataRate, degrees, frequency, hhmm, known, lightTime, rangeKm } from "./format";
 import { bandClass } from "./map";
-import type { AntennaState, Link } from "./types";
+import type { AntennaState, Link, PartnerAntenna } from "./contract";
 
 export interface CardOptions {
   nowMs: number;
   selected: boolean;
   onSelect?: (id: string) => void;
   onSpacecraft?: (id: string) => void;
+  /** A partner's dish: its feed says what it does now, not what it will do. */
+  partner?: boolean;
 }
 
 export function activityRank(a: AntennaState): number {
@@ -17,7 +19,7 @@ export function activityRank(a: AntennaState): number {
   return i < 0 ? order.length : i;
 }
 
-export function renderCard(a: AntennaState, opts: CardOptions): HTMLElement {
+export function renderCard(a: AntennaState | PartnerAntenna, opts: CardOptions): HTMLElement {
   const titleId = `card-${a.id}-title`;
   const mismatch = a.reported_activity != null && a.reported_activity !== a.activity;
   const card = h("article", {
@@ -37,7 +39,9 @@ export function renderCard(a: AntennaState, opts: CardOptions): HTMLElement {
             ? h("button", { class: "linkish", type: "button", "data-focus-key": `station-${a.id}`, onclick: () => opts.onSelect?.(a.id), "aria-label": `${a.id}, show on map` }, a.id)
             : a.id),
         about ? h("p", { class: "sub" }, about) : null),
-      h("span", { class: `pill act-${a.activity}`, title: "planned activity" }, ACTIVITY_LABEL[a.activity] ?? a.activity)),
+      "out_of_service" in a && a.out_of_service
+        ? h("span", { class: "pill act-outage", title: "the feed marks this dish out of service" }, "Out of service")
+        : h("span", { class: `pill act-${a.activity}`, title: "planned activity" }, ACTIVITY_LABEL[a.activity] ?? a.activity)),
   );
 
   if (mismatch) {
@@ -79,11 +83,13 @@ export function renderCard(a: AntennaState, opts: CardOptions): HTMLElement {
       h("span", { class: "countdown", "data-start": next.start }, countdown(Date.parse(next.start), opts.nowMs)),
     );
   } else {
-    nextLine.append(h("span", { class: "label" }, "No contact planned ahead"));
+    nextLine.append(h("span", { class: "label" }, opts.partner ? "The feed carries no plan" : "No contact planned ahead"));
   }
   card.append(nextLine);
   return card;
 }
+
+const SIGNAL_TEXT: Record<string, string> = { none: "no signal", carrier: "carrier", data: "data", ranging: "ranging" };
 
 function linkRow(label: string, arrow: string, link: Link | null): HTMLElement[] {
   if (!link || (!link.band && !link.data_rate_bps)) return [];
@@ -91,9 +97,9 @@ function linkRow(label: string, arrow: string, link: Link | null): HTMLElement[]
   return [
     h("dt", {}, `${arrow} ${label}`),
     h("dd", { class: off ? "off" : "" },
-      h("span", { class: `band ${bandClass(link.band)}` }, link.band ?? "?"),
+      h("span", { class: `band ${bandClass(link.band)}` }, known(link.band, "band unknown")),
       link.data_rate_bps ? ` ${dataRate(link.data_rate_bps)}` : "",
-      link.signal ? h("span", { class: "signal" }, ` ${link.signal}`) : "",
+      link.signal ? h("span", { class: "signal" }, ` ${SIGNAL_TEXT[link.signal] ?? link.signal}`) : "",
       link.frequency_hz ? h("span", { class: "freq" }, ` ${frequency(link.frequency_hz)}`) : ""),
   ];
 }

@@ -5,7 +5,7 @@ import { normalizeAntenna } from "./api";
 import { clear, h } from "./dom";
 import { degrees, duration, hhmm, hhmmss, rangeKm } from "./format";
 import { WorldMap } from "./map";
-import type { AntennaState, Board, LeopEvent, LeopLaunch, LeopReport, SpacecraftState, TrackPoint } from "./types";
+import type { AntennaState, Board, LeopEvent, LeopLaunch, LeopReport, SpacecraftState, TrackPoint } from "./contract";
 
 export const LAUNCH_CRAFT_ID = "leop"; // the launched spacecraft's id on the launch map
 const EARTH_RADIUS_KM = 6378.137;
@@ -95,7 +95,7 @@ export class LaunchView {
     const board = this.boardAt(now);
     this.map.chooseSpacecraft(LAUNCH_CRAFT_ID);
     const point = board.spacecraft[0];
-    this.map.setTracks(new Map(point ? [[LAUNCH_CRAFT_ID, { points: l.ground_track?.points ?? [], footprint_radius_deg: footprintDeg(point.altitude_km) }]] : []));
+    this.map.setTracks(new Map(point ? [[LAUNCH_CRAFT_ID, { spacecraft_id: LAUNCH_CRAFT_ID, points: l.ground_track?.points ?? [], footprint_radius_deg: footprintDeg(point.altitude_km) }]] : []));
     this.map.update(board, now);
     this.map.drawSun(now);
     this.drawStatus(now, board);

@@ -2,7 +2,7 @@
 // missed (`since_seq`) when it comes back. WebSocket first; Server-Sent Events when WebSockets
 // never get through (some proxies block them), with the same messages.
 import { API } from "./api";
-import type { LiveMessage } from "./types";
+import type { LiveMessage } from "./contract";
 
 export type LinkStatus = "connecting" | "open" | "reconnecting";
 export type Transport = "websocket" | "sse";

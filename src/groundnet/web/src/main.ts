@@ -1,524 +1,141 @@
-// The board: wires the server's data (REST and live push) to the views. No business logic here:
-// the server decides activities, links and plans; the page shows them at the moment chosen.
+// The board's wiring: the controller owns time, URL and boards; each view is a module (views/)
+// that hears one Moment at a time. Here: the header (clock, freshness, badges), the replay controls,
+// the keyboard, dialogs, and the side data several views share. No business logic: the server
+// decides activities, links and plans; the page shows them at the moment chosen.
 import "./style.css";
-import { HttpError, api, normalizeAntenna } from "./api";
-import { activityRank, renderCard, tickCountdowns } from "./cards";
-import { impactText, renderEvents, renderLinks, renderPartnerSummary, renderPartners, renderSummary } from "./panels";
-import { SPEEDS, ViewClock, readUrl, writeUrl } from "./clock";
+import { api, partnerAntenna } from "./api";
+import { SPEEDS } from "./clock";
+import type { Board, DsnFeed } from "./contract";
+import { Controller, type Moment } from "./controller";
 import { h } from "./dom";
-import { ACTIVITY_LABEL, clockText, countdown, duration, hhmmss, isoUtc } from "./format";
-import { LaunchView } from "./launch";
-import { LiveLink, type LinkStatus } from "./live";
-import { TRACK_HALF_SPAN_MS, WorldMap, focusSpacecraft, isEarthOrbiter } from "./map";
-import { renderSpacecraftDetail, renderSpacecraftList } from "./spacecraft";
-import { AFTER_MS, BEFORE_MS, Timeline } from "./timeline";
-import type { AntennaState, Board, Contact, GroundEvent, GroundTrack, LeopScenarioInfo, PartnerFeed, Plan, SpacecraftInfo } from "./types";
+import { ACTIVITY_LABEL, clockText, duration, hhmmss, isoUtc, zoneLabel } from "./format";
+import { LiveLink } from "./live";
+import { impactText } from "./panels";
+import { loadSettings, saveSettings } from "./settings";
+import { SourceBadges } from "./sources";
+import { TrackCache } from "./tracks";
+import { EventsView } from "./views/events";
+import { LaunchView } from "./views/launch";
+import { NetworkView } from "./views/network";
+import { PartnersView } from "./views/partners";
+import { ResidualsView } from "./views/residuals";
+import { SpacecraftView } from "./views/spacecraft";
+import { TimelineView } from "./views/timeline";
+import { $, type App, type SideData, type View } from "./views/view";
 
-const VIEWS = ["network", "timeline", "spacecraft", "events", "partners", "launch"] as const;
-type View = (typeof VIEWS)[number];
-
-const TRACK_SLACK_MS = 10 * 60_000;
 const STALE_AFTER_MS = 5_000;
 
-const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+const controller = new Controller();
+const settings = loadSettings();
+const data: SideData = { events: [], partner: null, planChanged: false };
+const dialog = $("dialog") as HTMLDialogElement;
+let toastTimer: number | undefined;
 
-const url = readUrl();
-const clock = new ViewClock();
-const state = {
-  view: (VIEWS as readonly string[]).includes(url.view) ? (url.view as View) : "network",
-  board: null as Board | null,
-  boardReceived: 0, // performance.now() of the last board shown
-  serverBoard: null as Board | null, // the latest pushed board, kept while replaying
-  link: "connecting" as LinkStatus,
-  linkAttempt: 0,
-  replayError: null as string | null,
-  events: [] as GroundEvent[],
-  plan: null as Plan | null,
-  planWindow: { start: 0, end: 0 },
-  planFetchedAt: 0,
-  planChanged: false, // the server re-planned: fetch the plan again
-  partner: null as PartnerFeed | null,
-  selected: url.station,
-  spacecraftId: url.spacecraft,
-  spacecraftList: null as SpacecraftInfo[] | null,
-  spacecraftDetail: null as SpacecraftInfo | null,
-  spacecraftFetchedAt: 0,
-  spacecraftServerTime: null as string | null, // set when distances are of another time than the one shown
-  tracks: new Map<string, GroundTrack>(),
-  scenario: url.scenario,
-  scenarios: null as LeopScenarioInfo[] | null,
-  launchLoading: null as string | null, // the scenario whose analysis is being fetched
-  trackCentre: new Map<string, number>(),
-  painted: false,
+const app: App = {
+  controller,
+  settings,
+  data,
+  show: (id, focus = false) => show(id, focus),
+  openSpacecraft(id) {
+    spacecraftView.choose(id);
+    show("spacecraft", true);
+  },
+  openResiduals(contactId) {
+    residualsView.choose(contactId);
+    show("residuals", true);
+  },
+  selectStation(id, scroll) {
+    controller.setParam("station", id);
+    networkView.select(id);
+    if (scroll) {
+      const card = $("cards").querySelector<HTMLElement>(`.card[data-station-id="${CSS.escape(id)}"]`);
+      card?.scrollIntoView({ behavior: "smooth", block: "nearest" });
+      card?.focus({ preventScroll: true });
+    }
+  },
+  toast(message) {
+    const el = $("toast");
+    el.textContent = message;
+    el.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = window.setTimeout(() => (el.hidden = true), 4000);
+  },
+  openDialog(title, ...body) {
+    $("dialog-title").textContent = title;
+    $("dialog-body").replaceChildren(...body);
+    if (!dialog.open) dialog.showModal();
+  },
+  closeDialog: () => dialog.close(),
 };
 
-if (url.t != null) clock.replay(url.t, url.speed, url.paused);
-if (url.kiosk) document.body.classList.add("kiosk"); // a wall screen: no controls, just the board
+const tracks = new TrackCache();
+const networkView = new NetworkView(app, tracks);
+const timelineView = new TimelineView(app);
+const spacecraftView = new SpacecraftView(app, tracks);
+const eventsView = new EventsView(app);
+const partnersView = new PartnersView(app);
+const launchView = new LaunchView(app);
+const residualsView = new ResidualsView(app);
+/** In the order of their tabs and of the number keys. */
+const views: View[] = [networkView, timelineView, spacecraftView, eventsView, partnersView, launchView, residualsView];
+const sources = new SourceBadges($("sources"));
 
-// ---------------------------------------------------------------- views and navigation
+let current: View = views.find((v) => v.id === controller.url.view) ?? networkView;
+let painted = false;
+let worldLoaded = false;
 
-const worldMap = new WorldMap($("map"), (id) => selectStation(id, true));
-// The spacecraft view's own map: every station, the one spacecraft, its track and its links.
-const craftMap = new WorldMap($("sc-map"), (id) => {
-  setView("network");
-  selectStation(id, true);
-});
-let craftMapLoaded = false;
-const timeline = new Timeline($("timeline"), showContact);
-// The launch view's map draws the whole ground track from separation, whatever the height.
-const launchMap = new WorldMap($("launch-map"), () => undefined, { trackHalfSpanMs: Infinity, anyOrbit: true });
-const launchView = new LaunchView(
-  { status: $("launch-status"), events: $("launch-events"), table: $("launch-table"), coverage: $("launch-coverage") },
-  launchMap,
-  (ms) => jumpTo(ms),
-);
-let launchMapLoaded = false;
+// ---------------------------------------------------------------- views
 
-function setView(view: View, focus = false): void {
-  const leavingLaunch = state.view === "launch" && view !== "launch";
-  state.view = view;
-  for (const v of VIEWS) $(`view-${v}`).hidden = v !== view;
+function show(id: string, focus = false): void {
+  const next = views.find((v) => v.id === id) ?? networkView;
+  const previous = current;
+  if (previous !== next) previous.leave();
+  current = next;
+  for (const v of views) $(`view-${v.id}`).hidden = v !== next;
   for (const a of document.querySelectorAll<HTMLAnchorElement>(".tabs a")) {
-    if (a.dataset.view === view) {
+    if (a.dataset.view === next.id) {
       a.setAttribute("aria-current", "page");
       a.scrollIntoView({ block: "nearest", inline: "nearest" }); // on a phone the tabs scroll sideways
     } else a.removeAttribute("aria-current");
   }
-  syncUrl();
-  renderView(true);
-  if (leavingLaunch) fetchReplayBoard(true); // the launch view fetched no board: the others want the one of the moment
+  controller.setParam("view", next.id);
+  controller.boardWanted = next.needsBoard;
+  const m = controller.moment(true);
+  next.enter(m);
+  if (next.needsBoard && controller.board) next.onBoard(controller.board, m);
+  // A view that fetched no board (the launch replay) hands over to one that wants the board of the moment.
+  if (!previous.needsBoard && next.needsBoard) controller.fetchReplayBoard(true);
   if (focus) $("main").focus({ preventScroll: true });
 }
 
-function renderView(full: boolean): void {
-  if (state.view === "launch") return ensureLaunch(clock.now());
-  if (!state.board) return; // the clock is only known once the first board has come
-  const now = clock.now();
-  if (state.view === "network") renderNetwork(now);
-  else if (state.view === "timeline") ensurePlan(now, full || !timelineHasAntennas);
-  else if (state.view === "spacecraft") ensureSpacecraft(now, full);
-  else if (state.view === "events") showEvents();
-  else if (state.view === "partners") renderPartners($("partner-meta"), $("partner-cards"), state.partner, now);
-}
-
-function syncUrl(): void {
-  writeUrl({
-    view: state.view,
-    t: clock.mode === "replay" ? clock.now() : null,
-    speed: clock.speed,
-    paused: clock.paused,
-    station: state.selected,
-    spacecraft: state.view === "spacecraft" ? state.spacecraftId : null,
-    scenario: state.view === "launch" ? state.scenario : null,
-    kiosk: url.kiosk,
-  });
-}
-
-// ---------------------------------------------------------------- the network view
-
-const cardCache = new Map<string, { sig: string; el: HTMLElement }>();
-
-function renderNetwork(now: number): void {
-  const board = state.board;
-  if (!board) return;
-  worldMap.chooseSpacecraft(state.spacecraftId);
-  worldMap.update(board, now);
-  worldMap.drawSun(now);
-  refreshTracks(board, now);
-  renderCards(board, now);
-  renderLinks($("links"), board, (id) => selectStation(id, true));
-  renderSummary($("summary"), board);
-  renderPartnerSummary($("partner-summary"), state.partner);
-}
-
-function renderCards(board: Board, now: number): void {
-  const container = $("cards");
-  const query = ($("filter") as HTMLInputElement).value.trim().toLowerCase();
-  const network = ($("network-filter") as HTMLSelectElement).value;
-  const activeOnly = ($("active-only") as HTMLInputElement).checked;
-  const shown = board.antennas
-    .filter((a) => !network || a.network === network)
-    .filter((a) => !activeOnly || a.activity !== "idle")
-    .filter((a) => !query || [a.id, a.name, ...a.targets.map((t) => t.name)].some((x) => x.toLowerCase().includes(query)))
-    .sort((a, b) => activityRank(a) - activityRank(b) || nextStart(a) - nextStart(b) || a.id.localeCompare(b.id));
-
-  const focusKey = (document.activeElement as HTMLElement | null)?.dataset?.focusKey;
-  const elements = shown.map((a) => {
-    const sig = JSON.stringify(a) + (a.id === state.selected ? "*" : "");
-    const cached = cardCache.get(a.id);
-    if (cached && cached.sig === sig) return cached.el;
-    const el = renderCard(a, { nowMs: now, selected: a.id === state.selected, onSelect: (id) => selectStation(id, false), onSpacecraft: openSpacecraft });
-    if (cached) cached.el.replaceWith(el);
-    cardCache.set(a.id, { sig, el });
-    return el;
-  });
-  const current = [...container.children];
-  if (current.length !== elements.length || elements.some((el, i) => current[i] !== el)) container.replaceChildren(...elements);
-  if (!shown.length) container.replaceChildren(h("p", { class: "muted" }, "No antenna matches the filter."));
-  if (focusKey && !container.contains(document.activeElement)) {
-    container.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(focusKey)}"]`)?.focus();
-  }
-  tickCountdowns(container, now);
-}
-
-function nextStart(a: AntennaState): number {
-  return a.next_contact ? Date.parse(a.next_contact.start) : Number.MAX_SAFE_INTEGER;
-}
-
-function selectStation(id: string, scroll: boolean): void {
-  state.selected = id;
-  worldMap.select(id);
-  if (state.board) renderCards(state.board, clock.now());
-  syncUrl();
-  if (scroll) {
-    const card = $("cards").querySelector<HTMLElement>(`.card[data-station-id="${CSS.escape(id)}"]`);
-    card?.scrollIntoView({ behavior: "smooth", block: "nearest" });
-    card?.focus({ preventScroll: true });
-  }
-}
-
-// ground tracks of the Earth orbiters in contact (and the one chosen), ±45 min around the moment shown
-function refreshTracks(board: Board, now: number): void {
-  const focus = focusSpacecraft(board, state.spacecraftId);
-  for (const sc of board.spacecraft) {
-    if (!isEarthOrbiter(sc) || !focus.has(sc.id)) continue;
-    const centre = state.trackCentre.get(sc.id);
-    if (centre !== undefined && Math.abs(centre - now) < TRACK_SLACK_MS) continue;
-    state.trackCentre.set(sc.id, now);
-    const span = TRACK_HALF_SPAN_MS + TRACK_SLACK_MS;
-    api.track(sc.id, isoUtc(now - span), isoUtc(now + span), 60).then(
-      (track) => {
-        state.tracks.set(sc.id, track);
-        worldMap.setTracks(state.tracks);
-        craftMap.setTracks(state.tracks);
-      },
-      () => state.tracks.delete(sc.id),
-    );
-  }
-}
-
-// ---------------------------------------------------------------- timeline
-
-let planInflight = false;
-function ensurePlan(now: number, redraw: boolean): void {
-  const { start } = state.planWindow;
-  const stale = !state.plan || state.planChanged || now < start || now > start + BEFORE_MS + 15 * 60_000 ||
-    performance.now() - state.planFetchedAt > 60_000;
-  if (stale && !planInflight) {
-    planInflight = true;
-    state.planChanged = false;
-    // A phone gets half a day, so that a contact is wider than a hair.
-    const after = matchMedia("(max-width: 720px)").matches ? AFTER_MS / 2 : AFTER_MS;
-    const window = { start: now - BEFORE_MS, end: now + after };
-    api.plan(isoUtc(window.start), isoUtc(window.end)).then(
-      (plan) => {
-        planInflight = false;
-        state.plan = plan;
-        state.planWindow = window;
-        state.planFetchedAt = performance.now();
-        $("timeline-title").textContent = `Plan, next ${Math.round((window.end - now) / 3600_000)} h`;
-        if (state.view === "timeline") drawTimeline(clock.now());
-      },
-      (err) => {
-        planInflight = false;
-        state.planFetchedAt = performance.now();
-        toast(`Plan unavailable: ${err.message}`);
-      },
-    );
-  }
-  if (redraw) drawTimeline(now);
-  else timeline.setNow(now);
-}
-
-let timelineHasAntennas = false; // a plan that came before the first board is drawn again with it
-function drawTimeline(now: number): void {
-  if (!state.plan) return;
-  const antennas = state.board?.antennas ?? [];
-  timelineHasAntennas = antennas.length > 0;
-  timeline.render(state.plan, antennas, state.planWindow.start, state.planWindow.end, ($("show-empty") as HTMLInputElement).checked);
-  timeline.setNow(now);
-}
-
-function showContact(c: Contact): void {
-  const start = Date.parse(c.start);
-  const end = Date.parse(c.end);
-  const rows: [string, string][] = [
-    ["Spacecraft", `${c.spacecraft_name} (${c.spacecraft_id})`],
-    ["Mission", c.mission ?? "—"],
-    ["Antenna", c.antenna_id],
-    ["Status", c.status],
-    ["Setup from", `${c.setup_start.replace("T", " ").slice(0, 19)} UTC`],
-    ["Contact", `${c.start.replace("T", " ").slice(0, 19)} – ${hhmmss(end)} UTC`],
-    ["Duration", duration((end - start) / 1000)],
-    ["Teardown until", `${c.teardown_end.replace("T", " ").slice(0, 19)} UTC`],
-    ["Starts", countdown(start, clock.now())],
-    ["Request", c.request_id ?? "—"],
-  ];
-  openDialog(`${c.spacecraft_name} on ${c.antenna_id}`,
-    h("dl", { class: "facts wide" }, ...rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
-    h("p", { class: "actions" },
-      h("button", { type: "button", onclick: () => { closeDialog(); jumpTo(start); } }, "Replay from AOS"),
-      h("button", { type: "button", onclick: () => { closeDialog(); openSpacecraft(c.spacecraft_id); } }, "Spacecraft page")),
-  );
-}
-
-// ---------------------------------------------------------------- spacecraft
-
-function openSpacecraft(id: string): void {
-  state.spacecraftId = id;
-  state.spacecraftDetail = null;
-  state.spacecraftFetchedAt = 0;
-  setView("spacecraft", true);
-}
-
-function ensureSpacecraft(now: number, force: boolean): void {
-  if (!state.spacecraftList) {
-    state.spacecraftList = [];
-    api.spacecraftList().then(
-      (list) => {
-        state.spacecraftList = list;
-        if (!state.spacecraftId && list.length) state.spacecraftId = list[0].id;
-        ensureSpacecraft(clock.now(), true);
-      },
-      (err) => toast(`Spacecraft list unavailable: ${err.message}`),
-    );
-  }
-  renderSpacecraftList($("sc-list"), state.spacecraftList, state.board, state.spacecraftId, (id) => {
-    state.spacecraftId = id;
-    state.spacecraftDetail = null;
-    syncUrl();
-    ensureSpacecraft(clock.now(), true);
-  });
-  if (state.board) drawCraftMap(state.board, now);
-  const id = state.spacecraftId;
-  if (id && (force || performance.now() - state.spacecraftFetchedAt > 10_000)) {
-    state.spacecraftFetchedAt = performance.now();
-    // The server gives distance, speed and next passes at its own clock's time; in a replay the
-    // passes come from /passes at the moment shown.
-    const replaying = clock.mode === "replay";
-    Promise.all([api.spacecraft(id), replaying ? api.passes(id, isoUtc(now), isoUtc(now + 86400_000)) : null]).then(
-      ([detail, passes]) => {
-        if (state.spacecraftId !== id) return;
-        state.spacecraftDetail = passes ? { ...detail, next_passes: passes } : detail;
-        state.spacecraftServerTime = replaying ? state.serverBoard?.time ?? null : null;
-        drawSpacecraft();
-      },
-      (err) => $("sc-detail").replaceChildren(h("p", { class: "warn" }, `Spacecraft ${id}: ${err.message}`)),
-    );
-  }
-  drawSpacecraft();
-}
-
-function drawCraftMap(board: Board, now: number): void {
-  const id = state.spacecraftId;
-  if (!craftMapLoaded) {
-    craftMapLoaded = true;
-    craftMap.loadWorld().catch(() => undefined);
-  }
-  craftMap.chooseSpacecraft(id);
-  craftMap.update({ ...board, spacecraft: board.spacecraft.filter((sc) => sc.id === id) }, now);
-  craftMap.drawSun(now);
-  refreshTracks(board, now);
-}
-
-function drawSpacecraft(): void {
-  renderSpacecraftDetail($("sc-detail"), state.spacecraftDetail, state.board, clock.now(), state.spacecraftServerTime, (id) => {
-    setView("network");
-    selectStation(id, true);
-  });
-}
-
-function showEvents(): void {
-  const antenna = ($("event-filter") as HTMLSelectElement).value;
-  renderEvents($("events"), state.events, antenna, clock.mode === "replay" ? clock.now() : null);
-}
-
-// ---------------------------------------------------------------- launch
-
-function ensureLaunch(now: number): void {
-  if (!launchMapLoaded) {
-    launchMapLoaded = true;
-    launchMap.loadWorld().catch(() => undefined);
-  }
-  if (!state.scenarios) {
-    state.scenarios = [];
-    api.leopScenarios().then(
-      (list) => {
-        state.scenarios = list;
-        const select = $("launch-scenario") as HTMLSelectElement;
-        select.replaceChildren(...list.map((sc) => h("option", { value: sc.name }, sc.title)));
-        if (!state.scenario || !list.some((sc) => sc.name === state.scenario)) state.scenario = list[0]?.name ?? null;
-        select.value = state.scenario ?? "";
-        syncUrl();
-        ensureLaunch(clock.now());
-      },
-      (err) => {
-        state.scenarios = null;
-        toast(`Launch scenarios unavailable: ${err.message}`);
-      },
-    );
-    return;
-  }
-  const name = state.scenario;
-  if (!name) return;
-  if (launchView.loaded?.scenario.file !== name) {
-    if (state.launchLoading === name) return;
-    state.launchLoading = name;
-    $("launch-status").replaceChildren(h("p", { class: "muted" }, "The server is computing the launch analysis…"));
-    api.leopScenario(name).then(
-      (report) => {
-        state.launchLoading = null;
-        if (state.scenario !== name) return;
-        launchView.setReport(report);
-        $("launch-title").textContent = report.scenario.name;
-        // Replay the launch from lift-off unless the moment shown is already within it.
-        const span = launchView.span();
-        const t = clock.now();
-        if (span && (clock.mode === "follow" || t < span.start - 3600_000 || t > span.end + 3600_000)) {
-          // 600x unless a speed was chosen (a day of launch in a few minutes); a wall screen plays it
-          const speed = clock.mode === "replay" && clock.speed !== 1 ? clock.speed : url.speed !== 1 ? url.speed : 600;
-          jumpTo(span.start, speed, !url.kiosk);
-        }
-        document.body.dataset.launch = name;
-        launchView.render(clock.now());
-      },
-      (err) => {
-        state.launchLoading = null;
-        // One analysis runs at a time on the server: busy (429) means try again shortly.
-        if (err instanceof HttpError && err.status === 429) window.setTimeout(() => ensureLaunch(clock.now()), 2000);
-        else $("launch-status").replaceChildren(h("p", { class: "warn" }, `Launch analysis unavailable: ${err.message}`));
-      },
-    );
-    return;
-  }
-  const span = launchView.span();
-  if (url.kiosk && span && clock.mode === "replay" && !clock.paused && now > span.end) {
-    jumpTo(span.start); // a wall screen replays the launch over and over
-    return;
-  }
-  launchView.render(now);
-}
-
-function chooseScenario(name: string): void {
-  state.scenario = name;
-  syncUrl();
-  ensureLaunch(clock.now());
-}
-
-// ---------------------------------------------------------------- dialogs and toasts
-
-const dialog = $("dialog") as HTMLDialogElement;
-
-function openDialog(title: string, ...body: HTMLElement[]): void {
-  $("dialog-title").textContent = title;
-  $("dialog-body").replaceChildren(...body);
-  if (!dialog.open) dialog.showModal();
-}
-
-function closeDialog(): void {
-  dialog.close();
-}
-
-let toastTimer: number | undefined;
-function toast(message: string): void {
-  const el = $("toast");
-  el.textContent = message;
-  el.hidden = false;
-  clearTimeout(toastTimer);
-  toastTimer = window.setTimeout(() => (el.hidden = true), 4000);
-}
-
-function showHelp(): void {
-  const keys: [string, string][] = [
-    ["1 – 6", "Network, Timeline, Spacecraft, Events, Partners, Launch"],
-    ["Space", "Pause or play (pausing live switches to replay)"],
-    ["← / →", "Step back / forward by the chosen step"],
-    ["Shift + ← / →", "Step ten times further"],
-    ["+ / −", "Faster / slower replay"],
-    ["L", "Back to live"],
-    ["/", "Find a station or spacecraft"],
-    ["Esc", "Close this dialog"],
-  ];
-  openDialog("Keyboard shortcuts", h("dl", { class: "facts wide keys" }, ...keys.flatMap(([k, v]) => [h("dt", {}, h("kbd", {}, k)), h("dd", {}, v)])));
-}
-
-// ---------------------------------------------------------------- time: live and replay
-
-function goLive(): void {
-  clock.mode = "follow";
-  state.replayError = null;
-  state.spacecraftFetchedAt = 0;
-  const latest = state.serverBoard;
-  if (latest) showBoard(latest);
-  else api.board().then(showBoard, () => undefined);
-  if (state.view === "launch") setView("network"); // a launch is only ever replayed; live is the network's
-  syncUrl();
-  renderControls();
-}
-
-function jumpTo(ms: number, speed = clock.speed, paused = clock.paused): void {
-  clock.replay(ms, speed, paused);
-  state.trackCentre.clear();
-  state.spacecraftFetchedAt = 0;
-  syncUrl();
-  renderControls();
-  renderClock(clock.now());
-  fetchReplayBoard(true);
-  if (state.view === "launch") ensureLaunch(clock.now());
-}
-
-function enterReplay(): void {
-  if (clock.mode === "follow") clock.replay(clock.now(), clock.speed, clock.paused);
-}
-
-let replayInflight = false;
-let replayRequest = 0; // only the newest request may show its board: answers can come out of order
-function fetchReplayBoard(force = false): void {
-  if (clock.mode !== "replay" || (replayInflight && !force) || state.view === "launch") return;
-  replayInflight = true;
-  const request = ++replayRequest;
-  api.board(isoUtc(clock.now())).then(
-    (board) => {
-      if (request !== replayRequest) return;
-      replayInflight = false;
-      state.replayError = null;
-      if (clock.mode === "replay") showBoard(board);
-    },
-    (err) => {
-      if (request !== replayRequest) return;
-      replayInflight = false;
-      state.replayError = err.message ?? "server unreachable";
-    },
-  );
-}
-
-function showBoard(board: Board): void {
-  if (!state.board) performance.mark("groundnet:first-board");
-  board.antennas = board.antennas.map(normalizeAntenna);
-  state.board = board;
-  state.boardReceived = performance.now();
-  if (clock.mode === "follow") clock.follow(Date.parse(board.time), board.speed);
-  fillNetworkFilter(board);
-  renderView(false);
-  if (!state.painted && worldLoaded) markPainted();
-}
-
-function fillNetworkFilter(board: Board): void {
-  const select = $("network-filter") as HTMLSelectElement;
-  const events = $("event-filter") as HTMLSelectElement;
-  if (select.options.length > 1) return;
-  for (const n of [...new Set(board.antennas.map((a) => a.network))].sort()) select.append(h("option", { value: n }, n));
-  for (const a of board.antennas) events.append(h("option", { value: a.id }, a.id));
-}
+controller.listen({
+  onMoment(m) {
+    if (m.jumped) {
+      tracks.reset();
+      renderControls();
+    }
+    renderClock(m);
+    current.onMoment(m);
+  },
+  onBoard(board, m) {
+    for (const v of views) if (v === current || v === eventsView) v.onBoard(board, m);
+    if (!painted && worldLoaded) markPainted();
+    renderClock(m);
+  },
+});
 
 function markPainted(): void {
-  state.painted = true;
+  painted = true;
   document.body.dataset.ready = "1";
   performance.mark("groundnet:board-painted");
+  loadSideData(); // the event log, the partner feed and the sources' ages: after the first paint
 }
 
+// ---------------------------------------------------------------- the header
+
 function renderControls(): void {
-  const replay = clock.mode === "replay";
+  const clock = controller.clock;
+  const replay = controller.replaying;
   const paused = replay && clock.paused;
   $("play-icon").setAttribute("d", paused ? "M4 2.5v11l9-5.5z" : "M4 3h3v10H4zM9 3h3v10H9z");
   $("play-label").textContent = paused ? "Play" : "Pause";
@@ -532,74 +149,54 @@ function renderControls(): void {
   document.body.dataset.mode = replay ? "replay" : "live";
 }
 
-function renderClock(now: number): void {
+function renderClock(m: Moment): void {
+  const now = m.now;
   const { date, time } = clockText(now);
+  const zone = zoneLabel(now);
   const timeEl = $("clock-time");
   timeEl.textContent = time;
   timeEl.setAttribute("datetime", isoUtc(now));
-  $("clock-date").textContent = `${date} UTC`;
+  $("clock-date").textContent = `${date} ${zone}`;
+  $("time-label").textContent = `Time (${zone})`;
   const input = $("time-input") as HTMLInputElement;
-  if (document.activeElement !== input) input.value = isoUtc(now).slice(0, 19).replace("T", " ");
+  if (document.activeElement !== input) input.value = clockText(now).date + " " + clockText(now).time;
 
-  const mode = $("mode");
-  const fresh = $("fresh");
-  const age = state.board ? (performance.now() - state.boardReceived) / 1000 : Infinity;
+  const board = controller.board;
+  const age = board ? (performance.now() - controller.boardReceived) / 1000 : Infinity;
   let modeText: string;
   let cls: string;
   let freshText: string;
-  if (clock.mode === "replay" && state.view === "launch") {
-    modeText = clock.paused ? "Replay · paused" : `Replay · ${clock.speed}×`;
+  const own = current.statusText?.(m);
+  if (own) {
+    modeText = own.mode;
     cls = "replay";
-    const report = launchView.loaded;
-    freshText = report ? `launch analysis of ${report.scenario.name}` : "loading the launch analysis…";
-  } else if (clock.mode === "replay") {
-    modeText = clock.paused ? "Replay · paused" : `Replay · ${clock.speed}×`;
-    cls = state.replayError ? "bad" : "replay";
-    const shown = state.board ? `board of ${hhmmss(Date.parse(state.board.time))}` : "";
-    freshText = state.replayError
+    freshText = own.fresh;
+  } else if (m.mode === "replay") {
+    modeText = m.paused ? "Replay · paused" : `Replay · ${m.speed}×`;
+    cls = controller.replayError ? "bad" : "replay";
+    freshText = controller.replayError
       ? "server unreachable, retrying"
-      : replayInflight && clock.paused
+      : controller.replayInflight && m.paused
         ? `loading the board of ${hhmmss(now)}…`
-        : state.board ? `${shown}, fetched ${age.toFixed(1)} s ago` : "loading…";
-  } else if (state.link !== "open") {
-    modeText = state.link === "connecting" ? "Connecting" : "Offline";
-    cls = state.link === "connecting" ? "replay" : "bad";
-    freshText = state.link === "reconnecting"
-      ? `reconnecting (try ${state.linkAttempt})${Number.isFinite(age) ? `, last data ${duration(age)} ago` : ""}`
+        : board ? `board of ${hhmmss(Date.parse(board.time))}, fetched ${age.toFixed(1)} s ago` : "loading…";
+  } else if (controller.link !== "open") {
+    modeText = controller.link === "connecting" ? "Connecting" : "Offline";
+    cls = controller.link === "connecting" ? "replay" : "bad";
+    freshText = controller.link === "reconnecting"
+      ? `reconnecting (try ${controller.linkAttempt})${Number.isFinite(age) ? `, last data ${duration(age)} ago` : ""}`
       : "";
   } else {
-    const serverReplay = state.board?.mode === "replay";
-    modeText = serverReplay ? `Server replay · ${state.board?.speed ?? 1}×` : "Live";
+    const serverReplay = board?.mode === "replay";
+    modeText = serverReplay ? `Server replay · ${board?.speed ?? 1}×` : "Live";
     cls = age * 1000 > STALE_AFTER_MS ? "stale" : serverReplay ? "server-replay" : "live";
     freshText = Number.isFinite(age) ? `updated ${age < 10 ? age.toFixed(1) : Math.round(age)} s ago` : "waiting for data";
   }
+  const mode = $("mode");
   if (mode.textContent !== modeText) mode.textContent = modeText;
   mode.className = `mode ${cls}`;
-  fresh.textContent = freshText;
-  document.body.dataset.link = state.link;
+  $("fresh").textContent = freshText;
+  document.body.dataset.link = controller.link;
 }
-
-let lastUrlSync = 0;
-function tick(): void {
-  const now = clock.now();
-  renderClock(now);
-  if (clock.mode === "replay" && (!clock.paused || !state.board)) fetchReplayBoard();
-  if (state.view === "network") {
-    tickCountdowns($("cards"), now);
-  } else if (state.view === "timeline") {
-    ensurePlan(now, false);
-  } else if (state.view === "spacecraft") {
-    ensureSpacecraft(now, false);
-  } else if (state.view === "launch") {
-    ensureLaunch(now);
-  }
-  if (clock.mode === "replay" && performance.now() - lastUrlSync > 2000) {
-    lastUrlSync = performance.now();
-    syncUrl();
-  }
-}
-
-// ---------------------------------------------------------------- wiring
 
 function renderLegend(): void {
   const item = (cls: string, text: string, style = "") => h("span", {}, h("i", { class: cls, style }), text);
@@ -611,92 +208,42 @@ function renderLegend(): void {
   );
 }
 
-function wireControls(): void {
-  renderLegend();
-  const speed = $("speed") as HTMLSelectElement;
-  for (const v of SPEEDS) speed.append(h("option", { value: String(v) }, `${v}×`));
+// ---------------------------------------------------------------- controls and keyboard
 
-  $("play").addEventListener("click", togglePlay);
-  $("step-back").addEventListener("click", () => step(-1));
-  $("step-fwd").addEventListener("click", () => step(1));
-  $("go-live").addEventListener("click", goLive);
-  $("help").addEventListener("click", showHelp);
-  speed.addEventListener("change", () => {
-    enterReplay();
-    clock.setSpeed(Number(speed.value));
-    syncUrl();
-    renderControls();
-  });
-  $("time-input").addEventListener("change", (ev) => {
-    const input = ev.target as HTMLInputElement;
-    const ms = parseUtcInput(input.value);
-    input.setAttribute("aria-invalid", String(ms == null));
-    if (ms == null) toast(`Not a UTC time: "${input.value}" (write 2026-11-21 08:30 or 2026-11-21T08:30:00Z)`);
-    else jumpTo(ms);
-  });
-  $("replay").addEventListener("submit", (ev) => ev.preventDefault());
-  $("share").addEventListener("click", share);
-
-  for (const a of document.querySelectorAll<HTMLAnchorElement>("a[data-view]")) {
-    a.addEventListener("click", (ev) => {
-      ev.preventDefault();
-      setView(a.dataset.view as View, true);
-    });
-  }
-  $("partner-summary").addEventListener("click", (ev) => {
-    const a = (ev.target as HTMLElement).closest<HTMLAnchorElement>("a[data-view]");
-    if (a) {
-      ev.preventDefault();
-      setView(a.dataset.view as View, true);
-    }
-  });
-  for (const id of ["filter", "network-filter", "active-only"]) {
-    $(id).addEventListener("input", () => state.board && renderCards(state.board, clock.now()));
-  }
-  $("show-empty").addEventListener("change", () => drawTimeline(clock.now()));
-  $("event-filter").addEventListener("change", () => showEvents());
-  $("launch-scenario").addEventListener("change", (ev) => chooseScenario((ev.target as HTMLSelectElement).value));
-
-  document.addEventListener("keydown", onKey);
-}
-
-/** "2026-11-21 08:30", "2026-11-21T08:30:15Z" or a date alone, always UTC. */
-function parseUtcInput(text: string): number | null {
-  const m = text.trim().match(/^(\d{4}-\d{2}-\d{2})(?:[T ](\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?\s*(?:Z|UTC)?$/i);
+/** "2026-11-21 08:30", "2026-11-21T08:30:15Z" or a date alone, in the zone shown ("Z" or "UTC": UTC). */
+function parseTimeInput(text: string): number | null {
+  const m = text.trim().match(/^(\d{4}-\d{2}-\d{2})(?:[T ](\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?\s*(Z|UTC)?$/i);
   if (!m) return null;
   const time = m[2] ?? "00:00";
-  const ms = Date.parse(`${m[1]}T${time.length <= 5 ? `${time.padStart(5, "0")}:00` : time.padStart(8, "0")}Z`);
+  const local = settings.localTime && !m[3];
+  const text8 = `${m[1]}T${time.length <= 5 ? `${time.padStart(5, "0")}:00` : time.padStart(8, "0")}`;
+  const ms = Date.parse(local ? text8 : `${text8}Z`); // without a zone, Date.parse reads local time
   return Number.isFinite(ms) ? ms : null;
 }
 
-function togglePlay(): void {
-  if (clock.mode === "follow") {
-    clock.replay(clock.now(), clock.speed, true);
-  } else {
-    clock.togglePause();
-  }
-  syncUrl();
-  renderControls();
-  renderClock(clock.now());
-  fetchReplayBoard(true);
-  if (state.view === "launch") ensureLaunch(clock.now());
-}
-
-function step(direction: number, times = 1): void {
-  enterReplay();
-  clock.step(direction * times * Number(($("step") as HTMLSelectElement).value));
-  syncUrl();
-  renderControls();
-  renderClock(clock.now());
-  fetchReplayBoard(true);
-  if (state.view === "launch") ensureLaunch(clock.now());
+function stepBy(direction: number, times = 1): void {
+  controller.step(direction * times * Number(($("step") as HTMLSelectElement).value));
 }
 
 function share(): void {
   const q = new URLSearchParams(location.search);
-  q.set("t", isoUtc(clock.now()).replace(/\.\d+Z$/, "Z"));
+  q.set("t", isoUtc(controller.clock.now()).replace(/\.\d+Z$/, "Z"));
   const link = `${location.origin}${location.pathname}?${q}`;
-  navigator.clipboard?.writeText(link).then(() => toast(`Link copied: ${link}`), () => toast(link)) ?? toast(link);
+  navigator.clipboard?.writeText(link).then(() => app.toast(`Link copied: ${link}`), () => app.toast(link)) ?? app.toast(link);
+}
+
+function showHelp(): void {
+  const keys: [string, string][] = [
+    [`1 – ${views.length}`, views.map((v) => v.title).join(", ")],
+    ["Space", "Pause or play (pausing live switches to replay)"],
+    ["← / →", "Step back / forward by the chosen step"],
+    ["Shift + ← / →", "Step ten times further"],
+    ["+ / −", "Faster / slower replay"],
+    ["L", "Back to live"],
+    ["/", "Find a station or spacecraft"],
+    ["Esc", "Close this dialog"],
+  ];
+  app.openDialog("Keyboard shortcuts", h("dl", { class: "facts wide keys" }, ...keys.flatMap(([k, v]) => [h("dt", {}, h("kbd", {}, k)), h("dd", {}, v)])));
 }
 
 function onKey(ev: KeyboardEvent): void {
@@ -706,25 +253,22 @@ function onKey(ev: KeyboardEvent): void {
     return;
   }
   if (dialog.open) return;
-  const viewIndex = ["1", "2", "3", "4", "5", "6"].indexOf(ev.key);
-  if (viewIndex >= 0) {
-    setView(VIEWS[viewIndex], true);
+  const viewIndex = /^[1-9]$/.test(ev.key) ? Number(ev.key) - 1 : -1;
+  if (viewIndex >= 0 && viewIndex < views.length) {
+    show(views[viewIndex].id, true);
   } else if (ev.key === " " && !target.closest("button, a, [role=button]")) {
-    togglePlay();
+    controller.togglePlay();
   } else if (ev.key === "ArrowLeft" || ev.key === "ArrowRight") {
-    if (target.closest("[role=button]")) return;
-    step(ev.key === "ArrowLeft" ? -1 : 1, ev.shiftKey ? 10 : 1);
+    if (target.closest("[role=button], .tl-scroll")) return;
+    stepBy(ev.key === "ArrowLeft" ? -1 : 1, ev.shiftKey ? 10 : 1);
   } else if (ev.key === "l" || ev.key === "L") {
     goLive();
   } else if (ev.key === "+" || ev.key === "-") {
-    const i = SPEEDS.indexOf(clock.speed);
-    const next = SPEEDS[Math.min(SPEEDS.length - 1, Math.max(0, (i < 0 ? 0 : i) + (ev.key === "+" ? 1 : -1)))];
-    enterReplay();
-    clock.setSpeed(next);
-    syncUrl();
+    const i = SPEEDS.indexOf(controller.clock.speed);
+    controller.setSpeed(SPEEDS[Math.min(SPEEDS.length - 1, Math.max(0, (i < 0 ? 0 : i) + (ev.key === "+" ? 1 : -1)))]);
     renderControls();
   } else if (ev.key === "/") {
-    setView("network");
+    show("network");
     $("filter").focus();
   } else if (ev.key === "?") {
     showHelp();
@@ -734,78 +278,136 @@ function onKey(ev: KeyboardEvent): void {
   ev.preventDefault();
 }
 
-let worldLoaded = false;
+function goLive(): void {
+  if (!current.needsBoard) show("network"); // a launch is only ever replayed; live is the network's
+  controller.goLive();
+}
+
+function wireControls(): void {
+  renderLegend();
+  const speed = $("speed") as HTMLSelectElement;
+  for (const v of SPEEDS) speed.append(h("option", { value: String(v) }, `${v}×`));
+  $("play").addEventListener("click", () => controller.togglePlay());
+  $("step-back").addEventListener("click", () => stepBy(-1));
+  $("step-fwd").addEventListener("click", () => stepBy(1));
+  $("go-live").addEventListener("click", goLive);
+  $("help").addEventListener("click", showHelp);
+  speed.addEventListener("change", () => {
+    controller.setSpeed(Number(speed.value));
+    renderControls();
+  });
+  $("time-input").addEventListener("change", (ev) => {
+    const input = ev.target as HTMLInputElement;
+    const ms = parseTimeInput(input.value);
+    input.setAttribute("aria-invalid", String(ms == null));
+    if (ms == null) app.toast(`Not a time: "${input.value}" (write 2026-11-21 08:30, or 2026-11-21T08:30:00Z for UTC)`);
+    else controller.jumpTo(ms);
+  });
+  $("replay").addEventListener("submit", (ev) => ev.preventDefault());
+  $("share").addEventListener("click", share);
+  const localTime = $("local-time") as HTMLInputElement;
+  localTime.checked = settings.localTime;
+  localTime.addEventListener("change", () => {
+    settings.localTime = localTime.checked;
+    saveSettings(settings);
+    networkView.redraw();
+    timelineView.redraw();
+    spacecraftView.redraw();
+    eventsView.render();
+    partnersView.render();
+    renderClock(controller.moment());
+  });
+
+  for (const a of document.querySelectorAll<HTMLAnchorElement>("a[data-view]")) {
+    a.addEventListener("click", (ev) => {
+      ev.preventDefault();
+      show(a.dataset.view ?? "network", true);
+    });
+  }
+  $("partner-summary").addEventListener("click", (ev) => {
+    const a = (ev.target as HTMLElement).closest<HTMLAnchorElement>("a[data-view]");
+    if (a) {
+      ev.preventDefault();
+      show(a.dataset.view ?? "network", true);
+    }
+  });
+  document.addEventListener("keydown", onKey);
+}
+
+// ---------------------------------------------------------------- side data and the live link
+
+function loadSideData(): void {
+  api.events(undefined, 300).then(
+    (events) => {
+      const known = new Set(data.events.map((e) => e.event_id));
+      data.events = [...events.filter((e) => !known.has(e.event_id)), ...data.events].sort((a, b) => a.id - b.id);
+      eventsView.render();
+    },
+    () => undefined,
+  );
+  // Partner networks: the DSN Now feed and a partner's CCSDS Simple Schedule, shown together.
+  const at = controller.replaying ? isoUtc(controller.clock.now()) : undefined; // a schedule: as at the moment shown
+  Promise.all([api.partnerDsn().catch(() => null), api.partnerSsf(at).catch(() => null)]).then(([dsn, ssf]) => {
+    if (!dsn && !ssf) return;
+    const raw = [...(dsn?.antennas ?? []), ...((ssf?.antennas ?? []) as unknown as DsnFeed["antennas"])];
+    data.partner = { time: dsn?.time ?? ssf?.time ?? null, antennas: raw.map(partnerAntenna) };
+    partnersView.render();
+    partnersView.loadSchedule();
+    networkView.partnerChanged();
+  });
+  sources.refresh();
+}
 
 function start(): void {
+  if (controller.url.kiosk) document.body.classList.add("kiosk"); // a wall screen: no controls, just the board
   wireControls();
-  setView(state.view);
+  show(current.id);
   renderControls();
-  if (state.selected) worldMap.select(state.selected);
+  if (controller.url.station) networkView.map.select(controller.url.station);
 
-  worldMap.loadWorld().then(
+  networkView.map.loadWorld().then(
     () => {
       performance.mark("groundnet:world-drawn");
       worldLoaded = true;
-      if (state.board && !state.painted) markPainted();
+      if (controller.board && !painted) markPainted();
       // The finer map once the page is up; the coarse one stays if it cannot be had.
-      window.setTimeout(() => worldMap.loadWorld(true).catch(() => undefined), 1500);
+      window.setTimeout(() => networkView.map.loadWorld(true).catch(() => undefined), 1500);
     },
-    () => toast("World map data missing: rebuild the board (npm run build)."),
+    () => app.toast("World map data missing: rebuild the board (npm run build)."),
   );
-
-  if (clock.mode === "replay") fetchReplayBoard(true);
-  else api.board().then((b) => clock.mode === "follow" && !state.board && showBoard(b), () => undefined);
+  controller.start();
 
   new LiveLink({
     message(msg) {
       if (msg.type === "board") {
-        state.serverBoard = msg.data;
-        if (clock.mode === "follow") showBoard(msg.data);
+        controller.pushed(msg.data as Board);
       } else if (msg.type === "event") {
-        if (!state.events.some((e) => e.event_id === msg.data.event_id)) state.events.push(msg.data);
-        if (state.view === "events") showEvents();
+        if (!data.events.some((e) => e.event_id === msg.data.event_id)) data.events.push(msg.data);
+        eventsView.render();
       } else if (msg.type === "plan") {
-        state.planChanged = true; // the timeline asks for the new plan on its next tick
-        toast(impactText(msg.data) ?? "The plan changed.");
+        data.planChanged = true; // the timeline asks for the new plan on its next moment
+        app.toast(impactText(msg.data) ?? "The plan changed.");
       } else if (msg.type === "partner") {
         loadSideData();
       }
     },
     status(status, attempt, transport) {
       document.body.dataset.transport = transport;
-      const reconnected = state.link === "reconnecting" && status === "open";
-      state.link = status;
-      state.linkAttempt = attempt;
+      const reconnected = controller.link === "reconnecting" && status === "open";
+      controller.link = status;
+      controller.linkAttempt = attempt;
       if (reconnected) {
         loadSideData();
-        state.planChanged = true;
+        data.planChanged = true;
       }
-      renderClock(clock.now());
+      renderClock(controller.moment());
     },
   }).start();
 
-  loadSideData();
-  window.setInterval(tick, 1000);
-  tick();
-}
-
-function loadSideData(): void {
-  api.events(undefined, 300).then(
-    (events) => {
-      const known = new Set(state.events.map((e) => e.event_id));
-      state.events = [...events.filter((e) => !known.has(e.event_id)), ...state.events].sort((a, b) => a.id - b.id);
-      if (state.view === "events") showEvents();
-    },
-    () => undefined,
-  );
-  api.partnerDsn().then(
-    (feed) => {
-      state.partner = { time: feed.time, antennas: (feed.antennas ?? []).map(normalizeAntenna) };
-      if (state.view === "partners") renderPartners($("partner-meta"), $("partner-cards"), state.partner, clock.now());
-      renderPartnerSummary($("partner-summary"), state.partner);
-    },
-    () => undefined,
-  );
+  window.setTimeout(() => painted || loadSideData(), 3000); // a page that cannot paint still gets them
+  window.setInterval(() => controller.tick(), 1000);
+  window.setInterval(() => sources.refresh(), 60_000);
+  controller.tick();
 }
 
 start();

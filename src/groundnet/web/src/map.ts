@@ -7,10 +7,10 @@ import type { GeometryCollection, Topology } from "topojson-specification";
 import coarseWorldUrl from "world-atlas/countries-110m.json?url";
 import fineWorldUrl from "world-atlas/countries-50m.json?url";
 import { clear, s } from "./dom";
-import { ACTIVITY_LABEL } from "./format";
+import { ACTIVITY_LABEL, known } from "./format";
 import { groupSites } from "./sites";
 import { subsolarPoint } from "./sun";
-import type { AntennaState, Board, GroundTrack, SpacecraftState } from "./types";
+import type { AntennaState, Board, GroundTrack, SpacecraftState } from "./contract";
 
 const W = 1000;
 const H = 500;
@@ -275,8 +275,9 @@ export class WorldMap {
       if (past.length && future.length) future.unshift(past[past.length - 1]);
       if (past.length > 1) this.layers.tracks.append(s("path", { class: "track past", d: this.path({ type: "LineString", coordinates: past }) ?? "" }));
       if (future.length > 1) this.layers.tracks.append(s("path", { class: "track future", d: this.path({ type: "LineString", coordinates: future }) ?? "" }));
-      if (sc.longitude_deg != null && sc.latitude_deg != null && track.footprint_radius_deg > 0) {
-        const footprint = geoCircle().center([sc.longitude_deg, sc.latitude_deg]).radius(track.footprint_radius_deg).precision(2)();
+      const radius = track.footprint_radius_deg;
+      if (sc.longitude_deg != null && sc.latitude_deg != null && radius != null && radius > 0) {
+        const footprint = geoCircle().center([sc.longitude_deg, sc.latitude_deg]).radius(radius).precision(2)();
         const high = (sc.altitude_km ?? 0) > HIGH_ORBIT_KM;
         this.layers.tracks.append(s("path", { class: `footprint${high ? " high" : ""}`, d: this.path(footprint) ?? "" }));
       }
@@ -292,13 +293,13 @@ export class WorldMap {
         if (a.downlink && a.downlink.signal !== "none") {
           this.layers.links.append(
             s("path", { class: `link down ${bandClass(a.downlink.band)}`, d, "data-link": linkId, "data-direction": "down" },
-              s("title", {}, `${sc.name} → ${a.id} downlink, ${a.downlink.band ?? "?"} band`)),
+              s("title", {}, `${sc.name} → ${a.id} downlink, ${known(a.downlink.band, "unknown")} band`)),
           );
         }
         if (a.uplink && a.uplink.signal !== "none") {
           this.layers.links.append(
             s("path", { class: `link up ${bandClass(a.uplink.band)}`, d, "data-link": linkId, "data-direction": "up" },
-              s("title", {}, `${a.id} → ${sc.name} uplink, ${a.uplink.band ?? "?"} band`)),
+              s("title", {}, `${a.id} → ${sc.name} uplink, ${known(a.uplink.band, "unknown")} band`)),
           );
         }
         if ((!a.downlink || a.downlink.signal === "none") && (!a.uplink || a.uplink.signal === "none")) {
@@ -383,7 +384,7 @@ function placeLabel(placed: Box[], x: number, y: number, text: string, offset: n
   for (const [tx, ty, anchor] of candidates) {
     const x0 = anchor === "end" ? tx - width : anchor === "middle" ? tx - width / 2 : tx;
     const box = { x0, y0: ty - size, x1: x0 + width, y1: ty + size * 0.25 };
-    if (box.x0 < 0 || box.x1 > W) continue;
+    if (box.x0 < 0 || box.x1 > W || box.y0 < TOP || box.y1 > BOTTOM) continue; // inside the map, never clipped
     if (placed.some((b) => b.x0 < box.x1 && box.x0 < b.x1 && b.y0 < box.y1 && box.y0 < b.y1)) continue;
     placed.push(box);
     return { ...box, tx, ty, anchor };

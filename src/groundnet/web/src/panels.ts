@@ -2,9 +2,9 @@
 // Each draws what it is given; main.ts decides when.
 import { activityRank, renderCard } from "./cards";
 import { h } from "./dom";
-import { ACTIVITY_LABEL, dataRate, duration } from "./format";
+import { ACTIVITY_LABEL, dataRate, dateTime, duration, known, zoneLabel } from "./format";
 import { bandClass } from "./map";
-import type { Board, GroundEvent, PartnerFeed, PlanVersion } from "./types";
+import type { Board, GroundEvent, PartnerFeed, PlanVersion } from "./contract";
 
 const ACTIVITIES = ["tracking", "setup", "teardown", "maintenance", "outage", "idle"];
 
@@ -15,7 +15,7 @@ export function renderLinks(list: HTMLElement, board: Board, onStation: (id: str
       const parts: (HTMLElement | string)[] = [];
       for (const [arrow, link] of [["↓", a.downlink], ["↑", a.uplink]] as const) {
         if (!link || link.signal === "none") continue;
-        parts.push(h("span", { class: `band ${bandClass(link.band)}` }, `${arrow} ${link.band ?? "?"}`), link.data_rate_bps ? ` ${dataRate(link.data_rate_bps)} ` : " ");
+        parts.push(h("span", { class: `band ${bandClass(link.band)}` }, `${arrow} ${known(link.band, "band unknown")}`), link.data_rate_bps ? ` ${dataRate(link.data_rate_bps)} ` : " ");
       }
       items.push(
         h("li", { class: `act-${a.activity}` },
@@ -52,7 +52,7 @@ export function impactText(plan: PlanVersion | undefined): string | null {
 }
 
 function feedTime(feed: PartnerFeed): string {
-  return feed.time ? `${feed.time.replace("T", " ").slice(0, 16)} UTC` : "unknown time";
+  return feed.time ? `${dateTime(feed.time)} ${zoneLabel(Date.parse(feed.time))}` : "unknown time";
 }
 
 export function renderPartnerSummary(el: HTMLElement, feed: PartnerFeed | null): void {
@@ -70,15 +70,16 @@ export function renderPartnerSummary(el: HTMLElement, feed: PartnerFeed | null):
 
 export function renderPartners(meta: HTMLElement, container: HTMLElement, feed: PartnerFeed | null, nowMs: number): void {
   if (!feed) {
-    meta.textContent = "No partner feed imported (groundnet serve --partner-dsn FILE|URL imports NASA's DSN Now feed).";
+    meta.textContent = "No partner feed imported (groundnet serve --partner-dsn FILE|URL imports NASA's DSN Now feed, " +
+      "--partner-ssf FILE|URL a partner's CCSDS Simple Schedule).";
     container.replaceChildren();
     return;
   }
   const age = feed.time ? nowMs - Date.parse(feed.time) : NaN;
   const old = Number.isFinite(age) && age > 3600_000 ? ` (${duration(age / 1000)} before the time shown)` : "";
-  meta.textContent = `Imported DSN Now feed · ${feedTime(feed)}${old} · ${feed.antennas.length} dishes`;
+  meta.textContent = `Imported partner feeds (DSN Now, CCSDS Simple Schedule) · ${feedTime(feed)}${old} · ${feed.antennas.length} dishes`;
   const sorted = [...feed.antennas].sort((a, b) => activityRank(a) - activityRank(b) || a.id.localeCompare(b.id));
-  container.replaceChildren(...sorted.map((a) => renderCard(a, { nowMs, selected: false })));
+  container.replaceChildren(...sorted.map((a) => renderCard(a, { nowMs, selected: false, partner: true })));
 }
 
 /** Newest first; in replay, only what had happened by the moment shown. */
@@ -90,20 +91,27 @@ export function renderEvents(tbody: HTMLElement, events: GroundEvent[], antenna:
     .reverse()
     .map((e) =>
       h("tr", { class: `ev-${e.kind}`, "data-event-id": e.event_id },
-        h("td", { class: "num" }, e.time.replace("T", " ").slice(0, 19)),
+        h("td", { class: "num" }, dateTime(e.time, true)),
         h("td", {}, e.antenna_id),
-        h("td", {}, e.spacecraft_id ?? "—"),
+        h("td", {}, known(e.spacecraft_id, "no spacecraft")),
         h("td", {}, h("span", { class: `evkind ev-${e.kind}` }, e.kind.replace(/_/g, " "))),
         h("td", { class: "detail" }, formatDetail(e.detail))),
     );
   tbody.replaceChildren(...(rows.length ? rows : [h("tr", {}, h("td", { colspan: 5, class: "muted" }, "No station event yet."))]));
 }
 
+function detailValue(v: unknown): string {
+  if (v == null) return "unknown";
+  if (typeof v === "number") return Number.isFinite(v) ? String(v) : "unknown";
+  if (typeof v === "object") return JSON.stringify(v);
+  return known(String(v));
+}
+
 function formatDetail(detail: unknown): string {
   if (detail == null || detail === "") return "";
   if (typeof detail === "string") return detail;
   if (typeof detail === "object") {
-    return Object.entries(detail as Record<string, unknown>).map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : v}`).join(" · ");
+    return Object.entries(detail as Record<string, unknown>).map(([k, v]) => `${k}: ${detailValue(v)}`).join(" · ");
   }
   return String(detail);
 }

@@ -1,5 +1,5 @@
 // Antennas grouped into sites (Madrid's DSS antennas, Kiruna's two dishes) for the map's labels.
-import type { AntennaState } from "./types";
+import type { AntennaState } from "./contract";
 
 /** The place name in an antenna's name: "Kiruna KIR-1 (...)" → "Kiruna", "DSS-14 70-m Goldstone (GDSCC)" → "Goldstone". */
 export function siteName(a: { id: string; name: string }): string {

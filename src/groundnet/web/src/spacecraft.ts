@@ -1,8 +1,9 @@
 // The spacecraft page: what describes its trajectory, how far and how fast it is, the light
 // time, and its next passes over each station.
 import { clear, h } from "./dom";
-import { countdown, dataRate, degrees, duration, frequency, hhmm, lightTime, rangeKm, speed } from "./format";
-import type { Board, Link, Pass, SpacecraftInfo } from "./types";
+import { ageBadge, ageDays } from "./ages";
+import { countdown, dataRate, dateTime, degrees, duration, frequency, hhmm, known, lightTime, rangeKm, speed, zoneLabel } from "./format";
+import type { Board, Link, Pass, SpacecraftInfo } from "./contract";
 
 const KIND_LABEL: Record<string, string> = {
   tle: "SGP4 from a two-line element set",
@@ -24,6 +25,7 @@ export function renderSpacecraftList(
   list: SpacecraftInfo[] | null,
   board: Board | null,
   selected: string | null,
+  nowMs: number,
   onPick: (id: string) => void,
 ): void {
   const inView = new Map((board?.spacecraft ?? []).map((sc) => [sc.id, sc.in_view_of]));
@@ -40,7 +42,8 @@ export function renderSpacecraftList(
         h("span", { class: `dot ${views.length ? "on" : ""}`, "aria-hidden": "true" }),
         h("span", { class: "sc-name" }, sc.name),
         h("span", { class: "sc-kind" },
-          views.length > 3 ? `above ${views.length} stations` : views.length ? `above ${views.join(", ")}` : kindLabel(sc.kind))));
+          views.length > 3 ? `above ${views.length} stations` : views.length ? `above ${views.join(", ")}` : kindLabel(sc.kind)),
+        sc.elements_epoch ? ageBadge(ageDays(sc.elements_epoch, nowMs)) : null));
   });
   const signature = items.map((li) => li.textContent).join("|") + selected;
   if (nav.dataset.sig === signature) return;
@@ -52,16 +55,25 @@ export function renderSpacecraftList(
   }
 }
 
+export interface DetailHandlers {
+  onStation: (id: string) => void;
+  /** A pass row's "Sky plot": the caller fetches the pointing and shows it. */
+  onPass: (pass: Pass) => void;
+}
+
 export function renderSpacecraftDetail(
   container: HTMLElement,
   sc: SpacecraftInfo | null,
+  chosen: string | null,
   board: Board | null,
   nowMs: number,
   distanceTime: string | null,
-  onStation: (id: string) => void,
+  on: DetailHandlers,
 ): void {
   if (!sc) {
-    if (!container.childElementCount) container.append(h("p", { class: "muted" }, "Choose a spacecraft."));
+    // A craft is chosen and its details are on their way: say so, never the previous craft's details.
+    const text = chosen ? `Loading ${chosen}…` : "Choose a spacecraft.";
+    if (container.textContent !== text) container.replaceChildren(h("p", { class: "muted" }, text));
     return;
   }
   const state = board?.spacecraft.find((x) => x.id === sc.id);
@@ -69,16 +81,15 @@ export function renderSpacecraftDetail(
   const owlt = d?.one_way_light_time_s ?? null;
   const facts: [string, string | HTMLElement][] = [
     ["Trajectory", kindLabel(sc.kind)],
-    ["Source", sc.source ?? "—"],
+    ["Source", known(sc.source)],
   ];
   if (sc.mission && sc.mission !== sc.id) facts.push(["Mission", sc.mission]);
   if (sc.norad_id) facts.push(["NORAD id", String(sc.norad_id)]);
-  const elements = [...(sc.element_sets ?? [])].sort((a, b) => Date.parse(b.epoch) - Date.parse(a.epoch))[0];
-  if (elements) {
-    // An element set's age says how far to trust the track: SGP4 drifts by kilometres a day.
-    const age = (nowMs - Date.parse(elements.epoch)) / 1000;
-    facts.push(["Elements epoch", `${elements.epoch.replace("T", " ").slice(0, 16)} UTC (${age >= 0 ? `${duration(age)} old` : `${duration(age)} ahead`})`]);
-  }
+  // The newest element set with an epoch (a trajectory's record has none).
+  const epochs = (sc.element_sets ?? []).map((e) => e.epoch).filter((e): e is string => !!e && Number.isFinite(Date.parse(e)));
+  const epoch = sc.elements_epoch ?? epochs.sort((a, b) => Date.parse(b) - Date.parse(a))[0] ?? null;
+  const age = ageDays(epoch, nowMs);
+  if (epoch) facts.push(["Elements epoch", h("span", {}, `${dateTime(epoch)} ${zoneLabel(Date.parse(epoch))} `, ageBadge(age))]);
   if (sc.downlink) facts.push(["Downlink", linkText(sc.downlink)]);
   if (sc.uplink) facts.push(["Uplink", linkText(sc.uplink)]);
   if (sc.approximate) facts.push(["Accuracy", `approximate${sc.error_bound_km ? `, within ${rangeKm(sc.error_bound_km)}` : ""}`]);
@@ -87,7 +98,7 @@ export function renderSpacecraftDetail(
   }
   if (state?.in_view_of.length) {
     const links = h("span", {});
-    state.in_view_of.forEach((id, i) => links.append(i ? ", " : "", h("button", { type: "button", class: "linkish", onclick: () => onStation(id) }, id)));
+    state.in_view_of.forEach((id, i) => links.append(i ? ", " : "", h("button", { type: "button", class: "linkish", onclick: () => on.onStation(id) }, id)));
     facts.push(["In view of", links]);
   }
 
@@ -103,53 +114,59 @@ export function renderSpacecraftDetail(
   // One row per station: its next pass, then the times of the later ones; soonest first.
   const byStation = new Map<string, Pass[]>();
   for (const p of sc.next_passes ?? []) {
-    if (Date.parse(p.los) < nowMs) continue;
+    if (!(Date.parse(p.los) >= nowMs)) continue;
     const list = byStation.get(p.station_id) ?? [];
     list.push(p);
     byStation.set(p.station_id, list);
   }
   const groups = [...byStation.values()].map((list) => list.sort((a, b) => Date.parse(a.aos) - Date.parse(b.aos)));
   groups.sort((a, b) => Date.parse(a[0].aos) - Date.parse(b[0].aos));
-  const rows = groups.map((list) => passRow(list[0], list.slice(1), nowMs, onStation));
+  const rows = groups.map((list) => passRow(list[0], list.slice(1), nowMs, on, epoch));
+  const zone = zoneLabel(nowMs);
 
   clear(container);
   container.append(
     h("header", { class: "sc-head" },
-      h("h2", {}, sc.name),
+      h("div", { class: "sc-title" }, h("h2", {}, sc.name), epoch ? ageBadge(age) : ageBadge(null, kindLabel(sc.kind).split(" ")[0])),
       h("p", { class: "muted" }, `${sc.id}${state?.in_view_of.length ? " · in view now" : ""}`)),
     stats,
-    distanceTime ? h("p", { class: "muted note" }, `Distance and speed at the server clock's time, ${distanceTime.replace("T", " ").slice(0, 19)} UTC.`) : "",
+    distanceTime ? h("p", { class: "muted note" }, `Distance and speed at the server clock's time, ${dateTime(distanceTime, true)} ${zoneLabel(Date.parse(distanceTime))}.`) : "",
     h("dl", { class: "facts wide" }, ...facts.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
     h("h3", {}, "Next passes per station"),
     rows.length
       ? h("div", { class: "table-wrap" },
           h("table", { class: "passes" },
-            h("thead", {}, h("tr", {}, ...["Station", "Next AOS (UTC)", "LOS", "Max el.", "Duration", "Starts", "Later AOS"].map((t) => h("th", { scope: "col" }, t)))),
+            h("thead", {}, h("tr", {}, ...["Station", `Next AOS (${zone})`, "LOS", "Max el.", "Duration", "Starts", "Elements", "Later AOS", "Sky"].map((t) => h("th", { scope: "col" }, t)))),
             h("tbody", {}, ...rows)))
       : h("p", { class: "muted" }, "No pass ahead in the server's window."),
+    h("div", { id: "sc-sky", class: "sc-sky", "aria-live": "polite" }),
   );
 }
 
-function linkText(link: Link): string {
-  const parts = [link.band ?? "", frequency(link.frequency_hz)];
+function linkText(link: Pick<Link, "band" | "frequency_hz" | "data_rate_bps">): string {
+  const parts = [known(link.band, ""), frequency(link.frequency_hz)];
   if (link.data_rate_bps) parts.push(dataRate(link.data_rate_bps));
-  return parts.filter(Boolean).join(" · ") || "—";
+  return parts.filter(Boolean).join(" · ") || "unknown";
 }
 
 function stat(label: string, value: string): HTMLElement {
   return h("div", { class: "stat" }, h("span", { class: "stat-label" }, label), h("span", { class: "stat-value" }, value));
 }
 
-function passRow(p: Pass, later: Pass[], nowMs: number, onStation: (id: string) => void): HTMLElement {
+function passRow(p: Pass, later: Pass[], nowMs: number, on: DetailHandlers, epoch: string | null): HTMLElement {
   const aos = Date.parse(p.aos);
+  // The age at AOS: from the pass when the server gives it, else from the craft's element set.
+  const age = p.elements_age_days ?? ageDays(epoch, aos);
   const los = Date.parse(p.los);
   const current = aos <= nowMs && nowMs < los;
   return h("tr", { class: current ? "current" : "", "data-station-id": p.station_id },
-    h("th", { scope: "row" }, h("button", { type: "button", class: "linkish", onclick: () => onStation(p.station_id) }, p.station_id)),
-    h("td", { class: "num" }, p.aos.replace("T", " ").slice(0, 16)),
+    h("th", { scope: "row" }, h("button", { type: "button", class: "linkish", onclick: () => on.onStation(p.station_id) }, p.station_id)),
+    h("td", { class: "num" }, dateTime(aos)),
     h("td", { class: "num" }, hhmm(los)),
     h("td", { class: "num" }, degrees(p.max_elevation_deg)),
     h("td", { class: "num" }, duration(p.duration_s)),
     h("td", { class: "num" }, current ? "in progress" : countdown(aos, nowMs)),
-    h("td", { class: "num later" }, later.map((x) => hhmm(Date.parse(x.aos))).join(" · ")));
+    h("td", {}, age != null ? ageBadge(age) : "trajectory"),
+    h("td", { class: "num later" }, later.map((x) => hhmm(Date.parse(x.aos))).join(" · ") || "no other"),
+    h("td", {}, h("button", { type: "button", class: "linkish sky-btn", "aria-label": `Sky plot of the pass over ${p.station_id} at ${hhmm(aos)}`, onclick: () => on.onPass(p) }, "Sky plot")));
 }

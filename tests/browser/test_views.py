@@ -1,0 +1,339 @@
+"""Every view of the board in a real Chromium, for every kind of spacecraft, with what a person checks:
+nothing broken or raw ("none", "NaN", -1) on screen, the timeline readable at its zoom and honest about
+the past in a replay, a sky plot with the horizon mask, the element age, the stale-data badge, local
+time, labels inside the map, text inside its panel, and every control reachable and named.
+Screenshots of each (wall screen and phone) land in test-artifacts/screens/.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from .conftest import PHONE, REPLAY_CLOCK, WALL, shoot
+from .test_board import iso, open_board, page_time, parse
+
+pytestmark = pytest.mark.browser
+
+# One craft of each kind the demo flies: LEO, MEO (Galileo), highly elliptical, deep space placed at its
+# planet, and flown from an SPK kernel.
+KINDS = {"leo": "ISS", "meo": "GSAT0101", "heo": "XMM-NEWTON", "planet": "MEX", "spk": "SOLO"}
+VIEWS = ["network", "timeline", "spacecraft", "events", "partners", "launch"]
+
+# Raw values that must never reach a person: as whole words in the text, or whole attribute values.
+RAW = re.compile(r"(?<![\w-])(none|None|NaN|undefined|null|Infinity|-1)(?![\w-])")
+SCAN = """() => {
+  const texts = [document.body.innerText];
+  for (const el of document.querySelectorAll('[aria-label], [title]')) {
+    if (el.closest('[hidden]')) continue;
+    texts.push(el.getAttribute('aria-label') ?? '', el.getAttribute('title') ?? '');
+  }
+  return texts.join('\\n');
+}"""
+
+
+def raw_values(page) -> list[str]:
+    text = page.evaluate(SCAN)
+    return sorted({m.group(0) + " in «" + text[max(0, m.start() - 40):m.end() + 20].replace("\n", " ") + "»"
+                   for m in RAW.finditer(text)})
+
+
+def moment_in_plan(server, hours: float = 2) -> datetime:
+    return parse(REPLAY_CLOCK) + timedelta(hours=hours)
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_spacecraft_view_works_for_every_kind(board_server, page, kind):
+    craft = KINDS[kind]
+    info = board_server.get(f"spacecraft/{craft}")
+    open_board(page, board_server, f"?view=spacecraft&spacecraft={craft}&t={iso(moment_in_plan(board_server))}&paused=1")
+    page.wait_for_selector("#sc-detail .stats")
+    assert page.locator("#sc-detail h2").inner_text() == info["name"]
+    assert page.locator(f"#sc-list [data-spacecraft-id='{craft}'][aria-current='true']").count() == 1
+    facts = page.locator("#sc-detail dl.facts").inner_text()
+    assert "Trajectory" in facts
+    badge = page.locator("#sc-detail .sc-title .age-badge")
+    if info.get("elements_epoch"):
+        assert re.match(r"elements \d+ (d|h|min)", badge.inner_text()), badge.inner_text()
+        assert "Elements epoch" in facts
+    else:  # a trajectory has no element age: said so, not a broken date
+        assert "elements" not in badge.inner_text()
+        assert "Elements epoch" not in facts
+    assert raw_values(page) == []
+    # Choosing another craft from the list replaces the details (never the previous craft's).
+    other = "MEX" if craft != "MEX" else "SOLO"
+    page.click(f"#sc-list [data-spacecraft-id='{other}']")
+    page.wait_for_function("n => document.querySelector('#sc-detail h2')?.textContent === n",
+                           arg=board_server.get(f"spacecraft/{other}")["name"])
+    page.click(f"#sc-list [data-spacecraft-id='{craft}']")
+    page.wait_for_function("n => document.querySelector('#sc-detail h2')?.textContent === n", arg=info["name"])
+    shoot(page, f"spacecraft-{kind}-wall")
+    page.set_viewport_size(PHONE)
+    page.wait_for_timeout(300)
+    shoot(page, f"spacecraft-{kind}-phone")
+
+
+@pytest.mark.parametrize("size", ["wall", "phone"])
+def test_no_raw_value_in_any_view(board_server, page, size):
+    page.set_viewport_size(WALL if size == "wall" else PHONE)
+    moment = moment_in_plan(board_server, 3)
+    open_board(page, board_server, f"?t={iso(moment)}&paused=1")
+    for i, view in enumerate(VIEWS, start=1):
+        page.keyboard.press(str(i))
+        page.wait_for_function("v => !document.querySelector(`#view-${v}`).hidden", arg=view)
+        ready = {"timeline": ".tl-contact", "spacecraft": "#sc-detail .stats", "partners": "#partner-cards .card",
+                 "events": "#events tr", "launch": "body[data-launch]"}.get(view)
+        if ready:
+            page.wait_for_selector(ready, timeout=60_000)
+        page.wait_for_timeout(400)
+        assert raw_values(page) == [], f"the {view} view shows raw values"
+        shoot(page, f"view-{view}-{size}")
+
+
+def test_timeline_zoom_makes_a_short_contact_readable(board_server, page):
+    moment = moment_in_plan(board_server, 1)
+    plan = board_server.get("plan", start=iso(moment - timedelta(hours=1)), end=iso(moment + timedelta(hours=24)))
+    ahead = [c for c in plan["contacts"] if parse(c["start"]) > moment + timedelta(minutes=20)]
+    short = min(ahead, key=lambda c: parse(c["end"]) - parse(c["start"]))
+    minutes = (parse(short["end"]) - parse(short["start"])).total_seconds() / 60
+    assert minutes <= 12, f"the demo plan has a short contact (shortest ahead: {minutes:.1f} min)"
+    open_board(page, board_server, f"?view=timeline&t={iso(moment)}&paused=1")
+    bar = page.locator(f".tl-contact[data-contact-id='{short['id']}']")
+    bar.wait_for()
+    # The whole day: a short contact is a sliver and carries no clipped text (its name is in its label).
+    assert bar.bounding_box()["width"] < 30
+    assert bar.locator(".tl-label").count() == 0
+    assert short["spacecraft_name"] in bar.get_attribute("aria-label")
+    shoot(page, "timeline-day-wall")
+
+    page.select_option("#tl-zoom", "1")
+    bar = page.locator(f".tl-contact[data-contact-id='{short['id']}']")
+    bar.scroll_into_view_if_needed()
+    width = bar.bounding_box()["width"]
+    assert width > 150, f"at the 1 h zoom the {minutes:.0f}-minute contact is {width:.0f} px wide"
+    label = bar.locator(".tl-label")
+    assert label.inner_text().startswith(short["spacecraft_name"])
+    assert page.evaluate("el => el.scrollWidth <= el.clientWidth + 1", label.element_handle()), "the label is not clipped"
+    # Ticks every 10 minutes at this zoom, labelled.
+    assert page.locator(".tl-tick.major").count() > 24
+    shoot(page, "timeline-zoom-1h-wall")
+    # Zoom out by the button, back to the whole plan; the line at the moment shown stays in sight.
+    for _ in range(4):
+        page.click("#tl-zoom-out")
+    assert page.input_value("#tl-zoom") == "0"
+    assert page.locator(".tl-now").is_visible()
+
+
+def test_replay_distinguishes_done_ahead_and_failed(board_server, page):
+    """In a replay of the past, what ended before the moment shown is done, what starts after is ahead,
+    whatever the server's clock says now; a contact hit by an outage is failed; the line says "replay"."""
+    now = parse(board_server.get("clock")["time"])
+    plan = board_server.get("plan", start=iso(now - timedelta(hours=1)), end=iso(now + timedelta(hours=6)))
+    contacts = sorted(plan["contacts"], key=lambda c: c["start"])
+    victim = next(c for c in contacts if parse(c["start"]) > now + timedelta(minutes=30))
+    # An outage over a planned contact: the server marks the contact failed.
+    board_server.post("events", {"event_id": f"replay-failed-{victim['id']}", "antenna_id": victim["antenna_id"],
+                                 "kind": "outage_start", "time": iso(parse(victim["start"]) + timedelta(seconds=30)),
+                                 "detail": {"reason": "replay test"}}, board_server.token("replay-test"))
+    # The moment shown: an hour after the victim's start, so that contacts before are done and after are ahead.
+    moment = parse(victim["end"]) + timedelta(minutes=30)
+    open_board(page, board_server, f"?view=timeline&t={iso(moment)}&paused=1")
+    page.wait_for_selector(".tl-contact[data-phase]")
+    assert page.get_attribute(".tl-now", "data-label") == "replay"
+    phases = dict(page.eval_on_selector_all(".tl-contact", "els => els.map(e => [e.dataset.contactId, e.dataset.phase])"))
+    drawn = page.eval_on_selector_all(".tl-contact", "els => els.map(e => JSON.parse(e.dataset.contact))")
+    assert {"done", "ahead"} <= set(phases.values())
+    plan_now = board_server.get("plan", start=iso(moment - timedelta(hours=1)), end=iso(moment + timedelta(hours=24)))
+    for c in plan_now["contacts"]:
+        if c["id"] not in phases or c["status"] == "cancelled":
+            continue
+        if parse(c["start"]) > moment:
+            assert phases[c["id"]] == "ahead", c
+        elif parse(c["end"]) <= moment:
+            assert phases[c["id"]] in ("done", "failed"), c
+    assert drawn
+    failed = [c["id"] for c in plan_now["contacts"] if c["status"] == "failed"]
+    if failed:  # the server reports the failure: the board shows it
+        assert all(phases.get(cid) == "failed" for cid in failed if cid in phases)
+    shoot(page, "timeline-replay-past-wall")
+    # Earlier: what had not started by then is ahead, even what the server has long completed.
+    earlier = parse(victim["start"]) - timedelta(minutes=20)
+    page.fill("#time-input", earlier.strftime("%Y-%m-%d %H:%M:%S"))
+    page.press("#time-input", "Enter")
+    page.wait_for_function("""t => {
+      const later = [...document.querySelectorAll('.tl-contact')].map(e => [JSON.parse(e.dataset.contact), e.dataset.phase])
+        .filter(([c]) => Date.parse(c.start) > t && c.status !== 'cancelled');
+      return later.length > 0 && later.every(([, phase]) => phase === 'ahead');
+    }""", arg=earlier.timestamp() * 1000)
+    # Live again: the line says "now".
+    page.click("#go-live")
+    page.wait_for_function("() => document.querySelector('.tl-now').dataset.label === 'now'")
+
+
+def test_sky_plot_of_a_pass_with_the_horizon_mask(board_server, page):
+    moment = moment_in_plan(board_server, 1)
+    open_board(page, board_server, f"?view=spacecraft&spacecraft=ISS&t={iso(moment)}&paused=1")
+    page.wait_for_selector("#sc-detail table.passes .sky-btn")
+    first = page.locator("#sc-detail table.passes tbody tr").first
+    station = first.get_attribute("data-station-id")
+    first.locator(".sky-btn").click()
+    figure = page.locator(f"#sc-sky figure.skyplot-figure[data-station-id='{station}']")
+    figure.wait_for()
+    assert figure.locator("path.pass").count() >= 1
+    assert figure.locator("path.mask").count() == 1
+    assert figure.locator("circle.aos").count() == 1 and figure.locator("circle.los").count() == 1
+    caption = figure.locator("figcaption").inner_text()
+    assert caption.startswith(f"From {station}: rises at azimuth")
+    # The plot is kept while the details refresh.
+    page.wait_for_timeout(1500)
+    assert page.locator("#sc-sky figure.skyplot-figure").count() == 1
+    figure.scroll_into_view_if_needed()
+    shoot(page, "skyplot-iss-wall")
+    # A deep-space pass too (Mars Express over a DSN or ESTRACK dish).
+    page.click("#sc-list [data-spacecraft-id='MEX']")
+    page.wait_for_function("() => document.querySelector('#sc-detail h2')?.textContent.includes('Mars')")
+    page.wait_for_selector("#sc-detail table.passes .sky-btn")
+    page.locator("#sc-detail table.passes .sky-btn").first.click()
+    page.wait_for_selector("#sc-sky figure.skyplot-figure[data-spacecraft-id='MEX'] path.pass")
+    page.locator("#sc-sky").scroll_into_view_if_needed()
+    shoot(page, "skyplot-mex-wall")
+    page.set_viewport_size(PHONE)
+    page.wait_for_timeout(300)
+    page.locator("#sc-sky").scroll_into_view_if_needed()
+    shoot(page, "skyplot-mex-phone")
+
+
+def test_local_time_setting(board_server, browser):
+    context = browser.new_context(viewport=WALL, timezone_id="Asia/Tokyo")  # UTC+09:00, no daylight saving
+    page = context.new_page()
+    try:
+        moment = moment_in_plan(board_server, 1)
+        open_board(page, board_server, f"?t={iso(moment)}&paused=1")
+        assert page.locator("#clock-date").inner_text().endswith("UTC")
+        page.check("#local-time")
+        assert page.locator("#clock-date").inner_text().endswith("UTC+09:00")
+        assert page.locator("#clock-time").inner_text() == (moment + timedelta(hours=9)).strftime("%H:%M:%S")
+        assert page_time(page) == moment, "the machine-readable time stays UTC"
+        # A time typed without a zone is read in the zone shown.
+        page.fill("#time-input", (moment + timedelta(hours=9, minutes=30)).strftime("%Y-%m-%d %H:%M"))
+        page.press("#time-input", "Enter")
+        page.wait_for_function("t => document.querySelector('#clock-time').getAttribute('datetime').startsWith(t)",
+                               arg=iso(moment + timedelta(minutes=30))[:16])
+        page.click("a[data-view='timeline']")
+        page.wait_for_selector(".tl-contact")
+        assert page.locator(".tl-axis .tl-name").inner_text() == "UTC+09:00"
+        shoot(page, "local-time-timeline-wall")
+        page.reload()  # the setting is kept
+        page.wait_for_selector("body[data-ready='1']")
+        assert page.is_checked("#local-time")
+        page.uncheck("#local-time")
+        assert page.locator("#clock-date").inner_text().endswith("UTC")
+    finally:
+        context.close()
+
+
+def test_stale_source_badge(board_server, page):
+    """The badge shows each stale or failing source `GET /api/v1/status` reports, and nothing otherwise."""
+    open_board(page, board_server)
+    status = board_server.get("status")
+    if not status.get("sources"):
+        assert page.locator("#sources").is_hidden(), "no badge when the server reports no source"
+    # The documented shape of `sources`, served to the page in place of the server's status.
+    sources = [
+        {"name": "celestrak:active", "url": "https://celestrak.org/NORAD/elements/gp.php", "fetched_at": "2026-11-19T06:00:00Z",
+         "age_s": 172800.0, "refresh_interval_s": 7200.0, "stale": True, "last_error": None},
+        {"name": "iers", "url": "https://datacenter.iers.org/", "fetched_at": "2026-11-21T05:00:00Z", "age_s": 3600.0,
+         "refresh_interval_s": 86400.0, "stale": False, "last_error": "HTTP 503 from the server; kept the cached table"},
+        {"name": "satnogs", "url": None, "fetched_at": "2026-11-21T05:30:00Z", "age_s": 1800.0,
+         "refresh_interval_s": 7200.0, "stale": False, "last_error": None},
+    ]
+    page.route("**/api/v1/status", lambda route: route.fulfill(
+        status=200, content_type="application/json", body=json.dumps({**status, "sources": sources})))
+    page.reload()
+    page.wait_for_selector("#sources .badge")
+    badges = page.eval_on_selector_all("#sources .badge", "els => els.map(e => [e.dataset.source, e.textContent, e.title])")
+    assert [b[0] for b in badges] == ["celestrak:active", "iers"], "fresh sources get no badge"
+    assert badges[0][1] == "celestrak:active 2 d 0 h old"
+    assert "HTTP 503" in badges[1][2]
+    shoot(page, "stale-sources-wall")
+
+
+def test_map_labels_stay_inside_the_map(board_server, page):
+    for (size, viewport), hours in ((s, h) for s in (("wall", WALL), ("phone", PHONE)) for h in (0, 2, 3, 5, 9, 14)):
+        page.set_viewport_size(viewport)
+        open_board(page, board_server, f"?t={iso(moment_in_plan(board_server, hours))}&paused=1")
+        page.wait_for_selector("#map svg.world text")
+        outside = page.evaluate("""() => {
+          const svg = document.querySelector('#map svg.world');
+          const box = svg.getBoundingClientRect();
+          return [...svg.querySelectorAll('text')].filter(t => getComputedStyle(t).display !== 'none').map(t => {
+            const r = t.getBoundingClientRect();
+            return r.width && (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1)
+              ? t.textContent : null;
+          }).filter(Boolean);
+        }""")
+        assert outside == [], f"labels outside the map ({size}, +{hours} h): {outside}"
+
+
+def test_partner_panel_text_stays_inside(board_server, page):
+    for viewport in (WALL, PHONE):
+        page.set_viewport_size(viewport)
+        open_board(page, board_server)
+        page.wait_for_selector("#partner-summary li")
+        overflow = page.evaluate("""() => [...document.querySelectorAll('#partner-summary *, .side *')]
+          .filter(el => el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === 'visible'
+                        && el.clientWidth > 0 && !['svg', 'g'].includes(el.tagName))
+          .map(el => el.outerHTML.slice(0, 80))""")
+        assert overflow == []
+        page.keyboard.press("5")
+        page.wait_for_selector("#partner-cards .card")
+        wider = page.evaluate("""() => [...document.querySelectorAll('#partner-cards .card')]
+          .filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.dataset.stationId)""")
+        assert wider == []
+
+
+def test_partner_dish_out_of_service(board_server, page, shared_data):
+    """DSN Now marks a dish out of service with the target "DSN" (or "DSS") and id 99: said in words."""
+    xml = (shared_data / "feeds" / "dsn_now_2022-12-07.xml").read_text()
+    assert 'id="99" name="TEST"' in xml  # DSS63 in this feed, tracking a test target
+    xml = xml.replace('id="99" name="TEST"', 'id="99" name="DSN"')
+    dish = "DSS63"
+    import httpx
+
+    token = board_server.token("partner-test")
+    answer = httpx.post(f"{board_server.url}/api/v1/partners/dsn", content=xml.encode(),
+                        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/xml"}, timeout=60)
+    assert answer.status_code < 300, answer.text
+    open_board(page, board_server, "?view=partners")
+    card = page.locator(f"#partner-cards .card[data-station-id='{dish}']")
+    card.wait_for()
+    assert card.locator(".pill").text_content() == "Out of service"
+    assert "DSN" not in card.locator(".targets").all_inner_texts()
+    assert raw_values(page) == []
+    shoot(page, "partners-out-of-service-wall")
+
+
+def test_every_control_is_named_and_reachable(board_server, page):
+    open_board(page, board_server)
+    for i, view in enumerate(VIEWS, start=1):
+        page.keyboard.press(str(i))
+        page.wait_for_timeout(300)
+        unnamed = page.evaluate("""() => [...document.querySelectorAll('button, a[href], input, select, [tabindex="0"]')]
+          .filter(el => el.offsetParent !== null)
+          .filter(el => {
+            const name = el.getAttribute('aria-label') || el.getAttribute('title') || el.textContent.trim()
+              || (el.id && document.querySelector(`label[for="${el.id}"]`)) || el.closest('label')
+              || el.getAttribute('aria-labelledby');
+            return !name;
+          }).map(el => el.outerHTML.slice(0, 100))""")
+        assert unnamed == [], f"unnamed controls in the {view} view"
+    # From a fresh page, Tab reaches the tabs, the replay controls and the view's content.
+    open_board(page, board_server)
+    seen = []
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        seen.append(page.evaluate("() => document.activeElement.id || document.activeElement.dataset.view || document.activeElement.tagName"))
+    assert {"network", "timeline", "play", "time-input", "local-time"} <= set(seen), seen

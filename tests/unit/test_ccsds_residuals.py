@@ -1,0 +1,148 @@
+"""TDM residuals: a TDM groundnet writes from a known trajectory, perturbed by known offsets, shows
+exactly those offsets as residuals (two-way and one-way); the command's outputs and PNG."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from groundnet.ccsds import read_message
+from groundnet.ccsds.residuals import tdm_residuals
+from groundnet.ccsds.writer import predicted_tdm_segments, tdm_text
+from groundnet.cli import app, main
+from groundnet.errors import CcsdsError
+from groundnet.missions import get_spacecraft
+from groundnet.stations import load_network
+from groundnet.visibility.deepspace import link_geometry
+
+T0 = 1795392000.0  # 2026-11-23T00:00:00Z
+# Known offsets and the tolerance each must be recovered within (physical units).
+OFFSETS = {"RANGE": (0.050, 1e-6), "RECEIVE_FREQ_1": (0.5, 1e-3), "ANGLE_2": (0.01, 1e-7),
+           "ANGLE_1": (0.0, 1e-7), "DOPPLER_INSTANTANEOUS": (0.0, 1e-9)}
+
+
+def _perturbed(segments: list[dict]) -> list[dict]:
+    out = []
+    for seg in segments:
+        obs = [(k, t, v + OFFSETS.get(k, (0.0,))[0]) for k, t, v in seg["observations"]]
+        out.append({"metadata": seg["metadata"], "observations": obs})
+    return out
+
+
+@pytest.fixture(scope="module")
+def mex():
+    return get_spacecraft("MEX").trajectory
+
+
+@pytest.fixture(scope="module")
+def network():
+    return {a.id: a for a in load_network()}
+
+
+@pytest.mark.parametrize("encoding", ["KVN", "XML"])
+def test_perturbed_two_way_tdm_shows_the_perturbation(tmp_path, mex, network, encoding):
+    antennas = [network["NNO-1"], network["CEB"]]
+    geo = link_geometry(mex, antennas, T0 + 900.0 * np.arange(97))
+    segments = []
+    for s in range(2):
+        from groundnet.commands.ccsds import _station_view
+
+        segments += predicted_tdm_segments(_station_view(geo, s), participant="MEX", uplink_hz=7.16e9,
+                                           min_elevation_deg=10.0)
+    path = tmp_path / f"perturbed.{encoding.lower()}"
+    path.write_text(tdm_text(_perturbed(segments), creation_unix=T0, encoding=encoding))
+    report = tdm_residuals(read_message(path), mex, network)
+    seen = set()
+    for s in report.series:
+        offset, tol = OFFSETS[s.observable]
+        assert s.path == "two-way" and s.residual.size > 5
+        np.testing.assert_allclose(s.residual, offset, atol=tol, err_msg=f"{s.station} {s.observable}")
+        seen.add((s.station, s.observable))
+    assert seen == {(st, k) for st in ("NNO-1", "CEB") for k in OFFSETS}
+    assert report.not_compared == {}
+
+
+def test_perturbed_one_way_tdm_shows_the_perturbation(tmp_path, mex, network):
+    geo = link_geometry(mex, [network["NNO-1"]], T0 + 600.0 * np.arange(100))
+    segments = predicted_tdm_segments(geo, participant="MEX", downlink_hz=8.42e9, min_elevation_deg=10.0)
+    path = tmp_path / "one_way.tdm"
+    path.write_text(tdm_text(_perturbed(segments), creation_unix=T0))
+    report = tdm_residuals(read_message(path), mex, network)
+    got = {s.observable: s for s in report.series}
+    assert set(got) == {"ANGLE_1", "ANGLE_2", "DOPPLER_INSTANTANEOUS", "RECEIVE_FREQ_1"}
+    for key, s in got.items():
+        assert s.path == "one-way"
+        np.testing.assert_allclose(s.residual, OFFSETS[key][0], atol=OFFSETS[key][1])
+
+
+def test_a_wrong_trajectory_shows_large_residuals(tmp_path, mex, network):
+    """The same TDM against another spacecraft: residuals far from the offsets (the check can fail)."""
+    geo = link_geometry(mex, [network["CEB"]], T0 + 900.0 * np.arange(60))
+    path = tmp_path / "mex.tdm"
+    path.write_text(tdm_text(predicted_tdm_segments(geo, participant="MEX", uplink_hz=7.16e9), creation_unix=T0))
+    report = tdm_residuals(read_message(path), get_spacecraft("SOLO").trajectory, network)
+    rng = next(s for s in report.series if s.observable == "RANGE")
+    assert np.abs(rng.residual).min() > 1e6  # km: Solar Orbiter is nowhere near Mars
+
+
+def test_cli_residuals_outputs_and_png(tmp_path):
+    runner = CliRunner()
+    tdm = tmp_path / "s1a.tdm"
+    r = runner.invoke(app, ["ccsds", "tdm", "--spacecraft", "SENTINEL-1A", "--stations", "KIR-1", "--start",
+                            "2026-11-23T00:00:00Z", "--end", "2026-11-23T12:00:00Z", "--step", "30",
+                            "--uplink-hz", "2.06e9", "--turnaround", "240/221", "--band", "S", "--output", str(tdm)])
+    assert r.exit_code == 0, r.output
+    png = tmp_path / "res.png"
+    r = runner.invoke(app, ["ccsds", "residuals", str(tdm), "--catalog", "demo", "--object", "39634",
+                            "--format", "json", "--plot", str(png)])
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.stdout)
+    assert {row["observable"] for row in rows} == {"ANGLE_1", "ANGLE_2", "RANGE", "DOPPLER_INSTANTANEOUS",
+                                                   "RECEIVE_FREQ_1"}
+    assert all(abs(row["mean"]) < 1e-6 and row["station"] == "KIR-1" for row in rows)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
+    for fmt in ("table", "csv"):
+        r = runner.invoke(app, ["ccsds", "residuals", str(tdm), "--spacecraft", "SENTINEL-1A", "--format", fmt])
+        assert r.exit_code == 0 and "RECEIVE_FREQ_1" in r.stdout, r.output
+    out = tmp_path / "stats.csv"
+    r = runner.invoke(app, ["ccsds", "residuals", str(tdm), "--spacecraft", "SENTINEL-1A", "--format", "csv",
+                            "--output", str(out)])
+    assert r.exit_code == 0 and out.read_text().startswith("station,observable,path,unit,samples")
+
+
+def _run(capsys, argv: list[str]) -> tuple[int, str]:
+    try:
+        main(argv)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    return code, capsys.readouterr().err
+
+
+def test_residuals_errors_name_the_problem(capsys, shared_data):
+    tdm, opm = str(shared_data / "ccsds" / "bb503_tdm_e1.kvn"), str(shared_data / "ccsds" / "bb502_opm_g1.kvn")
+    # The Blue Book one-way TDM: its station DSS-25 is known, its data (2005) lies outside SOLO's trajectory.
+    code, err = _run(capsys, ["ccsds", "residuals", tdm, "--spacecraft", "SOLO"])
+    assert code == 2 and "outside the trajectory's span" in err
+    code, err = _run(capsys, ["ccsds", "residuals", opm, "--spacecraft", "MEX"])
+    assert code == 2 and "TDM was expected" in err
+    code, err = _run(capsys, ["ccsds", "residuals", tdm, "--catalog", "demo", "--spacecraft", "MEX"])
+    assert code == 2 and "--catalog FILE goes with --object" in err
+
+
+def test_bad_segment_metadata_is_named(tmp_path, mex, network):
+    geo = link_geometry(mex, [network["CEB"]], T0 + 900.0 * np.arange(40))
+    text = tdm_text(predicted_tdm_segments(geo, participant="MEX", uplink_hz=7.16e9), creation_unix=T0)
+    cases = [("PATH = 1,2,1", "PATH = 1,2,3\nPARTICIPANT_3 = NNO-1", "three-way"),
+             ("PATH = 1,2,1", "PATH = 1,2,3", "PARTICIPANT_3 is not given"), ("PATH = 1,2,1", "PATH = 1,x", "not a list"),
+             ("PARTICIPANT_1 = CEB", "PARTICIPANT_1 = ATLANTIS", "not an antenna of the network"),
+             ("INTEGRATION_REF = END", "INTEGRATION_REF = END\nINTEGRATION_INTERVAL = soon", "INTEGRATION_INTERVAL")]
+    for old, new, words in cases:
+        path = tmp_path / "bad.tdm"
+        path.write_text(text.replace(old, new))
+        with pytest.raises(CcsdsError) as err:
+            tdm_residuals(read_message(path), mex, network)
+        assert words in str(err.value) and "bad.tdm:" in str(err.value)
