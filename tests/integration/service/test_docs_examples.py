@@ -41,7 +41,8 @@ def test_every_endpoint_has_an_example():
     text = " ".join(EXAMPLES)
     missing = []
     for path in paths:
-        pattern = re.escape(path).replace(r"\{spacecraft_id\}", r"[A-Z0-9-]+").replace(r"\{name\}", r"[a-z0-9_]+")
+        pattern = re.escape(path).replace(r"\{spacecraft_id\}", r"[A-Z0-9-]+").replace(r"\{name\}", r"[a-z0-9_]+").replace(
+            r"\{observation_id\}", r"[0-9]+")
         if not re.search(pattern + r"(?=[?\s'\"]|$)", text):
             missing.append(path)
     assert missing == [], f"endpoints without an example in docs/service.md: {missing}"
