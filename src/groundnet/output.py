@@ -1,8 +1,8 @@
 """Shared output for every listing command: ``--format table|csv|json`` and ``--output PATH``.
 
 ``--output`` decides the file's format by its extension, on every command: ``.csv``, ``.json``
-(a list of objects), ``.ndjson`` (one object per line) or ``.parquet``; any other extension is
-refused (``file_format``). ``--format`` only chooses what the terminal shows; given beside
+(a list of objects), ``.ndjson`` (one object per line), ``.parquet`` or ``.txt`` (the table the
+terminal shows); any other extension is refused (``file_format``). ``--format`` only chooses what the terminal shows; given beside
 ``--output`` it must agree with the extension.
 
 Listings come as rows (dicts) or as an Arrow table (``PassTable.to_arrow()``). Arrow tables are
@@ -21,6 +21,7 @@ import math
 import re
 import sys
 from enum import Enum
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -34,7 +35,7 @@ class OutputFormat(str, Enum):
 
 
 # File formats by extension (``--output``).
-FILE_FORMATS = {".csv": "csv", ".json": "json", ".ndjson": "ndjson", ".parquet": "parquet"}
+FILE_FORMATS = {".csv": "csv", ".json": "json", ".ndjson": "ndjson", ".parquet": "parquet", ".txt": "table"}
 
 
 class OutputError(GroundnetError):
@@ -195,6 +196,57 @@ def _csv_quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\r\n') else text
 
 
+_NS_PER_UNIT = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}
+
+
+@lru_cache(maxsize=4)
+def _clock_texts(quoted: bool):
+    """``HH:MM:SS.`` for every second of a day and ``mmmZ`` for every millisecond (fixed-width bytes)."""
+    import numpy as np
+
+    quote = '"' if quoted else ""
+    clock = np.array([f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}.".encode() for s in range(86400)], "S9")
+    milli = np.array([f"{m:03d}Z{quote}".encode() for m in range(1000)], f"S{4 + len(quote)}")
+    return clock, milli
+
+
+def _iso_column(column, quoted: bool):
+    """Timestamps as ISO 8601 UTC text with milliseconds and ``Z`` (``timebase.format_utc``'s
+    form), assembled from tables of fixed-width pieces (the date of each day in the column, the
+    clock of each second of a day, each millisecond) into one buffer: Arrow's strftime takes
+    seconds per million values."""
+    import datetime as dt
+
+    import numpy as np
+    import pyarrow as pa
+
+    ns = column.cast(pa.int64()).fill_null(0).to_numpy() * _NS_PER_UNIT[column.type.unit]
+    ms = (ns + 500_000) // 1_000_000  # to the nearest millisecond
+    days, ms_of_day = np.divmod(ms, 86_400_000)
+    seconds, milli = np.divmod(ms_of_day, 1000)
+    quote = '"' if quoted else ""
+    first = int(days.min()) if len(days) else 0
+    span = int(days.max()) - first + 1 if len(days) else 0
+    if span > 1_000_000:  # times centuries apart: one date per value
+        first, index = 0, None
+        dates = [dt.date(1970, 1, 1) + dt.timedelta(days=int(d)) for d in days]
+    else:
+        index = days - first
+        dates = [dt.date(1970, 1, 1) + dt.timedelta(days=first + d) for d in range(span)]
+    date_text = np.array([f"{quote}{d.isoformat()}T".encode() for d in dates], f"S{11 + len(quote)}")
+    clock, millis = _clock_texts(quoted)
+    parts = [date_text if index is None else date_text[index], clock[seconds], millis[milli]]
+    width = sum(p.dtype.itemsize for p in parts)
+    record = np.empty(len(ms), np.dtype({"names": ["d", "c", "m"], "formats": [p.dtype for p in parts],
+                                         "offsets": [0, parts[0].dtype.itemsize, width - parts[2].dtype.itemsize],
+                                         "itemsize": width}))
+    record["d"], record["c"], record["m"] = parts
+    offsets = np.arange(len(ms) + 1, dtype=np.int64) * width
+    out = pa.LargeStringArray.from_buffers(len(ms), pa.py_buffer(offsets), pa.py_buffer(record.view(np.uint8)))
+    return pa.array(out.to_numpy(zero_copy_only=False), pa.large_string(), mask=column.is_null().to_numpy(
+        zero_copy_only=False)) if column.null_count else out
+
+
 def _text_column(column, kind: str):
     """One Arrow column as large strings, no nulls: cells for ``kind`` (``csv``, ``cell`` for
     terminal tables, or ``json`` values)."""
@@ -205,10 +257,7 @@ def _text_column(column, kind: str):
     t = column.type
     missing = "null" if kind == "json" else ""
     if pa.types.is_timestamp(t):
-        ms = pc.cast(pc.round_temporal(column, unit="millisecond"), pa.timestamp("ms", tz=t.tz))
-        out = pc.strftime(ms, format="%Y-%m-%dT%H:%M:%SZ")
-        if kind == "json":
-            out = pc.binary_join_element_wise('"', out, '"', "")
+        out = _iso_column(column, quoted=kind == "json")
     elif pa.types.is_floating(t):
         values = pc.add(pc.round(column.cast(pa.float64()), 3), 0.0)  # + 0: no "-0"
         out = pc.if_else(pc.is_finite(values), pc.cast(values, pa.string()), pa.scalar(None, pa.string()))
@@ -249,7 +298,7 @@ def arrow_rows_bytes(table, kind: str) -> memoryview:
         return _joined_bytes(parts) if len(table) else memoryview(b"")
     parts = []
     for i, name in enumerate(names):
-        parts += [("{" if i == 0 else ", ") + json.dumps(name) + ": ", _text_column(table.column(i), "json")]
+        parts += [("{" if i == 0 else ",") + json.dumps(name) + ":", _text_column(table.column(i), "json")]
     parts.append("},\n" if kind == "json" else "}\n")
     return _joined_bytes(parts) if len(table) else memoryview(b"")
 
@@ -354,6 +403,9 @@ def emit(
     arrow_table = _is_arrow(rows)
     if output is not None:
         kind = file_format(output, fmt)
+        if kind == "table":
+            Path(output).write_text(_terminal_text(rows, arrow_table, columns, title), encoding="utf-8")
+            return
         if arrow_table or kind == "parquet":
             table = rows if arrow_table else _rows_to_arrow(list(rows), columns, Path(output))
             if arrow_table and columns and OutputFormat(fmt) is not OutputFormat.table:
@@ -366,12 +418,18 @@ def emit(
         Path(output).write_text(text, encoding="utf-8")
         return
     fmt = OutputFormat(fmt)
-    if not arrow_table:
-        sys.stdout.write(render(list(rows), fmt, columns, title))
-        return
-    table = rows.select(columns) if columns else rows
     if fmt is OutputFormat.table:
-        cells = [c.to_pylist() for c in (_text_column(col, "cell") for col in table.columns)]
-        sys.stdout.write(_table_text([list(r) for r in zip(*cells)], table.schema.names, title))
+        sys.stdout.write(_terminal_text(rows, arrow_table, columns, title))
+    elif not arrow_table:
+        sys.stdout.write(render(list(rows), fmt, columns, title))
     else:
-        sys.stdout.write(arrow_text(table, fmt.value))
+        sys.stdout.write(arrow_text(rows.select(columns) if columns else rows, fmt.value))
+
+
+def _terminal_text(rows, arrow_table: bool, columns: list[str] | None, title: str | None) -> str:
+    """The table the terminal shows, of rows or of an Arrow table (its cells formatted by Arrow)."""
+    if not arrow_table:
+        return render(list(rows), OutputFormat.table, columns, title)
+    table = rows.select(columns) if columns else rows
+    cells = [c.to_pylist() for c in (_text_column(col, "cell") for col in table.columns)]
+    return _table_text([list(r) for r in zip(*cells)], table.schema.names, title)

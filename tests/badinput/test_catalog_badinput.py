@@ -297,3 +297,42 @@ def test_xml_record_with_a_bad_value():
     result = parse_catalog_text(text)
     assert result.elements == [] and "ECCENTRICITY 'x'" in result.rejected[0].reason
     assert result.rejected[0].line == 3
+
+
+@pytest.mark.parametrize("blank", [b"\n", b"\r\n", b" \t\n"])
+def test_a_catalog_led_by_more_than_64_kib_of_blank_lines_is_read(tmp_path, stations_3le, blank):
+    """The format sniffer looked at the first 64 KiB only: a TLE file led by that many blank lines
+    was read as empty."""
+    body = ("\n".join(stations_3le) + "\n").encode()
+    lead = blank * (70_000 // len(blank) + 1)
+    path = tmp_path / "late.tle"
+    path.write_bytes(lead + body)
+    result = load_catalog(path)
+    assert len(result.elements) == 25 and not result.rejected
+    assert result.elements[0].line == lead.count(b"\n") + 1  # line numbers count the blank lines
+    zipped = tmp_path / "late.tle.gz"
+    zipped.write_bytes(gzip.compress(lead + body))
+    assert len(load_catalog(zipped).elements) == 25
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo"])
+def test_devices_and_fifos_are_refused_before_any_read(tmp_path, kind):
+    from groundnet.orbits.catalog import CatalogFileError
+
+    if kind == "device":
+        path = Path("/dev/zero")
+    else:
+        path = tmp_path / "pipe"
+        os.mkfifo(path)
+    with pytest.raises(CatalogFileError, match="not a regular file"):
+        load_catalog(path)
+
+
+def test_a_gzip_that_decompresses_past_the_limit_is_refused(tmp_path, stations_3le, monkeypatch):
+    from groundnet.orbits import catalog
+
+    monkeypatch.setattr(catalog, "CATALOG_LIMIT_BYTES", 100_000)
+    path = tmp_path / "bomb.tle.gz"
+    path.write_bytes(gzip.compress(("\n".join(stations_3le) + "\n").encode() + b" " * 200_000))
+    result = load_catalog(path)
+    assert any("decompresses past the 100,000 byte limit" in r.reason for r in result.rejected)

@@ -120,6 +120,12 @@ def test_timeline_zoom_makes_a_short_contact_readable(board_server, page):
     # Ticks every 10 minutes at this zoom, labelled.
     assert page.locator(".tl-tick.major").count() > 24
     shoot(page, "timeline-zoom-1h-wall")
+    # The contact's sky plot, from its dialog.
+    bar.click()
+    page.locator("#dialog .sky-btn").click()
+    page.wait_for_selector(f"#dialog figure.skyplot-figure[data-station-id='{short['antenna_id']}'] path.pass")
+    shoot(page, "timeline-contact-skyplot-wall")
+    page.keyboard.press("Escape")
     # Zoom out by the button, back to the whole plan; the line at the moment shown stays in sight.
     for _ in range(4):
         page.click("#tl-zoom-out")

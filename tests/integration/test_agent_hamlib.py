@@ -231,3 +231,86 @@ def test_spool_survives_a_restart_and_a_cut_last_line(tmp_path):
 
     with pytest.raises(InputFileError, match="spool.jsonl:1"):
         EventSpool(path)
+
+
+@pytest.mark.slow
+def test_slew_rate_is_measured_while_prepositioning(rotctld):
+    """Configured 30 deg/s, the dummy moves 6: measured before AOS, said, and the path planned again."""
+    from groundnet.agent.runner import PassRunner, TrackSettings
+    from groundnet.live.clock import Clock
+    from groundnet.orbits.catalog import load_catalog
+    from groundnet.stations import load_network
+    from groundnet.timebase import parse_utc
+    from groundnet.tracking import Rotator, TargetTrack
+
+    iss = next(e for e in load_catalog("demo").elements if e.norad_id == 25544)
+    aos = parse_utc("2026-08-22T02:49:00Z").timestamp()
+    track = TargetTrack.from_elements(iss, load_network().get("MSP"), aos - 12, aos + 4)
+    notes = []
+    rot = Rotctld("127.0.0.1", rotctld.port)
+    rot.set_position(0, 90)
+    time.sleep(0.1)
+    runner = PassRunner(track, aos, aos + 2, Rotator(0, 450, 0, 180, 30.0, 30.0), TrackSettings(cycle_s=0.25),
+                        now=Clock(start_unix=aos - 10, speed=1).now, rotctld=rot, on_note=notes.append)
+    report = runner.run()
+    assert 4.0 < report.path["measured_slew_deg_s"] < 8.0
+    assert any("not the 30 configured: path planned again" in n for n in notes)
+
+
+@pytest.mark.parametrize("answer, words", [(b"RPRT -9\n", "RPRT -9 (command rejected by the device)"),
+                                           (b"???\n", "garbage")])
+def test_a_refusing_radio_is_an_outage_with_retries(answer, words):
+    from groundnet.agent.runner import PassRunner, TrackSettings
+    from groundnet.live.clock import Clock
+    from groundnet.orbits.catalog import load_catalog
+    from groundnet.stations import load_network
+    from groundnet.timebase import parse_utc
+    from groundnet.tracking import Rotator, TargetTrack
+
+    dev = FaultyDevice(answer)
+    iss = next(e for e in load_catalog("demo").elements if e.norad_id == 25544)
+    aos = parse_utc("2026-08-22T02:49:00Z").timestamp()
+    track = TargetTrack.from_elements(iss, load_network().get("MSP"), aos - 2, aos + 30)
+    events, notes = [], []
+    runner = PassRunner(track, aos, aos + 20, Rotator(), TrackSettings(downlink_hz=145.8e6),
+                        now=Clock(start_unix=aos, speed=10).now, speed=10,
+                        rigctld=Rigctld("127.0.0.1", dev.port, timeout_s=0.5),
+                        on_event=lambda k, t, d: events.append((k, d)), on_note=notes.append)
+    report = runner.run()
+    outages = [d for k, d in events if k == "outage_start"]
+    assert len(outages) == 1 and outages[0]["device"] == "radio" and words in outages[0]["reason"]
+    assert sum("retrying in" in n for n in notes) >= 2  # retried, with back-off
+    assert report.radio_commands == 0 and [k for k, _ in events][-1] == "los"
+    dev.server.close()
+
+
+def test_dry_run_of_a_deep_space_spacecraft():
+    """Solar Orbiter (SPK, light-time corrected link): its channels are not published, so none is assumed."""
+    base = ["track", "--station", "CEB", "--spacecraft", "SOLO", "--start", "2026-11-21T10:00:00Z",
+            "--end", "2026-11-21T10:02:00Z", "--dry-run", "--format", "json"]
+    rows = json.loads(_run(base).stdout)
+    assert len(rows) == 121 and rows[0]["elevation_deg"] > 50 and rows[0]["downlink_hz"] is None
+    rows = json.loads(_run([*base, "--downlink-hz", "8.4e9", "--uplink-hz", "7.15e9"]).stdout)
+    assert rows[0]["range_rate_km_s"] < 0  # approaching: the downlink arrives higher, the uplink goes out lower
+    assert 8.4e9 < rows[0]["downlink_hz"] < 8.4e9 + 2e5 and 7.15e9 - 2e5 < rows[0]["uplink_hz"] < 7.15e9
+
+
+def test_dry_run_defaults_to_the_published_downlink():
+    r = _run(["track", "--station", "KIR-1", "--spacecraft", "METOP-C", "--start", "2026-08-22T00:00:00Z",
+              "--dry-run", "--format", "json"])
+    assert r.returncode == 0, r.stderr
+    rows = json.loads(r.stdout)
+    assert all(abs(row["downlink_hz"] - 7.8e9) < 2e5 for row in rows) and rows[0]["uplink_hz"] is None
+
+
+@pytest.mark.parametrize("fmt", ["csv", "table"])
+def test_track_with_devices_prints_its_summary_in_each_format(rotctld, rigctld, fmt):
+    r = _run(["track", "--station", "MSP", "--spacecraft", "ISS", "--start", "2026-08-22T02:50:00Z",
+              "--end", "2026-08-22T02:50:20Z", "--speed", "10", "--rotctld", rotctld.address,
+              "--rigctld", rigctld.address, "--downlink-hz", "145.8e6", "--format", fmt])
+    assert r.returncode == 0, r.stderr
+    if fmt == "csv":
+        header, row = r.stdout.splitlines()
+        assert header.startswith("object,station_id,aos,los,max_pointing_error_deg") and row.startswith("ISS (Columbus),MSP")
+    else:
+        assert "pass tracked" in r.stdout and "max_pointing_error_deg" in r.stdout

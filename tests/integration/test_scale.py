@@ -151,7 +151,7 @@ def test_bad_window_and_empty_selection_are_clear_errors(subset, stations):
     with pytest.raises(scale.ScaleError, match="no objects"):
         scale.plan_tasks([], stations, START, START + DAY)
     with pytest.raises(sinks.OutputError, match="extension"):
-        sinks.open_sink("passes.txt")
+        sinks.open_sink("passes.xlsx")
 
 
 def test_cli_streams_to_files_what_it_prints(tmp_path):

@@ -272,3 +272,32 @@ def test_quick_and_checked_tle_paths_agree_on_every_real_record(shared_data):
         quick = tle._quick_elements(rec, "x")
         assert quick is not None, rec
         assert quick == tle.checked_record_to_elements(rec, "x"), rec
+
+
+def test_whole_file_reading_equals_the_line_reader_on_every_real_tle_file(shared_data, monkeypatch):
+    """``tle.parse_clean_file`` (every record at once) gives the very element sets, rejections and
+    warnings of the line-by-line reader, on every real TLE file of the reference data, and on
+    a copy with damaged records (which go to the checking path)."""
+    from groundnet.orbits import catalog as catalog_module
+
+    paths = [shared_data / "catalog" / "spacetrack_full_catalog_3le_2023-10-09.txt",
+             shared_data / "catalog" / "celestrak_active_3le_2026-05-07.txt",
+             *sorted((shared_data / "catalog" / "celestrak_groups_3le_2026-05-30").glob("*"))]
+    lines = paths[0].read_text().splitlines()
+    lines[4] = lines[4][:30] + "X" + lines[4][31:]  # a bad character in a line 1
+    lines[8] = lines[8][:-1] + str((int(lines[8][-1]) + 1) % 10)  # a wrong checksum
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "damaged.tle"
+        copy.write_text("\n".join(lines) + "\n")
+        for path in [*paths, copy]:
+            whole = load_catalog(path)
+            with monkeypatch.context() as m:
+                m.setattr(catalog_module, "WHOLE_FILE_BYTES", 0)
+                by_line = load_catalog(path)
+            assert whole.elements == by_line.elements, path
+            assert whole.rejected == by_line.rejected and whole.warnings == by_line.warnings, path
+            assert whole.report() == by_line.report()
+        assert len(load_catalog(copy).rejected) == 2

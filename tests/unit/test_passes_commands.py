@@ -108,7 +108,7 @@ def test_numbers_and_text_ids_in_one_listing(capsys):
     assert code == 0 and "Mars Express" in out and "Sentinel-2A" in out
 
 
-@pytest.mark.parametrize("ext", ["parquet", "csv", "json", "ndjson"])
+@pytest.mark.parametrize("ext", ["parquet", "csv", "json", "ndjson", "txt"])
 def test_output_extension_decides_the_format_on_every_path(capsys, tmp_path, ext):
     import pyarrow.parquet as pq
 
@@ -127,15 +127,52 @@ def test_output_extension_decides_the_format_on_every_path(capsys, tmp_path, ext
             rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
         elif ext == "json":
             rows = json.loads(path.read_text(encoding="utf-8"))
+        elif ext == "txt":  # the terminal's table
+            text = path.read_text(encoding="utf-8")
+            assert "object_id" in text and "aos" in text and ("Mars Express" in text or "ISS" in text)
+            continue
         else:
             rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
         assert rows and set(rows[0]) == set(ROW_FIELDS)
 
 
 def test_unknown_or_conflicting_output_is_refused_before_any_work(capsys, tmp_path):
-    code, _, err = _run(capsys, "passes", "--spacecraft", "MEX", *MIXED, "--output", str(tmp_path / "p.txt"))
-    assert code == 2 and "extension '.txt'" in err and ".parquet" in err and err.count("\n") == 1
+    code, _, err = _run(capsys, "passes", "--spacecraft", "MEX", *MIXED, "--output", str(tmp_path / "p.xlsx"))
+    assert code == 2 and "extension '.xlsx'" in err and ".parquet" in err and err.count("\n") == 1
     code, _, err = _run(capsys, "passes", "--catalog", "demo", *MIXED, "--format", "json",
                         "--output", str(tmp_path / "p.csv"))
     assert code == 2 and "--format json does not match" in err
     assert not list(tmp_path.iterdir())
+
+
+def test_element_age_column_and_warnings(capsys, shared_data):
+    catalog = str(shared_data / "catalog" / "spacetrack_full_catalog_3le_2023-10-09.txt")
+    window = ["--start", "2023-10-10T00:00:00Z", "--end", "2023-10-11T00:00:00Z", "--stations", "KIR-1,MLG"]
+    code, out, err = _run(capsys, "passes", "--catalog", catalog, "--objects", "25544,40377", *window,
+                          "--format", "json", "--quiet")
+    assert code == 0, err
+    rows = json.loads(out)
+    iss = next(e for e in load_catalog(catalog).elements if e.norad_id == 25544)
+    assert rows and {r["object_id"] for r in rows} == {25544}  # FIREBIRD 3 decayed in August
+    for r in rows:
+        assert abs(r["elements_age_days"] - (to_unix(parse_utc(r["tca"])) - iss.epoch_unix) / 86400.0) < 1e-3
+    lines = err.splitlines()
+    assert any(line.startswith("warning: 40377 (FIREBIRD 3): SGP4 error 6") and "2023-08-03T07:33" in line
+               for line in lines), err
+    assert any("40377 (FIREBIRD 3, LEO) 71." in line and "> 7 d" in line for line in lines), err
+    assert not any("25544" in line for line in lines)  # a day old: within the LEO limit
+    code, out, err = _run(capsys, "passes", "--catalog", catalog, "--objects", "25544", *window,
+                          "--max-element-age-days", "0.5", "--format", "csv", "--quiet")
+    assert code == 0 and "25544 (ISS (ZARYA), LEO) 1." in err and "--max-element-age-days" in err
+
+
+def test_look_warns_about_age_and_refuses_a_decayed_object(capsys, shared_data):
+    catalog = str(shared_data / "catalog" / "spacetrack_full_catalog_3le_2023-10-09.txt")
+    code, out, err = _run(capsys, "look", "--catalog", catalog, "--object", "25544", "--station", "KIR-1",
+                          "--at", "2023-10-25T00:00:00Z", "--format", "json")
+    assert code == 0
+    assert 15.0 < json.loads(out)[0]["elements_age_days"] < 16.0
+    assert "warning: 1 element set(s)" in err and "25544" in err
+    code, out, err = _run(capsys, "look", "--catalog", catalog, "--object", "40377", "--station", "KIR-1",
+                          "--at", "2023-10-10T00:00:00Z")
+    assert code == 2 and "SGP4 error 6" in err and "2023-08-03" in err

@@ -34,6 +34,7 @@ HAMLIB_ERRORS = {
     22: "access denied",
 }
 MAX_ANSWER_BYTES = 65536
+_ECHO = re.compile(r"^[a-z_]+:")  # an extended answer starts with the command's long name
 DEFAULT_TIMEOUT_S = 3.0
 
 
@@ -135,10 +136,13 @@ class HamlibClient:
                     # The daemon is fine and the connection stays usable: only this command was refused.
                     raise DeviceError(self.name, f"refused '{cmd}': RPRT {code} ({why})", refused=True, code=code)
                 break
+            if not lines and not _ECHO.match(line):
+                raise self._fail(f"answered garbage to '{cmd}': {line[:40]!r} "
+                                 "(expected the command's name; is this a Hamlib daemon?)")
             lines.append(line)
             if len(lines) > 64:
                 raise self._fail(f"answered garbage to '{cmd}' (no RPRT line)")
-        if not lines or not re.match(r"^[a-z_]+:", lines[0]):
+        if not lines:
             raise self._fail(f"answered garbage to '{cmd}': {(lines[0] if lines else '')[:40]!r} "
                              "(expected the command's name; is this a Hamlib daemon?)")
         return lines[1:]

@@ -32,6 +32,7 @@ DEFAULT_THRESHOLD_DEG = 1.0
 DEFAULT_CYCLE_S = 0.5
 # A station's signal strength (dB relative to S9) at or above which the carrier counts as locked.
 DEFAULT_LOCK_STRENGTH_DB = -54.0  # S0
+LOCK_HYSTERESIS_DB = 6.0
 STRENGTH_EVERY_S = 5.0
 MAX_BACKOFF_S = 30.0
 MAX_LEAD_S = 30.0
@@ -158,6 +159,8 @@ class PassRunner:
         self.locked = False
         self.next_strength = -math.inf
         self.path = None
+        self._last_pos: tuple[float, tuple[float, float]] | None = None
+        self._slew_samples: list[float] = []
 
     # ------------------------------------------------------------------ planning
 
@@ -224,10 +227,40 @@ class PassRunner:
         db = self.rig.call(t, "get_strength_db")
         if db is None or db is True:
             return
-        locked = db >= self.settings.lock_strength_db
+        # Hysteresis: a strength wavering around the threshold does not flap between lock and unlock.
+        locked = db >= self.settings.lock_strength_db - (LOCK_HYSTERESIS_DB if self.locked else 0.0)
         if locked != self.locked:
             self.on_event("carrier_lock" if locked else "carrier_unlock", t, {"signal_strength_db": db})
             self.locked = locked
+
+    def _measure_slew(self, t: float, cmd: tuple[float, float]) -> None:
+        """While pre-positioning, the rotator's own rate (real deg/s); a rotator slower than configured by a
+        fifth gets its path planned again with the measured rate, and says so."""
+        pos = self._rotator_position(t)
+        if pos is None:
+            return
+        wall = time.monotonic()
+        prev, self._last_pos = self._last_pos, (wall, pos)
+        far = max(abs(cmd[0] - pos[0]), abs(cmd[1] - pos[1])) > 2.0
+        if prev is None or not far or wall - prev[0] < 0.2:
+            return
+        moved = max(abs(pos[0] - prev[1][0]), abs(pos[1] - prev[1][1]))
+        if moved > 0:
+            self._slew_samples.append(moved / (wall - prev[0]))
+        if len(self._slew_samples) == 5 and not self.report.path.get("measured_slew_deg_s"):
+            measured = float(np.median(self._slew_samples))
+            configured = self.rotator.az_rate_deg_s * self.speed
+            self.report.path["measured_slew_deg_s"] = round(measured, 2)
+            if measured < 0.8 * configured:
+                from dataclasses import replace
+
+                self.on_note(f"the rotator moves {measured:.1f} deg/s, not the {configured:g} configured: "
+                             "path planned again with the measured rate")
+                self.rotator = replace(self.rotator, az_rate_deg_s=measured / self.speed,
+                                       el_rate_deg_s=measured / self.speed)
+                measured_path = self.report.path["measured_slew_deg_s"]
+                self.plan(pos)
+                self.report.path["measured_slew_deg_s"] = measured_path
 
     def _setup_radio(self, t: float) -> None:
         s = self.settings
@@ -243,6 +276,18 @@ class PassRunner:
             self.sleep(delay)
 
     def run(self) -> PassReport:
+        """Drive the pass to its LOS; on any error or interruption the rotator is told to stop (``S``) first."""
+        try:
+            return self._run()
+        except BaseException:
+            if self.rot.client is not None:
+                try:
+                    self.rot.client.stop()
+                except DeviceError:
+                    pass
+            raise
+
+    def _run(self) -> PassReport:
         s = self.settings
         t = self.now()
         if self.path is None:
@@ -270,9 +315,10 @@ class PassRunner:
             else:
                 cmd = self.path.start
             sent |= self._command_rotator(t, cmd)
+            if not in_pass:
+                self._measure_slew(t, cmd)
             if in_pass:
                 sent |= self._tune(t, target["range_rate_km_s"])
-                self._strength(t)
                 if self.last_cmd is not None:
                     self.report.commanded_error_deg.append(float(angular_separation_deg(
                         *self.last_cmd, target["azimuth_deg"], target["elevation_deg"])))
@@ -287,6 +333,7 @@ class PassRunner:
                                              "elevation_deg": round(target["elevation_deg"], 3),
                                              "pointing_error_deg": None if err is None else round(err, 3),
                                              "path": self.report.path})
+                self._strength(t)  # after the AOS event: a lock never comes before it
             if sent:
                 self.on_row(self._row(t, target))
             self._wait(tick + cycle_wall)

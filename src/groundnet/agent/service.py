@@ -252,7 +252,10 @@ class StationAgent:
                     if wait_sim / self.speed > PLAN_REFRESH_WALL_S:
                         self._retry(self.sync_clock, "asking for the clock")
                         continue
-                self.reports.append(self.run_contact(contact))
+                try:
+                    self.reports.append(self.run_contact(contact))
+                except GroundnetError as exc:  # e.g. a spacecraft this agent has no trajectory for
+                    self.on_note(f"contact {contact['id']} skipped: {exc}")
                 self.done.add(contact["id"])
         finally:
             if not self.sender.drain(15.0):

@@ -31,6 +31,8 @@ from .settings import Settings
 
 log = logging.getLogger("groundnet.api")
 API_PREFIX = "/api/v1"
+# What the live clients receive besides the board ("clock" goes only between servers: the next board shows it).
+PUSHED = ("event", "plan", "partner")
 
 
 class BoardRunner:
@@ -219,7 +221,8 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
             loop.call_soon_threadsafe(runner.wake.set)
 
         def on_event(type_: str, data: dict) -> None:  # learnt here: to this process's clients and the others
-            publish(type_, data)
+            if type_ in PUSHED:
+                publish(type_, data)
             relay.send(type_, data)
 
         def relayed(type_: str, data: dict) -> None:  # learnt by another process (the relay's thread)
@@ -227,7 +230,8 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
                 svc.apply_relayed(type_, data)
             except Exception:  # noqa: BLE001 - the next reload of the window catches up
                 log.exception("applying a relayed %s failed", type_)
-            publish(type_, data)
+            if type_ in PUSHED:
+                publish(type_, data)
 
         svc.on_event = on_event
         if settings.partner_ssf:  # before the first plan, so that it keeps the partner's antenna time free

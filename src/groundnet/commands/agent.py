@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Optional
 
@@ -16,19 +15,14 @@ from .track import (AZ_RANGE_OPT, CYCLE_OPT, DOPPLER_STEP_OPT, DOWNLINK_OPT, FLI
 
 
 def server_and_token(server: Optional[str], token: Optional[str]) -> tuple[str, Optional[str]]:
-    """--server/--token, else the configuration ([agent] server/token, GROUNDNET_SERVER/GROUNDNET_TOKEN)."""
+    """--server/--token, else the configuration: GROUNDNET_SERVER/GROUNDNET_TOKEN, else [agent] in groundnet.toml."""
+    from ..config import load_config
     from ..errors import SelectionError
 
-    try:
-        from ..config import load_config  # groundnet.toml merged with the environment
-    except ImportError:
-        load_config = None
-    if load_config is not None:
+    if server is None or token is None:
         cfg = load_config()
         server = server or cfg.agent_server
         token = token or cfg.agent_token
-    server = server or os.environ.get("GROUNDNET_SERVER")
-    token = token or os.environ.get("GROUNDNET_TOKEN")
     if not server:
         raise SelectionError("give --server URL (or set GROUNDNET_SERVER, or [agent] server in groundnet.toml)")
     if not server.startswith(("http://", "https://")):

@@ -61,18 +61,45 @@ def parse_window(start: Optional[str], end: Optional[str], now_unix: float) -> t
     return t0, t1
 
 
+def warn(message: str) -> None:
+    """A warning on standard error (shown even with --quiet)."""
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def warn_failures(messages: list[str], listed: int = 10) -> None:
+    """SGP4 failures, one line each (up to ``listed``; then how many more)."""
+    for message in messages[:listed]:
+        warn(message)
+    if len(messages) > listed:
+        warn(f"{len(messages) - listed} more element set(s) fail in SGP4 before the window's end "
+             "(`groundnet catalog check` lists stale and re-entering objects)")
+
+
+def check_elements_for(elements: Sequence[ElementSet], t0: float, t1: float, max_age_days: Optional[float]):
+    """Warn about element sets too old for the window and those SGP4 fails for; returns the failures."""
+    from ..orbits.propagation import first_failures
+    from ..orbits.validation import age_warnings
+    from ..visibility.passes import failure_warnings
+
+    for message in age_warnings(elements, t0, t1, max_age_days):
+        warn(message)
+    failures = first_failures(elements, t1)
+    warn_failures(failure_warnings(elements, failures))
+    return failures
+
+
 def run_passes(elements: Sequence[ElementSet], antennas: Sequence[Antenna], t0: float, t1: float,
-               min_elevation: Optional[float], quiet: bool) -> PassTable:
+               min_elevation: Optional[float], quiet: bool, failures=None) -> PassTable:
     """find_passes with a progress bar on standard error (when it is a terminal and not quiet)."""
     if quiet or not sys.stderr.isatty():
-        return find_passes(elements, antennas, t0, t1, min_elevation_deg=min_elevation)
+        return find_passes(elements, antennas, t0, t1, min_elevation_deg=min_elevation, failures=failures)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.console import Console
 
     with Progress(TextColumn("passes"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("objects", total=len(elements))
-        return find_passes(elements, antennas, t0, t1, min_elevation_deg=min_elevation,
+        return find_passes(elements, antennas, t0, t1, min_elevation_deg=min_elevation, failures=failures,
                            progress=lambda n: bar.advance(task, n))
 
 
@@ -110,7 +137,11 @@ def register(app: typer.Typer) -> None:
         station_file: Optional[Path] = typer.Option(None, "--station-file", help=STATION_FILE_HELP),
         fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="What the terminal shows: table, csv or json."),
         output: Optional[Path] = typer.Option(None, "--output", help="Write to this file; its extension (.csv .json .ndjson .parquet) is the format."),
-        quiet: bool = typer.Option(False, "--quiet", help="No progress bar or notes on standard error."),
+        quiet: bool = typer.Option(False, "--quiet", help="No progress bar or notes on standard error (warnings stay)."),
+        max_element_age: Optional[float] = typer.Option(
+            None, "--max-element-age-days", metavar="DAYS", min=0.0,
+            help="Warn when an element set is used further than this from its epoch (default by orbit class: "
+                 "LEO 7, MEO/HEO 14, GEO 30 days)."),
         trajectory: Optional[Path] = typer.Option(
             None, "--trajectory", metavar="FILE",
             help="Instead of --catalog: a trajectory file, SPICE SPK (.bsp, with --object), CCSDS OEM, OPM or OMM."),
@@ -145,8 +176,7 @@ def register(app: typer.Typer) -> None:
         t0, t1 = parse_window(start, end, time.time())
         if min_elevation is not None and not -5.0 <= min_elevation <= 90.0:
             raise SelectionError(f"--min-elevation {min_elevation}: give a value between -5 and 90 degrees")
-        if output is not None:
-            file_format(output, fmt)  # an unknown extension is refused before any work
+        kind = file_format(output, fmt) if output is not None else None  # an unknown extension: refused before any work
         antennas = load_network(station_file).select(stations)
         chosen = [x is not None for x in (catalog, trajectory, spacecraft)]
         if sum(chosen) != 1:
@@ -157,11 +187,12 @@ def register(app: typer.Typer) -> None:
             table = trajectory_passes(trajectory, object_id, spacecraft, antennas, t0, t1, min_elevation)
         else:
             elements = load_elements(catalog, objects, quiet=quiet, at_unix=t0)
-            if output is not None:
+            failures = check_elements_for(elements, t0, t1, max_element_age)
+            if kind not in (None, "table"):  # streamed as it is found
                 from ..visibility.scale import run_to_file
 
                 count = run_to_file(elements, antennas, t0, t1, output, min_elevation_deg=min_elevation,
-                                    workers=workers, dask=dask, quiet=quiet)
+                                    workers=workers, dask=dask, quiet=quiet, failures=failures)
                 if not quiet:
                     print(f"{count} passes written to {output}", file=sys.stderr)
                 return
@@ -169,9 +200,9 @@ def register(app: typer.Typer) -> None:
 
             if scale.wants_pool(workers, dask, len(elements), len(antennas), t1 - t0):
                 table = scale.run_in_memory(elements, antennas, t0, t1, min_elevation_deg=min_elevation,
-                                            workers=workers, dask=dask, quiet=quiet)
+                                            workers=workers, dask=dask, quiet=quiet, failures=failures)
             else:
-                table = run_passes(elements, antennas, t0, t1, min_elevation, quiet)
+                table = run_passes(elements, antennas, t0, t1, min_elevation, quiet, failures)
         columns = TABLE_COLUMNS if fmt is OutputFormat.table and output is None else None
         emit(table, fmt, columns=columns, output=output,
              title=f"passes {format_utc(t0)} .. {format_utc(t1)}: {len(table)}")

@@ -2,7 +2,8 @@
 
 Each process has its own hub (numbered messages to its own clients) and builds its own board. What
 one process learns from a client (a station event, a re-plan, a partner feed) must reach the others,
-so that their boards agree and their clients see the event too. The relay carries those messages:
+so that their boards agree and their clients see the event too; a replay set on one (``PUT /clock``) is
+followed by the others. The relay carries those messages:
 
 - ``memory`` (the default): one process, nothing to relay.
 - ``postgresql://...``: PostgreSQL ``LISTEN``/``NOTIFY`` on the channel ``groundnet_live``. Each process
@@ -27,7 +28,7 @@ log = logging.getLogger("groundnet.live.relay")
 CHANNEL = "groundnet_live"
 MAX_PAYLOAD_BYTES = 7900  # PostgreSQL's limit is 8000 bytes
 # What crosses between processes: boards are built by each process from the shared state, never relayed.
-RELAYED = ("event", "plan", "partner")
+RELAYED = ("event", "plan", "partner", "clock")
 
 Receive = Callable[[str, dict], None]
 

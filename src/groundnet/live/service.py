@@ -254,6 +254,14 @@ class LiveService:
             self._replans.submit(self._replan_for_outage, stored, now)
         return stored, True
 
+    def set_clock(self, *, time_unix: float | None = None, speed: float | None = None, paused: bool | None = None,
+                  live: bool = False) -> dict:
+        """Replay control (see ``Clock.set``); other servers sharing the database follow (a ``clock`` message)."""
+        state = self.clock.set(live=True) if live else self.clock.set(time_unix=time_unix, speed=speed, paused=paused)
+        self.on_event("clock", {"time_unix": state.time_unix, "speed": state.speed, "paused": state.paused,
+                                "live": state.mode == "live"})
+        return state.as_dict()
+
     def apply_relayed(self, type_: str, data: dict) -> None:
         """What another process sharing the database learnt (it is stored already): an event joins the board's
         log, a re-plan or a block reloads the plan window."""
@@ -266,6 +274,12 @@ class LiveService:
                 self._load_window(now)
         elif type_ == "plan":
             self._load_window(now)
+        elif type_ == "clock":  # another server's replay control: this board follows it
+            if data.get("live"):
+                self.clock.set(live=True)
+            else:
+                self.clock.set(time_unix=float(data["time_unix"]), speed=float(data["speed"]),
+                               paused=bool(data["paused"]))
 
     def _replan_for_outage(self, ev: StationEvent, now: float) -> None:
         try:

@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import IO, Callable, Iterable, Iterator, Sequence
 
 from ..errors import InputFileError
+from ..files import CATALOG_LIMIT_BYTES, check_regular_file, open_bounded
 from ..timebase import format_utc
 from . import omm, tle
 from .elements import ElementSet
-from .validation import RecordProblem, element_warnings
+from .validation import RecordProblem, check_elements, element_warnings
 
 FORMATS = ("tle", "omm-json", "omm-csv", "omm-xml", "omm-kvn")
 DEFAULT_STALE_AFTER_DAYS = 30.0
@@ -33,6 +34,8 @@ DEFAULT_STALE_AFTER_DAYS = 30.0
 FUTURE_TOLERANCE_DAYS = 1.0
 BUNDLED_CATALOGS = {"demo": "demo_catalog.tle"}
 _SNIFF_BYTES = 64 * 1024
+# TLE files up to this size are checked and converted whole, column by column (tle.parse_clean_file).
+WHOLE_FILE_BYTES = 256 * 1024 * 1024
 # progress(bytes read, total bytes) while a load runs (for a progress bar).
 Progress = Callable[[int, int], None]
 
@@ -209,16 +212,19 @@ class _Collector:
         if head[:2] == b"\x1f\x8b":
             try:
                 with gzip.GzipFile(fileobj=_rewound(raw)) as unzipped:
-                    head = unzipped.read(_SNIFF_BYTES)
-                    self._read(_rewound(unzipped), head, label, summary, reject, fmt)
+                    bounded = io.BufferedReader(_BoundedReader(unzipped, CATALOG_LIMIT_BYTES, label))
+                    self._read(bounded, _head(bounded), label, summary, reject, fmt)
             except (OSError, EOFError, zlib.error) as exc:
                 reject(None, f"a damaged gzip file ({exc}): the records before the damage are kept", "unreadable")
+            except CatalogFileError as exc:
+                reject(None, f"{exc.reason}: the records before it are kept", "too_large")
             return
-        self._read(_rewound(raw), head, label, summary, reject, fmt)
+        self._read(raw, _head(_rewound(raw)), label, summary, reject, fmt)
 
     def _read(self, raw: IO[bytes], head: bytes, label: str, summary: FileSummary, reject, fmt: str | None) -> None:
-        if not head.strip(b" \t\r\n\xef\xbb\xbf"):
-            reject(None, "the file is empty" if not head else "the file holds only blank lines", "empty")
+        if not head:  # nothing but blank lines, however many
+            anything = bool(raw.read(1))
+            reject(None, "the file holds only blank lines" if anything else "the file is empty", "empty")
             return
         fmt = fmt or sniff_format(head, label)
         summary.format = fmt
@@ -231,7 +237,7 @@ class _Collector:
             text = io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape")
             if fmt == "tle":
                 sample = head.decode("utf-8", errors="replace")
-                items = self._tle_items(text, label, tle.expects_names(sample))
+                items = self._tle_items(text, label, tle.expects_names(sample), self._whole_file_records(raw, label))
             else:
                 items = {"omm-json": omm.read_json, "omm-csv": omm.read_csv, "omm-kvn": omm.read_kvn}[fmt](text)
         for count, item in enumerate(items):
@@ -255,8 +261,30 @@ class _Collector:
         if summary.records == 0:
             reject(None, f"no records found (read as {fmt})", "no_records")
 
-    def _tle_items(self, text: IO[str], label: str, names: bool | None) -> Iterator[ElementSet | RecordProblem]:
-        for group in tle.group_tle_lines(enumerate(text, 1), names):
+    @staticmethod
+    def _whole_file_records(raw: IO[bytes], label: str) -> list | None:
+        """``tle.parse_clean_file`` of a cleanly laid out file (read whole, up to ``WHOLE_FILE_BYTES``),
+        else None (the stream rewound for the line reader)."""
+        try:
+            data = raw.read(WHOLE_FILE_BYTES + 1)
+            records = tle.parse_clean_file(data, label) if len(data) <= WHOLE_FILE_BYTES else None
+        except (OSError, EOFError, zlib.error, CatalogFileError):  # a damaged or oversized gzip: line by line
+            records = None
+        raw.seek(0)
+        return records
+
+    def _tle_items(self, text: IO[str], label: str, names: bool | None,
+                   groups: list | None = None) -> Iterator[ElementSet | RecordProblem]:
+        for group in groups if groups is not None else tle.group_tle_lines(enumerate(text, 1), names):
+            if isinstance(group, ElementSet):  # checked column by column already; the value ranges here
+                try:
+                    check_elements(group)
+                except RecordProblem as problem:
+                    problem.line = group.line
+                    yield problem
+                    continue
+                yield group
+                continue
             if isinstance(group, tle.BrokenGroup):
                 yield RecordProblem(group.reason, line=group.line_no, object_id=group.object_id, code="malformed",
                                     last_line=group.last_line_no if group.last_line_no != group.line_no else None)
@@ -321,6 +349,47 @@ def _rewound(stream):
     return stream
 
 
+def _head(stream: IO[bytes]) -> bytes:
+    """The first ``_SNIFF_BYTES`` after any leading blank lines (however many), the stream rewound:
+    what the format sniffer looks at."""
+    blank = b" \t\r\n\f\v\xef\xbb\xbf"
+    while True:
+        chunk = stream.read(_SNIFF_BYTES)
+        content = chunk.lstrip(blank)
+        if content or not chunk:
+            head = content + stream.read(_SNIFF_BYTES - len(content)) if content else b""
+            stream.seek(0)
+            return head
+
+
+class _BoundedReader(io.RawIOBase):
+    """A decompressed stream that refuses to grow past ``limit`` bytes (a gzip bomb)."""
+
+    def __init__(self, inner: IO[bytes], limit: int, label: str):
+        self._inner, self._limit, self._label, self._count = inner, limit, label, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        self._count = self._inner.seek(offset, whence)
+        return self._count
+
+    def tell(self) -> int:
+        return self._count
+
+    def readinto(self, buffer) -> int:
+        data = self._inner.read(min(len(buffer), self._limit + 1 - self._count))
+        self._count += len(data)
+        if self._count > self._limit:
+            raise CatalogFileError(self._label, f"decompresses past the {self._limit:,} byte limit for a catalog")
+        buffer[:len(data)] = data
+        return len(data)
+
+
 
 
 def _printable(text: str) -> str:
@@ -345,6 +414,10 @@ def _expand(path_or_paths: str | os.PathLike | Iterable[str | os.PathLike]) -> l
             out.extend((str(p), p) for p in files)
         elif path.is_file():
             out.append((str(path), path))
+        elif path.exists() or path.is_symlink():  # a device, a FIFO, a socket: refused before any read
+            check_regular_file(path, limit_bytes=CATALOG_LIMIT_BYTES, what="TLE or OMM catalog file",
+                               error=CatalogFileError)
+            raise CatalogFileError(str(path), "cannot be read as a file")
         else:
             known = ", ".join(f"'{n}'" for n in BUNDLED_CATALOGS)
             raise CatalogFileError(str(path), f"no such file or directory (give a TLE or OMM file, a directory, "
@@ -383,10 +456,13 @@ def load_catalog(
     """
     _check_format(format)
     sources = _expand(path_or_paths)
-    collector = _Collector(require_checksums, progress, sum(path.stat().st_size for _, path in sources))
-    for label, path in sources:
+    sizes = [check_regular_file(path, limit_bytes=CATALOG_LIMIT_BYTES, what="TLE or OMM catalog file",
+                                error=CatalogFileError) for _, path in sources]
+    collector = _Collector(require_checksums, progress, sum(sizes))
+    for (label, path), size in zip(sources, sizes):
         try:
-            collector.add_source(label, lambda p=path: open(p, "rb"), path.stat().st_size, format)
+            collector.add_source(label, lambda p=path: open_bounded(p, limit_bytes=CATALOG_LIMIT_BYTES, what="TLE or OMM catalog file",
+                                                                    error=CatalogFileError), size, format)
         except OSError as exc:
             raise CatalogFileError(label, f"cannot read the file: {exc.strerror or exc}") from None
     return collector.finish(reference_time_unix, stale_after_days)

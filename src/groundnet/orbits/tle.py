@@ -19,6 +19,8 @@ from datetime import datetime, timezone
 from operator import itemgetter
 from typing import Iterable, Iterator
 
+import numpy as np
+
 from .elements import ElementSet
 from .validation import RecordProblem, check_elements
 
@@ -473,3 +475,161 @@ def _clean_name(text: str) -> str:
     """CelesTrak pads names to 24 columns; Space-Track 3LE prefixes them with ``0 ``."""
     name = text.strip()
     return name[2:].strip() if name.startswith("0 ") else name
+
+
+# --------------------------------------------------------------------------------------------
+# Whole files at once: the same checks as ``_quick_elements``, column by column over every record
+
+
+def _column_table(pattern: str) -> np.ndarray:
+    """(69, 256) bool: which byte may stand in each column of a fixed-width line pattern made of
+    literal characters and classes such as ``[0-9A-Z ]{5}`` (the ``_WELL_FORMED_*`` patterns)."""
+    table = np.zeros((LINE_LENGTH, 256), bool)
+    col = 0
+    for literal, cls, count in re.findall(r"([^\[])|\[([^\]]+)\](?:\{(\d+)\})?", pattern):
+        allowed = set()
+        if literal:
+            allowed.add(ord(literal))
+        else:
+            k = 0
+            while k < len(cls):
+                if k + 2 < len(cls) and cls[k + 1] == "-":
+                    allowed.update(range(ord(cls[k]), ord(cls[k + 2]) + 1))
+                    k += 3
+                else:
+                    allowed.add(ord(cls[k]))
+                    k += 1
+        for _ in range(int(count or 1)):
+            table[col, list(allowed)] = True
+            col += 1
+    assert col == LINE_LENGTH
+    return table
+
+
+_ALLOWED = {}
+
+
+def _allowed(which: str) -> np.ndarray:
+    if which not in _ALLOWED:
+        _ALLOWED[which] = _column_table((_WELL_FORMED_1 if which == "1" else _WELL_FORMED_2).pattern)
+    return _ALLOWED[which]
+
+
+_CHECKSUM_ARRAY = np.frombuffer(_CHECKSUM_VALUES, np.uint8)
+_YEAR_PREFIX = {f"{y:02d}".encode(): f"{full_year(y)}-" for y in range(100)}
+_DIGIT_VALUE = np.full(256, -1, np.int64)
+_DIGIT_VALUE[48:58] = np.arange(10)
+_DIGIT_VALUE[32] = 0  # a blank counts as 0 in right-aligned numbers
+_ALPHA5_VALUE = np.full(256, -1, np.int64)
+_ALPHA5_VALUE[48:58] = np.arange(10)
+_ALPHA5_VALUE[32] = 0
+for _i, _letter in enumerate(ALPHA5_LETTERS):
+    _ALPHA5_VALUE[ord(_letter)] = 10 + _i
+
+
+def _integers(cols: np.ndarray) -> np.ndarray:
+    """Right-aligned digits (blanks as 0) of ``(n, width)`` byte columns as integers."""
+    value = np.zeros(cols.shape[0], np.int64)
+    for k in range(cols.shape[1]):
+        value = value * 10 + _DIGIT_VALUE[cols[:, k]]
+    return value
+
+
+def _decimals(block: np.ndarray) -> np.ndarray:
+    """Fixed-width decimal fields (``(n, width)`` bytes such as `` 51.6439``) as floats, each
+    correctly rounded (the same value as ``float(text)``)."""
+    return np.array(block.view(f"S{block.shape[1]}").ravel().astype(np.float64))
+
+
+def _implied_decimals(block: np.ndarray) -> np.ndarray:
+    """``SMMMMMSE`` fields (±0.MMMMM × 10^±E) as floats, one correctly rounded division each."""
+    sign = np.where(block[:, 0] == ord("-"), -1.0, 1.0)
+    mantissa = _integers(block[:, 1:6]).astype(np.float64)
+    exponent = np.where(block[:, 6] == ord("-"), -1, 1) * _DIGIT_VALUE[block[:, 7]]
+    shift = 5 - exponent  # value = mantissa / 10**shift, with 10**shift exact (|shift| <= 14)
+    value = np.where(shift >= 0, mantissa / 10.0 ** np.maximum(shift, 0), mantissa * 10.0 ** np.maximum(-shift, 0))
+    return sign * value
+
+
+def parse_clean_file(data: bytes, source: str = "") -> list | None:
+    """The records of a whole TLE file at once, when its layout is clean: every non-blank line
+    (``#`` comments aside) in records of a name, a line 1 and a line 2 (or line 1 and line 2
+    only), line ends ``\\n`` or ``\\r\\n``. Returns None for any other layout (the line-by-line
+    reader handles it); else one item per record, in file order: an ``ElementSet`` for each
+    record that passes every check of ``_quick_elements`` (the same values, to the bit), or the
+    ``TleRecord`` for the checking path to judge."""
+    if b"\r" in data.replace(b"\r\n", b"\n") or b"\x0b" in data or b"\x0c" in data:
+        return None
+    lines = data.replace(b"\r\n", b"\n").split(b"\n")
+    kept = [(i + 1, line.rstrip()) for i, line in enumerate(lines) if line.strip() and line[:1] != b"#"]
+    if not kept:
+        return None
+    starts = [line[:2] for _, line in kept]
+    if len(kept) % 3 == 0 and all(s == b"1 " for s in starts[1::3]) and all(s == b"2 " for s in starts[2::3]) \
+            and not any(s in (b"1 ", b"2 ") for s in starts[0::3]):
+        per = 3
+    elif len(kept) % 2 == 0 and all(s == b"1 " for s in starts[0::2]) and all(s == b"2 " for s in starts[1::2]):
+        per = 2
+    else:
+        return None
+    n = len(kept) // per
+    first = [kept[k][0] for k in range(0, len(kept), per)]
+    names = [kept[k][1] for k in range(0, len(kept), per)] if per == 3 else None
+    if names is not None and not all(name.decode("utf-8", "surrogateescape").rstrip() for name in names):
+        return None  # a name line that only Unicode calls blank: the line reader decides
+    raw1 = [kept[k][1] for k in range(per - 2, len(kept), per)]
+    raw2 = [kept[k][1] for k in range(per - 1, len(kept), per)]
+    good = np.array([len(a) == LINE_LENGTH and len(b) == LINE_LENGTH for a, b in zip(raw1, raw2)], bool)
+    pad = b" " * LINE_LENGTH
+    l1 = np.frombuffer(b"".join(a if ok else pad for a, ok in zip(raw1, good)), np.uint8).reshape(n, LINE_LENGTH)
+    l2 = np.frombuffer(b"".join(b if ok else pad for b, ok in zip(raw2, good)), np.uint8).reshape(n, LINE_LENGTH)
+    cols = np.arange(LINE_LENGTH)
+    good &= _allowed("1")[cols, l1].all(axis=1) & _allowed("2")[cols, l2].all(axis=1)
+    good &= (l1[:, 2:7] == l2[:, 2:7]).all(axis=1)
+    good &= (_CHECKSUM_ARRAY[l1[:, :68]].sum(axis=1, dtype=np.int64) % 10 == l1[:, 68] - 48)
+    good &= (_CHECKSUM_ARRAY[l2[:, :68]].sum(axis=1, dtype=np.int64) % 10 == l2[:, 68] - 48)
+    # Fields: those of _quick_elements, with its extra conditions.
+    digits_ok = np.isin(l1[:, 45:50], np.arange(48, 58)).all(axis=1) & np.isin(l1[:, 54:59], np.arange(48, 58)).all(axis=1)
+    signs_ok = np.isin(l1[:, 50], (43, 45)) & np.isin(l1[:, 59], (43, 45))
+    good &= digits_ok & signs_ok
+    ident = l1[:, 2:7]
+    is_digit, is_blank = (ident >= 48) & (ident <= 57), ident == 32
+    # Digits after leading blanks (``"   29"``), as int() reads the stripped text; or Alpha-5.
+    numeric_id = (is_digit | is_blank).all(axis=1) & is_digit[:, -1] & ~(np.maximum.accumulate(is_digit, axis=1) & is_blank).any(axis=1)
+    alpha_ok = (_ALPHA5_VALUE[ident[:, 0]] >= 10) & is_digit[:, 1:].all(axis=1)
+    good &= numeric_id | alpha_ok
+    norad = np.where(numeric_id, _integers(ident), _ALPHA5_VALUE[ident[:, 0]] * 10_000 + _integers(ident[:, 1:5]))
+    year2 = _integers(l1[:, 18:20])
+    with np.errstate(all="ignore"):
+        day = _decimals(np.where(good[:, None], l1[:, 20:32], ord("0")))
+        good &= (day >= 1.0) & (day < 366.0)
+        values = {name: _decimals(np.where(good[:, None], block, ord("0"))) for name, block in (
+            ("n", l2[:, 52:63]), ("inc", l2[:, 8:16]), ("raan", l2[:, 17:25]), ("argp", l2[:, 34:42]),
+            ("ma", l2[:, 43:51]), ("ndot", l1[:, 33:43]))}
+    ecc = _integers(l2[:, 26:33]) / 1e7
+    bstar = _implied_decimals(l1[:, 53:61])
+    nddot = _implied_decimals(l1[:, 44:52])
+    set_no = _integers(l1[:, 64:68])
+    revs = _integers(l2[:, 63:68])
+    out: list = []
+    columns = [x.tolist() for x in (good, norad, year2, day, values["n"], ecc, values["inc"], values["raan"],
+                                     values["argp"], values["ma"], bstar, values["ndot"], nddot, set_no, revs)]
+    for k, (ok, nid, yy, dd, mm, e, inc, raan, argp, ma, bs, nd, ndd, sn, rv) in enumerate(zip(*columns)):
+        if names is None:
+            name = None
+        elif names[k].isascii():  # _clean_name on the bytes
+            raw_name = names[k].strip()
+            name = (raw_name[2:].strip() if raw_name[:2] == b"0 " else raw_name).decode("ascii")
+        else:
+            name = _clean_name(names[k].decode("utf-8", errors="surrogateescape"))
+        if not ok:
+            out.append(TleRecord(first[k], name, raw1[k].decode("ascii", errors="surrogateescape"),
+                                 raw2[k].decode("ascii", errors="surrogateescape")))
+            continue
+        line1 = raw1[k]
+        designator = line1[9:17]
+        cospar = (_YEAR_PREFIX[designator[:2]] + designator[2:].rstrip().decode("ascii") if designator[:5].isdigit()
+                  else _cospar(designator.decode("ascii")))
+        out.append(ElementSet(nid, (name or "").strip(), tle_epoch_unix(yy, dd), mm, e, inc, raan, argp, ma, bs, nd, ndd,
+                              cospar, chr(line1[7]).strip() or "U", sn, rv, source, first[k]))
+    return out

@@ -82,3 +82,53 @@ def element_warnings(e: ElementSet) -> list[tuple[str, str]]:
         return [("subsurface_perigee", f"perigee {-height:.0f} km below the Earth's surface: the object is "
                  "re-entering or the elements are wrong; positions near perigee are meaningless")]
     return []
+
+
+# --------------------------------------------------------------------------------------------
+# How far from its epoch an element set is used
+
+# The age (days between the epoch and the instant predicted) past which SGP4's predictions are
+# warned about, by orbit class. SGP4's error grows with the distance from the epoch, fastest
+# where drag is strongest: a LEO set is typically off by a few km along track within a week and
+# by tens of km after two (Vallado et al. 2006; the catalog is refreshed daily for LEO objects);
+# MEO and HEO orbits (drag only near a HEO perigee) drift more slowly, and a GEO set stays
+# usable for pass prediction for about a month (an error of a few hundredths of a degree seen
+# from the ground). docs/passes.md explains the defaults; ``--max-element-age-days`` sets one
+# limit for every object.
+AGE_LIMIT_DAYS = {"LEO": 7.0, "MEO": 14.0, "HEO": 14.0, "GEO": 30.0}
+
+
+def orbit_class(e: ElementSet) -> str:
+    """LEO (period under 225 min), GEO (near-circular, within 2 % of a sidereal day), HEO
+    (eccentricity 0.25 or more), else MEO."""
+    period = e.period_min
+    if period < 225.0:
+        return "LEO"
+    if e.eccentricity < 0.1 and abs(period - 1436.1) < 0.02 * 1436.1:
+        return "GEO"
+    return "HEO" if e.eccentricity >= 0.25 else "MEO"
+
+
+def element_age_limit_days(e: ElementSet, max_age_days: float | None = None) -> float:
+    return AGE_LIMIT_DAYS[orbit_class(e)] if max_age_days is None else float(max_age_days)
+
+
+def age_warnings(elements, start_unix: float, end_unix: float, max_age_days: float | None = None,
+                 *, listed: int = 5) -> list[str]:
+    """Warnings for element sets used further from their epoch than their limit during
+    [start, end] (``AGE_LIMIT_DAYS`` by orbit class, or ``max_age_days`` for all): one line
+    naming up to ``listed`` of them (the oldest first), and how many there are."""
+    old = []
+    for e in elements:
+        age = max(abs(start_unix - e.epoch_unix), abs(end_unix - e.epoch_unix)) / 86400.0
+        limit = element_age_limit_days(e, max_age_days)
+        if age > limit:
+            old.append((age, limit, e))
+    if not old:
+        return []
+    old.sort(key=lambda x: -x[0])
+    named = ", ".join(f"{e.norad_id} ({e.name}, {orbit_class(e)}) {age:.1f} d > {limit:g} d" for age, limit, e in old[:listed])
+    more = f" and {len(old) - listed} more" if len(old) > listed else ""
+    how = "--max-element-age-days" if max_age_days is not None else "limits LEO 7 d, MEO/HEO 14 d, GEO 30 d"
+    return [f"{len(old)} element set(s) used further from their epoch than their age limit ({how}): "
+            f"{named}{more}; predictions drift with age: fetch newer elements"]

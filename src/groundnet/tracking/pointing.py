@@ -41,6 +41,9 @@ DEFAULT_SLEW_DEG_S = 6.0
 _EXCESS_WEIGHT = 1000.0  # cost per second the rotator falls behind: dominates every other term
 _FLIP_PENALTY = 0.02  # per flipped second: flip only where it saves motion or lag
 _PREPOSITION_WEIGHT = 0.1  # per second of pre-positioning motion (in time before AOS)
+# A path the rotator cannot follow at full rate is said before AOS only when it lags more than this
+# (an azimuth swing near the zenith that costs half a degree of pointing is not worth a warning).
+FOLLOW_TOLERANCE_DEG = 1.0
 
 
 def parse_az_range(text: str) -> tuple[float, float]:
@@ -228,8 +231,12 @@ def plan_path(times_unix, target_az_deg, target_el_deg, rotator: Rotator, *,
     best = _describe(t, az, el, az_c[rows, way], el_c[rows, way], flipped[way], rotator, start, lead_s)
     if allow_flip and rotator.can_flip and float(np.max(el)) > 60.0:
         plane = _plane_path(t, az, el, rotator, start, lead_s)
-        if plane is not None and np.max(plane.predicted_lag_deg) < np.max(best.predicted_lag_deg) - 0.05:
-            return plane
+        if plane is not None:
+            plane_lag, best_lag = float(np.max(plane.predicted_lag_deg)), float(np.max(best.predicted_lag_deg))
+            # Only for a lower lag: near the zenith an exact path that the azimuth cannot keep up with still
+            # points closer than the plane (an azimuth error counts cos(elevation) on the sky).
+            if plane_lag < best_lag - 0.05:
+                return plane
     return best
 
 
@@ -276,7 +283,7 @@ def _describe(t, az, el, path_az, path_el, path_flip, rotator: Rotator, start, l
             + ("" if rotator.can_flip else "; a rotator with 180 deg elevation could flip instead"))
     fast_az = np.flatnonzero(az_rate > rotator.az_rate_deg_s * 1.001)
     fast_el = np.flatnonzero(el_rate > rotator.el_rate_deg_s * 1.001)
-    if fast_az.size or fast_el.size:
+    if (fast_az.size or fast_el.size) and float(np.max(lag)) > FOLLOW_TOLERANCE_DEG:
         axis, idx, rate, have = (("azimuth", fast_az, az_rate, rotator.az_rate_deg_s) if fast_az.size
                                  else ("elevation", fast_el, el_rate, rotator.el_rate_deg_s))
         worst = idx[np.argmax(rate[idx])]

@@ -18,6 +18,20 @@ cannot miss a pass; in short:
 
 Steps 1 and 2 run over all objects, antennas and samples at once (NumPy); steps 3 and 4 are per
 event and run compiled (``search.py``).
+
+The result type, ``PassTable``, is groundnet's one table of visibility windows, for every search
+(element sets here, trajectories in ``deepspace.py``). Its API, kept small:
+
+- ``PassTable(labels, obj, sta, aos, tca, los, max_elevation_deg, aos_azimuth_deg,
+  los_azimuth_deg, aos_clipped, los_clipped)``: integer object and station indices into
+  ``labels`` (``PassLabels(object_ids, object_names, station_ids, object_epochs_unix=None)``;
+  ids are ints for NORAD/NAIF numbers or text such as ``"MEX"``), times in POSIX seconds;
+- ``PassTable.from_columns(object_id=, object_name=, station_id=, aos=, ...)`` from per-row ids;
+- ``sort()`` (the canonical order: AOS, object id with numbers before text, station id, object
+  index; ``canonical_order`` on ``PassLabels.pair_key``), ``concat``, ``take``, ``len``;
+- per-row views ``object_id``, ``object_name``, ``station_id``, ``duration_s``, ``elements_age_days``;
+- ``to_arrow()`` (the columns of ``ROW_FIELDS``, what every writer in ``groundnet.output``
+  writes), ``from_arrow``, ``to_rows()``.
 """
 
 from __future__ import annotations
@@ -30,7 +44,15 @@ import numpy as np
 
 from ..constants import EARTH_ROTATION_RAD_S
 from ..orbits.elements import ElementSet
-from ..orbits.propagation import EARTH_RADIUS_KM, OrbitShape, Propagator, gravity_acceleration_km_s2
+from ..orbits.propagation import (
+    EARTH_RADIUS_KM,
+    REASONS,
+    Failures,
+    OrbitShape,
+    Propagator,
+    first_failures,
+    gravity_acceleration_km_s2,
+)
 from ..orbits.teme import EarthOrientation
 from ..stations import Antenna
 from ..timebase import format_utc, unix_to_jd
@@ -529,6 +551,8 @@ def find_passes(
     *,
     min_elevation_deg: float | None = None,
     progress: Callable[[int], None] | None = None,
+    warn: Callable[[str], None] | None = None,
+    failures: Failures | None = None,
 ) -> PassTable:
     """Every pass of every object over every antenna between two instants (POSIX seconds).
 
@@ -537,11 +561,20 @@ def find_passes(
     every antenna when given. Windows cut by the query's start or end are clipped to it and
     flagged (``aos_clipped``, ``los_clipped``). ``progress(n)`` is called with the number of
     objects finished after each batch.
+
+    An element set that SGP4 fails for (decay, ...) before ``end_unix`` has no pass after its
+    first failure (``orbits.propagation.first_failures``; pass ``failures`` if already known);
+    ``warn(message)`` is called once per such element set with its NORAD id, the error and the time.
     """
     start, end = float(start_unix), float(end_unix)
     elements, antennas = list(elements), list(antennas)
     if not end > start or not elements or not antennas:
         return _assemble(elements, antennas, _Windows.empty(), start, end)
+    if failures is None:
+        failures = first_failures(elements, end)
+    if warn is not None:
+        for message in failure_warnings(elements, failures):
+            warn(message)
     stations = _Stations.of(antennas, min_elevation_deg)
     shape = OrbitShape.of(elements)
     eop = EarthOrientation.covering(start, end + max(STEP_LADDER_S))
@@ -564,7 +597,7 @@ def find_passes(
             for b, t in enumerate(block_start):
                 for block_step in np.unique(steps[b, idx]):  # one, but where a check changed its mind
                     sub = idx[steps[b, idx] == block_step]
-                    piece = _search_block([elements[j] for j in sub], shape_subset(shape, sub), float(block_step),
+                    piece = _search_block([elements[j] for j in sub], failures.subset(sub), shape_subset(shape, sub), float(block_step),
                                           stations, frames[b], eop, t, min(end, t + BLOCK_S))
                     piece.obj = sub[piece.obj]
                     pieces.append(piece)
@@ -572,6 +605,13 @@ def find_passes(
             if progress is not None:
                 progress(idx.size)
     return _assemble(elements, antennas, _concat_windows(found), start, end)
+
+
+def failure_warnings(elements: Sequence[ElementSet], failures: Failures, after: str = "no pass after that time") -> list[str]:
+    """One line per element set that fails in SGP4: its NORAD id, name, the error and the time."""
+    return [f"{elements[i].norad_id} ({elements[i].name}): {REASONS[int(failures.reason[i])]} at "
+            f"{format_utc(failures.time_unix[i])}; {after} (newer elements are needed)"
+            for i in failures.failed()]
 
 
 def compile_ahead() -> None:
@@ -590,14 +630,14 @@ def shape_subset(shape: OrbitShape, idx: np.ndarray) -> OrbitShape:
     return OrbitShape(**{f.name: getattr(shape, f.name)[idx] for f in fields(shape)})
 
 
-def _search_block(elements, shape: OrbitShape, step: float, stations: _Stations, frame: _Frame,
+def _search_block(elements, failures: Failures, shape: OrbitShape, step: float, stations: _Stations, frame: _Frame,
                   eop: EarthOrientation, t_begin: float, t_end: float) -> _Windows:
     """Windows of a group of objects sharing one SGP4 step, over one time block."""
     n_obj = len(elements)
     h = step / SEARCH_SUBDIVISION
     n_steps = int(math.ceil((t_end - t_begin) / step - 1e-9))
     grid = t_begin + step * np.arange(n_steps + 1)
-    states = Propagator(elements).propagate(grid)
+    states = Propagator(elements, failures).propagate(grid)
     r = states.position_km
     _drop_erratic(r, states.velocity_km_s, step, shape)
     track = _Track(t_begin, step, r, states.velocity_km_s, gravity_acceleration_km_s2(r))

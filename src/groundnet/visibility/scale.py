@@ -162,13 +162,15 @@ def run_task(
     min_elevation_deg: float | None,
     object_index: np.ndarray,
     station_index: np.ndarray,
+    failures=None,
 ) -> pa.Table:
     """One task on a worker: ``find_passes`` on a chunk, as a sorted ``arrow.RUN_SCHEMA`` table
     (compact to ship) whose objects and stations are numbered as in the job (``object_index``,
     ``station_index``: the job's index of each element set and antenna given)."""
     from .passes import find_passes
 
-    passes = find_passes(elements, antennas, start_unix, end_unix, min_elevation_deg=min_elevation_deg)
+    passes = find_passes(elements, antennas, start_unix, end_unix, min_elevation_deg=min_elevation_deg,
+                         failures=failures)
     return arrow.run_table(passes, object_index, station_index)
 
 
@@ -344,18 +346,25 @@ def find_passes_at_scale(
     slice_s: float = DEFAULT_SLICE_S,
     task_pair_days: float = DEFAULT_TASK_PAIR_DAYS,
     progress: bool = False,
+    failures=None,
 ):
     """Every pass, as ``find_passes`` would give it, computed in tasks and streamed to ``sink``.
 
     ``executor`` comes from :func:`open_executor` (default: this process). ``sink`` is a
     :mod:`groundnet.visibility.sinks` sink (default: memory). Returns ``sink.close()``: the
     ``PassTable`` for the memory sink, the number of passes written for a file sink.
+    ``failures`` (``orbits.propagation.first_failures`` over the whole window) is computed here
+    when not given, once for every task.
     """
     import tempfile
 
     from .sinks import MemorySink
 
+    from ..orbits.propagation import first_failures
+
     elements, antennas = list(elements), list(antennas)
+    if failures is None and elements and end_unix > start_unix:
+        failures = first_failures(elements, end_unix)
     sink = sink if sink is not None else MemorySink()
     spill_dir = getattr(sink, "path", None)
     with (open_executor(1) if executor is None else _borrowed(executor)) as ex, tempfile.TemporaryDirectory(
@@ -364,6 +373,7 @@ def find_passes_at_scale(
         plan = plan_tasks(elements, antennas, start_unix, end_unix, workers=ex.workers,
                           slice_s=slice_s, task_pair_days=task_pair_days)
         object_args = [ex.scatter([elements[i] for i in chunk]) for chunk in plan.object_chunks]
+        failure_args = [failures.subset(chunk) for chunk in plan.object_chunks]
         station_args = [[antennas[i] for i in chunk] for chunk in plan.station_chunks]
         labels = PassLabels.of(elements, antennas)
         runs = _Runs(Path(scratch), labels)
@@ -372,7 +382,8 @@ def find_passes_at_scale(
         label = f"{len(elements)} objects × {len(antennas)} stations × {days:g} days, {len(plan.tasks[0])} tasks a day, {ex.description}"
         try:
             with _progress_bar(progress, plan.total_cost, label) as advance:
-                for slice_no in _slices_in_order(ex, plan, runs, object_args, station_args, min_elevation_deg, advance):
+                for slice_no in _slices_in_order(ex, plan, runs, object_args, station_args, min_elevation_deg, advance,
+                                                 failure_args):
                     spool.add_slice(slice_no, runs.merged(slice_no))
             return spool.finish()
         except BaseException:
@@ -385,7 +396,8 @@ def _borrowed(executor):
     yield executor
 
 
-def _slices_in_order(ex, plan: TaskPlan, runs: "_Runs", object_args, station_args, min_elevation_deg, advance):
+def _slices_in_order(ex, plan: TaskPlan, runs: "_Runs", object_args, station_args, min_elevation_deg, advance,
+                     failure_args):
     """Run the tasks, keeping at most two slices in flight; yield each slice number once all its runs are in."""
     lookahead = 2
     waiting: dict = {}  # future -> task
@@ -396,7 +408,8 @@ def _slices_in_order(ex, plan: TaskPlan, runs: "_Runs", object_args, station_arg
             for task in plan.tasks[submitted]:
                 fut = ex.submit(run_task, object_args[task.objects], station_args[task.stations],
                                 task.start_unix, task.end_unix, min_elevation_deg,
-                                plan.object_chunks[task.objects], plan.station_chunks[task.stations])
+                                plan.object_chunks[task.objects], plan.station_chunks[task.stations],
+                                failure_args[task.objects])
                 waiting[fut] = task
             submitted += 1
         done, _ = ex.wait_any(set(waiting))
@@ -564,16 +577,16 @@ def _workers_for(workers, dask, elements, antennas, start_unix, end_unix) -> int
 
 
 def run_in_memory(elements, antennas, start_unix, end_unix, *, min_elevation_deg=None, workers=None,
-                  dask=None, quiet=False):
+                  dask=None, quiet=False, failures=None):
     """The whole ``PassTable`` (as ``find_passes`` gives it), computed on a pool or a cluster."""
     n = _workers_for(workers, dask, elements, antennas, start_unix, end_unix)
     with open_executor(n, dask) as executor:
         return find_passes_at_scale(elements, antennas, start_unix, end_unix, min_elevation_deg=min_elevation_deg,
-                                    executor=executor, progress=progress_wanted(quiet))
+                                    executor=executor, progress=progress_wanted(quiet), failures=failures)
 
 
 def run_to_file(elements, antennas, start_unix, end_unix, path, *, fmt=None, min_elevation_deg=None,
-                workers=None, dask=None, quiet=False) -> int:
+                workers=None, dask=None, quiet=False, failures=None) -> int:
     """Stream every pass to ``path`` (Parquet, CSV or JSON); returns how many were written."""
     from .sinks import open_sink
 
@@ -581,4 +594,4 @@ def run_to_file(elements, antennas, start_unix, end_unix, path, *, fmt=None, min
     sink = open_sink(path, fmt)
     with open_executor(n, dask) as executor:
         return find_passes_at_scale(elements, antennas, start_unix, end_unix, min_elevation_deg=min_elevation_deg,
-                                    executor=executor, sink=sink, progress=progress_wanted(quiet))
+                                    executor=executor, sink=sink, progress=progress_wanted(quiet), failures=failures)

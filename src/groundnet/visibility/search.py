@@ -418,7 +418,9 @@ def search_windows(obj, sta, k, times, r_pef, v_pef, track, stations):
                 if is_open:
                     unbalanced += 1
                 is_open, aos_open, best_el, best_t = True, False, el, aos
-            if peak and is_open and el_max > best_el:
+            # Only a maximum where the object is visible counts (with a mask, g' may fall through
+            # zero past a step of the mask, where the object is already hidden).
+            if peak and is_open and with_max and el_max > best_el:
                 best_el, best_t = el_max, t_max
             if closes:
                 if bad:  # the window ends at the good sample
@@ -468,6 +470,10 @@ def _emit(w_obj, w_sta, w_time, w_angle, w_open, count, track, stations, obj, st
     if max_el == -math.inf:  # no maximum bracketed inside (only where g is not smooth): the middle
         tca = 0.5 * (aos + los)
         max_el, _ = _angles_at(track, stations, obj, sta, tca)
+    if not aos <= tca <= los:  # never expected: the higher end of the window, so TCA stays inside it
+        el_aos, _ = _angles_at(track, stations, obj, sta, aos)
+        el_los, _ = _angles_at(track, stations, obj, sta, los)
+        tca, max_el = (aos, el_aos) if el_aos >= el_los else (los, el_los)
     w_obj[count], w_sta[count] = obj, sta
     w_time[count, 0], w_time[count, 1], w_time[count, 2] = aos, tca, los
     w_angle[count, 0], w_angle[count, 1], w_angle[count, 2] = max_el, aos_az, los_az

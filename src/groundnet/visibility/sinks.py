@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 from ..output import FILE_FORMATS, ArrowFileWriter, OutputError, file_format
 from . import arrow
 
-FORMATS = tuple(FILE_FORMATS.values())
+FORMATS = tuple(k for k in FILE_FORMATS.values() if k != "table")
 
 __all__ = ["FORMATS", "MemorySink", "OutputError", "open_sink", "read_parquet_passes"]
 
@@ -158,5 +158,7 @@ def open_sink(path: str | Path | None, fmt: str | None = None, schema: pa.Schema
     if path is None:
         return MemorySink()
     kind = format_of(path, fmt)
+    if kind == "table":
+        raise OutputError(f"{path}: passes are streamed as .parquet, .csv, .json or .ndjson, not as a text table")
     sink = {"parquet": ParquetSink, "csv": CsvSink, "json": JsonSink, "ndjson": NdjsonSink}[kind]
     return sink(os.fspath(path), schema)

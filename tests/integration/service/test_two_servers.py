@@ -1,5 +1,6 @@
 """Two ``groundnet serve`` processes: on one PostgreSQL database they share the live state (an event posted
-to one reaches the other's WebSocket clients and board); on one SQLite file the second is refused."""
+to one reaches the other's WebSocket clients and board; a replay set on one, the other follows); on one
+SQLite file the second is refused."""
 
 from __future__ import annotations
 
@@ -91,6 +92,13 @@ def test_two_servers_on_one_postgresql_share_events_within_250_ms(postgres_serve
             return next(x for x in board["antennas"] if x["id"] == "MLG")["activity"] == "outage"
 
         wait_for(b_shows_outage, timeout=10)
+
+        # A replay set on one server is followed by the other (the clock is shared live state too).
+        r = httpx.put(f"{base_a}/api/v1/clock", json={"time": "2026-08-23T11:00:00Z", "paused": True},
+                      headers=auth, timeout=10)
+        assert r.status_code == 200 and r.json()["paused"]
+        wait_for(lambda: httpx.get(f"{base_b}/api/v1/clock", timeout=10).json()
+                 == {"time": "2026-08-23T11:00:00.000Z", "mode": "replay", "speed": 1.0, "paused": True}, timeout=10)
     finally:
         _stop(*(p for p in (a, b) if p is not None))
 

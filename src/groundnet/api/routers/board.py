@@ -32,10 +32,8 @@ def set_clock(body: ClockUpdate, service: LiveService = Depends(get_service)) ->
 
     A replay runs inside the span groundnet computes (1900 .. 2053-09-01, the planetary ephemeris);
     a moment outside it is refused, and a replay that reaches its end stops there."""
-    if body.live:
-        return service.clock.set(live=True).as_dict()
     t = None if body.time is None else parse_utc_in_span(body.time, "time")
-    return service.clock.set(time_unix=t, speed=body.speed, paused=body.paused).as_dict()
+    return service.set_clock(time_unix=t, speed=body.speed, paused=body.paused, live=body.live)
 
 
 @router.get("/status", operation_id="get_status", response_model=StatusRead, dependencies=[Depends(read_access)])

@@ -53,6 +53,12 @@ export function renderSpacecraftList(
   if (focused && nav.contains(document.activeElement) === false) {
     nav.querySelector<HTMLElement>(`[data-spacecraft-id="${CSS.escape(focused)}"]`)?.focus();
   }
+  // The chosen craft in sight inside the list (which scrolls by itself), without scrolling the page.
+  const chosen = nav.querySelector<HTMLElement>(".sc-item.selected");
+  if (chosen && nav.scrollHeight > nav.clientHeight) {
+    const top = chosen.offsetTop;
+    if (top < nav.scrollTop || top + chosen.offsetHeight > nav.scrollTop + nav.clientHeight) nav.scrollTop = top - nav.clientHeight / 3;
+  }
 }
 
 export interface DetailHandlers {

@@ -4,6 +4,7 @@ import type { Board, Contact, Plan } from "../contract";
 import type { Moment } from "../controller";
 import { h } from "../dom";
 import { countdown, dateTime, duration, hhmmss, isoUtc, known, zoneLabel } from "../format";
+import { renderSkyPlot } from "../skyplot";
 import { AFTER_MS, BEFORE_MS, Timeline, ZOOM_HOURS } from "../timeline";
 import { $, type App, type View } from "./view";
 
@@ -97,6 +98,16 @@ export class TimelineView implements View {
     this.timeline.setNow(m.now, m.mode === "replay");
   }
 
+  /** The contact's pass as its antenna sees it, inside the contact's dialog. */
+  private showSky(c: Contact, into: HTMLElement): void {
+    const title = `Sky plot of ${c.spacecraft_name} over ${c.antenna_id}, ${dateTime(c.start)} ${zoneLabel(Date.parse(c.start))}`;
+    into.replaceChildren(h("p", { class: "muted" }, "Loading the sky plot…"));
+    api.pointing(c.spacecraft_id, c.antenna_id, c.start, c.end).then(
+      (pointing) => into.replaceChildren(renderSkyPlot(pointing, this.app.controller.clock.now(), title)),
+      (err: Error) => into.replaceChildren(h("p", { class: "warn" }, `Sky plot unavailable: ${err.message}`)),
+    );
+  }
+
   private showContact(c: Contact): void {
     const start = Date.parse(c.start);
     const end = Date.parse(c.end);
@@ -114,12 +125,15 @@ export class TimelineView implements View {
       ["Request", known(c.request_id, "not from a request")],
     ];
     const controller = this.app.controller;
+    const sky = h("div", { class: "sc-sky", "aria-live": "polite" });
     this.app.openDialog(`${c.spacecraft_name} on ${c.antenna_id}`,
       h("dl", { class: "facts wide" }, ...rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
       h("p", { class: "actions" },
         h("button", { type: "button", onclick: () => { this.app.closeDialog(); controller.jumpTo(start); } }, "Replay from AOS"),
         h("button", { type: "button", onclick: () => { this.app.closeDialog(); this.app.openSpacecraft(c.spacecraft_id); } }, "Spacecraft page"),
-        h("button", { type: "button", onclick: () => { this.app.closeDialog(); this.app.openResiduals(c.id); } }, "Tracking residuals")),
+        h("button", { type: "button", onclick: () => { this.app.closeDialog(); this.app.openResiduals(c.id); } }, "Tracking residuals"),
+        h("button", { type: "button", class: "sky-btn", onclick: () => this.showSky(c, sky) }, "Sky plot")),
+      sky,
     );
   }
 }
