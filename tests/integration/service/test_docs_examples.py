@@ -42,7 +42,8 @@ def test_every_endpoint_has_an_example():
     missing = []
     for path in paths:
         pattern = re.escape(path).replace(r"\{spacecraft_id\}", r"[A-Z0-9-]+").replace(r"\{name\}", r"[a-z0-9_]+").replace(
-            r"\{observation_id\}", r"[0-9]+")
+            r"\{observation_id\}", r"[0-9]+").replace(r"\{antenna_id\}", r"[A-Z0-9-]+").replace(
+            r"\{subscription_id\}", r"[^\s?'\"]+").replace(r"\{contact_id\}", r"[^\s?'\"]+")
         if not re.search(pattern + r"(?=[?\s'\"]|$)", text):
             missing.append(path)
     assert missing == [], f"endpoints without an example in docs/service.md: {missing}"
