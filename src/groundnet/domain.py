@@ -14,7 +14,7 @@ from .timebase import format_utc, parse_utc
 
 EVENT_KINDS = (
     "aos", "los", "carrier_lock", "carrier_unlock", "telemetry_lock", "command_sent",
-    "outage_start", "outage_end", "maintenance_start", "maintenance_end",
+    "outage_start", "outage_end", "maintenance_start", "maintenance_end", "prepass_ok", "prepass_failed",
     "data_received",  # a station delivered recorded data (a SatNOGS client's audio, waterfall or frames)
 )
 

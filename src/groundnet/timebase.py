@@ -158,3 +158,40 @@ def planetary_ephemeris():
     from skyfield.api import Loader
 
     return Loader(skyfield_data_dir(), verbose=False)("de421.bsp")
+
+
+PERIODS = ("day", "week", "month")
+
+
+def period_start(t: float, period: str) -> float:
+    """POSIX seconds of the UTC day, ISO week (Monday) or calendar month that contains ``t``."""
+    d = from_unix(t)
+    day = datetime(d.year, d.month, d.day, tzinfo=UTC)
+    if period == "day":
+        return day.timestamp()
+    if period == "week":
+        return (day - timedelta(days=day.weekday())).timestamp()
+    if period == "month":
+        return datetime(d.year, d.month, 1, tzinfo=UTC).timestamp()
+    raise ValueError(f"period must be one of {', '.join(PERIODS)}, got '{period}'")
+
+
+def period_end(start: float, period: str) -> float:
+    """The end of the period that begins at ``start`` (a value of ``period_start``)."""
+    if period == "day":
+        return start + SECONDS_PER_DAY
+    if period == "week":
+        return start + 7 * SECONDS_PER_DAY
+    d = from_unix(start)
+    return datetime(d.year + d.month // 12, d.month % 12 + 1, 1, tzinfo=UTC).timestamp()
+
+
+def periods(start: float, end: float, period: str) -> list[tuple[float, float]]:
+    """The periods that overlap [start, end), each clipped to it, in order."""
+    out = []
+    p = period_start(start, period)
+    while p < end:
+        q = period_end(p, period)
+        out.append((max(p, start), min(q, end)))
+        p = q
+    return out

@@ -241,7 +241,10 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
         app.state.service, app.state.hub, app.state.push = svc, hub, Push(hub, runner, relay.name)
         app.state.sources = build_refresher(config)
         app.state.sources.start()  # its own thread: a slow source never delays a board
-        tasks = [asyncio.create_task(runner.run())]
+        from ..operations.alerts import Dispatcher
+
+        dispatcher = Dispatcher(svc.store)
+        tasks = [asyncio.create_task(runner.run()), asyncio.create_task(_alert_loop(dispatcher))]
         if settings.partner_dsn:
             tasks.append(asyncio.create_task(_partner_loop(svc.import_partner, settings.partner_dsn, settings)))
         if settings.partner_ssf and settings.partner_ssf.startswith(("http://", "https://")):
@@ -255,6 +258,7 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
             await asyncio.to_thread(app.state.sources.stop)
             hub.close()
             await asyncio.to_thread(relay.close)
+            dispatcher.close()
             if service is None:
                 await asyncio.to_thread(svc.close)
 
@@ -268,10 +272,14 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
     )
     app.state.settings = settings
     _install_error_handlers(app)
-    from .routers import board, events, feeds, history, leop, live, passes, plan, residuals, spacecraft, stations
+    from .routers import (
+        alerts, board, calendars, events, feeds, history, leop, live, passes, plan, reports, residuals, spacecraft,
+        stations,
+    )
 
     for r in (board.router, stations.router, spacecraft.router, passes.router, plan.router, events.router,
-              history.router, feeds.partners, live.router, leop.router, residuals.router):
+              history.router, feeds.partners, live.router, leop.router, residuals.router, reports.router,
+              alerts.router, calendars.router):
         app.include_router(r, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.include_router(feeds.router, responses=ERROR_RESPONSES)
     from .routers import satnogs
@@ -292,6 +300,18 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes,
                        larger={satnogs.UPLOAD_PREFIX: settings.max_upload_bytes})
     return app
+
+
+async def _alert_loop(dispatcher, every_s: float = 0.5) -> None:
+    """Deliver the outbox's due alerts, for as long as the service runs (what a crash left is sent after it)."""
+    while True:
+        try:
+            sent = await asyncio.to_thread(dispatcher.run_once)
+        except Exception:  # noqa: BLE001 - the store may be busy or gone for a moment; alerts wait in the outbox
+            log.exception("alert delivery failed")
+            sent = 0
+        if not sent:
+            await asyncio.sleep(every_s)
 
 
 async def _import_once(importer, source: str) -> None:

@@ -388,3 +388,112 @@ class LeopReport(BaseModel):
 
     scenario: dict[str, Any]
     launches: list[dict[str, Any]]
+
+
+# ---------------------------------------------------------------- operations: reports, alerts
+
+ContactState = Literal["scheduled", "pre-pass", "in-progress", "completed", "partial", "failed", "missed", "cancelled"]
+Cause = Literal["antenna", "spacecraft", "weather", "pre-emption", "unknown"]
+
+
+class PerformanceRead(BaseModel):
+    """One period of one mission or antenna (docs/operations.md defines each figure)."""
+
+    period_start: str
+    period_end: str
+    by: Literal["mission", "antenna"]
+    key: str
+    contacts: int
+    completed: int
+    partial: int
+    failed: int
+    missed: int
+    cancelled: int
+    scheduled_h: float
+    delivered_h: float
+    success_rate: float | None
+    downtime_h: float | None = Field(description="Hours in outage or maintenance (antennas).")
+    availability: float | None = Field(description="Share of the period not in outage or maintenance (antennas).")
+    failures: int
+    mtbf_h: float | None
+
+
+class StateChange(BaseModel):
+    state: ContactState
+    cause: Cause | None
+    at: str
+    trigger: str | None
+
+
+class ContactReportRead(BaseModel):
+    """A contact's record and post-contact report."""
+
+    contact_id: str
+    antenna_id: str
+    spacecraft_id: str
+    mission: str
+    state: ContactState
+    phase: Literal["aos", "carrier_lock", "telemetry_lock", "los"] | None
+    cause: Cause | None
+    planned_aos: str
+    planned_los: str
+    actual_aos: str | None
+    actual_los: str | None
+    carrier_lock_at: str | None
+    telemetry_lock_at: str | None
+    in_lock_s: float
+    gaps: list[str] = Field(description="Intervals out of lock between the first and the last lock, as ISO 8601 start/end.")
+    pointing_error_max_deg: float | None
+    pointing_error_rms_deg: float | None
+    data_volume_bytes: int | None
+    reason: str
+    evidence: list[str] | None = None
+    history: list[StateChange] | None = None
+
+
+AlertEventKind = Literal[EVENT_KINDS]  # type: ignore[valid-type]
+
+
+class SubscriptionCreate(BaseModel):
+    """What to be told of, and where. Empty ``antennas``/``spacecraft`` mean every one."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=100)
+    url: str = Field(min_length=8, max_length=2000, pattern=r"^https?://", description="The webhook (http or https).")
+    secret: str | None = Field(None, min_length=16, max_length=128,
+                               description="HMAC-SHA256 key of the signature header; made up when not given.")
+    events: list[AlertEventKind] = Field(default_factory=list, max_length=32)
+    states: list[ContactState] = Field(default_factory=list, max_length=16)
+    antennas: list[str] = Field(default_factory=list, max_length=200)
+    spacecraft: list[str] = Field(default_factory=list, max_length=500)
+    pass_at_risk: bool = False
+
+
+class SubscriptionRead(BaseModel):
+    id: int
+    name: str
+    url: str
+    events: list[str]
+    states: list[str]
+    antennas: list[str]
+    spacecraft: list[str]
+    pass_at_risk: bool
+    created_at: str
+    created_by: str
+    active: bool
+    secret: str | None = Field(None, description="Shown once, in the answer that creates the subscription.")
+
+
+class DeliveryRead(BaseModel):
+    """One delivery attempt of one alert."""
+
+    alert_id: int
+    subscription_id: int
+    idempotency_key: str
+    kind: str
+    attempt: int
+    at: str
+    status_code: int | None
+    error: str
+    duration_s: float
+    alert_status: Literal["pending", "delivered", "dead", "dropped"]

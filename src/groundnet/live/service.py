@@ -17,6 +17,9 @@ import numpy as np
 
 from ..domain import BoardBlock, BoardPlan, StationEvent
 from ..errors import GroundnetError, NotFoundError, SelectionError, StoreError
+from ..operations import alerts
+from ..operations.lifecycle import LATE_S
+from ..operations.records import refresh
 from ..stations import Antenna
 from ..store import Store, repo
 from ..timebase import format_utc
@@ -40,6 +43,9 @@ DAY = 86400.0
 DEFAULT_OUTAGE_S = 2 * HOUR
 MAX_TRACK_POINTS = 5000
 BLOCK_KINDS = ("outage_start", "outage_end", "maintenance_start", "maintenance_end")
+# Contact records follow the clock this often (clock seconds); passes this far ahead are checked for risk.
+RECORDS_EVERY_S = 10.0
+RISK_AHEAD_S = 2 * HOUR
 
 
 def _signature(row: dict) -> tuple:
@@ -70,6 +76,7 @@ class LiveService:
         self._replans = ThreadPoolExecutor(max_workers=1, thread_name_prefix="replan")
         self.antenna_ids = {a.id for a in self.antennas}
         self.spacecraft_ids = {s.id for s in self.fleet}
+        self._records_at: float | None = None
 
     def current_plan(self) -> BoardPlan:
         """The plan the board follows now (the window around the clock)."""
@@ -179,12 +186,30 @@ class LiveService:
         except StoreError as exc:  # the board goes on with the plan it has; extending it waits for the store
             log.warning("plan not extended: %s", exc)
         board = self.board(generated_at=generated_at)
+        try:
+            self._keep_records(state.time_unix)
+        except StoreError as exc:  # records and alerts catch up at the next tick; the board goes on
+            log.warning("contact records not updated: %s", exc)
         if state.mode == "live":
             try:
                 self._record_history(state.time_unix, board)
             except StoreError as exc:  # a gap in the history, not a frozen board
                 log.warning("board history not recorded: %s", exc)
         return board
+
+    def _keep_records(self, t: float) -> None:
+        """Move contacts on with the clock (pre-pass, in progress, ended), at most every RECORDS_EVERY_S of it;
+        a clock set back leaves the records alone. Contacts entering a state and passes at risk raise alerts."""
+        if self._records_at is not None and not t - self._records_at >= RECORDS_EVERY_S:
+            return
+        with self._lock:
+            contacts = list(self._plan.contacts)
+        epochs = {sc.id: sc.trajectory_record()[0] for sc in self.fleet if sc.is_earth_orbiter}
+        with self.store.session() as s:
+            changed = refresh(s, t - 2 * HOUR, t + HOUR, t, trigger="clock")
+            alerts.enqueue_for_states(s, changed, t)
+            alerts.enqueue_stale(s, alerts.stale_element_risks(contacts, epochs, t, RISK_AHEAD_S), t)
+        self._records_at = t
 
     def _record_history(self, t: float, board: dict) -> None:
         rows = []
@@ -206,10 +231,17 @@ class LiveService:
         now = self.clock.now()
         ev = validate_event(ev, self.antenna_ids, self.spacecraft_ids, now)
         ev = replace(ev, received_at=now)
+        with self._lock:
+            contacts = list(self._plan.contacts)
+        # One transaction: the event, its block, the contacts it decides and every alert it raises.
         with self.store.session() as s:
             stored, created = repo.insert_event(s, ev, source)
             if created:
-                self._apply_blocks(s, stored)
+                repo.apply_block_event(s, stored)
+                alerts.enqueue_for_event(s, stored, contacts, now)
+                changed = refresh(s, stored.time - LATE_S, stored.time + 1.0, now, antenna_id=stored.antenna_id,
+                                  trigger=stored.event_id)
+                alerts.enqueue_for_states(s, changed, now)
         if not created:
             return stored, False
         with self._lock:
@@ -248,16 +280,6 @@ class LiveService:
             else:
                 self.clock.set(time_unix=float(data["time_unix"]), speed=float(data["speed"]),
                                paused=bool(data["paused"]))
-
-    def _apply_blocks(self, s, ev: StationEvent) -> None:
-        kind, _, edge = ev.kind.rpartition("_")
-        if kind not in ("outage", "maintenance"):
-            return
-        if edge == "start":
-            end = ev.detail.get("expected_end_unix")
-            repo.open_block(s, BoardBlock(ev.antenna_id, kind, ev.time, end, ev.detail.get("reason", ""), ev.event_id))
-        else:
-            repo.close_block(s, ev.antenna_id, kind, ev.time)
 
     def _replan_for_outage(self, ev: StationEvent, now: float) -> None:
         try:

@@ -150,3 +150,71 @@ class PartnerSnapshotRow(Base):
     imported_at: Mapped[float] = mapped_column(Double)
     source: Mapped[str] = mapped_column(Text)
     data: Mapped[dict] = mapped_column(JSON)
+
+
+class ContactRecordRow(Base):
+    """What is known of a contact (operations.lifecycle): state, cause, evidence, report, history."""
+
+    __tablename__ = "contact_records"
+    contact_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    antenna_id: Mapped[str] = mapped_column(String(32), index=True)
+    spacecraft_id: Mapped[str] = mapped_column(String(32), index=True)
+    mission: Mapped[str] = mapped_column(String(100))
+    start_unix: Mapped[float] = mapped_column(Double, index=True)  # the planned start (AOS)
+    state: Mapped[str] = mapped_column(String(16))
+    phase: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    cause: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    evidence: Mapped[list] = mapped_column(JSON, default=list)  # event ids
+    report: Mapped[dict] = mapped_column(JSON, default=dict)
+    history: Mapped[list] = mapped_column(JSON, default=list)  # [{state, cause, at, trigger}]
+    updated_at: Mapped[float] = mapped_column(Double)
+
+
+class AlertSubscriptionRow(Base):
+    """A webhook subscription: what to send (filters) and where (URL, signed with the secret)."""
+
+    __tablename__ = "alert_subscriptions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(100))
+    url: Mapped[str] = mapped_column(Text)
+    secret: Mapped[str] = mapped_column(String(128))
+    events: Mapped[list] = mapped_column(JSON, default=list)  # station event kinds
+    states: Mapped[list] = mapped_column(JSON, default=list)  # contact states
+    antennas: Mapped[list] = mapped_column(JSON, default=list)  # empty: every antenna
+    spacecraft: Mapped[list] = mapped_column(JSON, default=list)  # empty: every spacecraft
+    pass_at_risk: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[float] = mapped_column(Double)
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class AlertOutboxRow(Base):
+    """An alert to deliver, written in the transaction that stored its cause; one per idempotency key."""
+
+    __tablename__ = "alert_outbox"
+    __table_args__ = (Index("ix_alert_outbox_due", "status", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("alert_subscriptions.id", ondelete="CASCADE"), index=True)
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))  # event | contact_state | pass_at_risk
+    payload: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[float] = mapped_column(Double)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | delivered | dead
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[float] = mapped_column(Double)
+    delivered_at: Mapped[float | None] = mapped_column(Double, nullable=True)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+
+class AlertDeliveryRow(Base):
+    """The delivery log: one row per attempt."""
+
+    __tablename__ = "alert_deliveries"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("alert_outbox.id", ondelete="CASCADE"), index=True)
+    attempt: Mapped[int] = mapped_column(Integer)
+    at: Mapped[float] = mapped_column(Double)
+    status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    error: Mapped[str] = mapped_column(Text, default="")
+    duration_s: Mapped[float] = mapped_column(Double)

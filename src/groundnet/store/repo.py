@@ -10,9 +10,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..domain import BoardBlock, BoardPlan, Contact, StationEvent
+from ..operations.lifecycle import ContactRecord, ContactReport, Revision, revise
 from .models import (
-    ApiTokenRow, BlockRow, BoardHistoryRow, ContactRow, ElementSetRow, EventRow, PartnerSnapshotRow,
-    PlanRow, RequestRow, SpacecraftRow, StationRow,
+    AlertDeliveryRow, AlertOutboxRow, AlertSubscriptionRow, ApiTokenRow, BlockRow, BoardHistoryRow, ContactRecordRow,
+    ContactRow, ElementSetRow, EventRow, PartnerSnapshotRow, PlanRow, RequestRow, SpacecraftRow, StationRow,
 )
 
 # ---------------------------------------------------------------- stations and spacecraft
@@ -104,6 +105,18 @@ def open_block(s: Session, block: BoardBlock) -> None:
                    reason=block.reason, event_id=block.event_id))
 
 
+def apply_block_event(s: Session, ev: StationEvent) -> None:
+    """Open or close the antenna's outage or maintenance block that a station event starts or ends."""
+    kind, _, edge = ev.kind.rpartition("_")
+    if kind not in ("outage", "maintenance"):
+        return
+    if edge == "start":
+        end = ev.detail.get("expected_end_unix")
+        open_block(s, BoardBlock(ev.antenna_id, kind, ev.time, end, ev.detail.get("reason", ""), ev.event_id))
+    else:
+        close_block(s, ev.antenna_id, kind, ev.time)
+
+
 def close_block(s: Session, antenna_id: str, kind: str, end: float) -> bool:
     """Close the antenna's open block of this kind; False when none was open."""
     n = s.execute(update(BlockRow).where(BlockRow.antenna_id == antenna_id, BlockRow.kind == kind,
@@ -172,6 +185,173 @@ def last_history(s: Session) -> dict[str, BoardHistoryRow]:
         BoardHistoryRow.antenna_id).subquery()
     rows = s.scalars(select(BoardHistoryRow).join(newest, BoardHistoryRow.id == newest.c.id))
     return {r.antenna_id: r for r in rows}
+
+
+# ---------------------------------------------------------------- contact records
+
+
+def _record(r: ContactRecordRow) -> ContactRecord:
+    rep = dict(r.report)
+    rep["gaps"] = tuple(tuple(g) for g in rep.get("gaps", ()))
+    return ContactRecord(contact_id=r.contact_id, antenna_id=r.antenna_id, spacecraft_id=r.spacecraft_id,
+                         mission=r.mission, state=r.state, report=ContactReport(**rep), phase=r.phase, cause=r.cause,
+                         evidence=tuple(r.evidence or ()), reason=r.reason)
+
+
+def _history(r: ContactRecordRow) -> list[Revision]:
+    return [Revision(h["state"], h.get("cause"), h["at"], h.get("trigger")) for h in r.history or ()]
+
+
+def save_records(s: Session, records: list[ContactRecord], at: float,
+                 trigger: str | None = None) -> list[tuple[ContactRecord, str | None]]:
+    """Store the records; each change of state or cause is added to the contact's history.
+
+    Returns the records whose state or cause changed, each with the state it had before (None: new).
+    """
+    if not records:
+        return []
+    ids = [r.contact_id for r in records]
+    rows = {r.contact_id: r for chunk in range(0, len(ids), 500)
+            for r in s.scalars(select(ContactRecordRow).where(ContactRecordRow.contact_id.in_(ids[chunk:chunk + 500])))}
+    changed = []
+    for rec in records:
+        row = rows.get(rec.contact_id)
+        before = _history(row) if row is not None else []
+        history = revise(before, rec, at, trigger)
+        if history is not before:
+            changed.append((rec, before[-1].state if before else None))
+        values = dict(antenna_id=rec.antenna_id, spacecraft_id=rec.spacecraft_id, mission=rec.mission,
+                      start_unix=rec.report.planned_aos, state=rec.state, phase=rec.phase, cause=rec.cause,
+                      reason=rec.reason, evidence=list(rec.evidence),
+                      report={**vars(rec.report), "gaps": [list(g) for g in rec.report.gaps]},
+                      history=[h.as_dict() for h in history], updated_at=at)
+        if row is None:
+            s.add(ContactRecordRow(contact_id=rec.contact_id, **values))
+        else:
+            for k, v in values.items():
+                setattr(row, k, v)
+    return changed
+
+
+def contact_record(s: Session, contact_id: str) -> tuple[ContactRecord, list[Revision]] | None:
+    row = s.get(ContactRecordRow, contact_id)
+    return None if row is None else (_record(row), _history(row))
+
+
+def contact_records(s: Session, start: float, end: float, *, antenna_id: str | None = None,
+                    spacecraft_id: str | None = None, state: str | None = None,
+                    limit: int | None = None) -> list[tuple[ContactRecord, list[Revision]]]:
+    """Records of the contacts whose planned start lies in [start, end), in start order."""
+    q = select(ContactRecordRow).where(ContactRecordRow.start_unix >= start, ContactRecordRow.start_unix < end)
+    if antenna_id is not None:
+        q = q.where(ContactRecordRow.antenna_id == antenna_id)
+    if spacecraft_id is not None:
+        q = q.where(ContactRecordRow.spacecraft_id == spacecraft_id)
+    if state is not None:
+        q = q.where(ContactRecordRow.state == state)
+    q = q.order_by(ContactRecordRow.start_unix, ContactRecordRow.antenna_id)
+    if limit is not None:
+        q = q.limit(limit)
+    return [(_record(r), _history(r)) for r in s.scalars(q)]
+
+
+def cancel_contacts(s: Session, ids: list[str]) -> int:
+    """Mark contacts cancelled (an operator's pre-emption, or a planned maintenance)."""
+    if not ids:
+        return 0
+    return s.execute(update(ContactRow).where(ContactRow.id.in_(ids)).values(cancelled=True)).rowcount
+
+
+# ---------------------------------------------------------------- alerts
+
+
+def create_subscription(s: Session, *, name: str, url: str, secret: str, events=(), states=(), antennas=(),
+                        spacecraft=(), pass_at_risk: bool = False, created_at: float,
+                        created_by: str = "") -> AlertSubscriptionRow:
+    row = AlertSubscriptionRow(name=name, url=url, secret=secret, events=list(events), states=list(states),
+                               antennas=list(antennas), spacecraft=list(spacecraft), pass_at_risk=pass_at_risk,
+                               created_at=created_at, created_by=created_by, active=True)
+    s.add(row)
+    s.flush()
+    return row
+
+
+def subscriptions(s: Session, active_only: bool = True) -> list[AlertSubscriptionRow]:
+    q = select(AlertSubscriptionRow)
+    if active_only:
+        q = q.where(AlertSubscriptionRow.active.is_(True))
+    return list(s.scalars(q.order_by(AlertSubscriptionRow.id)))
+
+
+def delete_subscription(s: Session, subscription_id: int) -> bool:
+    """Stop a subscription (its pending alerts are not sent; its delivery log stays)."""
+    n = s.execute(update(AlertSubscriptionRow).where(AlertSubscriptionRow.id == subscription_id,
+                                                     AlertSubscriptionRow.active.is_(True))
+                  .values(active=False)).rowcount
+    s.execute(update(AlertOutboxRow).where(AlertOutboxRow.subscription_id == subscription_id,
+                                           AlertOutboxRow.status == "pending").values(status="dropped"))
+    return bool(n)
+
+
+def enqueue_alert(s: Session, subscription_id: int, key: str, kind: str, payload: dict, now: float) -> bool:
+    """Put an alert in the outbox once per idempotency key; False when the key is already there."""
+    if s.scalar(select(AlertOutboxRow.id).where(AlertOutboxRow.idempotency_key == key)) is not None:
+        return False
+    try:
+        with s.begin_nested():
+            s.add(AlertOutboxRow(subscription_id=subscription_id, idempotency_key=key, kind=kind, payload=payload,
+                                 created_at=now, status="pending", attempts=0, next_attempt_at=now, last_error=""))
+            s.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+def claim_due_alerts(s: Session, now: float, lease_s: float,
+                     limit: int = 50) -> list[tuple[AlertOutboxRow, AlertSubscriptionRow]]:
+    """The due pending alerts this caller may attempt: each is leased (its next attempt moved ``lease_s``
+    ahead) by a conditional update, so that two processes on one database never attempt one alert at once."""
+    q = (select(AlertOutboxRow, AlertSubscriptionRow)
+         .join(AlertSubscriptionRow, AlertOutboxRow.subscription_id == AlertSubscriptionRow.id)
+         .where(AlertOutboxRow.status == "pending", AlertOutboxRow.next_attempt_at <= now)
+         .order_by(AlertOutboxRow.next_attempt_at, AlertOutboxRow.id).limit(limit))
+    claimed = []
+    for o, sub in list(s.execute(q)):
+        won = s.execute(update(AlertOutboxRow).where(AlertOutboxRow.id == o.id, AlertOutboxRow.status == "pending",
+                                                     AlertOutboxRow.next_attempt_at == o.next_attempt_at)
+                        .values(next_attempt_at=now + lease_s).execution_options(synchronize_session=False)).rowcount
+        if won:
+            claimed.append((o, sub))
+    return claimed
+
+
+def record_attempt(s: Session, outbox_id: int, *, at: float, status_code: int | None, error: str, duration_s: float,
+                   delivered: bool, next_attempt_at: float | None) -> None:
+    """Log one delivery attempt; the alert is delivered, retried at ``next_attempt_at``, or dead (None)."""
+    row = s.get(AlertOutboxRow, outbox_id)
+    row.attempts += 1
+    s.add(AlertDeliveryRow(outbox_id=outbox_id, attempt=row.attempts, at=at, status_code=status_code, error=error,
+                           duration_s=duration_s))
+    if delivered:
+        row.status, row.delivered_at, row.last_error = "delivered", at, ""
+    elif next_attempt_at is None:
+        row.status, row.last_error = "dead", error
+    else:
+        row.next_attempt_at, row.last_error = next_attempt_at, error
+
+
+def outbox(s: Session, subscription_id: int | None = None, limit: int = 100) -> list[AlertOutboxRow]:
+    q = select(AlertOutboxRow)
+    if subscription_id is not None:
+        q = q.where(AlertOutboxRow.subscription_id == subscription_id)
+    return list(s.scalars(q.order_by(AlertOutboxRow.id.desc()).limit(limit)))
+
+
+def deliveries(s: Session, subscription_id: int | None = None, limit: int = 100) -> list[tuple[AlertDeliveryRow, AlertOutboxRow]]:
+    q = select(AlertDeliveryRow, AlertOutboxRow).join(AlertOutboxRow, AlertDeliveryRow.outbox_id == AlertOutboxRow.id)
+    if subscription_id is not None:
+        q = q.where(AlertOutboxRow.subscription_id == subscription_id)
+    return [(d, o) for d, o in s.execute(q.order_by(AlertDeliveryRow.id.desc()).limit(limit))]
 
 
 # ---------------------------------------------------------------- tokens

@@ -33,14 +33,17 @@ EXAMPLES = _examples()
 
 
 def test_every_endpoint_has_an_example():
-    """Each operation of /openapi.json (and the WebSocket) appears in the examples."""
+    """Each operation of /openapi.json (and the WebSocket) appears in the examples; the SatNOGS Network API
+    that SatNOGS clients speak (under /api/, not /api/v1/) has its own examples in docs/satnogs.md."""
     app = create_app(Settings(database="sqlite:///:memory:"))
-    paths = set(app.openapi()["paths"]) | {"/api/v1/live"}
+    paths = {p for p in app.openapi()["paths"] if p.startswith("/api/v1/") or not p.startswith("/api/")}
+    paths |= {"/api/v1/live"}
     text = " ".join(EXAMPLES)
     missing = []
     for path in paths:
         pattern = re.escape(path).replace(r"\{spacecraft_id\}", r"[A-Z0-9-]+").replace(r"\{name\}", r"[a-z0-9_]+").replace(
-            r"\{observation_id\}", r"[0-9]+")
+            r"\{observation_id\}", r"[0-9]+").replace(r"\{antenna_id\}", r"[A-Z0-9-]+").replace(
+            r"\{subscription_id\}", r"[^\s?'\"]+").replace(r"\{contact_id\}", r"[^\s?'\"]+")
         if not re.search(pattern + r"(?=[?\s'\"]|$)", text):
             missing.append(path)
     assert missing == [], f"endpoints without an example in docs/service.md: {missing}"
@@ -59,4 +62,4 @@ def test_the_examples_run(tmp_path):
             run = subprocess.run(["bash", "-c", line], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
             ok = run.returncode == 0 or (run.returncode == CURL_TIMEOUT and "--max-time" in line)
             assert ok, f"{line}\nexit {run.returncode}: {run.stderr[-1000:]}"
-            assert run.stdout.strip(), f"{line}: printed nothing"
+            assert run.stdout.strip() or " > " in line, f"{line}: printed nothing"

@@ -109,6 +109,8 @@ def test_simulator_is_deterministic_and_troubled_as_asked():
     assert StationSimulator(trouble=0.25, seed=7).script(contacts[3]) == sim.script(contacts[3])
     for c, trouble in zip(contacts, troubles):
         kinds = [e.kind for e in sim.script(c)]
+        assert kinds[0] == "prepass_ok"  # the station's pre-pass check, during the setup
+        kinds = kinds[1:]
         assert kinds[0] == "aos"
         if trouble == "no_lock":
             assert "carrier_lock" not in kinds and kinds[-1] == "los"

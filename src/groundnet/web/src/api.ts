@@ -64,6 +64,8 @@ export const api = {
     unwrap(`spacecraft/${id}/pointing`, client.GET("/api/v1/spacecraft/{spacecraft_id}/pointing", {
       params: { path: { spacecraft_id: id }, query: { station, start, end } },
     })),
+  performance: (start: string, end: string, period: "day" | "week" | "month", by: "mission" | "antenna") =>
+    unwrap("reports/performance", client.GET("/api/v1/reports/performance", { params: { query: { start, end, period, by } } })),
   partnerDsn: () => unwrap("partners/dsn", client.GET("/api/v1/partners/dsn")),
   partnerSsf: (at?: string) =>
     as<PartnerSchedule>(unwrap("partners/ssf", client.GET("/api/v1/partners/ssf", { params: { query: { at } } }))),

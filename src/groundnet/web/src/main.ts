@@ -19,6 +19,7 @@ import { LaunchView } from "./views/launch";
 import { NetworkView } from "./views/network";
 import { PartnersView } from "./views/partners";
 import { ResidualsView } from "./views/residuals";
+import { ReportsView } from "./views/reports";
 import { SpacecraftView } from "./views/spacecraft";
 import { TimelineView } from "./views/timeline";
 import { $, type App, type SideData, type View } from "./views/view";
@@ -76,8 +77,10 @@ const eventsView = new EventsView(app);
 const partnersView = new PartnersView(app);
 const launchView = new LaunchView(app);
 const residualsView = new ResidualsView(app);
+const reportsView = new ReportsView(app);
 /** In the order of their tabs and of the number keys. */
-const views: View[] = [networkView, timelineView, spacecraftView, eventsView, partnersView, launchView, residualsView];
+const views: View[] = [networkView, timelineView, spacecraftView, eventsView, partnersView, launchView, residualsView,
+  reportsView];
 const sources = new SourceBadges($("sources"));
 
 let current: View = views.find((v) => v.id === controller.url.view) ?? networkView;

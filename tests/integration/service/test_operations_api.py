@@ -1,0 +1,120 @@
+"""Reports, alert subscriptions and calendars through the API, on each database kind."""
+
+from __future__ import annotations
+
+import icalendar
+import pytest
+
+from groundnet.timebase import parse_utc
+
+from .conftest import T0, T0_ISO, wait_for
+from .test_api import event, make_client, token
+from .webhook_receiver import Receiver
+
+SECRET = "another-secret-0123456789abcdef"
+
+
+def test_subscriptions_pass_at_risk_backoff_and_delivery_log(database_url, small_fleet):
+    with Receiver(SECRET, fail_first=2) as receiver, make_client(database_url, small_fleet) as client:
+        auth = token(client)
+        body = {"name": "noc", "url": receiver.url, "secret": SECRET, "events": ["outage_start"],
+                "states": ["completed"], "pass_at_risk": True}
+        assert client.post("/api/v1/alerts/subscriptions", json=body).status_code == 401
+        assert client.get("/api/v1/alerts/subscriptions").status_code == 401
+        bad = client.post("/api/v1/alerts/subscriptions", headers=auth, json={**body, "antennas": ["NOPE"]})
+        assert bad.status_code == 422 and "NOPE" in bad.json()["detail"]
+        r = client.post("/api/v1/alerts/subscriptions", headers=auth, json=body)
+        assert r.status_code == 201 and r.json()["secret"] == SECRET
+        sub = r.json()["id"]
+        listed = client.get("/api/v1/alerts/subscriptions", headers=auth).json()
+        assert [s["id"] for s in listed] == [sub] and listed[0]["secret"] is None
+
+        plan = client.get("/api/v1/plan", params={"start": T0_ISO, "end": "2026-08-23T14:00:00Z"}).json()
+        ahead = next(c for c in plan["contacts"] if parse_utc(c["start"]).timestamp() > T0 + 600)
+        r = client.post("/api/v1/events", headers=auth, json=event(
+            "risk-1", ahead["antenna_id"], "outage_start", T0_ISO, detail={"expected_end": ahead["end"],
+                                                                           "reason": "hydraulics"}))
+        assert r.status_code == 201
+        risk_key, event_key = f"{sub}:risk:{ahead['id']}:risk-1", f"{sub}:event:risk-1"
+        wait_for(lambda: {risk_key, event_key} <= receiver.keys(), timeout=60, every=0.2)
+        risk = next(p for p in receiver.payloads() if p["idempotency_key"] == risk_key)
+        assert risk["kind"] == "pass_at_risk" and risk["contact"]["id"] == ahead["id"]
+        assert "hydraulics" in risk["reason"]
+        # A contact behind the clock that nobody reported on was missed; the station's late report completes it.
+        before = client.get("/api/v1/plan", params={"start": "2026-08-23T08:00:00Z", "end": T0_ISO}).json()
+        done = next(c for c in before["contacts"] if parse_utc(c["teardown_end"]).timestamp() < T0 - 60)
+        assert client.get(f"/api/v1/reports/contacts/{done['id']}").json()["state"] == "missed"
+        for kind, at in (("carrier_lock", done["start"]), ("los", done["end"])):
+            assert client.post("/api/v1/events", headers=auth, json=event(
+                f"late-{kind}", done["antenna_id"], kind, at, spacecraft_id=done["spacecraft_id"])).status_code == 201
+        state_key = f"{sub}:state:{done['id']}:completed:"
+        wait_for(lambda: state_key in receiver.keys(), timeout=60, every=0.2)
+        state = next(p for p in receiver.payloads() if p["idempotency_key"] == state_key)
+        assert (state["state"], state["previous_state"], state["cause"]) == ("completed", "missed", None)
+        assert "late-carrier_lock" in state["evidence"]
+        assert receiver.bad_signatures == 0 and all(len(v) == 1 for v in receiver.bodies.values())
+        # Each alert was refused twice (503) and retried after 1 s, then 2 s: the log shows every attempt.
+        log = [d for d in client.get("/api/v1/alerts/deliveries", headers=auth, params={"limit": 1000}).json()
+               if d["idempotency_key"] == risk_key]
+        assert [(d["attempt"], d["status_code"]) for d in sorted(log, key=lambda d: d["attempt"])] == [
+            (1, 503), (2, 503), (3, 200)]
+        at = [parse_utc(d["at"]).timestamp() for d in sorted(log, key=lambda d: d["attempt"])]
+        assert at[1] - at[0] >= 0.9 and at[2] - at[1] >= 1.9
+        assert log[0]["alert_status"] == "delivered"
+
+        assert client.delete(f"/api/v1/alerts/subscriptions/{sub}", headers=auth).status_code == 204
+        assert client.delete(f"/api/v1/alerts/subscriptions/{sub}", headers=auth).status_code == 404
+        assert client.get("/api/v1/alerts/subscriptions", headers=auth).json() == []
+
+
+def test_reports_and_calendars(database_url, small_fleet):
+    with make_client(database_url, small_fleet) as client:
+        auth = token(client)
+        plan = client.get("/api/v1/plan", params={"start": "2026-08-23T08:00:00Z", "end": T0_ISO}).json()
+        done = next(c for c in plan["contacts"] if parse_utc(c["teardown_end"]).timestamp() < T0 - 60)
+        # The station reports the contact late: in lock over the whole pass.
+        for kind, at in (("aos", done["start"]), ("carrier_lock", done["start"]), ("los", done["end"])):
+            r = client.post("/api/v1/events", headers=auth, json=event(
+                f"late-{kind}", done["antenna_id"], kind, at, spacecraft_id=done["spacecraft_id"],
+                detail={"pointing_error_deg": 0.02, "data_volume_bytes": 1000} if kind == "los" else {}))
+            assert r.status_code == 201
+        one = client.get(f"/api/v1/reports/contacts/{done['id']}")
+        assert one.status_code == 200, one.text
+        rep = one.json()
+        assert rep["state"] == "completed" and rep["in_lock_s"] > 0 and rep["data_volume_bytes"] == 1000
+        assert rep["pointing_error_max_deg"] == pytest.approx(0.02) and "late-los" in rep["evidence"]
+        assert rep["history"][-1]["state"] == "completed"
+        assert client.get("/api/v1/reports/contacts/nope").status_code == 404
+        listed = client.get("/api/v1/reports/contacts", params={"start": "2026-08-23T08:00:00Z", "end": T0_ISO,
+                                                                "antenna": done["antenna_id"]}).json()
+        assert done["id"] in {r["contact_id"] for r in listed}
+        perf = client.get("/api/v1/reports/performance", params={"start": "2026-08-23T00:00:00Z",
+                                                                 "end": "2026-08-24T00:00:00Z", "by": "antenna"})
+        assert perf.status_code == 200
+        rows = perf.json()
+        assert len(rows) == 37 and all(0 <= r["availability"] <= 1 for r in rows)
+        mine = next(r for r in rows if r["key"] == done["antenna_id"])
+        assert mine["completed"] >= 1 and mine["delivered_h"] > 0
+        assert client.get("/api/v1/reports/performance", params={"period": "year"}).status_code == 422
+
+        ahead = client.get("/api/v1/plan", params={"start": T0_ISO, "end": "2026-08-23T16:00:00Z"}).json()["contacts"]
+        antenna = ahead[0]["antenna_id"]
+        feeds = []
+        for _ in range(2):
+            r = client.get(f"/api/v1/calendars/antennas/{antenna}.ics", params={"days_back": 0, "days_ahead": 0.25})
+            assert r.status_code == 200 and r.headers["content-type"].startswith("text/calendar")
+            feeds.append(icalendar.Calendar.from_ical(r.content))
+        uids = [[str(e["UID"]) for e in cal.walk("VEVENT")] for cal in feeds]
+        assert uids[0] == uids[1] and f"{ahead[0]['id']}@groundnet" in uids[0]  # stable: clients update in place
+        ev = next(e for e in feeds[0].walk("VEVENT") if str(e["UID"]) == f"{ahead[0]['id']}@groundnet")
+        assert ev.decoded("DTSTART").timestamp() == pytest.approx(parse_utc(ahead[0]["start"]).timestamp())
+        assert ev.decoded("DTEND").timestamp() == pytest.approx(parse_utc(ahead[0]["end"]).timestamp())
+        sc = ahead[0]["spacecraft_id"]
+        cal = icalendar.Calendar.from_ical(client.get(f"/api/v1/calendars/spacecraft/{sc}.ics",
+                                                      params={"days_back": 0, "days_ahead": 0.25}).content)
+        assert {str(e["UID"]) for e in cal.walk("VEVENT")} >= {f"{c['id']}@groundnet" for c in ahead
+                                                             if c["spacecraft_id"] == sc and c["end"] < "2026-08-23T16"}
+        assert client.get("/api/v1/calendars/antennas/NOPE.ics").status_code == 404
+        assert client.get("/api/v1/calendars/spacecraft/NOPE.ics").status_code == 404
+        sheet = client.get(f"/api/v1/calendars/antennas/{antenna}/sheet", params={"date": "2026-08-23"})
+        assert sheet.status_code == 200 and ahead[0]["spacecraft_name"] in sheet.text and "Pass sheet" in sheet.text
