@@ -86,6 +86,7 @@ def test_an_upload_is_kept_once_and_recorded_as_an_event(served, tmp_path):
     [ev] = [e for e in events if e["kind"] == "data_received"]
     assert ev["antenna_id"] == f"SATNOGS-{job['ground_station']}"
     assert ev["detail"]["observation_id"] == job["id"] and ev["detail"]["norad_cat_id"] == job["norad_cat_id"]
+    assert ev["detail"]["data_volume_bytes"] == 15
     again = client.put(url, files={"waterfall": ("w.png", b"other")}, headers=client.headers_token)
     assert again.status_code == 403 and "has already been uploaded" in again.text
     assert client.put(url, files={"payload": ("a.ogg", b"x")}).status_code == 401

@@ -168,6 +168,8 @@ async def upload_observation(
               "sha256": digest, "norad_cat_id": job["norad_cat_id"], "transmitter": job["transmitter"]}
     if client_version is not None:
         detail["client_version"] = client_version
+    else:
+        detail["data_volume_bytes"] = len(data)  # what a contact's report counts as data delivered
     event = StationEvent(
         event_id=f"satnogs-{observation_id}-{artifact}-{digest[:16]}",
         antenna_id=f"SATNOGS-{job['ground_station']}",
