@@ -196,7 +196,7 @@ def test_sky_plot_of_a_pass_with_the_horizon_mask(board_server, page):
     # The plot is kept while the details refresh.
     page.wait_for_timeout(1500)
     assert page.locator("#sc-sky figure.skyplot-figure").count() == 1
-    figure.scroll_into_view_if_needed()
+    page.locator("#sc-sky").scroll_into_view_if_needed()  # the figure node may be re-rendered; its container stays
     shoot(page, "skyplot-iss-wall")
     # A deep-space pass too (Mars Express over a DSN or ESTRACK dish).
     page.click("#sc-list [data-spacecraft-id='MEX']")
