@@ -40,8 +40,9 @@ class Settings(BaseSettings):
                                              "source read through the cache such as celestrak:active.")
     web_dist: Path | None = Field(None, description="The browser board's built files (default: the package's web/dist).")
     replan_time_limit_s: float = Field(5.0, gt=0, le=600, description="Time limit of a re-plan after an outage.")
-    ws_protocol: str = Field("websockets-sansio", pattern="^(auto|websockets|websockets-sansio|wsproto)$",
-                             description="uvicorn's WebSocket implementation.")
+    ws_protocol: str = Field("framed", pattern="^(framed|auto|websockets|websockets-sansio|wsproto)$",
+                             description="The WebSocket implementation: 'framed' (uvicorn's websockets-sansio, each "
+                                         "board framed once for all clients) or one of uvicorn's own.")
     hub: str = Field("memory", max_length=500,
                      description="Where live messages travel between serve processes: 'memory' (one process) or a "
                                  "PostgreSQL URL (LISTEN/NOTIFY: several processes on one PostgreSQL database).")

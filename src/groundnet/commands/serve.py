@@ -35,6 +35,7 @@ def run_server(settings, *, announce: bool = True) -> None:
     import uvicorn
 
     from ..api.app import create_app
+    from ..api.server import uvicorn_options
 
     _check_before_start(settings)
     app = create_app(settings)
@@ -43,9 +44,7 @@ def run_server(settings, *, announce: bool = True) -> None:
         typer.echo(f"groundnet live board: http://{host}:{settings.port}/")
         typer.echo(f"  API http://{host}:{settings.port}/api/v1/board, OpenAPI docs /docs, DSN Now feed /dsn.xml; "
                    f"database {settings.database_url.split('@')[-1]}; Ctrl-C stops", err=True)
-    # Compression off: a board goes to every client unchanged, deflating it per client costs CPU for nothing on a LAN.
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", ws=settings.ws_protocol, ws_per_message_deflate=False,
-                timeout_graceful_shutdown=3)
+    uvicorn.run(app, **uvicorn_options(settings))
 
 
 def settings_from_options(**options):

@@ -110,11 +110,14 @@ class Served:
     def __init__(self, app):
         import uvicorn
 
+        from groundnet.api.server import uvicorn_options
+
         self.app = app
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
-                                                    lifespan="on"))
+        # As `groundnet serve` runs it (its WebSocket protocol among them), on a free loopback port.
+        options = {**uvicorn_options(app.state.settings), "host": "127.0.0.1", "port": self.port}
+        self.server = uvicorn.Server(uvicorn.Config(app, lifespan="on", **options))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self):

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from groundnet.live.clock import Clock
-from groundnet.live.hub import Hub
+from groundnet.live.hub import KEEP_ALIVE, Hub
 
 
 class FakeWall:
@@ -65,19 +65,78 @@ def test_catch_up_sends_missed_events_then_the_newest_board():
     assert len(got) <= 10 + 1
 
 
-def test_a_slow_subscriber_is_dropped_not_waited_for():
+def test_a_subscriber_behind_keeps_the_newest_board_and_its_events_in_order():
     async def run():
-        hub = Hub(queue_size=3)
-        fast, _ = hub.subscribe()
-        slow, _ = hub.subscribe()
-        for i in range(3):
+        hub = Hub(max_events=3)
+        fast = hub.subscribe()
+        slow = hub.subscribe()
+        got = []
+        for i in range(5):
             hub.publish("board", {"i": i})
-            await fast.queue.get()
-        hub.publish("board", {"i": 3})
-        assert slow.dropped and hub.subscriber_count == 1
-        assert await slow.queue.get() is None
+            got.append(await fast.next())
+        e1 = hub.publish("event", {"e": 1})
+        newest = hub.publish("board", {"i": 5})
+        e2 = hub.publish("event", {"e": 2})
+        assert [m.seq for m in got] == list(range(hub.seq - 7, hub.seq - 2))
+        # The slow one never read: five older boards were replaced; it gets the events and the newest board in seq order.
+        assert slow.pending == 3
+        assert [await slow.next() for _ in range(3)] == [e1, newest, e2]
+        assert await slow.next(timeout=0.01) is KEEP_ALIVE
+        # More events waiting than it may hold: dropped, told by None, and gone from the hub.
+        assert [await fast.next() for _ in range(3)] == [e1, newest, e2]
+        for i in range(4):
+            hub.publish("event", {"e": 10 + i})
+            assert (await fast.next()).seq == hub.seq
+        assert slow.dropped and await slow.next() is None and hub.subscriber_count == 1
+        assert not fast.dropped and fast.pending == 0
 
     asyncio.run(run())
+
+
+def test_a_writer_takes_messages_at_once_and_what_it_refuses_waits():
+    async def run():
+        hub = Hub()
+        hub.publish("board", {"i": 0})
+        written, open_ = [], [True]
+
+        def writer(msg):
+            if not open_[0]:
+                return False
+            written.append(msg)
+            return True
+
+        sub = hub.subscribe(since_seq=0, writer=writer)
+        assert [m.seq for m in written] == [hub.seq] and sub.pending == 0, "the catch-up went straight out"
+        hub.publish("board", {"i": 1})
+        assert len(written) == 2 and hub.fanout_ms()["deliveries"] == 1, "the catch-up is not counted"
+        open_[0] = False  # the client is behind: boards wait, the newest replacing the older
+        hub.publish("board", {"i": 2})
+        last = hub.publish("board", {"i": 3})
+        assert len(written) == 2 and sub.pending == 1
+        open_[0] = True  # writable again: the waiting board is not overtaken by the next one
+        nxt = hub.publish("board", {"i": 4})
+        assert sub.pending == 1 and await sub.next() == nxt
+        assert last.seq < nxt.seq
+
+        def gone(msg):
+            raise ConnectionResetError("closed")
+
+        other = hub.subscribe(writer=gone)
+        assert other.ended and hub.subscriber_count == 1
+
+    asyncio.run(run())
+
+
+def test_frames_are_built_once_per_message_as_rfc_6455_and_sse_say():
+    hub = Hub()
+    small = hub.publish("event", {"e": "x"})
+    assert small.ws_frame == bytes((0x81, len(small.text))) + small.text.encode()
+    mid = hub.publish("board", {"pad": "é" * 100})  # length counted in bytes: 2 per é
+    n = len(mid.text.encode())
+    assert 126 <= n < 65536 and mid.ws_frame[:4] == bytes((0x81, 126)) + n.to_bytes(2, "big")
+    big = hub.publish("board", {"pad": "x" * 70000})
+    assert big.ws_frame[:2] == bytes((0x81, 127)) and int.from_bytes(big.ws_frame[2:10], "big") == len(big.text)
+    assert big.ws_frame is big.ws_frame and big.sse == f"id: {big.seq}\ndata: {big.text}\n\n".encode()
 
 
 def test_replay_stays_inside_the_computable_span():

@@ -14,6 +14,7 @@ import json
 from fastapi import APIRouter, HTTPException, Query, Request, Response, WebSocket, WebSocketDisconnect
 
 from ...live.hub import KEEP_ALIVE, Hub, Subscriber
+from ..server import FRAMES_EXTENSION, FrameWriter
 from ..schemas import TEXT
 
 router = APIRouter(tags=["live"])
@@ -32,14 +33,10 @@ async def live_ws(ws: WebSocket, since_seq: int | None = Query(None), token: str
         return
     hub: Hub = ws.app.state.hub
     await ws.accept()
-    sub, backlog = hub.subscribe(since_seq)
-    send_lock = asyncio.Lock()
-
-    async def send(messages) -> None:
-        async with send_lock:
-            for m in messages:
-                await ws.send_text(m.text)
-                hub.sent(m)
+    frames: FrameWriter | None = ws.scope.get("extensions", {}).get(FRAMES_EXTENSION)
+    # With the server's frame writer, publishing writes each client's frame at once (built once for all of
+    # them); this connection's task only sends what waited while the client was behind on reading.
+    sub = hub.subscribe(since_seq, writer=(lambda m: frames.write(m.ws_frame)) if frames else None)
 
     async def receive() -> None:
         """Catch-up requests from the client; its disconnect ends the subscription."""
@@ -50,29 +47,41 @@ async def live_ws(ws: WebSocket, since_seq: int | None = Query(None), token: str
                     msg = json.loads(raw)
                     since = int(msg["since_seq"]) if isinstance(msg, dict) and "since_seq" in msg else None
                 except (ValueError, TypeError, KeyError):
-                    async with send_lock:
-                        await ws.send_text(json.dumps({"type": "error", "data": {"detail": "send {\"since_seq\": N}"}}))
+                    await ws.send_text(json.dumps({"type": "error", "data": {"detail": "send {\"since_seq\": N}"}}))
                     continue
                 if since is not None:
-                    await send(hub.catch_up(since))
-        except (WebSocketDisconnect, RuntimeError):
+                    hub.deliver(sub, hub.catch_up(since))
+        except (WebSocketDisconnect, RuntimeError, OSError):
             pass
         finally:
             hub.end(sub)
 
-    # One task per connection reads the queue; the receiver ends it by ending the subscription.
     receiver = asyncio.create_task(receive())
     try:
-        await send(backlog)
-        while (msg := await sub.queue.get()) is not None:
-            await send([msg])
-        if not receiver.done():  # dropped for being too slow: it reconnects and catches up
+        if frames is not None:
+            await _send_framed(hub, sub, frames)
+        else:
+            while (msg := await sub.next()) is not None:
+                await ws.send_text(msg.text)
+                hub.sent(msg, sub)
+        if sub.dropped and not receiver.done():  # fell too far behind on events: it reconnects and catches up
             await ws.close(code=4008, reason="too slow: reconnect with since_seq")
-    except (WebSocketDisconnect, RuntimeError):
+    except (WebSocketDisconnect, RuntimeError, OSError):
         pass
     finally:
         hub.end(sub)
         receiver.cancel()
+
+
+async def _send_framed(hub: Hub, sub: Subscriber, frames: FrameWriter) -> None:
+    """What waited while the client was not reading: once its connection drains, the events, then the newest board."""
+    while await sub.wait() and not sub.ended:
+        await frames.writable.wait()
+        while (msg := sub.pop()) is not None:
+            if not frames.write(msg.ws_frame):  # behind again: it waits for the next drain (a newer board replaces it)
+                sub.put_back(msg)
+                break
+            hub.sent(msg, sub)
 
 
 class EventStream(Response):
@@ -83,12 +92,12 @@ class EventStream(Response):
     media_type = "text/event-stream"
     KEEP_ALIVE_S = 15.0
 
-    def __init__(self, hub: Hub, sub: Subscriber, backlog: list):
+    def __init__(self, hub: Hub, sub: Subscriber):
         # Not Response.__init__: that would declare Content-Length 0 for a body that never ends.
         self.status_code, self.background, self.body = 200, None, b""
         self.raw_headers = [(b"content-type", b"text/event-stream; charset=utf-8"), (b"cache-control", b"no-cache"),
                             (b"x-accel-buffering", b"no")]
-        self.hub, self.sub, self.backlog = hub, sub, backlog
+        self.hub, self.sub = hub, sub
 
     async def __call__(self, scope, receive, send) -> None:
         hub, sub = self.hub, self.sub
@@ -98,29 +107,23 @@ class EventStream(Response):
                 pass
             hub.end(sub)
 
-        async def keep_alive() -> None:  # a comment line now and then keeps proxies from closing an idle stream
-            while True:
-                await asyncio.sleep(self.KEEP_ALIVE_S)
-                if sub.queue.empty():
-                    sub.queue.put_nowait(KEEP_ALIVE)
-
-        watchers = [asyncio.create_task(until_disconnect()), asyncio.create_task(keep_alive())]
+        watcher = asyncio.create_task(until_disconnect())
         try:
             await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
-            await send({"type": "http.response.body", "body": b"retry: 1000\n\n" + b"".join(m.sse for m in self.backlog),
-                        "more_body": True})
-            while (msg := await sub.queue.get()) is not None:
-                if msg is KEEP_ALIVE:
+            await send({"type": "http.response.body", "body": b"retry: 1000\n\n", "more_body": True})
+            # A client behind on reading holds this task in ``send``; meanwhile a newer board replaces the one
+            # waiting, so it is given the newest next.
+            while (msg := await sub.next(self.KEEP_ALIVE_S)) is not None:
+                if msg is KEEP_ALIVE:  # a comment line now and then keeps proxies from closing an idle stream
                     await send({"type": "http.response.body", "body": b": keep-alive\n\n", "more_body": True})
                     continue
                 await send({"type": "http.response.body", "body": msg.sse, "more_body": True})
-                hub.sent(msg)
+                hub.sent(msg, sub)
         except OSError:  # the client went away mid-write
             pass
         finally:
             hub.end(sub)
-            for w in watchers:
-                w.cancel()
+            watcher.cancel()
 
 
 @router.get("/live/sse", operation_id="live_sse", response_class=EventStream, status_code=200,
@@ -135,5 +138,4 @@ async def live_sse(request: Request, since_seq: int | None = Query(None), token:
     if since_seq is None and last and last.strip().isdigit():
         since_seq = int(last)
     hub: Hub = request.app.state.hub
-    sub, backlog = hub.subscribe(since_seq)
-    return EventStream(hub, sub, backlog)
+    return EventStream(hub, hub.subscribe(since_seq))
