@@ -159,6 +159,11 @@ class Hub:
     def subscriber_count(self) -> int:
         return len(self._subscribers)
 
+    @property
+    def behind(self) -> int:
+        """Subscribers with messages waiting for their connection to drain (clients behind on reading)."""
+        return sum(1 for sub in self._subscribers if sub.pending)
+
     def publish(self, type_: str, data: dict) -> Message:
         """Number, serialise and fan out one message (call from the event loop's thread)."""
         self._seq += 1

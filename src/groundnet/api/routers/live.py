@@ -14,7 +14,7 @@ import json
 from fastapi import APIRouter, HTTPException, Query, Request, Response, WebSocket, WebSocketDisconnect
 
 from ...live.hub import KEEP_ALIVE, Hub, Subscriber
-from ..server import FRAMES_EXTENSION, FrameWriter
+from ..server import FRAMES_EXTENSION, SEND_BUFFER_EXTENSION, FrameWriter
 from ..schemas import TEXT
 
 router = APIRouter(tags=["live"])
@@ -108,6 +108,8 @@ class EventStream(Response):
             hub.end(sub)
 
         watcher = asyncio.create_task(until_disconnect())
+        if (keep_send_buffer_small := scope.get("extensions", {}).get(SEND_BUFFER_EXTENSION)) is not None:
+            keep_send_buffer_small()
         try:
             await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
             await send({"type": "http.response.body", "body": b"retry: 1000\n\n", "more_body": True})
