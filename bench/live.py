@@ -209,6 +209,7 @@ def main() -> None:
                     help="Run server and clients at this niceness (negative: ahead of other jobs on a shared machine; root).")
     ap.add_argument("--record", action="store_true", help="Write the figures into bench/RESULTS.md.")
     args = ap.parse_args()
+    load_before = os.getloadavg()[0]  # other jobs on the machine; during the run the benchmark adds its own
     port = _free_port()
     tmp = tempfile.mkdtemp(prefix="groundnet-bench-")
     env = {**os.environ, "GROUNDNET_PLAN_AHEAD_H": "2", "GROUNDNET_PLAN_BEHIND_H": "1"}
@@ -233,7 +234,8 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=20)
     print(f"live push: {args.clients} clients in {args.procs} processes, {args.seconds:.0f} s each, board "
-          f"{board_bytes / 1024:.1f} KiB, {os.cpu_count()} cores shared by clients and server, load {os.getloadavg()[0]:.1f}, "
+          f"{board_bytes / 1024:.1f} KiB, {os.cpu_count()} cores shared by clients and server, load {load_before:.1f} before the run "
+          f"and {os.getloadavg()[0]:.1f} after, "
           f"niceness {args.nice}")
     print(f"{'transport':<10} {'connected':>9} {'boards/s/client':>15} {'p50 ms':>8} {'p99 ms':>8} {'10s-p99':>8} "
           f"{'max ms':>8} {'server CPU':>10} {'sent p50':>9} {'sent p99':>9}")
@@ -249,15 +251,15 @@ def main() -> None:
     print(f"sse/websocket p99 ratio {rows[1]['p99_ms'] / ws['p99_ms']:.2f}; server CPU per board "
           f"{ws['server_cpu'] * 1000 / max(ws['boards_per_client_s'], 1e-9):.0f} ms")
     if args.record:
-        _record(rows, args, board_bytes, shape)
+        _record(rows, args, board_bytes, shape, load_before)
 
 
-def _record(rows: list[dict], args, board_bytes: int, shape: str) -> None:
+def _record(rows: list[dict], args, board_bytes: int, shape: str, load_before: float) -> None:
     lines = ["## Live push (bench/live.py)", "",
              f"{args.clients} concurrent clients on loopback, {args.seconds:.0f} s per transport, 1 Hz board of "
              f"{board_bytes / 1024:.1f} KiB ({shape}), simulator on, SQLite; clients in {args.procs} "
              f"processes; server and clients share the {os.cpu_count()} cores (1-minute load average "
-             f"{os.getloadavg()[0]:.1f} when written: the machine is shared). Latency: client receive time minus the board's `generated_at` (stamped when the board is complete, before it is sent). "
+             f"{load_before:.1f} before the run, {os.getloadavg()[0]:.1f} when written: the machine is shared). Latency: client receive time minus the board's `generated_at` (stamped when the board is complete, before it is sent). "
              f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} with `bench/live.py --clients {args.clients} --seconds {args.seconds:.0f}{f' --nice {args.nice}' if args.nice else ''} --record` (niceness {args.nice}).", "",
              "| transport | clients connected | boards/s per client | p50 ms | p99 ms | target p99 | met | "
              "median 10 s p99 ms | max ms | server CPU | sent p50 ms | sent p99 ms |",

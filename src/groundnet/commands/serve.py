@@ -38,7 +38,7 @@ def run_server(settings, *, announce: bool = True) -> None:
     from ..api.server import uvicorn_options
 
     _check_before_start(settings)
-    app = create_app(settings)
+    app = create_app(settings, freeze_startup=True)
     if announce:
         host = "localhost" if settings.host in ("127.0.0.1", "0.0.0.0", "::") else settings.host
         typer.echo(f"groundnet live board: http://{host}:{settings.port}/")
