@@ -1,55 +1,30 @@
-"""How the app is served: uvicorn's options, and the WebSocket protocol the live push writes frames to.
+"""How the app is served: uvicorn's options, and the protocols the live push writes its frames to.
 
-The live push sends the same board to every WebSocket client. Through plain ASGI each send would
-encode the text and build the RFC 6455 frame again, per client, and wait its turn in that client's
-task. ``FramedWebSocketProtocol`` is uvicorn's own sans-I/O WebSocket protocol with one addition: it
-offers, under the ASGI scope extension ``groundnet.frames``, a way to write a frame built once
-(``Message.ws_frame``) straight to the connection when the connection can take it. Everything else
-(handshake, pings, close, what the client sends) is uvicorn's. Another ASGI server, or the test
-client, does not offer the extension, and the push then sends through ASGI as usual.
+The live push sends the same board to every client. Through plain ASGI each send would encode the
+text and frame it again, per client, and wait its turn in that client's task. ``groundnet serve``
+runs uvicorn's own protocols (httptools for HTTP, sans-I/O websockets for WebSocket) with one
+addition: the ASGI scope extension ``groundnet.frames``, a :class:`FrameWriter` that writes bytes
+framed once for all clients (``Message.ws_frame``, ``Message.sse``) straight to the connection
+when the connection can take them. Everything else (handshake, headers, pings, close, what the
+client sends) stays uvicorn's. Another ASGI server, or the test client, does not offer the
+extension, and the push then sends through ASGI as usual.
 
-Live connections (WebSocket, and SSE through ``LiveHttpProtocol``'s ``groundnet.send_buffer``
-extension) keep a small kernel send buffer, so that a client that stops reading soon holds the
-server back and is then given the newest board rather than the kernel's stale ones.
+A live connection keeps a small kernel send buffer: a client that stops reading soon holds the
+server back, which then keeps only its newest board, instead of the kernel keeping minutes of
+stale ones for it.
 """
 
 from __future__ import annotations
 
-import asyncio
 import socket
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
 FRAMES_EXTENSION = "groundnet.frames"
-SEND_BUFFER_EXTENSION = "groundnet.send_buffer"
 SEND_BUFFER_BYTES = 64 * 1024
 # The default of ``GROUNDNET_WS_PROTOCOL``: the protocol below; uvicorn's own names are accepted too.
 FRAMED = "framed"
-
-
-class FrameWriter:
-    """Writes pre-built frames to one accepted WebSocket connection (the value of the scope extension)."""
-
-    def __init__(self, protocol: FramedWebSocketProtocol):
-        self._protocol = protocol
-
-    @property
-    def writable(self) -> asyncio.Event:
-        """Set while the connection's write buffer is below its high-water mark (and once it is lost)."""
-        return self._protocol.writable
-
-    def write(self, frame: bytes) -> bool:
-        """Write ``frame`` now (True), or not while the client is behind on reading (False).
-
-        Raises ``ConnectionResetError`` once the connection is closed or closing."""
-        p = self._protocol
-        if p.disconnected or p.close_sent or p.transport.is_closing() or not p.handshake_complete:
-            raise ConnectionResetError("the WebSocket connection is closed")
-        if not p.writable.is_set():
-            return False
-        p.transport.write(frame)
-        return True
 
 
 def keep_send_buffer_small(transport) -> None:
@@ -64,30 +39,83 @@ def keep_send_buffer_small(transport) -> None:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER_BYTES)
 
 
+class FrameWriter:
+    """Writes pre-framed bytes to one live connection: the value of the ``groundnet.frames`` extension."""
+
+    def write(self, data: bytes) -> bool:
+        """Write ``data`` now (True), or not while the client is behind on reading (False).
+
+        Raises ``ConnectionResetError`` once the connection is closed or closing."""
+        raise NotImplementedError
+
+    async def drain(self) -> None:
+        """Until the connection can take more (or is lost)."""
+        raise NotImplementedError
+
+
+class WebSocketFrameWriter(FrameWriter):
+    """Whole RFC 6455 frames to an accepted WebSocket connection."""
+
+    def __init__(self, protocol: FramedWebSocketProtocol):
+        self._p = protocol
+
+    def write(self, data: bytes) -> bool:
+        p = self._p
+        if p.disconnected or p.close_sent or p.transport.is_closing() or not p.handshake_complete:
+            raise ConnectionResetError("the WebSocket connection is closed")
+        if not p.writable.is_set():
+            return False
+        p.transport.write(data)
+        return True
+
+    async def drain(self) -> None:
+        await self._p.writable.wait()  # uvicorn sets it when the connection drains or is lost
+
+
+class ChunkWriter(FrameWriter):
+    """Body bytes of a streaming HTTP response that has started (chunked: each write is one chunk)."""
+
+    def __init__(self, protocol: LiveHttpProtocol):
+        self._p = protocol
+        self._live = False
+
+    def write(self, data: bytes) -> bool:
+        p = self._p
+        cycle = p.cycle
+        if cycle is None or cycle.disconnected or cycle.response_complete or p.transport.is_closing():
+            raise ConnectionResetError("the HTTP connection is closed")
+        if not (cycle.response_started and cycle.chunked_encoding):
+            raise RuntimeError("only the body of a started, chunked response is written here")
+        if not self._live:  # the first write makes this a live stream
+            keep_send_buffer_small(p.transport)
+            self._live = True
+        if p.flow.write_paused:
+            return False
+        p.transport.writelines((b"%x\r\n" % len(data), data, b"\r\n"))
+        return True
+
+    async def drain(self) -> None:
+        await self._p.flow.drain()  # uvicorn resumes it when the connection drains or is lost
+
+
 class FramedWebSocketProtocol(WebSocketsSansIOProtocol):
-    """uvicorn's sans-I/O WebSocket protocol, offering a :class:`FrameWriter` to the application."""
+    """uvicorn's sans-I/O WebSocket protocol, offering a :class:`WebSocketFrameWriter` to the application."""
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
         keep_send_buffer_small(transport)  # every WebSocket here is a live push
 
     async def run_asgi(self) -> None:
-        self.scope["extensions"][FRAMES_EXTENSION] = FrameWriter(self)
+        self.scope["extensions"][FRAMES_EXTENSION] = WebSocketFrameWriter(self)
         await super().run_asgi()
 
 
 class LiveHttpProtocol(HttpToolsProtocol):
-    """uvicorn's httptools HTTP protocol, offering a streaming response (SSE) a small kernel send buffer.
-
-    The scope extension ``groundnet.send_buffer`` is a function of no arguments that applies
-    :func:`keep_send_buffer_small` to the request's connection; ordinary responses leave it alone."""
+    """uvicorn's httptools HTTP protocol, offering a :class:`ChunkWriter` to the application (used by SSE)."""
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
-        self.scope["extensions"] = {SEND_BUFFER_EXTENSION: self._keep_send_buffer_small}
-
-    def _keep_send_buffer_small(self) -> None:
-        keep_send_buffer_small(self.transport)
+        self.scope["extensions"] = {FRAMES_EXTENSION: ChunkWriter(self)}
 
 
 def uvicorn_options(settings) -> dict:

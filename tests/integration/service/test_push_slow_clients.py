@@ -18,8 +18,8 @@ from groundnet.timebase import parse_utc_in_span
 
 from .conftest import T0_ISO, Served
 
-TICK_S = 0.5
-STALL_S = 6.0
+TICK_S = 1.0  # the default period
+STALL_S = 14.0  # long enough to fill what the sockets hold (about 200 KB: 7 boards)
 
 
 def _open(base: str, kind: str, rcvbuf: int | None = None) -> socket.socket:
@@ -123,7 +123,7 @@ def test_a_stalled_client_delays_nobody_and_then_gets_the_newest_board(sqlite_ur
         assert seqs and seqs[-1] >= newest, f"no board as new as {newest} within {3 * TICK_S} s: {seqs[-3:]}"
         assert got[-1][0] - resumed < TICK_S, f"the newest board came {got[-1][0] - resumed:.3f} s after reading resumed"
         skipped = len(boards) - len([s for s in seqs if s >= boards[0][1]["seq"]])
-        assert skipped >= 3, f"boards older than the newest were queued for it, not replaced ({len(seqs)} received)"
+        assert skipped >= 2, f"boards older than the newest were queued for it, not replaced ({len(seqs)} received)"
         assert seqs == sorted(seqs)
         stalled.close()
         healthy.close()

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
+from operator import attrgetter
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response, WebSocket, WebSocketDisconnect
 
-from ...live.hub import KEEP_ALIVE, Hub, Subscriber
-from ..server import FRAMES_EXTENSION, SEND_BUFFER_EXTENSION, FrameWriter
+from ...live.hub import KEEP_ALIVE, Hub, Message, Subscriber
+from ..server import FRAMES_EXTENSION, FrameWriter
 from ..schemas import TEXT
 
 router = APIRouter(tags=["live"])
@@ -33,10 +35,7 @@ async def live_ws(ws: WebSocket, since_seq: int | None = Query(None), token: str
         return
     hub: Hub = ws.app.state.hub
     await ws.accept()
-    frames: FrameWriter | None = ws.scope.get("extensions", {}).get(FRAMES_EXTENSION)
-    # With the server's frame writer, publishing writes each client's frame at once (built once for all of
-    # them); this connection's task only sends what waited while the client was behind on reading.
-    sub = hub.subscribe(since_seq, writer=(lambda m: frames.write(m.ws_frame)) if frames else None)
+    sub = hub.subscribe(since_seq)
 
     async def receive() -> None:
         """Catch-up requests from the client; its disconnect ends the subscription."""
@@ -58,8 +57,8 @@ async def live_ws(ws: WebSocket, since_seq: int | None = Query(None), token: str
 
     receiver = asyncio.create_task(receive())
     try:
-        if frames is not None:
-            await _send_framed(hub, sub, frames)
+        if (frames := ws.scope.get("extensions", {}).get(FRAMES_EXTENSION)) is not None:
+            await _push(hub, sub, frames, attrgetter("ws_frame"))
         else:
             while (msg := await sub.next()) is not None:
                 await ws.send_text(msg.text)
@@ -73,24 +72,37 @@ async def live_ws(ws: WebSocket, since_seq: int | None = Query(None), token: str
         receiver.cancel()
 
 
-async def _send_framed(hub: Hub, sub: Subscriber, frames: FrameWriter) -> None:
-    """What waited while the client was not reading: once its connection drains, the events, then the newest board."""
-    while await sub.wait() and not sub.ended:
-        await frames.writable.wait()
+async def _push(hub: Hub, sub: Subscriber, frames: FrameWriter, frame: Callable[[Message], bytes],
+                keep_alive: bytes | None = None, keep_alive_s: float | None = None) -> None:
+    """Push to one client through the server's frame writer, until the subscription ends.
+
+    Publishing writes each message's bytes for this transport (``frame(msg)``, built once for all clients)
+    straight to the connection. This task sends only what waited: the catch-up, and what came while the
+    client was behind on reading (once its connection drains: the events, then the newest board).
+    """
+    sub.writer = lambda m: frames.write(frame(m))
+    while True:
+        if not await sub.wait(keep_alive_s):  # every keep_alive_s with nothing waiting
+            frames.write(keep_alive)
+            continue
+        if sub.ended:
+            return
+        await frames.drain()
         while (msg := sub.pop()) is not None:
-            if not frames.write(msg.ws_frame):  # behind again: it waits for the next drain (a newer board replaces it)
+            if not frames.write(frame(msg)):  # behind again: it waits for the next drain (a newer board replaces it)
                 sub.put_back(msg)
                 break
             hub.sent(msg, sub)
 
 
 class EventStream(Response):
-    """The SSE response, written straight to the connection: one ``send`` per message and no generator, task
-    group or per-message timer in between (with a thousand clients that per-message overhead is the tail of
-    the delivery time). A second task waits for the client to leave and ends the subscription."""
+    """The SSE response, written straight to the connection: through the server's frame writer when it offers
+    one (see ``_push``), else one ``send`` per message, with no generator, task group or per-message timer in
+    between. A second task waits for the client to leave and ends the subscription."""
 
     media_type = "text/event-stream"
     KEEP_ALIVE_S = 15.0
+    KEEP_ALIVE = b": keep-alive\n\n"  # a comment line now and then keeps proxies from closing an idle stream
 
     def __init__(self, hub: Hub, sub: Subscriber):
         # Not Response.__init__: that would declare Content-Length 0 for a body that never ends.
@@ -108,19 +120,20 @@ class EventStream(Response):
             hub.end(sub)
 
         watcher = asyncio.create_task(until_disconnect())
-        if (keep_send_buffer_small := scope.get("extensions", {}).get(SEND_BUFFER_EXTENSION)) is not None:
-            keep_send_buffer_small()
+        frames: FrameWriter | None = scope.get("extensions", {}).get(FRAMES_EXTENSION)
         try:
             await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
             await send({"type": "http.response.body", "body": b"retry: 1000\n\n", "more_body": True})
+            if frames is not None:
+                await _push(hub, sub, frames, attrgetter("sse"), self.KEEP_ALIVE, self.KEEP_ALIVE_S)
+                return
             # A client behind on reading holds this task in ``send``; meanwhile a newer board replaces the one
             # waiting, so it is given the newest next.
             while (msg := await sub.next(self.KEEP_ALIVE_S)) is not None:
-                if msg is KEEP_ALIVE:  # a comment line now and then keeps proxies from closing an idle stream
-                    await send({"type": "http.response.body", "body": b": keep-alive\n\n", "more_body": True})
-                    continue
-                await send({"type": "http.response.body", "body": msg.sse, "more_body": True})
-                hub.sent(msg, sub)
+                body = self.KEEP_ALIVE if msg is KEEP_ALIVE else msg.sse
+                await send({"type": "http.response.body", "body": body, "more_body": True})
+                if msg is not KEEP_ALIVE:
+                    hub.sent(msg, sub)
         except OSError:  # the client went away mid-write
             pass
         finally:
