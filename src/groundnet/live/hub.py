@@ -77,14 +77,15 @@ class Subscriber:
     def offer(self, msg: Message) -> bool:
         """Hand ``msg`` to the connection at once (True) or keep it for the connection's task (False).
 
-        A writer that raises ``ConnectionError`` (the connection is gone) ends the subscription."""
+        A writer that raises ``OSError`` (the connection is gone) or ``RuntimeError`` (not in a state to take
+        it) ends the subscription: one connection never stops the fan-out to the others."""
         if self.ended:
             return False
         if self.writer is not None and not self.pending:
             try:
                 if self.writer(msg):
                     return True
-            except ConnectionError:
+            except (OSError, RuntimeError):
                 self.end()
                 return False
         if msg.type == "board":
