@@ -1,8 +1,8 @@
 """A speed figure quoted in docs/ is one a benchmark script recorded in bench/RESULTS.md.
 
 A paragraph of docs/*.md (or README.md) that speaks of speed (takes, wall, CPU, faster, p99, ...)
-and quotes a time or a ratio (`9.0 s`, `34 us`, `165x`, `2.5×`) must quote a number that appears, as
-written, in bench/RESULTS.md: the figure comes from the script that reproduces it, or it goes.
+and quotes a time, a ratio or a memory size (`9.0 s`, `34 us`, `165x`, `2.5×`, `1.45 GB`) must quote
+a number that appears, as written, in bench/RESULTS.md (so `1.5 GB` for a recorded `1.45` fails): the figure comes from the script that reproduces it, or it goes.
 Values that are settings, not measurements (`--time-limit 30`, "every 0.5 s", "default 30 s",
 "within 250 ms" as a target) are not figures; fenced code blocks are commands, not claims.
 """
@@ -18,9 +18,9 @@ ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench" / "RESULTS.md"
 DOCS = sorted((ROOT / "docs").glob("*.md")) + [ROOT / "README.md"]
 
-# A number with a unit of time or a ratio after it: "9.0 s", "34 us", "2 min", "165x", "2.5×".
-FIGURE = re.compile(r"(?<![\w.,/-])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)? ?(ns|µs|us|ms|s|min|h|x|×)(?![\w°/])")
-# Words that make a line a claim about speed.
+# A number with a unit of time, a ratio or a size after it: "9.0 s", "34 us", "2 min", "165x", "2.5×", "313 MB".
+FIGURE = re.compile(r"(?<![\w.,/-])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)? ?(ns|µs|us|ms|s|min|h|x|×|KiB|MiB|MB|GB)(?![\w°/])")
+# Words that make a paragraph a claim about speed.
 SPEED = re.compile(
     r"\b(takes?|took|taking|wall|CPU|faster|slower|speed-?up|measured|median|p50|p99|latency|"
     r"per (?:pass|satellite-station-day|pair-day|object-station-day|board|task)|costs?|spent|run in|ran in|"
@@ -109,12 +109,13 @@ def test_the_check_finds_an_unrecorded_figure_and_passes_settings(tmp_path):
         "```sh\ngroundnet passes takes 99 s\n```\n"
         "1920×1080 screens, at 1 Hz, on 2 cores.\n\n"
         "Measured on 2 cores, the whole search\nneeded 4.4 s.\n\n"
-        "| run | wall |\n|---|---|\n| one day | 7.7 s |\n",
+        "| run | wall | peak memory |\n|---|---|---|\n| one day | 7.7 s | 1.5 GB |\n",
         encoding="utf-8",
     )
     found = unrecorded_figures(doc, {"165"}, root=tmp_path)
     assert found == [
         "x.md:1: '12.3 s' in: The whole catalog takes 12.3 s of wall time, 165x faster than Skyfield.",
         "x.md:9: '4.4 s' in: needed 4.4 s.",
-        "x.md:13: '7.7 s' in: | one day | 7.7 s |",
+        "x.md:13: '7.7 s' in: | one day | 7.7 s | 1.5 GB |",
+        "x.md:13: '1.5 GB' in: | one day | 7.7 s | 1.5 GB |",
     ]
