@@ -10,6 +10,7 @@ from groundnet.orbits.trajectory import AtBodyTrajectory
 from groundnet.stations import load_network
 from groundnet.visibility.core import find_windows, usable_elevation_deg
 from groundnet.visibility.deepspace import trajectory_pass_table
+from groundnet.visibility.passes import PassTable
 from groundnet.visibility.passes import find_passes
 
 START = 1.7955e9
@@ -49,3 +50,19 @@ def test_one_usable_elevation_for_every_strategy():
     np.testing.assert_array_equal(usable_elevation_deg(antenna, az, 25.0), np.full(4, 25.0))
     with pytest.raises(TypeError, match="not a position provider"):
         find_windows(["nonsense"], [antenna], START, END)
+
+
+def test_a_trajectory_fills_the_one_pass_table_with_the_columns_of_element_sets():
+    antennas = load_network().select("NNO-1,KIR-1")
+    mex, sentinel = get_spacecraft("MEX"), get_spacecraft("SENTINEL-2A")
+    table = find_windows(mex, antennas, START, END)
+    assert isinstance(table, PassTable) and len(table) >= 2
+    assert set(table.object_id.tolist()) == {"MEX"} and set(table.station_id.tolist()) == {"NNO-1", "KIR-1"}
+    assert np.isnan(table.elements_age_days).all()
+    assert np.all(table.aos <= table.tca) and np.all(table.tca <= table.los)
+    rows, sgp4_rows = table.to_rows(), find_windows(sentinel, antennas, START, END).to_rows()
+    assert list(rows[0]) == list(sgp4_rows[0]) == list(PassTable.ROW_FIELDS)
+    assert rows[0]["elements_age_days"] is None and sgp4_rows[0]["elements_age_days"] is not None
+    # Nothing in the window: an empty table that still names the object and the antennas.
+    empty = trajectory_pass_table(mex.trajectory, antennas, START, START)
+    assert len(empty) == 0 and empty.labels.object_ids.tolist() == ["MEX"]

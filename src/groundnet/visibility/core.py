@@ -69,10 +69,12 @@ def _split(provider) -> tuple[list[ElementSet], list[Trajectory]]:
 
 
 def find_windows(provider, antennas: Sequence[Antenna] | Iterable[Antenna], start_unix: float, end_unix: float, *,
-                 min_elevation_deg: float | None = None, progress=None) -> PassTable:
+                 min_elevation_deg: float | None = None, step_s: float | None = None, progress=None) -> PassTable:
     """Every pass of the provider's objects over the antennas in [start, end], in the canonical order.
 
     ``provider``: element sets, trajectories or ``missions.Spacecraft`` (one or a list, mixed).
+    ``step_s``: the sampling step of the trajectory strategy (default: chosen from the trajectory's
+    distance); the compiled search of element sets chooses its own.
     ``progress(n)``: called with the number of element sets done (the compiled search's batches).
     """
     antennas = list(antennas)
@@ -81,8 +83,8 @@ def find_windows(provider, antennas: Sequence[Antenna] | Iterable[Antenna], star
     if elements:
         tables.append(find_passes(elements, antennas, start_unix, end_unix, min_elevation_deg=min_elevation_deg,
                                   progress=progress))
-    tables += [trajectory_pass_table(tr, antennas, start_unix, end_unix, min_elevation_deg=min_elevation_deg)
-               for tr in trajectories]
+    tables += [trajectory_pass_table(tr, antennas, start_unix, end_unix, min_elevation_deg=min_elevation_deg,
+                                     step_s=step_s) for tr in trajectories]
     if not tables:
         return find_passes([], antennas, start_unix, end_unix)
     return PassTable.concat(tables).sort() if len(tables) > 1 else tables[0]
