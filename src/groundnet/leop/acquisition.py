@@ -3,9 +3,9 @@
 Method (docs/leop.md): the state at separation is propagated (Earth with J2, Sun, Moon) for the nominal
 case and every dispersed sample at once; each antenna's elevation margin above its horizon
 (minimum elevation or mask) is sampled on a grid from switch-on, and the crossings and grazing
-maxima are refined by the event finder every pass search shares (``groundnet.visibility.events``:
-regula falsi to a tenth of a millisecond, peaks by Newton steps) — this is the launch-sample
-strategy of the one visibility core (``groundnet.visibility.core``).
+maxima are refined by the event finder every pass search shares: the samples are a position
+provider (``SampleBundle``) of the one pass search, ``groundnet.visibility.core.find_windows``
+(its launch-sample strategy, ``groundnet.visibility.bundle``), which returns the one pass table.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import numpy as np
 from ..orbits import numerical
 from ..stations import Antenna, load_network
 from ..timebase import format_utc, parse_utc, to_unix
-from ..visibility.events import crossings, peaks
+from ..visibility.core import find_windows
 from ..visibility.geometry import StationFrames, doppler_shift_hz, look_angles
 from . import orbit
 from .geometry import gcrs_to_itrs
@@ -28,7 +28,6 @@ from .scenario import Dispersions, Scenario
 DEFAULT_ESCAPE_HOURS = 12.0
 # Earth point mass and J2 about the true pole, Sun and Moon from DE421 (groundnet.orbits.numerical).
 FORCE_MODEL = numerical.FULL
-REFINE_TOLERANCE_S = 1e-3
 
 
 @dataclass
@@ -176,95 +175,49 @@ def propagate_samples(sc: Scenario, launch_unix: float, antennas: list[Antenna])
     return track, draws, info
 
 
-GRID_CELLS_PER_CHUNK = 4_000_000  # station x sample x time values held at once (a few hundred MB)
+@dataclass
+class SampleBundle:
+    """A propagated track as the one pass search takes it (``visibility.bundle``): the samples are
+    its objects (sample 0 the nominal), each with its span from its switch-on for ``horizon_s``."""
 
+    track: Track
+    horizon_s: float
 
-def _grid_candidates(track: Track, samples: np.ndarray, t: np.ndarray, horizon_s: float, step_s: float):
-    """Cells of the time grid where a rise, a set or a grazing maximum lies, for some samples:
-    three lists of (station, sample, cell start, cell end) arrays."""
-    p, v = track.states(samples[:, None], np.broadcast_to(t, (len(samples), len(t))))
-    p_itrs, _ = gcrs_to_itrs(t, p, v)
-    look = look_angles(StationFrames.of(track.antennas), p_itrs)  # [station, sample, time]; no range rate needed
-    margin = np.stack([look.elevation_deg[s] - ant.elevation_floor_deg(look.azimuth_deg[s])
-                       for s, ant in enumerate(track.antennas)])
-    on = track.switch_on_unix[samples][None, :, None]
-    # a cell [t_k, t_k+1] matters when it overlaps the sample's window
-    cell_ok = (t[None, None, 1:] > on) & (t[None, None, :-1] < on + horizon_s)
-    above = margin >= 0
-    rise = np.nonzero(~above[..., :-1] & above[..., 1:] & cell_ok)
-    fall = np.nonzero(above[..., :-1] & ~above[..., 1:] & cell_ok)
-    # grazing passes: a local maximum of the sampled margin just below zero may hide a short pass
-    mid = margin[..., 1:-1]
-    graze = np.nonzero((mid >= margin[..., :-2]) & (mid >= margin[..., 2:]) & (mid < 0)
-                       & (mid > -_graze_window(step_s)) & cell_ok[..., 1:])
-    return [(st, samples[sm], t[k], t[k + width]) for (st, sm, k), width in ((rise, 1), (fall, 1), (graze, 2))]
+    @property
+    def object_ids(self) -> list[int]:
+        return list(range(len(self.track.sep_unix)))
+
+    @property
+    def object_names(self) -> list[str]:
+        return ["nominal"] + [f"sample {m}" for m in range(1, len(self.track.sep_unix))]
+
+    @property
+    def spans_unix(self) -> np.ndarray:
+        on = self.track.switch_on_unix
+        return np.stack([on, on + self.horizon_s], axis=1)
+
+    def itrs_states(self, samples, t):
+        """Earth-fixed states of ``samples`` (broadcast against the times ``t``, the last axis)."""
+        t = np.asarray(t, dtype=np.float64)
+        shape = np.broadcast_shapes(np.shape(samples), t.shape)
+        p, v = self.track.states(np.broadcast_to(samples, shape), np.broadcast_to(t, shape))
+        return gcrs_to_itrs(t, p, v)
 
 
 def find_passes(track: Track, horizon_s: float, step_s: float) -> list[Pass]:
-    """Every visibility window in [switch-on, switch-on + horizon] of each sample, for every station."""
-    n_st, n_smp = len(track.antennas), len(track.sep_unix)
-    t0 = float(track.switch_on_unix.min())
-    t1 = float(track.switch_on_unix.max()) + horizon_s
-    t = np.arange(t0, t1 + step_s, step_s)
-    chunk = max(1, GRID_CELLS_PER_CHUNK // (n_st * len(t)))
-    found = [_grid_candidates(track, np.arange(a, min(a + chunk, n_smp)), t, horizon_s, step_s)
-             for a in range(0, n_smp, chunk)]
-    (rs, rm, r0, r1), (fs, fm, f0, f1), (gs, gm, g0, g1) = (
-        tuple(np.concatenate([f[kind][i] for f in found]) for i in range(4)) for kind in range(3))
-    rise_t = _bisect(track, rs, rm, r0, r1, rising=True) if len(rs) else np.array([])
-    fall_t = _bisect(track, fs, fm, f0, f1, rising=False) if len(fs) else np.array([])
-    if len(gs):
-        tmax, mmax = _golden_max(track, gs, gm, g0, g1)
-        hit = mmax >= 0
-        gs, gm, tmax = gs[hit], gm[hit], tmax[hit]
-        if len(gs):
-            rise_t = np.concatenate([rise_t, _bisect(track, gs, gm, tmax - step_s, tmax, rising=True)])
-            fall_t = np.concatenate([fall_t, _bisect(track, gs, gm, tmax, tmax + step_s, rising=False)])
-            rs, rm = np.concatenate([rs, gs]), np.concatenate([rm, gm])
-            fs, fm = np.concatenate([fs, gs]), np.concatenate([fm, gm])
-    # in view at the moment the transmitter comes on
-    st_all = np.repeat(np.arange(n_st), n_smp)
-    sm_all = np.tile(np.arange(n_smp), n_st)
-    at_on = (track.look(st_all, sm_all, track.switch_on_unix[sm_all])["margin_deg"] >= 0).reshape(n_st, n_smp)
-    passes: list[Pass] = []
-    for s in range(n_st):
-        for m in range(n_smp):
-            on_m, end_m = float(track.switch_on_unix[m]), float(track.switch_on_unix[m]) + horizon_s
-            rises = sorted(x for x in rise_t[(rs == s) & (rm == m)] if on_m < x <= end_m)
-            sets = sorted(x for x in fall_t[(fs == s) & (fm == m)] if on_m < x <= end_m)
-            starts = ([on_m] if at_on[s, m] else []) + rises
-            for i, a in enumerate(starts):
-                nxt = starts[i + 1] if i + 1 < len(starts) else math.inf
-                b = next((x for x in sets if a < x <= nxt), None)
-                passes.append(Pass(s, m, float(a), None if b is None else float(b),
-                                   in_view_at_switch_on=bool(i == 0 and at_on[s, m])))
+    """Every visibility window in [switch-on, switch-on + horizon] of each sample, for every station:
+    the one pass search (``visibility.core.find_windows``, launch-sample strategy) on a grid of
+    ``step_s``, read as LEOP's passes (a window open at switch-on is in view then; one open at the
+    horizon has no LOS)."""
+    bundle = SampleBundle(track, horizon_s)
+    spans = bundle.spans_unix
+    table = find_windows(bundle, track.antennas, float(spans[:, 0].min()), float(spans[:, 1].max()), step_s=step_s)
+    passes = [Pass(int(s), int(m), float(a), None if open_end else float(b), in_view_at_switch_on=bool(open_start))
+              for s, m, a, b, open_start, open_end in zip(table.sta.tolist(), table.obj.tolist(), table.aos.tolist(),
+                                                          table.los.tolist(), table.aos_clipped.tolist(),
+                                                          table.los_clipped.tolist())]
     passes.sort(key=lambda p: (p.sample, p.aos_unix, p.station_idx))
     return passes
-
-
-def _graze_window(step_s: float) -> float:
-    """How far below the horizon a sampled local maximum may be and still hide a pass.
-
-    Near a grazing maximum the margin changes slowly, so the sampled value is close to the true
-    peak; 2 deg, or 0.2 deg per second of grid step, is generous for LEOP orbits (the LEO test
-    searches on a 60 s grid and finds the 13 s passes the 2 s grid finds)."""
-    return max(2.0, 0.2 * step_s)
-
-
-def _margin_of(track, st, sm):
-    """The margin of (station, sample) pairs as the event finder takes it: ``f(index, t)``."""
-    return lambda index, t: track.look(st[index], sm[index], t)["margin_deg"]
-
-
-def _bisect(track, st, sm, lo, hi, rising: bool):
-    """Rising or setting crossings of the margin inside [lo, hi], one per (station, sample) pair."""
-    return crossings(_margin_of(track, st, sm), lo, hi, np.full(len(st), rising), tol_s=REFINE_TOLERANCE_S / 10)
-
-
-def _golden_max(track, st, sm, lo, hi):
-    """Highest margin in each [lo, hi] and its value (grazing passes)."""
-    tm = peaks(_margin_of(track, st, sm), lo, hi, h=1.0, tol_s=REFINE_TOLERANCE_S)
-    return tm, track.look(st, sm, tm)["margin_deg"]
 
 
 # ---------------------------------------------------------------------------------------------
