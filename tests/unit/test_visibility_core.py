@@ -104,3 +104,14 @@ def test_launch_samples_go_through_the_one_search_each_within_its_own_span():
             la = look_angles(StationFrames.of([antenna]), p[k][None, :])
             margin = la.elevation_deg[0, 0] - usable_elevation_deg(antenna, la.azimuth_deg[0])[0]
             assert abs(margin) < 1e-3, (edge, antenna.id)
+
+
+def test_the_api_pass_schema_is_the_pass_tables_columns():
+    from groundnet.api.schemas import Pass
+
+    antennas = load_network().select("NNO-1,KIR-1")
+    rows = find_windows([get_spacecraft("SENTINEL-2A"), get_spacecraft("MEX")], antennas, START, END).to_rows()
+    assert list(Pass.model_fields) == list(PassTable.ROW_FIELDS)
+    assert {type(r["object_id"]) for r in rows} == {str}  # text ids mixed in: every id as text
+    for row in rows:
+        assert Pass.model_validate(row).model_dump() == row

@@ -242,23 +242,40 @@ class Distance(BaseModel):
     one_way_light_time_s: float | None
 
 
-class Pass(BaseModel):
-    """A pass as `groundnet passes --format json` prints it."""
+def model_of_arrow(schema, name: str, doc: str, *, types: dict | None = None,
+                   descriptions: dict | None = None) -> type[BaseModel]:
+    """The API model of the rows of an Arrow table (its JSON form): a field per column, in order,
+    typed from the column (timestamps as ISO 8601 text) or ``types[name]``; all required."""
+    import pyarrow as pa
 
-    object_id: int | str
-    object_name: str
-    station_id: str
-    aos: str
-    tca: str
-    los: str
-    max_elevation_deg: float
-    aos_azimuth_deg: float
-    los_azimuth_deg: float
-    duration_s: float
-    elements_age_days: float | None = Field(None, description="Days from the element set's epoch to TCA; "
-                                                                    "None for a trajectory (SPK, OEM, approximate).")
-    aos_clipped: bool
-    los_clipped: bool
+    def kind(t):
+        if pa.types.is_timestamp(t) or pa.types.is_string(t):
+            return str
+        if pa.types.is_integer(t):
+            return int
+        if pa.types.is_boolean(t):
+            return bool
+        if pa.types.is_floating(t):
+            return float
+        raise TypeError(f"{name}: no JSON type for the Arrow type {t}")
+
+    declared = {f.name: ((types or {}).get(f.name) or kind(f.type), Field(description=(descriptions or {}).get(f.name)))
+                for f in schema}
+    return create_model(name, __doc__=doc, __module__=__name__, **declared)
+
+
+def _pass_model() -> type[BaseModel]:
+    from ..visibility.arrow import public_schema
+
+    return model_of_arrow(
+        public_schema(), "Pass", "A pass as `groundnet passes --format json` prints it (the pass table's columns).",
+        types={"object_id": int | str, "elements_age_days": float | None},
+        descriptions={"object_id": "NORAD or NAIF number, or a text id (e.g. MEX) where the object has none.",
+                      "elements_age_days": "Days from the element set's epoch to TCA; None for a trajectory "
+                                           "(SPK, OEM, approximate)."})
+
+
+Pass = _pass_model()
 
 
 class ElementSetRead(BaseModel):
