@@ -237,6 +237,12 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
         if settings.partner_ssf:  # before the first plan, so that it keeps the partner's antenna time free
             await _import_once(svc.import_partner_ssf, settings.partner_ssf)
         await asyncio.to_thread(svc.start)
+        from .routers import satnogs as satnogs_api
+
+        jobs_file = app.state.satnogs_jobs
+        if jobs_file.path is not None:  # SatNOGS jobs become contacts with records and reports
+            await asyncio.to_thread(jobs_file.watch_with,
+                                    lambda jobs: satnogs_api.store_job_contacts(svc, jobs, jobs_file.path))
         await asyncio.to_thread(relay.start, relayed)
         app.state.service, app.state.hub, app.state.push = svc, hub, Push(hub, runner, relay.name)
         app.state.sources = build_refresher(config)
@@ -245,6 +251,8 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
 
         dispatcher = Dispatcher(svc.store)
         tasks = [asyncio.create_task(runner.run()), asyncio.create_task(_alert_loop(dispatcher))]
+        if jobs_file.path is not None:
+            tasks.append(asyncio.create_task(satnogs_api.watch_jobs(jobs_file)))
         if settings.partner_dsn:
             tasks.append(asyncio.create_task(_partner_loop(svc.import_partner, settings.partner_dsn, settings)))
         if settings.partner_ssf and settings.partner_ssf.startswith(("http://", "https://")):

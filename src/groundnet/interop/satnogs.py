@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import files
+from ..domain import Contact
 from ..errors import InputFileError
 from ..stations.network import Antenna
 
@@ -401,3 +402,43 @@ def read_jobs(path: str | Path) -> list[dict]:
         if missing:
             raise SatnogsFileError(str(path), f"job #{n} lacks {', '.join(missing)}", field=missing[0])
     return jobs
+
+
+# A served job is a contact of its station: id ``satnogs-<job id>``. After the observation the station keeps
+# the contact's time for its uploads, this long at most (the SatNOGS client posts what it recorded every
+# SATNOGS_NETWORK_API_POST_INTERVAL, 180 s by default), never into its next observation.
+JOB_CONTACT_PREFIX = "satnogs-"
+UPLOAD_WAIT_S = 300.0
+JOB_MISSION = "SatNOGS"
+
+
+def job_contact_id(job_id: int) -> str:
+    return f"{JOB_CONTACT_PREFIX}{job_id}"
+
+
+def job_contacts(jobs: list[dict], spacecraft_ids: dict[int, str] | None = None, *, prefix: str = "SATNOGS",
+                 upload_wait_s: float = UPLOAD_WAIT_S) -> list[Contact]:
+    """SatNOGS jobs as contacts of the operations store, so that each has a lifecycle and a report.
+
+    A job runs on antenna ``{prefix}-<ground_station>`` from ``start`` (no setup: the client points when the
+    observation starts) to ``end``, then keeps up to ``upload_wait_s`` for the uploads (its teardown), cut at
+    the station's next job. The spacecraft is the fleet's craft with the job's NORAD id (``spacecraft_ids``),
+    else ``NORAD-<id>``.
+    """
+    from ..timebase import parse_utc
+
+    spacecraft_ids = spacecraft_ids or {}
+    timed = sorted(((parse_utc(j["start"]).timestamp(), parse_utc(j["end"]).timestamp(), j) for j in jobs),
+                   key=lambda x: (x[2]["ground_station"], x[0]))
+    out = []
+    for n, (start, end, job) in enumerate(timed):
+        following = timed[n + 1] if n + 1 < len(timed) else None
+        teardown_end = end + upload_wait_s
+        if following is not None and following[2]["ground_station"] == job["ground_station"]:
+            teardown_end = max(end, min(teardown_end, following[0]))
+        norad = int(job["norad_cat_id"])
+        out.append(Contact(id=job_contact_id(job["id"]), antenna_id=f"{prefix}-{job['ground_station']}",
+                           spacecraft_id=spacecraft_ids.get(norad, f"NORAD-{norad}"),
+                           spacecraft_name=str(job.get("tle0") or f"NORAD {norad}")[:200], setup_start=start,
+                           start=start, end=end, teardown_end=teardown_end, mission=JOB_MISSION))
+    return sorted(out, key=lambda c: (c.start, c.antenna_id))

@@ -159,6 +159,24 @@ class LiveService:
         made = self._other_plans[key].between(start, end)
         return BoardPlan(start, end, made.contacts, stored.blocks, made.detail)
 
+    def save_external_contacts(self, contacts: list, *, id_prefix: str, reason: str, detail: dict) -> int:
+        """Store contacts planned outside the planner (a SatNOGS jobs file) as a plan version, so that they get
+        records and reports like any contact: they replace the stored contacts with their ids, and the stored ones
+        with ``id_prefix`` that are no longer given and have not ended are cancelled. Returns how many were cancelled."""
+        now = self.clock.now()
+        given = {c.id for c in contacts}
+        with self.store.session() as s:
+            gone = [i for i in repo.contact_ids_from(s, id_prefix, now) if i not in given]
+            repo.cancel_contacts(s, gone)
+            if contacts:
+                plan = BoardPlan(min(c.setup_start for c in contacts), max(c.teardown_end for c in contacts),
+                                 list(contacts), [], dict(detail))
+                repo.save_plan(s, plan, created_at=now, reason=reason)
+        self._load_window(now)
+        self._records_at = None  # their records follow at the next tick
+        self.on_event("plan", {"reason": reason, "contacts": len(contacts), "cancelled": len(gone)})
+        return len(gone)
+
     # ------------------------------------------------------------------ the board
 
     def board(self, at: float | None = None, *, generated_at: float | None = None) -> dict:

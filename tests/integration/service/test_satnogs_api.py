@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,87 @@ def test_an_upload_is_kept_once_and_recorded_as_an_event(served, tmp_path):
     assert meta.status_code == 200 and meta.json()["artifact"] == "client_metadata"
     [ev] = [e for e in client.get("/api/v1/events").json() if e["detail"].get("artifact") == "client_metadata"]
     assert ev["detail"]["client_version"] == "2.1.4"
+
+
+def test_each_job_is_a_contact_whose_upload_decides_its_record(served, database_url, tmp_path):
+    """Served jobs become contacts of the operations store: a recording uploaded completes one, a report without a
+    recording fails one, silence after LOS is a miss; `GET /api/v1/reports/...` and `groundnet report` show them."""
+    from typer.testing import CliRunner
+
+    from groundnet.cli import app
+    from groundnet.interop.satnogs import UPLOAD_WAIT_S, job_contact_id
+    from groundnet.timebase import parse_utc
+
+    client, jobs = served
+    service = client.app.state.service
+    t = {j["id"]: (parse_utc(j["start"]).timestamp(), parse_utc(j["end"]).timestamp()) for j in jobs}
+    first = sorted(jobs, key=lambda j: t[j["id"]][0])
+    recorded, silent_client, missed = first[0], first[1], first[2]
+    planned = client.get("/api/v1/plan", params={"start": START, "end": jobs[-1]["end"]}).json()
+    ids = {c["id"] for c in planned["contacts"]}
+    assert {job_contact_id(j["id"]) for j in jobs} <= ids
+    assert ids - {job_contact_id(j["id"]) for j in jobs}, "the planner still plans the fleet beside the jobs"
+
+    service.set_clock(time_unix=t[recorded["id"]][1] + 30, paused=True)
+    url = f"/api/observations/{recorded['id']}/"
+    for part in ({"waterfall": ("waterfall_1.png", b"\x89PNG image")}, {"payload": ("satnogs_1.ogg", b"O" * 5000)}):
+        assert client.put(url, files=part, headers=client.headers_token).status_code == 200
+    service.set_clock(time_unix=t[silent_client["id"]][1] + 30, paused=True)
+    assert client.put(f"/api/observations/{silent_client['id']}/", headers=client.headers_token,
+                      data={"client_version": "2.1.4", "client_metadata": "{}"}).status_code == 200
+    service.set_clock(time_unix=max(t[j["id"]][1] for j in first[:3]) + UPLOAD_WAIT_S + 1, paused=True)
+
+    window = {"start": START, "end": "2026-05-08T06:00:00Z"}
+    for _ in range(100):  # the service's ticks move the records on with the clock
+        rows = {r["contact_id"]: r for r in client.get("/api/v1/reports/contacts", params=window).json()}
+        if all(rows.get(job_contact_id(j["id"]), {}).get("state") in ("completed", "failed", "missed")
+               for j in first[:3]):
+            break
+        time.sleep(0.2)
+    done = rows[job_contact_id(recorded["id"])]
+    assert (done["state"], done["antenna_id"], done["mission"]) == (
+        "completed", f"SATNOGS-{recorded['ground_station']}", "SatNOGS")
+    assert done["data_volume_bytes"] == 5010
+    assert sorted(done["data_products"]) == ["payload:satnogs_1.ogg", "waterfall:waterfall_1.png"]
+    assert (done["planned_aos"], done["planned_los"]) == (
+        recorded["start"].replace("Z", ".000Z"), recorded["end"].replace("Z", ".000Z"))
+    failed = rows[job_contact_id(silent_client["id"])]
+    assert (failed["state"], failed["cause"], failed["data_volume_bytes"]) == ("failed", "antenna", None)
+    assert (rows[job_contact_id(missed["id"])]["state"], rows[job_contact_id(missed["id"])]["cause"]) == (
+        "missed", "unknown")
+    one = client.get(f"/api/v1/reports/contacts/{job_contact_id(recorded['id'])}").json()
+    assert [h["state"] for h in one["history"]][-1] == "completed" and len(one["evidence"]) == 2
+
+    runner = CliRunner()
+    for fmt in ("json", "csv", "table"):
+        out = tmp_path / f"report.{'txt' if fmt == 'table' else fmt}"
+        r = runner.invoke(app, ["report", "contacts", "--start", START, "--days", "1", "--database", database_url,
+                                "--antenna", f"SATNOGS-{recorded['ground_station']}", "--format", fmt,
+                                "--output", str(out)])
+        assert r.exit_code == 0, r.output
+        text = out.read_text()
+        if fmt == "table":  # columns wrap: the state is whole
+            assert "completed" in text
+        else:
+            assert job_contact_id(recorded["id"]) in text and "payload:satnogs_1.ogg" in text
+    r = runner.invoke(app, ["report", "contacts", "--start", START, "--days", "1", "--database", database_url,
+                            "--state", "missed", "--format", "json"])
+    assert job_contact_id(missed["id"]) in {row["contact_id"] for row in json.loads(r.stdout)}
+
+
+def test_a_new_jobs_file_replaces_the_contacts_and_cancels_the_dropped_ones(served):
+    client, jobs = served
+    from groundnet.interop.satnogs import job_contact_id
+
+    jobs_file = client.app.state.satnogs_jobs
+    kept, dropped = jobs[:-1], jobs[-1]
+    later = dict(kept[0], id=max(j["id"] for j in jobs) + 1)
+    jobs_file.path.write_text(json.dumps([*kept, later]))
+    jobs_file.current()  # what the service's watch does every few seconds
+    contacts = {c["id"]: c for c in client.get("/api/v1/plan", params={"start": START, "end": dropped["end"]}
+                                               ).json()["contacts"]}
+    assert contacts[job_contact_id(dropped["id"])]["status"] == "cancelled"
+    assert contacts[job_contact_id(later["id"])]["status"] == "scheduled"
+    with client.app.state.service.store.session() as s:
+        lo, hi = repo.plan_extent(s)
+    assert hi - lo <= 3 * 3600 + 1, "the jobs' span is not taken for planned time"

@@ -7,11 +7,14 @@ below it, sending ``Authorization: Token <key>`` with a groundnet API token as t
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
 import re
+import threading
 from pathlib import Path
+from typing import Callable
 
 from fastapi import APIRouter, Depends, File, Form, Header, HTTPException, Query, Request, UploadFile, status
 from fastapi import Path as PathParam
@@ -19,7 +22,7 @@ from pydantic import BaseModel, Field
 
 from ...domain import StationEvent
 from ...errors import GroundnetError
-from ...interop.satnogs import read_jobs
+from ...interop.satnogs import JOB_CONTACT_PREFIX, job_contact_id, job_contacts, read_jobs
 from ...live.service import LiveService
 from ...timebase import parse_utc
 from ..deps import MAX_ID, get_service
@@ -59,32 +62,71 @@ class SatnogsUpload(BaseModel):
 class JobsFile:
     """The jobs file the service serves, read again when it changes (so that a new plan written with
     `groundnet schedule observations --jobs` reaches the stations at their next poll). A new version
-    that cannot be read leaves the previous jobs in place, and the error is logged."""
+    that cannot be read leaves the previous jobs in place, and the error is logged. ``on_change`` is
+    called with the jobs each time a version is read (the service stores them as contacts)."""
 
     def __init__(self, path: Path | None):
         self.path = path
         self._stamp = None
         self._jobs: list[dict] = []
+        self._lock = threading.Lock()
+        self.on_change: Callable[[list[dict]], None] | None = None
         self.current()  # a bad file at startup is an error the operator sees at once
 
     def current(self) -> list[dict]:
         if self.path is None:
             return []
-        try:
-            st = self.path.stat()
-        except OSError:
-            return self._jobs
-        stamp = (st.st_mtime_ns, st.st_size)
-        if stamp != self._stamp:
-            if self._stamp is None:
-                self._jobs = read_jobs(self.path)
-            else:
+        with self._lock:
+            try:
+                st = self.path.stat()
+            except OSError:
+                return self._jobs
+            stamp = (st.st_mtime_ns, st.st_size)
+            if stamp != self._stamp:
                 try:
                     self._jobs = read_jobs(self.path)
                 except GroundnetError as exc:
+                    if self._stamp is None:
+                        raise
                     log.error("SatNOGS jobs not reloaded, the previous ones stay: %s", exc)
-            self._stamp = stamp
-        return self._jobs
+                else:
+                    self._changed()
+                self._stamp = stamp
+            return self._jobs
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            try:
+                self.on_change(self._jobs)
+            except GroundnetError as exc:  # the store is busy or gone: the next change or restart stores them
+                log.error("SatNOGS jobs not stored as contacts: %s", exc)
+
+    def watch_with(self, on_change: Callable[[list[dict]], None]) -> None:
+        """Call ``on_change`` with the jobs now, and again whenever a new version is read."""
+        with self._lock:
+            self.on_change = on_change
+            if self.path is not None:
+                self._changed()
+
+
+def store_job_contacts(service: LiveService, jobs: list[dict], path: Path | None = None) -> int:
+    """The jobs as contacts of the operations store (``interop.satnogs.job_contacts``): each gets a record and a
+    report; jobs dropped from the file that have not ended are cancelled. Returns how many contacts were stored."""
+    ids = {sc.norad_id: sc.id for sc in service.fleet if sc.norad_id is not None}
+    contacts = job_contacts(jobs, ids)
+    service.save_external_contacts(contacts, id_prefix=JOB_CONTACT_PREFIX, reason="satnogs-jobs",
+                                   detail={"satnogs_jobs": str(path) if path else None, "jobs": len(jobs)})
+    return len(contacts)
+
+
+async def watch_jobs(jobs_file: JobsFile, every_s: float = 5.0) -> None:
+    """Look at the jobs file every few seconds, so that a new plan becomes contacts without waiting for a poll."""
+    while True:
+        await asyncio.sleep(every_s)
+        try:
+            await asyncio.to_thread(jobs_file.current)
+        except Exception:  # noqa: BLE001 - logged; the next look tries again
+            log.exception("reading the SatNOGS jobs file failed")
 
 
 def load_jobs(path: Path | None) -> JobsFile:
@@ -164,7 +206,7 @@ async def upload_observation(
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{artifact}_{filename}").write_bytes(data)
     digest = hashlib.sha256(data).hexdigest()
-    detail = {"observation_id": observation_id, "artifact": artifact, "filename": filename, "bytes": len(data),
+    detail = {"observation_id": observation_id, "contact_id": job_contact_id(observation_id), "artifact": artifact, "filename": filename, "bytes": len(data),
               "sha256": digest, "norad_cat_id": job["norad_cat_id"], "transmitter": job["transmitter"]}
     if client_version is not None:
         detail["client_version"] = client_version
