@@ -375,6 +375,10 @@ class LiveService:
         return {**sc.summary(), "distance": d, "next_passes": self.passes(None, spacecraft_id, now, now + DAY),
                 "element_sets": history}
 
+    def observe(self, t: float):
+        """Look angles, ranges and range rates of the whole fleet from every antenna at ``t`` (``live.geometry``)."""
+        return self.builder.geometry.observe(self.antennas, t)
+
     def ground_track(self, spacecraft_id: str, start: float, end: float, step_s: float) -> dict:
         """Sub-spacecraft points over [start, end] every ``step_s`` and the footprint radius at the middle."""
         i, _ = self._spacecraft(spacecraft_id)

@@ -183,3 +183,61 @@ def test_a_new_jobs_file_replaces_the_contacts_and_cancels_the_dropped_ones(serv
     with client.app.state.service.store.session() as s:
         lo, hi = repo.plan_extent(s)
     assert hi - lo <= 3 * 3600 + 1, "the jobs' span is not taken for planned time"
+
+
+@pytest.fixture
+def served_with_transmitters(tmp_path, database_url):
+    stations, jobs = write_jobs(tmp_path)
+    fleet = [s for s in load_fleet() if s.id in ("ISS", "SENTINEL-2B")]
+    settings = Settings(database=database_url, clock=START, station_file=stations, satnogs_jobs=jobs,
+                        satnogs_transmitters=str(SAMPLES / "transmitters.json"), data_dir=tmp_path / "var",
+                        plan_ahead_h=2, plan_behind_h=1)
+    with TestClient(create_app(settings, fleet=fleet)) as client:
+        yield client, json.loads(jobs.read_text())
+
+
+def test_transmitters_give_the_links_and_the_doppler_shifted_downlink(served_with_transmitters):
+    """SO-50 (NORAD 27607) publishes 436.795 MHz with a drift of -2300 ppb: its stations tune to 436.793995 MHz,
+    which the spacecraft, the board's contact and the SatNOGS links show; the Doppler-shifted downlink at the
+    station matches the range rate Skyfield computes from the job's own TLE."""
+    from skyfield.api import EarthSatellite, wgs84
+
+    from groundnet.timebase import parse_utc, skyfield_times, timescale
+
+    client, jobs = served_with_transmitters
+    job = next(j for j in jobs if j["norad_cat_id"] == 27607 and j["ground_station"] == 6)
+    corrected = 436795000 * (1 - 2300 / 1e9)
+    assert job["frequency"] == round(corrected)
+    sc = client.get("/api/v1/spacecraft/NORAD-27607").json()
+    assert sc["downlink"]["band"] == "UHF" and sc["downlink"]["frequency_hz"] == pytest.approx(corrected, abs=1e-3)
+    assert sc["uplink"]["frequency_hz"] == 145850000
+    iss = client.get("/api/v1/spacecraft/ISS").json()
+    assert iss["downlink"]["band"] == "S", "a mission link in another band is kept"
+
+    t = parse_utc(job["start"]).timestamp() + 120
+    client.app.state.service.set_clock(time_unix=t, paused=True)
+    board = client.get("/api/v1/board").json()
+    row = next(a for a in board["antennas"] if a["id"] == "SATNOGS-6")
+    assert row["contact_id"] == f"satnogs-{job['id']}" and row["targets"][0]["spacecraft_id"] == "NORAD-27607"
+    assert row["downlink"]["frequency_hz"] == pytest.approx(corrected, abs=1e-3)
+
+    [link] = client.get("/api/v1/satnogs/links", params={"spacecraft": "NORAD-27607"}).json()
+    assert (link["transmitter"], link["mode"], link["downlink_published_hz"], link["downlink_drift_ppb"]) == (
+        "tzvNPnQgZfuX6w7KYnk65p", "FM", 436795000, -2300)
+    assert link["downlink_hz"] == pytest.approx(corrected, abs=1e-3)
+    now = next(c for c in link["contacts"] if c["antenna_id"] == "SATNOGS-6")
+    assert (now["contact_id"], now["antenna_id"], now["phase"]) == (f"satnogs-{job['id']}", "SATNOGS-6", "tracking")
+    # Reference: Skyfield's range rate of the job's TLE from the station (central difference over 1 s).
+    sat = EarthSatellite(job["tle1"], job["tle2"], job["tle0"], timescale())
+    site = wgs84.latlon(37.97, 23.72, elevation_m=100)
+    ranges = [(sat - site).at(skyfield_times([x])).distance().km[0] for x in (t - 0.5, t + 0.5)]
+    rate = ranges[1] - ranges[0]
+    assert now["range_rate_km_s"] == pytest.approx(rate, abs=0.02)  # km/s: 10 Hz at 436 MHz is 0.007 km/s
+    assert now["downlink_doppler_hz"] == pytest.approx(corrected * (1 - rate / 299792.458), abs=30)
+    assert abs(now["downlink_doppler_hz"] - corrected) > 1000, "a LEO pass shifts the downlink by kHz"
+    assert now["uplink_doppler_hz"] == pytest.approx(145850000 * (1 + rate / 299792.458), abs=15)
+
+    every = {r["spacecraft_id"]: r for r in client.get("/api/v1/satnogs/links").json()}
+    assert every["ISS"]["transmitter"] == "NBTj56vc8Rf5aF47VU6H7d" and every["ISS"]["downlink_hz"] == 145825000
+    assert "NORAD-40069" not in every  # its only transmitter is inactive and no job names it
+    assert client.get("/api/v1/satnogs/links", params={"spacecraft": "SOLO"}).status_code == 404

@@ -11,6 +11,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import math
 import re
 import threading
 from pathlib import Path
@@ -22,13 +23,16 @@ from pydantic import BaseModel, Field
 
 from ...domain import StationEvent
 from ...errors import GroundnetError
-from ...interop.satnogs import JOB_CONTACT_PREFIX, job_contact_id, job_contacts, read_jobs
+from ...interop.satnogs import (
+    JOB_CONTACT_PREFIX, fleet_with_satnogs, job_contact_id, job_contacts, read_jobs, read_transmitters,
+)
 from ...live.service import LiveService
 from ...timebase import parse_utc
-from ..deps import MAX_ID, get_service
+from ..deps import MAX_ID, get_service, read_access
 
 log = logging.getLogger("groundnet.satnogs")
 router = APIRouter(prefix="/api", tags=["satnogs"])
+links_router = APIRouter(prefix="/api/v1/satnogs", tags=["satnogs"], dependencies=[Depends(read_access)])
 UPLOAD_PREFIX = "/api/observations/"
 ARTIFACTS = ("payload", "waterfall", "demoddata")
 
@@ -223,3 +227,98 @@ async def upload_observation(
     stored, _ = service.ingest(event, source)
     return {"id": observation_id, "artifact": artifact, "filename": filename, "bytes": len(data),
             "event_id": stored.event_id}
+
+
+# ----------------------------------------------------------------------------- links and Doppler
+
+
+def transmitters_file(settings) -> str:
+    """The transmitters file the settings name: a file, or satnogs:transmitters read through the cache."""
+    from ...sources.resolve import resolve_source
+
+    return resolve_source(settings.satnogs_transmitters, "transmitters", note=log.info, what="--satnogs-transmitters")
+
+
+def satnogs_fleet(settings, fleet: list, jobs: list[dict]) -> tuple[list, dict]:
+    """The fleet the service runs with SatNOGS: links from the transmitters, the jobs' satellites added
+    (``interop.satnogs.fleet_with_satnogs``); bad transmitter records are logged and skipped."""
+    transmitters, where = [], "SatNOGS DB transmitters"
+    if settings.satnogs_transmitters:
+        path = transmitters_file(settings)
+        transmitters, problems = read_transmitters(path)
+        for problem in problems:
+            log.warning("SatNOGS transmitter skipped: %s", problem)
+        where = f"{settings.satnogs_transmitters}"
+    fleet, links = fleet_with_satnogs(fleet, transmitters=transmitters, jobs=jobs, source=where)
+    log.info("SatNOGS links for %d spacecraft", len(links))
+    return fleet, links
+
+
+class DopplerNow(BaseModel):
+    contact_id: str
+    antenna_id: str
+    phase: str = Field(description="setup, tracking or teardown.")
+    range_rate_km_s: float | None = Field(description="Positive while the spacecraft recedes.")
+    downlink_doppler_hz: float | None = Field(description="What arrives at the antenna: downlink_hz x (1 - rdot / c).")
+    uplink_doppler_hz: float | None = Field(description="What to send so that the spacecraft receives uplink_hz: "
+                                                        "uplink_hz x (1 + rdot / c).")
+
+
+class SatnogsLinkRead(BaseModel):
+    """A spacecraft's link from SatNOGS: the transmitter, the published and the drift-corrected frequencies, and the
+    Doppler-shifted ones at each antenna in contact with it now."""
+
+    spacecraft_id: str
+    norad_id: int
+    transmitter: str = Field(description="SatNOGS DB transmitter uuid.")
+    description: str
+    mode: str
+    baud: float | None
+    downlink_published_hz: float | None = Field(description="downlink_low as SatNOGS DB publishes it (None: from a job).")
+    downlink_drift_ppb: float | None
+    downlink_hz: float | None = Field(description="The frequency tuned to: published x (1 + drift_ppb / 1e9).")
+    uplink_hz: float | None
+    source: str
+    time: str = Field(description="The service clock's time of the Doppler figures.")
+    contacts: list[DopplerNow]
+
+
+def doppler_rows(service: LiveService, links: dict, now: float, spacecraft_id: str | None = None) -> list[dict]:
+    from ...timebase import format_utc
+    from ...tracking.doppler import downlink_hz, uplink_hz
+
+    chosen = [v for k, v in sorted(links.items()) if spacecraft_id is None or k == spacecraft_id]
+    current = [c for c in service.current_plan().contacts if not c.cancelled and c.phase(now)
+               and c.spacecraft_id in links]
+    obs = service.observe(now) if current else None
+    rows = []
+    for link in chosen:
+        contacts = []
+        for c in (c for c in current if c.spacecraft_id == link.spacecraft_id):
+            rate = None
+            if c.antenna_id in obs.antenna_ids and c.spacecraft_id in obs.spacecraft_ids:
+                value = float(obs.range_rate_km_s[obs.antenna_ids.index(c.antenna_id),
+                                                   obs.spacecraft_ids.index(c.spacecraft_id)])
+                rate = value if math.isfinite(value) else None
+            contacts.append({
+                "contact_id": c.id, "antenna_id": c.antenna_id, "phase": c.phase(now),
+                "range_rate_km_s": None if rate is None else round(rate, 6),
+                "downlink_doppler_hz": None if rate is None or link.downlink_hz is None
+                else round(float(downlink_hz(link.downlink_hz, rate)), 1),
+                "uplink_doppler_hz": None if rate is None or link.uplink_hz is None
+                else round(float(uplink_hz(link.uplink_hz, rate)), 1)})
+        rows.append({**link.as_dict(), "time": format_utc(now), "contacts": contacts})
+    return rows
+
+
+@links_router.get("/links", operation_id="satnogs_links", response_model=list[SatnogsLinkRead])
+def list_links(request: Request, spacecraft: str | None = Query(None, max_length=32, description="One spacecraft id."),
+               service: LiveService = Depends(get_service)) -> list[dict]:
+    """Spacecraft whose links come from SatNOGS (`serve --satnogs-transmitters`, or the satellites of
+    `--satnogs-jobs`): transmitter, mode, baud, published and drift-corrected frequencies, and at each antenna in
+    contact with the spacecraft now, the range rate and the Doppler-shifted downlink and uplink."""
+    links = request.app.state.satnogs_links
+    if spacecraft is not None and spacecraft not in links:
+        raise HTTPException(status.HTTP_404_NOT_FOUND,
+                            detail=f"no SatNOGS link for spacecraft '{spacecraft}'; GET /api/v1/satnogs/links lists them")
+    return doppler_rows(service, links, service.clock.now(), spacecraft)
