@@ -143,6 +143,11 @@ def test_the_satnogs_client_fetches_a_groundnet_job_and_tracks_it(tmp_path):
         assert "Could not start GNURadio python script" in log
         assert got[0]["detail"]["artifact"] == "client_metadata" and got[0]["detail"]["client_version"] == "2.1.4"
         assert got[0]["antenna_id"] == f"SATNOGS-{STATION}"
+        # 4. The job is a contact whose record holds that report (it ends failed, without a recording, once the
+        #    time for uploads after the pass is over).
+        record = httpx.get(f"http://127.0.0.1:{port}/api/v1/reports/contacts/satnogs-{job['id']}", timeout=5).json()
+        assert record["antenna_id"] == f"SATNOGS-{STATION}" and record["mission"] == "SatNOGS", record
+        assert record["state"] == "in-progress" and got[0]["event_id"] in record["evidence"], record
     finally:
         if client is not None:
             client.terminate()
