@@ -249,11 +249,11 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
         svc.on_event = on_event
         if settings.partner_ssf:  # before the first plan, so that it keeps the partner's antenna time free
             await _import_once(svc.import_partner_ssf, settings.partner_ssf)
-        await asyncio.to_thread(svc.start)
         jobs_file = app.state.satnogs_jobs
-        if jobs_file.path is not None:  # SatNOGS jobs become contacts with records and reports
+        if jobs_file.path is not None:  # SatNOGS jobs become contacts with records; the planner plans around them
             await asyncio.to_thread(jobs_file.watch_with,
                                     lambda jobs: satnogs_api.store_job_contacts(svc, jobs, jobs_file.path))
+        await asyncio.to_thread(svc.start)
         await asyncio.to_thread(relay.start, relayed)
         app.state.service, app.state.hub, app.state.push = svc, hub, Push(hub, runner, relay.name)
         app.state.sources = build_refresher(config)

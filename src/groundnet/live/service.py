@@ -165,6 +165,9 @@ class LiveService:
         with ``id_prefix`` that are no longer given and have not ended are cancelled. Returns how many were cancelled."""
         now = self.clock.now()
         given = {c.id for c in contacts}
+        if hasattr(self.planner, "booked_blocks"):  # the planner keeps their antenna time free from now on
+            self.planner.booked_blocks = [BoardBlock(c.antenna_id, "maintenance", c.setup_start, c.teardown_end,
+                                                     f"{reason} {c.id}") for c in contacts if not c.cancelled]
         with self.store.session() as s:
             gone = [i for i in repo.contact_ids_from(s, id_prefix, now) if i not in given]
             repo.cancel_contacts(s, gone)

@@ -241,3 +241,33 @@ def test_transmitters_give_the_links_and_the_doppler_shifted_downlink(served_wit
     assert every["ISS"]["transmitter"] == "NBTj56vc8Rf5aF47VU6H7d" and every["ISS"]["downlink_hz"] == 145825000
     assert "NORAD-40069" not in every  # its only transmitter is inactive and no job names it
     assert client.get("/api/v1/satnogs/links", params={"spacecraft": "SOLO"}).status_code == 404
+
+
+
+def test_the_planner_keeps_the_jobs_antenna_time_free(served):
+    """The jobs are antenna time the planner keeps free: it plans a craft the SatNOGS stations can serve around them."""
+    from dataclasses import replace
+
+    from groundnet.interop.satnogs import read_network_stations
+    from groundnet.live.planning import PassPlanner
+    from groundnet.timebase import parse_utc
+
+    client, jobs = served
+    booked = client.app.state.service.planner.booked_blocks
+    assert {(b.antenna_id, b.start) for b in booked} == {
+        (f"SATNOGS-{j['ground_station']}", parse_utc(j["start"]).timestamp()) for j in jobs}
+
+    antennas, _ = read_network_stations(SAMPLES / "stations.json")
+    iss = [replace(s, downlink=None, uplink=None) for s in load_fleet() if s.id == "ISS"]
+    planner = PassPlanner(antennas, iss)
+    t0 = parse_utc(START).timestamp()
+    free = planner.plan(t0, t0 + 6 * 3600).contacts
+    planner.booked_blocks = [b for b in booked if b.antenna_id in {c.antenna_id for c in free}]
+    around = planner.plan(t0, t0 + 6 * 3600).contacts
+
+    def clash(contacts):
+        return [(c.id, b.reason) for c in contacts for b in planner.booked_blocks
+                if b.antenna_id == c.antenna_id and c.setup_start < b.end and b.start < c.teardown_end]
+
+    assert clash(free), "without the jobs the planner books the ISS over some of them"
+    assert around and clash(around) == []
