@@ -147,6 +147,10 @@ def test_each_job_is_a_contact_whose_upload_decides_its_record(served, database_
     assert (failed["state"], failed["cause"], failed["data_volume_bytes"]) == ("failed", "antenna", None)
     assert (rows[job_contact_id(missed["id"])]["state"], rows[job_contact_id(missed["id"])]["cause"]) == (
         "missed", "unknown")
+    performance = client.get("/api/v1/reports/performance",
+                             params={"start": START, "end": "2026-05-09T00:00:00Z", "by": "mission"}).json()
+    [satnogs] = [r for r in performance if r["key"] == "SatNOGS"]
+    assert satnogs["completed"] >= 1 and satnogs["failed"] >= 1 and satnogs["missed"] >= 1
     one = client.get(f"/api/v1/reports/contacts/{job_contact_id(recorded['id'])}").json()
     assert [h["state"] for h in one["history"]][-1] == "completed" and len(one["evidence"]) == 2
 
