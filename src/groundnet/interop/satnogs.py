@@ -387,6 +387,19 @@ def job_records(plan, elements, *, prefix: str = "SATNOGS", first_id: int = 1) -
     return jobs
 
 
+def next_job_id(path: str | Path, note=None) -> int:
+    """The first id of a new jobs file written over ``path``: after the largest id it holds, so that an observation
+    id (the SatNOGS client's upload, the contact ``satnogs-<id>`` and its report) never names two observations."""
+    if not Path(path).exists():
+        return 1
+    try:
+        return max((int(j["id"]) for j in read_jobs(path)), default=0) + 1
+    except (InputFileError, TypeError, ValueError) as exc:
+        if note is not None:
+            note(f"note: {path} is not a jobs file ({exc}); job ids start at 1")
+        return 1
+
+
 def read_jobs(path: str | Path) -> list[dict]:
     """A jobs file written by ``groundnet schedule observations --jobs``; every job checked field by field."""
     text = files.read_text(path, what="SatNOGS jobs file (JSON)", limit_bytes=files.DATA_LIMIT_BYTES,

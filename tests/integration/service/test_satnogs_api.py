@@ -275,3 +275,14 @@ def test_the_planner_keeps_the_jobs_antenna_time_free(served):
 
     assert clash(free), "without the jobs the planner books the ISS over some of them"
     assert around and clash(around) == []
+
+
+def test_a_new_jobs_file_continues_the_ids_of_the_one_it_replaces(tmp_path):
+    _, jobs = write_jobs(tmp_path)
+    before = json.loads(jobs.read_text())
+    write_jobs(tmp_path)
+    after = json.loads(jobs.read_text())
+    assert [j["id"] for j in after] == [j["id"] + len(before) for j in before]
+    jobs.write_text("not json")
+    write_jobs(tmp_path)
+    assert json.loads(jobs.read_text())[0]["id"] == 1

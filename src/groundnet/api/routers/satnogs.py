@@ -104,6 +104,8 @@ class JobsFile:
                 self.on_change(self._jobs)
             except GroundnetError as exc:  # the store is busy or gone: the next change or restart stores them
                 log.error("SatNOGS jobs not stored as contacts: %s", exc)
+            except Exception:  # noqa: BLE001 - the jobs are still served; a client's poll never fails on this
+                log.exception("SatNOGS jobs not stored as contacts")
 
     def watch_with(self, on_change: Callable[[list[dict]], None]) -> None:
         """Call ``on_change`` with the jobs now, and again whenever a new version is read."""
