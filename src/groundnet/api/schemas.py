@@ -463,6 +463,8 @@ class ContactReportRead(BaseModel):
     pointing_error_max_deg: float | None
     pointing_error_rms_deg: float | None
     data_volume_bytes: int | None
+    data_products: list[str] = Field([], description="What the station delivered, as kind:file name "
+                                                     "(e.g. waterfall:waterfall_1.png).")
     reason: str
     evidence: list[str] | None = None
     history: list[StateChange] | None = None

@@ -102,6 +102,7 @@ class PassPlanner:
         self.fleet = {s.id: s for s in fleet}
         self.replan_time_limit_s = replan_time_limit_s
         self.extra_blocks: list[BoardBlock] = []  # a partner network's committed activities (live.partner_ssf)
+        self.booked_blocks: list[BoardBlock] = []  # antenna time booked outside the planner (SatNOGS jobs)
 
     def windows(self, start: float, end: float) -> list[ViewWindow]:
         """View windows of every spacecraft on every antenna that can serve it."""
@@ -156,8 +157,9 @@ class PassPlanner:
 
     def plan(self, start: float, end: float) -> BoardPlan:
         """The greedy plan of [start, end), checked by the schedule engine's validator; ``extra_blocks``
-        (a partner network's committed activities) are antenna time it keeps free."""
-        problem = self.problem(start, end, blocks=[b for b in self.extra_blocks
+        (a partner network's committed activities) and ``booked_blocks`` (SatNOGS jobs) are antenna time it
+        keeps free."""
+        problem = self.problem(start, end, blocks=[b for b in self.extra_blocks + self.booked_blocks
                                                    if b.start < end and (b.end is None or b.end > start)])
         splan = greedy_plan(problem)
         violations = validate(problem, splan)
