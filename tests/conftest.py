@@ -32,3 +32,9 @@ def full_catalog(shared_data):
     from groundnet.orbits.catalog import load_catalog
 
     return load_catalog(shared_data / "catalog" / "spacetrack_full_catalog_3le_2023-10-09.txt").elements
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    """A fresh SQLite database for one test."""
+    return f"sqlite:///{tmp_path / 'groundnet.sqlite'}"

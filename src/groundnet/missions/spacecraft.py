@@ -17,7 +17,7 @@ only where a published value is cited; otherwise they are ``None`` (unknown).
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -26,15 +26,27 @@ from ..errors import InputFileError, TrajectoryError, is_finite_number
 from ..orbits.trajectory import KINDS, AtBodyTrajectory, SpkTrajectory, Sgp4Trajectory, Trajectory
 from .bands import BAND_ALLOCATIONS_MHZ, BAND_EDGES_HZ, NEAR_EARTH_ALLOCATIONS_MHZ, band_of
 
+SIGNALS = ("carrier", "data", "ranging", "none")  # what an antenna's link carries now (the board)
+
+
 @dataclass(frozen=True)
 class Link:
-    """One direction of the radio link as the mission publishes it (``None``: unknown)."""
+    """One direction of the radio link as the mission publishes it (``None``: unknown).
 
-    band: str
-    direction: str  # up | down
-    frequency_hz: float | None = None
-    data_rate_bps: float | None = None
+    The one link type: the board and the API show it as ``display_dict`` (the fields of
+    ``DISPLAY_FIELDS``, described by each field's ``metadata``), and the API's link schemas are
+    built from those fields (``groundnet.api.schemas``).
+    """
+
+    band: str = field(metadata={"description": "Band letter: VHF, UHF, L, S, C, X, Ku, K or Ka."})
+    direction: str = field(metadata={"description": "up (to the spacecraft) or down."})
+    frequency_hz: float | None = field(default=None, metadata={
+        "description": "The mission's channel, else the band's allocation centre (None: neither known)."})
+    data_rate_bps: float | None = field(default=None, metadata={
+        "description": "None where the mission's rate is not published."})
     near_earth: bool = False  # an Earth orbiter: its allocation, when shown, is the near-Earth one
+
+    DISPLAY_FIELDS = ("band", "frequency_hz", "data_rate_bps")
 
     @property
     def allocation_centre_hz(self) -> float | None:
@@ -51,9 +63,18 @@ class Link:
         return {"band": self.band, "frequency_hz": self.frequency_hz, "data_rate_bps": self.data_rate_bps,
                 "allocation_centre_hz": self.allocation_centre_hz}
 
-    def display_dict(self) -> dict:
-        """As the board and the API show it: the display frequency, the rate where published."""
-        return {"band": self.band, "frequency_hz": self.display_frequency_hz, "data_rate_bps": self.data_rate_bps}
+    def display_dict(self, signal: str | None = None) -> dict:
+        """As the board and the API show it (``DISPLAY_FIELDS``): the display frequency, the rate
+        where published. With ``signal`` (one of ``SIGNALS``: what an antenna's link carries now), also
+        the signal, and a rate of 0 unless it carries data."""
+        out = {"band": self.band, "frequency_hz": self.display_frequency_hz, "data_rate_bps": self.data_rate_bps}
+        if signal is not None:
+            if signal not in SIGNALS:
+                raise ValueError(f"signal must be one of {', '.join(SIGNALS)}, got '{signal}'")
+            if signal != "data" and self.data_rate_bps is not None:
+                out["data_rate_bps"] = 0.0
+            out["signal"] = signal
+        return out
 
 
 @dataclass(frozen=True)
@@ -119,12 +140,12 @@ class Spacecraft:
         return 0.0, {"kind": self.kind, "source": self.source}
 
     def summary(self) -> dict:
-        """The board's and the API's view of the craft (``GET /api/v1/spacecraft``)."""
-        return {"id": self.id, "name": self.name, "kind": self.kind, "norad_id": self.norad_id, "source": self.source,
-                "approximate": self.approximate, "error_bound_km": self.error_bound_km, "mission": self.mission or self.id,
-                # the element set's epoch (Earth orbiters; None for a trajectory): the board shows its age
-                "elements_epoch": self.elements.epoch_iso if self.elements is not None else None,
-                **self.links_dict()}
+        """The board's and the API's view of the craft (``GET /api/v1/spacecraft``): a ``SpacecraftSummary``."""
+        elements = self.elements
+        return asdict(SpacecraftSummary(
+            id=self.id, name=self.name, kind=self.kind, norad_id=self.norad_id, source=self.source,
+            approximate=self.approximate, error_bound_km=self.error_bound_km, mission=self.mission or self.id,
+            elements_epoch=elements.epoch_iso if elements is not None else None, **self.links_dict()))
 
     def as_dict(self) -> dict:
         return {
@@ -135,6 +156,30 @@ class Spacecraft:
             "downlink": self.downlink.as_dict() if self.downlink else None,
             "uplink": self.uplink.as_dict() if self.uplink else None,
         }
+
+
+@dataclass(frozen=True)
+class SpacecraftSummary:
+    """The board's and the API's view of a craft (``Spacecraft.summary``, ``GET /api/v1/spacecraft``).
+
+    The one declaration of that view: the API's ``SpacecraftSummary`` schema is built from these
+    fields and their ``metadata`` descriptions (``groundnet.api.schemas.model_of``).
+    """
+
+    id: str = field(metadata={"description": "The spacecraft's id, e.g. ISS or MEX."})
+    name: str
+    kind: str = field(metadata={"description": "Trajectory kind: tle (SGP4), spk, oem, opm, omm, approximate ..."})
+    norad_id: int | None = field(metadata={"description": "NORAD catalog number; None for a craft without one."})
+    source: str = field(metadata={"description": "Where the trajectory comes from."})
+    approximate: bool = field(metadata={"description": "The position is approximate (within error_bound_km)."})
+    error_bound_km: float | None
+    mission: str = field(metadata={"description": "The mission the craft serves (its id unless given)."})
+    # the links as ``Link.display_dict`` shows them (the API's ``MissionLink``)
+    uplink: dict | None = field(metadata={"description": "The uplink: band, channel, rate; None: not published."})
+    downlink: dict | None = field(metadata={"description": "The downlink: band, channel, rate; None: not published."})
+    ranging: bool
+    elements_epoch: str | None = field(metadata={
+        "description": "The element set's epoch (Earth orbiters); null for a trajectory."})
 
 
 _cache: dict[tuple, Trajectory] = {}
