@@ -187,9 +187,9 @@ def _is_arrow(value) -> bool:
 
 
 def _large(text: str):
-    import pyarrow as pa
+    from .arrow_numpy import text_scalar
 
-    return pa.scalar(text, pa.large_string())
+    return text_scalar(text, large=True)
 
 
 def _csv_quote(text: str) -> str:
@@ -220,7 +220,10 @@ def _iso_column(column, quoted: bool):
     import numpy as np
     import pyarrow as pa
 
-    ns = column.cast(pa.int64()).fill_null(0).to_numpy() * _NS_PER_UNIT[column.type.unit]
+    from .arrow_numpy import nulls, numpy
+
+    missing = nulls(column)
+    ns = np.where(missing, 0, numpy(column)) * _NS_PER_UNIT[column.type.unit]
     ms = (ns + 500_000) // 1_000_000  # to the nearest millisecond
     days, ms_of_day = np.divmod(ms, 86_400_000)
     seconds, milli = np.divmod(ms_of_day, 1000)
@@ -242,9 +245,9 @@ def _iso_column(column, quoted: bool):
                                          "itemsize": width}))
     record["d"], record["c"], record["m"] = parts
     offsets = np.arange(len(ms) + 1, dtype=np.int64) * width
-    out = pa.LargeStringArray.from_buffers(len(ms), pa.py_buffer(offsets), pa.py_buffer(record.view(np.uint8)))
-    return pa.array(out.to_numpy(zero_copy_only=False), pa.large_string(), mask=column.is_null().to_numpy(
-        zero_copy_only=False)) if column.null_count else out
+    validity = pa.py_buffer(np.packbits(~missing, bitorder="little")) if column.null_count else None
+    return pa.LargeStringArray.from_buffers(len(ms), pa.py_buffer(offsets), pa.py_buffer(record.view(np.uint8)),
+                                            validity, int(missing.sum()))
 
 
 def _text_column(column, kind: str):
@@ -253,27 +256,33 @@ def _text_column(column, kind: str):
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from .arrow_numpy import float_scalar, text, text_scalar
+
     column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
     t = column.type
     missing = "null" if kind == "json" else ""
     if pa.types.is_timestamp(t):
         out = _iso_column(column, quoted=kind == "json")
     elif pa.types.is_floating(t):
-        values = pc.add(pc.round(column.cast(pa.float64()), 3), 0.0)  # + 0: no "-0"
-        out = pc.if_else(pc.is_finite(values), pc.cast(values, pa.string()), pa.scalar(None, pa.string()))
+        values = pc.add(pc.round(column.cast(pa.float64()), 3), float_scalar(0.0))  # + 0: no "-0"
+        out = pc.cast(values, pa.string())
+        finite = pc.is_finite(values)
+        if pc.sum(finite).as_py() != len(values) - values.null_count:
+            out = pc.if_else(finite, out, pa.nulls(1, pa.string())[0])
     elif pa.types.is_integer(t):
         out = pc.cast(column, pa.string())
     elif pa.types.is_boolean(t):
-        out = pc.if_else(column, "true", "false") if kind == "json" else pc.if_else(column, "True", "False")
+        yes, no = ("true", "false") if kind == "json" else ("True", "False")
+        out = pc.if_else(column, text_scalar(yes, large=False), text_scalar(no, large=False))
     elif pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_dictionary(t):
         # Each distinct value is quoted (or JSON-escaped) once, then looked up by index.
         encoded = column if pa.types.is_dictionary(t) else pc.dictionary_encode(column)
         values = encoded.dictionary.to_pylist()
         quote = json.dumps if kind == "json" else (_csv_quote if kind == "csv" else str)
-        out = pa.array([quote(v) for v in values], pa.large_string()).take(encoded.indices)
+        out = text([quote(v) for v in values], large=True).take(encoded.indices)
     else:
         convert = (lambda v: json.dumps(v, default=_json_default)) if kind == "json" else _cell
-        out = pa.array([missing if v is None else convert(v) for v in column.to_pylist()], pa.large_string())
+        out = text([missing if v is None else convert(v) for v in column.to_pylist()], large=True)
     return pc.fill_null(out.cast(pa.large_string()), _large(missing))
 
 

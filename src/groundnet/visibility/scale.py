@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from .. import arrow_numpy as an
 from ..errors import GroundnetError
 from ..orbits.elements import ElementSet
 from ..stations.network import Antenna
@@ -458,7 +459,7 @@ class _Runs:
             total = sum(len(t) for t in tables)
             if total == 0:
                 return
-            aos = [t.column("aos").to_numpy() for t in tables]
+            aos = [an.numpy(t.column("aos")) for t in tables]
             # Window edges at quantiles of a sample of every run's AOS (every 64th: the runs are sorted).
             sample = np.sort(np.concatenate([a[::64] for a in aos] + [a[-1:] for a in aos]))
             n_windows = max(1, math.ceil(total / self.BATCH_ROWS))
@@ -514,8 +515,8 @@ class _Spool:
             if end < self.slices[-1][1]:
                 still_open = arrow.ends_at(table, end)
                 if still_open.any():
-                    self.open = arrow.concat([self.open, table.filter(still_open)], arrow.RUN_SCHEMA)
-                    table = table.filter(~still_open)
+                    self.open = arrow.concat([self.open, table.filter(an.array(still_open))], arrow.RUN_SCHEMA)
+                    table = table.filter(an.array(~still_open))
             self._write(table)
         if first and len(self.open):  # an empty slice: the held passes end at its start
             self._write(arrow.sort_run(self.labels, arrow.join_at_boundary(self.open, arrow.empty(arrow.RUN_SCHEMA), start)))
@@ -525,8 +526,8 @@ class _Spool:
         if self.last_key is not None and len(table):
             early = arrow.before_key(self.labels, table, self.last_key)
             if early.any():
-                self.late.append(table.filter(early))
-                table = table.filter(~early)
+                self.late.append(table.filter(an.array(early)))
+                table = table.filter(an.array(~early))
         if len(table):
             self.last_key = arrow.last_key(self.labels, table)
             if self.spool is not None:
