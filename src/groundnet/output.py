@@ -296,20 +296,41 @@ def _joined_bytes(parts: list) -> memoryview:
     return memoryview(joined.buffers()[2])[int(offsets[0]):int(offsets[-1])] if len(joined) else memoryview(b"")
 
 
+def _csv_lines(cells: list, names: list[str]):
+    """Text columns (no nulls) as CSV lines by Arrow's CSV writer, or None when a cell holds a
+    quote, comma or line break (quoted already: the writer would quote it again)."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    out = pa.BufferOutputStream()
+    try:
+        pcsv.write_csv(pa.Table.from_arrays(cells, names=names), out,
+                       pcsv.WriteOptions(include_header=False, batch_size=1 << 16, quoting_style="none"))
+    except pa.ArrowInvalid:
+        return None
+    return memoryview(out.getvalue())
+
+
 def arrow_rows_bytes(table, kind: str) -> memoryview:
     """The rows of an Arrow table as ``kind`` (``csv``: lines; ``ndjson``: one object a line;
     ``json``: objects each followed by ``,\\n``), without header or brackets."""
     names = table.schema.names
+    if not len(table):
+        return memoryview(b"")
     if kind == "csv":
+        cells = [_text_column(table.column(i), "csv") for i in range(len(names))]
+        lines = _csv_lines(cells, names)
+        if lines is not None:
+            return lines
         parts = []
-        for i, name in enumerate(names):
-            parts += [_text_column(table.column(i), "csv"), "," if i < len(names) - 1 else "\n"]
-        return _joined_bytes(parts) if len(table) else memoryview(b"")
+        for i, cell in enumerate(cells):
+            parts += [cell, "," if i < len(names) - 1 else "\n"]
+        return _joined_bytes(parts)
     parts = []
     for i, name in enumerate(names):
         parts += [("{" if i == 0 else ",") + json.dumps(name) + ":", _text_column(table.column(i), "json")]
     parts.append("},\n" if kind == "json" else "}\n")
-    return _joined_bytes(parts) if len(table) else memoryview(b"")
+    return _joined_bytes(parts)
 
 
 def csv_header(names: list[str]) -> str:
@@ -328,13 +349,19 @@ def arrow_text(table, kind: str) -> str:
 
 class ArrowFileWriter:
     """One output file of ``kind`` written from Arrow tables, batch after batch (the passes
-    streamed by ``groundnet passes`` and every other listing's ``--output``)."""
+    streamed by ``groundnet passes`` and every other listing's ``--output``).
+
+    CSV, JSON and NDJSON text is made in pieces of ``PIECE_ROWS`` rows on one thread per core
+    (Arrow's kernels and NumPy release the GIL), written in order."""
+
+    PIECE_ROWS = 1 << 17
 
     def __init__(self, path: str | Path, kind: str, schema=None):
         self.path, self.kind, self.schema = Path(path), kind, schema
         self._parquet = None
         self._file = None
         self._wrote_rows = False
+        self._threads = None
         if kind != "parquet":
             self._file = open(self.path, "wb")
         elif schema is not None:
@@ -359,16 +386,31 @@ class ArrowFileWriter:
             return
         if self.kind == "csv" and self._file.tell() == 0:
             self._file.write(csv_header(table.schema.names).encode("utf-8"))
-        if not len(table):
+        for text in self._text_pieces(table):
+            if self.kind == "json":
+                self._file.write(b",\n" if self._wrote_rows else b"[\n")
+                text = text[:-2]
+            self._file.write(text)
+            self._wrote_rows = True
+
+    def _text_pieces(self, table):
+        import os
+
+        n, step = len(table), self.PIECE_ROWS
+        if n <= step or (os.cpu_count() or 1) == 1:
+            if n:
+                yield arrow_rows_bytes(table, self.kind)
             return
-        if self.kind == "json":
-            self._file.write(b",\n" if self._wrote_rows else b"[\n")
-            self._file.write(arrow_rows_bytes(table, "json")[:-2])
-        else:
-            self._file.write(arrow_rows_bytes(table, self.kind))
-        self._wrote_rows = True
+        if self._threads is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._threads = ThreadPoolExecutor(os.cpu_count(), thread_name_prefix="groundnet-format")
+        pieces = [table.slice(i, step) for i in range(0, n, step)]
+        yield from self._threads.map(lambda piece: arrow_rows_bytes(piece, self.kind), pieces)
 
     def close(self) -> None:
+        if self._threads is not None:
+            self._threads.shutdown()
         if self.kind == "parquet":
             if self._parquet is None:
                 import pyarrow as pa
