@@ -131,7 +131,7 @@ def test_plan_covers_every_object_station_and_instant_once(subset, stations):
         for task in row:
             covered[np.ix_([task.slice_no], plan.object_chunks[task.objects], plan.station_chunks[task.stations])] += 1
     assert (covered == 1).all()
-    assert all(len(row) >= 6 for row in plan.tasks)  # at least 3 tasks per worker and slice
+    assert all(len(row) >= 8 and len(row) % 2 == 0 for row in plan.tasks)  # at least 4 per worker and slice, as many each
 
 
 def test_catalog_chunks_are_balanced_by_cost(catalog):

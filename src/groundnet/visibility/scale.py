@@ -54,17 +54,19 @@ class ScaleError(GroundnetError):
 def object_cost(elements: Sequence[ElementSet]) -> np.ndarray:
     """Relative cost of one object over one station-day in ``find_passes``.
 
-    A fit to the engine's CPU time per object on the full catalog (10 stations, 1 day): a fixed
-    part, a part per SGP4 sample (the engine's step for that orbit: an hour in GEO, a minute or
-    less at a HEO perigee) and a part per revolution (passes to refine). Measured per object:
-    LEO 1.3 ms, MEO 0.2 ms, GEO 0.1 ms, HEO 2.2 ms; the fit is within 50 % of each.
+    A fit to the engine's CPU time per object on the full catalog (10 stations, 1 day, 400
+    objects of each kind): a fixed part and a part per SGP4 sample (the engine's step for that
+    orbit: an hour in GEO, eight minutes in LEO, a minute or less at a HEO perigee; the search's
+    samples, screens and refinements follow the same step). Measured per object: LEO 0.59 ms,
+    eccentric LEO 1.07 ms, MEO 0.31 ms, GEO 0.11 ms, HEO 2.47 ms; the fit is within 30 % of
+    each (a fit with a part per revolution underrated HEO chunks by 2.5x: their task took
+    twice as long as any other).
     """
     from ..orbits.propagation import OrbitShape
     from .passes import sgp4_step_s
 
     samples_per_day = 86400.0 / sgp4_step_s(OrbitShape.of(list(elements)))
-    revs_per_day = np.array([e.mean_motion_rev_day for e in elements], dtype=np.float64)
-    return 1.0 + 0.07 * samples_per_day + 1.25 * np.clip(np.nan_to_num(revs_per_day, nan=1.0), 0.0, 20.0)
+    return 1.0 + 0.053 * samples_per_day
 
 
 def balanced_chunks(costs: np.ndarray, n_chunks: int) -> list[np.ndarray]:
@@ -131,9 +133,11 @@ def plan_tasks(
     costs = object_cost(elements)
     slice_days = min(slice_s, end_unix - start_unix) / 86400.0
     pair_days = len(elements) * len(antennas) * slice_days
-    # Enough tasks per slice to keep every worker busy (at least 3 per worker: the last tasks
-    # of a slice then finish close together), few enough that each is a big vectorised call.
-    n_tasks = max(3 * workers if workers > 1 else 1, math.ceil(pair_days / task_pair_days))
+    # Enough tasks per slice to keep every worker busy (at least 4 per worker, and as many for
+    # each: the last tasks of a slice then finish close together), few enough that each is a
+    # big vectorised call.
+    n_tasks = max(4 * workers if workers > 1 else 1, math.ceil(pair_days / task_pair_days))
+    n_tasks = workers * math.ceil(n_tasks / workers) if workers > 1 else n_tasks
     # Stations are split only when the catalog alone cannot make tasks small enough.
     n_station_chunks = max(1, min(len(antennas), math.ceil(n_tasks / max(1, len(elements) // MIN_TASK_OBJECTS))))
     n_object_chunks = max(1, math.ceil(n_tasks / n_station_chunks))
