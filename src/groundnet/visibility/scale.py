@@ -434,10 +434,11 @@ class _Runs:
     Nothing of a slice is held in memory while it computes: a 400-station day is tens of millions
     of passes. ``merged`` reads the runs memory-mapped and yields the slice in sorted batches of
     about ``BATCH_ROWS`` rows (a merge by AOS windows: each run is sorted, so a window is one
-    contiguous range of every run).
+    contiguous range of every run). Batches of a quarter of a million rows: the output's writer
+    starts formatting the first while the next is merged.
     """
 
-    BATCH_ROWS = 1_000_000
+    BATCH_ROWS = 1 << 18
 
     def __init__(self, directory: Path, labels):
         self.directory = directory
