@@ -7,7 +7,8 @@ import pytest
 
 from groundnet.timebase import parse_utc
 
-from .conftest import T0, T0_ISO, wait_for
+from .conftest import T0, T0_ISO
+from support import wait_for
 from .test_api import event, make_client, token
 from .webhook_receiver import Receiver
 
