@@ -16,6 +16,8 @@ keys for merging late rows into a sorted stream all work on columns, never row b
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 import pyarrow as pa
 
@@ -62,16 +64,29 @@ def ns_to_unix(ns: np.ndarray) -> np.ndarray:
     return whole.astype(np.float64) + rest / 1e9
 
 
+_LABEL_COLUMNS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _label_columns(labels, numeric: bool) -> tuple:
+    """The object ids (int64 NumPy or Arrow text), names and station ids of ``labels`` as
+    columns to look up by index; made once per labels (a streamed run writes many batches)."""
+    cached = _LABEL_COLUMNS.get(labels)
+    if cached is None or cached[0] != numeric:
+        ids = labels.object_id_column(numeric)
+        cached = (numeric, ids if numeric else an.text(ids), an.text(labels.object_names), an.text(labels.station_ids))
+        _LABEL_COLUMNS[labels] = cached
+    return cached[1:]
+
+
 def public_table(table) -> pa.Table:
     """A ``PassTable`` as the public Arrow table: labels looked up by index, in Arrow."""
-    labels = table.labels
     obj, sta = an.array(table.obj, pa.int64()), an.array(table.sta, pa.int64())
     numeric = table.numeric_ids
-    ids = labels.object_id_column(numeric)
+    ids, names, stations = _label_columns(table.labels, numeric)
     columns = {
-        "object_id": an.array(ids[table.obj], pa.int64()) if numeric else an.text(ids).take(obj),
-        "object_name": an.text(labels.object_names).take(obj),
-        "station_id": an.text(labels.station_ids).take(sta),
+        "object_id": an.array(ids[table.obj], pa.int64()) if numeric else ids.take(obj),
+        "object_name": names.take(obj),
+        "station_id": stations.take(sta),
     }
     for name in TIME_COLUMNS:
         columns[name] = an.array(unix_to_ns(getattr(table, name)), TIME_TYPE)
