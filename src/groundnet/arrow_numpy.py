@@ -1,8 +1,8 @@
 """NumPy arrays and Python text to Arrow and back, through buffers.
 
 ``pa.array``, ``pa.scalar``, ``Array.to_numpy``, ``schema.empty_table`` and compute calls given
-NumPy or Python values first ask whether pandas is installed, which imports it: 0.6 s or more
-of every process that writes passes (the command and each of its worker processes), for
+NumPy or Python values first ask whether pandas is installed, which imports it (a large
+import) in every process that writes passes: the command and each of its worker processes, for
 nothing. These helpers build the same arrays from the values' memory instead; every path that
 moves passes (``visibility.arrow``, ``visibility.scale``, ``groundnet.output``) goes through them.
 """

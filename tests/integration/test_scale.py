@@ -200,7 +200,7 @@ app(sys.argv[1:], standalone_mode=False)
 
 @pytest.mark.parametrize("ext", ["csv", "json", "ndjson", "parquet", "txt"])
 def test_writing_passes_imports_no_pandas(tmp_path, ext):
-    """pyarrow imports pandas (0.6 s or more a process) at its first pa.array or to_numpy; the
+    """pyarrow imports pandas (a large import) at its first pa.array or to_numpy; the
     passes command and its workers move columns through buffers and never need it."""
     import os
     import subprocess
