@@ -183,7 +183,8 @@ function renderClock(m: Moment): void {
       ? "server unreachable, retrying"
       : controller.replayInflight && m.paused
         ? `loading the board of ${hhmmss(now)}…`
-        : board ? `board of ${hhmmss(Date.parse(board.time))}, fetched ${age.toFixed(1)} s ago` : "loading…";
+        : board ? `board of ${hhmmss(Date.parse(board.time))}, fetched ${age.toFixed(1)} s ago`
+          : current.needsBoard ? "loading…" : ""; // a view that shows no board waits for none
   } else if (controller.link !== "open") {
     modeText = controller.link === "connecting" ? "Connecting" : "Offline";
     cls = controller.link === "connecting" ? "replay" : "bad";
@@ -393,7 +394,7 @@ function start(): void {
     () => {
       performance.mark("groundnet:world-drawn");
       worldLoaded = true;
-      if (controller.board && !painted) markPainted();
+      if ((controller.board || !current.needsBoard) && !painted) markPainted(); // a view of no board is ready with the map
       // The finer map once the page is up; the coarse one stays if it cannot be had.
       window.setTimeout(() => networkView.map.loadWorld(true).catch(() => undefined), 1500);
     },

@@ -133,6 +133,8 @@ export function renderSpacecraftDetail(
   const rows = groups.map((list) => passRow(list[0], list.slice(1), nowMs, on, epoch, ageLimitDays(sc.id)));
   const zone = zoneLabel(nowMs);
 
+  // The sky plot's box is kept across refreshes (its plot is drawn again into it), so that what is scrolled to stays.
+  const sky = container.querySelector<HTMLElement>("#sc-sky") ?? h("div", { id: "sc-sky", class: "sc-sky", "aria-live": "polite" });
   clear(container);
   container.append(
     h("header", { class: "sc-head" },
@@ -148,7 +150,7 @@ export function renderSpacecraftDetail(
             h("thead", {}, h("tr", {}, ...["Station", `Next AOS (${zone})`, "LOS", "Max el.", "Duration", "Starts", "Elements", "Later AOS", "Sky"].map((t) => h("th", { scope: "col" }, t)))),
             h("tbody", {}, ...rows)))
       : h("p", { class: "muted" }, "No pass ahead in the server's window."),
-    h("div", { id: "sc-sky", class: "sc-sky", "aria-live": "polite" }),
+    sky,
   );
 }
 
