@@ -72,12 +72,12 @@ def run(name: str) -> dict:
     theirs = time.perf_counter() - t
 
     diffs = []
-    for p in passes:
-        if p.in_view_at_switch_on:
+    for station, aos, in_view in zip(passes.sta.tolist(), passes.aos.tolist(), passes.aos_clipped.tolist()):
+        if in_view:  # in view at switch-on: no rise
             continue
-        rises = peer[antennas[p.station_idx].id]
+        rises = peer[antennas[station].id]
         if rises:
-            diffs.append(min(abs(r - p.aos_unix) for r in rises))
+            diffs.append(min(abs(r - aos) for r in rises))
     return {"scenario": name, "stations": len(antennas), "hours": horizon / 3600.0, "passes": len(passes),
             "search_step_s": sc.search_step_s,
             "groundnet_s": ours, "skyfield_1s_s": theirs, "ratio": theirs / ours,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import httpx
+from support import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "src" / "groundnet" / "web" / "dist"
@@ -31,12 +31,6 @@ def check_environment() -> None:
             f"{CHROMIUM} is missing: run ./scripts/setup.sh (without GROUNDNET_SKIP_APT) to install Debian's chromium")
     if not (DIST / "index.html").exists():
         raise BoardEnvironmentError(f"{DIST}/index.html is missing: run ./scripts/setup.sh to build the board (npm)")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def groundnet_command() -> list[str]:

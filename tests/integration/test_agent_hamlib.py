@@ -20,7 +20,8 @@ import time
 from pathlib import Path
 
 import pytest
-from service.hamlib_daemons import Daemon, free_port
+from service.hamlib_daemons import Daemon
+from support import free_port
 
 from groundnet.agent.hamlib import Rigctld, Rotctld
 from groundnet.errors import DeviceError

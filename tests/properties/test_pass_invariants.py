@@ -43,8 +43,10 @@ def _check_passes(table, elements, antenna, start, end, samples=200):
         # The maximum elevation is the elevation at TCA, and nothing in the window is higher.
         assert abs(el[-1] - table.max_elevation_deg[i]) < TOLERANCE_DEG, (e.norad_id, el[-1], table.max_elevation_deg[i])
         assert el[:-1].max() <= table.max_elevation_deg[i] + TOLERANCE_DEG
-        # ... and it is usable: at or above the antenna's floor at TCA's azimuth.
-        assert el[-1] >= float(antenna.elevation_floor_deg(az[-1])) - TOLERANCE_DEG, (e.norad_id, el[-1], az[-1])
+        # ... and it is usable: at or above the antenna's floor at TCA's azimuth (at a step of the
+        # mask, two points at one azimuth, the floor on either side: TCA is known to milliseconds).
+        floor = antenna.elevation_floor_deg(az[-1] + np.array([-TOLERANCE_DEG, 0.0, TOLERANCE_DEG])).min()
+        assert el[-1] >= floor - TOLERANCE_DEG, (e.norad_id, el[-1], az[-1])
 
 
 def test_stepped_mask_keeps_tca_inside_the_window():
@@ -55,6 +57,24 @@ def test_stepped_mask_keeps_tca_inside_the_window():
     table = find_passes(iss, [_paris()], start, start + 5 * 86400.0)
     assert len(table) > 20
     _check_passes(table, iss, _paris(), start, start + 5 * 86400.0)
+
+
+@pytest.mark.parametrize("norad_id, mask, minimum, start, end", [
+    # Rising behind a ramp to a 25 deg peak at 308 deg: DELTA 1 DEB dips behind the peak for a
+    # minute between two search samples 240 s apart (it was one window, TCA in the hidden part).
+    (21461, ((0.0, 0.0), (154.0, 0.0), (308.0, 25.0)), 0.0, DAY0, DAY0 + 19 * 3600.0),
+    # A maximum at the corner where the mask rises above the minimum elevation, near the zenith
+    # (TCA was 0.9 s from the maximum elevation it reported).
+    (57390, ((0.0, 0.0), (4.5, 0.0), (91.4, 5.2)), 3.9631067833111153, 1696981683.5474036, 1697048606.8207364),
+    # A wall given as two points at one azimuth, passed from both sides.
+    (57390, ((0.0, 0.0), (206.9, 0.0), (300.0, 12.6), (300.0, 0.0)), 0.0, DAY0, 1696920458.8584938),
+])
+def test_windows_behind_mask_peaks_and_corners(full_catalog, norad_id, mask, minimum, start, end):
+    elements = [e for e in full_catalog if e.norad_id == norad_id]
+    antenna = _paris(mask, minimum)
+    table = find_passes(elements, [antenna], start, end)
+    assert len(table) > 2
+    _check_passes(table, elements, antenna, start, end, samples=400)
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""TEME -> ITRS against Skyfield, and SGP4 states no real orbit has become masks.
+"""TEME -> ITRS against Skyfield, TEME's sidereal angle against Vallado, and SGP4 states no real orbit has become masks.
 
 Reference: Skyfield's own chain TEME -> GCRS -> ITRS (IAU 2000A nutation, UT1-UTC and polar
 motion from the same finals2000A.all), for the ISS element set of the real 2023-10-09 catalog.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from skyfield.api import EarthSatellite
 from skyfield.framelib import itrs
 
@@ -17,11 +18,12 @@ from groundnet.orbits.elements import ElementSet
 from groundnet.orbits.propagation import REASON_UNPHYSICAL, Propagator
 from groundnet.orbits.teme import EarthOrientation, teme_to_itrs
 from groundnet.stations import load_network
-from groundnet.timebase import skyfield_times, timescale
+from groundnet.timebase import parse_utc, skyfield_times, timescale, to_unix
 from groundnet.visibility.passes import find_passes
 
 ONE_CM_KM = 1e-5
 ONE_CM_S_KM_S = 1e-5
+ONE_MAS_DEG = 1.0 / 3.6e6
 
 
 def _iss() -> ElementSet:
@@ -54,13 +56,31 @@ def test_teme_to_itrs_matches_skyfield_to_a_centimetre():
     assert np.abs(v - v_sf.km_per_s.T).max() < ONE_CM_S_KM_S
 
 
+def test_the_teme_sidereal_angle_is_vallados_and_comes_from_the_one_earth_orientation_module():
+    """Reference: Vallado, Fundamentals of Astrodynamics and Applications, Example 3-5: on
+    1992-08-20 12:14:00 UT1, GMST (1982 formula) = 152.578787810 deg. The TEME path and
+    ``frames`` give one angle (there is one implementation); 1 mas = 2.8e-7 deg."""
+    from groundnet.orbits import frames
+
+    utc = to_unix(parse_utc("1992-08-20T12:14:00Z"))
+    t = utc - float(skyfield_times(utc).dut1)  # the UTC instant whose UT1 is 12:14:00
+    theta, rate = EarthOrientation.covering(t, t).gmst82_rad(np.array([t]))
+    assert abs(np.degrees(theta[0]) - 152.578787810) < ONE_MAS_DEG
+    assert rate == pytest.approx(7.292115855e-5, rel=1e-9)  # rad/s, the 1982 formula's rate (Vallado eq. 3-40)
+    np.testing.assert_array_equal(theta, frames.gmst82_rad(np.array([t]))[0])
+    # TEME is not the IAU 2006 mean equinox: the 1982 angle differs from the GMST inside the GAST of
+    # frames.sidereal_parts by tens of mas (Skyfield's TEME frame keeps the 1982 angle too).
+    times = to_unix(parse_utc("2023-10-09T00:00:00Z")) + np.arange(4) * 3600.0
+    apart_mas = np.degrees(frames.gmst82_rad(times)[0] - np.radians(skyfield_times(times).gmst * 15.0)) / ONE_MAS_DEG
+    assert np.all((np.abs(apart_mas) > 20.0) & (np.abs(apart_mas) < 100.0))
+
+
 def test_polar_motion_is_applied():
     element = _iss()
     t = np.array([element.epoch_unix])
     states = Propagator([element]).propagate(t)
-    eop = EarthOrientation.covering(t[0], t[0])
-    no_pole = EarthOrientation(eop.node_unix, eop.ut1_minus_tai_s, 0 * eop.xp_rad, 0 * eop.yp_rad, 0 * eop.sprime_rad)
-    r1, _ = teme_to_itrs(states.position_km[0], None, t, eop)
+    no_pole = EarthOrientation(pole=False)
+    r1, _ = teme_to_itrs(states.position_km[0], None, t, EarthOrientation.covering(t[0], t[0]))
     r0, _ = teme_to_itrs(states.position_km[0], None, t, no_pole)
     shift = np.linalg.norm(r1 - r0)
     # The pole wanders by ~0.2-0.5 arcsec: 7 to 20 m at the ISS's distance from the Earth's axis.

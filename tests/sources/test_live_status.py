@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from support import wait_for
 from fastapi.testclient import TestClient
 
 from groundnet.api.app import create_app
@@ -17,25 +18,9 @@ from .server import Loopback
 T0_ISO = "2026-08-23T10:00:00Z"  # inside the demo fleet's element-set span
 
 
-
 @pytest.fixture(scope="module")
 def small_fleet():
     return [s for s in load_fleet() if s.id in ("ISS", "SENTINEL-2B", "MEX")]
-
-
-@pytest.fixture
-def sqlite_url(tmp_path):
-    return f"sqlite:///{tmp_path / 'groundnet.sqlite'}"
-
-
-def wait_for(predicate, timeout: float = 30.0, every: float = 0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError(f"condition not met within {timeout} s")
 
 
 SOURCE_KEYS = {"name", "url", "fetched_at", "age_s", "refresh_interval_s", "stale", "last_error"}

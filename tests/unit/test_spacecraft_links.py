@@ -121,3 +121,32 @@ def test_board_fleet_carries_the_published_values():
     # One Spacecraft type: the fleet's craft are the list's, with their elements or trajectory.
     assert fleet["METOP-B"] in load_spacecraft() and fleet["METOP-B"].is_earth_orbiter
     assert not fleet["MEX"].is_earth_orbiter and fleet["MEX"].trajectory.kind == "approximate"
+
+
+def test_the_api_link_and_performance_schemas_are_built_from_the_one_declaration():
+    import dataclasses
+
+    from groundnet.api import schemas
+    from groundnet.missions import Link
+    from groundnet.operations.performance import PerformanceRow
+
+    link = Link("X", "down", None, 2e6)
+    shown = link.display_dict()
+    assert list(schemas.MissionLink.model_fields) == list(Link.DISPLAY_FIELDS) == list(shown)
+    assert schemas.MissionLink.model_validate(shown).model_dump() == shown
+    # An antenna's link now: the same fields and the signal; no data rate unless it carries data.
+    for signal in ("carrier", "data", "ranging", "none"):
+        row = link.display_dict(signal)
+        assert schemas.Link.model_validate(row).model_dump() == row
+        assert row["data_rate_bps"] == (2e6 if signal == "data" else 0.0)
+    assert list(schemas.Link.model_fields) == [*Link.DISPLAY_FIELDS, "signal"]
+    assert list(schemas.PartnerLink.model_fields) == [*Link.DISPLAY_FIELDS, "signal", "power_dbm"]
+    with pytest.raises(ValueError, match="signal must be one of"):
+        link.display_dict("loud")
+    descriptions = {f.name: f.metadata.get("description") for f in dataclasses.fields(Link)}
+    assert schemas.Link.model_fields["data_rate_bps"].description == descriptions["data_rate_bps"]
+    # Performance rows: the API's fields are the row's, in its order, times as text.
+    assert list(schemas.PerformanceRead.model_fields) == [f.name for f in dataclasses.fields(PerformanceRow)]
+    row = PerformanceRow(0.0, 86400.0, "antenna", "KIR-1", 2, 1, 0, 1, 0, 0, 1.5, 1.2, 0.5, 0.0, 1.0, 1, 24.0)
+    assert schemas.PerformanceRead.model_validate(row.as_dict()).model_dump() == row.as_dict()
+    assert schemas.PerformanceRead.model_fields["availability"].description.startswith("Share of the period")

@@ -10,6 +10,7 @@ from groundnet.orbits.trajectory import AtBodyTrajectory
 from groundnet.stations import load_network
 from groundnet.visibility.core import find_windows, usable_elevation_deg
 from groundnet.visibility.deepspace import trajectory_pass_table
+from groundnet.visibility.passes import PassTable
 from groundnet.visibility.passes import find_passes
 
 START = 1.7955e9
@@ -49,3 +50,68 @@ def test_one_usable_elevation_for_every_strategy():
     np.testing.assert_array_equal(usable_elevation_deg(antenna, az, 25.0), np.full(4, 25.0))
     with pytest.raises(TypeError, match="not a position provider"):
         find_windows(["nonsense"], [antenna], START, END)
+
+
+def test_a_trajectory_fills_the_one_pass_table_with_the_columns_of_element_sets():
+    antennas = load_network().select("NNO-1,KIR-1")
+    mex, sentinel = get_spacecraft("MEX"), get_spacecraft("SENTINEL-2A")
+    table = find_windows(mex, antennas, START, END)
+    assert isinstance(table, PassTable) and len(table) >= 2
+    assert set(table.object_id.tolist()) == {"MEX"} and set(table.station_id.tolist()) == {"NNO-1", "KIR-1"}
+    assert np.isnan(table.elements_age_days).all()
+    assert np.all(table.aos <= table.tca) and np.all(table.tca <= table.los)
+    rows, sgp4_rows = table.to_rows(), find_windows(sentinel, antennas, START, END).to_rows()
+    assert list(rows[0]) == list(sgp4_rows[0]) == list(PassTable.ROW_FIELDS)
+    assert rows[0]["elements_age_days"] is None and sgp4_rows[0]["elements_age_days"] is not None
+    # Nothing in the window: an empty table that still names the object and the antennas.
+    empty = trajectory_pass_table(mex.trajectory, antennas, START, START)
+    assert len(empty) == 0 and empty.labels.object_ids.tolist() == ["MEX"]
+
+
+def test_launch_samples_go_through_the_one_search_each_within_its_own_span():
+    """LEOP's nominal and dispersed samples are one provider: the one pass table, one object per
+    sample, no window outside a sample's span, windows clipped at switch-on where in view then."""
+    import dataclasses
+    from pathlib import Path
+
+    from groundnet.leop import load_scenario
+    from groundnet.leop.acquisition import SampleBundle, propagate_samples, scenario_antennas
+    from groundnet.visibility.geometry import StationFrames, look_angles
+
+    path = Path(__file__).resolve().parents[2] / "src" / "groundnet" / "data" / "leop" / "galileo_vs15.toml"
+    sc = load_scenario(path)
+    sc = dataclasses.replace(sc, dispersions=dataclasses.replace(sc.dispersions, method="monte_carlo", samples=6))
+    antennas = scenario_antennas(sc)
+    track, _, info = propagate_samples(sc, sc.launch_times_unix[0], antennas)
+    bundle = SampleBundle(track, info["horizon_s"])
+    spans = bundle.spans_unix
+    table = find_windows(bundle, antennas, spans[:, 0].min(), spans[:, 1].max(), step_s=sc.search_step_s)
+    assert isinstance(table, PassTable) and len(table) > 0
+    assert set(table.object_name.tolist()) <= {"nominal", *(f"sample {m}" for m in range(1, 7))}
+    assert np.all(np.diff(table.aos) >= 0)  # the canonical order
+    assert np.all(table.aos >= spans[table.obj, 0]) and np.all(table.los <= spans[table.obj, 1])
+    assert np.all(table.aos <= table.tca) and np.all(table.tca <= table.los)
+    np.testing.assert_array_equal(table.aos[table.aos_clipped], spans[table.obj[table.aos_clipped], 0])
+    np.testing.assert_array_equal(table.los[table.los_clipped], spans[table.obj[table.los_clipped], 1])
+    assert np.isnan(table.elements_age_days).all()
+    # Each AOS and LOS not clipped is where the elevation crosses the antenna's floor (to 1 mdeg).
+    for edge, clipped in (("aos", table.aos_clipped), ("los", table.los_clipped)):
+        i = np.flatnonzero(~clipped)
+        t = getattr(table, edge)[i]
+        p, _ = bundle.itrs_states(table.obj[i], t)
+        for k, row in enumerate(i):
+            antenna = antennas[table.sta[row]]
+            la = look_angles(StationFrames.of([antenna]), p[k][None, :])
+            margin = la.elevation_deg[0, 0] - usable_elevation_deg(antenna, la.azimuth_deg[0])[0]
+            assert abs(margin) < 1e-3, (edge, antenna.id)
+
+
+def test_the_api_pass_schema_is_the_pass_tables_columns():
+    from groundnet.api.schemas import Pass
+
+    antennas = load_network().select("NNO-1,KIR-1")
+    rows = find_windows([get_spacecraft("SENTINEL-2A"), get_spacecraft("MEX")], antennas, START, END).to_rows()
+    assert list(Pass.model_fields) == list(PassTable.ROW_FIELDS)
+    assert {type(r["object_id"]) for r in rows} == {str}  # text ids mixed in: every id as text
+    for row in rows:
+        assert Pass.model_validate(row).model_dump() == row

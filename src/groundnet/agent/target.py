@@ -32,15 +32,10 @@ class TrackObject:
         return TargetTrack.from_trajectory(self.trajectory, antenna, start, end)
 
     def windows(self, antenna: Antenna, start: float, end: float) -> list[tuple[float, float]]:
-        """(AOS, LOS) of every pass over [start, end): the engine's pass search, or sampled for deep space."""
-        if self.element is not None:
-            from ..visibility.passes import find_passes
+        """(AOS, LOS) of every pass over [start, end): the one pass search (``visibility.core.find_windows``)."""
+        from ..visibility.core import find_windows
 
-            table = find_passes([self.element], [antenna], start, end)
-            return sorted((float(a), float(b)) for a, b in zip(table.aos, table.los))
-        from ..visibility.deepspace import trajectory_pass_table
-
-        table = trajectory_pass_table(self.trajectory, [antenna], start, end)
+        table = find_windows(self.element if self.element is not None else self.trajectory, [antenna], start, end)
         return sorted((float(a), float(b)) for a, b in zip(table.aos, table.los))
 
 

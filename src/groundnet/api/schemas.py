@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import typing
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from ..domain import EVENT_KINDS
+from ..missions.spacecraft import SIGNALS
+from ..missions.spacecraft import Link as _MissionLinkType
+from ..operations.performance import PerformanceRow
 
 EventKind = Literal[EVENT_KINDS]  # type: ignore[valid-type]
 
@@ -35,6 +40,24 @@ ERROR_RESPONSES: dict[int | str, dict] = {
 }
 
 TEXT = {"schema": {"type": "string"}}
+
+
+def model_of(cls, name: str, doc: str, *, only: tuple[str, ...] | None = None, types: dict | None = None,
+             descriptions: dict | None = None, base: type[BaseModel] = BaseModel, **extra) -> type[BaseModel]:
+    """The API model of a dataclass: its fields (those in ``only``, in the dataclass's order), each
+    with its type (or ``types[name]``) and the description in its ``metadata`` (or
+    ``descriptions[name]``); all required.
+    ``extra``: more fields, as ``create_model`` takes them. The one converter from the engine's row
+    types to the API's schemas: a field is declared once, in its dataclass."""
+    hints = typing.get_type_hints(cls)
+    declared = {}
+    for f in dataclasses.fields(cls):
+        if only is not None and f.name not in only:
+            continue
+        kind = (types or {}).get(f.name, hints[f.name])
+        text = (descriptions or {}).get(f.name, f.metadata.get("description"))
+        declared[f.name] = (kind, Field(description=text))
+    return create_model(name, __base__=base, __doc__=doc, __module__=__name__, **declared, **extra)
 
 
 class EventCreate(BaseModel):
@@ -75,11 +98,11 @@ class ClockUpdate(BaseModel):
     live: bool = Field(False, description="Back to real time at speed 1.")
 
 
-class Link(BaseModel):
-    band: str
-    frequency_hz: float | None = Field(description="The mission's channel, else the band's allocation centre.")
-    data_rate_bps: float | None = Field(description="None where the mission's rate is not published.")
-    signal: Literal["carrier", "data", "ranging", "none"]
+# The links: ``missions.Link`` as ``Link.display_dict`` shows it, with what an antenna's link carries now.
+MissionLink = model_of(_MissionLinkType, "MissionLink", "One direction of a mission's radio link: band, channel "
+                       "and rate (None: not published).", only=_MissionLinkType.DISPLAY_FIELDS)
+Link = model_of(_MissionLinkType, "Link", "An antenna's link now: the mission's link and the signal it carries.",
+                only=_MissionLinkType.DISPLAY_FIELDS, signal=(Literal[SIGNALS], ...))  # type: ignore[valid-type]
 
 
 class Target(BaseModel):
@@ -194,14 +217,6 @@ class Station(BaseModel):
     source: str
 
 
-class MissionLink(BaseModel):
-    """One direction of a mission's radio link: band, channel and rate (None: not published)."""
-
-    band: str
-    frequency_hz: float | None
-    data_rate_bps: float | None
-
-
 class SpacecraftSummary(BaseModel):
     id: str
     name: str
@@ -227,23 +242,40 @@ class Distance(BaseModel):
     one_way_light_time_s: float | None
 
 
-class Pass(BaseModel):
-    """A pass as `groundnet passes --format json` prints it."""
+def model_of_arrow(schema, name: str, doc: str, *, types: dict | None = None,
+                   descriptions: dict | None = None) -> type[BaseModel]:
+    """The API model of the rows of an Arrow table (its JSON form): a field per column, in order,
+    typed from the column (timestamps as ISO 8601 text) or ``types[name]``; all required."""
+    import pyarrow as pa
 
-    object_id: int | str
-    object_name: str
-    station_id: str
-    aos: str
-    tca: str
-    los: str
-    max_elevation_deg: float
-    aos_azimuth_deg: float
-    los_azimuth_deg: float
-    duration_s: float
-    elements_age_days: float | None = Field(None, description="Days from the element set's epoch to TCA; "
-                                                                    "None for a trajectory (SPK, OEM, approximate).")
-    aos_clipped: bool
-    los_clipped: bool
+    def kind(t):
+        if pa.types.is_timestamp(t) or pa.types.is_string(t):
+            return str
+        if pa.types.is_integer(t):
+            return int
+        if pa.types.is_boolean(t):
+            return bool
+        if pa.types.is_floating(t):
+            return float
+        raise TypeError(f"{name}: no JSON type for the Arrow type {t}")
+
+    declared = {f.name: ((types or {}).get(f.name) or kind(f.type), Field(description=(descriptions or {}).get(f.name)))
+                for f in schema}
+    return create_model(name, __doc__=doc, __module__=__name__, **declared)
+
+
+def _pass_model() -> type[BaseModel]:
+    from ..visibility.arrow import public_schema
+
+    return model_of_arrow(
+        public_schema(), "Pass", "A pass as `groundnet passes --format json` prints it (the pass table's columns).",
+        types={"object_id": int | str, "elements_age_days": float | None},
+        descriptions={"object_id": "NORAD or NAIF number, or a text id (e.g. MEX) where the object has none.",
+                      "elements_age_days": "Days from the element set's epoch to TCA; None for a trajectory "
+                                           "(SPK, OEM, approximate)."})
+
+
+Pass = _pass_model()
 
 
 class ElementSetRead(BaseModel):
@@ -323,12 +355,14 @@ class StatusRead(BaseModel):
     sources: list[SourceStatusRead] = Field(description="The data sources the service refreshes (groundnet.toml).")
 
 
-class PartnerLink(BaseModel):
-    band: str | None
-    frequency_hz: float | None
-    data_rate_bps: float | None
-    signal: str
-    power_dbm: float | None
+# A partner network's link as its feed reports it: the link's fields, the band unknown where the feed
+# gives none, the feed's own signal text and received power.
+PartnerLink = model_of(_MissionLinkType, "PartnerLink", "A link as a partner network's feed reports it.",
+                       only=_MissionLinkType.DISPLAY_FIELDS, types={"band": str | None},
+                       descriptions={"band": "Band letter of the reported frequency (None: not reported).",
+                                     "frequency_hz": "As reported (None: not reported).",
+                                     "data_rate_bps": "As reported (None: not reported)."},
+                       signal=(str, ...), power_dbm=(float | None, ...))
 
 
 class PartnerTarget(BaseModel):
@@ -396,26 +430,9 @@ ContactState = Literal["scheduled", "pre-pass", "in-progress", "completed", "par
 Cause = Literal["antenna", "spacecraft", "weather", "pre-emption", "unknown"]
 
 
-class PerformanceRead(BaseModel):
-    """One period of one mission or antenna (docs/operations.md defines each figure)."""
-
-    period_start: str
-    period_end: str
-    by: Literal["mission", "antenna"]
-    key: str
-    contacts: int
-    completed: int
-    partial: int
-    failed: int
-    missed: int
-    cancelled: int
-    scheduled_h: float
-    delivered_h: float
-    success_rate: float | None
-    downtime_h: float | None = Field(description="Hours in outage or maintenance (antennas).")
-    availability: float | None = Field(description="Share of the period not in outage or maintenance (antennas).")
-    failures: int
-    mtbf_h: float | None
+PerformanceRead = model_of(PerformanceRow, "PerformanceRead",
+                           "One period of one mission or antenna (docs/operations.md defines each figure).",
+                           types={"period_start": str, "period_end": str, "by": Literal["mission", "antenna"]})
 
 
 class StateChange(BaseModel):

@@ -3,9 +3,9 @@
 Method (docs/leop.md): the state at separation is propagated (Earth with J2, Sun, Moon) for the nominal
 case and every dispersed sample at once; each antenna's elevation margin above its horizon
 (minimum elevation or mask) is sampled on a grid from switch-on, and the crossings and grazing
-maxima are refined by the event finder every pass search shares (``groundnet.visibility.events``:
-regula falsi to a tenth of a millisecond, peaks by Newton steps) — this is the launch-sample
-strategy of the one visibility core (``groundnet.visibility.core``).
+maxima are refined by the event finder every pass search shares: the samples are a position
+provider (``SampleBundle``) of the one pass search, ``groundnet.visibility.core.find_windows``
+(its launch-sample strategy, ``groundnet.visibility.bundle``), which returns the one pass table.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ import numpy as np
 from ..orbits import numerical
 from ..stations import Antenna, load_network
 from ..timebase import format_utc, parse_utc, to_unix
-from ..visibility.events import crossings, peaks
+from ..visibility.core import find_windows, usable_elevation_deg
+from ..visibility.passes import PassTable
 from ..visibility.geometry import StationFrames, doppler_shift_hz, look_angles
 from . import orbit
 from .geometry import gcrs_to_itrs
@@ -28,7 +29,6 @@ from .scenario import Dispersions, Scenario
 DEFAULT_ESCAPE_HOURS = 12.0
 # Earth point mass and J2 about the true pole, Sun and Moon from DE421 (groundnet.orbits.numerical).
 FORCE_MODEL = numerical.FULL
-REFINE_TOLERANCE_S = 1e-3
 
 
 @dataclass
@@ -81,17 +81,8 @@ class Track:
             la = look_angles(self.frames[i], p_itrs[sel], v_itrs[sel])
             for k in ("azimuth_deg", "elevation_deg", "range_km", "range_rate_km_s"):
                 out[k][sel] = getattr(la, k)[0]
-            out["margin_deg"][sel] = la.elevation_deg[0] - ant.elevation_floor_deg(la.azimuth_deg[0])
+            out["margin_deg"][sel] = la.elevation_deg[0] - usable_elevation_deg(ant, la.azimuth_deg[0])
         return out
-
-
-@dataclass
-class Pass:
-    station_idx: int
-    sample: int
-    aos_unix: float
-    los_unix: float | None  # None: still in view at the end of the horizon
-    in_view_at_switch_on: bool = False
 
 
 def _dispersion_draws(d: Dispersions) -> dict[str, np.ndarray]:
@@ -176,95 +167,49 @@ def propagate_samples(sc: Scenario, launch_unix: float, antennas: list[Antenna])
     return track, draws, info
 
 
-GRID_CELLS_PER_CHUNK = 4_000_000  # station x sample x time values held at once (a few hundred MB)
+@dataclass
+class SampleBundle:
+    """A propagated track as the one pass search takes it (``visibility.bundle``): the samples are
+    its objects (sample 0 the nominal), each with its span from its switch-on for ``horizon_s``."""
+
+    track: Track
+    horizon_s: float
+
+    @property
+    def object_ids(self) -> list[int]:
+        return list(range(len(self.track.sep_unix)))
+
+    @property
+    def object_names(self) -> list[str]:
+        return ["nominal"] + [f"sample {m}" for m in range(1, len(self.track.sep_unix))]
+
+    @property
+    def spans_unix(self) -> np.ndarray:
+        on = self.track.switch_on_unix
+        return np.stack([on, on + self.horizon_s], axis=1)
+
+    def itrs_states(self, samples, t):
+        """Earth-fixed states of ``samples`` (broadcast against the times ``t``, the last axis)."""
+        t = np.asarray(t, dtype=np.float64)
+        shape = np.broadcast_shapes(np.shape(samples), t.shape)
+        p, v = self.track.states(np.broadcast_to(samples, shape), np.broadcast_to(t, shape))
+        return gcrs_to_itrs(t, p, v)
 
 
-def _grid_candidates(track: Track, samples: np.ndarray, t: np.ndarray, horizon_s: float, step_s: float):
-    """Cells of the time grid where a rise, a set or a grazing maximum lies, for some samples:
-    three lists of (station, sample, cell start, cell end) arrays."""
-    p, v = track.states(samples[:, None], np.broadcast_to(t, (len(samples), len(t))))
-    p_itrs, _ = gcrs_to_itrs(t, p, v)
-    look = look_angles(StationFrames.of(track.antennas), p_itrs)  # [station, sample, time]; no range rate needed
-    margin = np.stack([look.elevation_deg[s] - ant.elevation_floor_deg(look.azimuth_deg[s])
-                       for s, ant in enumerate(track.antennas)])
-    on = track.switch_on_unix[samples][None, :, None]
-    # a cell [t_k, t_k+1] matters when it overlaps the sample's window
-    cell_ok = (t[None, None, 1:] > on) & (t[None, None, :-1] < on + horizon_s)
-    above = margin >= 0
-    rise = np.nonzero(~above[..., :-1] & above[..., 1:] & cell_ok)
-    fall = np.nonzero(above[..., :-1] & ~above[..., 1:] & cell_ok)
-    # grazing passes: a local maximum of the sampled margin just below zero may hide a short pass
-    mid = margin[..., 1:-1]
-    graze = np.nonzero((mid >= margin[..., :-2]) & (mid >= margin[..., 2:]) & (mid < 0)
-                       & (mid > -_graze_window(step_s)) & cell_ok[..., 1:])
-    return [(st, samples[sm], t[k], t[k + width]) for (st, sm, k), width in ((rise, 1), (fall, 1), (graze, 2))]
+def find_passes(track: Track, horizon_s: float, step_s: float) -> PassTable:
+    """Every visibility window in [switch-on, switch-on + horizon] of each sample, for every station:
+    the one pass search (``visibility.core.find_windows``, launch-sample strategy) on a grid of
+    ``step_s``. The one pass table: ``obj`` is the sample (0: nominal), ``sta`` the index into
+    ``track.antennas``; ``aos_clipped``: in view at switch-on; ``los_clipped``: still in view at the
+    end of the horizon (no LOS, see ``los_or_none``)."""
+    bundle = SampleBundle(track, horizon_s)
+    spans = bundle.spans_unix
+    return find_windows(bundle, track.antennas, float(spans[:, 0].min()), float(spans[:, 1].max()), step_s=step_s)
 
 
-def find_passes(track: Track, horizon_s: float, step_s: float) -> list[Pass]:
-    """Every visibility window in [switch-on, switch-on + horizon] of each sample, for every station."""
-    n_st, n_smp = len(track.antennas), len(track.sep_unix)
-    t0 = float(track.switch_on_unix.min())
-    t1 = float(track.switch_on_unix.max()) + horizon_s
-    t = np.arange(t0, t1 + step_s, step_s)
-    chunk = max(1, GRID_CELLS_PER_CHUNK // (n_st * len(t)))
-    found = [_grid_candidates(track, np.arange(a, min(a + chunk, n_smp)), t, horizon_s, step_s)
-             for a in range(0, n_smp, chunk)]
-    (rs, rm, r0, r1), (fs, fm, f0, f1), (gs, gm, g0, g1) = (
-        tuple(np.concatenate([f[kind][i] for f in found]) for i in range(4)) for kind in range(3))
-    rise_t = _bisect(track, rs, rm, r0, r1, rising=True) if len(rs) else np.array([])
-    fall_t = _bisect(track, fs, fm, f0, f1, rising=False) if len(fs) else np.array([])
-    if len(gs):
-        tmax, mmax = _golden_max(track, gs, gm, g0, g1)
-        hit = mmax >= 0
-        gs, gm, tmax = gs[hit], gm[hit], tmax[hit]
-        if len(gs):
-            rise_t = np.concatenate([rise_t, _bisect(track, gs, gm, tmax - step_s, tmax, rising=True)])
-            fall_t = np.concatenate([fall_t, _bisect(track, gs, gm, tmax, tmax + step_s, rising=False)])
-            rs, rm = np.concatenate([rs, gs]), np.concatenate([rm, gm])
-            fs, fm = np.concatenate([fs, gs]), np.concatenate([fm, gm])
-    # in view at the moment the transmitter comes on
-    st_all = np.repeat(np.arange(n_st), n_smp)
-    sm_all = np.tile(np.arange(n_smp), n_st)
-    at_on = (track.look(st_all, sm_all, track.switch_on_unix[sm_all])["margin_deg"] >= 0).reshape(n_st, n_smp)
-    passes: list[Pass] = []
-    for s in range(n_st):
-        for m in range(n_smp):
-            on_m, end_m = float(track.switch_on_unix[m]), float(track.switch_on_unix[m]) + horizon_s
-            rises = sorted(x for x in rise_t[(rs == s) & (rm == m)] if on_m < x <= end_m)
-            sets = sorted(x for x in fall_t[(fs == s) & (fm == m)] if on_m < x <= end_m)
-            starts = ([on_m] if at_on[s, m] else []) + rises
-            for i, a in enumerate(starts):
-                nxt = starts[i + 1] if i + 1 < len(starts) else math.inf
-                b = next((x for x in sets if a < x <= nxt), None)
-                passes.append(Pass(s, m, float(a), None if b is None else float(b),
-                                   in_view_at_switch_on=bool(i == 0 and at_on[s, m])))
-    passes.sort(key=lambda p: (p.sample, p.aos_unix, p.station_idx))
-    return passes
-
-
-def _graze_window(step_s: float) -> float:
-    """How far below the horizon a sampled local maximum may be and still hide a pass.
-
-    Near a grazing maximum the margin changes slowly, so the sampled value is close to the true
-    peak; 2 deg, or 0.2 deg per second of grid step, is generous for LEOP orbits (the LEO test
-    searches on a 60 s grid and finds the 13 s passes the 2 s grid finds)."""
-    return max(2.0, 0.2 * step_s)
-
-
-def _margin_of(track, st, sm):
-    """The margin of (station, sample) pairs as the event finder takes it: ``f(index, t)``."""
-    return lambda index, t: track.look(st[index], sm[index], t)["margin_deg"]
-
-
-def _bisect(track, st, sm, lo, hi, rising: bool):
-    """Rising or setting crossings of the margin inside [lo, hi], one per (station, sample) pair."""
-    return crossings(_margin_of(track, st, sm), lo, hi, np.full(len(st), rising), tol_s=REFINE_TOLERANCE_S / 10)
-
-
-def _golden_max(track, st, sm, lo, hi):
-    """Highest margin in each [lo, hi] and its value (grazing passes)."""
-    tm = peaks(_margin_of(track, st, sm), lo, hi, h=1.0, tol_s=REFINE_TOLERANCE_S)
-    return tm, track.look(st, sm, tm)["margin_deg"]
+def los_or_none(passes: PassTable, i: int) -> float | None:
+    """The LOS of pass ``i``; None when the pass is still under way at the end of the horizon."""
+    return None if passes.los_clipped[i] else float(passes.los[i])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -294,30 +239,32 @@ class LaunchResult:
         }
 
 
-def _row(track: Track, p: Pass, launch_unix: float, downlink_hz: float) -> dict:
-    look = track.look(np.array([p.station_idx]), np.array([p.sample]), np.array([p.aos_unix]))
-    ant = track.antennas[p.station_idx]
+def _row(track: Track, passes: PassTable, i: int, launch_unix: float, downlink_hz: float) -> dict:
+    station, sample, aos, los = int(passes.sta[i]), int(passes.obj[i]), float(passes.aos[i]), los_or_none(passes, i)
+    look = track.look(np.array([station]), np.array([sample]), np.array([aos]))
+    ant = track.antennas[station]
     rr = float(look["range_rate_km_s"][0])
     return {
         "station_id": ant.id,
         "station_name": ant.name,
-        "aos": format_utc(p.aos_unix),
-        "aos_from_liftoff_s": round(p.aos_unix - launch_unix, 3),
-        "aos_from_switch_on_s": round(p.aos_unix - float(track.switch_on_unix[p.sample]), 3),
-        "in_view_at_switch_on": p.in_view_at_switch_on,
+        "aos": format_utc(aos),
+        "aos_from_liftoff_s": round(aos - launch_unix, 3),
+        "aos_from_switch_on_s": round(aos - float(track.switch_on_unix[sample]), 3),
+        "in_view_at_switch_on": bool(passes.aos_clipped[i]),
         "azimuth_deg": round(float(look["azimuth_deg"][0]), 3),
         "elevation_deg": round(float(look["elevation_deg"][0]), 3),
         "range_km": round(float(look["range_km"][0]), 3),
         "range_rate_km_s": round(rr, 6),
         "doppler_hz": round(float(doppler_shift_hz(rr, downlink_hz)), 1),
-        "los": None if p.los_unix is None else format_utc(p.los_unix),
-        "pass_duration_s": None if p.los_unix is None else round(p.los_unix - p.aos_unix, 3),
-        "los_after_horizon": p.los_unix is None,
+        "los": None if los is None else format_utc(los),
+        "pass_duration_s": None if los is None else round(los - aos, 3),
+        "los_after_horizon": los is None,
     }
 
 
-def _coverage(passes: list[Pass], track: Track, start: float, end: float) -> dict:
-    intervals = sorted((p.aos_unix, p.los_unix if p.los_unix is not None else end) for p in passes)
+def _coverage(passes: PassTable, track: Track, start: float, end: float) -> dict:
+    """Coverage of the nominal case's passes (given by AOS, then station)."""
+    intervals = sorted(zip(passes.aos.tolist(), np.where(passes.los_clipped, end, passes.los).tolist()))
     merged: list[list[float]] = []
     for a, b in intervals:
         if merged and a <= merged[-1][1]:
@@ -338,24 +285,24 @@ def _coverage(passes: list[Pass], track: Track, start: float, end: float) -> dic
         "orbits": None if not math.isfinite(track.period_s) else round((end - start) / track.period_s, 3),
         "covered_fraction": round(covered / (end - start), 4) if end > start else 0.0,
         "passes": [
-            {"station_id": track.antennas[p.station_idx].id, "aos": format_utc(p.aos_unix),
-             "los": None if p.los_unix is None else format_utc(p.los_unix),
-             "duration_s": round((p.los_unix if p.los_unix is not None else end) - p.aos_unix, 3)}
-            for p in sorted(passes, key=lambda p: p.aos_unix)
+            {"station_id": track.antennas[int(passes.sta[i])].id, "aos": format_utc(passes.aos[i]),
+             "los": None if passes.los_clipped[i] else format_utc(passes.los[i]),
+             "duration_s": round(float((end if passes.los_clipped[i] else passes.los[i]) - passes.aos[i]), 3)}
+            for i in range(len(passes))
         ],
         "gaps": [{"start": format_utc(a), "end": format_utc(b), "duration_s": round(b - a, 3)} for a, b in gaps],
         "longest_gap_s": round(max((b - a for a, b in gaps), default=0.0), 3),
     }
 
 
-def _dispersion_summary(passes: list[Pass], track: Track, draws: dict, d: Dispersions, launch_unix: float) -> dict:
+def _dispersion_summary(passes: PassTable, track: Track, draws: dict, d: Dispersions, launch_unix: float) -> dict:
     n = len(track.sep_unix)
-    first: dict[int, Pass] = {}
+    first: dict[int, tuple[float, int]] = {}  # sample -> (AOS, station) of its first pass
     per_station: dict[int, dict[int, float]] = {}
-    for p in passes:
-        if p.sample not in first or p.aos_unix < first[p.sample].aos_unix:
-            first[p.sample] = p
-        per_station.setdefault(p.station_idx, {}).setdefault(p.sample, p.aos_unix)
+    for station, sample, aos in zip(passes.sta.tolist(), passes.obj.tolist(), passes.aos.tolist()):
+        if sample not in first or aos < first[sample][0]:
+            first[sample] = (aos, station)
+        per_station.setdefault(station, {}).setdefault(sample, aos)
     dispersed = [m for m in range(1, n)]
     def stats(values: list[float]) -> dict:
         if not values:
@@ -366,11 +313,11 @@ def _dispersion_summary(passes: list[Pass], track: Track, draws: dict, d: Disper
                 "latest_from_liftoff_s": round(float(v.max() - launch_unix), 3),
                 "median_from_liftoff_s": round(float(np.median(v) - launch_unix), 3),
                 "spread_s": round(float(v.max() - v.min()), 3)}
-    first_aos = [first[m].aos_unix for m in dispersed if m in first]
+    first_aos = [first[m][0] for m in dispersed if m in first]
     counts: dict[str, int] = {}
     for m in dispersed:
         if m in first:
-            sid = track.antennas[first[m].station_idx].id
+            sid = track.antennas[first[m][1]].id
             counts[sid] = counts.get(sid, 0) + 1
     stations = []
     for s, by_sample in sorted(per_station.items()):
@@ -391,11 +338,11 @@ def _dispersion_summary(passes: list[Pass], track: Track, draws: dict, d: Disper
     }
 
 
-def _pointing(track: Track, p: Pass, sc: Scenario) -> dict[str, np.ndarray]:
-    """Geometry every second from AOS - pointing_before_s (not before separation) to AOS + pointing_after_s."""
-    start = max(p.aos_unix - sc.pointing_before_s, float(track.sep_unix[0]))
-    t = np.arange(math.ceil(start), math.floor(p.aos_unix + sc.pointing_after_s) + 1, 1.0)
-    look = track.look(np.full(t.shape, p.station_idx), np.zeros(t.shape, dtype=int), t)
+def _pointing(track: Track, station: int, aos: float, sc: Scenario) -> dict[str, np.ndarray]:
+    """Nominal geometry every second from AOS - pointing_before_s (not before separation) to AOS + pointing_after_s."""
+    start = max(aos - sc.pointing_before_s, float(track.sep_unix[0]))
+    t = np.arange(math.ceil(start), math.floor(aos + sc.pointing_after_s) + 1, 1.0)
+    look = track.look(np.full(t.shape, station), np.zeros(t.shape, dtype=int), t)
     return {"time_unix": t, **look, "doppler_hz": doppler_shift_hz(look["range_rate_km_s"], sc.downlink_hz)}
 
 
@@ -403,7 +350,7 @@ _EVENT_ORDER = ["liftoff", "separation", "transmitter_on", "first_signal_expecte
                 "first_aos", "aos", "analysis_end"]
 
 
-def _timeline(launch_unix: float, track: Track, nominal: list[Pass], end: float, first_rows: list[dict],
+def _timeline(launch_unix: float, track: Track, nominal: PassTable, end: float, first_rows: list[dict],
               gaps: list[dict]) -> list[dict]:
     ev = [
         {"time": format_utc(launch_unix), "event": "liftoff"},
@@ -411,17 +358,18 @@ def _timeline(launch_unix: float, track: Track, nominal: list[Pass], end: float,
         {"time": format_utc(track.switch_on_unix[0]), "event": "transmitter_on"},
     ]
     first_ids = set()
-    for p in nominal:
-        sid = track.antennas[p.station_idx].id
+    for i in range(len(nominal)):
+        station, aos, los = int(nominal.sta[i]), float(nominal.aos[i]), los_or_none(nominal, i)
+        sid = track.antennas[station].id
         kind = "first_aos" if sid not in first_ids else "aos"
         first_ids.add(sid)
-        look = track.look(np.array([p.station_idx]), np.array([0]), np.array([p.aos_unix]))
-        ev.append({"time": format_utc(p.aos_unix), "event": kind, "station_id": sid,
+        look = track.look(np.array([station]), np.array([0]), np.array([aos]))
+        ev.append({"time": format_utc(aos), "event": kind, "station_id": sid,
                    "azimuth_deg": round(float(look["azimuth_deg"][0]), 2),
                    "elevation_deg": round(float(look["elevation_deg"][0]), 2),
                    "range_km": round(float(look["range_km"][0]), 1)})
-        if p.los_unix is not None:
-            ev.append({"time": format_utc(p.los_unix), "event": "los", "station_id": sid})
+        if los is not None:
+            ev.append({"time": format_utc(los), "event": "los", "station_id": sid})
     if first_rows:
         ev.append({"time": first_rows[0]["aos"], "event": "first_signal_expected", "station_id": first_rows[0]["station_id"]})
     for g in gaps:  # no station in view
@@ -438,12 +386,16 @@ def analyse_launch(sc: Scenario, launch_unix: float, antennas: list[Antenna], *,
     track, draws, info = propagate_samples(sc, launch_unix, antennas)
     horizon = info["horizon_s"]
     passes = find_passes(track, horizon, sc.search_step_s)
-    nominal = [p for p in passes if p.sample == 0]
-    firsts: dict[int, Pass] = {}
-    for p in nominal:
-        firsts.setdefault(p.station_idx, p)
+    # LEOP reads them by sample, then AOS, then the scenario's station order (which breaks ties
+    # between stations in view at switch-on)
+    passes = passes.take(np.lexsort((passes.sta, passes.aos, passes.obj)))
+    nominal = passes.take(np.flatnonzero(passes.obj == 0))
+    firsts: dict[int, int] = {}  # station -> its first nominal pass
+    for i, station in enumerate(nominal.sta.tolist()):
+        firsts.setdefault(station, i)
     # ties (several stations in view at switch-on) keep the order of the scenario's station list
-    rows = sorted((_row(track, p, launch_unix, sc.downlink_hz) for p in firsts.values()), key=lambda r: r["aos_from_liftoff_s"])
+    rows = sorted((_row(track, nominal, i, launch_unix, sc.downlink_hz) for i in firsts.values()),
+                  key=lambda r: r["aos_from_liftoff_s"])
     start = float(track.switch_on_unix[0])
     end = start + horizon
     coverage = _coverage(nominal, track, start, end)
@@ -453,8 +405,8 @@ def analyse_launch(sc: Scenario, launch_unix: float, antennas: list[Antenna], *,
     result = LaunchResult(launch_unix, info, rows, coverage, dispersion,
                           _timeline(launch_unix, track, nominal, end, rows, coverage["gaps"]), track=track)
     if with_pointing:
-        for p in firsts.values():
-            result.pointing[track.antennas[p.station_idx].id] = _pointing(track, p, sc)
+        for station, i in firsts.items():
+            result.pointing[track.antennas[station].id] = _pointing(track, station, float(nominal.aos[i]), sc)
     return result
 
 

@@ -170,11 +170,7 @@ class BoardBuilder:
     @staticmethod
     def _link(sc: Spacecraft | None, direction: str, signal: str) -> dict | None:
         link = None if sc is None else getattr(sc, direction)
-        if link is None:
-            return None
-        return {"band": link.band, "frequency_hz": link.display_frequency_hz,
-                "data_rate_bps": link.data_rate_bps if signal == "data" or link.data_rate_bps is None else 0.0,
-                "signal": signal}
+        return None if link is None else link.display_dict(signal)
 
     def build(self, t: float, plan: BoardPlan, events: EventLog, *, mode: str = "live", speed: float = 1.0,
               generated_at: float | None = None) -> dict:

@@ -26,15 +26,27 @@ from ..errors import InputFileError, TrajectoryError, is_finite_number
 from ..orbits.trajectory import KINDS, AtBodyTrajectory, SpkTrajectory, Sgp4Trajectory, Trajectory
 from .bands import BAND_ALLOCATIONS_MHZ, BAND_EDGES_HZ, NEAR_EARTH_ALLOCATIONS_MHZ, band_of
 
+SIGNALS = ("carrier", "data", "ranging", "none")  # what an antenna's link carries now (the board)
+
+
 @dataclass(frozen=True)
 class Link:
-    """One direction of the radio link as the mission publishes it (``None``: unknown)."""
+    """One direction of the radio link as the mission publishes it (``None``: unknown).
 
-    band: str
-    direction: str  # up | down
-    frequency_hz: float | None = None
-    data_rate_bps: float | None = None
+    The one link type: the board and the API show it as ``display_dict`` (the fields of
+    ``DISPLAY_FIELDS``, described by each field's ``metadata``), and the API's link schemas are
+    built from those fields (``groundnet.api.schemas``).
+    """
+
+    band: str = field(metadata={"description": "Band letter: VHF, UHF, L, S, C, X, Ku, K or Ka."})
+    direction: str = field(metadata={"description": "up (to the spacecraft) or down."})
+    frequency_hz: float | None = field(default=None, metadata={
+        "description": "The mission's channel, else the band's allocation centre (None: neither known)."})
+    data_rate_bps: float | None = field(default=None, metadata={
+        "description": "None where the mission's rate is not published."})
     near_earth: bool = False  # an Earth orbiter: its allocation, when shown, is the near-Earth one
+
+    DISPLAY_FIELDS = ("band", "frequency_hz", "data_rate_bps")
 
     @property
     def allocation_centre_hz(self) -> float | None:
@@ -51,9 +63,18 @@ class Link:
         return {"band": self.band, "frequency_hz": self.frequency_hz, "data_rate_bps": self.data_rate_bps,
                 "allocation_centre_hz": self.allocation_centre_hz}
 
-    def display_dict(self) -> dict:
-        """As the board and the API show it: the display frequency, the rate where published."""
-        return {"band": self.band, "frequency_hz": self.display_frequency_hz, "data_rate_bps": self.data_rate_bps}
+    def display_dict(self, signal: str | None = None) -> dict:
+        """As the board and the API show it (``DISPLAY_FIELDS``): the display frequency, the rate
+        where published. With ``signal`` (one of ``SIGNALS``: what an antenna's link carries now), also
+        the signal, and a rate of 0 unless it carries data."""
+        out = {"band": self.band, "frequency_hz": self.display_frequency_hz, "data_rate_bps": self.data_rate_bps}
+        if signal is not None:
+            if signal not in SIGNALS:
+                raise ValueError(f"signal must be one of {', '.join(SIGNALS)}, got '{signal}'")
+            if signal != "data" and self.data_rate_bps is not None:
+                out["data_rate_bps"] = 0.0
+            out["signal"] = signal
+        return out
 
 
 @dataclass(frozen=True)

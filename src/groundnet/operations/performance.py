@@ -15,7 +15,7 @@ A contact counts in the period that holds its planned start. Figures (docs/opera
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..domain import BoardBlock, Contact
 from ..timebase import format_utc, periods
@@ -27,6 +27,9 @@ FAILED_STATES = ("failed", "partial", "missed")
 
 @dataclass(frozen=True)
 class PerformanceRow:
+    """One period of one mission or antenna: the one declaration of a performance row (the API's
+    ``PerformanceRead`` is built from these fields; times are ISO 8601 text there)."""
+
     period_start: float
     period_end: float
     by: str
@@ -40,8 +43,9 @@ class PerformanceRow:
     scheduled_h: float
     delivered_h: float
     success_rate: float | None
-    downtime_h: float | None
-    availability: float | None
+    downtime_h: float | None = field(metadata={"description": "Hours in outage or maintenance (antennas)."})
+    availability: float | None = field(metadata={
+        "description": "Share of the period not in outage or maintenance (antennas)."})
     failures: int
     mtbf_h: float | None
 

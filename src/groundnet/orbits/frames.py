@@ -183,6 +183,31 @@ def sidereal_parts(times_unix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return m, gast_rad, pm
 
 
+def gmst82_rad(times_unix) -> tuple[np.ndarray, float]:
+    """Greenwich mean sidereal time of the 1982 formula at UT1 (rad, (n,)), and its rate (rad/s).
+
+    The angle that turns SGP4's TEME into the pseudo Earth-fixed frame (AIAA 2006-6753 Appendix C;
+    Skyfield's ``theta_GMST1982``, on the UT1 of ``timebase.skyfield_times``), not the IAU 2006
+    GMST of ``sidereal_parts``: the two differ by tens of milliarcseconds (-28 mas in 1995, +49 in
+    2023), which SGP4's frame keeps.
+    """
+    from skyfield.sgp4lib import theta_GMST1982
+
+    t, _ = _as_times(times_unix)
+    if t.size == 0:
+        return np.zeros(0), 0.0
+    tn = skyfield_times(t)
+    theta, theta_dot = theta_GMST1982(tn.whole, tn.ut1_fraction)
+    rate = float(np.atleast_1d(theta_dot)[0]) / 86400.0  # per day of UT1; UT1 runs at the rate of UTC to 1e-9
+    return np.atleast_1d(np.asarray(theta, dtype=np.float64)), rate
+
+
+def polar_motion(times_unix) -> np.ndarray:
+    """Polar motion ``W`` (3, 3, n) with ``r_itrs = W r_pef`` (``R1(yp) R2(xp) R3(-s')``, Skyfield's)."""
+    t, _ = _as_times(times_unix)
+    return _slow_parts(t)[2]
+
+
 def _rot_z_stack(angle: np.ndarray) -> np.ndarray:
     c, s = np.cos(angle), np.sin(angle)
     z, o = np.zeros_like(angle), np.ones_like(angle)

@@ -16,8 +16,9 @@ Providers and the strategy each takes:
 * any other trajectory (SPK, OEM, OPM, "at a planet"; a deep-space ``missions.Spacecraft``):
   ``visibility.deepspace``, light time and aberration included; slow movers on a sky model with a
   coarse step and the full solution at every crossing, nearer objects sampled with the full solution;
-* a bundle of launch samples (LEOP): ``leop.acquisition.find_passes`` samples the bundle's margin
-  (the same floor) and refines with the crossing and peak finders of ``visibility.deepspace``.
+* a bundle of launch samples (LEOP's nominal and dispersed cases, each with its own span):
+  ``visibility.bundle``, the margin sampled over every sample at once and refined by the crossing
+  and peak finders every strategy shares (``visibility.events``).
 
 The CLI (``groundnet passes``), the API (``GET /api/v1/passes``), the live planner, the
 scheduler's request files and launch support all call here; nothing else samples elevation to
@@ -32,6 +33,7 @@ from typing import Iterable, Sequence
 from ..orbits.elements import ElementSet
 from ..orbits.trajectory import Sgp4Trajectory, Trajectory
 from ..stations import Antenna
+from .bundle import bundle_pass_table, is_sample_bundle
 from .deepspace import trajectory_pass_table
 from .passes import PassTable, find_passes
 
@@ -69,20 +71,27 @@ def _split(provider) -> tuple[list[ElementSet], list[Trajectory]]:
 
 
 def find_windows(provider, antennas: Sequence[Antenna] | Iterable[Antenna], start_unix: float, end_unix: float, *,
-                 min_elevation_deg: float | None = None, progress=None) -> PassTable:
+                 min_elevation_deg: float | None = None, step_s: float | None = None, progress=None) -> PassTable:
     """Every pass of the provider's objects over the antennas in [start, end], in the canonical order.
 
-    ``provider``: element sets, trajectories or ``missions.Spacecraft`` (one or a list, mixed).
+    ``provider``: element sets, trajectories or ``missions.Spacecraft`` (one or a list, mixed), or
+    one bundle of launch samples (``visibility.bundle``).
+    ``step_s``: the sampling step of the trajectory and launch-sample strategies (default: chosen
+    from the trajectory's distance; ``bundle.DEFAULT_STEP_S``); the compiled search of element sets
+    chooses its own.
     ``progress(n)``: called with the number of element sets done (the compiled search's batches).
     """
     antennas = list(antennas)
+    if is_sample_bundle(provider):
+        return bundle_pass_table(provider, antennas, start_unix, end_unix, min_elevation_deg=min_elevation_deg,
+                                 step_s=step_s)
     elements, trajectories = _split(provider)
     tables = []
     if elements:
         tables.append(find_passes(elements, antennas, start_unix, end_unix, min_elevation_deg=min_elevation_deg,
                                   progress=progress))
-    tables += [trajectory_pass_table(tr, antennas, start_unix, end_unix, min_elevation_deg=min_elevation_deg)
-               for tr in trajectories]
+    tables += [trajectory_pass_table(tr, antennas, start_unix, end_unix, min_elevation_deg=min_elevation_deg,
+                                     step_s=step_s) for tr in trajectories]
     if not tables:
         return find_passes([], antennas, start_unix, end_unix)
     return PassTable.concat(tables).sort() if len(tables) > 1 else tables[0]

@@ -334,22 +334,7 @@ SLOW_STEP_S = 1800.0  # coarse step of the search on an antenna without a horizo
 SLOW_STEP_MASKED_S = 300.0  # with a horizon mask (a step in the mask can open a short window)
 
 
-@dataclass
-class TrajectoryWindows:
-    """The passes of one trajectory over one antenna, as arrays (POSIX seconds, degrees)."""
-
-    antenna_id: str
-    aos: np.ndarray
-    tca: np.ndarray
-    los: np.ndarray
-    max_elevation_deg: np.ndarray
-    aos_azimuth_deg: np.ndarray
-    los_azimuth_deg: np.ndarray
-    aos_clipped: np.ndarray
-    los_clipped: np.ndarray
-
-
-def trajectory_windows(
+def trajectory_pass_table(
     trajectory: Trajectory,
     antennas,
     start_unix: float,
@@ -357,65 +342,51 @@ def trajectory_windows(
     *,
     min_elevation_deg: float | None = None,
     step_s: float | None = None,
-) -> list[TrajectoryWindows]:
-    """Every pass of ``trajectory`` over each antenna in [start, end], light-time corrected.
+):
+    """Every pass of ``trajectory`` over each antenna in [start, end], light-time corrected, as the
+    one ``PassTable`` (canonical order; ``elements_age_days`` NaN, as for every trajectory).
 
     The floor is each antenna's own (its minimum elevation and horizon mask: 10 deg for the 35 m
     deep-space antennas), or ``min_elevation_deg`` for all when given. AOS and LOS are where the
     light-time-corrected, aberrated elevation crosses the floor (to a millisecond); TCA is the
     highest elevation inside [AOS, LOS]. A pass under way at ``start`` or ``end`` is clipped there.
-    The time span is clipped to the trajectory's span.
+    The time span is clipped to the trajectory's span. ``object_id`` is the NORAD or NAIF number
+    when the trajectory has one (``-144`` for Solar Orbiter), else its text id (an OEM's
+    ``OBJECT_ID``, a spacecraft id such as ``MEX``).
 
     Two strategies, chosen by the trajectory's closest distance: slow movers (beyond
     ``SLOW_MOVER_KM``) are searched on a model of their apparent direction (light time and
     aberration from the geocentre at nodes hours apart, the Earth spun by the sidereal angle) with
     a coarse step, and every crossing is then corrected by the full light-time solution from the
     antenna; nearer objects are sampled with the full solution on a fine grid (``step_s`` forces
-    that strategy with the given step).
+    that strategy with the given step). Callers go through ``visibility.core.find_windows``.
     """
     from dataclasses import replace
 
+    from .passes import PassLabels, PassTable
+
+    antennas = list(antennas) if isinstance(antennas, (list, tuple)) else [antennas]
+    labels = PassLabels([trajectory.object_id], [trajectory.name], [a.id for a in antennas])
     span_lo, span_hi = trajectory.span_unix
     lo, hi = max(start_unix, span_lo), min(end_unix, span_hi)
-    out: list[TrajectoryWindows] = []
-    if hi <= lo:
-        return out
+    if hi <= lo or not antennas:
+        return PassTable.empty(labels)
     closest = _closest_km(trajectory, lo, hi)
     sky = _SkyModel(trajectory, lo, hi) if closest > SLOW_MOVER_KM and step_s is None else None
-    for antenna in (antennas if isinstance(antennas, (list, tuple)) else [antennas]):
+    columns = []  # per antenna: (aos, tca, los, max_el, aos_az, los_az)
+    for antenna in antennas:
         if min_elevation_deg is not None:
             antenna = replace(antenna, min_elevation_deg=float(min_elevation_deg), horizon_mask=())
         if sky is not None:
-            w = _slow_mover_passes(trajectory, sky, antenna, lo, hi)
+            columns.append(_slow_mover_passes(trajectory, sky, antenna, lo, hi))
         else:
             aos, los = _sampled_crossings(trajectory, antenna, lo, hi, step_s or _grid_step_s(closest))
-            w = _windows_of(trajectory, antenna, aos, los)
-        order = np.argsort(w[0], kind="stable")
-        aos, tca, los, max_el, aos_az, los_az = (x[order] for x in w)
-        out.append(TrajectoryWindows(antenna.id, aos, tca, los, max_el, aos_az, los_az, aos <= lo, los >= hi))
-    return out
-
-
-def find_trajectory_passes(trajectory: Trajectory, antennas, start_unix: float, end_unix: float, *,
-                           min_elevation_deg: float | None = None, step_s: float | None = None) -> list[dict]:
-    """:func:`trajectory_windows` as one dict per pass (ISO times and POSIX ``*_unix``), by antenna then AOS."""
-    from ..timebase import format_utc
-
-    rows = []
-    for w in sorted(trajectory_windows(trajectory, antennas, start_unix, end_unix,
-                                       min_elevation_deg=min_elevation_deg, step_s=step_s),
-                    key=lambda w: w.antenna_id):
-        for k in range(w.aos.size):
-            rows.append({
-                "object_id": trajectory.object_id, "object_name": trajectory.name, "station_id": w.antenna_id,
-                "aos": format_utc(w.aos[k]), "tca": format_utc(w.tca[k]), "los": format_utc(w.los[k]),
-                "max_elevation_deg": float(w.max_elevation_deg[k]), "aos_azimuth_deg": float(w.aos_azimuth_deg[k]),
-                "los_azimuth_deg": float(w.los_azimuth_deg[k]), "duration_s": float(w.los[k] - w.aos[k]),
-                "aos_unix": float(w.aos[k]), "tca_unix": float(w.tca[k]), "los_unix": float(w.los[k]),
-                "aos_clipped": bool(w.aos_clipped[k]), "los_clipped": bool(w.los_clipped[k]),
-                "trajectory_kind": trajectory.kind,
-            })
-    return rows
+            columns.append(_windows_of(trajectory, antenna, aos, los))
+    aos, tca, los, max_el, aos_az, los_az = (np.concatenate([np.asarray(c[k], dtype=np.float64) for c in columns])
+                                             for k in range(6))
+    sta = np.concatenate([np.full(len(c[0]), i, dtype=np.int64) for i, c in enumerate(columns)])
+    return PassTable(labels, np.zeros(aos.size, np.int64), sta, aos, tca, los, max_el, aos_az, los_az,
+                     aos <= lo, los >= hi).sort()
 
 
 def _closest_km(trajectory: Trajectory, start: float, end: float) -> float:
@@ -620,23 +591,3 @@ def _windows_of(trajectory: Trajectory, antenna, aos: np.ndarray, los: np.ndarra
     _, az, el = _clearance(trajectory, antenna, np.concatenate([aos, tca, los]))
     n = aos.size
     return aos, tca, los, el[n:2 * n], az[:n], az[2 * n:]
-
-
-def trajectory_pass_table(trajectory: Trajectory, antennas, start_unix: float, end_unix: float, *,
-                          min_elevation_deg: float | None = None):
-    """:func:`trajectory_windows` as the engine's ``PassTable`` (same columns as SGP4 passes).
-
-    ``object_id`` is the NORAD or NAIF number when the trajectory has one (``-144`` for Solar
-    Orbiter), else its text id (an OEM's ``OBJECT_ID``, a spacecraft id such as ``MEX``).
-    """
-    from .passes import MEASURES, PassLabels, PassTable
-
-    found = [w for w in trajectory_windows(trajectory, antennas, start_unix, end_unix,
-                                           min_elevation_deg=min_elevation_deg) if w.aos.size]
-    if not found:
-        return PassTable.empty()
-    labels = PassLabels([trajectory.object_id], [trajectory.name], [w.antenna_id for w in found])
-    col = lambda key: np.concatenate([getattr(w, key) for w in found])  # noqa: E731
-    n = sum(w.aos.size for w in found)
-    sta = np.concatenate([np.full(w.aos.size, i, dtype=np.int64) for i, w in enumerate(found)])
-    return PassTable(labels, np.zeros(n, np.int64), sta, **{name: col(name) for name in MEASURES}).sort()

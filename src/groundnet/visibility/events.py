@@ -1,7 +1,7 @@
 """The event finder's parts every strategy shares: windows of a sampled margin, crossings, peaks.
 
 A margin is the elevation above the usable floor (``visibility.core.usable_elevation_deg``).
-Strategies (``visibility.deepspace`` for trajectories, ``leop.acquisition`` for launch sample
+Strategies (``visibility.deepspace`` for trajectories, ``visibility.bundle`` for launch sample
 bundles; the compiled SGP4 search keeps its own kernel) sample their margin on a grid, take the
 windows of samples at or above zero and the local maxima just below it (a short pass may peak
 between two samples), then refine here:

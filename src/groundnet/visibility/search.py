@@ -227,6 +227,80 @@ def _angles_at(track, stations, obj, sta, t):
     return _elevation(sin_el), _azimuth(e, n)
 
 
+@compiled_leaf
+def _azimuth_motion(stations, sta, p, v):
+    """Azimuth (deg) of an Earth-fixed state from antenna ``sta``, and its rate (deg/s)."""
+    ax = stations[0][sta]
+    rx, ry, rz = p[0] - ax[0, 0], p[1] - ax[0, 1], p[2] - ax[0, 2]
+    e = rx * ax[1, 0] + ry * ax[1, 1] + rz * ax[1, 2]
+    n = rx * ax[2, 0] + ry * ax[2, 1] + rz * ax[2, 2]
+    de = v[0] * ax[1, 0] + v[1] * ax[1, 1] + v[2] * ax[1, 2]
+    dn = v[0] * ax[2, 0] + v[1] * ax[2, 1] + v[2] * ax[2, 2]
+    denominator = e * e + n * n
+    rate = (n * de - e * dn) / denominator * DEG if denominator > 0.0 else 0.0
+    return _azimuth(e, n), rate
+
+
+@compiled_leaf
+def _is_mask_peak(stations, sta, j):
+    """Whether mask point ``j`` of antenna ``sta`` is a corner where the threshold's slope falls
+    (a peak, or the top of a wall): only there can the object dip behind the mask and come back
+    out between two samples whose g and g' look smooth."""
+    _, floor_deg, _, offset, mask_az, mask_el = stations
+    a, b = offset[sta], offset[sta + 1]
+    if b - a < 2 or mask_el[j] <= floor_deg[sta]:
+        return False
+    # The segments on either side, as ``_mask_floor`` interpolates (periodically, across 360 deg).
+    prev, width_in = (j - 1, mask_az[j] - mask_az[j - 1]) if j > a else (b - 1, mask_az[j] + 360.0 - mask_az[b - 1])
+    nxt, width_out = (j + 1, mask_az[j + 1] - mask_az[j]) if j + 1 < b else (a, mask_az[a] + 360.0 - mask_az[j])
+    slope_in = (mask_el[j] - mask_el[prev]) / max(width_in, 1e-9)
+    slope_out = (mask_el[nxt] - mask_el[j]) / max(width_out, 1e-9)
+    return slope_out < slope_in
+
+
+@compiled_leaf
+def _mask_peak_times(track, stations, obj, sta, ta, tb, az_a, rate_a, az_b, peaks, out):
+    """The times in (ta, tb) at which the object's azimuth passes a peak of the antenna's horizon
+    mask (``_is_mask_peak``), in order, written to ``out``; returns their number. Each peak gives
+    two times a fraction of a millisecond apart, one on either side of it, so that a step of the
+    mask (two points at one azimuth) is seen from both sides. ``peaks`` is work space for the
+    points' indices, half as long as ``out``.
+
+    The azimuth is taken to turn one way over the interval, the way it turns at ``ta``: the arc
+    travelled from ``az_a`` grows through each peak's offset, which bisection finds."""
+    _, _, _, offset, mask_az, _ = stations
+    direction = 1.0 if rate_a >= 0.0 else -1.0
+    sweep = ((az_b - az_a) * direction) % 360.0
+    count = 0
+    for j in range(offset[sta], offset[sta + 1]):
+        if count == peaks.size or not _is_mask_peak(stations, sta, j):
+            continue
+        arc = ((mask_az[j] - az_a) * direction) % 360.0
+        if not 0.0 < arc < sweep:
+            continue
+        i = count  # insertion in order of the arc, which is the order in time
+        while i > 0 and ((mask_az[peaks[i - 1]] - az_a) * direction) % 360.0 > arc:
+            i -= 1
+        for m in range(count, i, -1):
+            peaks[m] = peaks[m - 1]
+        peaks[i] = j
+        count += 1
+    lo = ta
+    for c in range(count):
+        arc = ((mask_az[peaks[c]] - az_a) * direction) % 360.0
+        hi = tb
+        for _ in range(24):
+            mid = 0.5 * (lo + hi)
+            _, az = _angles_at(track, stations, obj, sta, mid)
+            if ((az - az_a) * direction) % 360.0 < arc:
+                lo = mid
+            else:
+                hi = mid
+        out[2 * c], out[2 * c + 1] = lo, hi
+        lo = hi
+    return 2 * count
+
+
 # --------------------------------------------------------------------------------------------
 # Refinement of one event
 
@@ -240,12 +314,15 @@ def _refine_root(track, stations, obj, sta, lo, hi, g_lo, g_hi, dg_lo, dg_hi):
     lo_is_negative = g_lo < 0.0
     side = 0
     sin_el = e = n = math.nan
+    done = False
     for _ in range(MAX_ITERATIONS):
         g, dg, _, sin_el, e, n = _g_at(track, stations, obj, sta, x, 1)
         x, lo, hi, g_lo, g_hi, side, done = bracket_step(
             x, g, dg, lo, hi, g_lo, g_hi, side, lo_is_negative, TOLERANCE_S, curvature)
         if done:
             break
+    if not done:  # the angles must be those at the time returned
+        _, _, _, sin_el, e, n = _g_at(track, stations, obj, sta, x, 0)
     return x, sin_el, _azimuth(e, n)
 
 
@@ -257,12 +334,15 @@ def _refine_max(track, stations, obj, sta, lo, hi, g_lo, g_hi, dg_lo, dg_hi):
     lo_is_negative = dg_lo < 0.0
     side = 0
     g = dg = sin_el = e = n = math.nan
+    done = False
     for _ in range(MAX_ITERATIONS):
         g, dg, ddg, sin_el, e, n = _g_at(track, stations, obj, sta, x, 2)
         x, lo, hi, dg_lo, dg_hi, side, done = bracket_step(
             x, dg, ddg, lo, hi, dg_lo, dg_hi, side, lo_is_negative, MAX_TOLERANCE_S, math.nan)
         if done:
             break
+    if not done:  # (a kink of g, at a corner of a horizon mask): g and the elevation at the time returned
+        g, dg, _, sin_el, _, _ = _g_at(track, stations, obj, sta, x, 1)
     return x, g, dg, _elevation(sin_el)
 
 
@@ -347,6 +427,8 @@ def search_windows(obj, sta, k, times, r_pef, v_pef, track, stations):
     dg = np.empty(n)
     g_el = np.empty(n)  # sin(elevation) - sin(minimum elevation), where a mask matters
     dg_el = np.empty(n)
+    az = np.empty(n)  # azimuth (deg) and its rate (deg/s), where a mask matters
+    az_rate = np.empty(n)
     for i in range(n):
         o, j = obj[i], k[i]
         p = (r_pef[0, o, j], r_pef[1, o, j], r_pef[2, o, j])
@@ -354,10 +436,13 @@ def search_windows(obj, sta, k, times, r_pef, v_pef, track, stations):
         g[i], dg[i], _, _, _, _ = _g(stations, sta[i], p, v, zero, 1)
         if offset[sta[i] + 1] > offset[sta[i]]:
             g_el[i], dg_el[i], _, _, _, _ = _g(unmasked, sta[i], p, v, zero, 1)
+            az[i], az_rate[i] = _azimuth_motion(stations, sta[i], p, v)
+    peaks = np.empty(32, np.int64)  # work space of _mask_peak_times
+    cuts = np.empty(64)
 
-    # A window opens at the block's start or in an interval between two samples, at most once per
-    # interval (two windows of one pair may share a sample behind a peak of a horizon mask): at
-    # most n windows. The pages of the arrays that are never written are never allocated.
+    # A window opens at the block's start or in a sub-interval between two samples (cut at the
+    # peaks of a horizon mask), at most once per sub-interval: the arrays grow with the cuts.
+    # The pages of the arrays that are never written are never allocated.
     capacity = n + 1
     w_obj = np.empty(capacity, np.int64)
     w_sta = np.empty(capacity, np.int64)
@@ -387,64 +472,86 @@ def search_windows(obj, sta, k, times, r_pef, v_pef, track, stations):
 
         for a in range(start, end):
             b = a + 1
-            ta, tb = times[k[a]], times[k[b]]
             bad = math.isnan(g[a]) or math.isnan(g[b])
-            ga = -1.0 if math.isnan(g[a]) else g[a]
-            gb = -1.0 if math.isnan(g[b]) else g[b]
-            up = ga < 0.0 <= gb
-            down = gb < 0.0 <= ga
-            peak = dg[a] > 0.0 and dg[b] <= 0.0 and not bad
-            t_max = g_max = math.nan
-            dg_max = 0.0
-            el_max = -math.inf
-            graze = with_max = False
-            if peak:
-                t_max, g_max, dg_max, el_max = _refine_max(track, stations, o, s, ta, tb, ga, gb, dg[a], dg[b])
-                graze = ga < 0.0 and gb < 0.0 and g_max >= 0.0
-                with_max = g_max >= 0.0
-            opens, closes = up or graze, down or graze
-            # Where the interval holds a maximum, root brackets stop at it: g is monotonic inside.
-            if opens:
-                if bad:  # a state SGP4 could not give: the window starts at the good sample
-                    aos = tb
-                    el, aos_az = _angles_at(track, stations, o, s, aos)
+            # The interval is cut where the azimuth passes a peak of the horizon mask (the object
+            # can hide behind it and come back out between the samples): sub-intervals [ta, tb].
+            n_cuts = 0
+            if masked and not bad:
+                n_cuts = _mask_peak_times(track, stations, o, s, times[k[a]], times[k[b]], az[a], az_rate[a],
+                                          az[b], peaks, cuts)
+                if count + n_cuts + 2 > capacity:
+                    extra = capacity + n_cuts + 2
+                    capacity += extra
+                    w_obj = np.concatenate((w_obj, np.empty(extra, np.int64)))
+                    w_sta = np.concatenate((w_sta, np.empty(extra, np.int64)))
+                    w_time = np.concatenate((w_time, np.empty((extra, 3))))
+                    w_angle = np.concatenate((w_angle, np.empty((extra, 3))))
+                    w_open = np.concatenate((w_open, np.zeros((extra, 2), np.bool_)))
+            tb, gb = times[k[a]], -1.0 if math.isnan(g[a]) else g[a]
+            dgb, geb, dgeb = dg[a], g_el[a], dg_el[a]
+            for c in range(n_cuts + 1):
+                ta, ga, dga, gea, dgea = tb, gb, dgb, geb, dgeb
+                if c < n_cuts:
+                    tb = cuts[c]
+                    gb, dgb, _, _, _, _ = _g_at(track, stations, o, s, tb, 1)
+                    geb, dgeb, _, _, _, _ = _g_at(track, unmasked, o, s, tb, 1)
                 else:
-                    if with_max:
-                        aos, sin_el, aos_az = _refine_root(track, stations, o, s, ta, t_max, ga, g_max, dg[a], dg_max)
+                    tb, gb = times[k[b]], -1.0 if math.isnan(g[b]) else g[b]
+                    dgb, geb, dgeb = dg[b], g_el[b], dg_el[b]
+                up = ga < 0.0 <= gb
+                down = gb < 0.0 <= ga
+                peak = dga > 0.0 and dgb <= 0.0 and not bad
+                t_max = g_max = math.nan
+                dg_max = 0.0
+                el_max = -math.inf
+                graze = with_max = False
+                if peak:
+                    t_max, g_max, dg_max, el_max = _refine_max(track, stations, o, s, ta, tb, ga, gb, dga, dgb)
+                    graze = ga < 0.0 and gb < 0.0 and g_max >= 0.0
+                    with_max = g_max >= 0.0
+                opens, closes = up or graze, down or graze
+                # Where the interval holds a maximum, root brackets stop at it: g is monotonic inside.
+                if opens:
+                    if bad:  # a state SGP4 could not give: the window starts at the good sample
+                        aos = tb
+                        el, aos_az = _angles_at(track, stations, o, s, aos)
                     else:
-                        aos, sin_el, aos_az = _refine_root(track, stations, o, s, ta, tb, ga, gb, dg[a], dg[b])
-                    # Without a mask AOS is at the threshold, below any maximum inside.
-                    el = _elevation(sin_el) if masked else -math.inf
-                if is_open:
-                    unbalanced += 1
-                is_open, aos_open, best_el, best_t = True, False, el, aos
-            # Only a maximum where the object is visible counts (with a mask, g' may fall through
-            # zero past a step of the mask, where the object is already hidden).
-            if peak and is_open and with_max and el_max > best_el:
-                best_el, best_t = el_max, t_max
-            if closes:
-                if bad:  # the window ends at the good sample
-                    los = ta
-                    el, los_az = _angles_at(track, stations, o, s, los)
-                else:
-                    if with_max:
-                        los, sin_el, los_az = _refine_root(track, stations, o, s, t_max, tb, g_max, gb, dg_max, dg[b])
+                        if with_max:
+                            aos, sin_el, aos_az = _refine_root(track, stations, o, s, ta, t_max, ga, g_max, dga, dg_max)
+                        else:
+                            aos, sin_el, aos_az = _refine_root(track, stations, o, s, ta, tb, ga, gb, dga, dgb)
+                        # Without a mask AOS is at the threshold, below any maximum inside.
+                        el = _elevation(sin_el) if masked else -math.inf
+                    if is_open:
+                        unbalanced += 1
+                    is_open, aos_open, best_el, best_t = True, False, el, aos
+                # Only a maximum where the object is visible counts (with a mask, g' may fall through
+                # zero past a step of the mask, where the object is already hidden).
+                if peak and is_open and with_max and el_max > best_el:
+                    best_el, best_t = el_max, t_max
+                if closes:
+                    if bad:  # the window ends at the good sample
+                        los = ta
+                        el, los_az = _angles_at(track, stations, o, s, los)
                     else:
-                        los, sin_el, los_az = _refine_root(track, stations, o, s, ta, tb, ga, gb, dg[a], dg[b])
-                    el = _elevation(sin_el) if masked else -math.inf
-                if el > best_el:
-                    best_el, best_t = el, los
-            if masked and is_open and not bad and dg_el[a] > 0.0 and dg_el[b] <= 0.0:
-                t_el, _, _, el = _refine_max(track, unmasked, o, s, ta, tb, g_el[a], g_el[b], dg_el[a], dg_el[b])
-                if (not opens or t_el >= aos) and (not closes or t_el <= los) and el > best_el:
-                    best_el, best_t = el, t_el
-            if closes:
-                if not is_open:
-                    unbalanced += 1
-                else:
-                    count = _emit(w_obj, w_sta, w_time, w_angle, w_open, count, track, stations, o, s,
-                                  aos, best_t, los, best_el, aos_az, los_az, aos_open, False)
-                is_open = False
+                        if with_max:
+                            los, sin_el, los_az = _refine_root(track, stations, o, s, t_max, tb, g_max, gb, dg_max, dgb)
+                        else:
+                            los, sin_el, los_az = _refine_root(track, stations, o, s, ta, tb, ga, gb, dga, dgb)
+                        el = _elevation(sin_el) if masked else -math.inf
+                    if el > best_el:
+                        best_el, best_t = el, los
+                if masked and is_open and not bad and dgea > 0.0 and dgeb <= 0.0:
+                    t_el, _, _, el = _refine_max(track, unmasked, o, s, ta, tb, gea, geb, dgea, dgeb)
+                    if (not opens or t_el >= aos) and (not closes or t_el <= los) and el > best_el:
+                        best_el, best_t = el, t_el
+                if closes:
+                    if not is_open:
+                        unbalanced += 1
+                    else:
+                        count = _emit(w_obj, w_sta, w_time, w_angle, w_open, count, track, stations, o, s,
+                                      aos, best_t, los, best_el, aos_az, los_az, aos_open, False)
+                    is_open = False
 
         if is_open:
             if k[end] == last_k and g[end] >= 0.0:  # visible at the block's end

@@ -5,14 +5,13 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import threading
-import time
 from pathlib import Path
 
 import pytest
+from support import free_port, wait_for
 
 from groundnet.missions import load_fleet
 from groundnet.timebase import parse_utc
@@ -28,12 +27,6 @@ def small_fleet():
     fleet = [s for s in load_fleet() if s.id in FLEET_IDS]
     assert len(fleet) == len(FLEET_IDS)
     return fleet
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _pg_bin() -> Path | None:
@@ -87,21 +80,6 @@ def database_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'groundnet.sqlite'}"
     return _new_pg_database(request.getfixturevalue("postgres_server"))
-
-
-@pytest.fixture
-def sqlite_url(tmp_path):
-    return f"sqlite:///{tmp_path / 'groundnet.sqlite'}"
-
-
-def wait_for(predicate, timeout: float = 30.0, every: float = 0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError(f"condition not met within {timeout} s")
 
 
 class Served:

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from .hamlib_daemons import Daemon
-from .conftest import free_port, wait_for
+from support import free_port, wait_for
 
 CLI = [sys.executable, "-c", "from groundnet.cli import main; main()"]
 CONTACT = "ISS@1787476016/SMA/1787479712"  # 2026-08-23T10:08:32Z .. 10:16:32Z in the planner's plan

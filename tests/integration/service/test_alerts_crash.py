@@ -11,7 +11,7 @@ import threading
 import httpx
 import pytest
 
-from .conftest import free_port, wait_for
+from support import free_port, wait_for
 from .test_crash import CLI, _start
 from .webhook_receiver import Receiver
 

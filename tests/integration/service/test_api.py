@@ -10,7 +10,8 @@ from groundnet.api.settings import Settings
 from groundnet.store import repo
 from groundnet.timebase import parse_utc
 
-from .conftest import T0_ISO, wait_for
+from .conftest import T0_ISO
+from support import wait_for
 
 BOARD_KEYS = {"id", "name", "network", "latitude_deg", "longitude_deg", "dish_m", "bands", "activity",
               "reported_activity", "targets", "uplink", "downlink", "azimuth_deg", "elevation_deg", "upleg_range_km",

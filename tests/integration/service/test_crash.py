@@ -11,7 +11,8 @@ import threading
 import httpx
 import pytest
 
-from .conftest import T0_ISO, free_port, wait_for
+from .conftest import T0_ISO
+from support import free_port, wait_for
 
 CLI = [sys.executable, "-c", "from groundnet.cli import main; main()"]
 

@@ -206,7 +206,7 @@ def test_passes_at_risk_and_a_dead_letter(sqlite_url):
     from groundnet.domain import Contact
     from groundnet.operations.alerts import Dispatcher, enqueue_for_event, enqueue_stale, stale_element_risks
 
-    from .conftest import free_port
+    from support import free_port
 
     store = open_store(sqlite_url)
     try:

@@ -7,7 +7,8 @@ import pytest
 
 from groundnet.timebase import parse_utc
 
-from .conftest import T0, T0_ISO, wait_for
+from .conftest import T0, T0_ISO
+from support import wait_for
 from .test_api import event, make_client, token
 from .webhook_receiver import Receiver
 
@@ -64,6 +65,10 @@ def test_subscriptions_pass_at_risk_backoff_and_delivery_log(database_url, small
 
         assert client.delete(f"/api/v1/alerts/subscriptions/{sub}", headers=auth).status_code == 204
         assert client.delete(f"/api/v1/alerts/subscriptions/{sub}", headers=auth).status_code == 404
+        # An id past any the store can hold is refused, not a server fault.
+        assert client.delete("/api/v1/alerts/subscriptions/9223372036854775808", headers=auth).status_code == 422
+        assert client.get("/api/v1/alerts/deliveries", headers=auth,
+                          params={"subscription_id": 9223372036854775808}).status_code == 422
         assert client.get("/api/v1/alerts/subscriptions", headers=auth).json() == []
 
 

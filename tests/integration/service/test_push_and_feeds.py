@@ -9,7 +9,8 @@ from xml.etree import ElementTree as ET
 from groundnet.live.dsn_now import parse_dsn_xml
 from groundnet.timebase import format_utc, parse_utc
 
-from .conftest import T0_ISO, wait_for
+from .conftest import T0_ISO
+from support import wait_for
 from .test_api import event, make_client, token
 
 SAMPLE = "feeds/dsn_now_2022-12-07.xml"

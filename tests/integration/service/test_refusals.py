@@ -19,7 +19,8 @@ from groundnet.api.settings import Settings
 from groundnet.store import repo
 from groundnet.timebase import SPAN_END_UNIX, format_utc, parse_utc
 
-from .conftest import T0_ISO, Served, wait_for
+from .conftest import T0_ISO, Served
+from support import wait_for
 from .test_api import event, make_client, token
 
 

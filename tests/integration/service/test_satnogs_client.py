@@ -24,7 +24,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .conftest import free_port, wait_for
+from support import free_port, wait_for
 from .hamlib_daemons import Daemon
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .conftest import free_port, wait_for
+from support import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parents[3]
 CLI = [sys.executable, "-c", "from groundnet.cli import main; main()"]

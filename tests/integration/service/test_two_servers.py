@@ -14,7 +14,8 @@ import httpx
 import pytest
 from websockets.sync.client import connect
 
-from .conftest import T0_ISO, _new_pg_database, free_port, wait_for
+from .conftest import T0_ISO, _new_pg_database
+from support import free_port, wait_for
 
 CLI = [sys.executable, "-c", "from groundnet.cli import main; main()"]
 ENV = {**os.environ, "GROUNDNET_PLAN_AHEAD_H": "2", "GROUNDNET_PLAN_BEHIND_H": "1"}

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Path, Query, status
 
 from ...live.service import LiveService
 from ...operations import alerts
-from ..deps import get_service, require_token
+from ..deps import MAX_ID, get_service, require_token
 from ..schemas import DeliveryRead, SubscriptionCreate, SubscriptionRead
 
 router = APIRouter(tags=["alerts"])
@@ -33,14 +33,14 @@ def list_subscriptions(service: LiveService = Depends(get_service)) -> list[dict
 
 @router.delete("/alerts/subscriptions/{subscription_id}", operation_id="delete_subscription", status_code=204,
                dependencies=[Depends(require_token)], responses={404: {"description": "No such active subscription."}})
-def delete_subscription(subscription_id: int, service: LiveService = Depends(get_service)) -> None:
+def delete_subscription(subscription_id: int = Path(..., ge=1, le=MAX_ID), service: LiveService = Depends(get_service)) -> None:
     """Stop a subscription: nothing more is sent to it; its delivery log stays."""
     alerts.unsubscribe(service.store, subscription_id)
 
 
 @router.get("/alerts/deliveries", operation_id="list_deliveries", response_model=list[DeliveryRead],
             dependencies=[Depends(require_token)])
-def list_deliveries(subscription_id: int | None = Query(None), limit: int = Query(100, ge=1, le=1000),
+def list_deliveries(subscription_id: int | None = Query(None, ge=1, le=MAX_ID), limit: int = Query(100, ge=1, le=1000),
                     service: LiveService = Depends(get_service)) -> list[dict]:
     """The delivery log, newest first: every attempt with its HTTP status or error."""
     return alerts.delivery_log(service.store, subscription_id, limit)
