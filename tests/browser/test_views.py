@@ -412,6 +412,9 @@ def test_launch_view_shows_the_display_zone_beside_utc(board_server, browser):
         shoot(page, "launch-display-zone-wall")
         page.set_viewport_size(PHONE)
         page.wait_for_timeout(300)
+        # The header's mode pill stays one line beside the long freshness text of a launch.
+        assert page.evaluate("""() => { const m = document.querySelector('#mode');
+          return m.getBoundingClientRect().height < 3 * parseFloat(getComputedStyle(m).fontSize); }""")
         shoot(page, "launch-display-zone-phone")
     finally:
         context.close()
