@@ -22,3 +22,23 @@ def wait_for(predicate, timeout: float = 30.0, every: float = 0.05):
             return value
         time.sleep(every)
     raise AssertionError(f"condition not met within {timeout} s")
+
+
+def example_argv(line: str, shared_data, root) -> list[str]:
+    """A documented `groundnet ...` line as the arguments after `groundnet`, with `../shared/data`
+    and `examples/` (relative to the repository, as the docs write them) made absolute."""
+    import shlex
+
+    return [a.replace("../shared/data", str(shared_data)).replace("examples/", f"{root}/examples/")
+            for a in shlex.split(line)[1:]]
+
+
+def run_cli(argv: list[str]) -> int:
+    """Run `groundnet ARGV` in this process, as from a shell; its exit status."""
+    from groundnet.cli import main
+
+    try:
+        main(argv)
+    except SystemExit as exc:
+        return exc.code or 0
+    return 0

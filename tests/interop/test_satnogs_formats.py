@@ -13,6 +13,8 @@ from groundnet.stations.network import network_toml
 
 from .conftest import SAMPLES
 
+CATALOG = SAMPLES.parents[1].parent / "shared" / "data" / "catalog" / "celestrak_active_3le_2026-05-07.txt"
+
 
 def test_stations_keep_position_horizon_and_what_their_antennas_receive():
     antennas, problems = read_network_stations(SAMPLES / "stations.json")
@@ -105,3 +107,53 @@ def test_a_station_file_with_a_bad_frequency_range_names_the_field(tmp_path):
     path.write_text('[[antenna]]\nid = "X"\nlatitude_deg = 1\nlongitude_deg = 2\nfrequency_ranges_hz = [[440e6, 430e6]]\n')
     with pytest.raises(StationFileError, match="frequency_ranges_hz.*0 < low <= high"):
         load_network(path)
+
+
+def test_a_transmitter_becomes_links_with_band_drift_corrected_frequency_and_baud():
+    from groundnet.interop.satnogs import transmitter_links
+
+    found, _ = read_transmitters(SAMPLES / "transmitters.json")
+    so50 = next(t for t in found if t.norad_id == 27607)
+    down, up = transmitter_links(so50)
+    assert (down.band, down.direction, down.near_earth) == ("UHF", "down", True)
+    assert down.frequency_hz == pytest.approx(436795000 * (1 - 2300e-9))
+    assert (up.band, up.frequency_hz) == ("VHF", 145850000)
+    beacon = next(t for t in found if t.norad_id == 24278)
+    down, up = transmitter_links(beacon)
+    assert down.data_rate_bps == 12 and up is None
+
+
+def test_the_fleet_takes_satnogs_links_and_the_jobs_satellites():
+    from groundnet.interop.satnogs import fleet_with_satnogs, job_contacts, tle_lines
+    from groundnet.missions import load_fleet
+    from groundnet.orbits.catalog import load_catalog
+
+    found, _ = read_transmitters(SAMPLES / "transmitters.json")
+    fleet = [s for s in load_fleet() if s.id in ("ISS", "SENTINEL-2B")]
+    so50_elements = load_catalog(CATALOG).by_id()[27607]
+    line1, line2 = tle_lines(so50_elements)
+    jobs = [{"id": 9, "norad_cat_id": 27607, "tle0": so50_elements.name, "tle1": line1, "tle2": line2,
+             "frequency": 436793995, "mode": "FM", "baud": None, "transmitter": "tzvNPnQgZfuX6w7KYnk65p",
+             "ground_station": 6, "start": "2026-05-08T00:53:11Z", "end": "2026-05-08T00:59:37Z"},
+            {"id": 10, "norad_cat_id": 25544, "tle0": "ISS", "tle1": "", "tle2": "", "frequency": 145825000,
+             "mode": "AFSK", "baud": 1200, "transmitter": "NBTj56vc8Rf5aF47VU6H7d", "ground_station": 6,
+             "start": "2026-05-08T01:01:00Z", "end": "2026-05-08T01:08:00Z"}]
+    out, links = fleet_with_satnogs(fleet, transmitters=found, jobs=jobs)
+    by_id = {s.id: s for s in out}
+    assert set(by_id) == {"ISS", "SENTINEL-2B", "NORAD-27607"}  # the ISS is in the fleet already
+    assert by_id["ISS"].downlink.band == "S" and links["ISS"].downlink_hz == 145825000  # the S-band mission link stays
+    assert "SENTINEL-2B" not in links and by_id["SENTINEL-2B"] is next(s for s in fleet if s.id == "SENTINEL-2B")
+    so50 = by_id["NORAD-27607"]
+    assert so50.is_earth_orbiter and so50.elements.epoch_unix == pytest.approx(so50_elements.epoch_unix, abs=1e-3)
+    assert (so50.mission, so50.downlink.band, so50.uplink.frequency_hz) == ("SatNOGS", "UHF", 145850000)
+    assert links["NORAD-27607"].downlink_drift_ppb == -2300 and "CC BY-SA" in so50.links_source
+    # Without transmitters the job's own frequency, mode and baud give the link.
+    _, from_jobs = fleet_with_satnogs([], jobs=jobs[:1])
+    assert (from_jobs["NORAD-27607"].downlink_hz, from_jobs["NORAD-27607"].mode) == (436793995, "FM")
+
+    # Each job is a contact of its station; its teardown (the time for the uploads) stops at the next job there.
+    first, second = job_contacts(jobs, {n: s.id for s in out for n in [s.norad_id]})
+    assert (first.id, first.antenna_id, first.spacecraft_id, first.mission) == (
+        "satnogs-9", "SATNOGS-6", "NORAD-27607", "SatNOGS")
+    assert first.setup_start == first.start and first.teardown_end == second.start
+    assert second.spacecraft_id == "ISS" and second.teardown_end == second.end + 300

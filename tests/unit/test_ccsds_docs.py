@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-import shlex
 from pathlib import Path
 
-from groundnet.cli import main
+from support import example_argv, run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,12 +21,5 @@ def test_docs_examples_run(tmp_path, monkeypatch, shared_data, capsys):
     assert len(lines) >= 6
     monkeypatch.chdir(tmp_path)
     for line in lines:
-        argv = [a.replace("../shared/data", str(shared_data)).replace("examples/", f"{ROOT}/examples/")
-                for a in shlex.split(line)[1:]]
-        try:
-            main(argv)
-            code = 0
-        except SystemExit as exc:
-            code = exc.code or 0
-        assert code == 0, f"{line}\n{capsys.readouterr().err}"
+        assert run_cli(example_argv(line, shared_data, ROOT)) == 0, f"{line}\n{capsys.readouterr().err}"
     assert (tmp_path / "plan.xml").is_file() and (tmp_path / "residuals.png").is_file()

@@ -79,3 +79,23 @@ def test_periods_downtime_signatures_and_backoff():
         "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
     assert verify("k" * 16, body, sign("k" * 16, body)) and not verify("k" * 16, body + b" ", sign("k" * 16, body))
     assert [backoff_s(n) for n in (1, 2, 3, 4)] == [1, 2, 4, 8] and backoff_s(30) == 600
+
+
+def test_a_station_that_only_uploads_is_judged_by_what_it_delivered():
+    """A SatNOGS client reports no lock, only its uploads after the pass (data_received naming the contact)."""
+    def up(dt, eid, **detail):
+        return ev("data_received", dt, eid, contact_id="c1", **detail)
+
+    recorded = [up(700, "w", artifact="waterfall", filename="w.png", data_volume_bytes=2000),
+                up(710, "a", artifact="payload", filename="a.ogg", data_volume_bytes=50000)]
+    done = decide(C, recorded, [], T + 3600)
+    assert (done.state, done.cause) == ("completed", None) and done.evidence == ("w", "a")
+    assert done.report.data_volume_bytes == 52000
+    assert done.report.data_products == ("waterfall:w.png", "payload:a.ogg")
+    nothing = decide(C, [up(700, "m", artifact="client_metadata", filename="client_metadata.json")], [], T + 3600)
+    assert (nothing.state, nothing.cause) == ("failed", "antenna") and "without a recording" in nothing.reason
+    other = [ev("data_received", 700, "x", contact_id="c2", filename="b.ogg", data_volume_bytes=9)]
+    assert decide(C, other, [], T + 3600).state == "missed"  # another contact's upload
+    # A station that reports lock is judged by its lock; the data it delivered is in its report.
+    mixed = decide(C, [*NOMINAL, up(700, "p", artifact="payload", filename="a.ogg", data_volume_bytes=7)], [], T + 3600)
+    assert mixed.state == "completed" and mixed.report.data_volume_bytes == 7

@@ -150,3 +150,24 @@ def test_the_api_link_and_performance_schemas_are_built_from_the_one_declaration
     row = PerformanceRow(0.0, 86400.0, "antenna", "KIR-1", 2, 1, 0, 1, 0, 0, 1.5, 1.2, 0.5, 0.0, 1.0, 1, 24.0)
     assert schemas.PerformanceRead.model_validate(row.as_dict()).model_dump() == row.as_dict()
     assert schemas.PerformanceRead.model_fields["availability"].description.startswith("Share of the period")
+
+
+def test_the_api_spacecraft_summary_is_built_from_the_one_declaration():
+    import dataclasses
+
+    from groundnet.api import schemas
+    from groundnet.missions import SpacecraftSummary, load_fleet
+
+    declared = [f.name for f in dataclasses.fields(SpacecraftSummary)]
+    assert list(schemas.SpacecraftSummary.model_fields) == declared
+    # The spacecraft view is the summary and more.
+    assert list(schemas.SpacecraftView.model_fields)[:len(declared)] == declared
+    assert schemas.SpacecraftSummary.model_fields["kind"].description.startswith("Trajectory kind")
+    assert schemas.SpacecraftSummary.model_fields["downlink"].annotation == schemas.MissionLink | None
+    fleet = {sc.id: sc for sc in load_fleet()}
+    for sc_id in ("METOP-B", "MEX"):
+        row = fleet[sc_id].summary()
+        assert list(row) == declared
+        assert schemas.SpacecraftSummary.model_validate(row).model_dump() == row
+    assert fleet["METOP-B"].summary()["elements_epoch"].endswith("Z")
+    assert fleet["MEX"].summary()["elements_epoch"] is None and fleet["MEX"].summary()["norad_id"] is None

@@ -157,8 +157,15 @@ def default_planner(antennas, fleet, settings: Settings):
     return PassPlanner(antennas, fleet, replan_time_limit_s=settings.replan_time_limit_s)
 
 
-def build_service(settings: Settings, *, fleet=None, planner=None, wall=time.time) -> LiveService:
+def default_fleet(settings: Settings):
+    """The bundled spacecraft whose elements the settings' catalog holds (``missions.load_fleet``)."""
     from ..missions import load_fleet
+    from ..sources.resolve import resolve_catalog
+
+    return load_fleet(catalog=resolve_catalog(settings.catalog, note=log.info))
+
+
+def build_service(settings: Settings, *, fleet=None, planner=None, wall=time.time) -> LiveService:
     from ..stations import load_network
     from ..store import open_store
 
@@ -170,9 +177,7 @@ def build_service(settings: Settings, *, fleet=None, planner=None, wall=time.tim
         raise
     antennas = list(load_network(settings.station_file))
     if fleet is None:
-        from ..sources.resolve import resolve_catalog
-
-        fleet = load_fleet(catalog=resolve_catalog(settings.catalog, note=log.info))
+        fleet = default_fleet(settings)
     clock = Clock(settings.clock_start_unix, settings.speed, wall=wall)
     return LiveService(store, clock, antennas, fleet, planner or default_planner(antennas, fleet, settings),
                        plan_ahead_s=settings.plan_ahead_h * 3600.0, plan_behind_s=settings.plan_behind_h * 3600.0)
@@ -213,7 +218,15 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        svc = service or await asyncio.to_thread(build_service, settings, fleet=fleet, planner=planner)
+        from .routers import satnogs as satnogs_api
+
+        fleet_used = fleet
+        if service is None and (settings.satnogs_jobs is not None or settings.satnogs_transmitters):
+            # SatNOGS transmitters give the fleet its links; the jobs' satellites join it
+            fleet_used, app.state.satnogs_links = await asyncio.to_thread(
+                satnogs_api.satnogs_fleet, settings, fleet if fleet is not None else default_fleet(settings),
+                app.state.satnogs_jobs.current())
+        svc = service or await asyncio.to_thread(build_service, settings, fleet=fleet_used, planner=planner)
         # Sequence numbers start from the wall clock in milliseconds, so they keep growing across restarts
         # and a client reconnecting to a restarted server gets everything the new process has sent.
         hub = Hub(start_seq=int(time.time() * 1000))
@@ -243,6 +256,10 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
         svc.on_event = on_event
         if settings.partner_ssf:  # before the first plan, so that it keeps the partner's antenna time free
             await _import_once(svc.import_partner_ssf, settings.partner_ssf)
+        jobs_file = app.state.satnogs_jobs
+        if jobs_file.path is not None:  # SatNOGS jobs become contacts with records; the planner plans around them
+            await asyncio.to_thread(jobs_file.watch_with,
+                                    lambda jobs: satnogs_api.store_job_contacts(svc, jobs, jobs_file.path))
         await asyncio.to_thread(svc.start)
         await asyncio.to_thread(relay.start, relayed)
         app.state.service, app.state.hub, app.state.push = svc, hub, Push(hub, runner, relay.name)
@@ -253,6 +270,8 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
 
         dispatcher = Dispatcher(svc.store)
         tasks = [asyncio.create_task(runner.run()), asyncio.create_task(_alert_loop(dispatcher))]
+        if jobs_file.path is not None:
+            tasks.append(asyncio.create_task(satnogs_api.watch_jobs(jobs_file)))
         if settings.partner_dsn:
             tasks.append(asyncio.create_task(_partner_loop(svc.import_partner, settings.partner_dsn, settings)))
         if settings.partner_ssf and settings.partner_ssf.startswith(("http://", "https://")):
@@ -293,7 +312,9 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
     from .routers import satnogs
 
     app.include_router(satnogs.router, responses=ERROR_RESPONSES)  # at /api/..., where SatNOGS clients look
+    app.include_router(satnogs.links_router, responses=ERROR_RESPONSES)
     app.state.satnogs_jobs = satnogs.load_jobs(settings.satnogs_jobs)
+    app.state.satnogs_links = {}
     dist = _web_dist(settings)
     if dist is not None:
         from fastapi.staticfiles import StaticFiles

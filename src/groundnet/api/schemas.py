@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from ..domain import EVENT_KINDS
 from ..missions.spacecraft import SIGNALS
 from ..missions.spacecraft import Link as _MissionLinkType
+from ..missions.spacecraft import SpacecraftSummary as _SpacecraftSummaryType
 from ..operations.performance import PerformanceRow
 
 EventKind = Literal[EVENT_KINDS]  # type: ignore[valid-type]
@@ -217,19 +218,10 @@ class Station(BaseModel):
     source: str
 
 
-class SpacecraftSummary(BaseModel):
-    id: str
-    name: str
-    kind: str = Field(description="Trajectory kind: tle (SGP4), spk, oem, opm, omm, approximate ...")
-    norad_id: int | None
-    source: str
-    approximate: bool
-    error_bound_km: float | None
-    mission: str
-    uplink: MissionLink | None
-    downlink: MissionLink | None
-    ranging: bool
-    elements_epoch: str | None = Field(None, description="The element set's epoch (Earth orbiters); null for a trajectory.")
+SpacecraftSummary = model_of(_SpacecraftSummaryType, "SpacecraftSummary",
+                             "A spacecraft as the board lists it: identity, trajectory source, links, "
+                             "the element set's epoch.",
+                             types={"uplink": MissionLink | None, "downlink": MissionLink | None})
 
 
 class Distance(BaseModel):
@@ -463,6 +455,8 @@ class ContactReportRead(BaseModel):
     pointing_error_max_deg: float | None
     pointing_error_rms_deg: float | None
     data_volume_bytes: int | None
+    data_products: list[str] = Field([], description="What the station delivered, as kind:file name "
+                                                     "(e.g. waterfall:waterfall_1.png).")
     reason: str
     evidence: list[str] | None = None
     history: list[StateChange] | None = None

@@ -29,6 +29,10 @@ class Settings(BaseSettings):
                                   description="Largest observation upload (SatNOGS client audio, waterfall or data).")
     satnogs_jobs: Path | None = Field(None, description="SatNOGS jobs (JSON, `groundnet schedule observations --jobs`) "
                                                         "served to SatNOGS clients at /api/jobs/.")
+    satnogs_transmitters: str | None = Field(None, max_length=1000,
+                                             description="SatNOGS DB transmitters (a JSON export, or "
+                                                         "satnogs:transmitters through the cache): the spacecraft's "
+                                                         "links take their published, drift-corrected frequencies.")
     plan_ahead_h: float = Field(24.0, gt=0, le=24 * 14, description="Hours planned ahead of the clock.")
     plan_behind_h: float = Field(6.0, ge=0, le=24 * 14, description="Hours planned behind the clock.")
     partner_dsn: str | None = Field(None, description="A DSN Now feed (file or URL) to show as a partner network.")

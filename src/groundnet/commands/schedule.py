@@ -263,7 +263,7 @@ def register(app: typer.Typer) -> None:
         wait: float = typer.Option(0.0, "--wait", help="Seconds a station keeps free between two observations."),
         fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
         output: Optional[Path] = typer.Option(None, "--output", help="Write the listing to this file instead of the terminal."),
-        jobs: Optional[Path] = typer.Option(None, "--jobs", help="Also write the plan as SatNOGS Network jobs (JSON) for `groundnet serve --satnogs-jobs`."),
+        jobs: Optional[Path] = typer.Option(None, "--jobs", help="Also write the plan as SatNOGS Network jobs (JSON) for `groundnet serve --satnogs-jobs`; job ids continue after those of the file it replaces."),
         quiet: bool = quiet_opt,
     ) -> None:
         """Book observations of many satellites over a SatNOGS-sized network: whole passes, one satellite per station at a time.
@@ -328,9 +328,9 @@ def register(app: typer.Typer) -> None:
                     print(f"{key}: {value}", file=sys.stderr)
             return
         if jobs is not None:
-            from ..interop.satnogs import job_records
+            from ..interop.satnogs import job_records, next_job_id
 
-            records = job_records(plan, load.elements)
+            records = job_records(plan, load.elements, first_id=next_job_id(jobs, note=lambda m: print(m, file=sys.stderr)))
             jobs.write_text(json.dumps(records, indent=1) + "\n", encoding="utf-8")
             if not quiet:
                 print(f"{len(records)} SatNOGS jobs written to {jobs}", file=sys.stderr)

@@ -23,6 +23,11 @@ def _check_before_start(settings) -> None:
         from ..interop.satnogs import read_jobs
 
         read_jobs(settings.satnogs_jobs)
+    if settings.satnogs_transmitters:
+        from ..api.routers.satnogs import transmitters_file
+        from ..interop.satnogs import read_transmitters
+
+        read_transmitters(transmitters_file(settings))
     make_engine(settings.database_url).dispose()
     open_relay(settings.hub)
     lock = claim_for_serving(settings.database_url)  # another server on this SQLite file: refused here
@@ -90,6 +95,10 @@ def register(app: typer.Typer) -> None:
                                                  "live state through it (LISTEN/NOTIFY)."),
         satnogs_jobs: Optional[Path] = typer.Option(None, help="SatNOGS jobs (JSON from `groundnet schedule "
                                                     "observations --jobs`) served to SatNOGS clients at /api/jobs/."),
+        satnogs_transmitters: Optional[str] = typer.Option(
+            None, metavar="FILE|SOURCE",
+            help="SatNOGS DB transmitters (JSON export, or satnogs:transmitters through the cache): spacecraft links "
+                 "take their published downlink, corrected for drift (docs/satnogs.md)."),
     ) -> None:
         """Run the live service: the board once a second, station events, REST API, WebSocket/SSE, DSN Now feeds.
 
@@ -98,5 +107,6 @@ def register(app: typer.Typer) -> None:
         settings = settings_from_options(host=host, port=port, database=database, clock=clock, speed=speed,
                                          simulate=simulate, trouble=trouble, partner_dsn=partner_dsn, partner_ssf=partner_ssf,
                                          station_file=station_file, catalog=catalog,
-                                         public_read=False if private else None, hub=hub, satnogs_jobs=satnogs_jobs)
+                                         public_read=False if private else None, hub=hub, satnogs_jobs=satnogs_jobs,
+                                         satnogs_transmitters=satnogs_transmitters)
         run_server(settings)

@@ -88,7 +88,7 @@ def with_satnogs_link(obj, path: Path):
     from dataclasses import replace
 
     from ..errors import SelectionError
-    from ..interop.satnogs import first_usable, read_transmitters
+    from ..interop.satnogs import first_usable, read_transmitters, transmitter_links
 
     found, problems = read_transmitters(path)
     for problem in problems:
@@ -98,9 +98,10 @@ def with_satnogs_link(obj, path: Path):
     if chosen is None:
         raise SelectionError(f"{path}: no usable transmitter for {obj.label} (NORAD {norad}); "
                              "`groundnet satnogs transmitters FILE` lists them")
-    note(f"transmitter {chosen.uuid} ({chosen.description or chosen.mode}): downlink {chosen.downlink_hz:.0f} Hz"
-         + (f", uplink {chosen.uplink_hz:.0f} Hz" if chosen.uplink_hz else ""))
-    return replace(obj, downlink_hz=chosen.downlink_hz, uplink_hz=chosen.uplink_hz)
+    down, up = transmitter_links(chosen)
+    note(f"transmitter {chosen.uuid} ({chosen.description or chosen.mode}): downlink {down.frequency_hz:.0f} Hz"
+         + (f", uplink {up.frequency_hz:.0f} Hz" if up is not None else ""))
+    return replace(obj, downlink_hz=down.frequency_hz, uplink_hz=up.frequency_hz if up is not None else None)
 
 
 def register(app: typer.Typer) -> None:

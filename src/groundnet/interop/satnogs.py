@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import files
+from ..domain import Contact
 from ..errors import InputFileError
 from ..stations.network import Antenna
 
@@ -386,6 +387,19 @@ def job_records(plan, elements, *, prefix: str = "SATNOGS", first_id: int = 1) -
     return jobs
 
 
+def next_job_id(path: str | Path, note=None) -> int:
+    """The first id of a new jobs file written over ``path``: after the largest id it holds, so that an observation
+    id (the SatNOGS client's upload, the contact ``satnogs-<id>`` and its report) never names two observations."""
+    if not Path(path).exists():
+        return 1
+    try:
+        return max((int(j["id"]) for j in read_jobs(path)), default=0) + 1
+    except (InputFileError, TypeError, ValueError) as exc:
+        if note is not None:
+            note(f"note: {path} is not a jobs file ({exc}); job ids start at 1")
+        return 1
+
+
 def read_jobs(path: str | Path) -> list[dict]:
     """A jobs file written by ``groundnet schedule observations --jobs``; every job checked field by field."""
     text = files.read_text(path, what="SatNOGS jobs file (JSON)", limit_bytes=files.DATA_LIMIT_BYTES,
@@ -401,3 +415,162 @@ def read_jobs(path: str | Path) -> list[dict]:
         if missing:
             raise SatnogsFileError(str(path), f"job #{n} lacks {', '.join(missing)}", field=missing[0])
     return jobs
+
+
+# A served job is a contact of its station: id ``satnogs-<job id>``. After the observation the station keeps
+# the contact's time for its uploads, this long at most (the SatNOGS client posts what it recorded every
+# SATNOGS_NETWORK_API_POST_INTERVAL, 180 s by default), never into its next observation.
+JOB_CONTACT_PREFIX = "satnogs-"
+UPLOAD_WAIT_S = 300.0
+JOB_MISSION = "SatNOGS"
+
+
+def job_contact_id(job_id: int) -> str:
+    return f"{JOB_CONTACT_PREFIX}{job_id}"
+
+
+def job_contacts(jobs: list[dict], spacecraft_ids: dict[int, str] | None = None, *, prefix: str = "SATNOGS",
+                 upload_wait_s: float = UPLOAD_WAIT_S) -> list[Contact]:
+    """SatNOGS jobs as contacts of the operations store, so that each has a lifecycle and a report.
+
+    A job runs on antenna ``{prefix}-<ground_station>`` from ``start`` (no setup: the client points when the
+    observation starts) to ``end``, then keeps up to ``upload_wait_s`` for the uploads (its teardown), cut at
+    the station's next job. The spacecraft is the fleet's craft with the job's NORAD id (``spacecraft_ids``),
+    else ``NORAD-<id>``.
+    """
+    from ..timebase import parse_utc
+
+    spacecraft_ids = spacecraft_ids or {}
+    timed = sorted(((parse_utc(j["start"]).timestamp(), parse_utc(j["end"]).timestamp(), j) for j in jobs),
+                   key=lambda x: (x[2]["ground_station"], x[0]))
+    out = []
+    for n, (start, end, job) in enumerate(timed):
+        following = timed[n + 1] if n + 1 < len(timed) else None
+        teardown_end = end + upload_wait_s
+        if following is not None and following[2]["ground_station"] == job["ground_station"]:
+            teardown_end = max(end, min(teardown_end, following[0]))
+        norad = int(job["norad_cat_id"])
+        out.append(Contact(id=job_contact_id(job["id"]), antenna_id=f"{prefix}-{job['ground_station']}",
+                           spacecraft_id=spacecraft_ids.get(norad, f"NORAD-{norad}"),
+                           spacecraft_name=str(job.get("tle0") or f"NORAD {norad}")[:200], setup_start=start,
+                           start=start, end=end, teardown_end=teardown_end, mission=JOB_MISSION))
+    return sorted(out, key=lambda c: (c.start, c.antenna_id))
+
+
+# --------------------------------------------------------------------------------------- links
+
+@dataclass(frozen=True)
+class SatnogsLink:
+    """Where a spacecraft's SatNOGS link came from: the transmitter, its mode and baud, the published downlink and
+    its drift (``downlink_hz`` is the one tuned to: published x (1 + drift_ppb / 1e9))."""
+
+    spacecraft_id: str
+    norad_id: int
+    transmitter: str  # SatNOGS DB uuid
+    description: str
+    mode: str
+    baud: float | None
+    downlink_published_hz: float | None
+    downlink_drift_ppb: float | None
+    downlink_hz: float | None
+    uplink_hz: float | None
+    source: str  # the transmitters file, or the job that named it
+
+    def as_dict(self) -> dict:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+def satnogs_link(direction: str, frequency_hz: float | None, baud: float | None):
+    """A SatNOGS frequency (drift-corrected) as a :class:`groundnet.missions.Link`: its band from the frequency, the
+    baud as the data rate (SatNOGS publishes symbols per second), an Earth orbiter's link."""
+    from ..missions.bands import band_of
+    from ..missions.spacecraft import Link
+
+    if frequency_hz is None:
+        return None
+    return Link(band=band_of(frequency_hz), direction=direction, frequency_hz=float(frequency_hz),
+                data_rate_bps=baud, near_earth=True)
+
+
+def transmitter_links(t: Transmitter) -> tuple:
+    """The transmitter as a spacecraft's (downlink, uplink) links, frequencies corrected for their drift."""
+    return satnogs_link("down", t.downlink_hz, t.baud), satnogs_link("up", t.uplink_hz, t.baud)
+
+
+def _links_source(t_uuid: str, mode: str, baud, drift, where: str) -> str:
+    return (f"SatNOGS DB transmitter {t_uuid} ({mode or 'mode unknown'}"
+            + (f", {baud:g} Bd" if baud else "") + (f", drift {drift:g} ppb" if drift else "")
+            + f") from {where}; SatNOGS DB data CC BY-SA 4.0")
+
+
+def fleet_with_satnogs(fleet: list, *, transmitters=(), jobs=(), source: str = "SatNOGS DB transmitters"
+                       ) -> tuple[list, dict[str, SatnogsLink]]:
+    """The fleet with the SatNOGS transmitters' links, and the satellites the jobs name added to it.
+
+    A craft of the fleet whose NORAD id has a usable transmitter (``first_usable``) takes its downlink and
+    uplink where it has none in that direction or one in the same band (the published channel then replaces
+    the band's allocation); a mission link in another band is kept (the ISS's S band stays beside its VHF
+    transmitter). A satellite a job names that the fleet lacks joins it as ``NORAD-<id>``, with the job's TLE and
+    the link of its transmitter (or of the job: its frequency, mode and baud). Returns the fleet and, per craft
+    with a SatNOGS transmitter or job, that link and where it came from.
+    """
+    from dataclasses import replace
+
+    from ..missions.spacecraft import Spacecraft
+    from ..orbits.catalog import parse_catalog_text
+
+    usable = first_usable(transmitters)
+    links: dict[str, SatnogsLink] = {}
+
+    def record(sc_id: str, norad: int, t: Transmitter | None, job: dict | None, where: str) -> None:
+        if t is not None:
+            links[sc_id] = SatnogsLink(sc_id, norad, t.uuid, t.description, t.mode, t.baud, t.downlink_low_hz,
+                                       t.downlink_drift_ppb, t.downlink_hz, t.uplink_hz, where)
+        else:
+            links[sc_id] = SatnogsLink(sc_id, norad, job["transmitter"], "", job["mode"], job["baud"], None, None,
+                                       float(job["frequency"]), None, where)
+
+    out = []
+    for sc in fleet:
+        t = usable.get(sc.norad_id) if sc.norad_id is not None else None
+        if t is None:
+            out.append(sc)
+            continue
+        down, up = transmitter_links(t)
+        change = {}
+        if down is not None and (sc.downlink is None or sc.downlink.band == down.band):
+            change["downlink"] = down
+        if up is not None and (sc.uplink is None or sc.uplink.band == up.band):
+            change["uplink"] = up
+        if "downlink" in change:
+            change["links_source"] = _links_source(t.uuid, t.mode, t.baud, t.downlink_drift_ppb, source)
+        record(sc.id, sc.norad_id, t, None, source)  # its SatNOGS stations tune to it whichever link the board shows
+        out.append(replace(sc, **change) if change else sc)
+
+    known = {sc.norad_id for sc in out if sc.norad_id is not None}
+    newest: dict[int, dict] = {}
+    for job in jobs:
+        newest.setdefault(int(job["norad_cat_id"]), job)
+    for norad, job in sorted(newest.items()):
+        if norad in known:
+            continue
+        load = parse_catalog_text(f"{job['tle0']}\n{job['tle1']}\n{job['tle2']}\n", source=f"SatNOGS job {job['id']}")
+        if not load.elements:
+            continue  # a TLE that does not parse: the job is served, the satellite is not shown
+        t = usable.get(norad)
+        if t is not None:
+            down, up = transmitter_links(t)
+            where = source
+        else:
+            down, up = satnogs_link("down", float(job["frequency"]), job["baud"]), None
+            where = f"SatNOGS job {job['id']}"
+        sc_id = f"NORAD-{norad}"
+        out.append(Spacecraft(id=sc_id, name=str(job["tle0"])[:200], kind="tle", norad_id=norad, mission="SatNOGS",
+                              description=f"observed by SatNOGS stations (job {job['id']})",
+                              trajectory_source=f"TLE of SatNOGS job {job['id']}", downlink=down, uplink=up,
+                              links_source=_links_source(t.uuid if t else job["transmitter"],
+                                                         t.mode if t else job["mode"], t.baud if t else job["baud"],
+                                                         t.downlink_drift_ppb if t else None, where),
+                              catalog=load))
+        record(sc_id, norad, t, None if t else job, where)
+    return out, links

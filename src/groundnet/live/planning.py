@@ -13,6 +13,8 @@ import math
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+import numpy as np
+
 from ..errors import InvalidPlanError
 from ..schedule.greedy import greedy_plan
 from ..schedule.metrics import compute_metrics
@@ -23,6 +25,7 @@ from ..stations import Antenna
 from ..missions import Spacecraft
 from ..domain import BoardBlock, BoardPlan, Contact
 from ..visibility.core import find_windows
+from ..visibility.passes import PassTable
 
 
 class Planner(Protocol):
@@ -31,21 +34,6 @@ class Planner(Protocol):
 
     def replan(self, plan: BoardPlan, outage: BoardBlock, now: float) -> tuple[BoardPlan, dict]:
         """A new plan that keeps unaffected contacts, and the impact per mission."""
-
-
-
-
-
-@dataclass(frozen=True)
-class ViewWindow:
-    antenna_id: str
-    spacecraft_id: str
-    aos: float
-    los: float
-    max_elevation_deg: float
-    tca: float
-    aos_azimuth_deg: float
-    los_azimuth_deg: float
 
 
 @dataclass(frozen=True)
@@ -83,31 +71,37 @@ def compatible(antenna: Antenna, sc: Spacecraft) -> bool:
     return band in antenna.bands or (deep and not antenna.bands)
 
 
-def view_windows(fleet: list[Spacecraft], antennas: list[Antenna], start: float, end: float) -> list[ViewWindow]:
-    """Every pass of every spacecraft over the antennas, from the one pass search (``find_windows``)."""
-    if not fleet or not antennas:
-        return []
-    t = find_windows(fleet, antennas, start, end)
+def spacecraft_of(table: PassTable, fleet: list[Spacecraft]) -> np.ndarray:
+    """Per object of ``table.labels``: the id of the fleet's spacecraft it is (``find_windows`` labels an
+    Earth orbiter by its NORAD number, a deep-space craft by its id)."""
     by_object = {(str(s.norad_id) if s.is_earth_orbiter else s.id): s.id for s in fleet}
-    ids = [by_object[str(o)] for o in t.object_id.tolist()]
-    return [ViewWindow(str(t.station_id[i]), ids[i], float(t.aos[i]), float(t.los[i]), float(t.max_elevation_deg[i]),
-                       float(t.tca[i]), float(t.aos_azimuth_deg[i]), float(t.los_azimuth_deg[i])) for i in range(len(t))]
+    return np.array([by_object[str(o)] for o in table.labels.object_ids.tolist()], dtype=object)
 
 
 class PassPlanner:
-    """The demo plan: view windows → tracking requests → the schedule engine's planners."""
+    """The demo plan: passes → tracking requests → the schedule engine's planners."""
 
     def __init__(self, antennas: list[Antenna], fleet: list[Spacecraft], *, replan_time_limit_s: float = 5.0):
         self.antennas = list(antennas)
         self.fleet = {s.id: s for s in fleet}
         self.replan_time_limit_s = replan_time_limit_s
         self.extra_blocks: list[BoardBlock] = []  # a partner network's committed activities (live.partner_ssf)
+        self.booked_blocks: list[BoardBlock] = []  # antenna time booked outside the planner (SatNOGS jobs)
 
-    def windows(self, start: float, end: float) -> list[ViewWindow]:
-        """View windows of every spacecraft on every antenna that can serve it."""
-        windows = view_windows(list(self.fleet.values()), self.antennas, start, end)
+    def windows(self, start: float, end: float) -> tuple[PassTable, np.ndarray]:
+        """The passes (``find_windows``, the one pass search) of every spacecraft on every antenna that can
+        serve it, and per pass the spacecraft's id."""
+        if not self.fleet or not self.antennas:
+            return PassTable.empty(), np.zeros(0, dtype=object)
+        table = find_windows(list(self.fleet.values()), self.antennas, start, end)
+        craft = spacecraft_of(table, list(self.fleet.values()))
         antennas = {a.id: a for a in self.antennas}
-        return [w for w in windows if compatible(antennas[w.antenna_id], self.fleet[w.spacecraft_id])]
+        stations = table.labels.station_ids.tolist()
+        pairs, pair_of_pass = np.unique(table.obj * len(stations) + table.sta, return_inverse=True)
+        served = np.array([compatible(antennas[stations[p % len(stations)]], self.fleet[craft[p // len(stations)]])
+                           for p in pairs.tolist()], dtype=bool)
+        keep = np.flatnonzero(served[pair_of_pass.reshape(-1)]) if len(table) else np.zeros(0, np.int64)
+        return table.take(keep), craft[table.obj[keep]]
 
     def _rule(self, sc: Spacecraft) -> ContactRule:
         if sc.is_earth_orbiter:
@@ -116,15 +110,16 @@ class PassPlanner:
 
     def problem(self, start: float, end: float, blocks=()):
         """The requests of [start, end): one per mission per rule window; ids fixed by the window."""
-        windows = self.windows(start, end)
+        table, craft = self.windows(start, end)
         requests = []
         for sc in self.fleet.values():
             rule = self._rule(sc)
-            mine = [w for w in windows if w.spacecraft_id == sc.id]
+            mine = np.flatnonzero(craft == sc.id)
+            passes = list(zip(table.station_id[mine].tolist(), table.aos[mine].tolist(), table.los[mine].tolist()))
             for k in range(math.floor(start / rule.every_s), math.ceil(end / rule.every_s)):
                 w0, w1 = max(k * rule.every_s, start), min((k + 1) * rule.every_s, end)
-                vps = tuple(ViewPeriod((w.antenna_id,), max(w.aos, w0), min(w.los, w1)) for w in mine
-                            if min(w.los, w1) - max(w.aos, w0) >= rule.min_duration_s)
+                vps = tuple(ViewPeriod((station,), max(aos, w0), min(los, w1)) for station, aos, los in passes
+                            if min(los, w1) - max(aos, w0) >= rule.min_duration_s)
                 if not vps:
                     continue
                 requests.append(Request(
@@ -156,8 +151,9 @@ class PassPlanner:
 
     def plan(self, start: float, end: float) -> BoardPlan:
         """The greedy plan of [start, end), checked by the schedule engine's validator; ``extra_blocks``
-        (a partner network's committed activities) are antenna time it keeps free."""
-        problem = self.problem(start, end, blocks=[b for b in self.extra_blocks
+        (a partner network's committed activities) and ``booked_blocks`` (SatNOGS jobs) are antenna time it
+        keeps free."""
+        problem = self.problem(start, end, blocks=[b for b in self.extra_blocks + self.booked_blocks
                                                    if b.start < end and (b.end is None or b.end > start)])
         splan = greedy_plan(problem)
         violations = validate(problem, splan)

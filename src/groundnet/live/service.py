@@ -159,6 +159,27 @@ class LiveService:
         made = self._other_plans[key].between(start, end)
         return BoardPlan(start, end, made.contacts, stored.blocks, made.detail)
 
+    def save_external_contacts(self, contacts: list, *, id_prefix: str, reason: str, detail: dict) -> int:
+        """Store contacts planned outside the planner (a SatNOGS jobs file) as a plan version, so that they get
+        records and reports like any contact: they replace the stored contacts with their ids, and the stored ones
+        with ``id_prefix`` that are no longer given and have not ended are cancelled. Returns how many were cancelled."""
+        now = self.clock.now()
+        given = {c.id for c in contacts}
+        if hasattr(self.planner, "booked_blocks"):  # the planner keeps their antenna time free from now on
+            self.planner.booked_blocks = [BoardBlock(c.antenna_id, "maintenance", c.setup_start, c.teardown_end,
+                                                     f"{reason} {c.id}") for c in contacts if not c.cancelled]
+        with self.store.session() as s:
+            gone = [i for i in repo.contact_ids_from(s, id_prefix, now) if i not in given]
+            repo.cancel_contacts(s, gone)
+            if contacts:
+                plan = BoardPlan(min(c.setup_start for c in contacts), max(c.teardown_end for c in contacts),
+                                 list(contacts), [], dict(detail))
+                repo.save_plan(s, plan, created_at=now, reason=reason)
+        self._load_window(now)
+        self._records_at = None  # their records follow at the next tick
+        self.on_event("plan", {"reason": reason, "contacts": len(contacts), "cancelled": len(gone)})
+        return len(gone)
+
     # ------------------------------------------------------------------ the board
 
     def board(self, at: float | None = None, *, generated_at: float | None = None) -> dict:
@@ -356,6 +377,10 @@ class LiveService:
                        for r in repo.element_set_history(s, spacecraft_id)]
         return {**sc.summary(), "distance": d, "next_passes": self.passes(None, spacecraft_id, now, now + DAY),
                 "element_sets": history}
+
+    def observe(self, t: float):
+        """Look angles, ranges and range rates of the whole fleet from every antenna at ``t`` (``live.geometry``)."""
+        return self.builder.geometry.observe(self.antennas, t)
 
     def ground_track(self, spacecraft_id: str, start: float, end: float, step_s: float) -> dict:
         """Sub-spacecraft points over [start, end] every ``step_s`` and the footprint radius at the middle."""

@@ -1,6 +1,7 @@
 """Missions: the spacecraft groundnet knows, their radio links and the bands those use.
 
 ``Spacecraft`` and ``Link`` (one type each, for the commands, the live service and the board),
+``SpacecraftSummary`` (the board's and the API's view of a craft),
 ``load_spacecraft`` (the bundled list or a TOML file of the same format), ``load_fleet`` (what the
 live service runs), ``get_spacecraft``, ``resolve_trajectory``; ``band_of`` and the band table.
 """
@@ -9,6 +10,7 @@ from .bands import BAND_ALLOCATIONS_MHZ, BAND_EDGES_HZ, NEAR_EARTH_ALLOCATIONS_M
 from .spacecraft import (
     Link,
     Spacecraft,
+    SpacecraftSummary,
     bundled_spacecraft_path,
     get_spacecraft,
     load_fleet,
@@ -22,6 +24,7 @@ __all__ = [
     "NEAR_EARTH_ALLOCATIONS_MHZ",
     "Link",
     "Spacecraft",
+    "SpacecraftSummary",
     "band_of",
     "bundled_spacecraft_path",
     "get_spacecraft",

@@ -17,7 +17,7 @@ only where a published value is cited; otherwise they are ``None`` (unknown).
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -140,12 +140,12 @@ class Spacecraft:
         return 0.0, {"kind": self.kind, "source": self.source}
 
     def summary(self) -> dict:
-        """The board's and the API's view of the craft (``GET /api/v1/spacecraft``)."""
-        return {"id": self.id, "name": self.name, "kind": self.kind, "norad_id": self.norad_id, "source": self.source,
-                "approximate": self.approximate, "error_bound_km": self.error_bound_km, "mission": self.mission or self.id,
-                # the element set's epoch (Earth orbiters; None for a trajectory): the board shows its age
-                "elements_epoch": self.elements.epoch_iso if self.elements is not None else None,
-                **self.links_dict()}
+        """The board's and the API's view of the craft (``GET /api/v1/spacecraft``): a ``SpacecraftSummary``."""
+        elements = self.elements
+        return asdict(SpacecraftSummary(
+            id=self.id, name=self.name, kind=self.kind, norad_id=self.norad_id, source=self.source,
+            approximate=self.approximate, error_bound_km=self.error_bound_km, mission=self.mission or self.id,
+            elements_epoch=elements.epoch_iso if elements is not None else None, **self.links_dict()))
 
     def as_dict(self) -> dict:
         return {
@@ -156,6 +156,30 @@ class Spacecraft:
             "downlink": self.downlink.as_dict() if self.downlink else None,
             "uplink": self.uplink.as_dict() if self.uplink else None,
         }
+
+
+@dataclass(frozen=True)
+class SpacecraftSummary:
+    """The board's and the API's view of a craft (``Spacecraft.summary``, ``GET /api/v1/spacecraft``).
+
+    The one declaration of that view: the API's ``SpacecraftSummary`` schema is built from these
+    fields and their ``metadata`` descriptions (``groundnet.api.schemas.model_of``).
+    """
+
+    id: str = field(metadata={"description": "The spacecraft's id, e.g. ISS or MEX."})
+    name: str
+    kind: str = field(metadata={"description": "Trajectory kind: tle (SGP4), spk, oem, opm, omm, approximate ..."})
+    norad_id: int | None = field(metadata={"description": "NORAD catalog number; None for a craft without one."})
+    source: str = field(metadata={"description": "Where the trajectory comes from."})
+    approximate: bool = field(metadata={"description": "The position is approximate (within error_bound_km)."})
+    error_bound_km: float | None
+    mission: str = field(metadata={"description": "The mission the craft serves (its id unless given)."})
+    # the links as ``Link.display_dict`` shows them (the API's ``MissionLink``)
+    uplink: dict | None = field(metadata={"description": "The uplink: band, channel, rate; None: not published."})
+    downlink: dict | None = field(metadata={"description": "The downlink: band, channel, rate; None: not published."})
+    ranging: bool
+    elements_epoch: str | None = field(metadata={
+        "description": "The element set's epoch (Earth orbiters); null for a trajectory."})
 
 
 _cache: dict[tuple, Trajectory] = {}

@@ -10,6 +10,11 @@ start, or from AOS if the station acquires early; its ``phase`` is the last of `
 ``completed``, ``partial``, ``failed``, ``missed`` or ``cancelled``, each but ``completed`` with a cause:
 ``antenna`` (antenna or network fault), ``spacecraft`` (spacecraft or user side), ``weather``,
 ``pre-emption`` or ``unknown``.
+
+A station that reports no lock, only what it delivered afterwards (``data_received``, as a SatNOGS
+client's uploads are recorded), is judged on that: a recording delivered completes the contact, a
+report without one fails it (cause ``antenna``: the station ran and recorded nothing), no report is
+a miss.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ COMPLETE_SHARE = 0.9
 LATE_S = 3600.0
 LOCK_STARTS = ("carrier_lock", "telemetry_lock")
 CONTACT_KINDS = ("aos", "los", "carrier_lock", "carrier_unlock", "telemetry_lock", "command_sent",
-                 "prepass_ok", "prepass_failed")
+                 "prepass_ok", "prepass_failed", "data_received")
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,8 @@ class ContactReport:
     pointing_error_max_deg: float | None = None
     pointing_error_rms_deg: float | None = None
     data_volume_bytes: int | None = None
+    # What the station delivered (data_received events): "<kind>:<file name>", e.g. "waterfall:waterfall_1.png".
+    data_products: tuple[str, ...] = ()
 
     @property
     def planned_s(self) -> float:
@@ -88,9 +95,11 @@ class Revision:
 
 
 def belongs(contact: Contact, e: StationEvent) -> bool:
-    """Whether a station event speaks of this contact (its antenna, its spacecraft or none, its time)."""
+    """Whether a station event speaks of this contact (its antenna, its spacecraft or none, its time); an event
+    that names its contact (``detail.contact_id``) speaks of that one only."""
+    named = e.detail.get("contact_id")
     return (e.antenna_id == contact.antenna_id and e.kind in CONTACT_KINDS
-            and e.spacecraft_id in (None, contact.spacecraft_id)
+            and e.spacecraft_id in (None, contact.spacecraft_id) and named in (None, contact.id)
             and contact.setup_start <= e.time <= contact.teardown_end + LATE_S)
 
 
@@ -153,6 +162,8 @@ def build_report(contact: Contact, events: list[StationEvent], blocks: list[Boar
         pointing_error_max_deg=max(errors) if errors else None,
         pointing_error_rms_deg=math.sqrt(sum(x * x for x in errors) / len(errors)) if errors else None,
         data_volume_bytes=sum(volumes) if volumes else None,
+        data_products=tuple(f"{e.detail.get('artifact', 'data')}:{e.detail['filename']}" for e in events
+                            if e.kind == "data_received" and e.detail.get("filename")),
     )
 
 
@@ -201,6 +212,13 @@ def _end_state(base: dict, evs: list[StationEvent], report: ContactReport, hit: 
     if not evs and not hit:
         return ContactRecord(**base, state="missed", cause="unknown",
                              reason="the station reported nothing about this contact")
+    if evs and not hit and all(e.kind == "data_received" for e in evs):  # a station that reports only uploads
+        if report.data_volume_bytes:
+            return ContactRecord(**base, state="completed", evidence=ids,
+                                 reason=f"the station delivered {report.data_volume_bytes} bytes "
+                                        f"({', '.join(report.data_products)})")
+        return ContactRecord(**base, state="failed", cause="antenna", evidence=ids,
+                             reason="the station reported back without a recording")
     state = "partial" if report.in_lock_s > 0 else "failed"
     said = f"in lock {report.in_lock_s:.0f} s of {planned:.0f} s planned"
     in_pass = [b for b in hit if _overlap(b.start, b.end if b.end is not None else math.inf, contact.start,

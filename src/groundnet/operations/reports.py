@@ -23,7 +23,7 @@ def performance_report(store: Store, start: float, end: float, period: str, by: 
 
 CONTACT_COLUMNS = ["contact_id", "antenna_id", "spacecraft_id", "mission", "state", "phase", "cause", "planned_aos",
                    "planned_los", "actual_aos", "actual_los", "carrier_lock_at", "telemetry_lock_at", "in_lock_s",
-                   "gaps", "pointing_error_max_deg", "pointing_error_rms_deg", "data_volume_bytes", "reason"]
+                   "gaps", "pointing_error_max_deg", "pointing_error_rms_deg", "data_volume_bytes", "data_products", "reason"]
 
 
 def _t(x: float | None) -> str | None:
@@ -40,7 +40,7 @@ def contact_row(rec: ContactRecord, history: list[Revision] | None = None) -> di
            "telemetry_lock_at": _t(r.telemetry_lock_at), "in_lock_s": round(r.in_lock_s, 3),
            "gaps": [f"{format_utc(a)}/{format_utc(b)}" for a, b in r.gaps],
            "pointing_error_max_deg": r.pointing_error_max_deg, "pointing_error_rms_deg": r.pointing_error_rms_deg,
-           "data_volume_bytes": r.data_volume_bytes, "reason": rec.reason}
+           "data_volume_bytes": r.data_volume_bytes, "data_products": list(r.data_products), "reason": rec.reason}
     if history is not None:
         row["evidence"] = list(rec.evidence)
         row["history"] = [{"state": h.state, "cause": h.cause, "at": format_utc(h.at), "trigger": h.trigger}

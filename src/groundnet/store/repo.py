@@ -90,8 +90,14 @@ def load_plan(s: Session, start: float, end: float) -> BoardPlan:
     return BoardPlan(start, end, contacts, blocks)
 
 
+# Plans stored from outside the planner (a SatNOGS jobs file): their contacts count, their span is not planned.
+EXTERNAL_PLAN_REASONS = ("satnogs-jobs",)
+
+
 def plan_extent(s: Session) -> tuple[float, float] | None:
-    lo, hi = s.execute(select(func.min(PlanRow.start_unix), func.max(PlanRow.end_unix))).one()
+    """The span the planner has planned (plans stored from outside it left out)."""
+    lo, hi = s.execute(select(func.min(PlanRow.start_unix), func.max(PlanRow.end_unix))
+                       .where(PlanRow.reason.not_in(EXTERNAL_PLAN_REASONS))).one()
     return None if lo is None else (lo, hi)
 
 
@@ -193,6 +199,7 @@ def last_history(s: Session) -> dict[str, BoardHistoryRow]:
 def _record(r: ContactRecordRow) -> ContactRecord:
     rep = dict(r.report)
     rep["gaps"] = tuple(tuple(g) for g in rep.get("gaps", ()))
+    rep["data_products"] = tuple(rep.get("data_products", ()))
     return ContactRecord(contact_id=r.contact_id, antenna_id=r.antenna_id, spacecraft_id=r.spacecraft_id,
                          mission=r.mission, state=r.state, report=ContactReport(**rep), phase=r.phase, cause=r.cause,
                          evidence=tuple(r.evidence or ()), reason=r.reason)
@@ -253,6 +260,13 @@ def contact_records(s: Session, start: float, end: float, *, antenna_id: str | N
     if limit is not None:
         q = q.limit(limit)
     return [(_record(r), _history(r)) for r in s.scalars(q)]
+
+
+def contact_ids_from(s: Session, prefix: str, ending_after: float) -> list[str]:
+    """Ids of the contacts not cancelled whose id starts with ``prefix`` and which end after ``ending_after``."""
+    return list(s.scalars(select(ContactRow.id).where(ContactRow.id.startswith(prefix, autoescape=True),
+                                                      ContactRow.end_unix > ending_after,
+                                                      ContactRow.cancelled.is_(False))))
 
 
 def cancel_contacts(s: Session, ids: list[str]) -> int:

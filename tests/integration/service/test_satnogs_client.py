@@ -69,7 +69,8 @@ def test_the_satnogs_client_fetches_a_groundnet_job_and_tracks_it(tmp_path):
                            "antenna_type": "cross-yagi", "antenna_type_name": "Cross Yagi"}]}
     (tmp_path / "stations.json").write_text(json.dumps([record]))
     url = f"sqlite:///{tmp_path / 'groundnet.sqlite'}"
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    # The uploads are kept under the data directory: this test's own, not the checkout's var/.
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "GROUNDNET_DATA_DIR": str(tmp_path / "var")}
 
     def cli(*args: str) -> str:
         return subprocess.run([*CLI, *args], env=env, check=True, capture_output=True, text=True).stdout
@@ -143,6 +144,12 @@ def test_the_satnogs_client_fetches_a_groundnet_job_and_tracks_it(tmp_path):
         assert "Could not start GNURadio python script" in log
         assert got[0]["detail"]["artifact"] == "client_metadata" and got[0]["detail"]["client_version"] == "2.1.4"
         assert got[0]["antenna_id"] == f"SATNOGS-{STATION}"
+        assert list((tmp_path / "var" / "observations" / str(job["id"])).iterdir())
+        # 4. The job is a contact whose record holds that report (it ends failed, without a recording, once the
+        #    time for uploads after the pass is over).
+        record = httpx.get(f"http://127.0.0.1:{port}/api/v1/reports/contacts/satnogs-{job['id']}", timeout=5).json()
+        assert record["antenna_id"] == f"SATNOGS-{STATION}" and record["mission"] == "SatNOGS", record
+        assert record["state"] == "in-progress" and got[0]["event_id"] in record["evidence"], record
     finally:
         if client is not None:
             client.terminate()

@@ -7,11 +7,15 @@ below it, sending ``Authorization: Token <key>`` with a groundnet API token as t
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
+import math
 import re
+import threading
 from pathlib import Path
+from typing import Callable
 
 from fastapi import APIRouter, Depends, File, Form, Header, HTTPException, Query, Request, UploadFile, status
 from fastapi import Path as PathParam
@@ -19,13 +23,16 @@ from pydantic import BaseModel, Field
 
 from ...domain import StationEvent
 from ...errors import GroundnetError
-from ...interop.satnogs import read_jobs
+from ...interop.satnogs import (
+    JOB_CONTACT_PREFIX, fleet_with_satnogs, job_contact_id, job_contacts, read_jobs, read_transmitters,
+)
 from ...live.service import LiveService
 from ...timebase import parse_utc
-from ..deps import MAX_ID, get_service
+from ..deps import MAX_ID, get_service, read_access
 
 log = logging.getLogger("groundnet.satnogs")
 router = APIRouter(prefix="/api", tags=["satnogs"])
+links_router = APIRouter(prefix="/api/v1/satnogs", tags=["satnogs"], dependencies=[Depends(read_access)])
 UPLOAD_PREFIX = "/api/observations/"
 ARTIFACTS = ("payload", "waterfall", "demoddata")
 
@@ -59,32 +66,73 @@ class SatnogsUpload(BaseModel):
 class JobsFile:
     """The jobs file the service serves, read again when it changes (so that a new plan written with
     `groundnet schedule observations --jobs` reaches the stations at their next poll). A new version
-    that cannot be read leaves the previous jobs in place, and the error is logged."""
+    that cannot be read leaves the previous jobs in place, and the error is logged. ``on_change`` is
+    called with the jobs each time a version is read (the service stores them as contacts)."""
 
     def __init__(self, path: Path | None):
         self.path = path
         self._stamp = None
         self._jobs: list[dict] = []
+        self._lock = threading.Lock()
+        self.on_change: Callable[[list[dict]], None] | None = None
         self.current()  # a bad file at startup is an error the operator sees at once
 
     def current(self) -> list[dict]:
         if self.path is None:
             return []
-        try:
-            st = self.path.stat()
-        except OSError:
-            return self._jobs
-        stamp = (st.st_mtime_ns, st.st_size)
-        if stamp != self._stamp:
-            if self._stamp is None:
-                self._jobs = read_jobs(self.path)
-            else:
+        with self._lock:
+            try:
+                st = self.path.stat()
+            except OSError:
+                return self._jobs
+            stamp = (st.st_mtime_ns, st.st_size)
+            if stamp != self._stamp:
                 try:
                     self._jobs = read_jobs(self.path)
                 except GroundnetError as exc:
+                    if self._stamp is None:
+                        raise
                     log.error("SatNOGS jobs not reloaded, the previous ones stay: %s", exc)
-            self._stamp = stamp
-        return self._jobs
+                else:
+                    self._changed()
+                self._stamp = stamp
+            return self._jobs
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            try:
+                self.on_change(self._jobs)
+            except GroundnetError as exc:  # the store is busy or gone: the next change or restart stores them
+                log.error("SatNOGS jobs not stored as contacts: %s", exc)
+            except Exception:  # noqa: BLE001 - the jobs are still served; a client's poll never fails on this
+                log.exception("SatNOGS jobs not stored as contacts")
+
+    def watch_with(self, on_change: Callable[[list[dict]], None]) -> None:
+        """Call ``on_change`` with the jobs now, and again whenever a new version is read."""
+        with self._lock:
+            self.on_change = on_change
+            if self.path is not None:
+                self._changed()
+
+
+def store_job_contacts(service: LiveService, jobs: list[dict], path: Path | None = None) -> int:
+    """The jobs as contacts of the operations store (``interop.satnogs.job_contacts``): each gets a record and a
+    report; jobs dropped from the file that have not ended are cancelled. Returns how many contacts were stored."""
+    ids = {sc.norad_id: sc.id for sc in service.fleet if sc.norad_id is not None}
+    contacts = job_contacts(jobs, ids)
+    service.save_external_contacts(contacts, id_prefix=JOB_CONTACT_PREFIX, reason="satnogs-jobs",
+                                   detail={"satnogs_jobs": str(path) if path else None, "jobs": len(jobs)})
+    return len(contacts)
+
+
+async def watch_jobs(jobs_file: JobsFile, every_s: float = 5.0) -> None:
+    """Look at the jobs file every few seconds, so that a new plan becomes contacts without waiting for a poll."""
+    while True:
+        await asyncio.sleep(every_s)
+        try:
+            await asyncio.to_thread(jobs_file.current)
+        except Exception:  # noqa: BLE001 - logged; the next look tries again
+            log.exception("reading the SatNOGS jobs file failed")
 
 
 def load_jobs(path: Path | None) -> JobsFile:
@@ -164,7 +212,7 @@ async def upload_observation(
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{artifact}_{filename}").write_bytes(data)
     digest = hashlib.sha256(data).hexdigest()
-    detail = {"observation_id": observation_id, "artifact": artifact, "filename": filename, "bytes": len(data),
+    detail = {"observation_id": observation_id, "contact_id": job_contact_id(observation_id), "artifact": artifact, "filename": filename, "bytes": len(data),
               "sha256": digest, "norad_cat_id": job["norad_cat_id"], "transmitter": job["transmitter"]}
     if client_version is not None:
         detail["client_version"] = client_version
@@ -181,3 +229,98 @@ async def upload_observation(
     stored, _ = service.ingest(event, source)
     return {"id": observation_id, "artifact": artifact, "filename": filename, "bytes": len(data),
             "event_id": stored.event_id}
+
+
+# ----------------------------------------------------------------------------- links and Doppler
+
+
+def transmitters_file(settings) -> str:
+    """The transmitters file the settings name: a file, or satnogs:transmitters read through the cache."""
+    from ...sources.resolve import resolve_source
+
+    return resolve_source(settings.satnogs_transmitters, "transmitters", note=log.info, what="--satnogs-transmitters")
+
+
+def satnogs_fleet(settings, fleet: list, jobs: list[dict]) -> tuple[list, dict]:
+    """The fleet the service runs with SatNOGS: links from the transmitters, the jobs' satellites added
+    (``interop.satnogs.fleet_with_satnogs``); bad transmitter records are logged and skipped."""
+    transmitters, where = [], "SatNOGS DB transmitters"
+    if settings.satnogs_transmitters:
+        path = transmitters_file(settings)
+        transmitters, problems = read_transmitters(path)
+        for problem in problems:
+            log.warning("SatNOGS transmitter skipped: %s", problem)
+        where = f"{settings.satnogs_transmitters}"
+    fleet, links = fleet_with_satnogs(fleet, transmitters=transmitters, jobs=jobs, source=where)
+    log.info("SatNOGS links for %d spacecraft", len(links))
+    return fleet, links
+
+
+class DopplerNow(BaseModel):
+    contact_id: str
+    antenna_id: str
+    phase: str = Field(description="setup, tracking or teardown.")
+    range_rate_km_s: float | None = Field(description="Positive while the spacecraft recedes.")
+    downlink_doppler_hz: float | None = Field(description="What arrives at the antenna: downlink_hz x (1 - rdot / c).")
+    uplink_doppler_hz: float | None = Field(description="What to send so that the spacecraft receives uplink_hz: "
+                                                        "uplink_hz x (1 + rdot / c).")
+
+
+class SatnogsLinkRead(BaseModel):
+    """A spacecraft's link from SatNOGS: the transmitter, the published and the drift-corrected frequencies, and the
+    Doppler-shifted ones at each antenna in contact with it now."""
+
+    spacecraft_id: str
+    norad_id: int
+    transmitter: str = Field(description="SatNOGS DB transmitter uuid.")
+    description: str
+    mode: str
+    baud: float | None
+    downlink_published_hz: float | None = Field(description="downlink_low as SatNOGS DB publishes it (None: from a job).")
+    downlink_drift_ppb: float | None
+    downlink_hz: float | None = Field(description="The frequency tuned to: published x (1 + drift_ppb / 1e9).")
+    uplink_hz: float | None
+    source: str
+    time: str = Field(description="The service clock's time of the Doppler figures.")
+    contacts: list[DopplerNow]
+
+
+def doppler_rows(service: LiveService, links: dict, now: float, spacecraft_id: str | None = None) -> list[dict]:
+    from ...timebase import format_utc
+    from ...tracking.doppler import downlink_hz, uplink_hz
+
+    chosen = [v for k, v in sorted(links.items()) if spacecraft_id is None or k == spacecraft_id]
+    current = [c for c in service.current_plan().contacts if not c.cancelled and c.phase(now)
+               and c.spacecraft_id in links]
+    obs = service.observe(now) if current else None
+    rows = []
+    for link in chosen:
+        contacts = []
+        for c in (c for c in current if c.spacecraft_id == link.spacecraft_id):
+            rate = None
+            if c.antenna_id in obs.antenna_ids and c.spacecraft_id in obs.spacecraft_ids:
+                value = float(obs.range_rate_km_s[obs.antenna_ids.index(c.antenna_id),
+                                                   obs.spacecraft_ids.index(c.spacecraft_id)])
+                rate = value if math.isfinite(value) else None
+            contacts.append({
+                "contact_id": c.id, "antenna_id": c.antenna_id, "phase": c.phase(now),
+                "range_rate_km_s": None if rate is None else round(rate, 6),
+                "downlink_doppler_hz": None if rate is None or link.downlink_hz is None
+                else round(float(downlink_hz(link.downlink_hz, rate)), 1),
+                "uplink_doppler_hz": None if rate is None or link.uplink_hz is None
+                else round(float(uplink_hz(link.uplink_hz, rate)), 1)})
+        rows.append({**link.as_dict(), "time": format_utc(now), "contacts": contacts})
+    return rows
+
+
+@links_router.get("/links", operation_id="satnogs_links", response_model=list[SatnogsLinkRead])
+def list_links(request: Request, spacecraft: str | None = Query(None, max_length=32, description="One spacecraft id."),
+               service: LiveService = Depends(get_service)) -> list[dict]:
+    """Spacecraft whose links come from SatNOGS (`serve --satnogs-transmitters`, or the satellites of
+    `--satnogs-jobs`): transmitter, mode, baud, published and drift-corrected frequencies, and at each antenna in
+    contact with the spacecraft now, the range rate and the Doppler-shifted downlink and uplink."""
+    links = request.app.state.satnogs_links
+    if spacecraft is not None and spacecraft not in links:
+        raise HTTPException(status.HTTP_404_NOT_FOUND,
+                            detail=f"no SatNOGS link for spacecraft '{spacecraft}'; GET /api/v1/satnogs/links lists them")
+    return doppler_rows(service, links, service.clock.now(), spacecraft)
