@@ -463,6 +463,18 @@ def test_map_labels_stay_inside_the_map(board_server, page):
         assert outside == [], f"labels outside the map ({size}, +{hours} h): {outside}"
 
 
+def test_active_links_keep_each_antenna_id_on_one_line(board_server, page):
+    """Beside a long spacecraft name, the active links panel never breaks an antenna id ("DSS-" over "36")."""
+    for viewport in (WALL, PHONE):
+        page.set_viewport_size(viewport)
+        open_board(page, board_server, f"?t={iso(moment_in_plan(board_server, 2))}&paused=1")
+        page.wait_for_selector("#links li button strong")
+        broken = page.evaluate("""() => [...document.querySelectorAll('#links li button strong')].filter(el =>
+          el.getBoundingClientRect().height > 2 * parseFloat(getComputedStyle(el).fontSize)
+          || el.scrollWidth > el.clientWidth + 1).map(el => el.textContent)""")
+        assert broken == [], broken
+
+
 def test_partner_panel_text_stays_inside(board_server, page):
     for viewport in (WALL, PHONE):
         page.set_viewport_size(viewport)
