@@ -106,10 +106,18 @@ export class Timeline {
     this.hideUnderNames();
   }
 
-  /** The line at the moment shown is hidden while it is scrolled under the antenna names. */
+  /** What is scrolled under the antenna names is hidden: the line at the moment shown, and the label of a
+   * contact whose bar shows less of itself than its label needs (a stub such as "0" says nothing). */
   private hideUnderNames(): void {
     const names = this.inner.querySelector<HTMLElement>(".tl-name")?.offsetWidth ?? 0;
-    this.nowLine.classList.toggle("under-names", this.nowLine.offsetLeft < this.scroller.scrollLeft + names);
+    const edge = this.scroller.scrollLeft + names;
+    this.nowLine.classList.toggle("under-names", this.nowLine.offsetLeft < edge);
+    for (const label of this.body.querySelectorAll<HTMLElement>(".tl-contact > .tl-label")) {
+      const bar = label.parentElement as HTMLElement;
+      const left = bar.offsetLeft + names; // the bar's left within the lane, plus the names column before the lane
+      const room = left + bar.offsetWidth - Math.max(edge, left);
+      label.classList.toggle("no-room", left < edge && room < label.offsetWidth);
+    }
   }
 
   /** Move the line to the moment shown, and say of each contact what it is at that moment. */
