@@ -187,9 +187,9 @@ def _is_arrow(value) -> bool:
 
 
 def _large(text: str):
-    import pyarrow as pa
+    from .arrow_numpy import text_scalar
 
-    return pa.scalar(text, pa.large_string())
+    return text_scalar(text, large=True)
 
 
 def _csv_quote(text: str) -> str:
@@ -220,7 +220,10 @@ def _iso_column(column, quoted: bool):
     import numpy as np
     import pyarrow as pa
 
-    ns = column.cast(pa.int64()).fill_null(0).to_numpy() * _NS_PER_UNIT[column.type.unit]
+    from .arrow_numpy import nulls, numpy
+
+    missing = nulls(column)
+    ns = np.where(missing, 0, numpy(column)) * _NS_PER_UNIT[column.type.unit]
     ms = (ns + 500_000) // 1_000_000  # to the nearest millisecond
     days, ms_of_day = np.divmod(ms, 86_400_000)
     seconds, milli = np.divmod(ms_of_day, 1000)
@@ -242,9 +245,9 @@ def _iso_column(column, quoted: bool):
                                          "itemsize": width}))
     record["d"], record["c"], record["m"] = parts
     offsets = np.arange(len(ms) + 1, dtype=np.int64) * width
-    out = pa.LargeStringArray.from_buffers(len(ms), pa.py_buffer(offsets), pa.py_buffer(record.view(np.uint8)))
-    return pa.array(out.to_numpy(zero_copy_only=False), pa.large_string(), mask=column.is_null().to_numpy(
-        zero_copy_only=False)) if column.null_count else out
+    validity = pa.py_buffer(np.packbits(~missing, bitorder="little")) if column.null_count else None
+    return pa.LargeStringArray.from_buffers(len(ms), pa.py_buffer(offsets), pa.py_buffer(record.view(np.uint8)),
+                                            validity, int(missing.sum()))
 
 
 def _text_column(column, kind: str):
@@ -253,27 +256,33 @@ def _text_column(column, kind: str):
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from .arrow_numpy import float_scalar, text, text_scalar
+
     column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
     t = column.type
     missing = "null" if kind == "json" else ""
     if pa.types.is_timestamp(t):
         out = _iso_column(column, quoted=kind == "json")
     elif pa.types.is_floating(t):
-        values = pc.add(pc.round(column.cast(pa.float64()), 3), 0.0)  # + 0: no "-0"
-        out = pc.if_else(pc.is_finite(values), pc.cast(values, pa.string()), pa.scalar(None, pa.string()))
+        values = pc.add(pc.round(column.cast(pa.float64()), 3), float_scalar(0.0))  # + 0: no "-0"
+        out = pc.cast(values, pa.string())
+        finite = pc.is_finite(values)
+        if pc.sum(finite).as_py() != len(values) - values.null_count:
+            out = pc.if_else(finite, out, pa.nulls(1, pa.string())[0])
     elif pa.types.is_integer(t):
         out = pc.cast(column, pa.string())
     elif pa.types.is_boolean(t):
-        out = pc.if_else(column, "true", "false") if kind == "json" else pc.if_else(column, "True", "False")
+        yes, no = ("true", "false") if kind == "json" else ("True", "False")
+        out = pc.if_else(column, text_scalar(yes, large=False), text_scalar(no, large=False))
     elif pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_dictionary(t):
         # Each distinct value is quoted (or JSON-escaped) once, then looked up by index.
         encoded = column if pa.types.is_dictionary(t) else pc.dictionary_encode(column)
         values = encoded.dictionary.to_pylist()
         quote = json.dumps if kind == "json" else (_csv_quote if kind == "csv" else str)
-        out = pa.array([quote(v) for v in values], pa.large_string()).take(encoded.indices)
+        out = text([quote(v) for v in values], large=True).take(encoded.indices)
     else:
         convert = (lambda v: json.dumps(v, default=_json_default)) if kind == "json" else _cell
-        out = pa.array([missing if v is None else convert(v) for v in column.to_pylist()], pa.large_string())
+        out = text([missing if v is None else convert(v) for v in column.to_pylist()], large=True)
     return pc.fill_null(out.cast(pa.large_string()), _large(missing))
 
 
@@ -287,20 +296,41 @@ def _joined_bytes(parts: list) -> memoryview:
     return memoryview(joined.buffers()[2])[int(offsets[0]):int(offsets[-1])] if len(joined) else memoryview(b"")
 
 
+def _csv_lines(cells: list, names: list[str]):
+    """Text columns (no nulls) as CSV lines by Arrow's CSV writer, or None when a cell holds a
+    quote, comma or line break (quoted already: the writer would quote it again)."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    out = pa.BufferOutputStream()
+    try:
+        pcsv.write_csv(pa.Table.from_arrays(cells, names=names), out,
+                       pcsv.WriteOptions(include_header=False, batch_size=1 << 16, quoting_style="none"))
+    except pa.ArrowInvalid:
+        return None
+    return memoryview(out.getvalue())
+
+
 def arrow_rows_bytes(table, kind: str) -> memoryview:
     """The rows of an Arrow table as ``kind`` (``csv``: lines; ``ndjson``: one object a line;
     ``json``: objects each followed by ``,\\n``), without header or brackets."""
     names = table.schema.names
+    if not len(table):
+        return memoryview(b"")
     if kind == "csv":
+        cells = [_text_column(table.column(i), "csv") for i in range(len(names))]
+        lines = _csv_lines(cells, names)
+        if lines is not None:
+            return lines
         parts = []
-        for i, name in enumerate(names):
-            parts += [_text_column(table.column(i), "csv"), "," if i < len(names) - 1 else "\n"]
-        return _joined_bytes(parts) if len(table) else memoryview(b"")
+        for i, cell in enumerate(cells):
+            parts += [cell, "," if i < len(names) - 1 else "\n"]
+        return _joined_bytes(parts)
     parts = []
     for i, name in enumerate(names):
         parts += [("{" if i == 0 else ",") + json.dumps(name) + ":", _text_column(table.column(i), "json")]
     parts.append("},\n" if kind == "json" else "}\n")
-    return _joined_bytes(parts) if len(table) else memoryview(b"")
+    return _joined_bytes(parts)
 
 
 def csv_header(names: list[str]) -> str:
@@ -319,13 +349,19 @@ def arrow_text(table, kind: str) -> str:
 
 class ArrowFileWriter:
     """One output file of ``kind`` written from Arrow tables, batch after batch (the passes
-    streamed by ``groundnet passes`` and every other listing's ``--output``)."""
+    streamed by ``groundnet passes`` and every other listing's ``--output``).
+
+    CSV, JSON and NDJSON text is made in pieces of ``PIECE_ROWS`` rows on one thread per core
+    (Arrow's kernels and NumPy release the GIL), written in order."""
+
+    PIECE_ROWS = 1 << 17
 
     def __init__(self, path: str | Path, kind: str, schema=None):
         self.path, self.kind, self.schema = Path(path), kind, schema
         self._parquet = None
         self._file = None
         self._wrote_rows = False
+        self._threads = None
         if kind != "parquet":
             self._file = open(self.path, "wb")
         elif schema is not None:
@@ -350,16 +386,31 @@ class ArrowFileWriter:
             return
         if self.kind == "csv" and self._file.tell() == 0:
             self._file.write(csv_header(table.schema.names).encode("utf-8"))
-        if not len(table):
+        for text in self._text_pieces(table):
+            if self.kind == "json":
+                self._file.write(b",\n" if self._wrote_rows else b"[\n")
+                text = text[:-2]
+            self._file.write(text)
+            self._wrote_rows = True
+
+    def _text_pieces(self, table):
+        import os
+
+        n, step = len(table), self.PIECE_ROWS
+        if n <= step or (os.cpu_count() or 1) == 1:
+            if n:
+                yield arrow_rows_bytes(table, self.kind)
             return
-        if self.kind == "json":
-            self._file.write(b",\n" if self._wrote_rows else b"[\n")
-            self._file.write(arrow_rows_bytes(table, "json")[:-2])
-        else:
-            self._file.write(arrow_rows_bytes(table, self.kind))
-        self._wrote_rows = True
+        if self._threads is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._threads = ThreadPoolExecutor(os.cpu_count(), thread_name_prefix="groundnet-format")
+        pieces = [table.slice(i, step) for i in range(0, n, step)]
+        yield from self._threads.map(lambda piece: arrow_rows_bytes(piece, self.kind), pieces)
 
     def close(self) -> None:
+        if self._threads is not None:
+            self._threads.shutdown()
         if self.kind == "parquet":
             if self._parquet is None:
                 import pyarrow as pa

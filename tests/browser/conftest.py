@@ -10,6 +10,9 @@ from .server import CHROMIUM, CHROMIUM_ARGS, ROOT, BoardEnvironmentError, Server
 
 # The server replays this moment (not the wall clock), so that every run sees the same plan.
 REPLAY_CLOCK = "2026-11-21T06:00:00Z"
+# The display zone the board servers are configured with (groundnet.toml display.time_zone): the board's
+# "local time", and the zone the launch view shows beside UTC. CET in winter (UTC+01:00), CEST in summer.
+DISPLAY_ZONE = "Europe/Madrid"
 SCREENS = ROOT / "test-artifacts" / "screens"
 WALL = {"width": 1920, "height": 1080}
 PHONE = {"width": 390, "height": 844}
@@ -34,7 +37,8 @@ def browser():
 @pytest.fixture(scope="module")
 def board_server(tmp_path_factory, browser, shared_data):
     partner = shared_data / "feeds" / "dsn_now_2022-12-07.xml"
-    server = Server(tmp_path_factory.mktemp("serve"), REPLAY_CLOCK, extra=["--partner-dsn", str(partner)]).start()
+    server = Server(tmp_path_factory.mktemp("serve"), REPLAY_CLOCK, extra=["--partner-dsn", str(partner)],
+                    config=f'[display]\ntime_zone = "{DISPLAY_ZONE}"\n').start()
     yield server
     server.stop()
 

@@ -41,11 +41,14 @@ def groundnet_command() -> list[str]:
 class Server:
     """``groundnet serve`` with its own database and a replay clock; restartable on the same port."""
 
-    def __init__(self, workdir: Path, clock: str, port: int | None = None, extra: list[str] | None = None):
+    def __init__(self, workdir: Path, clock: str, port: int | None = None, extra: list[str] | None = None,
+                 config: str | None = None):
+        """``config``: the text of the groundnet.toml the server reads (GROUNDNET_CONFIG); none by default."""
         self.workdir = workdir
         self.clock = clock
         self.port = port or free_port()
         self.extra = extra or []
+        self.config = config
         self.database = f"sqlite:///{workdir / 'groundnet.db'}"
         self.proc: subprocess.Popen | None = None
         self.log = workdir / "serve.log"
@@ -58,6 +61,10 @@ class Server:
         cmd = [*groundnet_command(), "serve", "--host", "127.0.0.1", "--port", str(self.port),
                "--database", self.database, "--clock", self.clock, *self.extra]
         env = {**os.environ, "GROUNDNET_DATA_DIR": str(self.workdir)}
+        env.pop("GROUNDNET_CONFIG", None)
+        if self.config is not None:
+            (self.workdir / "groundnet.toml").write_text(self.config, encoding="utf-8")
+            env["GROUNDNET_CONFIG"] = str(self.workdir / "groundnet.toml")
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(cmd, cwd=self.workdir, stdout=log, stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + timeout_s

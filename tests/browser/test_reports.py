@@ -50,6 +50,7 @@ def test_reports_view_shows_bars_and_heatmap(reports_server, page):
     assert "availability 70.8 %" in kir2
     msp = next(t for t in titles if t.startswith("MSP 2026-11-18"))
     assert " missed" in msp and ", 0 missed" not in msp
+    assert page.locator("#reports-bars .reports-silent").count() == 0, "the simulated stations reported"
     shoot(page, "reports-wall")
     page.locator("#reports-heatmap").scroll_into_view_if_needed()
     shoot(page, "reports-heatmap-wall")

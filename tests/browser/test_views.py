@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from .conftest import PHONE, REPLAY_CLOCK, WALL, shoot
+from .conftest import DISPLAY_ZONE, PHONE, REPLAY_CLOCK, WALL, shoot
 from .test_board import iso, open_board, page_time, parse
 
 pytestmark = pytest.mark.browser
@@ -107,6 +108,21 @@ def test_timeline_zoom_makes_a_short_contact_readable(board_server, page):
     assert bar.bounding_box()["width"] < 30
     assert bar.locator(".tl-label").count() == 0
     assert short["spacecraft_name"] in bar.get_attribute("aria-label")
+    # Where its lane is free, a narrow contact's name is written beside it: never over another bar, never a stub.
+    beside, crossed = page.evaluate("""() => {
+      const out = [...document.querySelectorAll('.tl-outside')];
+      const bad = [];
+      for (const o of out) {
+        const r = o.getBoundingClientRect();
+        for (const b of o.parentElement.querySelectorAll('.tl-contact, .tl-block')) {
+          const q = b.getBoundingClientRect();
+          if (q.left < r.right - 1 && q.right > r.left + 1) bad.push(o.textContent);
+        }
+        if (o.scrollWidth > o.clientWidth + 1 && r.width < 40) bad.push(`${o.textContent} cut to ${r.width} px`);
+      }
+      return [out.length, bad];
+    }""")
+    assert beside > 0 and crossed == []
     shoot(page, "timeline-day-wall")
 
     page.select_option("#tl-zoom", "1")
@@ -131,6 +147,120 @@ def test_timeline_zoom_makes_a_short_contact_readable(board_server, page):
         page.click("#tl-zoom-out")
     assert page.input_value("#tl-zoom") == "0"
     assert page.locator(".tl-now").is_visible()
+
+
+@pytest.mark.parametrize("size", ["wall", "phone"])
+def test_zoomed_timeline_keeps_names_and_labels_in_sight(board_server, page, size):
+    """Zoomed to 1 h and scrolled sideways: every row still says its antenna at the left edge, a contact that
+    began off screen still says its spacecraft at the lane's edge, the line of a moment scrolled away never
+    crosses the names, and the axis is labelled (a phone too)."""
+    page.set_viewport_size(WALL if size == "wall" else PHONE)
+    open_board(page, board_server, f"?view=timeline&t={iso(moment_in_plan(board_server, 2))}&paused=1")
+    page.wait_for_selector(".tl-contact")
+    page.select_option("#tl-zoom", "1")
+    page.locator(".tl-scroll").evaluate("el => { el.scrollLeft += el.clientWidth * 2.5; }")
+    page.wait_for_timeout(300)
+    seen = page.evaluate("""() => {
+      const sc = document.querySelector('.tl-scroll');
+      const box = sc.getBoundingClientRect();
+      const names = [...document.querySelectorAll('.tl-row[data-station-id] .tl-name')];
+      const lane = box.left + names[0].getBoundingClientRect().width;
+      const long = [...document.querySelectorAll('.tl-contact')].filter(b => {
+        const r = b.getBoundingClientRect();
+        return r.left < lane - 20 && r.right > lane + 80;
+      }).map(b => {
+        const label = b.querySelector('.tl-label')?.getBoundingClientRect();
+        return [b.dataset.contactId, label ? label.left - lane : null, label ? label.width : 0];
+      });
+      const now = document.querySelector('.tl-now');
+      const ticks = [...document.querySelectorAll('.tl-tick.major')].filter(t => {
+        const r = t.getBoundingClientRect();
+        return t.textContent && r.left >= lane && r.right <= box.right && getComputedStyle(t).color !== 'rgba(0, 0, 0, 0)';
+      }).length;
+      // A label scrolled half under the names is hidden, never shown as a stub of its last letters.
+      const stubs = [...document.querySelectorAll('.tl-contact > .tl-label')].filter(l => {
+        const r = l.getBoundingClientRect();
+        return getComputedStyle(l).visibility !== 'hidden' && r.right > lane && r.left < lane - 1;
+      }).map(l => l.textContent);
+      return {scrolled: sc.scrollLeft, names: names.map(n => n.getBoundingClientRect().left - box.left), long, ticks, stubs,
+              nowX: now.getBoundingClientRect().left - lane, nowHidden: now.hidden || getComputedStyle(now).visibility === 'hidden'};
+    }""")
+    assert seen["scrolled"] > 0
+    assert all(abs(x) <= 1 for x in seen["names"]), "antenna names stay at the left edge"
+    assert seen["long"], "contacts that began off screen reach into the lane"
+    for contact_id, left, width in seen["long"]:
+        assert left is not None and -1 <= left <= 2 and width > 30, (contact_id, left, width)
+    assert seen["nowX"] < 0 and seen["nowHidden"], "the line of the moment shown, scrolled away, is hidden"
+    assert seen["stubs"] == [], "labels cut by the names column"
+    assert seen["ticks"] >= 3, "the axis is labelled at this zoom"
+    shoot(page, f"timeline-zoom-1h-scrolled-{size}")
+
+
+def test_stale_elements_on_station_cards_and_the_map(board_server, page):
+    """A contact whose spacecraft's element set is older than the limit `groundnet passes` warns past (by orbit
+    class, from GET /api/v1/display) gets the age badge on its station card and a stale marker on the map;
+    a trajectory (Mars Express, Solar Orbiter) never does. At a moment 10 days after the demo's epochs, a LEO
+    set is past its 7 d limit while a Galileo (MEO, 14 d) set is not."""
+    limits = board_server.get("display")["element_age_limit_days"]
+    epochs = {sc["id"]: parse(sc["elements_epoch"]) for sc in board_server.get("spacecraft") if sc["elements_epoch"]}
+    assert set(limits) == set(epochs) and "MEX" not in limits and "SOLO" not in limits
+
+    def stale(craft: str, at: datetime) -> bool:
+        return craft in limits and (at - epochs[craft]).total_seconds() / 86400 > limits[craft]
+
+    def map_marks() -> dict:
+        return dict(page.eval_on_selector_all("#map svg.world .craft", """els => els.map(e =>
+          [e.dataset.spacecraftId, [e.classList.contains('stale'), e.querySelector('title').textContent]])"""))
+
+    moment = moment_in_plan(board_server, 2)
+    open_board(page, board_server, f"?t={iso(moment)}&paused=1")
+    page.wait_for_selector("#cards .card .age-badge.stale")
+    board = board_server.get("board", at=iso(moment))
+    checked = 0
+    for a in board["antennas"]:
+        expected = [t["name"] for t in a["targets"] if stale(t["spacecraft_id"], moment)]
+        badges = page.locator(f"#cards .card[data-station-id='{a['id']}'] .targets .age-badge.stale")
+        assert badges.count() == len(expected), a["id"]
+        checked += len(expected)
+        for badge in badges.all():
+            assert re.match(r"elements \d+ d \d+ h old", badge.inner_text())
+            assert "fetch fresh elements" in badge.get_attribute("title")
+    assert checked > 0, "the replay shows contacts of Earth orbiters"
+    marks = map_marks()
+    assert marks["MEX"][0] is False and marks["SOLO"][0] is False
+    for craft, (is_stale, title) in marks.items():
+        assert is_stale == stale(craft, moment), craft
+        if is_stale:
+            assert f"past the {limits[craft]:g} d limit" in title
+    assert page.locator("#map svg.world .craft.stale.in-view .stale-ring").count() >= 1
+    shoot(page, "stale-elements-cards-wall")
+
+    ten_days = epochs["ISS"] + timedelta(days=10)
+    assert stale("ISS", ten_days) and not stale("GSAT0101", ten_days)
+    page.goto(f"{board_server.url}/?t={iso(ten_days)}&paused=1")  # far from the stored plan: made on the fly
+    page.wait_for_selector("body[data-ready='1']", timeout=120_000)
+    page.wait_for_function("t => document.querySelector('#clock-time').getAttribute('datetime').startsWith(t)", arg=iso(ten_days)[:16])
+    page.wait_for_selector("#map svg.world .craft.stale[data-spacecraft-id='ISS']", timeout=60_000)
+    marks = map_marks()
+    assert marks["ISS"][0] and not marks["GSAT0101"][0]
+    for craft, (is_stale, _) in marks.items():
+        assert is_stale == stale(craft, ten_days), craft
+
+
+def test_views_without_a_board_say_why_they_are_empty(board_server, page):
+    """Reports of a service whose stations never reported say so (not a chart of red failures alone), and a view
+    that shows no board of the moment does not claim to be loading one."""
+    page.goto(f"{board_server.url}/?view=reports&t={iso(moment_in_plan(board_server, 2))}&paused=1")
+    page.wait_for_selector("#reports-bars svg.bars")
+    note = page.locator("#reports-bars .reports-silent")
+    assert note.is_visible() and "No station reported on its contacts" in note.inner_text()
+    assert "groundnet agent" in note.inner_text()
+    page.wait_for_function("() => document.querySelector('#mode').textContent.startsWith('Replay')")
+    assert page.locator("#fresh").inner_text() == ""
+    shoot(page, "reports-silent-wall")
+    page.click("a[data-view='residuals']")
+    page.wait_for_timeout(500)
+    assert "loading" not in page.locator("#fresh").inner_text()
 
 
 def test_replay_distinguishes_done_ahead_and_failed(board_server, page):
@@ -212,31 +342,86 @@ def test_sky_plot_of_a_pass_with_the_horizon_mask(board_server, page):
     shoot(page, "skyplot-mex-phone")
 
 
+def utc_offset(zone: str, t: datetime) -> str:
+    """"UTC+01:00": a zone's offset at a moment, as the board labels it (from Python's tz database)."""
+    off = int(t.astimezone(ZoneInfo(zone)).utcoffset().total_seconds() // 60)
+    return f"UTC{'+' if off >= 0 else '-'}{abs(off) // 60:02d}:{abs(off) % 60:02d}"
+
+
 def test_local_time_setting(board_server, browser):
+    """"local time" is the service's display.time_zone when it has one (not the browser's zone), else the browser's."""
     context = browser.new_context(viewport=WALL, timezone_id="Asia/Tokyo")  # UTC+09:00, no daylight saving
     page = context.new_page()
     try:
         moment = moment_in_plan(board_server, 1)
+        local = moment.astimezone(ZoneInfo(DISPLAY_ZONE))
+        label = utc_offset(DISPLAY_ZONE, moment)
+        assert label != "UTC+09:00"
         open_board(page, board_server, f"?t={iso(moment)}&paused=1")
         assert page.locator("#clock-date").inner_text().endswith("UTC")
+        page.wait_for_function("z => document.querySelector('#local-time').closest('label').title.includes(z)", arg=DISPLAY_ZONE)
         page.check("#local-time")
-        assert page.locator("#clock-date").inner_text().endswith("UTC+09:00")
-        assert page.locator("#clock-time").inner_text() == (moment + timedelta(hours=9)).strftime("%H:%M:%S")
+        assert page.locator("#clock-date").inner_text().endswith(label)
+        assert page.locator("#clock-time").inner_text() == local.strftime("%H:%M:%S")
         assert page_time(page) == moment, "the machine-readable time stays UTC"
         # A time typed without a zone is read in the zone shown.
-        page.fill("#time-input", (moment + timedelta(hours=9, minutes=30)).strftime("%Y-%m-%d %H:%M"))
+        page.fill("#time-input", (local + timedelta(minutes=30)).strftime("%Y-%m-%d %H:%M"))
         page.press("#time-input", "Enter")
         page.wait_for_function("t => document.querySelector('#clock-time').getAttribute('datetime').startsWith(t)",
                                arg=iso(moment + timedelta(minutes=30))[:16])
         page.click("a[data-view='timeline']")
         page.wait_for_selector(".tl-contact")
-        assert page.locator(".tl-axis .tl-name").inner_text() == "UTC+09:00"
+        page.wait_for_function("z => document.querySelector('.tl-axis .tl-name').textContent === z", arg=label)
         shoot(page, "local-time-timeline-wall")
         page.reload()  # the setting is kept
         page.wait_for_selector("body[data-ready='1']")
         assert page.is_checked("#local-time")
+        # A service without a display zone: local time is the browser's.
+        page.route("**/api/v1/display", lambda route: route.fulfill(
+            status=200, content_type="application/json",
+            body=json.dumps({**board_server.get("display"), "time_zone": "UTC"})))
+        page.reload()
+        page.wait_for_selector("body[data-ready='1']")
+        page.wait_for_function("() => document.querySelector('#local-time').closest('label').title.includes('Tokyo')")
+        assert page.locator("#clock-date").inner_text().endswith("UTC+09:00")
         page.uncheck("#local-time")
         assert page.locator("#clock-date").inner_text().endswith("UTC")
+    finally:
+        context.close()
+
+
+def test_launch_view_shows_the_display_zone_beside_utc(board_server, browser):
+    """The launch view keeps UTC first and shows the service's display.time_zone beside it: the moment shown,
+    the first signal, each acquisition's AOS; the browser's own zone (Tokyo here) plays no part."""
+    context = browser.new_context(viewport=WALL, timezone_id="Asia/Tokyo")
+    page = context.new_page()
+    try:
+        report = board_server.get("leop/scenarios/exomars_2016")
+        first = report["launches"][0]["acquisitions"][0]
+        aos = parse(first["aos"])
+        page.goto(f"{board_server.url}/?view=launch&scenario=exomars_2016")
+        page.wait_for_selector("body[data-launch='exomars_2016'] #launch-table tr[data-station-id]", timeout=120_000)
+        facts = dict(zip(page.locator("#launch-status dt").all_inner_texts(), page.locator("#launch-status dd").all_inner_texts()))
+        shown = page_time(page)
+        label = utc_offset(DISPLAY_ZONE, shown)
+        assert facts["UTC"] == shown.strftime("%Y-%m-%d %H:%M:%S")
+        assert facts[label] == shown.astimezone(ZoneInfo(DISPLAY_ZONE)).strftime("%Y-%m-%d %H:%M:%S") + f" ({DISPLAY_ZONE})"
+        local_aos = aos.astimezone(ZoneInfo(DISPLAY_ZONE)).strftime("%H:%M:%S")
+        assert f"{aos:%H:%M:%S} UTC · {local_aos} {utc_offset(DISPLAY_ZONE, aos)}" in facts["First signal"]
+        row = page.locator(f"#launch-table tr[data-station-id='{first['station_id']}']")
+        assert row.locator("td").first.inner_text().split("\n")[0].startswith(f"{aos:%H:%M:%S}")
+        assert row.locator("td .alt-zone").inner_text() == local_aos
+        assert utc_offset(DISPLAY_ZONE, parse(report["launches"][0]["launch"])) in page.locator("#launch-table thead").inner_text()
+        # The header's clock follows the viewer's choice (UTC here), the launch view keeps UTC first either way.
+        assert page.locator("#clock-date").inner_text().endswith("UTC")
+        assert raw_values(page) == []
+        shoot(page, "launch-display-zone-wall")
+        page.set_viewport_size(PHONE)
+        page.wait_for_timeout(300)
+        # The header's mode pill stays one line beside the long freshness text of a launch.
+        assert page.evaluate("""() => { const m = document.querySelector('#mode');
+          return m.getBoundingClientRect().height < 3 * parseFloat(getComputedStyle(m).fontSize); }""")
+        shoot(page, "launch-display-zone-phone")
     finally:
         context.close()
 
@@ -282,6 +467,18 @@ def test_map_labels_stay_inside_the_map(board_server, page):
           }).filter(Boolean);
         }""")
         assert outside == [], f"labels outside the map ({size}, +{hours} h): {outside}"
+
+
+def test_active_links_keep_each_antenna_id_on_one_line(board_server, page):
+    """Beside a long spacecraft name, the active links panel never breaks an antenna id ("DSS-" over "36")."""
+    for viewport in (WALL, PHONE):
+        page.set_viewport_size(viewport)
+        open_board(page, board_server, f"?t={iso(moment_in_plan(board_server, 2))}&paused=1")
+        page.wait_for_selector("#links li button strong")
+        broken = page.evaluate("""() => [...document.querySelectorAll('#links li button strong')].filter(el =>
+          el.getBoundingClientRect().height > 2 * parseFloat(getComputedStyle(el).fontSize)
+          || el.scrollWidth > el.clientWidth + 1).map(el => el.textContent)""")
+        assert broken == [], broken
 
 
 def test_partner_panel_text_stays_inside(board_server, page):

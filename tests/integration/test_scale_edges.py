@@ -180,3 +180,41 @@ def _one_pass():
     return PassTable.from_columns(object_id=[25544], object_name=["ISS"], station_id=["CEB"], aos=f, tca=f + 1,
                                   los=f + 2, max_elevation_deg=f * 40, aos_azimuth_deg=f * 10, los_azimuth_deg=f * 200,
                                   aos_clipped=[False], los_clipped=[False])
+
+
+def test_a_decay_inside_the_window_reaches_every_slice_from_one_computation(full_catalog, stations, monkeypatch):
+    """Debris that decays (SGP4 error 6) on the second day of a three-day window: the failure is
+    found once for the whole window and every slice's task gets it, so that no slice after the
+    decay counts a sample as visible, and the sliced run equals one call."""
+    from groundnet.orbits import propagation
+
+    debris = [next(e for e in full_catalog if e.norad_id == n) for n in (35742, 56737, 57660)]
+    end = DAY0 + 3 * DAY
+    whole = propagation.first_failures(debris, end)
+    assert ((whole.time_unix > DAY0 + DAY) & (whole.time_unix < DAY0 + 2 * DAY)).all()
+    assert set(whole.reason) == {6}
+    computed, given = [], []
+    real_first_failures, real_run_task = propagation.first_failures, scale.run_task
+
+    def counting(elements, until_unix):
+        computed.append(until_unix)
+        return real_first_failures(elements, until_unix)
+
+    def recording(elements, antennas, start_unix, end_unix, *args):
+        given.append((start_unix, args[-1]))
+        return real_run_task(elements, antennas, start_unix, end_unix, *args)
+
+    monkeypatch.setattr(propagation, "first_failures", counting)
+    monkeypatch.setattr(scale, "run_task", recording)
+    sliced = scale.find_passes_at_scale(debris, stations, DAY0, end, slice_s=DAY)
+    assert computed == [end]  # once, for the whole window
+    assert sorted(start for start, _ in given) == [DAY0, DAY0 + DAY, DAY0 + 2 * DAY]
+    for _, failures in given:
+        np.testing.assert_array_equal(failures.time_unix, whole.time_unix)
+    monkeypatch.undo()
+    single = find_passes(debris, stations, DAY0, end)
+    assert len(single) > 10
+    assert sliced.to_rows() == single.to_rows()
+    for k, e in enumerate(debris):
+        mine = sliced.obj == k
+        assert mine.any() and (sliced.los[mine] <= whole.time_unix[k]).all()

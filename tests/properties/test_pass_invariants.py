@@ -150,6 +150,23 @@ def test_first_failures_are_sgp4s_first_errors(full_catalog):
             assert not np.isfinite(found.time_unix[i]) or found.reason[i] == 7, e.norad_id
     assert failing > 20
 
+def test_a_failure_time_does_not_depend_on_the_other_element_sets(full_catalog):
+    """Each element set's failure is its own: computed alone, with the whole catalog or with a
+    worker's share of it, the same instant (a shared bisection gave times up to 0.6 s apart, so
+    a sliced run and one call could clip a pass differently)."""
+    until = DAY0 + 3 * 86400.0
+    whole = first_failures(full_catalog, until)
+    failed = whole.failed()
+    assert len(failed) > 250
+    for k in (56312, 43851, 35742):
+        i = next(j for j, e in enumerate(full_catalog) if e.norad_id == k)
+        alone = first_failures([full_catalog[i]], until)
+        assert alone.time_unix[0] == whole.time_unix[i] and alone.reason[0] == whole.reason[i], k
+    share = failed[::7]
+    np.testing.assert_array_equal(first_failures([full_catalog[i] for i in share], until).time_unix,
+                                  whole.time_unix[share])
+
+
 @pytest.mark.parametrize("norad_id", [40377, 43938])
 def test_no_pass_after_a_decay(full_catalog, norad_id):
     """FIREBIRD 3 and ALE-1 decay in SGP4 (error 6) days after their epochs; SGP4 then returns

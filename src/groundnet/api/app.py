@@ -189,19 +189,26 @@ def _web_dist(settings: Settings) -> Path | None:
     return dist if (dist / "index.html").is_file() else None
 
 
-def build_refresher(config=None):
-    """The sources of groundnet.toml's ``catalog.sources``, refreshed in the background when ``live.refresh_sources``."""
+def service_config(config=None):
+    """``config``, else groundnet.toml; its defaults when the file cannot be used (the service still runs)."""
     from ..config import load_config
-    from ..sources.refresher import SourceRefresher
 
     if config is None:
         try:
             config = load_config()
-        except GroundnetError as exc:  # the service still runs; the status says why there are no sources
+        except GroundnetError as exc:  # the status says why there are no sources
             log.error("configuration not used: %s", exc)
             from ..config import Config, KEYS
 
             config = Config(None, {k.name: k.default for k in KEYS})
+    return config
+
+
+def build_refresher(config=None):
+    """The sources of groundnet.toml's ``catalog.sources``, refreshed in the background when ``live.refresh_sources``."""
+    from ..sources.refresher import SourceRefresher
+
+    config = service_config(config)
     return SourceRefresher(config.get("catalog.sources"), config, enabled=bool(config.get("live.refresh_sources")))
 
 
@@ -260,7 +267,8 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
         await asyncio.to_thread(svc.start)
         await asyncio.to_thread(relay.start, relayed)
         app.state.service, app.state.hub, app.state.push = svc, hub, Push(hub, runner, relay.name)
-        app.state.sources = build_refresher(config)
+        app.state.config = service_config(config)  # [display] for the board (GET /api/v1/display)
+        app.state.sources = build_refresher(app.state.config)
         app.state.sources.start()  # its own thread: a slow source never delays a board
         from ..operations.alerts import Dispatcher
 

@@ -227,15 +227,17 @@ def first_failures(elements: Sequence[ElementSet], until_unix: float) -> Failure
     risky = _may_fail(c, idx, span_min[:, None] * frac[None, :])
     hit = risky.any(axis=1)
     idx, span_min, first = idx[hit], span_min[hit], np.argmax(risky[hit], axis=1)
-    # Where the secular model first allows a failure, to the minute (bisection between grid points).
+    # Where the secular model first allows a failure, to the minute (bisection between grid
+    # points; each element set's own, whatever others are computed with it).
     lo = span_min * frac[np.maximum(first - 1, 0)]
     hi = span_min * frac[first]
     for _ in range(40):
-        if not (hi - lo > 1.0).any():
+        open_ = hi - lo > 1.0
+        if not open_.any():
             break
-        mid = 0.5 * (lo + hi)
+        mid = np.where(open_, 0.5 * (lo + hi), lo)
         bad = _may_fail(c, idx, mid[:, None])[:, 0]
-        hi, lo = np.where(bad, mid, hi), np.where(bad, lo, mid)
+        hi, lo = np.where(open_ & bad, mid, hi), np.where(open_ & ~bad, mid, lo)
     for j, i in enumerate(idx):
         found = _scan(elements[i], epochs[i] + 60.0 * lo[j], until_unix)
         if found is not None:
@@ -244,7 +246,8 @@ def first_failures(elements: Sequence[ElementSet], until_unix: float) -> Failure
 
 
 def _scan(element: ElementSet, start: float, until_unix: float) -> tuple[float, int] | None:
-    """SGP4's first failure of one element set from ``start`` on, to the second, or None."""
+    """SGP4's first failure of one element set from ``start`` on, to the second, or None: every
+    ``SCAN_STEP_S`` (in chunks that grow), then every second of the step it fails in."""
     sat = element.satrec()
     shape = OrbitShape.of([element])
 
@@ -254,7 +257,7 @@ def _scan(element: ElementSet, start: float, until_unix: float) -> tuple[float, 
         reason[(reason == 0) & ~_physical(shape, r[None], v[None])[0]] = REASON_UNPHYSICAL
         return reason
 
-    chunk = 7200.0
+    chunk = 4 * 3600.0  # most failures come within a day of where the secular model allows them: little overshoot
     while start < until_unix:
         t = np.arange(start, min(until_unix, start + chunk) + SCAN_STEP_S, SCAN_STEP_S)
         reason = reasons(t)
@@ -263,12 +266,12 @@ def _scan(element: ElementSet, start: float, until_unix: float) -> tuple[float, 
             k = bad[0]
             if k == 0:
                 return float(t[0]), int(reason[0])
-            lo, hi = t[k - 1], t[k]
-            while hi - lo > 1.0:
-                mid = 0.5 * (lo + hi)
-                lo, hi = (mid, hi) if reasons(np.array([mid]))[0] == 0 else (lo, mid)
-            return float(hi), int(reasons(np.array([hi]))[0] or reason[k])
-        start, chunk = float(t[-1]), min(2.0 * chunk, SCAN_CHUNK_S)
+            fine = t[k - 1] + np.arange(1.0, SCAN_STEP_S)
+            failing = np.flatnonzero(fine_reason := reasons(fine))
+            if failing.size:
+                return float(fine[failing[0]]), int(fine_reason[failing[0]])
+            return float(t[k]), int(reason[k])
+        start, chunk = float(t[-1]), min(1.5 * chunk, SCAN_CHUNK_S)
     return None
 
 

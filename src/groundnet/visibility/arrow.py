@@ -16,8 +16,12 @@ keys for merging late rows into a sorted stream all work on columns, never row b
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 import pyarrow as pa
+
+from .. import arrow_numpy as an
 
 _MEASURES = [
     ("aos", pa.float64()),
@@ -60,23 +64,36 @@ def ns_to_unix(ns: np.ndarray) -> np.ndarray:
     return whole.astype(np.float64) + rest / 1e9
 
 
+_LABEL_COLUMNS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _label_columns(labels, numeric: bool) -> tuple:
+    """The object ids (int64 NumPy or Arrow text), names and station ids of ``labels`` as
+    columns to look up by index; made once per labels (a streamed run writes many batches)."""
+    cached = _LABEL_COLUMNS.get(labels)
+    if cached is None or cached[0] != numeric:
+        ids = labels.object_id_column(numeric)
+        cached = (numeric, ids if numeric else an.text(ids), an.text(labels.object_names), an.text(labels.station_ids))
+        _LABEL_COLUMNS[labels] = cached
+    return cached[1:]
+
+
 def public_table(table) -> pa.Table:
     """A ``PassTable`` as the public Arrow table: labels looked up by index, in Arrow."""
-    labels = table.labels
-    obj, sta = pa.array(table.obj, pa.int64()), pa.array(table.sta, pa.int64())
+    obj, sta = an.array(table.obj, pa.int64()), an.array(table.sta, pa.int64())
     numeric = table.numeric_ids
-    ids = labels.object_id_column(numeric)
+    ids, names, stations = _label_columns(table.labels, numeric)
     columns = {
-        "object_id": pa.array(ids[table.obj], pa.int64()) if numeric else pa.array(ids, pa.string()).take(obj),
-        "object_name": pa.array(labels.object_names, pa.string()).take(obj),
-        "station_id": pa.array(labels.station_ids, pa.string()).take(sta),
+        "object_id": an.array(ids[table.obj], pa.int64()) if numeric else ids.take(obj),
+        "object_name": names.take(obj),
+        "station_id": stations.take(sta),
     }
     for name in TIME_COLUMNS:
-        columns[name] = pa.array(unix_to_ns(getattr(table, name)), TIME_TYPE)
+        columns[name] = an.array(unix_to_ns(getattr(table, name)), TIME_TYPE)
     for name in ("max_elevation_deg", "aos_azimuth_deg", "los_azimuth_deg", "duration_s", "elements_age_days",
                  "aos_clipped", "los_clipped"):
         values = getattr(table, name)
-        columns[name] = pa.array(values, mask=np.isnan(values)) if values.dtype.kind == "f" else pa.array(values)
+        columns[name] = an.array(values, mask=np.isnan(values)) if values.dtype.kind == "f" else an.array(values)
     schema = public_schema(numeric)
     return pa.table({name: columns[name] for name in schema.names}, schema=schema)
 
@@ -90,14 +107,14 @@ def pass_table(table: pa.Table):
         return PassTable.empty()
     ids = table.column("object_id").combine_chunks().dictionary_encode()
     names = table.column("object_name").combine_chunks().dictionary_encode()
-    pair = ids.indices.to_numpy().astype(np.int64) * len(names.dictionary) + names.indices.to_numpy()
+    pair = an.numpy(ids.indices).astype(np.int64) * len(names.dictionary) + an.numpy(names.indices)
     _, first, obj_index = np.unique(pair, return_index=True, return_inverse=True)
     stations = table.column("station_id").combine_chunks().dictionary_encode()
-    sta_index = stations.indices.to_numpy()
-    object_ids = ids.dictionary.take(ids.indices.take(pa.array(first))).to_pylist()
-    object_names = names.dictionary.take(names.indices.take(pa.array(first))).to_pylist()
-    age = table.column("elements_age_days").to_numpy(zero_copy_only=False).astype(np.float64)
-    tca = ns_to_unix(table.column("tca").cast(pa.int64()).to_numpy())
+    sta_index = an.numpy(stations.indices)
+    object_ids = ids.dictionary.take(ids.indices.take(an.array(first))).to_pylist()
+    object_names = names.dictionary.take(names.indices.take(an.array(first))).to_pylist()
+    age = an.numpy(table.column("elements_age_days")).astype(np.float64)
+    tca = ns_to_unix(an.numpy(table.column("tca")))
     epochs = np.full(len(first), np.nan)
     known = ~np.isnan(age)
     epochs[obj_index[known]] = tca[known] - age[known] * 86400.0  # back from the age: within rounding
@@ -105,8 +122,7 @@ def pass_table(table: pa.Table):
     cols = {}
     for name in MEASURES:
         column = table.column(name)
-        cols[name] = (ns_to_unix(column.cast(pa.int64()).to_numpy()) if name in TIME_COLUMNS
-                      else column.to_numpy(zero_copy_only=False))
+        cols[name] = ns_to_unix(an.numpy(column)) if name in TIME_COLUMNS else an.numpy(column).copy()
     return PassTable(labels, obj_index.astype(np.int64), sta_index.astype(np.int64), **cols)
 
 
@@ -114,11 +130,11 @@ def run_table(passes, object_index: np.ndarray, station_index: np.ndarray) -> pa
     """A task's ``PassTable`` as a ``RUN_SCHEMA`` table, with its objects and stations renumbered
     into the job's lists (``object_index[i]`` is the job's index of the task's object i)."""
     columns = {
-        "object": pa.array(np.asarray(object_index)[passes.obj], pa.int32()),
-        "station": pa.array(np.asarray(station_index)[passes.sta], pa.int32()),
+        "object": an.array(np.asarray(object_index)[passes.obj], pa.int32()),
+        "station": an.array(np.asarray(station_index)[passes.sta], pa.int32()),
     }
     for name, kind in _MEASURES:
-        columns[name] = pa.array(getattr(passes, name), type=kind)
+        columns[name] = an.array(getattr(passes, name), kind)
     return pa.table(columns, schema=RUN_SCHEMA)
 
 
@@ -126,13 +142,13 @@ def as_pass_table(labels, table: pa.Table):
     """A ``RUN_SCHEMA`` table as the job's ``PassTable`` (``labels``: the job's ``PassLabels``)."""
     from .passes import MEASURES, PassTable
 
-    cols = {name: table.column(name).to_numpy(zero_copy_only=False) for name in MEASURES}
-    return PassTable(labels, table.column("object").to_numpy().astype(np.int64),
-                     table.column("station").to_numpy().astype(np.int64), **cols)
+    cols = {name: an.numpy(table.column(name)) for name in MEASURES}
+    return PassTable(labels, an.numpy(table.column("object")).astype(np.int64),
+                     an.numpy(table.column("station")).astype(np.int64), **cols)
 
 
 def empty(schema: pa.Schema = RUN_SCHEMA) -> pa.Table:
-    return schema.empty_table()
+    return an.empty_table(schema)
 
 
 def concat(tables: list[pa.Table], schema: pa.Schema = RUN_SCHEMA) -> pa.Table:
@@ -142,15 +158,15 @@ def concat(tables: list[pa.Table], schema: pa.Schema = RUN_SCHEMA) -> pa.Table:
 
 def ends_at(table: pa.Table, boundary_unix: float) -> np.ndarray:
     """Passes clipped at ``boundary_unix`` (a slice's end): they go on in the next slice."""
-    los = table.column("los").to_numpy()
-    return table.column("los_clipped").to_numpy(zero_copy_only=False) & (los == boundary_unix)
+    los = an.numpy(table.column("los"))
+    return an.numpy(table.column("los_clipped")) & (los == boundary_unix)
 
 
 # --- the canonical order of run tables (``passes.canonical_order`` on the job's labels) ----------
 
 
 def _pair_key(labels, table: pa.Table) -> np.ndarray:
-    return labels.pair_key(table.column("object").to_numpy(), table.column("station").to_numpy())
+    return labels.pair_key(an.numpy(table.column("object")), an.numpy(table.column("station")))
 
 
 def sort_run(labels, table: pa.Table) -> pa.Table:
@@ -158,7 +174,7 @@ def sort_run(labels, table: pa.Table) -> pa.Table:
 
     if not len(table):
         return table
-    return table.take(canonical_order(table.column("aos").to_numpy(), _pair_key(labels, table)))
+    return table.take(an.array(canonical_order(an.numpy(table.column("aos")), _pair_key(labels, table))))
 
 
 def last_key(labels, table: pa.Table) -> tuple[float, int]:
@@ -169,7 +185,7 @@ def last_key(labels, table: pa.Table) -> tuple[float, int]:
 
 def before_key(labels, table: pa.Table, key: tuple[float, int]) -> np.ndarray:
     """Rows whose sort key is before (or equal to) ``key``."""
-    aos = table.column("aos").to_numpy()
+    aos = an.numpy(table.column("aos"))
     return (aos < key[0]) | ((aos == key[0]) & (_pair_key(labels, table) <= key[1]))
 
 
@@ -184,12 +200,11 @@ def join_at_boundary(before: pa.Table, after: pa.Table, boundary_unix: float) ->
     """
     if not len(before):
         return after
-    continues = after.column("aos_clipped").to_numpy(zero_copy_only=False) & (
-        after.column("aos").to_numpy() == boundary_unix)
-    tail = after.filter(continues)
+    continues = an.numpy(after.column("aos_clipped")) & (an.numpy(after.column("aos")) == boundary_unix)
+    tail = after.filter(an.array(continues))
 
     def pairs(t: pa.Table) -> np.ndarray:
-        return (t.column("object").to_numpy().astype(np.int64) << 32) | t.column("station").to_numpy().astype(np.int64)
+        return (an.numpy(t.column("object")).astype(np.int64) << 32) | an.numpy(t.column("station")).astype(np.int64)
 
     # A pass and its continuation share (object, station); a pair is open at most once.
     head_pairs, tail_pairs = pairs(before), pairs(tail)
@@ -200,17 +215,17 @@ def join_at_boundary(before: pa.Table, after: pa.Table, boundary_unix: float) ->
         found = tail_pairs[order][at] == head_pairs
         match[found] = order[at[found]]
     joined_head = np.flatnonzero(match >= 0)
-    h, t = before.take(joined_head), tail.take(match[joined_head])
-    h_max, t_max = h.column("max_elevation_deg").to_numpy(), t.column("max_elevation_deg").to_numpy()
+    h, t = before.take(an.array(joined_head)), tail.take(an.array(match[joined_head]))
+    h_max, t_max = an.numpy(h.column("max_elevation_deg")), an.numpy(t.column("max_elevation_deg"))
     peak_in_tail = t_max > h_max
     joined = pa.table(
         {
             "object": h.column("object"),
             "station": h.column("station"),
             "aos": h.column("aos"),
-            "tca": np.where(peak_in_tail, t.column("tca").to_numpy(), h.column("tca").to_numpy()),
+            "tca": an.array(np.where(peak_in_tail, an.numpy(t.column("tca")), an.numpy(h.column("tca")))),
             "los": t.column("los"),
-            "max_elevation_deg": np.maximum(h_max, t_max),
+            "max_elevation_deg": an.array(np.maximum(h_max, t_max)),
             "aos_azimuth_deg": h.column("aos_azimuth_deg"),
             "los_azimuth_deg": t.column("los_azimuth_deg"),
             "aos_clipped": h.column("aos_clipped"),
@@ -220,10 +235,10 @@ def join_at_boundary(before: pa.Table, after: pa.Table, boundary_unix: float) ->
     )
     unjoined_tail = np.ones(len(tail), dtype=bool)
     unjoined_tail[match[joined_head]] = False
-    ended = _unclipped(before.filter(match < 0), "los_clipped")
-    began = _unclipped(tail.filter(unjoined_tail), "aos_clipped")
-    return concat([joined, ended, began, after.filter(~continues)], RUN_SCHEMA)
+    ended = _unclipped(before.filter(an.array(match < 0)), "los_clipped")
+    began = _unclipped(tail.filter(an.array(unjoined_tail)), "aos_clipped")
+    return concat([joined, ended, began, after.filter(an.array(~continues))], RUN_SCHEMA)
 
 
 def _unclipped(table: pa.Table, flag: str) -> pa.Table:
-    return table.set_column(table.schema.get_field_index(flag), flag, pa.array(np.zeros(len(table), bool)))
+    return table.set_column(table.schema.get_field_index(flag), flag, an.array(np.zeros(len(table), bool)))

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from .. import arrow_numpy as an
 from ..errors import GroundnetError
 from ..orbits.elements import ElementSet
 from ..stations.network import Antenna
@@ -53,17 +54,19 @@ class ScaleError(GroundnetError):
 def object_cost(elements: Sequence[ElementSet]) -> np.ndarray:
     """Relative cost of one object over one station-day in ``find_passes``.
 
-    A fit to the engine's CPU time per object on the full catalog (10 stations, 1 day): a fixed
-    part, a part per SGP4 sample (the engine's step for that orbit: an hour in GEO, a minute or
-    less at a HEO perigee) and a part per revolution (passes to refine). Measured per object:
-    LEO 1.3 ms, MEO 0.2 ms, GEO 0.1 ms, HEO 2.2 ms; the fit is within 50 % of each.
+    A fit to the engine's CPU time per object on the full catalog (10 stations, 1 day, 400
+    objects of each kind): a fixed part and a part per SGP4 sample (the engine's step for that
+    orbit: an hour in GEO, eight minutes in LEO, a minute or less at a HEO perigee; the search's
+    samples, screens and refinements follow the same step). Measured per object: LEO 0.59 ms,
+    eccentric LEO 1.07 ms, MEO 0.31 ms, GEO 0.11 ms, HEO 2.47 ms; the fit is within 30 % of
+    each (a fit with a part per revolution underrated HEO chunks by 2.5x: their task took
+    twice as long as any other).
     """
     from ..orbits.propagation import OrbitShape
     from .passes import sgp4_step_s
 
     samples_per_day = 86400.0 / sgp4_step_s(OrbitShape.of(list(elements)))
-    revs_per_day = np.array([e.mean_motion_rev_day for e in elements], dtype=np.float64)
-    return 1.0 + 0.07 * samples_per_day + 1.25 * np.clip(np.nan_to_num(revs_per_day, nan=1.0), 0.0, 20.0)
+    return 1.0 + 0.053 * samples_per_day
 
 
 def balanced_chunks(costs: np.ndarray, n_chunks: int) -> list[np.ndarray]:
@@ -130,9 +133,11 @@ def plan_tasks(
     costs = object_cost(elements)
     slice_days = min(slice_s, end_unix - start_unix) / 86400.0
     pair_days = len(elements) * len(antennas) * slice_days
-    # Enough tasks per slice to keep every worker busy (at least 3 per worker: the last tasks
-    # of a slice then finish close together), few enough that each is a big vectorised call.
-    n_tasks = max(3 * workers if workers > 1 else 1, math.ceil(pair_days / task_pair_days))
+    # Enough tasks per slice to keep every worker busy (at least 4 per worker, and as many for
+    # each: the last tasks of a slice then finish close together), few enough that each is a
+    # big vectorised call.
+    n_tasks = max(4 * workers if workers > 1 else 1, math.ceil(pair_days / task_pair_days))
+    n_tasks = workers * math.ceil(n_tasks / workers) if workers > 1 else n_tasks
     # Stations are split only when the catalog alone cannot make tasks small enough.
     n_station_chunks = max(1, min(len(antennas), math.ceil(n_tasks / max(1, len(elements) // MIN_TASK_OBJECTS))))
     n_object_chunks = max(1, math.ceil(n_tasks / n_station_chunks))
@@ -429,10 +434,11 @@ class _Runs:
     Nothing of a slice is held in memory while it computes: a 400-station day is tens of millions
     of passes. ``merged`` reads the runs memory-mapped and yields the slice in sorted batches of
     about ``BATCH_ROWS`` rows (a merge by AOS windows: each run is sorted, so a window is one
-    contiguous range of every run).
+    contiguous range of every run). Batches of a quarter of a million rows: the output's writer
+    starts formatting the first while the next is merged.
     """
 
-    BATCH_ROWS = 1_000_000
+    BATCH_ROWS = 1 << 18
 
     def __init__(self, directory: Path, labels):
         self.directory = directory
@@ -458,7 +464,7 @@ class _Runs:
             total = sum(len(t) for t in tables)
             if total == 0:
                 return
-            aos = [t.column("aos").to_numpy() for t in tables]
+            aos = [an.numpy(t.column("aos")) for t in tables]
             # Window edges at quantiles of a sample of every run's AOS (every 64th: the runs are sorted).
             sample = np.sort(np.concatenate([a[::64] for a in aos] + [a[-1:] for a in aos]))
             n_windows = max(1, math.ceil(total / self.BATCH_ROWS))
@@ -514,8 +520,8 @@ class _Spool:
             if end < self.slices[-1][1]:
                 still_open = arrow.ends_at(table, end)
                 if still_open.any():
-                    self.open = arrow.concat([self.open, table.filter(still_open)], arrow.RUN_SCHEMA)
-                    table = table.filter(~still_open)
+                    self.open = arrow.concat([self.open, table.filter(an.array(still_open))], arrow.RUN_SCHEMA)
+                    table = table.filter(an.array(~still_open))
             self._write(table)
         if first and len(self.open):  # an empty slice: the held passes end at its start
             self._write(arrow.sort_run(self.labels, arrow.join_at_boundary(self.open, arrow.empty(arrow.RUN_SCHEMA), start)))
@@ -525,8 +531,8 @@ class _Spool:
         if self.last_key is not None and len(table):
             early = arrow.before_key(self.labels, table, self.last_key)
             if early.any():
-                self.late.append(table.filter(early))
-                table = table.filter(~early)
+                self.late.append(table.filter(an.array(early)))
+                table = table.filter(an.array(~early))
         if len(table):
             self.last_key = arrow.last_key(self.labels, table)
             if self.spool is not None:

@@ -226,6 +226,28 @@ def test_the_built_board_is_served_at_the_root(sqlite_url, small_fleet, tmp_path
         assert "/docs" in client.get("/").text  # without a build: a page of links
 
 
+def test_display_gives_the_configured_zone_and_the_element_age_limits(sqlite_url, small_fleet, tmp_path):
+    """The board's time zone is groundnet.toml's display.time_zone; its element-age limits are the ones
+    `groundnet passes` warns past (by orbit class), one per Earth orbiter, none for a trajectory."""
+    from groundnet.config import load_config
+    from groundnet.orbits.validation import AGE_LIMIT_DAYS, orbit_class
+
+    toml = tmp_path / "groundnet.toml"
+    toml.write_text('[display]\ntime_zone = "Europe/Madrid"\nunits = "imperial"\n')
+    app = create_app(Settings(database=sqlite_url, clock=T0_ISO, plan_ahead_h=2, plan_behind_h=1), fleet=small_fleet,
+                     config=load_config(toml))
+    with TestClient(app) as client:
+        display = client.get("/api/v1/display").json()
+    assert display["time_zone"] == "Europe/Madrid" and display["units"] == "imperial"
+    limits = display["element_age_limit_days"]
+    assert set(limits) == {sc.id for sc in small_fleet if sc.elements is not None}
+    assert "SOLO" not in limits and "MEX" not in limits
+    assert limits["ISS"] == 7.0 and limits["GSAT0211"] == 14.0 and limits["XMM-NEWTON"] == 14.0
+    for sc in small_fleet:
+        if sc.elements is not None:
+            assert limits[sc.id] == AGE_LIMIT_DAYS[orbit_class(sc.elements)]
+
+
 def test_the_simulator_makes_the_board_alive(sqlite_url, small_fleet):
     with make_client(sqlite_url, small_fleet, simulate=True, trouble=0.5, speed=120) as client:
         events = wait_for(lambda: [e for e in client.get("/api/v1/events", params={"limit": 1000}).json()

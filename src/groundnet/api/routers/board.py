@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import time
 
+from typing import Literal
+
 from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field
 
 from ...live.service import LiveService
+from ...orbits.validation import element_age_limit_days
 from ...timebase import parse_utc_in_span
 from ..deps import get_service, moment, read_access, require_token
 from ..schemas import Board, ClockRead, ClockUpdate, StatusRead
@@ -42,3 +46,24 @@ def get_status(request: Request, service: LiveService = Depends(get_service)) ->
     data sources (`sources`: name, url, fetched_at, age_s, refresh_interval_s, stale, last_error)."""
     return {"clock": service.clock.state().as_dict(), **request.app.state.push.status(),
             "plan": service.current_plan_summary(), "sources": request.app.state.sources.status()}
+
+
+class DisplayRead(BaseModel):
+    """How the board shows times and the age of the data: the service's groundnet.toml ``[display]`` and the
+    element-age limits the command line warns past."""
+
+    time_zone: str = Field(description="display.time_zone: the IANA zone times are shown in beside UTC "
+                                       "(UTC when not configured).")
+    units: Literal["metric", "imperial"] = Field(description="display.units.")
+    element_age_limit_days: dict[str, float] = Field(
+        description="Per spacecraft flown from an element set (SGP4): the age past which `groundnet passes` warns "
+                    "that its predictions drift (LEO 7 d, MEO and HEO 14 d, GEO 30 d). Trajectories have none.")
+
+
+@router.get("/display", operation_id="get_display", response_model=DisplayRead, dependencies=[Depends(read_access)])
+def get_display(request: Request, service: LiveService = Depends(get_service)) -> dict:
+    """The display time zone and units of the service's configuration, and each Earth orbiter's element-age limit."""
+    config = request.app.state.config
+    limits = {sc.id: element_age_limit_days(sc.elements) for sc in service.fleet if sc.elements is not None}
+    return {"time_zone": config.get("display.time_zone"), "units": config.get("display.units"),
+            "element_age_limit_days": limits}

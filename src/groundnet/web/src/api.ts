@@ -48,6 +48,7 @@ export const api = {
   board: (at?: string) => unwrap("board", client.GET("/api/v1/board", { params: { query: { at } } })),
   clock: () => unwrap("clock", client.GET("/api/v1/clock")),
   status: () => unwrap("status", client.GET("/api/v1/status")),
+  display: () => unwrap("display", client.GET("/api/v1/display")),
   plan: (start: string, end: string) => unwrap("plan", client.GET("/api/v1/plan", { params: { query: { start, end } } })),
   events: (sinceId?: number, limit = 200) =>
     unwrap("events", client.GET("/api/v1/events", { params: { query: { since_id: sinceId, limit } } })),

@@ -1,4 +1,5 @@
 // Station cards: one antenna's state at a glance, planned beside reported.
+import { staleBadge } from "./ages";
 import { h } from "./dom";
 import { ACTIVITY_LABEL, countdown, dataRate, degrees, frequency, hhmm, known, lightTime, rangeKm } from "./format";
 import { bandClass } from "./map";
@@ -62,6 +63,7 @@ export function renderCard(a: AntennaState | PartnerAntenna, opts: CardOptions):
           opts.onSpacecraft
             ? h("button", { class: "linkish target", type: "button", "data-spacecraft-id": t.spacecraft_id, "data-focus-key": `target-${a.id}-${t.spacecraft_id}`, onclick: () => opts.onSpacecraft?.(t.spacecraft_id) }, t.name)
             : h("span", { class: "target", "data-spacecraft-id": t.spacecraft_id }, t.name),
+          opts.partner ? null : staleBadge(t.spacecraft_id, opts.nowMs),
         ])),
     );
     const rows = h("dl", { class: "facts" });
@@ -82,6 +84,8 @@ export function renderCard(a: AntennaState | PartnerAntenna, opts: CardOptions):
       `${next.spacecraft_name ?? next.spacecraft_id} ${hhmm(Date.parse(next.start))}–${hhmm(Date.parse(next.end))} `,
       h("span", { class: "countdown", "data-start": next.start }, countdown(Date.parse(next.start), opts.nowMs)),
     );
+    const stale = opts.partner ? null : staleBadge(next.spacecraft_id, Date.parse(next.start));
+    if (stale) nextLine.append(" ", stale);
   } else {
     nextLine.append(h("span", { class: "label" }, opts.partner ? "The feed carries no plan" : "No contact planned ahead"));
   }

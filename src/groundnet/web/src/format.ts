@@ -9,47 +9,117 @@ export function isoUtc(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-let zone: "utc" | "local" = "utc";
+/** Which zone a time is shown in: UTC, or "local" (see localZoneName). */
+export type Zone = "utc" | "local";
 
-/** Every time the page shows is in UTC, or in the browser's time zone when the viewer chose so. */
-export function setDisplayZone(z: "utc" | "local"): void {
+let zone: Zone = "utc";
+/** The service's display.time_zone (GET /api/v1/display) when it is not UTC: "local" means it. */
+let configured: string | null = null;
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** Every time the page shows is in UTC, or in the local zone when the viewer chose so. */
+export function setDisplayZone(z: Zone): void {
   zone = z;
 }
 
-/** "UTC", or the browser's offset from it ("UTC+01:00") when showing local time. */
-export function zoneLabel(ms = Date.now()): string {
-  if (zone === "utc") return "UTC";
-  const off = -new Date(ms).getTimezoneOffset();
+/** The zone the viewer picked. */
+export function displayZone(): Zone {
+  return zone;
+}
+
+/** The service's configured zone (an IANA name); UTC, empty or an unknown name: none. */
+export function setConfiguredZone(iana: string | null | undefined): void {
+  configured = null;
+  if (!iana || /^(utc|etc\/utc|z)$/i.test(iana)) return;
+  try {
+    offsetFormat(iana);
+    configured = iana;
+  } catch {
+    /* a name this browser does not know: the browser's own zone */
+  }
+}
+
+/** What "local" is: the service's display.time_zone when configured, else this browser's zone. */
+export function localZoneName(): string {
+  return configured ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? "this browser's zone";
+}
+
+/** Whether "local" is the service's configured zone (not merely the browser's). */
+export function zoneConfigured(): boolean {
+  return configured != null;
+}
+
+function offsetFormat(iana: string | undefined): Intl.DateTimeFormat {
+  const key = iana ?? "";
+  let f = offsetFormats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", { timeZone: iana, timeZoneName: "longOffset" });
+    offsetFormats.set(key, f);
+  }
+  return f;
+}
+
+/** Minutes east of UTC of a zone at a moment (daylight saving included). */
+function offsetMinutes(ms: number, z: Zone): number {
+  if (z === "utc" || !Number.isFinite(ms)) return 0;
+  const name = offsetFormat(configured ?? undefined).formatToParts(ms).find((p) => p.type === "timeZoneName")?.value ?? "";
+  const m = name.match(/([+-])(\d{1,2})(?::(\d{2}))?/);
+  return m ? (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? 0)) : 0;
+}
+
+/** "UTC", or the local zone's offset from it ("UTC+01:00"). */
+export function zoneLabel(ms = Date.now(), z: Zone = zone): string {
+  if (z === "utc") return "UTC";
+  const off = offsetMinutes(ms, z);
   const sign = off >= 0 ? "+" : "-";
   const a = Math.abs(off);
   return `UTC${sign}${String(Math.floor(a / 60)).padStart(2, "0")}:${String(a % 60).padStart(2, "0")}`;
 }
 
-/** ISO text of a moment in the zone shown, without the zone: "2026-11-21T06:00:00.000". */
-function shown(ms: number): string {
+/** ISO text of a moment in a zone, without the zone: "2026-11-21T06:00:00.000". */
+function shown(ms: number, z: Zone = zone): string {
   if (!Number.isFinite(ms)) return "";
-  const off = zone === "local" ? -new Date(ms).getTimezoneOffset() * 60_000 : 0;
-  return new Date(ms + off).toISOString();
+  return new Date(ms + offsetMinutes(ms, z) * 60_000).toISOString();
 }
 
-export function clockText(ms: number): { date: string; time: string } {
-  const iso = shown(ms);
+/** The moment a wall-clock text without a zone ("2026-11-21T08:30:00") names in a zone; NaN if none. */
+export function parseShown(text: string, z: Zone = zone): number {
+  const asUtc = Date.parse(`${text}Z`);
+  if (!Number.isFinite(asUtc) || z === "utc") return asUtc;
+  const guess = asUtc - offsetMinutes(asUtc, z) * 60_000;
+  return asUtc - offsetMinutes(guess, z) * 60_000; // the offset at the moment itself (across a DST change)
+}
+
+/** Whether a view that keeps UTC (the launch) shows the local time beside it: the service configured a
+ * display.time_zone, or the viewer chose local time. */
+export function localBeside(): boolean {
+  return configured != null || zone === "local";
+}
+
+/** "21:29:00 UTC", and the local time beside it when localBeside(): "21:29:00 UTC · 22:29:00 UTC+01:00". */
+export function utcAndLocal(ms: number, seconds = true): string {
+  const t = (z: Zone) => (seconds ? hhmmss(ms, z) : hhmm(ms, z));
+  return localBeside() ? `${t("utc")} UTC · ${t("local")} ${zoneLabel(ms, "local")}` : `${t("utc")} UTC`;
+}
+
+export function clockText(ms: number, z: Zone = zone): { date: string; time: string } {
+  const iso = shown(ms, z);
   return { date: iso.slice(0, 10), time: iso.slice(11, 19) };
 }
 
-export function hhmm(ms: number): string {
-  return shown(ms).slice(11, 16) || UNKNOWN;
+export function hhmm(ms: number, z: Zone = zone): string {
+  return shown(ms, z).slice(11, 16) || UNKNOWN;
 }
 
-export function hhmmss(ms: number): string {
-  return shown(ms).slice(11, 19) || UNKNOWN;
+export function hhmmss(ms: number, z: Zone = zone): string {
+  return shown(ms, z).slice(11, 19) || UNKNOWN;
 }
 
 /** "2026-11-21 06:00" (seconds too with `seconds`), in the zone shown; "unknown" for no time. */
-export function dateTime(value: number | string | null | undefined, seconds = false): string {
+export function dateTime(value: number | string | null | undefined, seconds = false, z: Zone = zone): string {
   const ms = typeof value === "string" ? Date.parse(value) : value ?? NaN;
   if (!Number.isFinite(ms)) return UNKNOWN;
-  return shown(ms).slice(0, seconds ? 19 : 16).replace("T", " ");
+  return shown(ms, z).slice(0, seconds ? 19 : 16).replace("T", " ");
 }
 
 /** Text from a feed or a record, or "unknown" for what says nothing ("none", "NaN", "-1", "", null). */

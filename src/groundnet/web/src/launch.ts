@@ -3,7 +3,7 @@
 // dispersions, the events, the ground track. The page only places the moment shown among them.
 import { normalizeAntenna } from "./api";
 import { clear, h } from "./dom";
-import { degrees, duration, hhmm, hhmmss, rangeKm } from "./format";
+import { dateTime, degrees, duration, hhmmss, localBeside, localZoneName, rangeKm, utcAndLocal, zoneLabel } from "./format";
 import { WorldMap } from "./map";
 import type { AntennaState, Board, LeopEvent, LeopLaunch, LeopReport, SpacecraftState, TrackPoint } from "./contract";
 
@@ -32,7 +32,6 @@ export function missionTime(ms: number, liftoffMs: number): string {
 }
 
 const ms = (iso: string) => Date.parse(iso);
-const utc = (iso: string) => `${iso.replace("T", " ").slice(0, 19)}`;
 
 interface Moments {
   liftoff: number;
@@ -86,6 +85,15 @@ export class LaunchView {
     this.signature = "";
     this.drawTable();
     this.drawCoverage();
+  }
+
+  /** The zone of the times shown changed: the table and the coverage again. */
+  redraw(now: number): void {
+    if (!this.report) return;
+    this.signature = "";
+    this.drawTable();
+    this.drawCoverage();
+    this.render(now);
   }
 
   render(now: number): void {
@@ -173,11 +181,12 @@ export class LaunchView {
     const point = board.spacecraft[0];
     const first = l.acquisitions[0];
     const facts: [string, string][] = [
-      ["UTC", `${utc(new Date(now).toISOString())}`],
+      ["UTC", dateTime(now, true, "utc")],
+      ...(localBeside() ? [[zoneLabel(now, "local"), `${dateTime(now, true, "local")} (${localZoneName()})`] as [string, string]] : []),
       ["Next", next ? `${eventText(next)} in ${duration((ms(next.time) - now) / 1000)}` : "—"],
       ["Height", point ? rangeKm(point.altitude_km) : now < m.separation ? "on the upper stage (not modelled)" : "—"],
       ["Sub-point", point ? `${degrees(point.latitude_deg)} lat, ${degrees(point.longitude_deg)} lon` : "—"],
-      ["First signal", first ? `${first.station_id} at ${hhmmss(ms(first.aos))} (${missionTime(ms(first.aos), m.liftoff)})` : "none within the analysis"],
+      ["First signal", first ? `${first.station_id} at ${utcAndLocal(ms(first.aos))} (${missionTime(ms(first.aos), m.liftoff)})` : "none within the analysis"],
     ];
     const box = this.el.status;
     box.className = `lc-status act-${cls}`;
@@ -197,7 +206,7 @@ export class LaunchView {
         const t = ms(e.time);
         const past = t <= now;
         return h("li", { class: `lc-event ev-${e.event}${past ? " past" : ""}${i === next ? " next" : ""}`, "aria-current": i === next ? "step" : null },
-          h("button", { type: "button", class: "linkish", onclick: () => this.onJump(t), title: `Replay from ${utc(e.time)} UTC` },
+          h("button", { type: "button", class: "linkish", onclick: () => this.onJump(t), title: `Replay from ${dateTime(e.time, true, "utc")} UTC${localBeside() ? ` (${dateTime(e.time, true, "local")} ${zoneLabel(t, "local")})` : ""}` },
             h("span", { class: "num lc-event-t" }, missionTime(t, m.liftoff)),
             h("span", { class: "lc-event-what" }, eventText(e))));
       });
@@ -220,13 +229,17 @@ export class LaunchView {
     clear(this.el.table);
     if (!l || !m || !this.report) return;
     const sc = this.report.scenario;
-    const head = ["Station", "AOS (UTC)", "From lift-off", "Az", "El", "Range", "Range rate", "Doppler", "Pass"];
+    // AOS in UTC, the local time under it when it is shown beside UTC.
+    const local = localBeside() ? zoneLabel(m.liftoff, "local") : null;
+    const head: (string | HTMLElement)[] = ["Station", local ? h("span", {}, "AOS (UTC)", h("small", { class: "alt-zone" }, local)) : "AOS (UTC)",
+      "From lift-off", "Az", "El", "Range", "Range rate", "Doppler", "Pass"];
     const liftoffDay = Math.floor(m.liftoff / 86400_000);
     const rows = l.acquisitions.map((a, i) =>
       h("tr", { "data-station-id": a.station_id, class: i === 0 ? "first" : "" },
         h("th", { scope: "row", title: a.station_name }, h("button", { type: "button", class: "linkish", onclick: () => this.onJump(ms(a.aos)) }, a.station_id),
           i === 0 ? h("span", { class: "pill act-tracking lc-first" }, "first") : ""),
-        h("td", { class: "num", title: `${utc(a.aos)} UTC` }, hhmmss(ms(a.aos)), dayMark(Math.floor(ms(a.aos) / 86400_000) - liftoffDay)),
+        h("td", { class: "num", title: `${dateTime(a.aos, true, "utc")} UTC` }, hhmmss(ms(a.aos), "utc"), dayMark(Math.floor(ms(a.aos) / 86400_000) - liftoffDay),
+          local ? h("small", { class: "alt-zone", "data-zone": "local" }, hhmmss(ms(a.aos), "local")) : ""),
         h("td", { class: "num" }, missionTime(ms(a.aos), m.liftoff), a.in_view_at_switch_on ? h("abbr", { title: "in view when the transmitter comes on" }, " *") : ""),
         h("td", { class: "num" }, degrees(a.azimuth_deg)),
         h("td", { class: "num" }, degrees(a.elevation_deg)),
@@ -241,7 +254,7 @@ export class LaunchView {
     const share = d ? Object.entries(d.first_station_share).map(([k, v]) => `${k} ${Math.round(100 * v)} %`).join(", ") : "";
     this.el.table.append(
       h("h2", {}, "Acquisition after switch-on"),
-      h("p", { class: "muted lc-about" }, `${sc.spacecraft} · lift-off ${utc(l.launch)} UTC · ${sc.description}`),
+      h("p", { class: "muted lc-about" }, `${sc.spacecraft} · lift-off ${dateTime(l.launch, true, "utc")} UTC${local ? ` (${dateTime(l.launch, true, "local")} ${local})` : ""} · ${sc.description}`),
       rows.length
         ? h("div", { class: "table-wrap" }, h("table", { class: "lc-table" },
             h("thead", {}, h("tr", {}, ...head.map((t) => h("th", { scope: "col" }, t)))),
@@ -251,8 +264,8 @@ export class LaunchView {
       d && spread?.earliest && spread.latest && spread.earliest_from_liftoff_s != null && spread.latest_from_liftoff_s != null
         ? h("p", { class: "lc-dispersion" },
             h("strong", {}, "Dispersions "), `(${d.method.replace("_", " ")}, ${d.samples} samples): first AOS earliest `,
-            h("span", { class: "num" }, `${hhmmss(ms(spread.earliest))} (${missionTime(ms(spread.earliest), m.liftoff)})`),
-            ", latest ", h("span", { class: "num" }, `${hhmmss(ms(spread.latest))} (${missionTime(ms(spread.latest), m.liftoff)})`),
+            h("span", { class: "num" }, `${utcAndLocal(ms(spread.earliest))} (${missionTime(ms(spread.earliest), m.liftoff)})`),
+            ", latest ", h("span", { class: "num" }, `${utcAndLocal(ms(spread.latest))} (${missionTime(ms(spread.latest), m.liftoff)})`),
             `, spread ${duration(spread.spread_s ?? 0)}; first station ${share}`,
             d.samples_without_acquisition ? `; ${d.samples_without_acquisition} samples never acquired` : "", ".")
         : "",
@@ -300,7 +313,7 @@ export class LaunchView {
     for (let t = m.liftoff + Math.ceil((start - m.liftoff) / (stepH * 3600_000)) * stepH * 3600_000; t <= end; t += stepH * 3600_000) {
       const tick = h("span", { class: "tl-tick major" }, marked(t) ? "" : `T+${Math.round((t - m.liftoff) / 3600_000)} h`);
       tick.style.left = `${pct(t)}%`;
-      tick.title = `${hhmm(t)} UTC`;
+      tick.title = utcAndLocal(t, false);
       ticks.append(tick);
     }
     // separation and switch-on: one mark when they are too close to label apart (Galileo: 60 s)
@@ -321,21 +334,21 @@ export class LaunchView {
       const bars = (passes.get(a.id) ?? []).map((p) => {
         const aos = ms(p.aos);
         const los = p.los ? ms(p.los) : end;
-        const label = `${a.id} in view ${hhmm(aos)}–${p.los ? hhmm(los) : "beyond the analysis"} UTC (${duration(p.duration_s)})`;
+        const label = `${a.id} in view from ${utcAndLocal(aos, false)} to ${p.los ? utcAndLocal(los, false) : "beyond the analysis"} (${duration(p.duration_s)})`;
         return place(h("button", { type: "button", class: `tl-contact st-pass lc-pass${p.los ? "" : " open"}`, "aria-label": label, title: label,
           "data-station-id": a.id, onclick: () => this.onJump(aos) }, h("span", { class: "tl-label" }, duration(p.duration_s))), aos, los);
       });
       const extra: HTMLElement[] = [];
       const spread = l.dispersion?.per_station.find((s) => s.station_id === a.id);
       if (a.id === l.first_station && spread?.earliest && spread.latest) {
-        extra.push(place(h("div", { class: "lc-spread", title: `first AOS with dispersions: ${hhmmss(ms(spread.earliest))}–${hhmmss(ms(spread.latest))} UTC` }),
+        extra.push(place(h("div", { class: "lc-spread", title: `first AOS with dispersions: ${utcAndLocal(ms(spread.earliest))} to ${utcAndLocal(ms(spread.latest))}` }),
           ms(spread.earliest), ms(spread.latest)));
       }
       this.lanes.append(h("div", { class: `tl-row${passes.has(a.id) ? "" : " lc-none"}`, "data-station-id": a.id },
         h("div", { class: "tl-name", title: a.name }, a.id), lane(dark(), ...bars, ...extra)));
     }
     const gaps = l.coverage.gaps.map((g) =>
-      place(h("div", { class: "lc-gap", title: `no station in view ${hhmm(ms(g.start))}–${hhmm(ms(g.end))} UTC (${duration(g.duration_s)})` }), ms(g.start), ms(g.end)));
+      place(h("div", { class: "lc-gap", title: `no station in view from ${utcAndLocal(ms(g.start), false)} to ${utcAndLocal(ms(g.end), false)} (${duration(g.duration_s)})` }), ms(g.start), ms(g.end)));
     const covered = place(h("div", { class: "lc-covered" }), m.switchOn, end);
     const orbits = l.coverage.orbits ? ` over ${l.coverage.orbits.toFixed(1)} orbits` : "";
     this.lanes.append(h("div", { class: "tl-row lc-network" },

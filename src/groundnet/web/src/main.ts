@@ -8,7 +8,9 @@ import { SPEEDS } from "./clock";
 import type { Board, DsnFeed } from "./contract";
 import { Controller, type Moment } from "./controller";
 import { h } from "./dom";
-import { ACTIVITY_LABEL, clockText, duration, hhmmss, isoUtc, zoneLabel } from "./format";
+import { learnAgeLimits, learnFleet } from "./ages";
+import { ACTIVITY_LABEL, clockText, displayZone, duration, hhmmss, isoUtc, localZoneName, parseShown, setConfiguredZone, zoneConfigured,
+  zoneLabel } from "./format";
 import { LiveLink } from "./live";
 import { impactText } from "./panels";
 import { loadSettings, saveSettings } from "./settings";
@@ -181,7 +183,8 @@ function renderClock(m: Moment): void {
       ? "server unreachable, retrying"
       : controller.replayInflight && m.paused
         ? `loading the board of ${hhmmss(now)}…`
-        : board ? `board of ${hhmmss(Date.parse(board.time))}, fetched ${age.toFixed(1)} s ago` : "loading…";
+        : board ? `board of ${hhmmss(Date.parse(board.time))}, fetched ${age.toFixed(1)} s ago`
+          : current.needsBoard ? "loading…" : ""; // a view that shows no board waits for none
   } else if (controller.link !== "open") {
     modeText = controller.link === "connecting" ? "Connecting" : "Offline";
     cls = controller.link === "connecting" ? "replay" : "bad";
@@ -218,9 +221,8 @@ function parseTimeInput(text: string): number | null {
   const m = text.trim().match(/^(\d{4}-\d{2}-\d{2})(?:[T ](\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?\s*(Z|UTC)?$/i);
   if (!m) return null;
   const time = m[2] ?? "00:00";
-  const local = settings.localTime && !m[3];
   const text8 = `${m[1]}T${time.length <= 5 ? `${time.padStart(5, "0")}:00` : time.padStart(8, "0")}`;
-  const ms = Date.parse(local ? text8 : `${text8}Z`); // without a zone, Date.parse reads local time
+  const ms = parseShown(text8, m[3] ? "utc" : displayZone());
   return Number.isFinite(ms) ? ms : null;
 }
 
@@ -313,12 +315,7 @@ function wireControls(): void {
   localTime.addEventListener("change", () => {
     settings.localTime = localTime.checked;
     saveSettings(settings);
-    networkView.redraw();
-    timelineView.redraw();
-    spacecraftView.redraw();
-    eventsView.render();
-    partnersView.render();
-    renderClock(controller.moment());
+    redrawTimes();
   });
 
   for (const a of document.querySelectorAll<HTMLAnchorElement>("a[data-view]")) {
@@ -337,7 +334,31 @@ function wireControls(): void {
   document.addEventListener("keydown", onKey);
 }
 
+/** The zone of the times shown changed (the viewer's choice, or the service's display.time_zone): every view again. */
+function redrawTimes(): void {
+  const local = $("local-time").closest("label");
+  if (local) local.title = `Show every time in ${localZoneName()}${zoneConfigured() ? " (the service's display.time_zone)" : " (this browser's time zone)"}`;
+  networkView.redraw();
+  timelineView.redraw();
+  spacecraftView.redraw();
+  eventsView.render();
+  partnersView.render();
+  launchView.redraw();
+  renderClock(controller.moment());
+}
+
 // ---------------------------------------------------------------- side data and the live link
+
+/** The service's display time zone and element-age limits, and the fleet's element epochs: every view's times
+ * and age badges depend on them. */
+function loadDisplay(): void {
+  Promise.all([api.display(), api.spacecraftList()]).then(([display, fleet]) => {
+    setConfiguredZone(display.time_zone);
+    learnAgeLimits(display.element_age_limit_days);
+    learnFleet(fleet);
+    redrawTimes();
+  }, () => undefined); // without them: UTC and the browser's zone, and no element-age judgement
+}
 
 function loadSideData(): void {
   api.events(undefined, 300).then(
@@ -367,12 +388,13 @@ function start(): void {
   show(current.id);
   renderControls();
   if (controller.url.station) networkView.map.select(controller.url.station);
+  loadDisplay();
 
   networkView.map.loadWorld().then(
     () => {
       performance.mark("groundnet:world-drawn");
       worldLoaded = true;
-      if (controller.board && !painted) markPainted();
+      if ((controller.board || !current.needsBoard) && !painted) markPainted(); // a view of no board is ready with the map
       // The finer map once the page is up; the coarse one stays if it cannot be had.
       window.setTimeout(() => networkView.map.loadWorld(true).catch(() => undefined), 1500);
     },

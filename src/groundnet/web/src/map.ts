@@ -6,6 +6,7 @@ import { feature, mesh } from "topojson-client";
 import type { GeometryCollection, Topology } from "topojson-specification";
 import coarseWorldUrl from "world-atlas/countries-110m.json?url";
 import fineWorldUrl from "world-atlas/countries-50m.json?url";
+import { staleElements, staleText } from "./ages";
 import { clear, s } from "./dom";
 import { ACTIVITY_LABEL, known } from "./format";
 import { groupSites } from "./sites";
@@ -290,23 +291,25 @@ export class WorldMap {
         const line = { type: "LineString" as const, coordinates: [[a.longitude_deg, a.latitude_deg], [sc.longitude_deg, sc.latitude_deg]] };
         const d = this.path(line) ?? "";
         const linkId = `${a.id}:${sc.id}`;
+        const age = staleElements(sc.id, timeMs);
+        const note = age ? ` (${staleText(age)})` : "";
         if (a.downlink && a.downlink.signal !== "none") {
           this.layers.links.append(
             s("path", { class: `link down ${bandClass(a.downlink.band)}`, d, "data-link": linkId, "data-direction": "down" },
-              s("title", {}, `${sc.name} → ${a.id} downlink, ${known(a.downlink.band, "unknown")} band`)),
+              s("title", {}, `${sc.name} → ${a.id} downlink, ${known(a.downlink.band, "unknown")} band${note}`)),
           );
         }
         if (a.uplink && a.uplink.signal !== "none") {
           this.layers.links.append(
             s("path", { class: `link up ${bandClass(a.uplink.band)}`, d, "data-link": linkId, "data-direction": "up" },
-              s("title", {}, `${a.id} → ${sc.name} uplink, ${known(a.uplink.band, "unknown")} band`)),
+              s("title", {}, `${a.id} → ${sc.name} uplink, ${known(a.uplink.band, "unknown")} band${note}`)),
           );
         }
         if ((!a.downlink || a.downlink.signal === "none") && (!a.uplink || a.uplink.signal === "none")) {
           // Antenna time on the spacecraft without a carrier (yet): setup, teardown or an unreported link.
           this.layers.links.append(
             s("path", { class: `link contact act-${a.activity}`, d, "data-link": linkId, "data-direction": "none" },
-              s("title", {}, `${a.id} ⟷ ${sc.name}: ${ACTIVITY_LABEL[a.activity] ?? a.activity}, no carrier`)),
+              s("title", {}, `${a.id} ⟷ ${sc.name}: ${ACTIVITY_LABEL[a.activity] ?? a.activity}, no carrier${note}`)),
           );
         }
       }
@@ -319,22 +322,26 @@ export class WorldMap {
       if (!p) continue;
       const earth = isEarthOrbiter(sc);
       const inView = focus.has(sc.id);
-      const label = `${sc.name}${sc.in_view_of.length ? ` — above the horizon of ${sc.in_view_of.join(", ")}` : ""}`;
+      const age = staleElements(sc.id, timeMs);
+      const label = `${sc.name}${sc.in_view_of.length ? ` — above the horizon of ${sc.in_view_of.join(", ")}` : ""}${age ? `; ${staleText(age)}` : ""}`;
       const g = s("g", {
-        class: `craft ${earth ? "earth" : "deep"}${inView ? " in-view" : ""}`,
+        class: `craft ${earth ? "earth" : "deep"}${inView ? " in-view" : ""}${age ? " stale" : ""}`,
         "data-spacecraft-id": sc.id,
+        "data-stale-days": age ? age.days.toFixed(1) : null,
         transform: `translate(${p[0].toFixed(1)},${p[1].toFixed(1)})`,
       });
       const r = (earth ? 4 : 3.6) * k * (inView ? 1 : 0.7);
       if (earth) g.append(s("path", { class: "mark", d: `M0,${-r}L${r},0L0,${r}L${-r},0Z` }));
       else g.append(s("circle", { class: "mark", r }), s("circle", { class: "halo", r: r * 1.9 }));
+      // Elements past their limit: a dashed ring says the position shown may be kilometres off.
+      if (age && inView) g.append(s("circle", { class: "stale-ring", r: r * 2 }));
       g.append(s("title", {}, label));
       this.layers.spacecraft.append(g);
       if (inView) {
         const box = placeLabel(placed, p[0], p[1], sc.name, r + 4 * k, 10 * k);
         if (box) {
           this.layers.spacecraft.append(
-            s("text", { class: `craft-label${inView ? " in-view" : ""}`, x: box.tx, y: box.ty, "text-anchor": box.anchor, "aria-hidden": "true" }, sc.name),
+            s("text", { class: `craft-label${inView ? " in-view" : ""}${age ? " stale" : ""}`, x: box.tx, y: box.ty, "text-anchor": box.anchor, "aria-hidden": "true" }, sc.name),
           );
         }
       }

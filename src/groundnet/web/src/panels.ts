@@ -97,7 +97,7 @@ export function renderEvents(tbody: HTMLElement, events: GroundEvent[], antenna:
         h("td", {}, h("span", { class: `evkind ev-${e.kind}` }, e.kind.replace(/_/g, " "))),
         h("td", { class: "detail" }, formatDetail(e.detail))),
     );
-  tbody.replaceChildren(...(rows.length ? rows : [h("tr", {}, h("td", { colspan: 5, class: "muted" }, "No station event yet."))]));
+  tbody.replaceChildren(...(rows.length ? rows : [h("tr", {}, h("td", { colspan: 5, class: "muted" }, "No station event yet: stations report AOS, LOS and outages as they work (groundnet agent), or the service simulates them (serve --simulate)."))]));
 }
 
 function detailValue(v: unknown): string {

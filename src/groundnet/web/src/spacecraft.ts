@@ -1,7 +1,7 @@
 // The spacecraft page: what describes its trajectory, how far and how fast it is, the light
 // time, and its next passes over each station.
 import { clear, h } from "./dom";
-import { ageBadge, ageDays } from "./ages";
+import { ageBadge, ageDays, ageLimitDays } from "./ages";
 import { countdown, dataRate, dateTime, degrees, duration, frequency, hhmm, known, lightTime, rangeKm, speed, zoneLabel } from "./format";
 import type { Board, Link, Pass, SpacecraftInfo } from "./contract";
 
@@ -15,6 +15,9 @@ const KIND_LABEL: Record<string, string> = {
   planet: "At its planet (approximate)",
   approximate: "Approximate: placed at its planet",
 };
+
+/** The badge of a craft flown from a trajectory: what kind of trajectory (it has no element age). */
+const SHORT_KIND: Record<string, string> = { spk: "SPK trajectory", oem: "OEM trajectory", opm: "OPM state", planet: "at its planet", approximate: "approximate position" };
 
 export function kindLabel(kind: string): string {
   return KIND_LABEL[kind.toLowerCase()] ?? kind;
@@ -43,7 +46,7 @@ export function renderSpacecraftList(
         h("span", { class: "sc-name" }, sc.name),
         h("span", { class: "sc-kind" },
           views.length > 3 ? `above ${views.length} stations` : views.length ? `above ${views.join(", ")}` : kindLabel(sc.kind)),
-        sc.elements_epoch ? ageBadge(ageDays(sc.elements_epoch, nowMs)) : null));
+        sc.elements_epoch ? ageBadge(ageDays(sc.elements_epoch, nowMs), ageLimitDays(sc.id)) : null));
   });
   const signature = items.map((li) => li.textContent).join("|") + selected;
   if (nav.dataset.sig === signature) return;
@@ -95,7 +98,7 @@ export function renderSpacecraftDetail(
   const epochs = (sc.element_sets ?? []).map((e) => e.epoch).filter((e): e is string => !!e && Number.isFinite(Date.parse(e)));
   const epoch = sc.elements_epoch ?? epochs.sort((a, b) => Date.parse(b) - Date.parse(a))[0] ?? null;
   const age = ageDays(epoch, nowMs);
-  if (epoch) facts.push(["Elements epoch", h("span", {}, `${dateTime(epoch)} ${zoneLabel(Date.parse(epoch))} `, ageBadge(age))]);
+  if (epoch) facts.push(["Elements epoch", h("span", {}, `${dateTime(epoch)} ${zoneLabel(Date.parse(epoch))} `, ageBadge(age, ageLimitDays(sc.id)))]);
   if (sc.downlink) facts.push(["Downlink", linkText(sc.downlink)]);
   if (sc.uplink) facts.push(["Uplink", linkText(sc.uplink)]);
   if (sc.approximate) facts.push(["Accuracy", `approximate${sc.error_bound_km ? `, within ${rangeKm(sc.error_bound_km)}` : ""}`]);
@@ -127,13 +130,15 @@ export function renderSpacecraftDetail(
   }
   const groups = [...byStation.values()].map((list) => list.sort((a, b) => Date.parse(a.aos) - Date.parse(b.aos)));
   groups.sort((a, b) => Date.parse(a[0].aos) - Date.parse(b[0].aos));
-  const rows = groups.map((list) => passRow(list[0], list.slice(1), nowMs, on, epoch));
+  const rows = groups.map((list) => passRow(list[0], list.slice(1), nowMs, on, epoch, ageLimitDays(sc.id)));
   const zone = zoneLabel(nowMs);
 
+  // The sky plot's box is kept across refreshes (its plot is drawn again into it), so that what is scrolled to stays.
+  const sky = container.querySelector<HTMLElement>("#sc-sky") ?? h("div", { id: "sc-sky", class: "sc-sky", "aria-live": "polite" });
   clear(container);
   container.append(
     h("header", { class: "sc-head" },
-      h("div", { class: "sc-title" }, h("h2", {}, sc.name), epoch ? ageBadge(age) : ageBadge(null, kindLabel(sc.kind).split(" ")[0])),
+      h("div", { class: "sc-title" }, h("h2", {}, sc.name), epoch ? ageBadge(age, ageLimitDays(sc.id)) : ageBadge(null, null, SHORT_KIND[sc.kind.toLowerCase()] ?? "trajectory")),
       h("p", { class: "muted" }, `${sc.id}${state?.in_view_of.length ? " · in view now" : ""}`)),
     stats,
     distanceTime ? h("p", { class: "muted note" }, `Distance and speed at the server clock's time, ${dateTime(distanceTime, true)} ${zoneLabel(Date.parse(distanceTime))}.`) : "",
@@ -145,7 +150,7 @@ export function renderSpacecraftDetail(
             h("thead", {}, h("tr", {}, ...["Station", `Next AOS (${zone})`, "LOS", "Max el.", "Duration", "Starts", "Elements", "Later AOS", "Sky"].map((t) => h("th", { scope: "col" }, t)))),
             h("tbody", {}, ...rows)))
       : h("p", { class: "muted" }, "No pass ahead in the server's window."),
-    h("div", { id: "sc-sky", class: "sc-sky", "aria-live": "polite" }),
+    sky,
   );
 }
 
@@ -159,7 +164,7 @@ function stat(label: string, value: string): HTMLElement {
   return h("div", { class: "stat" }, h("span", { class: "stat-label" }, label), h("span", { class: "stat-value" }, value));
 }
 
-function passRow(p: Pass, later: Pass[], nowMs: number, on: DetailHandlers, epoch: string | null): HTMLElement {
+function passRow(p: Pass, later: Pass[], nowMs: number, on: DetailHandlers, epoch: string | null, limitDays: number | null): HTMLElement {
   const aos = Date.parse(p.aos);
   // The age at AOS: from the pass when the server gives it, else from the craft's element set.
   const age = p.elements_age_days ?? ageDays(epoch, aos);
@@ -172,7 +177,7 @@ function passRow(p: Pass, later: Pass[], nowMs: number, on: DetailHandlers, epoc
     h("td", { class: "num" }, degrees(p.max_elevation_deg)),
     h("td", { class: "num" }, duration(p.duration_s)),
     h("td", { class: "num" }, current ? "in progress" : countdown(aos, nowMs)),
-    h("td", {}, age != null ? ageBadge(age) : "trajectory"),
+    h("td", {}, age != null ? ageBadge(age, limitDays) : "trajectory"),
     h("td", { class: "num later" }, later.map((x) => hhmm(Date.parse(x.aos))).join(" · ") || "no other"),
     h("td", {}, h("button", { type: "button", class: "linkish sky-btn", "aria-label": `Sky plot of the pass over ${p.station_id} at ${hhmm(aos)}`, onclick: () => on.onPass(p) }, "Sky plot")));
 }

@@ -46,6 +46,7 @@ export class Timeline {
     this.scroller = h("div", { class: "tl-scroll", tabindex: 0, role: "region", "aria-label": "Plan, scroll sideways when zoomed in" }, this.inner);
     this.root = h("div", { class: "timeline plan-timeline" }, this.scroller);
     container.append(this.root);
+    this.scroller.addEventListener("scroll", () => this.hideUnderNames(), { passive: true });
   }
 
   get zoom(): number {
@@ -56,6 +57,7 @@ export class Timeline {
   setZoom(hours: number): void {
     this.zoomHours = hours;
     this.inner.style.setProperty("--zoom", String(this.factor()));
+    this.root.classList.toggle("zoomed", this.factor() > 1);
     this.scrollToNow();
   }
 
@@ -71,6 +73,7 @@ export class Timeline {
     this.endMs = endMs;
     const factor = this.factor();
     this.inner.style.setProperty("--zoom", String(factor));
+    this.root.classList.toggle("zoomed", factor > 1);
     // The width a lane has on screen, for deciding which bars can carry text.
     const laneCss = getComputedStyle(this.root).getPropertyValue("--name");
     const namePx = parseFloat(laneCss) * parseFloat(getComputedStyle(document.documentElement).fontSize) || 88;
@@ -85,7 +88,13 @@ export class Timeline {
       if (!showEmpty && cs.length === 0 && bs.length === 0) continue;
       const lane = h("div", { class: "tl-lane" });
       for (const b of bs) lane.append(this.block(b));
-      for (const c of cs) lane.append(this.contact(c, lanePx));
+      // What follows each contact in the lane, for the room its name has beside a narrow bar.
+      const starts = [...cs.map((c) => Date.parse(c.setup_start)), ...bs.map((b) => Date.parse(b.start))].sort((x, y) => x - y);
+      for (const c of cs) {
+        const end = Date.parse(c.teardown_end);
+        const next = starts.find((t) => t >= end) ?? this.endMs;
+        lane.append(...this.contact(c, lanePx, next));
+      }
       this.body.append(
         h("div", { class: `tl-row act-${a.activity}`, role: "listitem", "data-station-id": a.id, "aria-label": `${a.id}: ${cs.length} contacts` },
           h("div", { class: "tl-name" }, h("span", { class: "dot" }), a.id),
@@ -94,6 +103,21 @@ export class Timeline {
     }
     this.setNow(this.nowMs);
     if (moved) this.scrollToNow();
+    this.hideUnderNames();
+  }
+
+  /** What is scrolled under the antenna names is hidden: the line at the moment shown, and the label of a
+   * contact whose bar shows less of itself than its label needs (a stub such as "0" says nothing). */
+  private hideUnderNames(): void {
+    const names = this.inner.querySelector<HTMLElement>(".tl-name")?.offsetWidth ?? 0;
+    const edge = this.scroller.scrollLeft + names;
+    this.nowLine.classList.toggle("under-names", this.nowLine.offsetLeft < edge);
+    for (const label of this.body.querySelectorAll<HTMLElement>(".tl-contact > .tl-label")) {
+      const bar = label.parentElement as HTMLElement;
+      const left = bar.offsetLeft + names; // the bar's left within the lane, plus the names column before the lane
+      const room = left + bar.offsetWidth - Math.max(edge, left);
+      label.classList.toggle("no-room", left < edge && room < label.offsetWidth);
+    }
   }
 
   /** Move the line to the moment shown, and say of each contact what it is at that moment. */
@@ -103,11 +127,14 @@ export class Timeline {
     this.nowLine.style.setProperty("--x", String(Math.min(1, Math.max(0, f))));
     this.nowLine.hidden = !(f >= 0 && f <= 1);
     this.nowLine.dataset.label = replay ? "replay" : "now";
+    this.hideUnderNames();
     for (const el of this.body.querySelectorAll<HTMLElement>(".tl-contact")) {
       const phase = phaseAt(JSON.parse(el.dataset.contact ?? "{}") as Contact, ms);
       if (el.dataset.phase === phase) continue;
       el.dataset.phase = phase;
       el.setAttribute("aria-label", `${el.dataset.label}, ${PHASE_TEXT[phase]}`);
+      const outside = el.nextElementSibling as HTMLElement | null;
+      if (outside?.classList.contains("tl-outside")) outside.dataset.phase = phase;
     }
   }
 
@@ -149,7 +176,8 @@ export class Timeline {
     return h("div", { class: "tl-row tl-axis" }, h("div", { class: "tl-name" }, zoneLabel(this.startMs)), ticks);
   }
 
-  private contact(c: Contact, lanePx: number): HTMLElement {
+  /** The contact's bar; a bar too narrow for its name gets the name beside it when the lane is free until `nextMs`. */
+  private contact(c: Contact, lanePx: number, nextMs: number): HTMLElement[] {
     const setup = Date.parse(c.setup_start);
     const start = Date.parse(c.start);
     const end = Date.parse(c.end);
@@ -167,11 +195,19 @@ export class Timeline {
     });
     el.style.setProperty("--setup", `${(100 * (start - setup)) / total}%`);
     el.style.setProperty("--teardown", `${(100 * (teardown - end)) / total}%`);
-    const px = ((teardown - setup) / (this.endMs - this.startMs)) * lanePx;
+    const pxPerMs = lanePx / (this.endMs - this.startMs);
+    const px = (teardown - setup) * pxPerMs;
     if (px >= MIN_LABEL_PX) {
       el.append(h("span", { class: "tl-label" }, c.spacecraft_name, px >= 150 ? h("small", {}, ` ${hhmm(start)}–${hhmm(end)}`) : null));
+      return [this.place(el, setup, teardown)];
     }
-    return this.place(el, setup, teardown);
+    const room = (Math.min(nextMs, this.endMs) - teardown) * pxPerMs - 4;
+    if (room < MIN_LABEL_PX) return [this.place(el, setup, teardown)];
+    const beside = h("span", { class: "tl-outside", "aria-hidden": "true", "data-contact-id": c.id }, c.spacecraft_name);
+    beside.style.left = `${this.pct(teardown)}%`;
+    beside.style.maxWidth = `${Math.floor(room)}px`;
+    beside.classList.add("tl-label");
+    return [this.place(el, setup, teardown), beside];
   }
 
   private block(b: Block): HTMLElement {

@@ -46,6 +46,11 @@ export class LaunchView implements View {
 
   onBoard(): void {}
 
+  /** The zone of the times shown changed. */
+  redraw(): void {
+    this.panels.redraw(this.app.controller.clock.now());
+  }
+
   statusText(m: Moment): { mode: string; fresh: string } | null {
     if (m.mode !== "replay") return null;
     const report = this.panels.loaded;

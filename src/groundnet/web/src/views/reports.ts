@@ -122,7 +122,11 @@ export class ReportsView implements View {
       );
     });
     svg.append(s("text", { x: labelW, y: 12, class: "bar-head" }, "delivered / scheduled service hours · contact success rate"));
-    box.replaceChildren(svg);
+    // Nothing delivered anywhere: no station reported on its contacts (a contact nobody reports on is missed).
+    const silent = rows.every((r) => r.delivered === 0) && rows.some((r) => r.judged > 0);
+    box.replaceChildren(...(silent ? [h("p", { class: "warn reports-silent", role: "note" },
+      "No station reported on its contacts in this span, so none counts as delivered: stations report through ",
+      h("code", {}, "groundnet agent"), " (or the service simulates them with ", h("code", {}, "serve --simulate"), ").")] : []), svg);
   }
 
   private renderHeatmap(rows: Row[], start: number, end: number): void {

@@ -143,7 +143,10 @@ export class SpacecraftView implements View {
       onPass: (pass) => this.showSky(pass),
     });
     const sky = document.getElementById("sc-sky");
-    if (sky && this.sky && this.sky.spacecraft === id) sky.replaceChildren(renderSkyPlot(this.sky.pointing, this.now, this.sky.title));
+    if (!sky) return;
+    if (this.sky && this.sky.spacecraft === id) sky.replaceChildren(renderSkyPlot(this.sky.pointing, this.now, this.sky.title));
+    else if (sky.dataset.spacecraftId !== id) sky.replaceChildren(); // another craft's plot is not this one's
+    sky.dataset.spacecraftId = id ?? "";
   }
 
   /** The sky plot of one pass, under the passes table (kept while the details refresh). */
@@ -151,7 +154,9 @@ export class SpacecraftView implements View {
     const id = this.chosen;
     if (!id) return;
     const title = `Sky plot of ${id} over ${pass.station_id}, ${dateTime(pass.aos)} ${zoneLabel(Date.parse(pass.aos))}`;
-    document.getElementById("sc-sky")?.replaceChildren(h("p", { class: "muted" }, `Loading the ${title.toLowerCase()}…`));
+    const sky = document.getElementById("sc-sky");
+    if (sky) sky.dataset.spacecraftId = id;
+    sky?.replaceChildren(h("p", { class: "muted" }, `Loading the ${title.toLowerCase()}…`));
     api.pointing(id, pass.station_id, pass.aos, pass.los).then(
       (pointing) => {
         this.sky = { spacecraft: id, pointing, title };
