@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from support import free_port, wait_for
-from .test_crash import CLI, _start
+from .test_crash import CLI, _start, post_events
 from .webhook_receiver import Receiver
 
 SECRET = "s3cret-for-the-crash-test-0123456789"
@@ -42,23 +42,8 @@ def test_alerts_survive_three_kill_9_restarts_exactly_once_per_key(tmp_path):
             for round_ in range(3):
                 stop = threading.Event()
                 first = len(acknowledged)
-
-                def post_events(worker: int) -> None:
-                    with httpx.Client(timeout=5) as client:
-                        n = 0
-                        while not stop.is_set():
-                            eid = f"r{round_}-w{worker}-{n}"
-                            try:
-                                resp = client.post(f"{base}/events", headers=headers, json={
-                                    "event_id": eid, "antenna_id": "MSP", "kind": ("aos", "carrier_lock")[n % 2],
-                                    "time": "2026-08-23T10:00:01Z"})
-                            except httpx.HTTPError:
-                                return  # the server is gone
-                            if resp.status_code in (200, 201):
-                                acknowledged.append(eid)
-                            n += 1
-
-                workers = [threading.Thread(target=post_events, args=(i,)) for i in range(3)]
+                workers = [threading.Thread(target=post_events, args=(base, headers, f"r{round_}-w{i}", stop, acknowledged))
+                           for i in range(3)]
                 for w in workers:
                     w.start()
                 wait_for(lambda: len(acknowledged) - first >= 60, timeout=60, every=0.01)

@@ -33,6 +33,24 @@ def _start(url: str, port: int, env: dict) -> subprocess.Popen:
     return proc
 
 
+def post_events(base: str, headers: dict, prefix: str, stop: threading.Event, acknowledged: list[str]) -> None:
+    """Post MSP events (``prefix-0``, ``prefix-1``, ...) until ``stop`` or the server is gone, noting each
+    acknowledged id in ``acknowledged``."""
+    with httpx.Client(timeout=5) as client:
+        n = 0
+        while not stop.is_set():
+            eid = f"{prefix}-{n}"
+            try:
+                resp = client.post(f"{base}/events", headers=headers, json={
+                    "event_id": eid, "antenna_id": "MSP", "kind": ("aos", "carrier_lock")[n % 2],
+                    "time": "2026-08-23T10:00:01Z"})
+            except httpx.HTTPError:
+                return  # the server is gone
+            if resp.status_code in (200, 201):
+                acknowledged.append(eid)
+            n += 1
+
+
 @pytest.mark.slow
 def test_kill_9_during_ingest_loses_no_acknowledged_event(tmp_path):
     url = f"sqlite:///{tmp_path / 'groundnet.sqlite'}"
@@ -50,23 +68,7 @@ def test_kill_9_during_ingest_loses_no_acknowledged_event(tmp_path):
 
     acknowledged: list[str] = []
     stop = threading.Event()
-
-    def post_events(worker: int) -> None:
-        with httpx.Client(timeout=5) as client:
-            n = 0
-            while not stop.is_set():
-                eid = f"w{worker}-{n}"
-                try:
-                    resp = client.post(f"{base}/events", headers=headers, json={
-                        "event_id": eid, "antenna_id": "MSP", "kind": ("aos", "carrier_lock")[n % 2],
-                        "time": "2026-08-23T10:00:01Z"})
-                except httpx.HTTPError:
-                    return  # the server is gone
-                if resp.status_code in (200, 201):
-                    acknowledged.append(eid)
-                n += 1
-
-    workers = [threading.Thread(target=post_events, args=(i,)) for i in range(4)]
+    workers = [threading.Thread(target=post_events, args=(base, headers, f"w{i}", stop, acknowledged)) for i in range(4)]
     for w in workers:
         w.start()
     wait_for(lambda: len(acknowledged) >= 150, timeout=60, every=0.01)

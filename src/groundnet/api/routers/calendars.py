@@ -22,6 +22,13 @@ def _contacts(service: LiveService, days_back: float, days_ahead: float):
     return service.plan_between(now - days_back * SECONDS_PER_DAY, now + days_ahead * SECONDS_PER_DAY).contacts, now
 
 
+def _feed(service: LiveService, days_back: float, days_ahead: float, name: str, wanted) -> Response:
+    """The RFC 5545 feed of the planned contacts ``wanted`` keeps, called "groundnet NAME"."""
+    contacts, now = _contacts(service, days_back, days_ahead)
+    body = plan_calendar([c for c in contacts if wanted(c)], f"groundnet {name}", now)
+    return Response(body, media_type="text/calendar; charset=utf-8")
+
+
 @router.get("/calendars/antennas/{antenna_id}.ics", operation_id="get_antenna_calendar", response_class=Response,
             responses=ICS)
 def get_antenna_calendar(antenna_id: str, days_back: float = Query(1.0), days_ahead: float = Query(7.0),
@@ -29,9 +36,7 @@ def get_antenna_calendar(antenna_id: str, days_back: float = Query(1.0), days_ah
     """The antenna's planned contacts as an RFC 5545 feed (stable UIDs: calendar clients update in place)."""
     if antenna_id not in service.antenna_ids:
         raise HTTPException(404, detail=f"unknown antenna '{antenna_id}'; GET /api/v1/stations lists them")
-    contacts, now = _contacts(service, days_back, days_ahead)
-    body = plan_calendar([c for c in contacts if c.antenna_id == antenna_id], f"groundnet {antenna_id}", now)
-    return Response(body, media_type="text/calendar; charset=utf-8")
+    return _feed(service, days_back, days_ahead, antenna_id, lambda c: c.antenna_id == antenna_id)
 
 
 @router.get("/calendars/spacecraft/{spacecraft_id}.ics", operation_id="get_spacecraft_calendar",
@@ -41,9 +46,7 @@ def get_spacecraft_calendar(spacecraft_id: str, days_back: float = Query(1.0), d
     """The spacecraft's planned contacts on every antenna as an RFC 5545 feed."""
     if spacecraft_id not in service.spacecraft_ids:
         raise HTTPException(404, detail=f"unknown spacecraft '{spacecraft_id}'; GET /api/v1/spacecraft lists them")
-    contacts, now = _contacts(service, days_back, days_ahead)
-    body = plan_calendar([c for c in contacts if c.spacecraft_id == spacecraft_id], f"groundnet {spacecraft_id}", now)
-    return Response(body, media_type="text/calendar; charset=utf-8")
+    return _feed(service, days_back, days_ahead, spacecraft_id, lambda c: c.spacecraft_id == spacecraft_id)
 
 
 @router.get("/calendars/antennas/{antenna_id}/sheet", operation_id="get_pass_sheet", response_class=HTMLResponse)
