@@ -40,7 +40,10 @@ def board_server(tmp_path_factory, browser, shared_data):
     server = Server(tmp_path_factory.mktemp("serve"), REPLAY_CLOCK, extra=["--partner-dsn", str(partner)],
                     config=f'[display]\ntime_zone = "{DISPLAY_ZONE}"\n').start()
     yield server
-    server.stop()
+    try:
+        server.check_alive()  # a server that died mid-module says why, once
+    finally:
+        server.stop()
 
 
 @pytest.fixture

@@ -60,7 +60,8 @@ class Server:
     def start(self, timeout_s: float = 180.0) -> "Server":
         cmd = [*groundnet_command(), "serve", "--host", "127.0.0.1", "--port", str(self.port),
                "--database", self.database, "--clock", self.clock, *self.extra]
-        env = {**os.environ, "GROUNDNET_DATA_DIR": str(self.workdir)}
+        # PYTHONFAULTHANDLER: a crash in native code leaves each thread's traceback in serve.log.
+        env = {**os.environ, "GROUNDNET_DATA_DIR": str(self.workdir), "PYTHONFAULTHANDLER": "1"}
         env.pop("GROUNDNET_CONFIG", None)
         if self.config is not None:
             (self.workdir / "groundnet.toml").write_text(self.config, encoding="utf-8")
@@ -90,6 +91,12 @@ class Server:
                 self.proc.wait(timeout=15)
         self.proc = None
 
+    def check_alive(self) -> None:
+        """Raise with the exit status and the end of serve.log if the server has died."""
+        if self.proc is not None and self.proc.poll() is not None:
+            raise RuntimeError(f"groundnet serve died with exit status {self.proc.returncode}:\n"
+                               f"{self.log.read_text(errors='replace')[-6000:]}")
+
     def token(self, name: str = "browser-tests") -> str:
         """An API token in this server's database (for the writes a station would make)."""
         out = subprocess.run([*groundnet_command(), "token", "create", name, "--database", self.database],
@@ -97,11 +104,13 @@ class Server:
         return out.stdout.strip().splitlines()[-1]
 
     def post(self, path: str, body: dict, token: str) -> object:
+        self.check_alive()
         response = httpx.post(f"{self.url}/api/v1/{path}", json=body, headers={"Authorization": f"Bearer {token}"}, timeout=60)
         response.raise_for_status()
         return response.json()
 
     def get(self, path: str, **params) -> object:
+        self.check_alive()
         response = httpx.get(f"{self.url}/api/v1/{path}", params=params, timeout=60)
         response.raise_for_status()
         return response.json()

@@ -9,7 +9,9 @@ Skyfield uses elsewhere in groundnet, is furnished into SPICE once. Planet posit
 (Sun, Mars, Earth) keep coming from Skyfield, so both read the same numbers.
 
 The SPICE kernel pool is process-wide: files are furnished once and never unloaded; SPICE errors
-are turned into :class:`~groundnet.errors.TrajectoryError` messages.
+are turned into :class:`~groundnet.errors.TrajectoryError` messages. CSPICE is not thread-safe (two
+threads reading at once corrupt its file table and can crash the process), and the live service reads
+from several threads, so every call into it holds :data:`SPICE_LOCK`.
 """
 
 from __future__ import annotations
@@ -24,14 +26,14 @@ from ..errors import InputFileError, TrajectoryError
 from ..timebase import UNIX_EPOCH_JD
 
 J2000_JD = 2451545.0
-_lock = threading.Lock()
+SPICE_LOCK = threading.RLock()
 _furnished: set[str] = set()
 
 
 def _furnish(path: str) -> None:
     import spiceypy
 
-    with _lock:
+    with SPICE_LOCK:
         if path in _furnished:
             return
         spiceypy.furnsh(path)
@@ -105,9 +107,9 @@ def geocentric_states(path: str, target: int, et: np.ndarray) -> np.ndarray:
     _furnish(path)
     out = np.empty((et.size, 6))
     try:
-        for i, e in enumerate(et):
-            state, _ = spiceypy.spkgeo(int(target), float(e), "J2000", 399)
-            out[i] = state
+        with SPICE_LOCK:
+            for i, e in enumerate(et):
+                out[i] = spiceypy.spkgeo(int(target), float(e), "J2000", 399)[0]
     except SpiceyError as exc:
         detail = " ".join(str(getattr(exc, "long", "") or exc).split())
         raise TrajectoryError(f"{path}: SPICE could not compute body {target}: "

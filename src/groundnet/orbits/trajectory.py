@@ -235,8 +235,11 @@ def _naif_name(target: int) -> str:
     import spiceypy
     from spiceypy.utils.exceptions import SpiceyError
 
+    from .spk import SPICE_LOCK
+
     try:
-        return spiceypy.bodc2n(int(target))
+        with SPICE_LOCK:
+            return spiceypy.bodc2n(int(target))
     except SpiceyError:
         return f"NAIF {target}"
 
