@@ -132,6 +132,24 @@ def test_doppler_matches_the_published_worked_example():
     assert doppler_shift_hz(-7.290, frequency_hz) == pytest.approx(58.3e3, abs=0.05e3)
 
 
+def test_the_board_shifts_frequencies_as_the_published_worked_example():
+    """The board's frequencies (``live.board.link_frequencies``) on G3RUH's example: approaching at 7.290 km/s, the
+    S-band downlink arrives 58.3 kHz high; receding, the uplink must be sent 58.3 kHz high to arrive on its channel."""
+    from groundnet.live.board import link_frequencies
+    from groundnet.missions import Link, Spacecraft
+
+    frequency_hz = 299792.458e3 / 0.125
+    sc = Spacecraft("G3RUH", "worked example", "approximate", downlink=Link("S", "down", frequency_hz),
+                    uplink=Link("S", "up", frequency_hz))
+    approaching = link_frequencies(sc, -7.290)
+    assert approaching["downlink_hz"] == frequency_hz
+    assert approaching["downlink_received_hz"] - frequency_hz == pytest.approx(58.3e3, abs=0.05e3)
+    assert approaching["uplink_transmit_hz"] - frequency_hz == pytest.approx(-58.3e3, abs=0.05e3)
+    receding = link_frequencies(sc, 7.290)
+    assert receding["downlink_received_hz"] - frequency_hz == pytest.approx(-58.3e3, abs=0.05e3)
+    assert receding["uplink_transmit_hz"] - frequency_hz == pytest.approx(58.3e3, abs=0.05e3)
+
+
 def test_doppler_is_the_derivative_of_the_light_time(network, shared_data):
     """Two-way Doppler ratio = d(transmit time)/d(receive time) = 1 - d(RTLT)/dt; one-way likewise."""
     traj = load_trajectory(shared_data / SOLO_SPK)

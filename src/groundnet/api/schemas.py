@@ -140,6 +140,28 @@ class AntennaState(BaseModel):
     rtlt_s: float | None
     contact_id: str | None
     next_contact: NextContact | None
+    range_rate_km_s: float | None = Field(None, description="The target's range rate now (deep space: the downleg's), "
+                                                            "positive while it recedes; null without a target.")
+    downlink_hz: float | None = Field(None, description="The target's published downlink channel (null: only the "
+                                                        "band is known, or no target).")
+    downlink_received_hz: float | None = Field(None, description="The downlink as it arrives at the antenna now: "
+                                                                 "Doppler-shifted, higher while the target approaches.")
+    uplink_hz: float | None = Field(None, description="The target's published uplink channel.")
+    uplink_transmit_hz: float | None = Field(None, description="What the antenna sends now so that the target "
+                                                               "receives uplink_hz.")
+
+
+class LinkNow(BaseModel):
+    """A spacecraft's link at one antenna in contact with it now: the board's frequencies for that antenna."""
+
+    antenna_id: str
+    contact_id: str | None
+    activity: str = Field(description="setup, tracking or teardown.")
+    range_rate_km_s: float | None
+    downlink_hz: float | None
+    downlink_received_hz: float | None
+    uplink_hz: float | None
+    uplink_transmit_hz: float | None
 
 
 class SpacecraftState(BaseModel):
@@ -281,6 +303,8 @@ class SpacecraftView(SpacecraftSummary):
     distance: Distance
     next_passes: list[Pass]
     element_sets: list[ElementSetRead]
+    links_now: list[LinkNow] = Field(default_factory=list, description="Each antenna in contact with it now (setup, "
+                                     "tracking, teardown), with the published and the Doppler-shifted frequencies.")
 
 
 class PassPointing(BaseModel):

@@ -19,6 +19,7 @@ import numpy as np
 from ..stations import Antenna
 from ..timebase import format_utc
 from ..visibility.deepspace import link_geometry
+from ..visibility.geometry import doppler_shift_hz
 from ..missions import Spacecraft
 from .geometry import FleetGeometry, Observation
 from ..domain import BoardPlan, Contact, StationEvent
@@ -106,6 +107,31 @@ def reported_contact_state(events: list[StationEvent], contact: Contact | None, 
             "last_event": evs[-1].kind, "last_event_time": evs[-1].time}
 
 
+FREQUENCY_FIELDS = ("range_rate_km_s", "downlink_hz", "downlink_received_hz", "uplink_hz", "uplink_transmit_hz")
+
+
+def link_frequencies(sc: Spacecraft | None, range_rate_km_s, upleg_range_rate_km_s=None) -> dict:
+    """The craft's published channels and, at a range rate, what the antenna receives and what it sends.
+
+    ``downlink_hz``/``uplink_hz``: the mission's channel (``Link.frequency_hz``; None where only the band
+    is known: a band's allocation centre is no channel to correct). ``downlink_received_hz``: the
+    downlink as it arrives, ``downlink_hz + doppler_shift_hz(rdot)`` (higher while the craft
+    approaches); ``uplink_transmit_hz``: what to send so that the craft receives ``uplink_hz``,
+    ``uplink_hz - doppler_shift_hz(rdot_up)``. First order in v/c (``visibility.geometry.doppler_shift_hz``).
+    ``upleg_range_rate_km_s`` (deep space: the upleg's own rate) defaults to the downleg's.
+    """
+    rate = _num(range_rate_km_s, 9)
+    up_rate = rate if upleg_range_rate_km_s is None else _num(upleg_range_rate_km_s, 9)
+    down = sc.downlink.frequency_hz if sc is not None and sc.downlink is not None else None
+    up = sc.uplink.frequency_hz if sc is not None and sc.uplink is not None else None
+    return {"range_rate_km_s": None if rate is None else round(rate, 6),
+            "downlink_hz": down, "uplink_hz": up,
+            "downlink_received_hz": None if down is None or rate is None
+            else round(down + float(doppler_shift_hz(rate, down)), 1),
+            "uplink_transmit_hz": None if up is None or up_rate is None
+            else round(up - float(doppler_shift_hz(up_rate, up)), 1)}
+
+
 class DeepSpaceLinks:
     """``visibility.deepspace.link_geometry`` every 20 s, interpolated linearly in between.
 
@@ -115,7 +141,8 @@ class DeepSpaceLinks:
     """
 
     STEP_S = 20.0
-    FIELDS = ("azimuth_deg", "elevation_deg", "upleg_range_km", "downleg_range_km", "rtlt_s")
+    FIELDS = ("azimuth_deg", "elevation_deg", "upleg_range_km", "downleg_range_km", "rtlt_s", "range_rate_km_s",
+              "upleg_range_rate_km_s")
 
     def __init__(self):
         self._cache: dict[tuple[str, str, int], dict[str, np.ndarray]] = {}
@@ -150,22 +177,25 @@ class BoardBuilder:
                 "longitude_deg": a.longitude_deg, "dish_m": a.dish_m, "bands": list(a.bands)}
 
     def _deep_space_pointing(self, sc: Spacecraft, antenna: Antenna, t: float, point_at: float) -> dict:
-        """Light-time-corrected link of a deep-space contact (DSN's RTLT: upleg plus downleg light time)."""
+        """Light-time-corrected link of a deep-space contact (DSN's RTLT: upleg plus downleg light time), and its
+        frequencies from the downleg's and the upleg's range rates."""
         now = self._deep_links.at(sc, antenna, t)
         there = now if point_at == t else self._deep_links.at(sc, antenna, point_at)
         return {"azimuth_deg": _num(there["azimuth_deg"], 5), "elevation_deg": _num(there["elevation_deg"], 4),
                 "upleg_range_km": _num(now["upleg_range_km"]), "downleg_range_km": _num(now["downleg_range_km"]),
-                "rtlt_s": _num(now["rtlt_s"])}
+                "rtlt_s": _num(now["rtlt_s"]),
+                **link_frequencies(sc, now["range_rate_km_s"], now["upleg_range_rate_km_s"])}
 
     def _pointing(self, obs_now: Observation, ai: int, sc_id: str, at_obs: Observation | None) -> dict:
         si = self._sc_index.get(sc_id)
+        sc = self.fleet.get(sc_id)
         if si is None:
             return {"azimuth_deg": None, "elevation_deg": None, "upleg_range_km": None,
-                    "downleg_range_km": None, "rtlt_s": None}
+                    "downleg_range_km": None, "rtlt_s": None, **link_frequencies(sc, None)}
         o = at_obs or obs_now
         return {"azimuth_deg": _num(o.azimuth_deg[ai, si], 5), "elevation_deg": _num(o.elevation_deg[ai, si], 4),
                 "upleg_range_km": _num(obs_now.upleg_km[ai, si]), "downleg_range_km": _num(obs_now.downleg_km[ai, si]),
-                "rtlt_s": _num(obs_now.rtlt_s[ai, si])}
+                "rtlt_s": _num(obs_now.rtlt_s[ai, si]), **link_frequencies(sc, obs_now.range_rate_km_s[ai, si])}
 
     @staticmethod
     def _link(sc: Spacecraft | None, direction: str, signal: str) -> dict | None:
@@ -210,7 +240,7 @@ class BoardBuilder:
             row = self._antenna_static(a)
             row.update(activity=activity, reported_activity=reported_activity, targets=[], uplink=None, downlink=None,
                        azimuth_deg=None, elevation_deg=None, upleg_range_km=None, downleg_range_km=None, rtlt_s=None,
-                       contact_id=None, next_contact=None)
+                       contact_id=None, next_contact=None, **dict.fromkeys(FREQUENCY_FIELDS))
             if current is not None and activity in ("setup", "tracking", "teardown"):
                 sc = self.fleet.get(current.spacecraft_id)
                 row["targets"] = [{"spacecraft_id": current.spacecraft_id,

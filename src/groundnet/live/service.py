@@ -25,7 +25,7 @@ from ..store import Store, repo
 from ..timebase import format_utc
 from ..visibility.core import find_windows
 from ..visibility.deepspace import distances
-from .board import BoardBuilder, EventLog, reported_contact_state
+from .board import FREQUENCY_FIELDS, BoardBuilder, EventLog, reported_contact_state
 from .clock import Clock
 from .dsn_now import load_dsn_feed
 from .events import validate_event
@@ -376,7 +376,14 @@ class LiveService:
                         "source": r.source, "loaded_at": format_utc(r.loaded_at)}
                        for r in repo.element_set_history(s, spacecraft_id)]
         return {**sc.summary(), "distance": d, "next_passes": self.passes(None, spacecraft_id, now, now + DAY),
-                "element_sets": history}
+                "element_sets": history, "links_now": self.links_now(spacecraft_id, now)}
+
+    def links_now(self, spacecraft_id: str, t: float) -> list[dict]:
+        """The craft's link at each antenna in contact with it at ``t``: the board's rows for it (one computation)."""
+        return [{"antenna_id": row["id"], "contact_id": row["contact_id"], "activity": row["activity"],
+                 **{k: row[k] for k in FREQUENCY_FIELDS}}
+                for row in self.board(t)["antennas"]
+                if any(x["spacecraft_id"] == spacecraft_id for x in row["targets"])]
 
     def observe(self, t: float):
         """Look angles, ranges and range rates of the whole fleet from every antenna at ``t`` (``live.geometry``)."""

@@ -224,6 +224,7 @@ def test_transmitters_give_the_links_and_the_doppler_shifted_downlink(served_wit
     row = next(a for a in board["antennas"] if a["id"] == "SATNOGS-6")
     assert row["contact_id"] == f"satnogs-{job['id']}" and row["targets"][0]["spacecraft_id"] == "NORAD-27607"
     assert row["downlink"]["frequency_hz"] == pytest.approx(corrected, abs=1e-3)
+    assert row["downlink_hz"] == pytest.approx(corrected, abs=1e-3) and row["uplink_hz"] == 145850000
 
     [link] = client.get("/api/v1/satnogs/links", params={"spacecraft": "NORAD-27607"}).json()
     assert (link["transmitter"], link["mode"], link["downlink_published_hz"], link["downlink_drift_ppb"]) == (
@@ -237,9 +238,17 @@ def test_transmitters_give_the_links_and_the_doppler_shifted_downlink(served_wit
     ranges = [(sat - site).at(skyfield_times([x])).distance().km[0] for x in (t - 0.5, t + 0.5)]
     rate = ranges[1] - ranges[0]
     assert now["range_rate_km_s"] == pytest.approx(rate, abs=0.02)  # km/s: 10 Hz at 436 MHz is 0.007 km/s
-    assert now["downlink_doppler_hz"] == pytest.approx(corrected * (1 - rate / 299792.458), abs=30)
-    assert abs(now["downlink_doppler_hz"] - corrected) > 1000, "a LEO pass shifts the downlink by kHz"
-    assert now["uplink_doppler_hz"] == pytest.approx(145850000 * (1 + rate / 299792.458), abs=15)
+    assert now["downlink_received_hz"] == pytest.approx(corrected * (1 - rate / 299792.458), abs=30)
+    assert abs(now["downlink_received_hz"] - corrected) > 1000, "a LEO pass shifts the downlink by kHz"
+    assert now["uplink_transmit_hz"] == pytest.approx(145850000 * (1 + rate / 299792.458), abs=15)
+    # The board's contact and the spacecraft view carry the same frequencies, by the same Doppler function.
+    assert row["range_rate_km_s"] == pytest.approx(rate, abs=0.02)
+    assert row["downlink_received_hz"] == pytest.approx(now["downlink_received_hz"], abs=0.2)
+    assert row["uplink_transmit_hz"] == pytest.approx(now["uplink_transmit_hz"], abs=0.2)
+    assert rate < 0 and row["downlink_received_hz"] > corrected, "approaching: the downlink arrives high"
+    view = client.get("/api/v1/spacecraft/NORAD-27607").json()
+    [mine] = [x for x in view["links_now"] if x["antenna_id"] == "SATNOGS-6"]
+    assert mine["downlink_received_hz"] == row["downlink_received_hz"] and mine["contact_id"] == row["contact_id"]
 
     every = {r["spacecraft_id"]: r for r in client.get("/api/v1/satnogs/links").json()}
     assert every["ISS"]["transmitter"] == "NBTj56vc8Rf5aF47VU6H7d" and every["ISS"]["downlink_hz"] == 145825000

@@ -140,3 +140,31 @@ def test_deep_space_links_interpolated_between_minutes_match_the_exact_geometry(
         assert got["elevation_deg"] == pytest.approx(exact.elevation_deg[0, 0], abs=1e-4)
         assert got["downleg_range_km"] == pytest.approx(exact.downleg_range_km[0, 0], abs=0.01)  # 10 m in 2.8e8 km
         assert got["rtlt_s"] == pytest.approx(exact.rtlt_s[0, 0], abs=1e-8)
+
+
+def test_deep_space_frequencies_follow_the_light_time_corrected_link():
+    """MRO (published X band: 8439 MHz down, 7183 MHz up) from DSS-14: the board's received downlink and uplink to
+    send agree with the exact Doppler ratios of ``link_geometry`` (light time, both legs) within 50 Hz; an Earth
+    orbiter with only its bands known gets no frequency, and an idle antenna none at all."""
+    from groundnet.visibility.deepspace import link_geometry
+
+    fleet = [s for s in load_fleet() if s.id in ("MRO", "SENTINEL-2B")]
+    mro = fleet[0] if fleet[0].id == "MRO" else fleet[1]
+    antennas = load_network().select(["DSS-14", "KIR-1", "MSP"])
+    plan = BoardPlan(T - 3600, T + 7200, [contact(antenna="DSS-14", sc="MRO"), contact(antenna="KIR-1", sc="SENTINEL-2B",
+                                                                                       cid="c2")], [])
+    for t in (T + 60.0, T + 73.5):
+        rows = {a["id"]: a for a in BoardBuilder(antennas, fleet).build(t, plan, EventLog())["antennas"]}
+        dss = rows["DSS-14"]
+        exact = link_geometry(mro.trajectory, [antennas[0]], [t])
+        assert dss["downlink_hz"] == 8439e6 and dss["uplink_hz"] == 7183e6
+        assert dss["range_rate_km_s"] == pytest.approx(exact.range_rate_km_s[0, 0], abs=1e-5)
+        assert dss["downlink_received_hz"] == pytest.approx(8439e6 * exact.downleg_doppler_ratio[0, 0], abs=50)
+        assert dss["uplink_transmit_hz"] == pytest.approx(7183e6 / exact.upleg_doppler_ratio[0, 0], abs=50)
+        assert abs(dss["downlink_received_hz"] - 8439e6) > 10e3, "Earth-Mars motion shifts X band by tens of kHz"
+        s2 = rows["KIR-1"]
+        assert s2["targets"] and s2["downlink"]["band"] == "X"
+        assert s2["range_rate_km_s"] is not None
+        assert (s2["downlink_hz"], s2["downlink_received_hz"], s2["uplink_hz"], s2["uplink_transmit_hz"]) == (None,) * 4
+        assert all(rows["MSP"][k] is None for k in ("range_rate_km_s", "downlink_hz", "downlink_received_hz",
+                                                       "uplink_hz", "uplink_transmit_hz"))

@@ -261,8 +261,8 @@ class DopplerNow(BaseModel):
     antenna_id: str
     phase: str = Field(description="setup, tracking or teardown.")
     range_rate_km_s: float | None = Field(description="Positive while the spacecraft recedes.")
-    downlink_doppler_hz: float | None = Field(description="What arrives at the antenna: downlink_hz x (1 - rdot / c).")
-    uplink_doppler_hz: float | None = Field(description="What to send so that the spacecraft receives uplink_hz: "
+    downlink_received_hz: float | None = Field(description="What arrives at the antenna: downlink_hz x (1 - rdot / c).")
+    uplink_transmit_hz: float | None = Field(description="What to send so that the spacecraft receives uplink_hz: "
                                                         "uplink_hz x (1 + rdot / c).")
 
 
@@ -305,9 +305,9 @@ def doppler_rows(service: LiveService, links: dict, now: float, spacecraft_id: s
             contacts.append({
                 "contact_id": c.id, "antenna_id": c.antenna_id, "phase": c.phase(now),
                 "range_rate_km_s": None if rate is None else round(rate, 6),
-                "downlink_doppler_hz": None if rate is None or link.downlink_hz is None
+                "downlink_received_hz": None if rate is None or link.downlink_hz is None
                 else round(float(downlink_hz(link.downlink_hz, rate)), 1),
-                "uplink_doppler_hz": None if rate is None or link.uplink_hz is None
+                "uplink_transmit_hz": None if rate is None or link.uplink_hz is None
                 else round(float(uplink_hz(link.uplink_hz, rate)), 1)})
         rows.append({**link.as_dict(), "time": format_utc(now), "contacts": contacts})
     return rows
