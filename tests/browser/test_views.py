@@ -540,3 +540,63 @@ def test_every_control_is_named_and_reachable(board_server, page):
         page.keyboard.press("Tab")
         seen.append(page.evaluate("() => document.activeElement.id || document.activeElement.dataset.view || document.activeElement.tagName"))
     assert {"network", "timeline", "play", "time-input", "local-time"} <= set(seen), seen
+
+
+def _mhz(hz: float) -> str:
+    return f"{hz / 1e6:.3f} MHz"
+
+
+def _offset(hz: float) -> str:
+    sign = "+" if hz > 0 else "−" if hz < 0 else "±"
+    return f"{sign}{abs(hz) / 1000:.1f} kHz" if abs(hz) >= 1000 else f"{sign}{abs(hz):.0f} Hz"
+
+
+def test_published_and_doppler_shifted_frequencies_on_cards_and_spacecraft(board_server, page):
+    """A contact with a published channel shows it with what the antenna receives now (and the uplink to send), as
+    the server computed them; a contact whose craft publishes only its bands shows no such text and no raw value."""
+    start = parse(REPLAY_CLOCK)
+    plan = board_server.get("plan", start=iso(start), end=iso(start + timedelta(hours=24)))
+    found = None
+    for c in sorted(plan["contacts"], key=lambda c: c["start"]):
+        if parse(c["start"]) < start:
+            continue
+        mid = (parse(c["start"]) + (parse(c["end"]) - parse(c["start"])) / 2).replace(microsecond=0)
+        row = next(a for a in board_server.get("board", at=iso(mid))["antennas"] if a["id"] == c["antenna_id"])
+        if row["activity"] == "tracking" and row["downlink_received_hz"] is not None:
+            found = (c, mid, row)
+            break
+    assert found, "no contact of a craft with a published downlink in the replayed day"
+    contact, moment, row = found
+    antenna, craft = contact["antenna_id"], contact["spacecraft_id"]
+    open_board(page, board_server, f"?t={iso(moment)}&paused=1&station={antenna}")
+    card = page.locator(f"#cards .card[data-station-id='{antenna}']")
+    card.wait_for()
+    down = card.locator(".freq.tuned[data-direction='down']")
+    expected = (f"{_mhz(row['downlink_hz'])}, received {_mhz(row['downlink_received_hz'])} "
+                f"({_offset(row['downlink_received_hz'] - row['downlink_hz'])})")
+    page.wait_for_function("([id, text]) => document.querySelector(`#cards .card[data-station-id='${id}'] "
+                           ".freq.tuned[data-direction='down']`)?.textContent === text", arg=[antenna, expected])
+    assert down.inner_text() == expected
+    if row["uplink_transmit_hz"] is not None:
+        up = (f"{_mhz(row['uplink_hz'])}, send {_mhz(row['uplink_transmit_hz'])} "
+              f"({_offset(row['uplink_transmit_hz'] - row['uplink_hz'])})")
+        assert card.locator(".freq.tuned[data-direction='up']").inner_text() == up
+    # Approaching: the downlink arrives high; receding: low.
+    assert ("+" in expected.split("(")[-1]) == (row["range_rate_km_s"] < 0)
+    card.scroll_into_view_if_needed()
+    shoot(page, "frequencies-card-wall")
+    # Cards of contacts without a published channel say nothing of received frequencies, and nothing raw.
+    board = board_server.get("board", at=iso(moment))
+    for other in board["antennas"]:
+        if other["targets"] and other["downlink_hz"] is None:
+            assert "received" not in page.locator(f"#cards .card[data-station-id='{other['id']}']").inner_text()
+    assert raw_values(page) == []
+
+    open_board(page, board_server, f"?view=spacecraft&spacecraft={craft}&t={iso(moment)}&paused=1")
+    fact = page.locator(f"#sc-detail .tuned[data-station-id='{antenna}']")
+    fact.wait_for()
+    assert f"↓ {expected}" in fact.inner_text()
+    assert page.locator("#sc-detail dl.facts").inner_text().count(f"At {antenna} now") == 1
+    assert raw_values(page) == []
+    fact.scroll_into_view_if_needed()
+    shoot(page, "frequencies-spacecraft-wall")
