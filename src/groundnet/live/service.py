@@ -180,6 +180,24 @@ class LiveService:
         self.on_event("plan", {"reason": reason, "contacts": len(contacts), "cancelled": len(gone)})
         return len(gone)
 
+    def update_links(self, fleet: list[Spacecraft]) -> list[str]:
+        """Take the links of ``fleet`` (the same craft, with new published links: a transmitters file read again)
+        for the board, the views and the store; trajectories and the plan stay. Returns the ids of the craft whose
+        links changed."""
+        new = {sc.id: sc for sc in fleet}
+        updated = {sc.id: new[sc.id] for sc in self.fleet if sc.id in new and
+                   (new[sc.id].downlink, new[sc.id].uplink, new[sc.id].links_source) !=
+                   (sc.downlink, sc.uplink, sc.links_source)}
+        if not updated:
+            return []
+        with self.store.session() as s:
+            repo.upsert_spacecraft(s, list(updated.values()), loaded_at=self.clock.now())
+        with self._lock:  # the next board shows them
+            self.fleet = [updated.get(sc.id, sc) for sc in self.fleet]
+            self.builder.geometry.fleet = [updated.get(sc.id, sc) for sc in self.builder.geometry.fleet]
+            self.builder.fleet = {**self.builder.fleet, **updated}
+        return sorted(updated)
+
     # ------------------------------------------------------------------ the board
 
     def board(self, at: float | None = None, *, generated_at: float | None = None) -> dict:

@@ -295,3 +295,56 @@ def test_a_new_jobs_file_continues_the_ids_of_the_one_it_replaces(tmp_path):
     jobs.write_text("not json")
     write_jobs(tmp_path)
     assert json.loads(jobs.read_text())[0]["id"] == 1
+
+
+def test_a_changed_transmitters_file_gives_new_links_without_a_restart(tmp_path, database_url):
+    """The transmitters file is looked at on the service's source rounds (GROUNDNET_SOURCES_CHECK_S): a new version
+    changes the links of the board, the spacecraft view and the SatNOGS links; a version that cannot be read leaves
+    them and is reported in GET /api/v1/status with the file's age, until a good one is written."""
+    from support import wait_for
+
+    stations, jobs = write_jobs(tmp_path)
+    transmitters = tmp_path / "transmitters.json"
+    records = json.loads((SAMPLES / "transmitters.json").read_text())
+    transmitters.write_text(json.dumps(records))
+    fleet = [s for s in load_fleet() if s.id in ("ISS", "SENTINEL-2B")]
+    settings = Settings(database=database_url, clock=START, station_file=stations, satnogs_jobs=jobs,
+                        satnogs_transmitters=str(transmitters), data_dir=tmp_path / "var", plan_ahead_h=2,
+                        plan_behind_h=1, sources_check_s=0.2)
+    job = next(j for j in json.loads(jobs.read_text()) if j["norad_cat_id"] == 27607 and j["ground_station"] == 6)
+    with TestClient(create_app(settings, fleet=fleet)) as client:
+        def downlink() -> float:
+            return client.get("/api/v1/spacecraft/NORAD-27607").json()["downlink"]["frequency_hz"]
+
+        def source() -> dict:
+            return next(r for r in client.get("/api/v1/status").json()["sources"] if r["name"] == str(transmitters))
+
+        assert downlink() == pytest.approx(436795000 * (1 - 2300 / 1e9), abs=1e-3)
+        row = source()
+        assert row["url"] is None and row["last_error"] is None and 0 <= row["age_s"] < 600 and row["stale"] is False
+
+        so50 = next(r for r in records if r["uuid"] == "tzvNPnQgZfuX6w7KYnk65p")
+        so50.update(downlink_low=436800000, downlink_drift=None)
+        transmitters.write_text(json.dumps(records))
+        wait_for(lambda: downlink() == 436800000, timeout=10)
+        [link] = client.get("/api/v1/satnogs/links", params={"spacecraft": "NORAD-27607"}).json()
+        assert link["downlink_hz"] == 436800000 and link["downlink_drift_ppb"] is None
+        client.app.state.service.set_clock(time_unix=parse_utc_s(job["start"]) + 120, paused=True)
+        board = client.get("/api/v1/board").json()
+        row = next(a for a in board["antennas"] if a["id"] == "SATNOGS-6")
+        assert row["downlink_hz"] == 436800000 and row["downlink_received_hz"] > 436800000  # approaching
+
+        transmitters.write_text("[{not json")
+        wait_for(lambda: source()["last_error"], timeout=10)
+        assert "transmitters.json" in source()["last_error"] and downlink() == 436800000, "the links in force stay"
+
+        so50.update(downlink_low=436805000)
+        transmitters.write_text(json.dumps(records))
+        wait_for(lambda: downlink() == 436805000, timeout=10)
+        assert source()["last_error"] is None
+
+
+def parse_utc_s(text: str) -> float:
+    from groundnet.timebase import parse_utc
+
+    return parse_utc(text).timestamp()

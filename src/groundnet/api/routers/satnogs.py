@@ -244,16 +244,43 @@ def transmitters_file(settings) -> str:
 def satnogs_fleet(settings, fleet: list, jobs: list[dict]) -> tuple[list, dict]:
     """The fleet the service runs with SatNOGS: links from the transmitters, the jobs' satellites added
     (``interop.satnogs.fleet_with_satnogs``); bad transmitter records are logged and skipped."""
-    transmitters, where = [], "SatNOGS DB transmitters"
-    if settings.satnogs_transmitters:
-        path = transmitters_file(settings)
-        transmitters, problems = read_transmitters(path)
-        for problem in problems:
-            log.warning("SatNOGS transmitter skipped: %s", problem)
-        where = f"{settings.satnogs_transmitters}"
-    fleet, links = fleet_with_satnogs(fleet, transmitters=transmitters, jobs=jobs, source=where)
+    path = transmitters_file(settings) if settings.satnogs_transmitters else None
+    fleet, links = _fleet_from(path, fleet, jobs, settings.satnogs_transmitters or "SatNOGS DB transmitters")
     log.info("SatNOGS links for %d spacecraft", len(links))
     return fleet, links
+
+
+def _fleet_from(path, fleet: list, jobs: list[dict], source: str) -> tuple[list, dict]:
+    """``fleet_with_satnogs`` with the transmitters of ``path`` (None: none); bad records logged and skipped."""
+    transmitters, problems = read_transmitters(path) if path is not None else ([], [])
+    for problem in problems:
+        log.warning("SatNOGS transmitter skipped: %s", problem)
+    return fleet_with_satnogs(fleet, transmitters=transmitters, jobs=jobs, source=source)
+
+
+def watch_transmitters(refresher, settings, service: LiveService, base_fleet: list, jobs: list[dict],
+                       on_links: Callable[[dict], None]) -> None:
+    """Follow ``--satnogs-transmitters`` on the service's source rounds (``SourceRefresher.watch``): when the file
+    changes (or the cached copy of ``satnogs:transmitters`` is refreshed), the fleet's links are made again from
+    the fleet the service started with and the jobs it started with (``satnogs_fleet``), the service takes them
+    (``LiveService.update_links``) and ``on_links`` gets the new SatNOGS links. A version that cannot be read leaves
+    the links in force; ``GET /api/v1/status`` reports its error."""
+    from ...sources.fetch import cached_outcome
+    from ...sources.registry import is_source_spec, parse_spec
+
+    spec = settings.satnogs_transmitters
+    source = is_source_spec(spec)
+
+    def path() -> Path:
+        return Path(cached_outcome(parse_spec(spec), refresher.config).entry.data_path) if source else Path(spec)
+
+    def load(where: Path) -> None:
+        fleet, links = _fleet_from(where, base_fleet, jobs, spec)
+        changed = service.update_links(fleet)
+        on_links(links)
+        log.info("SatNOGS transmitters read again from %s: new links for %s", where, ", ".join(changed) or "none")
+
+    refresher.watch(spec, path, load, spec=parse_spec(spec).name if source else None)
 
 
 class DopplerNow(BaseModel):
