@@ -249,6 +249,10 @@ def test_transmitters_give_the_links_and_the_doppler_shifted_downlink(served_wit
     view = client.get("/api/v1/spacecraft/NORAD-27607").json()
     [mine] = [x for x in view["links_now"] if x["antenna_id"] == "SATNOGS-6"]
     assert mine["downlink_received_hz"] == row["downlink_received_hz"] and mine["contact_id"] == row["contact_id"]
+    # docs/satnogs.md shows this moment's links_now as the server gives it.
+    doc = (SAMPLES.parents[1] / "docs" / "satnogs.md").read_text()
+    shown = json.loads(doc.split("['links_now'])\"\n```\n\n```json\n", 1)[1].split("```", 1)[0])
+    assert view["links_now"] == shown
 
     every = {r["spacecraft_id"]: r for r in client.get("/api/v1/satnogs/links").json()}
     assert every["ISS"]["transmitter"] == "NBTj56vc8Rf5aF47VU6H7d" and every["ISS"]["downlink_hz"] == 145825000
