@@ -583,7 +583,9 @@ def test_published_and_doppler_shifted_frequencies_on_cards_and_spacecraft(board
         assert card.locator(".freq.tuned[data-direction='up']").inner_text() == up
     # Approaching: the downlink arrives high; receding: low.
     assert ("+" in expected.split("(")[-1]) == (row["range_rate_km_s"] < 0)
-    card.scroll_into_view_if_needed()
+    # The cards are drawn again with each board: scroll to whichever is there now.
+    page.evaluate("id => document.querySelector(`#cards .card[data-station-id='${id}']`).scrollIntoView({block: 'center'})",
+                  antenna)
     shoot(page, "frequencies-card-wall")
     # Cards of contacts without a published channel say nothing of received frequencies, and nothing raw.
     board = board_server.get("board", at=iso(moment))
@@ -598,5 +600,6 @@ def test_published_and_doppler_shifted_frequencies_on_cards_and_spacecraft(board
     assert f"↓ {expected}" in fact.inner_text()
     assert page.locator("#sc-detail dl.facts").inner_text().count(f"At {antenna} now") == 1
     assert raw_values(page) == []
-    fact.scroll_into_view_if_needed()
+    page.evaluate("id => document.querySelector(`#sc-detail .tuned[data-station-id='${id}']`).scrollIntoView({block: 'center'})",
+                  antenna)
     shoot(page, "frequencies-spacecraft-wall")
