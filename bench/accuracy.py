@@ -6,7 +6,7 @@ Each row runs the measurement of a reference test (tests/reference, tests/leop: 
 the tolerance, this script prints what was measured) against its reference: Vallado's SGP4
 verification set, python-sgp4's own TLE and OMM readers, Skyfield (TEME -> ITRS, the ITRS rotation,
 ``find_events``, DE421 pointing and rises, LEOP horizon crossings), CSPICE (Solar Orbiter's light
-time), and G3RUH's published Doppler example. Prints a table (figure, reference, measured, claim,
+time), G3RUH's published Doppler example, and GMAT's lunar transfer (the numerical propagator). Prints a table (figure, reference, measured, claim,
 met) and writes it into its section of bench/RESULTS.md (``--no-record``: print only). About a
 minute of CPU.
 """
@@ -36,10 +36,13 @@ import test_leop_reference as leop_ref  # noqa: E402
 import test_leop_sources as leop_sources  # noqa: E402
 import test_passes_vs_skyfield as passes_ref  # noqa: E402
 import test_sgp4_vallado as vallado_ref  # noqa: E402
+import test_trajectory_reference as trajectory_ref  # noqa: E402
 from conftest import SHARED_DATA  # noqa: E402
 
 from groundnet.constants import WGS84_A_KM  # noqa: E402
+from groundnet.orbits import numerical  # noqa: E402
 from groundnet.orbits.propagation import OrbitShape  # noqa: E402
+from groundnet.orbits.trajectory import load_trajectory  # noqa: E402
 from groundnet.orbits.trajectory import AtBodyTrajectory  # noqa: E402
 from groundnet.stations import load_network  # noqa: E402
 from groundnet.visibility.geometry import look  # noqa: E402
@@ -171,6 +174,23 @@ def deep_space(t: Table) -> None:
     t.add("one-way Doppler ratio", ref, one_way, "", 1e-11)
 
 
+def length(km: float) -> str:
+    return f"{fmt(km * 1e3)} m" if km < 1.0 else f"{fmt(km)} km"
+
+
+def force_models() -> str:
+    """GMAT's lunar transfer against a state taken from it and propagated by each force model."""
+    transfer = load_trajectory(SHARED_DATA / "ephemerides" / "MoonTransfer.bsp")
+    arcs = " | ".join(f"{s / 86400:g} day" if s >= 86400 else f"{s / 3600:g} h" if s >= 3600 else f"{s / 60:g} min"
+                      for s in trajectory_ref.GMAT_ARC_S)
+    lines = [f"| force model: measured distance from GMAT | {arcs} |", "|---" * (1 + len(trajectory_ref.GMAT_ARC_S)) + "|"]
+    for model in (numerical.TWO_BODY, numerical.TWO_BODY_J2, numerical.ForceModel(j2=False), numerical.FULL):
+        errors = trajectory_ref.gmat_transfer_errors_km(transfer, model)
+        lines.append(f"| {model.name} | " + " | ".join(length(e) for e in errors) + " |")
+        print(lines[-1], flush=True)
+    return "\n".join(lines)
+
+
 def leop(t: Table) -> None:
     ref = "Skyfield `build_position` + WGS-84 `altaz`, 10 ms sampling"
     worst_s, worst_deg, checked = 0.0, 0.0, 0
@@ -189,6 +209,7 @@ def main() -> None:
     started, cpu0 = time.perf_counter(), time.process_time()
     for part in (sgp4_and_frames, catalog_readers, passes, deep_space, leop):
         part(table)
+    gmat = force_models()
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu0
     print(table.markdown())
     failed = [r[0] for r in table.rows if r[4] != "met"]
@@ -198,7 +219,10 @@ def main() -> None:
             f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {os.cpu_count()} cores, "
             f"Python {platform.python_version()}, {wall:.0f} s wall, {cpu:.0f} s CPU. Each figure is the measurement\n"
             "of a reference test (tests/reference, tests/leop), whose assertion is the claim; the worst case\n"
-            "of every comparison.\n\n" + table.markdown() + "\n")
+            "of every comparison.\n\n" + table.markdown() + "\n\n"
+            "The numerical propagator against GMAT's lunar transfer (`ephemerides/MoonTransfer.bsp`; a state\n"
+            "taken from it 3 h into its first coast arc, propagated by each force model; distance from GMAT's\n"
+            "trajectory after each time):\n\n" + gmat + "\n")
         print(f"recorded in {written}")
     if failed:
         sys.exit("claims not met: " + "; ".join(failed))

@@ -6,8 +6,8 @@ a number that appears, as written, in bench/RESULTS.md (so `1.5 GB` for a record
 Values that are settings, not measurements (`--time-limit 30`, "every 0.5 s", "default 30 s",
 "within 250 ms" as a target) are not figures; fenced code blocks are commands, not claims.
 
-Accuracy likewise: a paragraph that compares with a reference (Skyfield, SPICE, Vallado's set,
-python-sgp4's readers, a published example) and speaks of agreement (worst, largest difference,
+Accuracy likewise: a sentence or table row that compares with a reference (Skyfield, SPICE, GMAT,
+Vallado's set, python-sgp4's readers, a published example) and speaks of agreement (worst, largest difference,
 measured, within, agree, ...) must quote every physical figure (`0.35 s`, `8 cm`, `4e-5 °`,
 `20 Hz`, `8e-10 rad`) as bench/accuracy.py (or another script) recorded it. Tolerances a test
 asserts, written as such (`limit 1 m`, `test bound 1 s`, `< 1 µs`), are claims the script's table
@@ -92,7 +92,7 @@ ACCURACY_FIGURE = re.compile(
     r"(?<![\w.,/-])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(e-\d+)? ?"
     r"(µm|mm/s|mm|cm/s|cm|m/s|m|km|ns|µs|us|ms|s|°|deg|arcsec(?:onds?)?|mas|mdeg|mHz|kHz|Hz|rad)(?![\w/])")
 # A paragraph compares with a reference nobody here produced ...
-REFERENCE = re.compile(r"\b(Skyfield|C?SPICE|Vallado|tcppver|twoline2rv|sgp4\.omm|python-sgp4|G3RUH)\b")
+REFERENCE = re.compile(r"\b(Skyfield|C?SPICE|Vallado|tcppver|twoline2rv|sgp4\.omm|python-sgp4|G3RUH|GMAT)\b")
 # ... and says how well it agrees.
 AGREEMENT = re.compile(r"\b(worst|largest difference|measured|median|percentile|agree(?:s|d|ment)?|within|off by)\b",
                        re.IGNORECASE)
