@@ -135,6 +135,31 @@ def solar_orbiter_vs_spice(shared_data, antenna=None) -> tuple[float, float]:
     return float(max(d_range)), float(max(d_lt))
 
 
+def spice_single_iteration_km(shared_data) -> float:
+    """How far SPICE's single-iteration light-time correction (``LT``) puts Solar Orbiter from its
+    converged one (``CN``), seen from the Earth's centre, at the instants of both SPICE comparisons (km)."""
+    import spiceypy
+
+    from groundnet.orbits import spk
+
+    times = np.concatenate([_unix("2021-08-09T00:00:00Z") + np.arange(6) * 60.0 * 86400.0,
+                            _unix("2022-03-26T12:00:00Z") + np.arange(8) * 45.0 * 86400.0])
+    load_trajectory(shared_data / SOLO_SPK).state_gcrs(times[:1])  # the kernel loaded
+    worst = 0.0
+    for t in times:
+        et = float(spk.unix_to_et(t)[0])
+        with spk.SPICE_LOCK:
+            single, _ = spiceypy.spkezr("-144", et, "J2000", "LT", "EARTH")
+            converged, _ = spiceypy.spkezr("-144", et, "J2000", "CN", "EARTH")
+        worst = max(worst, float(np.linalg.norm(np.asarray(single[:3]) - np.asarray(converged[:3]))))
+    return worst
+
+
+def test_spice_single_iteration_light_time_is_why_the_comparison_is_with_cn(shared_data):
+    """Our converged solution agrees with SPICE's ``CN`` to metres; its ``LT`` is kilometres away."""
+    assert spice_single_iteration_km(shared_data) > 100 * TEN_METRES_KM
+
+
 def test_solar_orbiter_range_and_light_time_match_spice(network, shared_data):
     d_range, d_lt = solar_orbiter_vs_spice(shared_data, network.get("NNO-1"))
     assert d_range < TEN_METRES_KM and d_lt < 0.1 * ONE_MICROSECOND
