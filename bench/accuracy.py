@@ -6,9 +6,9 @@ Each row runs the measurement of a reference test (tests/reference, tests/leop: 
 the tolerance, this script prints what was measured) against its reference: Vallado's SGP4
 verification set, python-sgp4's own TLE and OMM readers, Skyfield (TEME -> ITRS, the ITRS rotation,
 ``find_events``, DE421 pointing and rises, LEOP horizon crossings), CSPICE (Solar Orbiter's light
-time), G3RUH's published Doppler example, and GMAT's lunar transfer (the numerical propagator). Prints a table (figure, reference, measured, claim,
-met) and writes it into its section of bench/RESULTS.md (``--no-record``: print only). About a
-minute of CPU.
+time), G3RUH's published Doppler example, and GMAT's lunar transfer (the numerical propagator).
+Prints a table (figure, reference, measured, claim, met) and writes it into its section of
+bench/RESULTS.md (``--no-record``: print only). About half a minute of CPU.
 """
 
 from __future__ import annotations
@@ -41,9 +41,8 @@ from conftest import SHARED_DATA  # noqa: E402
 
 from groundnet.constants import WGS84_A_KM  # noqa: E402
 from groundnet.orbits import numerical  # noqa: E402
-from groundnet.orbits.propagation import OrbitShape  # noqa: E402
-from groundnet.orbits.trajectory import load_trajectory  # noqa: E402
-from groundnet.orbits.trajectory import AtBodyTrajectory  # noqa: E402
+from groundnet.orbits.propagation import DEEP_SPACE_PERIOD_MIN, OrbitShape  # noqa: E402
+from groundnet.orbits.trajectory import AtBodyTrajectory, load_trajectory  # noqa: E402
 from groundnet.stations import load_network  # noqa: E402
 from groundnet.visibility.geometry import look  # noqa: E402
 from groundnet.visibility.passes import INTERPOLATION_ERROR_KM  # noqa: E402
@@ -53,7 +52,6 @@ from _results import record_section  # noqa: E402
 
 SECTION = "## Accuracy against references (bench/accuracy.py)"
 MARS_STATIONS = "NNO-1,CEB,MLG,DSS-14,DSS-43"
-LEO_PERIOD_MIN = 225.0
 
 
 def fmt(value: float) -> str:
@@ -134,7 +132,7 @@ def passes(t: Table) -> None:
     t.add(f"elevation at AOS / LOS ({len(table):,} passes of those objects over 10 stations)",
           "exact SGP4 elevation at the reported times", off, "°", 0.01)
     elements, errors = interpolation_ref.interpolation_errors_km(SHARED_DATA)
-    leo = np.array([e.period_min < LEO_PERIOD_MIN for e in elements])
+    leo = np.array([e.period_min < DEEP_SPACE_PERIOD_MIN for e in elements])  # LEO: SGP4's near-Earth branch
     perigee_km = OrbitShape.of(elements).perigee_radius_km - WGS84_A_KM
     ref = "SGP4 at the middle of every search step, 2,000 random objects, 1 day"
     t.add("interpolation, median of each object's worst", ref, float(np.median(errors)), "m", 0.01, 1e-3)
