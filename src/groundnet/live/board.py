@@ -5,7 +5,8 @@ the live board, a replayed moment and the tests all go through it.
 
 Planned activity follows the plan (blocks first: outage over maintenance, then the contact's phase).
 Reported activity folds the antenna's own events up to ``t``; while a station reports on a contact,
-its reports also decide the link signals (carrier, data, ranging, none).
+its reports also decide the link signals (carrier, data, ranging, none). A contact's state (completed,
+missed, ...) is its lifecycle record's (``operations.lifecycle``), which the caller passes in (``records``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import defaultdict
+from typing import Callable, Mapping
 
 import numpy as np
 
@@ -74,7 +76,8 @@ def open_block_kind(events: list[StationEvent]) -> str | None:
 
 
 def reported_contact_state(events: list[StationEvent], contact: Contact | None, t: float) -> dict | None:
-    """What the station's events since the contact's setup say about it at ``t`` (None: nothing said)."""
+    """What the station's events since the contact's setup say of its activity and links at ``t`` (None: nothing
+    said). Not the contact's state: that is its lifecycle record's."""
     if contact is None:
         return None
     evs = [e for e in events if e.time >= contact.setup_start and e.kind in
@@ -101,9 +104,8 @@ def reported_contact_state(events: list[StationEvent], contact: Contact | None, 
     activity = ("teardown" if t < contact.teardown_end else "idle") if lost else "tracking" if acquired else "setup"
     down = "data" if telemetry else "carrier" if carrier else "none"
     up = "ranging" if ranging and commanding else "data" if commanding else "carrier" if acquired else "none"
-    ever_locked = any(e.kind in ("carrier_lock", "telemetry_lock") for e in evs)
-    return {"activity": activity, "downlink": down, "uplink": up, "ever_locked": ever_locked,
-            "last_event": evs[-1].kind, "last_event_time": evs[-1].time}
+    return {"activity": activity, "downlink": down, "uplink": up, "last_event": evs[-1].kind,
+            "last_event_time": evs[-1].time}
 
 
 class DeepSpaceLinks:
@@ -137,6 +139,21 @@ class DeepSpaceLinks:
 
 
 class BoardBuilder:
+    @staticmethod
+    def _add_states(asked: list[tuple[dict, Contact | None, Contact | None]], records) -> None:
+        """Each row's ``contact_status`` (its current contact's state) and ``last_contact`` with its state."""
+        wanted = {c.id: c for _, cur, last in asked for c in (cur, last) if c is not None}
+        found = records(list(wanted.values())) if records is not None and wanted else {}
+        for row, cur, last in asked:
+            if cur is not None and cur.id in found:
+                row["contact_status"] = found[cur.id].state
+            if last is not None:
+                rec = found.get(last.id)
+                row["last_contact"] = {"id": last.id, "spacecraft_id": last.spacecraft_id,
+                                       "spacecraft_name": last.spacecraft_name, "start": format_utc(last.start),
+                                       "end": format_utc(last.end), "status": rec.state if rec else None,
+                                       "cause": rec.cause if rec else None}
+
     def __init__(self, antennas: list[Antenna], fleet: list[Spacecraft], geometry: FleetGeometry | None = None):
         self.antennas = list(antennas)
         self.fleet = {s.id: s for s in fleet}
@@ -173,7 +190,10 @@ class BoardBuilder:
         return None if link is None else link.display_dict(signal)
 
     def build(self, t: float, plan: BoardPlan, events: EventLog, *, mode: str = "live", speed: float = 1.0,
-              generated_at: float | None = None) -> dict:
+              generated_at: float | None = None,
+              records: Callable[[list[Contact]], Mapping] | None = None) -> dict:
+        """The board at ``t``. ``records`` gives the lifecycle records (``ContactRecord``) of the contacts it is
+        asked about, by id, all at once: each antenna's current contact and the last one it ended."""
         obs = self.geometry.observe(self.antennas, t)
         by_antenna: dict[str, list[Contact]] = defaultdict(list)
         for c in plan.contacts:
@@ -189,6 +209,7 @@ class BoardBuilder:
             return at_cache[x]
 
         rows = []
+        asked: list[tuple[dict, Contact | None, Contact | None]] = []  # row, current contact, last ended contact
         for ai, a in enumerate(self.antennas):
             contacts = sorted(by_antenna.get(a.id, []), key=lambda c: c.setup_start)
             blocks = [b for b in plan.blocks if b.antenna_id == a.id and b.covers(t)]
@@ -210,7 +231,8 @@ class BoardBuilder:
             row = self._antenna_static(a)
             row.update(activity=activity, reported_activity=reported_activity, targets=[], uplink=None, downlink=None,
                        azimuth_deg=None, elevation_deg=None, upleg_range_km=None, downleg_range_km=None, rtlt_s=None,
-                       contact_id=None, next_contact=None)
+                       contact_id=None, contact_status=None, next_contact=None, last_contact=None)
+            last = next((c for c in reversed(contacts) if c.teardown_end <= t), None)
             if current is not None and activity in ("setup", "tracking", "teardown"):
                 sc = self.fleet.get(current.spacecraft_id)
                 row["targets"] = [{"spacecraft_id": current.spacecraft_id,
@@ -237,6 +259,8 @@ class BoardBuilder:
                                        "setup_start": format_utc(upcoming.setup_start),
                                        "start": format_utc(upcoming.start), "end": format_utc(upcoming.end)}
             rows.append(row)
+            asked.append((row, current if row["contact_id"] else None, last))
+        self._add_states(asked, records)
 
         spacecraft = []
         for si, sid in enumerate(obs.spacecraft_ids):
