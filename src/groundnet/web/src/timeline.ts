@@ -194,7 +194,7 @@ export class Timeline {
       class: `tl-contact st-${c.status}`,
       "data-contact-id": c.id,
       "data-label": label,
-      "data-contact": JSON.stringify({ status: c.status, start: c.start, end: c.end }),
+      "data-contact": JSON.stringify({ id: c.id, status: c.status, start: c.start, end: c.end }),
       title: `${label} (${duration((end - start) / 1000)})`,
       onclick: () => this.onContact(c),
     });
