@@ -134,6 +134,9 @@ def test_plan_board_and_report_give_one_state(database_url, small_fleet, tmp_pat
         row = next(a for a in client.get("/api/v1/board", params={"at": mid}).json()["antennas"]
                    if a["id"] == partial["antenna_id"])
         assert (row["contact_id"], row["contact_status"]) == (partial["id"], "partial")  # the record as it stands
+        for c in (partial, missed):  # the pass sheet prints the state too
+            sheet = client.get(f"/api/v1/calendars/antennas/{c['antenna_id']}/sheet", params={"date": "2026-08-23"})
+            assert f"<td>{want[c['id']][0]}</td>" in sheet.text
         # The cancelled contact is on no antenna's row; the report and the plan say why.
         board = client.get("/api/v1/board").json()
         assert all(victim["id"] not in (a["contact_id"], (a["next_contact"] or {}).get("id")) for a in board["antennas"])
