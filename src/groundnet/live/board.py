@@ -75,7 +75,7 @@ def open_block_kind(events: list[StationEvent]) -> str | None:
     return "outage" if state["outage"] else "maintenance" if state["maintenance"] else None
 
 
-def reported_contact_state(events: list[StationEvent], contact: Contact | None, t: float) -> dict | None:
+def reported_link_state(events: list[StationEvent], contact: Contact | None, t: float) -> dict | None:
     """What the station's events since the contact's setup say of its activity and links at ``t`` (None: nothing
     said). Not the contact's state: that is its lifecycle record's."""
     if contact is None:
@@ -224,7 +224,7 @@ class BoardBuilder:
                 activity = "maintenance"
             else:
                 activity = current.phase(t) if current else "idle"
-            rep = reported_contact_state(evs, current or recent, t) if not reported_block else None
+            rep = reported_link_state(evs, current or recent, t) if not reported_block else None
             reported_activity = reported_block or (rep and rep["activity"])
             if reported_activity == "idle" and current is None and rep is None:
                 reported_activity = None
@@ -244,7 +244,7 @@ class BoardBuilder:
                     row.update(self._deep_space_pointing(sc, a, t, point_at))
                 else:
                     row.update(self._pointing(obs, ai, current.spacecraft_id, None if point_at == t else obs_at(point_at)))
-                cur_rep = reported_contact_state(evs, current, t)
+                cur_rep = reported_link_state(evs, current, t)
                 if cur_rep is not None:
                     down, up = cur_rep["downlink"], cur_rep["uplink"]
                 elif phase == "tracking":

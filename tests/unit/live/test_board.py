@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from groundnet.live.board import BoardBuilder, EventLog, reported_contact_state
+from groundnet.live.board import BoardBuilder, EventLog, reported_link_state
 from groundnet.missions import load_fleet
 from groundnet.domain import BoardBlock, BoardPlan, Contact, StationEvent
 from groundnet.live.simulator import StationSimulator
@@ -30,18 +30,18 @@ def ev(kind, t, antenna="MSP", eid=None, **detail) -> StationEvent:
     return StationEvent(eid or f"{kind}-{t}", antenna, kind, t, detail=detail)
 
 
-def test_reported_state_follows_the_station():
+def test_reported_links_follow_the_station():
     c = contact()
-    assert reported_contact_state([], c, T + 10) is None
+    assert reported_link_state([], c, T + 10) is None
     evs = [ev("aos", T + 5)]
-    assert reported_contact_state(evs, c, T + 6)["downlink"] == "carrier"
+    assert reported_link_state(evs, c, T + 6)["downlink"] == "carrier"
     evs.append(ev("telemetry_lock", T + 20))
     evs.append(ev("command_sent", T + 30, ranging=True))
-    rep = reported_contact_state(evs, c, T + 40)
+    rep = reported_link_state(evs, c, T + 40)
     assert (rep["activity"], rep["downlink"], rep["uplink"]) == ("tracking", "data", "ranging")
     evs.append(ev("los", T + 1800))
-    assert reported_contact_state(evs, c, T + 1900)["activity"] == "teardown"
-    assert reported_contact_state(evs, c, T + 2200)["activity"] == "idle"
+    assert reported_link_state(evs, c, T + 1900)["activity"] == "teardown"
+    assert reported_link_state(evs, c, T + 2200)["activity"] == "idle"
 
 
 def test_board_planned_vs_reported_and_blocks(fleet):
