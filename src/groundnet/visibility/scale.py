@@ -599,7 +599,7 @@ def early_pool(workers: int | None, dask: str | None, catalog_path, n_stations: 
     (for ``run_to_file``/``run_in_memory``'s ``pool``) or None."""
     n = workers if workers is not None else (os.cpu_count() or 1)
     try:
-        size = os.path.getsize(catalog_path) if os.path.isfile(catalog_path) else 0
+        size = os.path.getsize(catalog_path) if catalog_path and os.path.isfile(catalog_path) else 0
     except OSError:
         size = 0
     if dask or n < 2 or not wants_pool(workers, None, size // TLE_RECORD_BYTES, n_stations, window_s):
