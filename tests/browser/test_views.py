@@ -291,9 +291,9 @@ def test_replay_distinguishes_done_ahead_and_failed(board_server, page):
         elif parse(c["end"]) <= moment:
             assert phases[c["id"]] in ("done", "failed"), c
     assert drawn
-    failed = [c["id"] for c in plan_now["contacts"] if c["status"] == "failed"]
-    if failed:  # the server reports the failure: the board shows it
-        assert all(phases.get(cid) == "failed" for cid in failed if cid in phases)
+    ended = [c for c in plan_now["contacts"] if c["status"] in ("failed", "partial", "missed")]
+    # The server's record says how a contact ended: the board shows it.
+    assert all(phases.get(c["id"]) == c["status"] for c in ended if c["id"] in phases)
     shoot(page, "timeline-replay-past-wall")
     # Earlier: what had not started by then is ahead, even what the server has long completed.
     earlier = parse(victim["start"]) - timedelta(minutes=20)
@@ -304,6 +304,22 @@ def test_replay_distinguishes_done_ahead_and_failed(board_server, page):
         .filter(([c]) => Date.parse(c.start) > t && c.status !== 'cancelled');
       return later.length > 0 && later.every(([, phase]) => phase === 'ahead');
     }""", arg=earlier.timestamp() * 1000)
+    # At the server's own moment, what ended behind it shows its record's end state (nobody reported on these
+    # contacts: missed), apart from what is done; each bar says the status the plan gives.
+    now = parse(board_server.get("clock")["time"])
+    page.fill("#time-input", now.strftime("%Y-%m-%d %H:%M:%S"))
+    page.press("#time-input", "Enter")
+    shown = page.wait_for_function("""t => {
+      const END = { failed: 'failed', partial: 'partial', missed: 'missed' };
+      const past = [...document.querySelectorAll('.tl-contact')].map(e => [JSON.parse(e.dataset.contact), e.dataset.phase])
+        .filter(([c]) => Date.parse(c.end) <= t - 120000 && c.status !== 'cancelled');
+      return past.length > 0 && past.every(([c, phase]) => phase === (END[c.status] ?? 'done')) && past;
+    }""", arg=now.timestamp() * 1000).json_value()
+    recorded = {c["id"]: c["status"] for c in board_server.get(
+        "plan", start=iso(now - timedelta(hours=1)), end=iso(now + timedelta(hours=24)))["contacts"]}
+    assert {phase for _, phase in shown} & {"missed", "failed", "partial"}
+    assert all(recorded[c["id"]] == c["status"] for c, _ in shown if c["id"] in recorded)
+    shoot(page, "timeline-ended-states-wall")
     # Live again: the line says "now".
     page.click("#go-live")
     page.wait_for_function("() => document.querySelector('.tl-now').dataset.label === 'now'")

@@ -5,7 +5,8 @@ the live board, a replayed moment and the tests all go through it.
 
 Planned activity follows the plan (blocks first: outage over maintenance, then the contact's phase).
 Reported activity folds the antenna's own events up to ``t``; while a station reports on a contact,
-its reports also decide the link signals (carrier, data, ranging, none).
+its reports also decide the link signals (carrier, data, ranging, none). A contact's state (completed,
+missed, ...) is its lifecycle record's (``operations.lifecycle``), which the caller passes in (``records``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import defaultdict
+from typing import Callable, Mapping
 
 import numpy as np
 
@@ -74,8 +76,9 @@ def open_block_kind(events: list[StationEvent]) -> str | None:
     return "outage" if state["outage"] else "maintenance" if state["maintenance"] else None
 
 
-def reported_contact_state(events: list[StationEvent], contact: Contact | None, t: float) -> dict | None:
-    """What the station's events since the contact's setup say about it at ``t`` (None: nothing said)."""
+def reported_link_state(events: list[StationEvent], contact: Contact | None, t: float) -> dict | None:
+    """What the station's events since the contact's setup say of its activity and links at ``t`` (None: nothing
+    said). Not the contact's state: that is its lifecycle record's."""
     if contact is None:
         return None
     evs = [e for e in events if e.time >= contact.setup_start and e.kind in
@@ -102,9 +105,8 @@ def reported_contact_state(events: list[StationEvent], contact: Contact | None, 
     activity = ("teardown" if t < contact.teardown_end else "idle") if lost else "tracking" if acquired else "setup"
     down = "data" if telemetry else "carrier" if carrier else "none"
     up = "ranging" if ranging and commanding else "data" if commanding else "carrier" if acquired else "none"
-    ever_locked = any(e.kind in ("carrier_lock", "telemetry_lock") for e in evs)
-    return {"activity": activity, "downlink": down, "uplink": up, "ever_locked": ever_locked,
-            "last_event": evs[-1].kind, "last_event_time": evs[-1].time}
+    return {"activity": activity, "downlink": down, "uplink": up, "last_event": evs[-1].kind,
+            "last_event_time": evs[-1].time}
 
 
 FREQUENCY_FIELDS = ("range_rate_km_s", "downlink_hz", "downlink_received_hz", "uplink_hz", "uplink_transmit_hz")
@@ -164,6 +166,21 @@ class DeepSpaceLinks:
 
 
 class BoardBuilder:
+    @staticmethod
+    def _add_states(asked: list[tuple[dict, Contact | None, Contact | None]], records) -> None:
+        """Each row's ``contact_status`` (its current contact's state) and ``last_contact`` with its state."""
+        wanted = {c.id: c for _, cur, last in asked for c in (cur, last) if c is not None}
+        found = records(list(wanted.values())) if records is not None and wanted else {}
+        for row, cur, last in asked:
+            if cur is not None and cur.id in found:
+                row["contact_status"] = found[cur.id].state
+            if last is not None:
+                rec = found.get(last.id)
+                row["last_contact"] = {"id": last.id, "spacecraft_id": last.spacecraft_id,
+                                       "spacecraft_name": last.spacecraft_name, "start": format_utc(last.start),
+                                       "end": format_utc(last.end), "status": rec.state if rec else None,
+                                       "cause": rec.cause if rec else None}
+
     def __init__(self, antennas: list[Antenna], fleet: list[Spacecraft], geometry: FleetGeometry | None = None):
         self.antennas = list(antennas)
         self.fleet = {s.id: s for s in fleet}
@@ -203,7 +220,10 @@ class BoardBuilder:
         return None if link is None else link.display_dict(signal)
 
     def build(self, t: float, plan: BoardPlan, events: EventLog, *, mode: str = "live", speed: float = 1.0,
-              generated_at: float | None = None) -> dict:
+              generated_at: float | None = None,
+              records: Callable[[list[Contact]], Mapping] | None = None) -> dict:
+        """The board at ``t``. ``records`` gives the lifecycle records (``ContactRecord``) of the contacts it is
+        asked about, by id, all at once: each antenna's current contact and the last one it ended."""
         obs = self.geometry.observe(self.antennas, t)
         by_antenna: dict[str, list[Contact]] = defaultdict(list)
         for c in plan.contacts:
@@ -219,6 +239,7 @@ class BoardBuilder:
             return at_cache[x]
 
         rows = []
+        asked: list[tuple[dict, Contact | None, Contact | None]] = []  # row, current contact, last ended contact
         for ai, a in enumerate(self.antennas):
             contacts = sorted(by_antenna.get(a.id, []), key=lambda c: c.setup_start)
             blocks = [b for b in plan.blocks if b.antenna_id == a.id and b.covers(t)]
@@ -233,14 +254,16 @@ class BoardBuilder:
                 activity = "maintenance"
             else:
                 activity = current.phase(t) if current else "idle"
-            rep = reported_contact_state(evs, current or recent, t) if not reported_block else None
+            rep = reported_link_state(evs, current or recent, t) if not reported_block else None
             reported_activity = reported_block or (rep and rep["activity"])
             if reported_activity == "idle" and current is None and rep is None:
                 reported_activity = None
             row = self._antenna_static(a)
             row.update(activity=activity, reported_activity=reported_activity, targets=[], uplink=None, downlink=None,
                        azimuth_deg=None, elevation_deg=None, upleg_range_km=None, downleg_range_km=None, rtlt_s=None,
-                       contact_id=None, next_contact=None, **dict.fromkeys(FREQUENCY_FIELDS))
+                       contact_id=None, contact_status=None, next_contact=None, last_contact=None,
+                       **dict.fromkeys(FREQUENCY_FIELDS))
+            last = next((c for c in reversed(contacts) if c.teardown_end <= t), None)
             if current is not None and activity in ("setup", "tracking", "teardown"):
                 sc = self.fleet.get(current.spacecraft_id)
                 row["targets"] = [{"spacecraft_id": current.spacecraft_id,
@@ -252,7 +275,7 @@ class BoardBuilder:
                     row.update(self._deep_space_pointing(sc, a, t, point_at))
                 else:
                     row.update(self._pointing(obs, ai, current.spacecraft_id, None if point_at == t else obs_at(point_at)))
-                cur_rep = reported_contact_state(evs, current, t)
+                cur_rep = reported_link_state(evs, current, t)
                 if cur_rep is not None:
                     down, up = cur_rep["downlink"], cur_rep["uplink"]
                 elif phase == "tracking":
@@ -267,6 +290,8 @@ class BoardBuilder:
                                        "setup_start": format_utc(upcoming.setup_start),
                                        "start": format_utc(upcoming.start), "end": format_utc(upcoming.end)}
             rows.append(row)
+            asked.append((row, current if row["contact_id"] else None, last))
+        self._add_states(asked, records)
 
         spacecraft = []
         for si, sid in enumerate(obs.spacecraft_ids):

@@ -108,7 +108,7 @@ def test_each_job_is_a_contact_whose_upload_decides_its_record(served, database_
 
     from groundnet.cli import app
     from groundnet.interop.satnogs import UPLOAD_WAIT_S, job_contact_id
-    from groundnet.timebase import parse_utc
+    from groundnet.timebase import format_utc, parse_utc
 
     client, jobs = served
     service = client.app.state.service
@@ -147,6 +147,17 @@ def test_each_job_is_a_contact_whose_upload_decides_its_record(served, database_
     assert (failed["state"], failed["cause"], failed["data_volume_bytes"]) == ("failed", "antenna", None)
     assert (rows[job_contact_id(missed["id"])]["state"], rows[job_contact_id(missed["id"])]["cause"]) == (
         "missed", "unknown")
+    # The plan and the board give each job's contact the state the report gives (a job nobody uploaded for is
+    # missed there too, not completed).
+    plan = {c["id"]: c for c in client.get("/api/v1/plan", params=window).json()["contacts"]}
+    for j in first[:3]:
+        c = plan[job_contact_id(j["id"])]
+        assert (c["status"], c["cause"]) == (rows[c["id"]]["state"], rows[c["id"]]["cause"])
+        at = format_utc(parse_utc(c["teardown_end"]).timestamp() + 0.5)
+        row = next(a for a in client.get("/api/v1/board", params={"at": at}).json()["antennas"]
+                   if a["id"] == c["antenna_id"])
+        assert (row["last_contact"]["id"], row["last_contact"]["status"]) == (c["id"], c["status"])
+    assert plan[job_contact_id(missed["id"])]["status"] == "missed"
     performance = client.get("/api/v1/reports/performance",
                              params={"start": START, "end": "2026-05-09T00:00:00Z", "by": "mission"}).json()
     [satnogs] = [r for r in performance if r["key"] == "SatNOGS"]

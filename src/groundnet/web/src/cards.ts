@@ -91,6 +91,13 @@ export function renderCard(a: AntennaState | PartnerAntenna, opts: CardOptions):
     nextLine.append(h("span", { class: "label" }, opts.partner ? "The feed carries no plan" : "No contact planned ahead"));
   }
   card.append(nextLine);
+  const last = "last_contact" in a ? a.last_contact : null;
+  if (last) {  // the contact's record: what became of the antenna's last contact
+    card.append(h("p", { class: "last", "data-status": last.status ?? "" },
+      h("span", { class: "label" }, "Last "),
+      `${last.spacecraft_name} ${hhmm(Date.parse(last.start))}–${hhmm(Date.parse(last.end))} `,
+      h("span", { class: "state" }, last.status ? `${last.status}${last.cause ? ` (${last.cause})` : ""}` : "not recorded")));
+  }
   return card;
 }
 
