@@ -452,21 +452,48 @@ def test_stale_source_badge(board_server, page):
     shoot(page, "stale-sources-wall")
 
 
-def test_map_labels_stay_inside_the_map(board_server, page):
-    for (size, viewport), hours in ((s, h) for s in (("wall", WALL), ("phone", PHONE)) for h in (0, 2, 3, 5, 9, 14)):
+# Every label of the map shown: those outside the map, pairs that overlap, and the cluster labels.
+MAP_LABELS = """() => {
+  const svg = document.querySelector('#map svg.world');
+  const box = svg.getBoundingClientRect();
+  const shown = [...svg.querySelectorAll('text')].filter(t => getComputedStyle(t).display !== 'none')
+    .map(t => [t.textContent, t.getBoundingClientRect()]).filter(([, r]) => r.width > 0);
+  const outside = shown.filter(([, r]) => r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1
+                                          || r.bottom > box.bottom + 1).map(([text]) => text);
+  const overlapping = [];
+  shown.forEach(([a, p], i) => shown.slice(i + 1).forEach(([b, q]) => {
+    if (p.left < q.right - 0.5 && q.left < p.right - 0.5 && p.top < q.bottom - 0.5 && q.top < p.bottom - 0.5) overlapping.push(`${a} / ${b}`);
+  }));
+  const clusters = [...svg.querySelectorAll('.craft-label.cluster')].map(t => [t.textContent, t.dataset.spacecraftIds.split(' ')]);
+  return {count: shown.length, outside, overlapping, clusters};
+}"""
+
+
+def test_map_labels_stay_inside_the_map_and_apart(board_server, page):
+    """No label leaves the map or overlaps another, at a wall screen, a laptop and a phone, with the deep-space
+    craft clustered at Mars and at the Moon in view: craft drawn on top of each other share one label of
+    their ids ("JUNO, M2020, MAVEN +4")."""
+    laptop = {"width": 1440, "height": 900}
+    sizes = (("wall", WALL), ("laptop", laptop), ("phone", PHONE))
+    for (size, viewport), hours in ((s, h) for s in sizes for h in (0, 2, 3, 5, 9, 14)):
         page.set_viewport_size(viewport)
         open_board(page, board_server, f"?t={iso(moment_in_plan(board_server, hours))}&paused=1")
         page.wait_for_selector("#map svg.world text")
-        outside = page.evaluate("""() => {
-          const svg = document.querySelector('#map svg.world');
-          const box = svg.getBoundingClientRect();
-          return [...svg.querySelectorAll('text')].filter(t => getComputedStyle(t).display !== 'none').map(t => {
-            const r = t.getBoundingClientRect();
-            return r.width && (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1)
-              ? t.textContent : null;
-          }).filter(Boolean);
-        }""")
-        assert outside == [], f"labels outside the map ({size}, +{hours} h): {outside}"
+        seen = page.evaluate(MAP_LABELS)
+        assert seen["count"] >= 4, f"the map labels little ({size}, +{hours} h)"
+        assert seen["outside"] == [], f"labels outside the map ({size}, +{hours} h): {seen['outside']}"
+        assert seen["overlapping"] == [], f"labels overlap ({size}, +{hours} h): {seen['overlapping']}"
+        if hours == 2:
+            # Mars Express and the other craft at Mars are tracked at this moment: one label says them.
+            board = board_server.get("board", at=iso(moment_in_plan(board_server, hours)))
+            tracked = {t["spacecraft_id"] for a in board["antennas"] for t in a["targets"]}
+            assert {"MEX", "TGO", "MAVEN"} <= tracked
+            mars = [ids for _, ids in seen["clusters"] if "MEX" in ids]
+            assert mars and {"TGO", "MAVEN"} <= set(mars[0]), seen["clusters"]
+            text = next(text for text, ids in seen["clusters"] if "MEX" in ids)
+            shown = [i for i in re.split(r", | \+\d+$", text) if i]
+            assert shown == sorted(mars[0])[:len(shown)] and (len(shown) == len(mars[0]) or text.endswith(f"+{len(mars[0]) - len(shown)}"))
+            shoot(page, f"map-labels-{size}")
 
 
 def test_active_links_keep_each_antenna_id_on_one_line(board_server, page):
