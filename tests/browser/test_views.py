@@ -426,6 +426,80 @@ def test_launch_view_shows_the_display_zone_beside_utc(board_server, browser):
         context.close()
 
 
+# The acquisition table's layout: sideways overflow of its box and of the page, clipped cells, and each
+# data cell's text with the label a phone shows above it (the ::before content).
+LAUNCH_TABLE = """() => {
+  const wrap = document.querySelector('#launch-table .table-wrap');
+  const clipped = [...wrap.querySelectorAll('th, td')].filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.textContent);
+  const rows = [...wrap.querySelectorAll('tbody tr')].map(tr => [...tr.querySelectorAll('td')].map(td => {
+    const r = td.getBoundingClientRect();
+    return {text: td.innerText, label: getComputedStyle(td, '::before').content, box: [r.left, r.top, r.right, r.bottom]};
+  }));
+  return {wrap: [wrap.scrollWidth, wrap.clientWidth], page: [document.documentElement.scrollWidth, window.innerWidth],
+          clipped, rows, head: [...document.querySelectorAll('#launch-table thead th')]
+            .map(th => [th.firstChild.textContent, th.querySelector('.unit')?.textContent ?? ''])};
+}"""
+
+
+# The coverage lanes: pass labels cut short, hour labels run past the lane's end or wrapped.
+COVERAGE_CUT = """() => {
+  const lane = document.querySelector('.lc-timeline .tl-ticks').getBoundingClientRect();
+  const labels = [...document.querySelectorAll('.lc-pass .tl-label')].filter(l => getComputedStyle(l).visibility !== 'hidden'
+    && l.scrollWidth > l.clientWidth + 1).map(l => l.textContent);
+  const ticks = [...document.querySelectorAll('.lc-timeline .tl-tick')].filter(t => t.textContent
+    && (t.getBoundingClientRect().right > lane.right + 1 || t.scrollHeight > t.clientHeight + 1)).map(t => t.textContent);
+  return [...labels, ...ticks];
+}"""
+
+
+def overlapping(boxes: list[list[float]]) -> list[tuple[int, int]]:
+    return [(i, j) for i, a in enumerate(boxes) for j, b in enumerate(boxes[i + 1:], start=i + 1)
+            if a[0] < b[2] - 0.5 and b[0] < a[2] - 0.5 and a[1] < b[3] - 0.5 and b[1] < a[3] - 0.5]
+
+
+@pytest.mark.parametrize("scenario", ["exomars_2016", "galileo_vs15"])
+def test_launch_table_fits_a_laptop_and_a_phone(board_server, page, scenario):
+    """The acquisition table fits its panel at 1440x900 without scrolling sideways (units in the headers, figures
+    alone in the cells), and on a phone each station is a block of labelled figures, nothing wider than the screen."""
+    acquisitions = board_server.get(f"leop/scenarios/{scenario}")["launches"][0]["acquisitions"]
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(f"{board_server.url}/?view=launch&scenario={scenario}")
+    page.wait_for_selector(f"body[data-launch='{scenario}'] #launch-table tr[data-station-id]", timeout=120_000)
+    seen = page.evaluate(LAUNCH_TABLE)
+    assert seen["wrap"][0] <= seen["wrap"][1] + 1, f"the table scrolls sideways: {seen['wrap']}"
+    assert seen["page"][0] <= seen["page"][1] and seen["clipped"] == []
+    assert seen["head"][3:] == [["Az", "°"], ["El", "°"], ["Range", "km"], ["Range rate", "km/s"], ["Doppler", "kHz"], ["Pass", "h:min"]]
+    assert len(seen["rows"]) == len(acquisitions)
+    for a, cells in zip(acquisitions, seen["rows"]):
+        figures = [c["text"] for c in cells[2:7]]
+        minus = lambda x, d: f"{x:,.{d}f}".replace("-", "\u2212")  # noqa: E731
+        assert figures == [minus(a["azimuth_deg"], 1), minus(a["elevation_deg"], 1), minus(a["range_km"], 0),
+                           minus(a["range_rate_km_s"], 3), minus(a["doppler_hz"] / 1000, 1)], a["station_id"]
+        if a["pass_duration_s"] is not None:
+            m = int(a["pass_duration_s"] // 60)
+            assert cells[7]["text"] == f"{m // 60}:{m % 60:02d}"
+        else:
+            assert cells[7]["text"].startswith("≥ ")
+    assert page.evaluate(COVERAGE_CUT) == [], "labels cut on the coverage lanes"
+    page.locator("#launch-table").scroll_into_view_if_needed()
+    shoot(page, f"launch-table-{scenario}-laptop")
+
+    page.set_viewport_size(PHONE)
+    page.wait_for_timeout(400)
+    seen = page.evaluate(LAUNCH_TABLE)
+    assert seen["page"][0] <= seen["page"][1], f"the page scrolls sideways on a phone: {seen['page']}"
+    assert seen["wrap"][0] <= seen["wrap"][1] + 1 and seen["clipped"] == []
+    for cells in seen["rows"]:
+        labels = [c["label"].strip('"') for c in cells]
+        assert labels[2:] == ["Az (°)", "El (°)", "Range (km)", "Range rate (km/s)", "Doppler (kHz)", "Pass (h:min)"]
+        assert labels[0].startswith("AOS (UTC") and labels[1] == "From lift-off"
+        assert overlapping([c["box"] for c in cells]) == [], "figures of a station overlap"
+        assert all(c["box"][2] <= PHONE["width"] for c in cells)
+    assert page.evaluate(COVERAGE_CUT) == [], "labels cut on the coverage lanes"
+    page.locator("#launch-table").scroll_into_view_if_needed()
+    shoot(page, f"launch-table-{scenario}-phone")
+
+
 def test_stale_source_badge(board_server, page):
     """The badge shows each stale or failing source `GET /api/v1/status` reports, and nothing otherwise."""
     open_board(page, board_server)
