@@ -74,6 +74,8 @@ def test_spacecraft_view_works_for_every_kind(board_server, page, kind):
     shoot(page, f"spacecraft-{kind}-wall")
     page.set_viewport_size(PHONE)
     page.wait_for_timeout(300)
+    # Nothing in the details (a kernel's long path in "Source") widens the page on a phone.
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     shoot(page, f"spacecraft-{kind}-phone")
 
 
@@ -91,6 +93,14 @@ def test_no_raw_value_in_any_view(board_server, page, size):
             page.wait_for_selector(ready, timeout=60_000)
         page.wait_for_timeout(400)
         assert raw_values(page) == [], f"the {view} view shows raw values"
+        assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), f"the {view} view scrolls sideways"
+        # A legend's swatch never parts from its name (one line each).
+        shown, parted = page.evaluate("""() => {
+          const items = [...document.querySelectorAll('.legend-inline > span')].filter(s => s.offsetParent);
+          return [items.length, items.filter(s => s.getBoundingClientRect().height > 1.6 * parseFloat(getComputedStyle(s).fontSize))
+            .map(s => s.textContent)];
+        }""")
+        assert parted == [] and (view != "timeline" or shown == 7), f"the {view} view's legend: {shown} items, parted {parted}"
         shoot(page, f"view-{view}-{size}")
 
 
