@@ -215,3 +215,23 @@ def test_writing_passes_imports_no_pandas(tmp_path, ext):
     assert done.returncode == 0, done.stderr
     assert (tmp_path / f"p.{ext}").stat().st_size > 1000
     assert not mark.exists(), mark.read_text()
+
+
+def test_a_pool_started_before_the_catalog_is_read_serves_the_job(shared_data, subset, stations, tmp_path):
+    """``early_pool`` starts (and warms) workers when the catalog file's size says the job is large;
+    ``run_to_file`` then uses them, with the very bytes of a run in this process."""
+    from groundnet.orbits.catalog import bundled_catalog_path
+
+    full = shared_data / "catalog" / "spacetrack_full_catalog_3le_2023-10-09.txt"
+    demo = bundled_catalog_path("demo")
+    with scale.early_pool(None, None, demo, len(stations), DAY) as pool:
+        assert pool is None  # a few dozen objects: this process answers faster
+    with scale.early_pool(1, None, full, len(stations), DAY) as pool:
+        assert pool is None  # --workers 1
+    with scale.early_pool(None, "local", full, len(stations), DAY) as pool:
+        assert pool is None  # a Dask cluster is started by the run itself
+    with scale.early_pool(2, None, full, len(stations), DAY) as pool:
+        assert pool is not None and pool.workers == 2
+        scale.run_to_file(subset, stations, START, START + DAY, tmp_path / "pool.csv", workers=2, pool=pool)
+    scale.run_to_file(subset, stations, START, START + DAY, tmp_path / "here.csv", workers=1)
+    assert (tmp_path / "pool.csv").read_bytes() == (tmp_path / "here.csv").read_bytes()

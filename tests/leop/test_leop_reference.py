@@ -44,11 +44,12 @@ def _skyfield_elevation(track, antenna, t_unix):
     return alt.degrees
 
 
-@pytest.mark.parametrize("name", ["galileo_vs15.toml", "exomars_2016.toml"])
-def test_aos_matches_skyfield_dense_sampling(name):
+def aos_vs_skyfield(name: str) -> tuple[int, float, float]:
+    """AOS rows compared with Skyfield's horizon crossing, the largest time difference (s) and the
+    largest difference of the elevation at AOS from the antenna's minimum (deg)."""
     sc, res = _nominal(name)
     track = res.track
-    checked = 0
+    checked, worst_s, worst_deg = 0, 0.0, 0.0
     for row in res.acquisitions:
         if row["in_view_at_switch_on"]:
             continue
@@ -64,10 +65,18 @@ def test_aos_matches_skyfield_dense_sampling(name):
         assert len(k) == 1, f"{ant.id}: Skyfield's rise is not within 1 s of our AOS"
         k = k[0]
         t_cross = t[k] + 0.01 * (0 - el[k]) / (el[k + 1] - el[k])
-        assert abs(t_cross - aos) < TWO_MILLISECONDS, (ant.id, t_cross - aos)
-        assert abs(row["elevation_deg"] - ant.min_elevation_deg) < 0.01
+        worst_s = max(worst_s, abs(t_cross - aos))
+        worst_deg = max(worst_deg, abs(row["elevation_deg"] - ant.min_elevation_deg))
         checked += 1
+    return checked, worst_s, worst_deg
+
+
+@pytest.mark.parametrize("name", ["galileo_vs15.toml", "exomars_2016.toml"])
+def test_aos_matches_skyfield_dense_sampling(name):
+    checked, worst_s, worst_deg = aos_vs_skyfield(name)
     assert checked >= 3
+    assert worst_s < TWO_MILLISECONDS, worst_s
+    assert worst_deg < 0.01
 
 
 def test_in_view_at_switch_on_agrees_with_skyfield():

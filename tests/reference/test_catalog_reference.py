@@ -47,16 +47,22 @@ def _max_difference_km(ours: list[Satrec], theirs: list[Satrec]) -> tuple[float,
     return float(np.linalg.norm(a - b, axis=-1)[both].max()), int(both.sum())
 
 
-@pytest.mark.parametrize("relpath", TLE_FILES)
-def test_tle_reader_matches_sgp4_twoline2rv(shared_data, relpath):
-    path = shared_data / relpath
+def tle_difference_km(path) -> tuple[float, int, int]:
+    """Largest position difference (km) between our reader and ``Satrec.twoline2rv``, positions
+    compared, records."""
     lines = path.read_text().splitlines()
     records = [g for g in tle.group_tle_lines(enumerate(lines, 1)) if isinstance(g, tle.TleRecord)]
     ours = load_catalog(path).elements
     assert [e.line for e in ours] == [r.line_no for r in records]
     diff, n = _max_difference_km([e.satrec() for e in ours],
                                  [Satrec.twoline2rv(r.line1, r.line2, WGS72) for r in records])
-    assert n > 0.99 * 3 * len(records)
+    return diff, n, len(records)
+
+
+@pytest.mark.parametrize("relpath", TLE_FILES)
+def test_tle_reader_matches_sgp4_twoline2rv(shared_data, relpath):
+    diff, n, records = tle_difference_km(shared_data / relpath)
+    assert n > 0.99 * 3 * records
     # Both routes give the same epoch to ~1e-7 s; positions agree to well under a metre.
     assert diff < ONE_METRE_KM, f"{relpath}: {diff * 1e3:.3f} m"
 
@@ -74,7 +80,13 @@ def _sgp4_reference(fields: dict) -> Satrec:
     "catalog/celestrak_omm_xml_sample_globalstar_2026-02-20.xml",
 ])
 def test_omm_reader_matches_sgp4_omm(shared_data, relpath):
-    path = shared_data / relpath
+    diff, n, rows = omm_difference_km(shared_data / relpath)
+    assert n > 0.99 * 3 * rows
+    assert diff < ONE_METRE_KM, f"{relpath}: {diff * 1e3:.3f} m"
+
+
+def omm_difference_km(path) -> tuple[float, int, int]:
+    """Largest position difference (km) between our reader and ``sgp4.omm``, positions compared, records."""
     if path.suffix == ".csv":
         with path.open(newline="") as f:
             rows = list(sgp4_omm.parse_csv(f))
@@ -86,11 +98,16 @@ def test_omm_reader_matches_sgp4_omm(shared_data, relpath):
     ours = load_catalog(path).elements
     assert [e.norad_id for e in ours] == [int(r["NORAD_CAT_ID"]) for r in rows]
     diff, n = _max_difference_km([e.satrec() for e in ours], [_sgp4_reference(r) for r in rows])
-    assert n > 0.99 * 3 * len(rows)
-    assert diff < ONE_METRE_KM, f"{relpath}: {diff * 1e3:.3f} m"
+    return diff, n, len(rows)
 
 
 def test_omm_and_tle_of_the_same_epoch_agree(shared_data):
+    diff, n, records = omm_tle_difference_km(shared_data)
+    assert n == 3 * records
+    assert diff < TEN_METRES_KM, f"{diff * 1e3:.2f} m"
+
+
+def omm_tle_difference_km(shared_data) -> tuple[float, int, int]:
     """Each demo-catalog TLE and the CelesTrak OMM record it was written from give the same orbit.
 
     No object in ../shared/data has a TLE and an OMM of identical epoch from CelesTrak itself, so
@@ -109,8 +126,7 @@ def test_omm_and_tle_of_the_same_epoch_agree(shared_data):
                                  ("mean_anomaly_deg", 5e-5), ("eccentricity", 5e-8), ("mean_motion_rev_day", 5e-9)):
             assert abs(getattr(e, field) - getattr(o, field)) <= half_unit * 1.0001, (e.name, field)
     diff, n = _max_difference_km([e.satrec() for e in demo], [omm[e.norad_id].satrec() for e in demo])
-    assert n == 3 * len(demo)
-    assert diff < TEN_METRES_KM, f"{diff * 1e3:.2f} m"
+    return diff, n, len(demo)
 
 
 def test_demo_catalog_names_its_source_records(shared_data):

@@ -8,7 +8,7 @@ import pytest
 from groundnet.missions import get_spacecraft
 from groundnet.orbits.trajectory import AtBodyTrajectory
 from groundnet.stations import load_network
-from groundnet.visibility.core import find_windows, usable_elevation_deg
+from groundnet.visibility.core import find_windows, usable_elevation_deg, with_min_elevation
 from groundnet.visibility.deepspace import trajectory_pass_table
 from groundnet.visibility.passes import PassTable
 from groundnet.visibility.passes import find_passes
@@ -50,6 +50,70 @@ def test_one_usable_elevation_for_every_strategy():
     np.testing.assert_array_equal(usable_elevation_deg(antenna, az, 25.0), np.full(4, 25.0))
     with pytest.raises(TypeError, match="not a position provider"):
         find_windows(["nonsense"], [antenna], START, END)
+
+
+class _Sgp4Samples:
+    """One element set as a bundle of launch samples (the launch-sample strategy's provider)."""
+
+    def __init__(self, element, start, end):
+        from groundnet.orbits.propagation import Propagator
+
+        self.propagator, self.object_ids, self.object_names = Propagator([element]), [element.norad_id], ["sgp4"]
+        self.spans_unix = np.array([[start, end]])
+
+    def itrs_states(self, samples, t):
+        from groundnet.orbits.teme import teme_to_itrs
+
+        t = np.asarray(t, dtype=np.float64)
+        shape = np.broadcast_shapes(np.shape(samples), t.shape)
+        flat = np.broadcast_to(t, shape).ravel()
+        s = self.propagator.propagate(flat)
+        p, v = teme_to_itrs(s.position_km[0], s.velocity_km_s[0], flat)
+        return p.reshape(shape + (3,)), v.reshape(shape + (3,))
+
+
+def test_a_minimum_elevation_override_gives_the_same_windows_on_every_path(tmp_path):
+    """``--min-elevation`` (the compiled search), a trajectory's search and a LEOP scenario's
+    ``min_elevation_deg`` (launch samples) all take their floor from ``with_min_elevation``: one
+    threshold replacing the antenna's minimum and its horizon mask, so the same windows."""
+    import dataclasses
+    from pathlib import Path
+
+    from groundnet.leop import load_scenario
+    from groundnet.leop.acquisition import scenario_antennas
+    from groundnet.orbits.trajectory import Sgp4Trajectory
+    from groundnet.visibility.bundle import bundle_pass_table
+
+    (tmp_path / "mask.toml").write_text(
+        '[[antenna]]\nid = "PAR"\nlatitude_deg = 48.85\nlongitude_deg = 2.35\naltitude_m = 35\n'
+        "min_elevation_deg = 2\nhorizon_mask = [[0, 0], [44, 0], [45, 30], [135, 30], [136, 0]]\n", encoding="utf-8")
+    scenario = load_scenario(Path(__file__).resolve().parents[2] / "src" / "groundnet" / "data" / "leop" / "galileo_vs15.toml")
+    scenario = dataclasses.replace(scenario, station_file=str(tmp_path / "mask.toml"), station_ids=("PAR",),
+                                   min_elevation_deg=12.0)
+    masked = load_network(str(tmp_path / "mask.toml")).get("PAR")
+    override = scenario_antennas(scenario)
+    assert override == with_min_elevation([masked], 12.0)
+    assert override[0].horizon_mask == () and override[0].min_elevation_deg == 12.0
+
+    iss = get_spacecraft("ISS").elements
+    t0 = iss.epoch_unix
+    t1 = t0 + 86400.0
+    compiled = find_passes([iss], [masked], t0, t1, min_elevation_deg=12.0)
+    by_trajectory = trajectory_pass_table(Sgp4Trajectory(iss), [masked], t0, t1, min_elevation_deg=12.0, step_s=15.0)
+    by_samples = bundle_pass_table(_Sgp4Samples(iss, t0, t1), [masked], t0, t1, min_elevation_deg=12.0, step_s=15.0)
+    by_scenario = bundle_pass_table(_Sgp4Samples(iss, t0, t1), override, t0, t1, step_s=15.0)
+    assert len(compiled) >= 3
+    for table in (by_trajectory, by_samples, by_scenario):
+        assert len(table) == len(compiled)
+        # Light time (a few ms over a LEO range) is all that separates the trajectory search.
+        np.testing.assert_allclose(table.aos, compiled.aos, atol=0.05)
+        np.testing.assert_allclose(table.los, compiled.los, atol=0.05)
+        np.testing.assert_allclose(table.max_elevation_deg, compiled.max_elevation_deg, atol=0.01)
+    # The mask counts without the override: the 30 deg wall from 45 to 135 deg of azimuth shortens windows.
+    own = find_passes([iss], [masked], t0, t1)
+    assert len(own) != len(compiled) or not np.allclose(own.aos, compiled.aos, atol=1.0)
+    np.testing.assert_allclose(usable_elevation_deg(masked, [90.0, 200.0]), [30.0, 2.0])
+    np.testing.assert_allclose(usable_elevation_deg(masked, [90.0, 200.0], 12.0), [12.0, 12.0])
 
 
 def test_a_trajectory_fills_the_one_pass_table_with_the_columns_of_element_sets():

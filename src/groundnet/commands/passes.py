@@ -26,9 +26,10 @@ TABLE_COLUMNS = ["object_id", "object_name", "station_id", "aos", "tca", "los", 
 
 
 def load_elements(catalog: str, objects: Optional[str] = None, *, quiet: bool = False,
-                  at_unix: Optional[float] = None) -> list[ElementSet]:
-    """Element sets from a catalog file (or ``demo``, or a source such as ``celestrak:active``), optionally only the NORAD ids listed."""
-    result = load_catalog(catalog_file(catalog, quiet=quiet, at_unix=at_unix))
+                  at_unix: Optional[float] = None, path: Optional[str] = None) -> list[ElementSet]:
+    """Element sets from a catalog file (or ``demo``, or a source such as ``celestrak:active``), optionally
+    only the NORAD ids listed (``path``: the file ``catalog_file`` gave for it, if known already)."""
+    result = load_catalog(path or catalog_file(catalog, quiet=quiet, at_unix=at_unix))
     elements = result.elements
     if not elements:
         raise SelectionError(f"{catalog}: no usable element set (run `groundnet catalog check {catalog}`)")
@@ -186,23 +187,24 @@ def register(app: typer.Typer) -> None:
                 raise SelectionError("--workers and --dask apply to --catalog, not to --trajectory or --spacecraft")
             table = trajectory_passes(trajectory, object_id, spacecraft, antennas, t0, t1, min_elevation)
         else:
-            elements = load_elements(catalog, objects, quiet=quiet, at_unix=t0)
-            failures = check_elements_for(elements, t0, t1, max_element_age)
-            if kind not in (None, "table"):  # streamed as it is found
-                from ..visibility.scale import run_to_file
-
-                count = run_to_file(elements, antennas, t0, t1, output, min_elevation_deg=min_elevation,
-                                    workers=workers, dask=dask, quiet=quiet, failures=failures)
-                if not quiet:
-                    print(f"{count} passes written to {output}", file=sys.stderr)
-                return
             from ..visibility import scale
 
-            if scale.wants_pool(workers, dask, len(elements), len(antennas), t1 - t0):
-                table = scale.run_in_memory(elements, antennas, t0, t1, min_elevation_deg=min_elevation,
-                                            workers=workers, dask=dask, quiet=quiet, failures=failures)
-            else:
-                table = run_passes(elements, antennas, t0, t1, min_elevation, quiet, failures)
+            path = catalog_file(catalog, quiet=quiet, at_unix=t0)
+            with scale.early_pool(None if objects else workers, dask, None if objects else path, len(antennas),
+                                  t1 - t0) as pool:
+                elements = load_elements(catalog, objects, quiet=quiet, at_unix=t0, path=path)
+                failures = check_elements_for(elements, t0, t1, max_element_age)
+                if kind not in (None, "table"):  # streamed as it is found
+                    count = scale.run_to_file(elements, antennas, t0, t1, output, min_elevation_deg=min_elevation,
+                                              workers=workers, dask=dask, quiet=quiet, failures=failures, pool=pool)
+                    if not quiet:
+                        print(f"{count} passes written to {output}", file=sys.stderr)
+                    return
+                if scale.wants_pool(workers, dask, len(elements), len(antennas), t1 - t0):
+                    table = scale.run_in_memory(elements, antennas, t0, t1, min_elevation_deg=min_elevation,
+                                                workers=workers, dask=dask, quiet=quiet, failures=failures, pool=pool)
+                else:
+                    table = run_passes(elements, antennas, t0, t1, min_elevation, quiet, failures)
         columns = TABLE_COLUMNS if fmt is OutputFormat.table and output is None else None
         emit(table, fmt, columns=columns, output=output,
              title=f"passes {format_utc(t0)} .. {format_utc(t1)}: {len(table)}")

@@ -18,9 +18,10 @@ import numpy as np
 from ..orbits import numerical
 from ..stations import Antenna, load_network
 from ..timebase import format_utc, parse_utc, to_unix
-from ..visibility.core import find_windows, usable_elevation_deg
+from ..visibility.bundle import BundleGeometry
+from ..visibility.core import find_windows, with_min_elevation
 from ..visibility.passes import PassTable
-from ..visibility.geometry import StationFrames, doppler_shift_hz, look_angles
+from ..visibility.geometry import doppler_shift_hz
 from . import orbit
 from .geometry import gcrs_to_itrs
 from .injection import separation_state
@@ -44,7 +45,7 @@ class Track:
     period_s: float
 
     def __post_init__(self):
-        self.frames = [StationFrames.of([a]) for a in self.antennas]
+        self.geometry = BundleGeometry(self, self.antennas)
 
     def states(self, sample_idx, t_unix):
         """GCRS states of samples ``sample_idx`` at absolute times (pairs, broadcast).
@@ -67,22 +68,17 @@ class Track:
         v[bad] = np.nan
         return p, v
 
+    def itrs_states(self, samples, t):
+        """Earth-fixed states of ``samples`` (broadcast against the times ``t``, the last axis)."""
+        t = np.asarray(t, dtype=np.float64)
+        shape = np.broadcast_shapes(np.shape(samples), t.shape)
+        p, v = self.states(np.broadcast_to(samples, shape), np.broadcast_to(t, shape))
+        return gcrs_to_itrs(t, p, v)
+
     def look(self, station_idx, sample_idx, t_unix) -> dict[str, np.ndarray]:
-        """Look angles for (station, sample, time) triples given as equal-shape 1-D arrays."""
-        t = np.atleast_1d(np.asarray(t_unix, dtype=np.float64))
-        st = np.broadcast_to(np.asarray(station_idx), t.shape)
-        p, v = self.states(sample_idx, t)
-        p_itrs, v_itrs = gcrs_to_itrs(t, p, v)
-        out = {k: np.full(t.shape, np.nan) for k in ("azimuth_deg", "elevation_deg", "range_km", "range_rate_km_s", "margin_deg")}
-        for i, ant in enumerate(self.antennas):
-            sel = st == i
-            if not sel.any():
-                continue
-            la = look_angles(self.frames[i], p_itrs[sel], v_itrs[sel])
-            for k in ("azimuth_deg", "elevation_deg", "range_km", "range_rate_km_s"):
-                out[k][sel] = getattr(la, k)[0]
-            out["margin_deg"][sel] = la.elevation_deg[0] - usable_elevation_deg(ant, la.azimuth_deg[0])
-        return out
+        """Look angles, range, range rate and margin above the floor for (station, sample, time)
+        triples given as equal-shape 1-D arrays: the launch-sample search's own geometry."""
+        return self.geometry.look(station_idx, sample_idx, t_unix)
 
 
 def _dispersion_draws(d: Dispersions) -> dict[str, np.ndarray]:
@@ -189,11 +185,7 @@ class SampleBundle:
         return np.stack([on, on + self.horizon_s], axis=1)
 
     def itrs_states(self, samples, t):
-        """Earth-fixed states of ``samples`` (broadcast against the times ``t``, the last axis)."""
-        t = np.asarray(t, dtype=np.float64)
-        shape = np.broadcast_shapes(np.shape(samples), t.shape)
-        p, v = self.track.states(np.broadcast_to(samples, shape), np.broadcast_to(t, shape))
-        return gcrs_to_itrs(t, p, v)
+        return self.track.itrs_states(samples, t)
 
 
 def find_passes(track: Track, horizon_s: float, step_s: float) -> PassTable:
@@ -411,13 +403,10 @@ def analyse_launch(sc: Scenario, launch_unix: float, antennas: list[Antenna], *,
 
 
 def scenario_antennas(sc: Scenario) -> list[Antenna]:
-    from dataclasses import replace
-
+    """The scenario's antennas, each with its own floor, or the scenario's ``min_elevation_deg`` for
+    all (``visibility.core.with_min_elevation``: the threshold every pass search applies)."""
     network = load_network(sc.station_file)
-    ants = network.select(list(sc.station_ids) if sc.station_ids else None)
-    if sc.min_elevation_deg is not None:
-        ants = [replace(a, min_elevation_deg=sc.min_elevation_deg) for a in ants]
-    return ants
+    return with_min_elevation(network.select(list(sc.station_ids) if sc.station_ids else None), sc.min_elevation_deg)
 
 
 def run_scenario(sc: Scenario, *, with_pointing: bool = True) -> list[LaunchResult]:

@@ -10,7 +10,7 @@ analysis). It has
   rotating Earth), shape ``(..., time, 3)`` for sample indices ``samples`` broadcast against the
   times ``t`` (1-D, the last axis); NaN where the sample has no state.
 
-The search: each antenna's margin above the usable elevation (``core.usable_elevation_deg``) is
+The search: each antenna's margin above the usable elevation (``core.with_min_elevation``) is
 sampled on a grid every ``step_s`` over all samples at once; cells where it changes sign, and local
 maxima just below zero (a short pass may peak between two samples), are refined by the event
 finder every strategy shares (``visibility.events``: regula falsi to a tenth of a millisecond,
@@ -48,34 +48,39 @@ def graze_window_deg(step_s: float) -> float:
     return max(2.0, 0.2 * step_s)
 
 
-class _Margins:
-    """Look angles and the margin above the floor for (station, sample, time) triples."""
+class BundleGeometry:
+    """Look angles and the margin above the floor for (station, sample, time) triples of a bundle
+    (anything with ``itrs_states``): the one implementation the launch-sample search and launch
+    support's reports (``leop.Track.look``) share. ``antennas`` as the search sees them
+    (``core.with_min_elevation``)."""
 
-    def __init__(self, bundle, antennas: Sequence[Antenna], min_elevation_deg: float | None):
-        from .core import usable_elevation_deg
+    KEYS = ("azimuth_deg", "elevation_deg", "range_km", "range_rate_km_s", "margin_deg")
 
+    def __init__(self, bundle, antennas: Sequence[Antenna]):
         self.bundle, self.antennas = bundle, list(antennas)
         self.all_frames = StationFrames.of(self.antennas)
         self.frames = [StationFrames.of([a]) for a in self.antennas]
-        self.floor = lambda s, az: usable_elevation_deg(self.antennas[s], az, min_elevation_deg)  # noqa: E731
 
     def grid(self, samples: np.ndarray, t: np.ndarray) -> np.ndarray:
         """Margin ``[station, sample, time]`` of samples over the times ``t``."""
         p, _ = self.bundle.itrs_states(samples[:, None], t)
         look = look_angles(self.all_frames, p)
-        return np.stack([look.elevation_deg[s] - self.floor(s, look.azimuth_deg[s]) for s in range(len(self.antennas))])
+        return np.stack([look.elevation_deg[s] - a.elevation_floor_deg(look.azimuth_deg[s])
+                         for s, a in enumerate(self.antennas)])
 
-    def look(self, station: np.ndarray, sample: np.ndarray, t) -> dict[str, np.ndarray]:
-        """Azimuth, elevation and margin for equal-length arrays of stations, samples and times."""
+    def look(self, station, sample, t) -> dict[str, np.ndarray]:
+        """Azimuth, elevation, range, range rate and margin (``KEYS``) for equal-length arrays of
+        stations, samples and times (NaN where the sample has no state)."""
         t = np.atleast_1d(np.asarray(t, dtype=np.float64))
         station = np.broadcast_to(np.asarray(station), t.shape)
-        p, _ = self.bundle.itrs_states(np.broadcast_to(np.asarray(sample), t.shape), t)
-        out = {k: np.full(t.shape, np.nan) for k in ("azimuth_deg", "elevation_deg", "margin_deg")}
+        p, v = self.bundle.itrs_states(np.broadcast_to(np.asarray(sample), t.shape), t)
+        out = {k: np.full(t.shape, np.nan) for k in self.KEYS}
         for s in np.unique(station).tolist():
             sel = station == s
-            la = look_angles(self.frames[s], p[sel])
-            out["azimuth_deg"][sel], out["elevation_deg"][sel] = la.azimuth_deg[0], la.elevation_deg[0]
-            out["margin_deg"][sel] = la.elevation_deg[0] - self.floor(s, la.azimuth_deg[0])
+            la = look_angles(self.frames[s], p[sel], v[sel])
+            for k in self.KEYS[:-1]:
+                out[k][sel] = getattr(la, k)[0]
+            out["margin_deg"][sel] = la.elevation_deg[0] - self.antennas[s].elevation_floor_deg(la.azimuth_deg[0])
         return out
 
     def of_pairs(self, station: np.ndarray, sample: np.ndarray, key: str = "margin_deg"):
@@ -83,7 +88,7 @@ class _Margins:
         return lambda index, t: self.look(station[index], sample[index], t)[key]
 
 
-def _candidates(m: _Margins, samples: np.ndarray, t: np.ndarray, spans: np.ndarray, step_s: float):
+def _candidates(m: BundleGeometry, samples: np.ndarray, t: np.ndarray, spans: np.ndarray, step_s: float):
     """Cells of the grid where a rise, a set or a grazing maximum lies, for some samples:
     three tuples of (station, sample, cell start, cell end) arrays."""
     margin = m.grid(samples, t)
@@ -102,9 +107,10 @@ def bundle_pass_table(bundle, antennas: Sequence[Antenna], start_unix: float, en
                       min_elevation_deg: float | None = None, step_s: float | None = None):
     """Every window of every sample of ``bundle`` over the antennas, inside each sample's span and
     [start, end], as the one ``PassTable`` (objects: the samples; canonical order)."""
+    from .core import with_min_elevation
     from .passes import PassLabels, PassTable
 
-    antennas = list(antennas)
+    antennas = with_min_elevation(antennas, min_elevation_deg)
     step = float(step_s or DEFAULT_STEP_S)
     labels = PassLabels(list(bundle.object_ids), list(bundle.object_names), [a.id for a in antennas])
     spans = np.array(bundle.spans_unix, dtype=np.float64).reshape(-1, 2).copy()
@@ -113,7 +119,7 @@ def bundle_pass_table(bundle, antennas: Sequence[Antenna], start_unix: float, en
     live = np.flatnonzero(spans[:, 1] > spans[:, 0])
     if not n_st or not live.size:
         return PassTable.empty(labels)
-    m = _Margins(bundle, antennas, min_elevation_deg)
+    m = BundleGeometry(bundle, antennas)
     t = np.arange(spans[live, 0].min(), spans[live, 1].max() + step, step)
     chunk = max(1, GRID_CELLS_PER_CHUNK // (n_st * len(t)))
     found = [_candidates(m, live[a:a + chunk], t, spans, step) for a in range(0, live.size, chunk)]

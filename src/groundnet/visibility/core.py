@@ -5,7 +5,7 @@
 
 The problem: a position provider, antennas with one usable-elevation function
 (``Antenna.elevation_floor_deg``: the horizon mask, never below the minimum elevation; or one
-``min_elevation_deg`` for every antenna), and a window of time. The answer: every window in which
+``min_elevation_deg`` for every antenna, applied by ``with_min_elevation`` for every strategy), and a window of time. The answer: every window in which
 the provider's object is at or above that floor, as the one pass table (``PassTable``).
 
 Providers and the strategy each takes:
@@ -38,13 +38,23 @@ from .deepspace import trajectory_pass_table
 from .passes import PassTable, find_passes
 
 
+def with_min_elevation(antennas: Iterable[Antenna], min_elevation_deg: float | None = None) -> list[Antenna]:
+    """The antennas as every search sees them: each with its own floor (horizon mask, never below
+    its minimum elevation), or, given ``min_elevation_deg`` (``groundnet passes --min-elevation``, a
+    LEOP scenario's ``[stations] min_elevation_deg``), that one threshold for every antenna, which
+    replaces both the minimum and the mask.
+
+    The one place an override is applied: the compiled search, the trajectory and launch-sample
+    strategies and launch support all take their antennas from here.
+    """
+    if min_elevation_deg is None:
+        return list(antennas)
+    return [replace(a, min_elevation_deg=float(min_elevation_deg), horizon_mask=()) for a in antennas]
+
+
 def usable_elevation_deg(antenna: Antenna, azimuth_deg, min_elevation_deg: float | None = None):
     """The floor a pass must clear at each azimuth: the antenna's (mask and minimum), or one threshold."""
-    import numpy as np
-
-    if min_elevation_deg is not None:
-        return np.full(np.shape(azimuth_deg), float(min_elevation_deg))
-    return antenna.elevation_floor_deg(azimuth_deg)
+    return with_min_elevation([antenna], min_elevation_deg)[0].elevation_floor_deg(azimuth_deg)
 
 
 def _split(provider) -> tuple[list[ElementSet], list[Trajectory]]:

@@ -361,11 +361,10 @@ def trajectory_pass_table(
     antenna; nearer objects are sampled with the full solution on a fine grid (``step_s`` forces
     that strategy with the given step). Callers go through ``visibility.core.find_windows``.
     """
-    from dataclasses import replace
-
+    from .core import with_min_elevation
     from .passes import PassLabels, PassTable
 
-    antennas = list(antennas) if isinstance(antennas, (list, tuple)) else [antennas]
+    antennas = with_min_elevation(antennas if isinstance(antennas, (list, tuple)) else [antennas], min_elevation_deg)
     labels = PassLabels([trajectory.object_id], [trajectory.name], [a.id for a in antennas])
     span_lo, span_hi = trajectory.span_unix
     lo, hi = max(start_unix, span_lo), min(end_unix, span_hi)
@@ -375,8 +374,6 @@ def trajectory_pass_table(
     sky = _SkyModel(trajectory, lo, hi) if closest > SLOW_MOVER_KM and step_s is None else None
     columns = []  # per antenna: (aos, tca, los, max_el, aos_az, los_az)
     for antenna in antennas:
-        if min_elevation_deg is not None:
-            antenna = replace(antenna, min_elevation_deg=float(min_elevation_deg), horizon_mask=())
         if sky is not None:
             columns.append(_slow_mover_passes(trajectory, sky, antenna, lo, hi))
         else:

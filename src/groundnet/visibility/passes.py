@@ -331,6 +331,9 @@ class _Stations:
 
     @classmethod
     def of(cls, antennas: Sequence[Antenna], override_deg: float | None) -> "_Stations":
+        from .core import with_min_elevation
+
+        antennas = with_min_elevation(antennas, override_deg)
         lat = np.radians([a.latitude_deg for a in antennas])
         lon = np.radians([a.longitude_deg for a in antennas])
         sl, cl, so, co = np.sin(lat), np.cos(lat), np.sin(lon), np.cos(lon)
@@ -339,9 +342,8 @@ class _Stations:
             np.stack([-sl * co, -sl * so, cl], -1),
             np.stack([cl * co, cl * so, sl], -1),
         ], axis=1)
-        masks = [[] if override_deg is not None else a.horizon_mask for a in antennas]
-        floor = np.array([a.min_elevation_deg if override_deg is None else override_deg for a in antennas], float)
-        points = [sorted(((az % 360.0, el) for az, el in m), key=lambda p: p[0]) for m in masks]
+        floor = np.array([a.min_elevation_deg for a in antennas], float)
+        points = [sorted(((az % 360.0, el) for az, el in a.horizon_mask), key=lambda p: p[0]) for a in antennas]
         flat = np.array([p for pts in points for p in pts], dtype=np.float64).reshape(-1, 2)
         return cls(
             itrs_km=np.array([a.itrs_km for a in antennas], dtype=np.float64).reshape(-1, 3),

@@ -214,7 +214,11 @@ class _InProcess:
 
 
 class _ProcessPool:
-    """A local pool of worker processes (fork: the workers start in milliseconds, modules loaded)."""
+    """A local pool of worker processes (fork: the workers start in milliseconds, modules loaded).
+
+    Each worker warms up as it starts (``_warm_up``: the compiled search loaded, the time scales
+    read), so that a pool started early does that while this process still reads the catalog.
+    """
 
     def __init__(self, workers: int):
         import concurrent.futures as cf
@@ -224,9 +228,11 @@ class _ProcessPool:
         method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
         self.workers = workers
         self.description = f"{workers} local worker processes"
-        self._pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method))
-        # Start the workers now, before any progress-bar thread exists in this process.
-        list(self._pool.map(_worker_ready, range(workers)))
+        self._pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method),
+                                            initializer=_warm_up)
+        # Start the workers now (with fork, all at the first task), before any progress-bar thread
+        # exists in this process; they warm up on their own meanwhile.
+        self._pool.submit(bool)
 
     def submit(self, fn, *args):
         return self._pool.submit(fn, *args)
@@ -284,10 +290,16 @@ class _Dask:
             self._cluster.close()
 
 
-def _worker_ready(_: int) -> bool:
-    from . import passes  # noqa: F401  (import the engine once, in each worker, before timing starts)
+def _warm_up() -> None:
+    """Run in each worker as it starts: one small search loads what every task needs (the
+    compiled search from numba's cache, the Earth orientation and time scale tables)."""
+    from ..orbits.catalog import load_catalog
+    from ..stations import load_network
+    from .passes import find_passes
 
-    return True
+    element = load_catalog("demo").elements[0]  # a LEO orbit: the compiled code is the same for every orbit
+    antenna = next(iter(load_network(None)))
+    find_passes([element], [antenna], element.epoch_unix, element.epoch_unix + 6 * 3600.0)
 
 
 @contextmanager
@@ -576,6 +588,35 @@ def wants_pool(workers: int | None, dask: str | None, n_objects: int, n_stations
     return n_objects * n_stations * window_s / 86400.0 >= POOL_THRESHOLD_PAIR_DAYS
 
 
+# Bytes of a three-line TLE record: a catalog file's size tells about how many objects it holds.
+TLE_RECORD_BYTES = 165
+
+
+@contextmanager
+def early_pool(workers: int | None, dask: str | None, catalog_path, n_stations: int, window_s: float):
+    """A local pool started before the catalog is read, when the file's size alone says the job
+    will want one (``wants_pool``): its workers warm up while this process reads. Yields the pool
+    (for ``run_to_file``/``run_in_memory``'s ``pool``) or None."""
+    n = workers if workers is not None else (os.cpu_count() or 1)
+    try:
+        size = os.path.getsize(catalog_path) if catalog_path and os.path.isfile(catalog_path) else 0
+    except OSError:
+        size = 0
+    if dask or n < 2 or not wants_pool(workers, None, size // TLE_RECORD_BYTES, n_stations, window_s):
+        yield None
+        return
+    pool = _ProcessPool(n)
+    try:
+        yield pool
+    finally:
+        pool.close()
+
+
+def _executor(n: int, dask: str | None, pool):
+    """The started ``pool`` when it has the ``n`` workers wanted, else a new executor."""
+    return _borrowed(pool) if pool is not None and not dask and pool.workers == n else open_executor(n, dask)
+
+
 def _workers_for(workers, dask, elements, antennas, start_unix, end_unix) -> int:
     if workers is not None or dask:
         return workers if workers is not None else (os.cpu_count() or 1)
@@ -583,21 +624,23 @@ def _workers_for(workers, dask, elements, antennas, start_unix, end_unix) -> int
 
 
 def run_in_memory(elements, antennas, start_unix, end_unix, *, min_elevation_deg=None, workers=None,
-                  dask=None, quiet=False, failures=None):
-    """The whole ``PassTable`` (as ``find_passes`` gives it), computed on a pool or a cluster."""
+                  dask=None, quiet=False, failures=None, pool=None):
+    """The whole ``PassTable`` (as ``find_passes`` gives it), computed on a pool or a cluster
+    (``pool``: one from ``early_pool``, used when it fits)."""
     n = _workers_for(workers, dask, elements, antennas, start_unix, end_unix)
-    with open_executor(n, dask) as executor:
+    with _executor(n, dask, pool) as executor:
         return find_passes_at_scale(elements, antennas, start_unix, end_unix, min_elevation_deg=min_elevation_deg,
                                     executor=executor, progress=progress_wanted(quiet), failures=failures)
 
 
 def run_to_file(elements, antennas, start_unix, end_unix, path, *, fmt=None, min_elevation_deg=None,
-                workers=None, dask=None, quiet=False, failures=None) -> int:
-    """Stream every pass to ``path`` (Parquet, CSV or JSON); returns how many were written."""
+                workers=None, dask=None, quiet=False, failures=None, pool=None) -> int:
+    """Stream every pass to ``path`` (Parquet, CSV or JSON); returns how many were written
+    (``pool``: one from ``early_pool``, used when it fits)."""
     from .sinks import open_sink
 
     n = _workers_for(workers, dask, elements, antennas, start_unix, end_unix)
     sink = open_sink(path, fmt)
-    with open_executor(n, dask) as executor:
+    with _executor(n, dask, pool) as executor:
         return find_passes_at_scale(elements, antennas, start_unix, end_unix, min_elevation_deg=min_elevation_deg,
                                     executor=executor, sink=sink, progress=progress_wanted(quiet), failures=failures)
