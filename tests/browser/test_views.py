@@ -79,6 +79,24 @@ def test_spacecraft_view_works_for_every_kind(board_server, page, kind):
     shoot(page, f"spacecraft-{kind}-phone")
 
 
+def test_spacecraft_view_in_a_replay_is_of_the_moment_shown(board_server, page):
+    """Replaying a moment other than the server clock's, the spacecraft view gives the distance and the next
+    passes at the moment shown (GET /api/v1/spacecraft/{id}?at=), not at the server's clock."""
+    moment = moment_in_plan(board_server, 7)
+    server_now = board_server.get("spacecraft/ISS")
+    then = board_server.get("spacecraft/ISS", at=iso(moment))
+    assert round(then["distance"]["geocentric_km"]) != round(server_now["distance"]["geocentric_km"])
+    open_board(page, board_server, f"?view=spacecraft&spacecraft=ISS&t={iso(moment)}&paused=1")
+    page.wait_for_selector("#sc-detail table.passes tbody tr")
+    stats = dict(page.eval_on_selector_all("#sc-detail .stat", "els => els.map(e => [e.firstChild.textContent, e.lastChild.textContent])"))
+    assert stats["From Earth"] == f"{then['distance']['geocentric_km']:.0f} km"
+    first = min((p for p in then["next_passes"] if parse(p["los"]) >= moment), key=lambda p: p["aos"])
+    row = page.locator("#sc-detail table.passes tbody tr").first
+    assert row.get_attribute("data-station-id") == first["station_id"]
+    assert parse(first["aos"]) > moment - timedelta(minutes=15)
+    assert "Distance and speed at" not in page.locator("#sc-detail").inner_text(), "paused: the details are of the moment shown"
+
+
 @pytest.mark.parametrize("size", ["wall", "phone"])
 def test_no_raw_value_in_any_view(board_server, page, size):
     page.set_viewport_size(WALL if size == "wall" else PHONE)
