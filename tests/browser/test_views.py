@@ -291,6 +291,26 @@ def test_views_without_a_board_say_why_they_are_empty(board_server, page):
     assert "loading" not in page.locator("#fresh").inner_text()
 
 
+def test_reports_fit_a_phone(board_server, page):
+    """On a phone the service-hours figures stay beside their bars and every day of the heatmap is in sight
+    (the latest days matter most): nothing cut at the screen's edge, nothing to scroll sideways to."""
+    page.set_viewport_size(PHONE)
+    page.goto(f"{board_server.url}/?view=reports&t={iso(moment_in_plan(board_server, 2))}&paused=1")
+    page.wait_for_selector("#reports-bars svg.bars")
+    page.wait_for_selector("#reports-heatmap svg.heatmap rect")
+    seen = page.evaluate("""() => {
+      const width = window.innerWidth;
+      const cut = [...document.querySelectorAll('#reports-bars text, #reports-heatmap text')]
+        .filter(t => { const r = t.getBoundingClientRect(); return r.width && (r.left < 0 || r.right > width); }).map(t => t.textContent);
+      const heat = document.querySelector('#reports-heatmap svg.heatmap').getBoundingClientRect();
+      return {cut, values: document.querySelectorAll('#reports-bars .bar-value').length, heatRight: heat.right, width,
+              page: document.documentElement.scrollWidth};
+    }""")
+    assert seen["values"] > 0 and seen["cut"] == [], seen["cut"]
+    assert seen["heatRight"] <= seen["width"] and seen["page"] <= seen["width"]
+    shoot(page, "reports-phone")
+
+
 def test_replay_distinguishes_done_ahead_and_failed(board_server, page):
     """In a replay of the past, what ended before the moment shown is done, what starts after is ahead,
     whatever the server's clock says now; a contact hit by an outage is failed; the line says "replay"."""
