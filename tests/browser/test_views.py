@@ -275,6 +275,21 @@ def test_stale_elements_on_station_cards_and_the_map(board_server, page):
         assert is_stale == stale(craft, ten_days), craft
 
 
+def test_spacecraft_list_judges_element_age_once_the_limits_arrive(board_server, page):
+    """The element-age limits (GET /api/v1/display) may arrive after the fleet's list is drawn: the list's badges
+    are judged again then (they stayed green, "fresh", on a paused page)."""
+    held = []
+    page.route("**/api/v1/display", lambda route: held.append(route))
+    page.goto(f"{board_server.url}/?view=spacecraft&spacecraft=ISS&t={iso(moment_in_plan(board_server, 2))}&paused=1")
+    badge = page.locator("#sc-list [data-spacecraft-id='ISS'] .age-badge")
+    badge.wait_for()
+    page.wait_for_function("() => document.querySelector('#sc-detail .stats')")
+    page.wait_for_timeout(1500)  # the list drawn again with the board of the moment, its texts settled
+    assert held and "stale" not in badge.get_attribute("class"), "no limit known yet: no judgement"
+    held[0].continue_()
+    page.wait_for_selector("#sc-list [data-spacecraft-id='ISS'] .age-badge.stale")
+
+
 def test_views_without_a_board_say_why_they_are_empty(board_server, page):
     """Reports of a service whose stations never reported say so (not a chart of red failures alone), and a view
     that shows no board of the moment does not claim to be loading one."""

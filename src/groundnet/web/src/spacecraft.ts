@@ -48,7 +48,7 @@ export function renderSpacecraftList(
           views.length > 3 ? `above ${views.length} stations` : views.length ? `above ${views.join(", ")}` : kindLabel(sc.kind)),
         sc.elements_epoch ? ageBadge(ageDays(sc.elements_epoch, nowMs), ageLimitDays(sc.id)) : null));
   });
-  const signature = items.map((li) => li.textContent).join("|") + selected;
+  const signature = items.map((li) => li.innerHTML).join("|") + selected; // a badge turned stale changes no text
   if (nav.dataset.sig === signature) return;
   nav.dataset.sig = signature;
   const focused = (document.activeElement as HTMLElement | null)?.dataset?.spacecraftId;

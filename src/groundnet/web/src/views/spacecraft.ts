@@ -72,7 +72,9 @@ export class SpacecraftView implements View {
     this.render(false);
   }
 
+  /** The zone of the times shown or the element-age limits changed (they may arrive after the list). */
   redraw(): void {
+    this.drawList();
     this.drawDetail();
   }
 
@@ -92,11 +94,15 @@ export class SpacecraftView implements View {
     );
   }
 
-  private render(force: boolean): void {
+  private drawList(): void {
     renderSpacecraftList($("sc-list"), this.list, this.board, this.chosen, this.now, (id) => {
       this.choose(id);
       this.render(true);
     });
+  }
+
+  private render(force: boolean): void {
+    this.drawList();
     if (this.board) this.drawMap(this.board);
     const id = this.chosen;
     if (id && (force || performance.now() - this.fetchedAt > 10_000)) this.fetch(id);
