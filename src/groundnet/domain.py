@@ -45,21 +45,9 @@ class Contact:
             return "tracking"
         return "teardown"
 
-    def status(self, t: float, failed: bool = False) -> str:
-        if self.cancelled:
-            return "cancelled"
-        if t < self.setup_start:
-            return "scheduled"
-        if t < self.start:
-            return "pre-pass"
-        if t < self.end:
-            return "pass"
-        if t < self.teardown_end:
-            return "post-pass"
-        return "failed" if failed else "completed"
-
-    def as_dict(self, t: float | None = None, failed: bool = False) -> dict:
-        d = {
+    def as_dict(self) -> dict:
+        """The planned contact; its state is its lifecycle record's (``operations.lifecycle``)."""
+        return {
             "id": self.id,
             "antenna_id": self.antenna_id,
             "spacecraft_id": self.spacecraft_id,
@@ -71,9 +59,6 @@ class Contact:
             "request_id": self.request_id,
             "mission": self.mission,
         }
-        if t is not None:
-            d["status"] = self.status(t, failed)
-        return d
 
 
 # Not schedule.model.Block (a closed interval a planner works around): opened and closed by station events.

@@ -2,10 +2,10 @@
 
 ``output.arrow_rows_bytes`` defines the text of every cell (``output._text_column``): floats
 rounded to 3 decimals as Arrow prints them, times as ISO 8601 UTC with milliseconds, texts quoted
-once per distinct value. Assembling that text with Arrow kernels costs about 1.7 µs a row for a
-table of passes, more than the pass search itself once the work is spread over every core; here
-numba writes the same bytes straight into one buffer, about ten times faster, and releases the
-GIL, so the writer's threads format their pieces on every core.
+once per distinct value. Assembled with Arrow kernels (a text column per cell kind, then Arrow's
+CSV writer), that text of a day of the whole catalog's passes takes longer than writing it;
+here numba writes the same bytes straight into one buffer in one pass over the rows, and
+releases the GIL, so the writer's threads format their pieces on every core.
 
 Only cells whose text is certain to be the same go through the kernel: integers, booleans,
 texts, times in nanoseconds, and floats below 10^10 in magnitude (there the shortest decimal
@@ -20,7 +20,7 @@ import pyarrow as pa
 from numba import njit
 
 INT, FLOAT, TIME, BOOL, TEXT = range(5)
-# Column constants, by position in ``_constants``: what comes before the cell, the text of a
+# Column constants, by position in ``_rows``' ``constants``: what comes before the cell, the text of a
 # missing cell, of true and false, and the quote around a time.
 PREFIX, MISSING, TRUE, FALSE, QUOTE = range(5)
 MAX_FLOAT = 1e10  # from here Arrow writes an exponent (1e+10)

@@ -98,6 +98,14 @@ def test_contact_shows_on_map_and_card(board_server, page):
     assert card.get_attribute("data-activity") == "tracking"
     assert card.locator(f"[data-spacecraft-id='{craft}']").inner_text().strip() == contact["spacecraft_name"]
     assert card.locator(".pill").text_content() == "Tracking"
+    # The card says how the antenna's last contact ended: the state of the server's record.
+    row = next(a for a in board_server.get("board", at=iso(moment))["antennas"] if a["id"] == antenna)
+    if row["last_contact"] is not None:
+        last = card.locator(".last")
+        assert last.get_attribute("data-status") == (row["last_contact"]["status"] or "")
+        assert row["last_contact"]["spacecraft_name"] in last.inner_text()
+    else:
+        assert card.locator(".last").count() == 0
     assert page.locator("#mode").text_content().startswith("Replay")
     shoot(page, "contact-wall")
 

@@ -113,12 +113,14 @@ def test_no_raw_value_in_any_view(board_server, page, size):
         assert raw_values(page) == [], f"the {view} view shows raw values"
         assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), f"the {view} view scrolls sideways"
         # A legend's swatch never parts from its name (one line each).
-        shown, parted = page.evaluate("""() => {
+        shown, swatches, parted = page.evaluate("""() => {
           const items = [...document.querySelectorAll('.legend-inline > span')].filter(s => s.offsetParent);
-          return [items.length, items.filter(s => s.getBoundingClientRect().height > 1.6 * parseFloat(getComputedStyle(s).fontSize))
+          const swatches = [...document.querySelectorAll('.legend-inline .sw')].filter(s => s.offsetParent);
+          return [items.length, swatches.length, items.filter(s => s.getBoundingClientRect().height > 1.6 * parseFloat(getComputedStyle(s).fontSize))
             .map(s => s.textContent)];
         }""")
-        assert parted == [] and (view != "timeline" or shown == 7), f"the {view} view's legend: {shown} items, parted {parted}"
+        assert parted == [] and shown == swatches and (view != "timeline" or shown >= 7), \
+            f"the {view} view's legend: {shown} items for {swatches} swatches, parted {parted}"
         shoot(page, f"view-{view}-{size}")
 
 
@@ -354,9 +356,9 @@ def test_replay_distinguishes_done_ahead_and_failed(board_server, page):
         elif parse(c["end"]) <= moment:
             assert phases[c["id"]] in ("done", "failed"), c
     assert drawn
-    failed = [c["id"] for c in plan_now["contacts"] if c["status"] == "failed"]
-    if failed:  # the server reports the failure: the board shows it
-        assert all(phases.get(cid) == "failed" for cid in failed if cid in phases)
+    ended = [c for c in plan_now["contacts"] if c["status"] in ("failed", "partial", "missed")]
+    # The server's record says how a contact ended: the board shows it.
+    assert all(phases.get(c["id"]) == c["status"] for c in ended if c["id"] in phases)
     shoot(page, "timeline-replay-past-wall")
     # Earlier: what had not started by then is ahead, even what the server has long completed.
     earlier = parse(victim["start"]) - timedelta(minutes=20)
@@ -367,6 +369,22 @@ def test_replay_distinguishes_done_ahead_and_failed(board_server, page):
         .filter(([c]) => Date.parse(c.start) > t && c.status !== 'cancelled');
       return later.length > 0 && later.every(([, phase]) => phase === 'ahead');
     }""", arg=earlier.timestamp() * 1000)
+    # At the server's own moment, what ended behind it shows its record's end state (nobody reported on these
+    # contacts: missed), apart from what is done; each bar says the status the plan gives.
+    now = parse(board_server.get("clock")["time"])
+    page.fill("#time-input", now.strftime("%Y-%m-%d %H:%M:%S"))
+    page.press("#time-input", "Enter")
+    shown = page.wait_for_function("""t => {
+      const END = { failed: 'failed', partial: 'partial', missed: 'missed' };
+      const past = [...document.querySelectorAll('.tl-contact')].map(e => [JSON.parse(e.dataset.contact), e.dataset.phase])
+        .filter(([c]) => Date.parse(c.end) <= t - 120000 && c.status !== 'cancelled');
+      return past.length > 0 && past.every(([c, phase]) => phase === (END[c.status] ?? 'done')) && past;
+    }""", arg=now.timestamp() * 1000).json_value()
+    recorded = {c["id"]: c["status"] for c in board_server.get(
+        "plan", start=iso(now - timedelta(hours=1)), end=iso(now + timedelta(hours=24)))["contacts"]}
+    assert {phase for _, phase in shown} & {"missed", "failed", "partial"}
+    assert all(recorded[c["id"]] == c["status"] for c, _ in shown if c["id"] in recorded)
+    shoot(page, "timeline-ended-states-wall")
     # Live again: the line says "now".
     page.click("#go-live")
     page.wait_for_function("() => document.querySelector('.tl-now').dataset.label === 'now'")
@@ -704,3 +722,66 @@ def test_every_control_is_named_and_reachable(board_server, page):
         page.keyboard.press("Tab")
         seen.append(page.evaluate("() => document.activeElement.id || document.activeElement.dataset.view || document.activeElement.tagName"))
     assert {"network", "timeline", "play", "time-input", "local-time"} <= set(seen), seen
+
+
+def _mhz(hz: float) -> str:
+    return f"{hz / 1e6:.3f} MHz"
+
+
+def _offset(hz: float) -> str:
+    sign = "+" if hz > 0 else "−" if hz < 0 else "±"
+    return f"{sign}{abs(hz) / 1000:.1f} kHz" if abs(hz) >= 1000 else f"{sign}{abs(hz):.0f} Hz"
+
+
+def test_published_and_doppler_shifted_frequencies_on_cards_and_spacecraft(board_server, page):
+    """A contact with a published channel shows it with what the antenna receives now (and the uplink to send), as
+    the server computed them; a contact whose craft publishes only its bands shows no such text and no raw value."""
+    start = parse(REPLAY_CLOCK)
+    plan = board_server.get("plan", start=iso(start), end=iso(start + timedelta(hours=24)))
+    found = None
+    for c in sorted(plan["contacts"], key=lambda c: c["start"]):
+        if parse(c["start"]) < start:
+            continue
+        mid = (parse(c["start"]) + (parse(c["end"]) - parse(c["start"])) / 2).replace(microsecond=0)
+        row = next(a for a in board_server.get("board", at=iso(mid))["antennas"] if a["id"] == c["antenna_id"])
+        if row["activity"] == "tracking" and row["downlink_received_hz"] is not None:
+            found = (c, mid, row)
+            break
+    assert found, "no contact of a craft with a published downlink in the replayed day"
+    contact, moment, row = found
+    antenna, craft = contact["antenna_id"], contact["spacecraft_id"]
+    open_board(page, board_server, f"?t={iso(moment)}&paused=1&station={antenna}")
+    card = page.locator(f"#cards .card[data-station-id='{antenna}']")
+    card.wait_for()
+    down = card.locator(".freq.tuned[data-direction='down']")
+    expected = (f"{_mhz(row['downlink_hz'])}, received {_mhz(row['downlink_received_hz'])} "
+                f"({_offset(row['downlink_received_hz'] - row['downlink_hz'])})")
+    page.wait_for_function("([id, text]) => document.querySelector(`#cards .card[data-station-id='${id}'] "
+                           ".freq.tuned[data-direction='down']`)?.textContent === text", arg=[antenna, expected])
+    assert down.inner_text() == expected
+    if row["uplink_transmit_hz"] is not None:
+        up = (f"{_mhz(row['uplink_hz'])}, send {_mhz(row['uplink_transmit_hz'])} "
+              f"({_offset(row['uplink_transmit_hz'] - row['uplink_hz'])})")
+        assert card.locator(".freq.tuned[data-direction='up']").inner_text() == up
+    # Approaching: the downlink arrives high; receding: low.
+    assert ("+" in expected.split("(")[-1]) == (row["range_rate_km_s"] < 0)
+    # The cards are drawn again with each board: scroll to whichever is there now.
+    page.evaluate("id => document.querySelector(`#cards .card[data-station-id='${id}']`).scrollIntoView({block: 'center'})",
+                  antenna)
+    shoot(page, "frequencies-card-wall")
+    # Cards of contacts without a published channel say nothing of received frequencies, and nothing raw.
+    board = board_server.get("board", at=iso(moment))
+    for other in board["antennas"]:
+        if other["targets"] and other["downlink_hz"] is None:
+            assert "received" not in page.locator(f"#cards .card[data-station-id='{other['id']}']").inner_text()
+    assert raw_values(page) == []
+
+    open_board(page, board_server, f"?view=spacecraft&spacecraft={craft}&t={iso(moment)}&paused=1")
+    fact = page.locator(f"#sc-detail .tuned[data-station-id='{antenna}']")
+    fact.wait_for()
+    assert f"↓ {expected}" in fact.inner_text()
+    assert page.locator("#sc-detail dl.facts").inner_text().count(f"At {antenna} now") == 1
+    assert raw_values(page) == []
+    page.evaluate("id => document.querySelector(`#sc-detail .tuned[data-station-id='${id}']`).scrollIntoView({block: 'center'})",
+                  antenna)
+    shoot(page, "frequencies-spacecraft-wall")

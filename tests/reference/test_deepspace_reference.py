@@ -185,6 +185,24 @@ def test_doppler_matches_the_published_worked_example():
     assert doppler_shift_hz(-7.290, 299792.458e3 / 0.125) == pytest.approx(G3RUH_SHIFT_HZ, abs=0.05e3)
 
 
+def test_the_board_shifts_frequencies_as_the_published_worked_example():
+    """The board's frequencies (``live.board.link_frequencies``) on G3RUH's example: approaching at 7.290 km/s, the
+    S-band downlink arrives 58.3 kHz high; receding, the uplink must be sent 58.3 kHz high to arrive on its channel."""
+    from groundnet.live.board import link_frequencies
+    from groundnet.missions import Link, Spacecraft
+
+    frequency_hz = 299792.458e3 / 0.125
+    sc = Spacecraft("G3RUH", "worked example", "approximate", downlink=Link("S", "down", frequency_hz),
+                    uplink=Link("S", "up", frequency_hz))
+    approaching = link_frequencies(sc, -7.290)
+    assert approaching["downlink_hz"] == frequency_hz
+    assert approaching["downlink_received_hz"] - frequency_hz == pytest.approx(G3RUH_SHIFT_HZ, abs=0.05e3)
+    assert approaching["uplink_transmit_hz"] - frequency_hz == pytest.approx(-G3RUH_SHIFT_HZ, abs=0.05e3)
+    receding = link_frequencies(sc, 7.290)
+    assert receding["downlink_received_hz"] - frequency_hz == pytest.approx(-G3RUH_SHIFT_HZ, abs=0.05e3)
+    assert receding["uplink_transmit_hz"] - frequency_hz == pytest.approx(G3RUH_SHIFT_HZ, abs=0.05e3)
+
+
 def doppler_vs_light_time(shared_data, antenna) -> tuple[float, float]:
     """Two-way Doppler (Hz at 7.15 GHz up, 880/749) and one-way Doppler ratio against the numerical
     derivative of our own RTLT and downleg light time (Solar Orbiter, central differences of 1 s)."""

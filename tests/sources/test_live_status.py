@@ -145,3 +145,43 @@ def test_the_iers_table_can_be_a_refreshed_source(tmp_path, monkeypatch):
         assert len(server.hits(FINALS_PATH)) == 1
     finally:
         server.stop()
+
+
+def test_a_watched_source_copy_is_read_again_when_a_refresh_changes_it(tmp_path, monkeypatch, recorded):
+    """`serve --satnogs-transmitters satnogs:transmitters` follows the cached copy: the refresher's round that fetches
+    a new copy reads it again (one status row for the source, with a reading error if the copy cannot be used)."""
+    from groundnet.errors import GroundnetError
+    from groundnet.sources.fetch import cached_outcome
+    from groundnet.sources.refresher import SourceRefresher
+    from groundnet.sources.registry import parse_spec
+
+    server = Loopback()
+    try:
+        server.route("/api/transmitters/?format=json", recorded["satnogs-transmitters"])
+        monkeypatch.setenv("GROUNDNET_CACHE_DIR", str(tmp_path / "cache"))
+        path = tmp_path / "groundnet.toml"
+        path.write_text(f'[satnogs]\nbase_url = "{server.url}"\n[live]\nrefresh_sources = true\n')
+        config = load_config(path)
+        refresher = SourceRefresher([], config, enabled=True)
+        loaded = []
+        copy = lambda: cached_outcome(parse_spec("satnogs:transmitters"), config).entry.data_path  # noqa: E731
+
+        def load(p):
+            if p.read_bytes().startswith(b"bad"):
+                raise GroundnetError(f"{p}: not a transmitters export")
+            loaded.append(p.read_bytes())
+
+        refresher.watch("satnogs:transmitters", copy, load, spec="satnogs:transmitters")
+        assert refresher.specs == ["satnogs:transmitters"]
+        refresher.run_once()  # fetched: a new copy, read
+        assert loaded == [recorded["satnogs-transmitters"]]
+        (row,) = refresher.status()
+        assert row["name"] == "satnogs:transmitters" and row["stale"] is False and row["last_error"] is None
+        refresher.run_once()  # fresh, unchanged: neither fetched nor read again
+        assert len(loaded) == 1 and len(server.hits("/api/transmitters/")) == 1
+        copy().write_bytes(b"bad copy")
+        refresher.run_once()
+        (row,) = refresher.status()
+        assert "not a transmitters export" in row["last_error"] and len(loaded) == 1
+    finally:
+        server.stop()

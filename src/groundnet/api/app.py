@@ -204,12 +204,14 @@ def service_config(config=None):
     return config
 
 
-def build_refresher(config=None):
-    """The sources of groundnet.toml's ``catalog.sources``, refreshed in the background when ``live.refresh_sources``."""
+def build_refresher(config=None, check_every_s: float = 60.0):
+    """The sources of groundnet.toml's ``catalog.sources``, refreshed in the background when ``live.refresh_sources``,
+    looked at every ``check_every_s``."""
     from ..sources.refresher import SourceRefresher
 
     config = service_config(config)
-    return SourceRefresher(config.get("catalog.sources"), config, enabled=bool(config.get("live.refresh_sources")))
+    return SourceRefresher(config.get("catalog.sources"), config, enabled=bool(config.get("live.refresh_sources")),
+                           check_every_s=check_every_s)
 
 
 def create_app(settings: Settings | None = None, *, service: LiveService | None = None, fleet=None,
@@ -225,11 +227,13 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
         from .routers import satnogs as satnogs_api
 
         fleet_used = fleet
-        if service is None and (settings.satnogs_jobs is not None or settings.satnogs_transmitters):
+        with_satnogs = service is None and (settings.satnogs_jobs is not None or bool(settings.satnogs_transmitters))
+        if with_satnogs:
             # SatNOGS transmitters give the fleet its links; the jobs' satellites join it
+            base_fleet = fleet if fleet is not None else await asyncio.to_thread(default_fleet, settings)
+            start_jobs = app.state.satnogs_jobs.current()
             fleet_used, app.state.satnogs_links = await asyncio.to_thread(
-                satnogs_api.satnogs_fleet, settings, fleet if fleet is not None else default_fleet(settings),
-                app.state.satnogs_jobs.current())
+                satnogs_api.satnogs_fleet, settings, base_fleet, start_jobs)
         svc = service or await asyncio.to_thread(build_service, settings, fleet=fleet_used, planner=planner)
         # Sequence numbers start from the wall clock in milliseconds, so they keep growing across restarts
         # and a client reconnecting to a restarted server gets everything the new process has sent.
@@ -268,7 +272,10 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
         await asyncio.to_thread(relay.start, relayed)
         app.state.service, app.state.hub, app.state.push = svc, hub, Push(hub, runner, relay.name)
         app.state.config = service_config(config)  # [display] for the board (GET /api/v1/display)
-        app.state.sources = build_refresher(app.state.config)
+        app.state.sources = build_refresher(app.state.config, check_every_s=settings.sources_check_s)
+        if with_satnogs and settings.satnogs_transmitters:  # read again when it changes, on the sources' rounds
+            satnogs_api.watch_transmitters(app.state.sources, settings, svc, base_fleet, start_jobs,
+                                           lambda links: setattr(app.state, "satnogs_links", links))
         app.state.sources.start()  # its own thread: a slow source never delays a board
         from ..operations.alerts import Dispatcher
 

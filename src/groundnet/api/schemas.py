@@ -12,9 +12,12 @@ from ..domain import EVENT_KINDS
 from ..missions.spacecraft import SIGNALS
 from ..missions.spacecraft import Link as _MissionLinkType
 from ..missions.spacecraft import SpacecraftSummary as _SpacecraftSummaryType
+from ..operations.lifecycle import CAUSES, STATES
 from ..operations.performance import PerformanceRow
 
 EventKind = Literal[EVENT_KINDS]  # type: ignore[valid-type]
+ContactState = Literal[STATES]  # type: ignore[valid-type]
+Cause = Literal[CAUSES]  # type: ignore[valid-type]
 
 
 class ErrorItem(BaseModel):
@@ -120,6 +123,18 @@ class NextContact(BaseModel):
     end: str
 
 
+class LastContact(BaseModel):
+    """The last contact the antenna ended, with its state (``groundnet report contacts`` gives the same)."""
+
+    id: str
+    spacecraft_id: str
+    spacecraft_name: str
+    start: str
+    end: str
+    status: ContactState | None
+    cause: Cause | None
+
+
 class AntennaState(BaseModel):
     id: str
     name: str
@@ -139,7 +154,31 @@ class AntennaState(BaseModel):
     downleg_range_km: float | None
     rtlt_s: float | None
     contact_id: str | None
+    contact_status: ContactState | None = Field(description="The lifecycle state of the contact in progress.")
     next_contact: NextContact | None
+    last_contact: LastContact | None
+    range_rate_km_s: float | None = Field(None, description="The target's range rate now (deep space: the downleg's), "
+                                                            "positive while it recedes; null without a target.")
+    downlink_hz: float | None = Field(None, description="The target's published downlink channel (null: only the "
+                                                        "band is known, or no target).")
+    downlink_received_hz: float | None = Field(None, description="The downlink as it arrives at the antenna now: "
+                                                                 "Doppler-shifted, higher while the target approaches.")
+    uplink_hz: float | None = Field(None, description="The target's published uplink channel.")
+    uplink_transmit_hz: float | None = Field(None, description="What the antenna sends now so that the target "
+                                                               "receives uplink_hz.")
+
+
+class LinkNow(BaseModel):
+    """A spacecraft's link at one antenna in contact with it now: the board's frequencies for that antenna."""
+
+    antenna_id: str
+    contact_id: str | None
+    activity: str = Field(description="setup, tracking or teardown.")
+    range_rate_km_s: float | None
+    downlink_hz: float | None
+    downlink_received_hz: float | None
+    uplink_hz: float | None
+    uplink_transmit_hz: float | None
 
 
 class SpacecraftState(BaseModel):
@@ -172,9 +211,14 @@ class Contact(BaseModel):
     start: str
     end: str
     teardown_end: str
-    status: Literal["scheduled", "pre-pass", "pass", "post-pass", "completed", "failed", "cancelled"]
     request_id: str | None
     mission: str
+    status: ContactState = Field(description="The contact's lifecycle state at the clock's now, as "
+                                             "`groundnet report contacts` gives it (docs/operations.md).")
+    phase: Literal["aos", "carrier_lock", "telemetry_lock", "los"] | None = Field(
+        description="While in progress: the last of AOS, carrier lock, telemetry lock, LOS the station reported.")
+    cause: Cause | None = Field(description="Why a contact ended other than completed.")
+    reason: str = Field(description="One line saying why the state is what it is.")
 
 
 class PlanBlock(BaseModel):
@@ -281,6 +325,8 @@ class SpacecraftView(SpacecraftSummary):
     distance: Distance
     next_passes: list[Pass]
     element_sets: list[ElementSetRead]
+    links_now: list[LinkNow] = Field(default_factory=list, description="Each antenna in contact with it now (setup, "
+                                     "tracking, teardown), with the published and the Doppler-shifted frequencies.")
 
 
 class PassPointing(BaseModel):

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
                                              description="SatNOGS DB transmitters (a JSON export, or "
                                                          "satnogs:transmitters through the cache): the spacecraft's "
                                                          "links take their published, drift-corrected frequencies.")
+    sources_check_s: float = Field(60.0, gt=0, le=86400,
+                                   description="How often the service looks at its sources: the cached copies due "
+                                               "for a refresh, and the transmitters file, read again when it changes.")
     plan_ahead_h: float = Field(24.0, gt=0, le=24 * 14, description="Hours planned ahead of the clock.")
     plan_behind_h: float = Field(6.0, ge=0, le=24 * 14, description="Hours planned behind the clock.")
     partner_dsn: str | None = Field(None, description="A DSN Now feed (file or URL) to show as a partner network.")

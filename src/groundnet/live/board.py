@@ -5,7 +5,8 @@ the live board, a replayed moment and the tests all go through it.
 
 Planned activity follows the plan (blocks first: outage over maintenance, then the contact's phase).
 Reported activity folds the antenna's own events up to ``t``; while a station reports on a contact,
-its reports also decide the link signals (carrier, data, ranging, none).
+its reports also decide the link signals (carrier, data, ranging, none). A contact's state (completed,
+missed, ...) is its lifecycle record's (``operations.lifecycle``), which the caller passes in (``records``).
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from __future__ import annotations
 import bisect
 import math
 from collections import defaultdict
+from typing import Callable, Mapping
 
 import numpy as np
 
 from ..stations import Antenna
 from ..timebase import format_utc
 from ..visibility.deepspace import link_geometry
+from ..visibility.geometry import doppler_shift_hz
 from ..missions import Spacecraft
 from .geometry import FleetGeometry, Observation
 from ..domain import BoardPlan, Contact, StationEvent
@@ -73,8 +76,9 @@ def open_block_kind(events: list[StationEvent]) -> str | None:
     return "outage" if state["outage"] else "maintenance" if state["maintenance"] else None
 
 
-def reported_contact_state(events: list[StationEvent], contact: Contact | None, t: float) -> dict | None:
-    """What the station's events since the contact's setup say about it at ``t`` (None: nothing said)."""
+def reported_link_state(events: list[StationEvent], contact: Contact | None, t: float) -> dict | None:
+    """What the station's events since the contact's setup say of its activity and links at ``t`` (None: nothing
+    said). Not the contact's state: that is its lifecycle record's."""
     if contact is None:
         return None
     evs = [e for e in events if e.time >= contact.setup_start and e.kind in
@@ -101,9 +105,33 @@ def reported_contact_state(events: list[StationEvent], contact: Contact | None, 
     activity = ("teardown" if t < contact.teardown_end else "idle") if lost else "tracking" if acquired else "setup"
     down = "data" if telemetry else "carrier" if carrier else "none"
     up = "ranging" if ranging and commanding else "data" if commanding else "carrier" if acquired else "none"
-    ever_locked = any(e.kind in ("carrier_lock", "telemetry_lock") for e in evs)
-    return {"activity": activity, "downlink": down, "uplink": up, "ever_locked": ever_locked,
-            "last_event": evs[-1].kind, "last_event_time": evs[-1].time}
+    return {"activity": activity, "downlink": down, "uplink": up, "last_event": evs[-1].kind,
+            "last_event_time": evs[-1].time}
+
+
+FREQUENCY_FIELDS = ("range_rate_km_s", "downlink_hz", "downlink_received_hz", "uplink_hz", "uplink_transmit_hz")
+
+
+def link_frequencies(sc: Spacecraft | None, range_rate_km_s, upleg_range_rate_km_s=None) -> dict:
+    """The craft's published channels and, at a range rate, what the antenna receives and what it sends.
+
+    ``downlink_hz``/``uplink_hz``: the mission's channel (``Link.frequency_hz``; None where only the band
+    is known: a band's allocation centre is no channel to correct). ``downlink_received_hz``: the
+    downlink as it arrives, ``downlink_hz + doppler_shift_hz(rdot)`` (higher while the craft
+    approaches); ``uplink_transmit_hz``: what to send so that the craft receives ``uplink_hz``,
+    ``uplink_hz - doppler_shift_hz(rdot_up)``. First order in v/c (``visibility.geometry.doppler_shift_hz``).
+    ``upleg_range_rate_km_s`` (deep space: the upleg's own rate) defaults to the downleg's.
+    """
+    rate = _num(range_rate_km_s, 9)
+    up_rate = rate if upleg_range_rate_km_s is None else _num(upleg_range_rate_km_s, 9)
+    down = sc.downlink.frequency_hz if sc is not None and sc.downlink is not None else None
+    up = sc.uplink.frequency_hz if sc is not None and sc.uplink is not None else None
+    return {"range_rate_km_s": None if rate is None else round(rate, 6),
+            "downlink_hz": down, "uplink_hz": up,
+            "downlink_received_hz": None if down is None or rate is None
+            else round(down + float(doppler_shift_hz(rate, down)), 1),
+            "uplink_transmit_hz": None if up is None or up_rate is None
+            else round(up - float(doppler_shift_hz(up_rate, up)), 1)}
 
 
 class DeepSpaceLinks:
@@ -115,7 +143,8 @@ class DeepSpaceLinks:
     """
 
     STEP_S = 20.0
-    FIELDS = ("azimuth_deg", "elevation_deg", "upleg_range_km", "downleg_range_km", "rtlt_s")
+    FIELDS = ("azimuth_deg", "elevation_deg", "upleg_range_km", "downleg_range_km", "rtlt_s", "range_rate_km_s",
+              "upleg_range_rate_km_s")
 
     def __init__(self):
         self._cache: dict[tuple[str, str, int], dict[str, np.ndarray]] = {}
@@ -137,6 +166,21 @@ class DeepSpaceLinks:
 
 
 class BoardBuilder:
+    @staticmethod
+    def _add_states(asked: list[tuple[dict, Contact | None, Contact | None]], records) -> None:
+        """Each row's ``contact_status`` (its current contact's state) and ``last_contact`` with its state."""
+        wanted = {c.id: c for _, cur, last in asked for c in (cur, last) if c is not None}
+        found = records(list(wanted.values())) if records is not None and wanted else {}
+        for row, cur, last in asked:
+            if cur is not None and cur.id in found:
+                row["contact_status"] = found[cur.id].state
+            if last is not None:
+                rec = found.get(last.id)
+                row["last_contact"] = {"id": last.id, "spacecraft_id": last.spacecraft_id,
+                                       "spacecraft_name": last.spacecraft_name, "start": format_utc(last.start),
+                                       "end": format_utc(last.end), "status": rec.state if rec else None,
+                                       "cause": rec.cause if rec else None}
+
     def __init__(self, antennas: list[Antenna], fleet: list[Spacecraft], geometry: FleetGeometry | None = None):
         self.antennas = list(antennas)
         self.fleet = {s.id: s for s in fleet}
@@ -150,22 +194,25 @@ class BoardBuilder:
                 "longitude_deg": a.longitude_deg, "dish_m": a.dish_m, "bands": list(a.bands)}
 
     def _deep_space_pointing(self, sc: Spacecraft, antenna: Antenna, t: float, point_at: float) -> dict:
-        """Light-time-corrected link of a deep-space contact (DSN's RTLT: upleg plus downleg light time)."""
+        """Light-time-corrected link of a deep-space contact (DSN's RTLT: upleg plus downleg light time), and its
+        frequencies from the downleg's and the upleg's range rates."""
         now = self._deep_links.at(sc, antenna, t)
         there = now if point_at == t else self._deep_links.at(sc, antenna, point_at)
         return {"azimuth_deg": _num(there["azimuth_deg"], 5), "elevation_deg": _num(there["elevation_deg"], 4),
                 "upleg_range_km": _num(now["upleg_range_km"]), "downleg_range_km": _num(now["downleg_range_km"]),
-                "rtlt_s": _num(now["rtlt_s"])}
+                "rtlt_s": _num(now["rtlt_s"]),
+                **link_frequencies(sc, now["range_rate_km_s"], now["upleg_range_rate_km_s"])}
 
     def _pointing(self, obs_now: Observation, ai: int, sc_id: str, at_obs: Observation | None) -> dict:
         si = self._sc_index.get(sc_id)
+        sc = self.fleet.get(sc_id)
         if si is None:
             return {"azimuth_deg": None, "elevation_deg": None, "upleg_range_km": None,
-                    "downleg_range_km": None, "rtlt_s": None}
+                    "downleg_range_km": None, "rtlt_s": None, **link_frequencies(sc, None)}
         o = at_obs or obs_now
         return {"azimuth_deg": _num(o.azimuth_deg[ai, si], 5), "elevation_deg": _num(o.elevation_deg[ai, si], 4),
                 "upleg_range_km": _num(obs_now.upleg_km[ai, si]), "downleg_range_km": _num(obs_now.downleg_km[ai, si]),
-                "rtlt_s": _num(obs_now.rtlt_s[ai, si])}
+                "rtlt_s": _num(obs_now.rtlt_s[ai, si]), **link_frequencies(sc, obs_now.range_rate_km_s[ai, si])}
 
     @staticmethod
     def _link(sc: Spacecraft | None, direction: str, signal: str) -> dict | None:
@@ -173,7 +220,10 @@ class BoardBuilder:
         return None if link is None else link.display_dict(signal)
 
     def build(self, t: float, plan: BoardPlan, events: EventLog, *, mode: str = "live", speed: float = 1.0,
-              generated_at: float | None = None) -> dict:
+              generated_at: float | None = None,
+              records: Callable[[list[Contact]], Mapping] | None = None) -> dict:
+        """The board at ``t``. ``records`` gives the lifecycle records (``ContactRecord``) of the contacts it is
+        asked about, by id, all at once: each antenna's current contact and the last one it ended."""
         obs = self.geometry.observe(self.antennas, t)
         by_antenna: dict[str, list[Contact]] = defaultdict(list)
         for c in plan.contacts:
@@ -189,6 +239,7 @@ class BoardBuilder:
             return at_cache[x]
 
         rows = []
+        asked: list[tuple[dict, Contact | None, Contact | None]] = []  # row, current contact, last ended contact
         for ai, a in enumerate(self.antennas):
             contacts = sorted(by_antenna.get(a.id, []), key=lambda c: c.setup_start)
             blocks = [b for b in plan.blocks if b.antenna_id == a.id and b.covers(t)]
@@ -203,14 +254,16 @@ class BoardBuilder:
                 activity = "maintenance"
             else:
                 activity = current.phase(t) if current else "idle"
-            rep = reported_contact_state(evs, current or recent, t) if not reported_block else None
+            rep = reported_link_state(evs, current or recent, t) if not reported_block else None
             reported_activity = reported_block or (rep and rep["activity"])
             if reported_activity == "idle" and current is None and rep is None:
                 reported_activity = None
             row = self._antenna_static(a)
             row.update(activity=activity, reported_activity=reported_activity, targets=[], uplink=None, downlink=None,
                        azimuth_deg=None, elevation_deg=None, upleg_range_km=None, downleg_range_km=None, rtlt_s=None,
-                       contact_id=None, next_contact=None)
+                       contact_id=None, contact_status=None, next_contact=None, last_contact=None,
+                       **dict.fromkeys(FREQUENCY_FIELDS))
+            last = next((c for c in reversed(contacts) if c.teardown_end <= t), None)
             if current is not None and activity in ("setup", "tracking", "teardown"):
                 sc = self.fleet.get(current.spacecraft_id)
                 row["targets"] = [{"spacecraft_id": current.spacecraft_id,
@@ -222,7 +275,7 @@ class BoardBuilder:
                     row.update(self._deep_space_pointing(sc, a, t, point_at))
                 else:
                     row.update(self._pointing(obs, ai, current.spacecraft_id, None if point_at == t else obs_at(point_at)))
-                cur_rep = reported_contact_state(evs, current, t)
+                cur_rep = reported_link_state(evs, current, t)
                 if cur_rep is not None:
                     down, up = cur_rep["downlink"], cur_rep["uplink"]
                 elif phase == "tracking":
@@ -237,6 +290,8 @@ class BoardBuilder:
                                        "setup_start": format_utc(upcoming.setup_start),
                                        "start": format_utc(upcoming.start), "end": format_utc(upcoming.end)}
             rows.append(row)
+            asked.append((row, current if row["contact_id"] else None, last))
+        self._add_states(asked, records)
 
         spacecraft = []
         for si, sid in enumerate(obs.spacecraft_ids):

@@ -15,17 +15,17 @@ from typing import Callable
 
 import numpy as np
 
-from ..domain import BoardBlock, BoardPlan, StationEvent
+from ..domain import BoardBlock, BoardPlan, Contact, StationEvent
 from ..errors import GroundnetError, NotFoundError, SelectionError, StoreError
 from ..operations import alerts
-from ..operations.lifecycle import LATE_S
-from ..operations.records import refresh
+from ..operations.lifecycle import LATE_S, ContactRecord
+from ..operations.records import begun, decide_all, known_records, refresh
 from ..stations import Antenna
 from ..store import Store, repo
 from ..timebase import format_utc
 from ..visibility.core import find_windows
 from ..visibility.deepspace import distances
-from .board import BoardBuilder, EventLog, reported_contact_state
+from .board import FREQUENCY_FIELDS, BoardBuilder, EventLog
 from .clock import Clock
 from .dsn_now import load_dsn_feed
 from .events import validate_event
@@ -46,11 +46,19 @@ BLOCK_KINDS = ("outage_start", "outage_end", "maintenance_start", "maintenance_e
 # Contact records follow the clock this often (clock seconds); passes this far ahead are checked for risk.
 RECORDS_EVERY_S = 10.0
 RISK_AHEAD_S = 2 * HOUR
+# Contact records kept in memory for the plan and the board; past this many, those of contacts over a day old go.
+RECORDS_KEPT = 5000
 
 
 def _signature(row: dict) -> tuple:
     return (row["activity"], row["reported_activity"], tuple(t["spacecraft_id"] for t in row["targets"]),
-            row["uplink"] and row["uplink"]["signal"], row["downlink"] and row["downlink"]["signal"], row["contact_id"])
+            row["uplink"] and row["uplink"]["signal"], row["downlink"] and row["downlink"]["signal"], row["contact_id"],
+            row["contact_status"], row["last_contact"] and row["last_contact"]["status"])
+
+
+def _crossed(contacts: list[Contact], since: float, t: float) -> bool:
+    """Whether the clock passed a contact's setup start, start or teardown end in (since, t]: its state changed."""
+    return any(since < x <= t for c in contacts for x in (c.setup_start, c.start, c.teardown_end))
 
 
 class LiveService:
@@ -77,6 +85,9 @@ class LiveService:
         self.antenna_ids = {a.id for a in self.antennas}
         self.spacecraft_ids = {s.id for s in self.fleet}
         self._records_at: float | None = None
+        # Each contact's lifecycle record as last decided (the store's, kept beside the plan): the one source of
+        # the state the plan, the board and the reports show. Refreshed with the store, never per contact per tick.
+        self._records: dict[str, ContactRecord] = {}
 
     def current_plan(self) -> BoardPlan:
         """The plan the board follows now (the window around the clock)."""
@@ -180,6 +191,24 @@ class LiveService:
         self.on_event("plan", {"reason": reason, "contacts": len(contacts), "cancelled": len(gone)})
         return len(gone)
 
+    def update_links(self, fleet: list[Spacecraft]) -> list[str]:
+        """Take the links of ``fleet`` (the same craft, with new published links: a transmitters file read again)
+        for the board, the views and the store; trajectories and the plan stay. Returns the ids of the craft whose
+        links changed."""
+        new = {sc.id: sc for sc in fleet}
+        updated = {sc.id: new[sc.id] for sc in self.fleet if sc.id in new and
+                   (new[sc.id].downlink, new[sc.id].uplink, new[sc.id].links_source) !=
+                   (sc.downlink, sc.uplink, sc.links_source)}
+        if not updated:
+            return []
+        with self.store.session() as s:
+            repo.upsert_spacecraft(s, list(updated.values()), loaded_at=self.clock.now())
+        with self._lock:  # the next board shows them
+            self.fleet = [updated.get(sc.id, sc) for sc in self.fleet]
+            self.builder.geometry.fleet = [updated.get(sc.id, sc) for sc in self.builder.geometry.fleet]
+            self.builder.fleet = {**self.builder.fleet, **updated}
+        return sorted(updated)
+
     # ------------------------------------------------------------------ the board
 
     def board(self, at: float | None = None, *, generated_at: float | None = None) -> dict:
@@ -195,7 +224,8 @@ class LiveService:
                 events = EventLog(repo.events_between(s, t - DAY, t))
         mode = state.mode if at is None else "replay"
         board = self.builder.build(t, plan, events, mode=mode, speed=state.speed if at is None else 0.0,
-                                   generated_at=generated_at)
+                                   generated_at=generated_at,
+                                   records=lambda contacts: self.contact_records(contacts, t, plan.blocks))
         board["plan"] = version
         return board
 
@@ -206,11 +236,11 @@ class LiveService:
             self.ensure_plan(state.time_unix)
         except StoreError as exc:  # the board goes on with the plan it has; extending it waits for the store
             log.warning("plan not extended: %s", exc)
-        board = self.board(generated_at=generated_at)
-        try:
+        try:  # first, so that the board shows the states the store keeps
             self._keep_records(state.time_unix)
         except StoreError as exc:  # records and alerts catch up at the next tick; the board goes on
             log.warning("contact records not updated: %s", exc)
+        board = self.board(generated_at=generated_at)
         if state.mode == "live":
             try:
                 self._record_history(state.time_unix, board)
@@ -219,18 +249,49 @@ class LiveService:
         return board
 
     def _keep_records(self, t: float) -> None:
-        """Move contacts on with the clock (pre-pass, in progress, ended), at most every RECORDS_EVERY_S of it;
-        a clock set back leaves the records alone. Contacts entering a state and passes at risk raise alerts."""
-        if self._records_at is not None and not t - self._records_at >= RECORDS_EVERY_S:
-            return
+        """Move contacts on with the clock (pre-pass, in progress, ended) every RECORDS_EVERY_S of it, and at once
+        when the clock passes a contact's setup, start or teardown end; a clock set back leaves the records alone.
+        Contacts entering a state and passes at risk raise alerts."""
         with self._lock:
             contacts = list(self._plan.contacts)
+        since = self._records_at
+        if since is not None and not (t - since >= RECORDS_EVERY_S or (t > since and _crossed(contacts, since, t))):
+            return
         epochs = {sc.id: sc.trajectory_record()[0] for sc in self.fleet if sc.is_earth_orbiter}
+        decided: dict[str, ContactRecord] = {}
         with self.store.session() as s:
-            changed = refresh(s, t - 2 * HOUR, t + HOUR, t, trigger="clock")
+            # At start, every contact of the plan behind the clock gets its record (the board shows the last ones).
+            behind = 2 * HOUR if since is not None else max(2 * HOUR, self.plan_behind_s)
+            changed = refresh(s, t - behind, t + HOUR, t, trigger="clock", into=decided)
             alerts.enqueue_for_states(s, changed, t)
             alerts.enqueue_stale(s, alerts.stale_element_risks(contacts, epochs, t, RISK_AHEAD_S), t)
+        self._keep_in_memory(decided, t)
         self._records_at = t
+
+    def _keep_in_memory(self, decided: dict[str, ContactRecord], t: float) -> None:
+        with self._lock:
+            self._records.update(decided)
+            if len(self._records) > RECORDS_KEPT:
+                self._records = {k: r for k, r in self._records.items() if r.report.planned_los >= t - DAY}
+
+    def contact_records(self, contacts: list[Contact], now: float, blocks: list[BoardBlock]) -> dict[str, ContactRecord]:
+        """Each contact's lifecycle record (``operations.lifecycle``) at ``now``: the state ``groundnet report``
+        shows. A contact cancelled or not yet set up is decided from the plan and ``blocks`` alone; one that has
+        begun is the record the store keeps (from memory; the store is asked only for those not in memory), or,
+        when the store never followed it, the record decided at ``now`` from the stored events."""
+        plain = [c for c in contacts if not begun(c, now)]
+        out = {r.contact_id: r for r in decide_all(plain, [], blocks, now)}
+        with self._lock:
+            known = self._records
+            missing = [c for c in contacts if begun(c, now) and c.id not in known]
+            out.update((c.id, known[c.id]) for c in contacts if begun(c, now) and c.id in known)
+        if missing:
+            with self.store.session() as s:
+                stored, decided = known_records(s, missing, blocks, now)
+            self._keep_in_memory(stored, now)  # what the store keeps; a decision of the moment is not kept
+            out.update(stored)
+            out.update(decided)
+        return out
 
     def _record_history(self, t: float, board: dict) -> None:
         rows = []
@@ -255,16 +316,18 @@ class LiveService:
         with self._lock:
             contacts = list(self._plan.contacts)
         # One transaction: the event, its block, the contacts it decides and every alert it raises.
+        decided: dict[str, ContactRecord] = {}
         with self.store.session() as s:
             stored, created = repo.insert_event(s, ev, source)
             if created:
                 repo.apply_block_event(s, stored)
                 alerts.enqueue_for_event(s, stored, contacts, now)
                 changed = refresh(s, stored.time - LATE_S, stored.time + 1.0, now, antenna_id=stored.antenna_id,
-                                  trigger=stored.event_id)
+                                  trigger=stored.event_id, into=decided)
                 alerts.enqueue_for_states(s, changed, now)
         if not created:
             return stored, False
+        self._keep_in_memory(decided, now)
         with self._lock:
             self._events.add(stored)
         self.on_event("event", stored.as_dict())
@@ -291,6 +354,8 @@ class LiveService:
             ev = StationEvent.from_dict(data)
             with self._lock:
                 self._events.add(ev)
+                # The other process stored the records the event decided: those of the antenna come from the store.
+                self._records = {k: r for k, r in self._records.items() if r.antenna_id != ev.antenna_id}
             if ev.kind in BLOCK_KINDS:
                 self._load_window(now)
         elif type_ == "plan":
@@ -347,12 +412,12 @@ class LiveService:
     # ------------------------------------------------------------------ read models for the API
 
     def plan_view(self, start: float, end: float) -> dict:
-        """Contacts (with their status at the clock's now) and maintenance/outage blocks over [start, end)."""
+        """Contacts (with their lifecycle state at the clock's now) and maintenance/outage blocks over [start, end)."""
         now = self.clock.now()
         plan = self.plan_between(start, end)
-        failed = self.failed_contacts(plan, now)
+        records = self.contact_records(plan.contacts, now, plan.blocks)
         return {"start": format_utc(start), "end": format_utc(end),
-                "contacts": [c.as_dict(now, c.id in failed) for c in plan.contacts],
+                "contacts": [{**c.as_dict(), **records[c.id].status()} for c in plan.contacts],
                 "blocks": [b.as_dict() for b in plan.blocks]}
 
     def _spacecraft(self, spacecraft_id: str) -> tuple[int, Spacecraft]:
@@ -376,7 +441,14 @@ class LiveService:
                         "source": r.source, "loaded_at": format_utc(r.loaded_at)}
                        for r in repo.element_set_history(s, spacecraft_id)]
         return {**sc.summary(), "distance": d, "next_passes": self.passes(None, spacecraft_id, now, now + DAY),
-                "element_sets": history}
+                "element_sets": history, "links_now": self.links_now(spacecraft_id, now)}
+
+    def links_now(self, spacecraft_id: str, t: float) -> list[dict]:
+        """The craft's link at each antenna in contact with it at ``t``: the board's rows for it (one computation)."""
+        return [{"antenna_id": row["id"], "contact_id": row["contact_id"], "activity": row["activity"],
+                 **{k: row[k] for k in FREQUENCY_FIELDS}}
+                for row in self.board(t)["antennas"]
+                if any(x["spacecraft_id"] == spacecraft_id for x in row["targets"])]
 
     def observe(self, t: float):
         """Look angles, ranges and range rates of the whole fleet from every antenna at ``t`` (``live.geometry``)."""
@@ -444,18 +516,6 @@ class LiveService:
         """The name of a valid (not revoked) API token, else None."""
         with self.store.session() as s:
             return repo.token_name(s, token)
-
-    def failed_contacts(self, plan: BoardPlan, now: float) -> set[str]:
-        """Ids of finished contacts the station reported on without ever locking."""
-        with self.store.session() as s:
-            events = EventLog(repo.events_between(s, plan.start - HOUR, min(plan.end, now)))
-        failed = set()
-        for c in plan.contacts:
-            if c.teardown_end <= now and not c.cancelled:
-                rep = reported_contact_state(events.upto(c.antenna_id, c.teardown_end, c.setup_start), c, c.teardown_end)
-                if rep is not None and not rep["ever_locked"]:
-                    failed.add(c.id)
-        return failed
 
     # ------------------------------------------------------------------ partner networks
 

@@ -80,6 +80,10 @@ class ContactRecord:
     def final(self) -> bool:
         return self.state in END_STATES
 
+    def status(self) -> dict:
+        """The state as the plan and the board show it beside a contact."""
+        return {"status": self.state, "phase": self.phase, "cause": self.cause, "reason": self.reason}
+
 
 @dataclass(frozen=True)
 class Revision:

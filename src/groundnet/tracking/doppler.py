@@ -2,6 +2,7 @@
 
 The range rate is positive while the object recedes. The station tunes its receiver to what arrives,
 ``f (1 - rdot / c)``, and its transmitter so that the spacecraft receives ``f``: ``f (1 + rdot / c)``.
+Both are the carrier plus or minus the one Doppler shift, ``visibility.geometry.doppler_shift_hz``.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import math
 
 import numpy as np
 
-from ..visibility.geometry import SPEED_OF_LIGHT_KM_S
+from ..visibility.geometry import doppler_shift_hz
 
 # Default step: a change smaller than this is not sent. 10 Hz is under a tenth of an FM or SSB
 # channel's tolerance and keeps a LEO pass at 145 MHz to about one radio command per second at most.
@@ -19,14 +20,14 @@ DEFAULT_DOPPLER_STEP_HZ = 10.0
 
 def downlink_hz(carrier_hz, range_rate_km_s):
     """Frequency received at the station from a spacecraft transmitting ``carrier_hz``."""
-    return np.asarray(carrier_hz, dtype=np.float64) * (1.0 - np.asarray(range_rate_km_s, dtype=np.float64)
-                                                        / SPEED_OF_LIGHT_KM_S)
+    carrier = np.asarray(carrier_hz, dtype=np.float64)
+    return carrier + doppler_shift_hz(range_rate_km_s, carrier)
 
 
 def uplink_hz(carrier_hz, range_rate_km_s):
     """Frequency to transmit so that the spacecraft receives ``carrier_hz``."""
-    return np.asarray(carrier_hz, dtype=np.float64) * (1.0 + np.asarray(range_rate_km_s, dtype=np.float64)
-                                                        / SPEED_OF_LIGHT_KM_S)
+    carrier = np.asarray(carrier_hz, dtype=np.float64)
+    return carrier - doppler_shift_hz(range_rate_km_s, carrier)
 
 
 class DopplerGate:

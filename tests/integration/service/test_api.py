@@ -15,7 +15,7 @@ from support import wait_for
 
 BOARD_KEYS = {"id", "name", "network", "latitude_deg", "longitude_deg", "dish_m", "bands", "activity",
               "reported_activity", "targets", "uplink", "downlink", "azimuth_deg", "elevation_deg", "upleg_range_km",
-              "downleg_range_km", "rtlt_s", "contact_id", "next_contact"}
+              "downleg_range_km", "rtlt_s", "contact_id", "contact_status", "next_contact", "last_contact"}
 
 
 def make_client(url: str, fleet, **settings) -> TestClient:
@@ -50,7 +50,7 @@ def test_reads_follow_the_contract(database_url, small_fleet):
         assert starts == sorted(starts)
         for c in plan["contacts"]:
             assert c["setup_start"] <= c["start"] < c["end"] <= c["teardown_end"]
-            assert c["status"] in ("scheduled", "pre-pass", "pass", "post-pass", "completed")
+            assert c["status"] in ("scheduled", "pre-pass", "in-progress", "missed")
         by_antenna: dict[str, list] = {}
         for c in plan["contacts"]:
             by_antenna.setdefault(c["antenna_id"], []).append(c)
@@ -289,3 +289,47 @@ def test_api_and_cli_give_the_same_passes(database_url, small_fleet, obj, statio
     assert result.exit_code == 0, result.output
     cli = json.loads(result.stdout)
     assert len(cli) >= 2 and api.json() == cli
+
+
+FREQUENCY_KEYS = ("range_rate_km_s", "downlink_hz", "downlink_received_hz", "uplink_hz", "uplink_transmit_hz")
+
+
+def test_board_and_spacecraft_view_give_published_and_received_frequencies(database_url):
+    """A deep-space craft with a published X-band link (MRO: 8439 MHz down, 7183 MHz up) has its channels and the
+    Doppler-shifted ones on the board's contact and in its view; a craft with only its bands known (Sentinel-2B)
+    has them null; an idle antenna too."""
+    from groundnet.live.board import link_frequencies
+    from groundnet.missions import load_fleet
+    from groundnet.timebase import format_utc
+
+    fleet = [s for s in load_fleet() if s.id in ("MRO", "SENTINEL-2B")]
+    with make_client(database_url, fleet, plan_ahead_h=12) as client:
+        plan = client.get("/api/v1/plan", params={"start": T0_ISO, "end": "2026-08-23T22:00:00Z"}).json()
+        for sc_id in ("MRO", "SENTINEL-2B"):
+            c = next(c for c in plan["contacts"] if c["spacecraft_id"] == sc_id)
+            mid = (parse_utc(c["start"]).timestamp() + parse_utc(c["end"]).timestamp()) / 2
+            client.app.state.service.set_clock(time_unix=mid, paused=True)
+            board = client.get("/api/v1/board").json()
+            row = next(a for a in board["antennas"] if a["id"] == c["antenna_id"])
+            assert row["contact_id"] == c["id"] and row["activity"] == "tracking"
+            view = client.get(f"/api/v1/spacecraft/{sc_id}").json()
+            [now] = [x for x in view["links_now"] if x["antenna_id"] == c["antenna_id"]]
+            assert now["contact_id"] == c["id"] and now["activity"] == "tracking"
+            assert {k: now[k] for k in FREQUENCY_KEYS} == {k: row[k] for k in FREQUENCY_KEYS}
+            assert row["range_rate_km_s"] is not None
+            if sc_id == "MRO":
+                assert (row["downlink_hz"], row["uplink_hz"]) == (8439e6, 7183e6)
+                sc = next(s for s in fleet if s.id == "MRO")
+                expected = link_frequencies(sc, row["range_rate_km_s"])["downlink_received_hz"]
+                assert row["downlink_received_hz"] == pytest.approx(expected, abs=1.0)
+                # Receding (range rate > 0): the downlink arrives low and the uplink is sent high; approaching, the reverse.
+                shift = row["downlink_received_hz"] - 8439e6
+                assert shift * row["range_rate_km_s"] < 0 and abs(shift) > 1e3
+                assert (row["uplink_transmit_hz"] - 7183e6) * row["range_rate_km_s"] > 0
+            else:
+                assert row["downlink"]["band"] == "X"
+                assert all(row[k] is None for k in FREQUENCY_KEYS[1:])
+        idle = next(a for a in board["antennas"] if a["activity"] == "idle")
+        assert all(idle[k] is None for k in FREQUENCY_KEYS)
+        targets = {a["id"] for a in board["antennas"] if any(t["spacecraft_id"] == "MRO" for t in a["targets"])}
+        assert {x["antenna_id"] for x in client.get("/api/v1/spacecraft/MRO").json()["links_now"]} == targets

@@ -72,6 +72,84 @@ def test_subscriptions_pass_at_risk_backoff_and_delivery_log(database_url, small
         assert client.get("/api/v1/alerts/subscriptions", headers=auth).json() == []
 
 
+def _post(client, auth, contact: dict, kind: str, at: str, **detail) -> None:
+    r = client.post("/api/v1/events", headers=auth, json=event(
+        f"{contact['id']}-{kind}-{at}", contact["antenna_id"], kind, at, spacecraft_id=contact["spacecraft_id"],
+        detail=detail))
+    assert r.status_code == 201, r.text
+
+
+def test_plan_board_and_report_give_one_state(database_url, small_fleet, tmp_path):
+    """Completed, partial, failed (no lock), missed and cancelled contacts: `GET /api/v1/plan`, the board's rows and
+    `groundnet report contacts --format json` give each the same state and cause."""
+    from typer.testing import CliRunner
+
+    from groundnet.cli import app
+    from groundnet.timebase import format_utc
+
+    with make_client(database_url, small_fleet, replan_time_limit_s=1) as client:
+        auth = token(client)
+        behind = client.get("/api/v1/plan", params={"start": "2026-08-23T08:00:00Z", "end": T0_ISO}).json()["contacts"]
+        ended: dict[tuple, dict] = {}  # over before the clock's now; one per antenna and spacecraft (events name both)
+        for c in behind:
+            if parse_utc(c["teardown_end"]).timestamp() < T0 - 60 and not c["status"] == "cancelled":
+                ended.setdefault((c["antenna_id"], c["spacecraft_id"]), c)
+        completed, partial, failed, missed = list(ended.values())[:4]
+        _post(client, auth, completed, "carrier_lock", completed["start"])
+        _post(client, auth, completed, "los", completed["end"])
+        cut = format_utc(parse_utc(partial["start"]).timestamp() + 60)
+        _post(client, auth, partial, "carrier_lock", partial["start"])
+        _post(client, auth, partial, "carrier_unlock", cut, cause="weather")
+        _post(client, auth, failed, "prepass_ok", failed["setup_start"])
+        _post(client, auth, failed, "los", failed["end"])
+        ahead = client.get("/api/v1/plan", params={"start": T0_ISO, "end": "2026-08-23T11:00:00Z"}).json()["contacts"]
+        victim = next(c for c in ahead if "2026-08-23T10:05" < c["setup_start"] < "2026-08-23T10:50"
+                      and c["antenna_id"] not in {k[0] for k in ended})
+        r = client.post("/api/v1/events", headers=auth, json=event(
+            "cancel-out", victim["antenna_id"], "outage_start", "2026-08-23T10:00:01Z",
+            detail={"expected_end": "2026-08-23T12:00:00Z"}))
+        assert r.status_code == 201
+        want = {completed["id"]: ("completed", None), partial["id"]: ("partial", "weather"),
+                failed["id"]: ("failed", "spacecraft"), missed["id"]: ("missed", "unknown"),
+                victim["id"]: ("cancelled", "antenna")}
+        window = {"start": "2026-08-23T08:00:00Z", "end": "2026-08-23T11:00:00Z"}
+
+        def reported():  # the records follow the re-plan within a tick or two
+            rows = {r["contact_id"]: (r["state"], r["cause"])
+                    for r in client.get("/api/v1/reports/contacts", params=window).json()}
+            return rows if all(rows.get(k) == v for k, v in want.items()) else None
+
+        assert wait_for(reported, timeout=30)
+        plan = {c["id"]: c for c in client.get("/api/v1/plan", params=window).json()["contacts"]}
+        assert {k: (plan[k]["status"], plan[k]["cause"]) for k in want} == want
+        assert "weather" in plan[partial["id"]]["reason"] and plan[completed["id"]]["phase"] is None
+        for c in (completed, partial, failed, missed):  # the board just after the teardown: its last contact
+            at = format_utc(parse_utc(c["teardown_end"]).timestamp() + 0.5)
+            row = next(a for a in client.get("/api/v1/board", params={"at": at}).json()["antennas"]
+                       if a["id"] == c["antenna_id"])
+            assert row["last_contact"]["id"] == c["id"]
+            assert (row["last_contact"]["status"], row["last_contact"]["cause"]) == want[c["id"]]
+        # During the partial pass the board's row says the contact is in progress.
+        mid = format_utc(parse_utc(partial["start"]).timestamp() + 30)
+        row = next(a for a in client.get("/api/v1/board", params={"at": mid}).json()["antennas"]
+                   if a["id"] == partial["antenna_id"])
+        assert (row["contact_id"], row["contact_status"]) == (partial["id"], "partial")  # the record as it stands
+        for c in (partial, missed):  # the pass sheet prints the state too
+            sheet = client.get(f"/api/v1/calendars/antennas/{c['antenna_id']}/sheet", params={"date": "2026-08-23"})
+            assert f"<td>{want[c['id']][0]}</td>" in sheet.text
+        # The cancelled contact is on no antenna's row; the report and the plan say why.
+        board = client.get("/api/v1/board").json()
+        assert all(victim["id"] not in (a["contact_id"], (a["next_contact"] or {}).get("id")) for a in board["antennas"])
+        out = tmp_path / "contacts.json"
+        r = CliRunner().invoke(app, ["report", "contacts", "--start", "2026-08-23T08:00:00Z", "--days", "1",
+                                     "--database", database_url, "--format", "json", "--output", str(out)])
+        assert r.exit_code == 0, r.output
+        import json
+
+        rows = {row["contact_id"]: (row["state"], row["cause"]) for row in json.loads(out.read_text())}
+        assert {k: rows[k] for k in want} == want
+
+
 def test_reports_and_calendars(database_url, small_fleet):
     with make_client(database_url, small_fleet) as client:
         auth = token(client)

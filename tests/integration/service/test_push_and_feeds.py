@@ -78,7 +78,7 @@ def test_dsn_xml_follows_the_dsn_now_schema(sqlite_url, small_fleet, shared_data
     with make_client(sqlite_url, small_fleet, plan_ahead_h=16) as client:
         plan = client.get("/api/v1/plan").json()["contacts"]
         # A deep-space contact: those missions publish their bands, so the dish carries signals.
-        busy = next(c for c in plan if c["status"] in ("scheduled", "pre-pass", "pass") and c["spacecraft_id"] == "MEX")
+        busy = next(c for c in plan if c["status"] in ("scheduled", "pre-pass", "in-progress") and c["spacecraft_id"] == "MEX")
         at = format_utc(parse_utc(busy["start"]).timestamp() + 30.0)
         client.put("/api/v1/clock", json={"time": at, "paused": True}, headers=token(client))
         # The next board after the jump (a loaded machine may take a few seconds to plan around it).

@@ -108,7 +108,7 @@ def test_each_job_is_a_contact_whose_upload_decides_its_record(served, database_
 
     from groundnet.cli import app
     from groundnet.interop.satnogs import UPLOAD_WAIT_S, job_contact_id
-    from groundnet.timebase import parse_utc
+    from groundnet.timebase import format_utc, parse_utc
 
     client, jobs = served
     service = client.app.state.service
@@ -147,6 +147,17 @@ def test_each_job_is_a_contact_whose_upload_decides_its_record(served, database_
     assert (failed["state"], failed["cause"], failed["data_volume_bytes"]) == ("failed", "antenna", None)
     assert (rows[job_contact_id(missed["id"])]["state"], rows[job_contact_id(missed["id"])]["cause"]) == (
         "missed", "unknown")
+    # The plan and the board give each job's contact the state the report gives (a job nobody uploaded for is
+    # missed there too, not completed).
+    plan = {c["id"]: c for c in client.get("/api/v1/plan", params=window).json()["contacts"]}
+    for j in first[:3]:
+        c = plan[job_contact_id(j["id"])]
+        assert (c["status"], c["cause"]) == (rows[c["id"]]["state"], rows[c["id"]]["cause"])
+        at = format_utc(parse_utc(c["teardown_end"]).timestamp() + 0.5)
+        row = next(a for a in client.get("/api/v1/board", params={"at": at}).json()["antennas"]
+                   if a["id"] == c["antenna_id"])
+        assert (row["last_contact"]["id"], row["last_contact"]["status"]) == (c["id"], c["status"])
+    assert plan[job_contact_id(missed["id"])]["status"] == "missed"
     performance = client.get("/api/v1/reports/performance",
                              params={"start": START, "end": "2026-05-09T00:00:00Z", "by": "mission"}).json()
     [satnogs] = [r for r in performance if r["key"] == "SatNOGS"]
@@ -224,6 +235,7 @@ def test_transmitters_give_the_links_and_the_doppler_shifted_downlink(served_wit
     row = next(a for a in board["antennas"] if a["id"] == "SATNOGS-6")
     assert row["contact_id"] == f"satnogs-{job['id']}" and row["targets"][0]["spacecraft_id"] == "NORAD-27607"
     assert row["downlink"]["frequency_hz"] == pytest.approx(corrected, abs=1e-3)
+    assert row["downlink_hz"] == pytest.approx(corrected, abs=1e-3) and row["uplink_hz"] == 145850000
 
     [link] = client.get("/api/v1/satnogs/links", params={"spacecraft": "NORAD-27607"}).json()
     assert (link["transmitter"], link["mode"], link["downlink_published_hz"], link["downlink_drift_ppb"]) == (
@@ -237,9 +249,21 @@ def test_transmitters_give_the_links_and_the_doppler_shifted_downlink(served_wit
     ranges = [(sat - site).at(skyfield_times([x])).distance().km[0] for x in (t - 0.5, t + 0.5)]
     rate = ranges[1] - ranges[0]
     assert now["range_rate_km_s"] == pytest.approx(rate, abs=0.02)  # km/s: 10 Hz at 436 MHz is 0.007 km/s
-    assert now["downlink_doppler_hz"] == pytest.approx(corrected * (1 - rate / 299792.458), abs=30)
-    assert abs(now["downlink_doppler_hz"] - corrected) > 1000, "a LEO pass shifts the downlink by kHz"
-    assert now["uplink_doppler_hz"] == pytest.approx(145850000 * (1 + rate / 299792.458), abs=15)
+    assert now["downlink_received_hz"] == pytest.approx(corrected * (1 - rate / 299792.458), abs=30)
+    assert abs(now["downlink_received_hz"] - corrected) > 1000, "a LEO pass shifts the downlink by kHz"
+    assert now["uplink_transmit_hz"] == pytest.approx(145850000 * (1 + rate / 299792.458), abs=15)
+    # The board's contact and the spacecraft view carry the same frequencies, by the same Doppler function.
+    assert row["range_rate_km_s"] == pytest.approx(rate, abs=0.02)
+    assert row["downlink_received_hz"] == pytest.approx(now["downlink_received_hz"], abs=0.2)
+    assert row["uplink_transmit_hz"] == pytest.approx(now["uplink_transmit_hz"], abs=0.2)
+    assert rate < 0 and row["downlink_received_hz"] > corrected, "approaching: the downlink arrives high"
+    view = client.get("/api/v1/spacecraft/NORAD-27607").json()
+    [mine] = [x for x in view["links_now"] if x["antenna_id"] == "SATNOGS-6"]
+    assert mine["downlink_received_hz"] == row["downlink_received_hz"] and mine["contact_id"] == row["contact_id"]
+    # docs/satnogs.md shows this moment's links_now as the server gives it.
+    doc = (SAMPLES.parents[1] / "docs" / "satnogs.md").read_text()
+    shown = json.loads(doc.split("['links_now'])\"\n```\n\n```json\n", 1)[1].split("```", 1)[0])
+    assert view["links_now"] == shown
 
     every = {r["spacecraft_id"]: r for r in client.get("/api/v1/satnogs/links").json()}
     assert every["ISS"]["transmitter"] == "NBTj56vc8Rf5aF47VU6H7d" and every["ISS"]["downlink_hz"] == 145825000
@@ -286,3 +310,56 @@ def test_a_new_jobs_file_continues_the_ids_of_the_one_it_replaces(tmp_path):
     jobs.write_text("not json")
     write_jobs(tmp_path)
     assert json.loads(jobs.read_text())[0]["id"] == 1
+
+
+def test_a_changed_transmitters_file_gives_new_links_without_a_restart(tmp_path, database_url):
+    """The transmitters file is looked at on the service's source rounds (GROUNDNET_SOURCES_CHECK_S): a new version
+    changes the links of the board, the spacecraft view and the SatNOGS links; a version that cannot be read leaves
+    them and is reported in GET /api/v1/status with the file's age, until a good one is written."""
+    from support import wait_for
+
+    stations, jobs = write_jobs(tmp_path)
+    transmitters = tmp_path / "transmitters.json"
+    records = json.loads((SAMPLES / "transmitters.json").read_text())
+    transmitters.write_text(json.dumps(records))
+    fleet = [s for s in load_fleet() if s.id in ("ISS", "SENTINEL-2B")]
+    settings = Settings(database=database_url, clock=START, station_file=stations, satnogs_jobs=jobs,
+                        satnogs_transmitters=str(transmitters), data_dir=tmp_path / "var", plan_ahead_h=2,
+                        plan_behind_h=1, sources_check_s=0.2)
+    job = next(j for j in json.loads(jobs.read_text()) if j["norad_cat_id"] == 27607 and j["ground_station"] == 6)
+    with TestClient(create_app(settings, fleet=fleet)) as client:
+        def downlink() -> float:
+            return client.get("/api/v1/spacecraft/NORAD-27607").json()["downlink"]["frequency_hz"]
+
+        def source() -> dict:
+            return next(r for r in client.get("/api/v1/status").json()["sources"] if r["name"] == str(transmitters))
+
+        assert downlink() == pytest.approx(436795000 * (1 - 2300 / 1e9), abs=1e-3)
+        row = source()
+        assert row["url"] is None and row["last_error"] is None and 0 <= row["age_s"] < 600 and row["stale"] is False
+
+        so50 = next(r for r in records if r["uuid"] == "tzvNPnQgZfuX6w7KYnk65p")
+        so50.update(downlink_low=436800000, downlink_drift=None)
+        transmitters.write_text(json.dumps(records))
+        wait_for(lambda: downlink() == 436800000, timeout=10)
+        [link] = client.get("/api/v1/satnogs/links", params={"spacecraft": "NORAD-27607"}).json()
+        assert link["downlink_hz"] == 436800000 and link["downlink_drift_ppb"] is None
+        client.app.state.service.set_clock(time_unix=parse_utc_s(job["start"]) + 120, paused=True)
+        board = client.get("/api/v1/board").json()
+        row = next(a for a in board["antennas"] if a["id"] == "SATNOGS-6")
+        assert row["downlink_hz"] == 436800000 and row["downlink_received_hz"] > 436800000  # approaching
+
+        transmitters.write_text("[{not json")
+        wait_for(lambda: source()["last_error"], timeout=10)
+        assert "transmitters.json" in source()["last_error"] and downlink() == 436800000, "the links in force stay"
+
+        so50.update(downlink_low=436805000)
+        transmitters.write_text(json.dumps(records))
+        wait_for(lambda: downlink() == 436805000, timeout=10)
+        assert source()["last_error"] is None
+
+
+def parse_utc_s(text: str) -> float:
+    from groundnet.timebase import parse_utc
+
+    return parse_utc(text).timestamp()

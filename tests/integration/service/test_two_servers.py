@@ -94,6 +94,18 @@ def test_two_servers_on_one_postgresql_share_events_within_250_ms(postgres_serve
 
         wait_for(b_shows_outage, timeout=10)
 
+        # A station's late report to A turns a missed contact completed on B's plan and board as well.
+        def b_plan():
+            return {c["id"]: c for c in httpx.get(f"{base_b}/api/v1/plan", params={"start": "2026-08-23T09:00:00Z",
+                                                                                   "end": T0_ISO}, timeout=10).json()["contacts"]}
+
+        done = next(c for c in b_plan().values() if c["status"] == "missed" and c["antenna_id"] not in ("KIR-1", "MLG"))
+        for kind, at in (("carrier_lock", done["start"]), ("los", done["end"])):
+            late = {"event_id": f"two-late-{kind}", "antenna_id": done["antenna_id"], "kind": kind, "time": at,
+                    "spacecraft_id": done["spacecraft_id"]}
+            assert httpx.post(f"{base_a}/api/v1/events", json=late, headers=auth, timeout=10).status_code == 201
+        wait_for(lambda: b_plan()[done["id"]]["status"] == "completed", timeout=3, every=0.1)
+
         # A replay set on one server is followed by the other (the clock is shared live state too).
         r = httpx.put(f"{base_a}/api/v1/clock", json={"time": "2026-08-23T11:00:00Z", "paused": True},
                       headers=auth, timeout=10)

@@ -6,10 +6,11 @@ import math
 
 import pytest
 
-from groundnet.live.board import BoardBuilder, EventLog, reported_contact_state
+from groundnet.live.board import BoardBuilder, EventLog, reported_link_state
 from groundnet.missions import load_fleet
 from groundnet.domain import BoardBlock, BoardPlan, Contact, StationEvent
 from groundnet.live.simulator import StationSimulator
+from groundnet.operations.records import decide_all
 from groundnet.stations import load_network
 from groundnet.timebase import parse_utc
 
@@ -29,18 +30,18 @@ def ev(kind, t, antenna="MSP", eid=None, **detail) -> StationEvent:
     return StationEvent(eid or f"{kind}-{t}", antenna, kind, t, detail=detail)
 
 
-def test_reported_state_follows_the_station():
+def test_reported_links_follow_the_station():
     c = contact()
-    assert reported_contact_state([], c, T + 10) is None
+    assert reported_link_state([], c, T + 10) is None
     evs = [ev("aos", T + 5)]
-    assert reported_contact_state(evs, c, T + 6)["downlink"] == "carrier"
+    assert reported_link_state(evs, c, T + 6)["downlink"] == "carrier"
     evs.append(ev("telemetry_lock", T + 20))
     evs.append(ev("command_sent", T + 30, ranging=True))
-    rep = reported_contact_state(evs, c, T + 40)
-    assert (rep["activity"], rep["downlink"], rep["uplink"], rep["ever_locked"]) == ("tracking", "data", "ranging", True)
+    rep = reported_link_state(evs, c, T + 40)
+    assert (rep["activity"], rep["downlink"], rep["uplink"]) == ("tracking", "data", "ranging")
     evs.append(ev("los", T + 1800))
-    assert reported_contact_state(evs, c, T + 1900)["activity"] == "teardown"
-    assert reported_contact_state(evs, c, T + 2200)["activity"] == "idle"
+    assert reported_link_state(evs, c, T + 1900)["activity"] == "teardown"
+    assert reported_link_state(evs, c, T + 2200)["activity"] == "idle"
 
 
 def test_board_planned_vs_reported_and_blocks(fleet):
@@ -71,6 +72,24 @@ def test_board_planned_vs_reported_and_blocks(fleet):
     log.add(ev("outage_start", T + 20, antenna="CEB"))
     ceb = {a["id"]: a for a in builder.build(T + 30, plan, log)["antennas"]}["CEB"]
     assert ceb["reported_activity"] == "outage" and ceb["activity"] == "tracking"
+    # The contact's state is its lifecycle record's, asked for once per board: in progress, then partial (the
+    # outage cut the lock after 11 s) on the row's last contact once its teardown is over.
+    asked = []
+
+    def records(contacts, at):
+        asked.append(sorted(c.id for c in contacts))
+        evs = [e for a in ("CEB",) for e in log.upto(a, at)]
+        outage = BoardBlock("CEB", "outage", T + 20, None, "", "outage_start-x")  # the store opens it from the event
+        return {r.contact_id: r for r in decide_all(contacts, evs, [*plan.blocks, outage], at)}
+
+    ceb = {a["id"]: a for a in builder.build(T + 30, plan, log, records=lambda cs: records(cs, T + 30))["antennas"]}["CEB"]
+    assert (ceb["contact_status"], ceb["last_contact"]) == ("in-progress", None)
+    after = c.teardown_end + 1
+    rows = {a["id"]: a for a in builder.build(after, plan, log, records=lambda cs: records(cs, after))["antennas"]}
+    assert rows["CEB"]["contact_status"] is None and rows["MSP"]["last_contact"] is None
+    assert {k: rows["CEB"]["last_contact"][k] for k in ("id", "status", "cause")} == {
+        "id": "c1", "status": "partial", "cause": "antenna"}
+    assert asked == [["c1"], ["c1"]]
 
 
 def test_geometry_matches_skyfield(fleet):
@@ -140,3 +159,31 @@ def test_deep_space_links_interpolated_between_minutes_match_the_exact_geometry(
         assert got["elevation_deg"] == pytest.approx(exact.elevation_deg[0, 0], abs=1e-4)
         assert got["downleg_range_km"] == pytest.approx(exact.downleg_range_km[0, 0], abs=0.01)  # 10 m in 2.8e8 km
         assert got["rtlt_s"] == pytest.approx(exact.rtlt_s[0, 0], abs=1e-8)
+
+
+def test_deep_space_frequencies_follow_the_light_time_corrected_link():
+    """MRO (published X band: 8439 MHz down, 7183 MHz up) from DSS-14: the board's received downlink and uplink to
+    send agree with the exact Doppler ratios of ``link_geometry`` (light time, both legs) within 50 Hz; an Earth
+    orbiter with only its bands known gets no frequency, and an idle antenna none at all."""
+    from groundnet.visibility.deepspace import link_geometry
+
+    fleet = [s for s in load_fleet() if s.id in ("MRO", "SENTINEL-2B")]
+    mro = fleet[0] if fleet[0].id == "MRO" else fleet[1]
+    antennas = load_network().select(["DSS-14", "KIR-1", "MSP"])
+    plan = BoardPlan(T - 3600, T + 7200, [contact(antenna="DSS-14", sc="MRO"), contact(antenna="KIR-1", sc="SENTINEL-2B",
+                                                                                       cid="c2")], [])
+    for t in (T + 60.0, T + 73.5):
+        rows = {a["id"]: a for a in BoardBuilder(antennas, fleet).build(t, plan, EventLog())["antennas"]}
+        dss = rows["DSS-14"]
+        exact = link_geometry(mro.trajectory, [antennas[0]], [t])
+        assert dss["downlink_hz"] == 8439e6 and dss["uplink_hz"] == 7183e6
+        assert dss["range_rate_km_s"] == pytest.approx(exact.range_rate_km_s[0, 0], abs=1e-5)
+        assert dss["downlink_received_hz"] == pytest.approx(8439e6 * exact.downleg_doppler_ratio[0, 0], abs=50)
+        assert dss["uplink_transmit_hz"] == pytest.approx(7183e6 / exact.upleg_doppler_ratio[0, 0], abs=50)
+        assert abs(dss["downlink_received_hz"] - 8439e6) > 10e3, "Earth-Mars motion shifts X band by tens of kHz"
+        s2 = rows["KIR-1"]
+        assert s2["targets"] and s2["downlink"]["band"] == "X"
+        assert s2["range_rate_km_s"] is not None
+        assert (s2["downlink_hz"], s2["downlink_received_hz"], s2["uplink_hz"], s2["uplink_transmit_hz"]) == (None,) * 4
+        assert all(rows["MSP"][k] is None for k in ("range_rate_km_s", "downlink_hz", "downlink_received_hz",
+                                                       "uplink_hz", "uplink_transmit_hz"))

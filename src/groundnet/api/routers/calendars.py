@@ -7,7 +7,6 @@ from fastapi.responses import HTMLResponse
 
 from ...live.service import LiveService
 from ...operations.calendar import pass_sheet, plan_calendar
-from ...operations.reports import contact_states
 from ...timebase import SECONDS_PER_DAY, parse_utc, period_start
 from ..deps import get_service, read_access
 
@@ -60,7 +59,7 @@ def get_pass_sheet(antenna_id: str, date: str | None = Query(None, description="
     now = service.clock.now()
     day = period_start(now if date is None else parse_utc(date + "T00:00:00Z" if len(date) == 10 else date,
                                                           "date").timestamp(), "day")
-    contacts = [c for c in service.plan_between(day, day + SECONDS_PER_DAY).contacts
-                if c.antenna_id == antenna_id and day <= c.start < day + SECONDS_PER_DAY]
-    states = contact_states(service.store, day, day + SECONDS_PER_DAY, antenna_id)
+    plan = service.plan_between(day, day + SECONDS_PER_DAY)
+    contacts = [c for c in plan.contacts if c.antenna_id == antenna_id and day <= c.start < day + SECONDS_PER_DAY]
+    states = {k: r.state for k, r in service.contact_records(contacts, now, plan.blocks).items()}  # as the plan says
     return HTMLResponse(pass_sheet(antenna.id, antenna.name, day, contacts, states, now))

@@ -244,16 +244,43 @@ def transmitters_file(settings) -> str:
 def satnogs_fleet(settings, fleet: list, jobs: list[dict]) -> tuple[list, dict]:
     """The fleet the service runs with SatNOGS: links from the transmitters, the jobs' satellites added
     (``interop.satnogs.fleet_with_satnogs``); bad transmitter records are logged and skipped."""
-    transmitters, where = [], "SatNOGS DB transmitters"
-    if settings.satnogs_transmitters:
-        path = transmitters_file(settings)
-        transmitters, problems = read_transmitters(path)
-        for problem in problems:
-            log.warning("SatNOGS transmitter skipped: %s", problem)
-        where = f"{settings.satnogs_transmitters}"
-    fleet, links = fleet_with_satnogs(fleet, transmitters=transmitters, jobs=jobs, source=where)
+    path = transmitters_file(settings) if settings.satnogs_transmitters else None
+    fleet, links = _fleet_from(path, fleet, jobs, settings.satnogs_transmitters or "SatNOGS DB transmitters")
     log.info("SatNOGS links for %d spacecraft", len(links))
     return fleet, links
+
+
+def _fleet_from(path, fleet: list, jobs: list[dict], source: str) -> tuple[list, dict]:
+    """``fleet_with_satnogs`` with the transmitters of ``path`` (None: none); bad records logged and skipped."""
+    transmitters, problems = read_transmitters(path) if path is not None else ([], [])
+    for problem in problems:
+        log.warning("SatNOGS transmitter skipped: %s", problem)
+    return fleet_with_satnogs(fleet, transmitters=transmitters, jobs=jobs, source=source)
+
+
+def watch_transmitters(refresher, settings, service: LiveService, base_fleet: list, jobs: list[dict],
+                       on_links: Callable[[dict], None]) -> None:
+    """Follow ``--satnogs-transmitters`` on the service's source rounds (``SourceRefresher.watch``): when the file
+    changes (or the cached copy of ``satnogs:transmitters`` is refreshed), the fleet's links are made again from
+    the fleet the service started with and the jobs it started with (``satnogs_fleet``), the service takes them
+    (``LiveService.update_links``) and ``on_links`` gets the new SatNOGS links. A version that cannot be read leaves
+    the links in force; ``GET /api/v1/status`` reports its error."""
+    from ...sources.fetch import cached_outcome
+    from ...sources.registry import is_source_spec, parse_spec
+
+    spec = settings.satnogs_transmitters
+    source = is_source_spec(spec)
+
+    def path() -> Path:
+        return Path(cached_outcome(parse_spec(spec), refresher.config).entry.data_path) if source else Path(spec)
+
+    def load(where: Path) -> None:
+        fleet, links = _fleet_from(where, base_fleet, jobs, spec)
+        changed = service.update_links(fleet)
+        on_links(links)
+        log.info("SatNOGS transmitters read again from %s: new links for %s", where, ", ".join(changed) or "none")
+
+    refresher.watch(spec, path, load, spec=parse_spec(spec).name if source else None)
 
 
 class DopplerNow(BaseModel):
@@ -261,8 +288,8 @@ class DopplerNow(BaseModel):
     antenna_id: str
     phase: str = Field(description="setup, tracking or teardown.")
     range_rate_km_s: float | None = Field(description="Positive while the spacecraft recedes.")
-    downlink_doppler_hz: float | None = Field(description="What arrives at the antenna: downlink_hz x (1 - rdot / c).")
-    uplink_doppler_hz: float | None = Field(description="What to send so that the spacecraft receives uplink_hz: "
+    downlink_received_hz: float | None = Field(description="What arrives at the antenna: downlink_hz x (1 - rdot / c).")
+    uplink_transmit_hz: float | None = Field(description="What to send so that the spacecraft receives uplink_hz: "
                                                         "uplink_hz x (1 + rdot / c).")
 
 
@@ -305,9 +332,9 @@ def doppler_rows(service: LiveService, links: dict, now: float, spacecraft_id: s
             contacts.append({
                 "contact_id": c.id, "antenna_id": c.antenna_id, "phase": c.phase(now),
                 "range_rate_km_s": None if rate is None else round(rate, 6),
-                "downlink_doppler_hz": None if rate is None or link.downlink_hz is None
+                "downlink_received_hz": None if rate is None or link.downlink_hz is None
                 else round(float(downlink_hz(link.downlink_hz, rate)), 1),
-                "uplink_doppler_hz": None if rate is None or link.uplink_hz is None
+                "uplink_transmit_hz": None if rate is None or link.uplink_hz is None
                 else round(float(uplink_hz(link.uplink_hz, rate)), 1)})
         rows.append({**link.as_dict(), "time": format_utc(now), "contacts": contacts})
     return rows

@@ -1,7 +1,7 @@
 // Station cards: one antenna's state at a glance, planned beside reported.
 import { staleBadge } from "./ages";
 import { h } from "./dom";
-import { ACTIVITY_LABEL, countdown, dataRate, degrees, frequency, hhmm, known, lightTime, rangeKm } from "./format";
+import { ACTIVITY_LABEL, countdown, dataRate, degrees, frequency, hhmm, known, lightTime, rangeKm, shiftedFrequency } from "./format";
 import { bandClass } from "./map";
 import type { AntennaState, Link, PartnerAntenna } from "./contract";
 
@@ -67,7 +67,8 @@ export function renderCard(a: AntennaState | PartnerAntenna, opts: CardOptions):
         ])),
     );
     const rows = h("dl", { class: "facts" });
-    rows.append(...linkRow("Down", "↓", a.downlink), ...linkRow("Up", "↑", a.uplink));
+    rows.append(...linkRow("Down", "↓", a.downlink, shiftedFrequency(a.downlink_hz, a.downlink_received_hz, "received")),
+      ...linkRow("Up", "↑", a.uplink, shiftedFrequency(a.uplink_hz, a.uplink_transmit_hz, "send")));
     rows.append(
       h("dt", {}, "Pointing"), h("dd", {}, `az ${degrees(a.azimuth_deg)} · el ${degrees(a.elevation_deg)}`),
       h("dt", {}, "Range"), h("dd", {}, rangeText(a)),
@@ -90,12 +91,21 @@ export function renderCard(a: AntennaState | PartnerAntenna, opts: CardOptions):
     nextLine.append(h("span", { class: "label" }, opts.partner ? "The feed carries no plan" : "No contact planned ahead"));
   }
   card.append(nextLine);
+  const last = "last_contact" in a ? a.last_contact : null;
+  if (last) {  // the contact's record: what became of the antenna's last contact
+    card.append(h("p", { class: "last", "data-status": last.status ?? "" },
+      h("span", { class: "label" }, "Last "),
+      `${last.spacecraft_name} ${hhmm(Date.parse(last.start))}–${hhmm(Date.parse(last.end))} `,
+      h("span", { class: "state" }, last.status ? `${last.status}${last.cause ? ` (${last.cause})` : ""}` : "not recorded")));
+  }
   return card;
 }
 
 const SIGNAL_TEXT: Record<string, string> = { none: "no signal", carrier: "carrier", data: "data", ranging: "ranging" };
 
-function linkRow(label: string, arrow: string, link: Link | null): HTMLElement[] {
+/** One direction of the link; `tuned`: its published channel and the frequency at the antenna now, when published
+ * (shiftedFrequency), else the band's frequency as the link gives it. */
+function linkRow(label: string, arrow: string, link: Link | null, tuned = ""): HTMLElement[] {
   if (!link || (!link.band && !link.data_rate_bps)) return [];
   const off = link.signal === "none";
   return [
@@ -104,7 +114,8 @@ function linkRow(label: string, arrow: string, link: Link | null): HTMLElement[]
       h("span", { class: `band ${bandClass(link.band)}` }, known(link.band, "band unknown")),
       link.data_rate_bps ? ` ${dataRate(link.data_rate_bps)}` : "",
       link.signal ? h("span", { class: "signal" }, ` ${SIGNAL_TEXT[link.signal] ?? link.signal}`) : "",
-      link.frequency_hz ? h("span", { class: "freq" }, ` ${frequency(link.frequency_hz)}`) : ""),
+      tuned ? h("span", { class: "freq tuned", "data-direction": label.toLowerCase() }, tuned)
+        : link.frequency_hz ? h("span", { class: "freq" }, ` ${frequency(link.frequency_hz)}`) : ""),
   ];
 }
 

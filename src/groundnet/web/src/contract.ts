@@ -23,7 +23,7 @@ export type GroundTrack = Schemas["GroundTrack"];
 export type DsnFeed = Schemas["DsnFeed"];
 export type LeopScenarioInfo = Schemas["LeopScenarioSummary"];
 /** A craft of the fleet; the details (distance, passes, element sets) only in the one-craft view. */
-export type SpacecraftInfo = Schemas["SpacecraftSummary"] & Partial<Pick<Schemas["SpacecraftView"], "distance" | "next_passes" | "element_sets">>;
+export type SpacecraftInfo = Schemas["SpacecraftSummary"] & Partial<Pick<Schemas["SpacecraftView"], "distance" | "next_passes" | "element_sets" | "links_now">>;
 /** A pass; `elements_age_days` (days from the element set's epoch to AOS) where the server gives it. */
 export type Pass = Schemas["Pass"] & { elements_age_days?: number | null };
 export type ServiceStatus = Schemas["StatusRead"];

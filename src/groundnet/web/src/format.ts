@@ -180,6 +180,30 @@ export function frequency(hz: number | null | undefined): string {
   return `${hz.toFixed(0)} Hz`;
 }
 
+/** A radio channel to the kilohertz: "437.500 MHz", "8439.000 MHz" ("" when unknown). */
+export function channel(hz: number | null | undefined): string {
+  if (hz == null || !Number.isFinite(hz) || hz <= 0) return "";
+  return `${(hz / 1e6).toLocaleString("en-US", { minimumFractionDigits: 3, maximumFractionDigits: 3, useGrouping: false })} MHz`;
+}
+
+/** A frequency difference with its sign: "+8.3 kHz", "−120 Hz". */
+export function frequencyOffset(hz: number): string {
+  const sign = hz > 0 ? "+" : hz < 0 ? "−" : "±";
+  const a = Math.abs(hz);
+  return a >= 1000 ? `${sign}${(a / 1000).toFixed(1)} kHz` : `${sign}${a.toFixed(0)} Hz`;
+}
+
+/** A published channel and the frequency at the antenna now (Doppler-shifted):
+ * "437.500 MHz, received 437.508 MHz (+8.3 kHz)"; the channel alone when the shifted one is unknown;
+ * "" when no channel is published (the page says nothing rather than "null"). */
+export function shiftedFrequency(publishedHz: number | null | undefined, nowHz: number | null | undefined,
+                                 verb: "received" | "send"): string {
+  const published = channel(publishedHz);
+  if (!published) return "";
+  if (nowHz == null || !Number.isFinite(nowHz) || nowHz <= 0) return published;
+  return `${published}, ${verb} ${channel(nowHz)} (${frequencyOffset(nowHz - publishedHz!)})`;
+}
+
 export function speed(kmS: number | null | undefined): string {
   if (kmS == null || !Number.isFinite(kmS)) return UNKNOWN;
   return `${kmS.toFixed(2)} km/s (${Math.round(kmS * 3600).toLocaleString("en-US")} km/h)`;

@@ -2,7 +2,7 @@
 // time, and its next passes over each station.
 import { clear, h } from "./dom";
 import { ageBadge, ageDays, ageLimitDays } from "./ages";
-import { countdown, dataRate, dateTime, degrees, duration, frequency, hhmm, known, lightTime, rangeKm, speed, zoneLabel } from "./format";
+import { countdown, dataRate, dateTime, degrees, duration, frequency, hhmm, known, lightTime, rangeKm, shiftedFrequency, speed, zoneLabel } from "./format";
 import type { Board, Link, Pass, SpacecraftInfo } from "./contract";
 
 const KIND_LABEL: Record<string, string> = {
@@ -101,6 +101,21 @@ export function renderSpacecraftDetail(
   if (epoch) facts.push(["Elements epoch", h("span", {}, `${dateTime(epoch)} ${zoneLabel(Date.parse(epoch))} `, ageBadge(age, ageLimitDays(sc.id)))]);
   if (sc.downlink) facts.push(["Downlink", linkText(sc.downlink)]);
   if (sc.uplink) facts.push(["Uplink", linkText(sc.uplink)]);
+  // At each antenna in contact with it now: the published channels and what the antenna receives and sends (the
+  // board's figures, live; the craft's own view until a board arrives).
+  const linksNow = board
+    ? board.antennas.filter((a) => a.targets.some((t) => t.spacecraft_id === sc.id))
+      .map((a) => ({ ...a, antenna_id: a.id }))
+    : sc.links_now ?? [];
+  for (const now of linksNow) {
+    const down = shiftedFrequency(now.downlink_hz, now.downlink_received_hz, "received");
+    const up = shiftedFrequency(now.uplink_hz, now.uplink_transmit_hz, "send");
+    if (!down && !up) continue;
+    facts.push([`At ${now.antenna_id} now`, h("span", { class: "tuned", "data-station-id": now.antenna_id },
+      down ? h("span", { class: "tuned-down" }, `↓ ${down}`) : "",
+      down && up ? h("br") : "",
+      up ? h("span", { class: "tuned-up" }, `↑ ${up}`) : "")]);
+  }
   if (sc.approximate) facts.push(["Accuracy", `approximate${sc.error_bound_km ? `, within ${rangeKm(sc.error_bound_km)}` : ""}`]);
   if (state?.latitude_deg != null && state.longitude_deg != null) {
     facts.push(["Sub-point", `${degrees(state.latitude_deg, 2)} lat, ${degrees(state.longitude_deg, 2)} lon`]);

@@ -1,7 +1,7 @@
 // The plan around the moment shown, one row per antenna: contacts with their setup and teardown,
 // maintenance and outage blocks, and a line at the moment shown ("now" live, "replay" otherwise).
 // Zoomable from the whole window down to one hour across the screen, where an 8-minute contact is
-// a labelled bar; each contact says whether it is done, in progress, ahead, failed or cancelled
+// a labelled bar; each contact says whether it is done, in progress, ahead, failed, partial, missed or cancelled
 // at the moment shown, so that a replay of the past reads as the past.
 import { clear, h } from "./dom";
 import { duration, hhmm, zoneLabel } from "./format";
@@ -14,19 +14,24 @@ export const ZOOM_HOURS = [0, 12, 6, 3, 1] as const;
 /** Narrower than this a bar carries no text (a clipped "S." says nothing); its tooltip and label say it. */
 const MIN_LABEL_PX = 44;
 
-export type Phase = "done" | "now" | "ahead" | "failed" | "cancelled";
+export type Phase = "done" | "now" | "ahead" | "failed" | "partial" | "missed" | "cancelled";
+
+/** The end states the server's contact record (`status`) gives that a bar shows as such. */
+const ENDED: Partial<Record<Contact["status"], Phase>> = { failed: "failed", partial: "partial", missed: "missed" };
 
 /** What a contact is at a moment: a failure or a completion is only known once it has happened. */
-export function phaseAt(c: Contact, nowMs: number): Phase {
+export function phaseAt(c: Pick<Contact, "status" | "start" | "end">, nowMs: number): Phase {
   if (c.status === "cancelled") return "cancelled";
   const start = Date.parse(c.start);
   const end = Date.parse(c.end);
   if (nowMs < start) return "ahead";
-  if (c.status === "failed") return "failed";
+  const ended = ENDED[c.status];
+  if (ended) return ended;
   return nowMs < end ? "now" : "done";
 }
 
-const PHASE_TEXT: Record<Phase, string> = { done: "done", now: "in progress", ahead: "ahead", failed: "failed", cancelled: "cancelled" };
+const PHASE_TEXT: Record<Phase, string> = { done: "done", now: "in progress", ahead: "ahead", failed: "failed", partial: "partial",
+  missed: "missed", cancelled: "cancelled" };
 
 export class Timeline {
   readonly root: HTMLElement;
@@ -189,7 +194,7 @@ export class Timeline {
       class: `tl-contact st-${c.status}`,
       "data-contact-id": c.id,
       "data-label": label,
-      "data-contact": JSON.stringify({ status: c.status, start: c.start, end: c.end }),
+      "data-contact": JSON.stringify({ id: c.id, status: c.status, start: c.start, end: c.end }),
       title: `${label} (${duration((end - start) / 1000)})`,
       onclick: () => this.onContact(c),
     });
