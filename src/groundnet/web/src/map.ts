@@ -240,7 +240,7 @@ export class WorldMap {
       placer.take(box);
       if (box.ring > 1) {
         const [x1, y1, x2, y2] = leader(x, y, r, box, 1.5 * k);
-        this.layers.labels.prepend(s("line", { class: `label-leader${cls.startsWith("craft") ? " craft" : ""}`, x1: x1.toFixed(1), y1: y1.toFixed(1), x2: x2.toFixed(1), y2: y2.toFixed(1), "aria-hidden": "true" }));
+        this.layers.labels.prepend(s("line", { class: `label-leader${cls.startsWith("craft") ? " to-craft" : ""}`, x1: x1.toFixed(1), y1: y1.toFixed(1), x2: x2.toFixed(1), y2: y2.toFixed(1), "aria-hidden": "true" }));
       }
     };
     const siteLabel = ({ site, centre, ring }: (typeof sites)[number]) => {
