@@ -74,7 +74,27 @@ def test_spacecraft_view_works_for_every_kind(board_server, page, kind):
     shoot(page, f"spacecraft-{kind}-wall")
     page.set_viewport_size(PHONE)
     page.wait_for_timeout(300)
+    # Nothing in the details (a kernel's long path in "Source") widens the page on a phone.
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     shoot(page, f"spacecraft-{kind}-phone")
+
+
+def test_spacecraft_view_in_a_replay_is_of_the_moment_shown(board_server, page):
+    """Replaying a moment other than the server clock's, the spacecraft view gives the distance and the next
+    passes at the moment shown (GET /api/v1/spacecraft/{id}?at=), not at the server's clock."""
+    moment = moment_in_plan(board_server, 7)
+    server_now = board_server.get("spacecraft/ISS")
+    then = board_server.get("spacecraft/ISS", at=iso(moment))
+    assert round(then["distance"]["geocentric_km"]) != round(server_now["distance"]["geocentric_km"])
+    open_board(page, board_server, f"?view=spacecraft&spacecraft=ISS&t={iso(moment)}&paused=1")
+    page.wait_for_selector("#sc-detail table.passes tbody tr")
+    stats = dict(page.eval_on_selector_all("#sc-detail .stat", "els => els.map(e => [e.firstChild.textContent, e.lastChild.textContent])"))
+    assert stats["From Earth"] == f"{then['distance']['geocentric_km']:.0f} km"
+    first = min((p for p in then["next_passes"] if parse(p["los"]) >= moment), key=lambda p: p["aos"])
+    row = page.locator("#sc-detail table.passes tbody tr").first
+    assert row.get_attribute("data-station-id") == first["station_id"]
+    assert parse(first["aos"]) > moment - timedelta(minutes=15)
+    assert "Distance and speed at" not in page.locator("#sc-detail").inner_text(), "paused: the details are of the moment shown"
 
 
 @pytest.mark.parametrize("size", ["wall", "phone"])
@@ -91,6 +111,16 @@ def test_no_raw_value_in_any_view(board_server, page, size):
             page.wait_for_selector(ready, timeout=60_000)
         page.wait_for_timeout(400)
         assert raw_values(page) == [], f"the {view} view shows raw values"
+        assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), f"the {view} view scrolls sideways"
+        # A legend's swatch never parts from its name (one line each).
+        shown, swatches, parted = page.evaluate("""() => {
+          const items = [...document.querySelectorAll('.legend-inline > span')].filter(s => s.offsetParent);
+          const swatches = [...document.querySelectorAll('.legend-inline .sw')].filter(s => s.offsetParent);
+          return [items.length, swatches.length, items.filter(s => s.getBoundingClientRect().height > 1.6 * parseFloat(getComputedStyle(s).fontSize))
+            .map(s => s.textContent)];
+        }""")
+        assert parted == [] and shown == swatches and (view != "timeline" or shown >= 7), \
+            f"the {view} view's legend: {shown} items for {swatches} swatches, parted {parted}"
         shoot(page, f"view-{view}-{size}")
 
 
@@ -247,6 +277,21 @@ def test_stale_elements_on_station_cards_and_the_map(board_server, page):
         assert is_stale == stale(craft, ten_days), craft
 
 
+def test_spacecraft_list_judges_element_age_once_the_limits_arrive(board_server, page):
+    """The element-age limits (GET /api/v1/display) may arrive after the fleet's list is drawn: the list's badges
+    are judged again then (they stayed green, "fresh", on a paused page)."""
+    held = []
+    page.route("**/api/v1/display", lambda route: held.append(route))
+    page.goto(f"{board_server.url}/?view=spacecraft&spacecraft=ISS&t={iso(moment_in_plan(board_server, 2))}&paused=1")
+    badge = page.locator("#sc-list [data-spacecraft-id='ISS'] .age-badge")
+    badge.wait_for()
+    page.wait_for_function("() => document.querySelector('#sc-detail .stats')")
+    page.wait_for_timeout(1500)  # the list drawn again with the board of the moment, its texts settled
+    assert held and "stale" not in badge.get_attribute("class"), "no limit known yet: no judgement"
+    held[0].continue_()
+    page.wait_for_selector("#sc-list [data-spacecraft-id='ISS'] .age-badge.stale")
+
+
 def test_views_without_a_board_say_why_they_are_empty(board_server, page):
     """Reports of a service whose stations never reported say so (not a chart of red failures alone), and a view
     that shows no board of the moment does not claim to be loading one."""
@@ -261,6 +306,26 @@ def test_views_without_a_board_say_why_they_are_empty(board_server, page):
     page.click("a[data-view='residuals']")
     page.wait_for_timeout(500)
     assert "loading" not in page.locator("#fresh").inner_text()
+
+
+def test_reports_fit_a_phone(board_server, page):
+    """On a phone the service-hours figures stay beside their bars and every day of the heatmap is in sight
+    (the latest days matter most): nothing cut at the screen's edge, nothing to scroll sideways to."""
+    page.set_viewport_size(PHONE)
+    page.goto(f"{board_server.url}/?view=reports&t={iso(moment_in_plan(board_server, 2))}&paused=1")
+    page.wait_for_selector("#reports-bars svg.bars")
+    page.wait_for_selector("#reports-heatmap svg.heatmap rect")
+    seen = page.evaluate("""() => {
+      const width = window.innerWidth;
+      const cut = [...document.querySelectorAll('#reports-bars text, #reports-heatmap text')]
+        .filter(t => { const r = t.getBoundingClientRect(); return r.width && (r.left < 0 || r.right > width); }).map(t => t.textContent);
+      const heat = document.querySelector('#reports-heatmap svg.heatmap').getBoundingClientRect();
+      return {cut, values: document.querySelectorAll('#reports-bars .bar-value').length, heatRight: heat.right, width,
+              page: document.documentElement.scrollWidth};
+    }""")
+    assert seen["values"] > 0 and seen["cut"] == [], seen["cut"]
+    assert seen["heatRight"] <= seen["width"] and seen["page"] <= seen["width"]
+    shoot(page, "reports-phone")
 
 
 def test_replay_distinguishes_done_ahead_and_failed(board_server, page):
@@ -442,6 +507,80 @@ def test_launch_view_shows_the_display_zone_beside_utc(board_server, browser):
         context.close()
 
 
+# The acquisition table's layout: sideways overflow of its box and of the page, clipped cells, and each
+# data cell's text with the label a phone shows above it (the ::before content).
+LAUNCH_TABLE = """() => {
+  const wrap = document.querySelector('#launch-table .table-wrap');
+  const clipped = [...wrap.querySelectorAll('th, td')].filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.textContent);
+  const rows = [...wrap.querySelectorAll('tbody tr')].map(tr => [...tr.querySelectorAll('td')].map(td => {
+    const r = td.getBoundingClientRect();
+    return {text: td.innerText, label: getComputedStyle(td, '::before').content, box: [r.left, r.top, r.right, r.bottom]};
+  }));
+  return {wrap: [wrap.scrollWidth, wrap.clientWidth], page: [document.documentElement.scrollWidth, window.innerWidth],
+          clipped, rows, head: [...document.querySelectorAll('#launch-table thead th')]
+            .map(th => [th.firstChild.textContent, th.querySelector('.unit')?.textContent ?? ''])};
+}"""
+
+
+# The coverage lanes: pass labels cut short, hour labels run past the lane's end or wrapped.
+COVERAGE_CUT = """() => {
+  const lane = document.querySelector('.lc-timeline .tl-ticks').getBoundingClientRect();
+  const labels = [...document.querySelectorAll('.lc-pass .tl-label')].filter(l => getComputedStyle(l).visibility !== 'hidden'
+    && l.scrollWidth > l.clientWidth + 1).map(l => l.textContent);
+  const ticks = [...document.querySelectorAll('.lc-timeline .tl-tick')].filter(t => t.textContent
+    && (t.getBoundingClientRect().right > lane.right + 1 || t.scrollHeight > t.clientHeight + 1)).map(t => t.textContent);
+  return [...labels, ...ticks];
+}"""
+
+
+def overlapping(boxes: list[list[float]]) -> list[tuple[int, int]]:
+    return [(i, j) for i, a in enumerate(boxes) for j, b in enumerate(boxes[i + 1:], start=i + 1)
+            if a[0] < b[2] - 0.5 and b[0] < a[2] - 0.5 and a[1] < b[3] - 0.5 and b[1] < a[3] - 0.5]
+
+
+@pytest.mark.parametrize("scenario", ["exomars_2016", "galileo_vs15"])
+def test_launch_table_fits_a_laptop_and_a_phone(board_server, page, scenario):
+    """The acquisition table fits its panel at 1440x900 without scrolling sideways (units in the headers, figures
+    alone in the cells), and on a phone each station is a block of labelled figures, nothing wider than the screen."""
+    acquisitions = board_server.get(f"leop/scenarios/{scenario}")["launches"][0]["acquisitions"]
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(f"{board_server.url}/?view=launch&scenario={scenario}")
+    page.wait_for_selector(f"body[data-launch='{scenario}'] #launch-table tr[data-station-id]", timeout=120_000)
+    seen = page.evaluate(LAUNCH_TABLE)
+    assert seen["wrap"][0] <= seen["wrap"][1] + 1, f"the table scrolls sideways: {seen['wrap']}"
+    assert seen["page"][0] <= seen["page"][1] and seen["clipped"] == []
+    assert seen["head"][3:] == [["Az", "°"], ["El", "°"], ["Range", "km"], ["Range rate", "km/s"], ["Doppler", "kHz"], ["Pass", "h:min"]]
+    assert len(seen["rows"]) == len(acquisitions)
+    for a, cells in zip(acquisitions, seen["rows"]):
+        figures = [c["text"] for c in cells[2:7]]
+        minus = lambda x, d: f"{x:,.{d}f}".replace("-", "\u2212")  # noqa: E731
+        assert figures == [minus(a["azimuth_deg"], 1), minus(a["elevation_deg"], 1), minus(a["range_km"], 0),
+                           minus(a["range_rate_km_s"], 3), minus(a["doppler_hz"] / 1000, 1)], a["station_id"]
+        if a["pass_duration_s"] is not None:
+            m = int(a["pass_duration_s"] // 60)
+            assert cells[7]["text"] == f"{m // 60}:{m % 60:02d}"
+        else:
+            assert cells[7]["text"].startswith("≥ ")
+    assert page.evaluate(COVERAGE_CUT) == [], "labels cut on the coverage lanes"
+    page.locator("#launch-table").scroll_into_view_if_needed()
+    shoot(page, f"launch-table-{scenario}-laptop")
+
+    page.set_viewport_size(PHONE)
+    page.wait_for_timeout(400)
+    seen = page.evaluate(LAUNCH_TABLE)
+    assert seen["page"][0] <= seen["page"][1], f"the page scrolls sideways on a phone: {seen['page']}"
+    assert seen["wrap"][0] <= seen["wrap"][1] + 1 and seen["clipped"] == []
+    for cells in seen["rows"]:
+        labels = [c["label"].strip('"') for c in cells]
+        assert labels[2:] == ["Az (°)", "El (°)", "Range (km)", "Range rate (km/s)", "Doppler (kHz)", "Pass (h:min)"]
+        assert labels[0].startswith("AOS (UTC") and labels[1] == "From lift-off"
+        assert overlapping([c["box"] for c in cells]) == [], "figures of a station overlap"
+        assert all(c["box"][2] <= PHONE["width"] for c in cells)
+    assert page.evaluate(COVERAGE_CUT) == [], "labels cut on the coverage lanes"
+    page.locator("#launch-table").scroll_into_view_if_needed()
+    shoot(page, f"launch-table-{scenario}-phone")
+
+
 def test_stale_source_badge(board_server, page):
     """The badge shows each stale or failing source `GET /api/v1/status` reports, and nothing otherwise."""
     open_board(page, board_server)
@@ -468,21 +607,48 @@ def test_stale_source_badge(board_server, page):
     shoot(page, "stale-sources-wall")
 
 
-def test_map_labels_stay_inside_the_map(board_server, page):
-    for (size, viewport), hours in ((s, h) for s in (("wall", WALL), ("phone", PHONE)) for h in (0, 2, 3, 5, 9, 14)):
+# Every label of the map shown: those outside the map, pairs that overlap, and the cluster labels.
+MAP_LABELS = """() => {
+  const svg = document.querySelector('#map svg.world');
+  const box = svg.getBoundingClientRect();
+  const shown = [...svg.querySelectorAll('text')].filter(t => getComputedStyle(t).display !== 'none')
+    .map(t => [t.textContent, t.getBoundingClientRect()]).filter(([, r]) => r.width > 0);
+  const outside = shown.filter(([, r]) => r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1
+                                          || r.bottom > box.bottom + 1).map(([text]) => text);
+  const overlapping = [];
+  shown.forEach(([a, p], i) => shown.slice(i + 1).forEach(([b, q]) => {
+    if (p.left < q.right - 0.5 && q.left < p.right - 0.5 && p.top < q.bottom - 0.5 && q.top < p.bottom - 0.5) overlapping.push(`${a} / ${b}`);
+  }));
+  const clusters = [...svg.querySelectorAll('.craft-label.cluster')].map(t => [t.textContent, t.dataset.spacecraftIds.split(' ')]);
+  return {count: shown.length, outside, overlapping, clusters};
+}"""
+
+
+def test_map_labels_stay_inside_the_map_and_apart(board_server, page):
+    """No label leaves the map or overlaps another, at a wall screen, a laptop and a phone, with the deep-space
+    craft clustered at Mars and at the Moon in view: craft drawn on top of each other share one label of
+    their ids ("JUNO, M2020, MAVEN +4")."""
+    laptop = {"width": 1440, "height": 900}
+    sizes = (("wall", WALL), ("laptop", laptop), ("phone", PHONE))
+    for (size, viewport), hours in ((s, h) for s in sizes for h in (0, 2, 3, 5, 9, 14)):
         page.set_viewport_size(viewport)
         open_board(page, board_server, f"?t={iso(moment_in_plan(board_server, hours))}&paused=1")
         page.wait_for_selector("#map svg.world text")
-        outside = page.evaluate("""() => {
-          const svg = document.querySelector('#map svg.world');
-          const box = svg.getBoundingClientRect();
-          return [...svg.querySelectorAll('text')].filter(t => getComputedStyle(t).display !== 'none').map(t => {
-            const r = t.getBoundingClientRect();
-            return r.width && (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1)
-              ? t.textContent : null;
-          }).filter(Boolean);
-        }""")
-        assert outside == [], f"labels outside the map ({size}, +{hours} h): {outside}"
+        seen = page.evaluate(MAP_LABELS)
+        assert seen["count"] >= 4, f"the map labels little ({size}, +{hours} h)"
+        assert seen["outside"] == [], f"labels outside the map ({size}, +{hours} h): {seen['outside']}"
+        assert seen["overlapping"] == [], f"labels overlap ({size}, +{hours} h): {seen['overlapping']}"
+        if hours == 2:
+            # Mars Express and the other craft at Mars are tracked at this moment: one label says them.
+            board = board_server.get("board", at=iso(moment_in_plan(board_server, hours)))
+            tracked = {t["spacecraft_id"] for a in board["antennas"] for t in a["targets"]}
+            assert {"MEX", "TGO", "MAVEN"} <= tracked
+            mars = [ids for _, ids in seen["clusters"] if "MEX" in ids]
+            assert mars and {"TGO", "MAVEN"} <= set(mars[0]), seen["clusters"]
+            text = next(text for text, ids in seen["clusters"] if "MEX" in ids)
+            shown = [i for i in re.split(r", | \+\d+$", text) if i]
+            assert shown == sorted(mars[0])[:len(shown)] and (len(shown) == len(mars[0]) or text.endswith(f"+{len(mars[0]) - len(shown)}"))
+            shoot(page, f"map-labels-{size}")
 
 
 def test_active_links_keep_each_antenna_id_on_one_line(board_server, page):

@@ -426,11 +426,11 @@ class LiveService:
                 return i, sc
         raise NotFoundError(f"unknown spacecraft '{spacecraft_id}'; GET /api/v1/spacecraft lists them")
 
-    def spacecraft_view(self, spacecraft_id: str) -> dict:
-        """One spacecraft with its distance and speed now (unknown: None), its passes over the next 24 h,
-        and the history of its trajectory sources (``epoch`` None where a source has no epoch)."""
+    def spacecraft_view(self, spacecraft_id: str, at: float | None = None) -> dict:
+        """One spacecraft with its distance and speed at the clock's now or at ``at`` (unknown: None), its passes
+        over the 24 h that follow, and the history of its trajectory sources (``epoch`` None where a source has none)."""
         _, sc = self._spacecraft(spacecraft_id)
-        now = self.clock.now()
+        now = self.clock.now() if at is None else at
         try:
             d = {k: float(v[0]) if math.isfinite(v[0]) else None for k, v in distances(sc.trajectory, [now]).items()}
         except GroundnetError:  # no trajectory at this time: every figure unknown

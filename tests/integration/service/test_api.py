@@ -77,6 +77,14 @@ def test_reads_follow_the_contract(database_url, small_fleet):
         assert sc["distance"]["heliocentric_km"] == pytest.approx(1.5122e8, rel=2e-3)
         assert sc["next_passes"] and {"aos", "tca", "los", "station_id", "object_id"} <= set(sc["next_passes"][0])
         assert sc["element_sets"][0]["epoch"].startswith("2026-08-22")  # the demo catalog's ISS epoch
+        # At a moment of its own (a board replaying the past): the distance the board gives for that moment,
+        # and the passes /passes gives for the 24 h after it.
+        at = "2026-08-23T15:30:00Z"
+        then = client.get("/api/v1/spacecraft/ISS", params={"at": at}).json()
+        on_board = next(s for s in client.get("/api/v1/board", params={"at": at}).json()["spacecraft"] if s["id"] == "ISS")
+        assert then["distance"]["geocentric_km"] == pytest.approx(on_board["geocentric_km"], abs=0.01)
+        later = client.get("/api/v1/passes", params={"object": "ISS", "start": at, "end": "2026-08-24T15:30:00Z"}).json()
+        assert then["next_passes"] == later and then["next_passes"] != sc["next_passes"]
         track = client.get("/api/v1/spacecraft/ISS/track", params={"step_s": 60}).json()
         assert len(track["points"]) == 91 and 15 < track["footprint_radius_deg"] < 25
         passes = client.get("/api/v1/passes", params={"station": "KIR-1", "object": "39634"}).json()  # SENTINEL-1A

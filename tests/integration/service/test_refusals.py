@@ -40,7 +40,8 @@ def test_ids_and_moments_out_of_range_are_422(database_url, small_fleet):
                              ("/api/v1/plan", {"start": "9999-12-31T00:00:00Z"}),
                              ("/api/v1/passes", {"end": "9999-12-31T00:00:00Z"}),
                              ("/api/v1/history", {"antenna": "KIR-1", "start": "2053-12-31T00:00:00Z"}),
-                             ("/api/v1/spacecraft/ISS/track", {"start": "9999-01-01T00:00:00Z"})):
+                             ("/api/v1/spacecraft/ISS/track", {"start": "9999-01-01T00:00:00Z"}),
+                             ("/api/v1/spacecraft/ISS", {"at": "9999-01-01T00:00:00Z"})):
             r = client.get(path, params=params)
             assert r.status_code == 422, (path, params, r.text)
             assert "outside the span" in r.json()["detail"]

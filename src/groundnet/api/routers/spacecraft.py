@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Path, Query
 
 from ...live.service import LiveService
-from ..deps import TimeWindow, get_service, read_access, time_window
+from ..deps import TimeWindow, get_service, moment, read_access, time_window
 from ..schemas import GroundTrack, PassPointing, SpacecraftSummary, SpacecraftView
 
 router = APIRouter(tags=["spacecraft"])
@@ -21,9 +21,13 @@ def list_spacecraft(service: LiveService = Depends(get_service)) -> list[dict]:
 
 @router.get("/spacecraft/{spacecraft_id}", operation_id="get_spacecraft", response_model=SpacecraftView,
             dependencies=[Depends(read_access)])
-def get_spacecraft(spacecraft_id: str = SPACECRAFT_ID, service: LiveService = Depends(get_service)) -> dict:
-    """One spacecraft with its distance and speed now, its passes over the next 24 h, and its trajectory sources."""
-    return service.spacecraft_view(spacecraft_id)
+def get_spacecraft(spacecraft_id: str = SPACECRAFT_ID,
+                   at: float | None = Depends(moment("The moment of the distance, speed and next 24 h of passes "
+                                                     "(ISO 8601 UTC); default: the clock's now.")),
+                   service: LiveService = Depends(get_service)) -> dict:
+    """One spacecraft with its distance and speed now (or at `at`), its passes over the next 24 h, and its
+    trajectory sources."""
+    return service.spacecraft_view(spacecraft_id, at)
 
 
 @router.get("/spacecraft/{spacecraft_id}/track", operation_id="get_ground_track", response_model=GroundTrack,

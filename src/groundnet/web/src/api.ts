@@ -3,7 +3,7 @@
 // has fails `tsc`. No logic beyond fetching.
 import createClient from "openapi-fetch";
 import { known } from "./format";
-import type { AntennaState, DsnFeed, LeopReport, Link, Pass, PartnerAntenna, PartnerFeed, SpacecraftInfo } from "./contract";
+import type { AntennaState, DsnFeed, LeopReport, Link, PartnerAntenna, PartnerFeed, SpacecraftInfo } from "./contract";
 import type { paths } from "./generated/api";
 
 export const API = "api/v1";
@@ -53,10 +53,9 @@ export const api = {
   events: (sinceId?: number, limit = 200) =>
     unwrap("events", client.GET("/api/v1/events", { params: { query: { since_id: sinceId, limit } } })),
   spacecraftList: (): Promise<SpacecraftInfo[]> => unwrap("spacecraft", client.GET("/api/v1/spacecraft")),
-  spacecraft: (id: string): Promise<SpacecraftInfo> =>
-    unwrap(`spacecraft/${id}`, client.GET("/api/v1/spacecraft/{spacecraft_id}", { params: { path: { spacecraft_id: id } } })),
-  passes: (object: string, start: string, end: string): Promise<Pass[]> =>
-    unwrap("passes", client.GET("/api/v1/passes", { params: { query: { object, start, end } } })),
+  /** One spacecraft with its distance, speed and next 24 h of passes at `at` (default: the server clock's now). */
+  spacecraft: (id: string, at?: string): Promise<SpacecraftInfo> =>
+    unwrap(`spacecraft/${id}`, client.GET("/api/v1/spacecraft/{spacecraft_id}", { params: { path: { spacecraft_id: id }, query: { at } } })),
   track: (id: string, start: string, end: string, stepS = 60) =>
     unwrap(`spacecraft/${id}/track`, client.GET("/api/v1/spacecraft/{spacecraft_id}/track", {
       params: { path: { spacecraft_id: id }, query: { start, end, step_s: stepS } },

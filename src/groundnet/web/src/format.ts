@@ -214,6 +214,20 @@ export function degrees(value: number | null | undefined, digits = 1): string {
   return `${value.toFixed(digits)}°`;
 }
 
+/** A figure for a column whose header gives the unit: "31,399", "−161.9" (a true minus sign). */
+export function figure(value: number | null | undefined, digits = 0): string {
+  if (value == null || !Number.isFinite(value)) return UNKNOWN;
+  const text = Math.abs(value).toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return value < 0 && Number(text.replace(/,/g, "")) !== 0 ? `\u2212${text}` : text;
+}
+
+/** A length of time as hours and minutes, "7:17" (for a column headed "h:min"). */
+export function hoursMinutes(seconds: number): string {
+  if (!Number.isFinite(seconds)) return UNKNOWN;
+  const m = Math.floor(Math.abs(seconds) / 60);
+  return `${Math.floor(m / 60)}:${String(m % 60).padStart(2, "0")}`;
+}
+
 function trim(x: number): string {
   return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1).replace(/\.0$/, "") : x.toFixed(2).replace(/\.?0+$/, "");
 }

@@ -3,7 +3,7 @@
 // dispersions, the events, the ground track. The page only places the moment shown among them.
 import { normalizeAntenna } from "./api";
 import { clear, h } from "./dom";
-import { dateTime, degrees, duration, hhmmss, localBeside, localZoneName, rangeKm, utcAndLocal, zoneLabel } from "./format";
+import { dateTime, degrees, duration, figure, hhmmss, hoursMinutes, localBeside, localZoneName, rangeKm, utcAndLocal, zoneLabel } from "./format";
 import { WorldMap } from "./map";
 import type { AntennaState, Board, LeopEvent, LeopLaunch, LeopReport, SpacecraftState, TrackPoint } from "./contract";
 
@@ -46,6 +46,7 @@ export class LaunchView {
   private launch: LeopLaunch | null = null;
   private moments: Moments | null = null;
   private signature = "";
+  private drawnWidth = 0; // the coverage's width when its lanes were drawn
   private readonly cursor: HTMLElement;
   private readonly lanes: HTMLElement;
 
@@ -57,6 +58,10 @@ export class LaunchView {
     this.lanes = h("div", { class: "tl-body" });
     this.cursor = h("div", { class: "lc-cursor", "aria-hidden": "true" });
     el.coverage.append(h("div", { class: "timeline lc-timeline" }, this.lanes, this.cursor));
+    // The hour labels follow the lanes' width: drawn again when it changes (a phone turned, the view shown).
+    new ResizeObserver(() => {
+      if (this.report && Math.abs(el.coverage.clientWidth - this.drawnWidth) > 24) this.drawCoverage();
+    }).observe(el.coverage);
   }
 
   get loaded(): LeopReport | null {
@@ -229,26 +234,32 @@ export class LaunchView {
     clear(this.el.table);
     if (!l || !m || !this.report) return;
     const sc = this.report.scenario;
+    // Units in the headers, figures alone in the cells: the table fits beside the coverage on a laptop,
+    // and a phone shows each row as a block of labelled figures (the header as each cell's label).
     // AOS in UTC, the local time under it when it is shown beside UTC.
     const local = localBeside() ? zoneLabel(m.liftoff, "local") : null;
-    const head: (string | HTMLElement)[] = ["Station", local ? h("span", {}, "AOS (UTC)", h("small", { class: "alt-zone" }, local)) : "AOS (UTC)",
-      "From lift-off", "Az", "El", "Range", "Range rate", "Doppler", "Pass"];
+    const columns: [string, string][] = [["AOS", local ? `UTC · ${local}` : "UTC"], ["From lift-off", ""], ["Az", "°"], ["El", "°"],
+      ["Range", "km"], ["Range rate", "km/s"], ["Doppler", "kHz"], ["Pass", "h:min"]];
+    const head = [h("th", { scope: "col" }, "Station"),
+      ...columns.map(([name, unit]) => h("th", { scope: "col" }, name, unit ? h("small", { class: "unit" }, unit) : ""))];
+    const cell = (i: number, title: string | null, ...content: (string | HTMLElement)[]) =>
+      h("td", { class: "num", title, "data-label": columns[i][1] ? `${columns[i][0]} (${columns[i][1]})` : columns[i][0] }, ...content);
     const liftoffDay = Math.floor(m.liftoff / 86400_000);
     const rows = l.acquisitions.map((a, i) =>
       h("tr", { "data-station-id": a.station_id, class: i === 0 ? "first" : "" },
         h("th", { scope: "row", title: a.station_name }, h("button", { type: "button", class: "linkish", onclick: () => this.onJump(ms(a.aos)) }, a.station_id),
           i === 0 ? h("span", { class: "pill act-tracking lc-first" }, "first") : ""),
-        h("td", { class: "num", title: `${dateTime(a.aos, true, "utc")} UTC` }, hhmmss(ms(a.aos), "utc"), dayMark(Math.floor(ms(a.aos) / 86400_000) - liftoffDay),
+        cell(0, `${dateTime(a.aos, true, "utc")} UTC`, hhmmss(ms(a.aos), "utc"), dayMark(Math.floor(ms(a.aos) / 86400_000) - liftoffDay),
           local ? h("small", { class: "alt-zone", "data-zone": "local" }, hhmmss(ms(a.aos), "local")) : ""),
-        h("td", { class: "num" }, missionTime(ms(a.aos), m.liftoff), a.in_view_at_switch_on ? h("abbr", { title: "in view when the transmitter comes on" }, " *") : ""),
-        h("td", { class: "num" }, degrees(a.azimuth_deg)),
-        h("td", { class: "num" }, degrees(a.elevation_deg)),
-        h("td", { class: "num" }, rangeKm(a.range_km)),
-        h("td", { class: "num" }, `${a.range_rate_km_s.toFixed(3)} km/s`),
-        h("td", { class: "num" }, `${(a.doppler_hz / 1000).toFixed(1)} kHz`),
+        cell(1, null, missionTime(ms(a.aos), m.liftoff), a.in_view_at_switch_on ? h("abbr", { title: "in view when the transmitter comes on" }, " *") : ""),
+        cell(2, null, figure(a.azimuth_deg, 1)),
+        cell(3, null, figure(a.elevation_deg, 1)),
+        cell(4, null, figure(a.range_km)),
+        cell(5, null, figure(a.range_rate_km_s, 3)),
+        cell(6, null, figure(a.doppler_hz / 1000, 1)),
         a.pass_duration_s == null
-          ? h("td", { class: "num", title: "still in view at the end of the analysis" }, `≥ ${duration((m.end - ms(a.aos)) / 1000)}`)
-          : h("td", { class: "num" }, duration(a.pass_duration_s))));
+          ? cell(7, `still in view at the end of the analysis: at least ${duration((m.end - ms(a.aos)) / 1000)}`, `≥ ${hoursMinutes((m.end - ms(a.aos)) / 1000)}`)
+          : cell(7, duration(a.pass_duration_s), hoursMinutes(a.pass_duration_s))));
     const d = l.dispersion;
     const spread = d?.first_aos;
     const share = d ? Object.entries(d.first_station_share).map(([k, v]) => `${k} ${Math.round(100 * v)} %`).join(", ") : "";
@@ -257,7 +268,7 @@ export class LaunchView {
       h("p", { class: "muted lc-about" }, `${sc.spacecraft} · lift-off ${dateTime(l.launch, true, "utc")} UTC${local ? ` (${dateTime(l.launch, true, "local")} ${local})` : ""} · ${sc.description}`),
       rows.length
         ? h("div", { class: "table-wrap" }, h("table", { class: "lc-table" },
-            h("thead", {}, h("tr", {}, ...head.map((t) => h("th", { scope: "col" }, t)))),
+            h("thead", {}, h("tr", {}, ...head)),
             h("tbody", {}, ...rows)))
         : h("p", { class: "warn" }, "No station of the scenario acquires within the analysis."),
       h("p", { class: "muted note" }, `Geometry at AOS; Doppler on the ${(sc.downlink_hz / 1e9).toFixed(2)} GHz downlink; * in view when the transmitter comes on.`),
@@ -306,10 +317,15 @@ export class LaunchView {
     const dark = () => place(h("div", { class: "lc-dark", title: "transmitter off" }), start, m.switchOn);
 
     // axis: whole hours after lift-off
-    const maxTicks = matchMedia("(max-width: 720px)").matches ? 5 : 10;
-    const stepH = [1, 2, 3, 4, 6, 12].find((x) => span / (x * 3600_000) <= maxTicks) ?? 24;
+    // As many hour labels as the lane's width holds (one per 64 px), none beside the separation and
+    // switch-on marks nor where it would run past the lane's end (44 px).
     const ticks = h("div", { class: "tl-lane tl-ticks", "aria-hidden": "true" });
-    const marked = (t: number) => [m.separation, m.switchOn].some((x) => Math.abs(x - t) < 0.04 * span);
+    this.lanes.append(h("div", { class: "tl-row tl-axis" }, h("div", { class: "tl-name" }, ""), ticks));
+    const px = ticks.clientWidth || 640; // hidden: drawn again when shown
+    this.drawnWidth = this.el.coverage.clientWidth;
+    const maxTicks = Math.max(3, Math.min(10, Math.floor(px / 64)));
+    const stepH = [1, 2, 3, 4, 6, 12].find((x) => span / (x * 3600_000) <= maxTicks) ?? 24;
+    const marked = (t: number) => [m.separation, m.switchOn].some((x) => Math.abs(x - t) < 0.04 * span) || ((end - t) / span) * px < 44;
     for (let t = m.liftoff + Math.ceil((start - m.liftoff) / (stepH * 3600_000)) * stepH * 3600_000; t <= end; t += stepH * 3600_000) {
       const tick = h("span", { class: "tl-tick major" }, marked(t) ? "" : `T+${Math.round((t - m.liftoff) / 3600_000)} h`);
       tick.style.left = `${pct(t)}%`;
@@ -324,7 +340,6 @@ export class LaunchView {
       mark.style.left = `${pct(t)}%`;
       ticks.append(mark);
     }
-    this.lanes.append(h("div", { class: "tl-row tl-axis" }, h("div", { class: "tl-name" }, ""), ticks));
 
     const passes = new Map<string, LeopLaunch["coverage"]["passes"]>();
     for (const p of l.coverage.passes) passes.set(p.station_id, [...(passes.get(p.station_id) ?? []), p]);
@@ -336,7 +351,7 @@ export class LaunchView {
         const los = p.los ? ms(p.los) : end;
         const label = `${a.id} in view from ${utcAndLocal(aos, false)} to ${p.los ? utcAndLocal(los, false) : "beyond the analysis"} (${duration(p.duration_s)})`;
         return place(h("button", { type: "button", class: `tl-contact st-pass lc-pass${p.los ? "" : " open"}`, "aria-label": label, title: label,
-          "data-station-id": a.id, onclick: () => this.onJump(aos) }, h("span", { class: "tl-label" }, duration(p.duration_s))), aos, los);
+          "data-station-id": a.id, onclick: () => this.onJump(aos) }, h("span", { class: "tl-label" }, `${hoursMinutes(p.duration_s)} h`)), aos, los);
       });
       const extra: HTMLElement[] = [];
       const spread = l.dispersion?.per_station.find((s) => s.station_id === a.id);

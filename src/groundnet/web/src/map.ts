@@ -9,7 +9,10 @@ import fineWorldUrl from "world-atlas/countries-50m.json?url";
 import { staleElements, staleText } from "./ages";
 import { clear, s } from "./dom";
 import { ACTIVITY_LABEL, known } from "./format";
+import { LabelPlacer, clusterTexts, clusters, leader, textWidth } from "./maplabels";
+import type { LabelFont, Placed } from "./maplabels";
 import { groupSites } from "./sites";
+import type { Site } from "./sites";
 import { subsolarPoint } from "./sun";
 import type { AntennaState, Board, GroundTrack, SpacecraftState } from "./contract";
 
@@ -166,6 +169,7 @@ export class WorldMap {
     this.lastTime = timeMs;
     this.drawStations(board);
     this.drawSpacecraft(board, timeMs);
+    this.drawLabels(board, timeMs);
   }
 
   private xy(lon: number | null, lat: number | null): [number, number] | null {
@@ -179,36 +183,92 @@ export class WorldMap {
     const focused = (document.activeElement as SVGElement | null)?.closest?.("[data-station-id]") as SVGElement | null;
     const refocus = focused && this.layers.stations.contains(focused) ? focused.dataset.stationId : null;
     clear(this.layers.stations);
-    clear(this.layers.labels);
-    const placed: Box[] = [];
-    const sites = groupSites(board.antennas);
-    // Active sites label first so that they win label collisions.
-    sites.sort((a, b) => activeCount(b.antennas) - activeCount(a.antennas));
-    for (const site of sites) {
+    for (const site of groupSites(board.antennas)) {
       const centre = this.xy(site.longitude_deg, site.latitude_deg);
       if (!centre) continue;
       const n = site.antennas.length;
-      const ring = n === 1 ? 0 : (3.2 + n * 0.9) * k;
+      const ring = siteRing(n, k);
       site.antennas.forEach((a, i) => {
         const angle = (2 * Math.PI * i) / n - Math.PI / 2;
         const x = centre[0] + ring * Math.cos(angle);
         const y = centre[1] + ring * Math.sin(angle);
         this.layers.stations.append(this.stationMarker(a, x, y, k));
       });
-      const active = activeCount(site.antennas) > 0;
-      const label = site.antennas.length > 1 ? `${site.name} ×${site.antennas.length}` : site.name;
-      const box = placeLabel(placed, centre[0], centre[1], label, ring + 6 * k, 11 * k);
-      if (box) {
-        this.layers.labels.append(
-          s("text", { class: `site-label${active ? " active" : ""}`, x: box.tx, y: box.ty, "text-anchor": box.anchor, "aria-hidden": "true" }, label),
-        );
-      }
     }
     this.select(this.selected);
     const markers = [...this.layers.stations.querySelectorAll<SVGElement>("[data-station-id]")];
     const current = markers.find((m) => m.dataset.stationId === (this.roving ?? this.selected)) ?? markers[0];
     current?.setAttribute("tabindex", "0");
     if (refocus) markers.find((m) => m.dataset.stationId === refocus)?.focus();
+  }
+
+  /** Every label of the map, none over another, over a marker or past the map's edge. First the sites at
+   * work, then the spacecraft they work with (one label for craft drawn on top of each other, such as
+   * those at Mars: "MEX, TGO, MRO"), then the idle sites where room is left. */
+  private drawLabels(board: Board, timeMs: number): void {
+    const k = this.scale;
+    clear(this.layers.labels);
+    const family = getComputedStyle(this.svg).fontFamily || "sans-serif";
+    const placer = new LabelPlacer({ x0: 0, y0: TOP, x1: W, y1: BOTTOM }, family, 1.5 * k);
+    const siteFont = (active: boolean): LabelFont => ({ size: 10.5 * k, weight: active ? 600 : 400 });
+    const craftFont: LabelFont = { size: 9.5 * k, weight: 600 };
+
+    for (const p of this.places) {
+      const xy = this.xy(p.longitude_deg, p.latitude_deg);
+      if (!xy) continue;
+      const font = { size: 9.5 * k, weight: 400 };
+      placer.blockMarker(xy[0], xy[1], 5 * k);
+      placer.block(placer.box(xy[0], xy[1] - 8 * k, "middle", textWidth(p.label, font, family), font));
+    }
+    const sites = groupSites(board.antennas)
+      .map((site) => ({ site, centre: this.xy(site.longitude_deg, site.latitude_deg), ring: siteRing(site.antennas.length, k) }))
+      .filter((x): x is { site: Site; centre: [number, number]; ring: number } => x.centre != null);
+    for (const { centre, ring } of sites) placer.blockMarker(centre[0], centre[1], ring + 4.5 * k);
+
+    const focus = focusSpacecraft(board, this.chosenSpacecraft);
+    const shown = board.spacecraft
+      .filter((sc) => focus.has(sc.id))
+      .map((sc) => ({ sc, p: this.xy(sc.longitude_deg, sc.latitude_deg), r: craftRadius(sc, true, k) }))
+      .filter((x): x is { sc: SpacecraftState; p: [number, number]; r: number } => x.p != null);
+    for (const { p, r } of shown) placer.blockMarker(p[0], p[1], r * 1.3);
+
+    // A label away from its marker gets a leader line to it (the marker's centre at (x, y), radius r).
+    const label = (text: string, box: Placed, cls: string, x: number, y: number, r: number, extra: Record<string, string> = {}): void => {
+      const el = s("text", { class: cls, x: box.tx.toFixed(1), y: box.ty.toFixed(1), "text-anchor": box.anchor, "aria-hidden": "true", ...extra }, text);
+      this.layers.labels.append(el);
+      if (getComputedStyle(el).display === "none") return; // a label the screen hides keeps no room
+      placer.take(box);
+      if (box.ring > 1) {
+        const [x1, y1, x2, y2] = leader(x, y, r, box, 1.5 * k);
+        this.layers.labels.prepend(s("line", { class: `label-leader${cls.startsWith("craft") ? " to-craft" : ""}`, x1: x1.toFixed(1), y1: y1.toFixed(1), x2: x2.toFixed(1), y2: y2.toFixed(1), "aria-hidden": "true" }));
+      }
+    };
+    const siteLabel = ({ site, centre, ring }: (typeof sites)[number]) => {
+      const active = activeCount(site.antennas) > 0;
+      const text = site.antennas.length > 1 ? `${site.name} ×${site.antennas.length}` : site.name;
+      const box = placer.place(centre[0], centre[1], text, ring + 6 * k, siteFont(active));
+      if (box) label(text, box, `site-label${active ? " active" : ""}`, centre[0], centre[1], ring + 4.5 * k);
+    };
+    sites.sort((a, b) => activeCount(b.site.antennas) - activeCount(a.site.antennas));
+    for (const site of sites) if (activeCount(site.site.antennas) > 0) siteLabel(site);
+
+    // The biggest clusters first: the craft at Mars before a lone orbiter.
+    for (const group of clusters(shown, (x) => x.p, 11 * k).sort((a, b) => b.length - a.length)) {
+      group.sort((a, b) => a.sc.id.localeCompare(b.sc.id));
+      const x = group.reduce((sum, g) => sum + g.p[0], 0) / group.length;
+      const y = group.reduce((sum, g) => sum + g.p[1], 0) / group.length;
+      const reach = Math.max(...group.map((g) => Math.hypot(g.p[0] - x, g.p[1] - y) + g.r));
+      const texts = group.length === 1 ? [group[0].sc.name, group[0].sc.id] : clusterTexts(group.map((g) => g.sc.id));
+      const stale = group.some((g) => staleElements(g.sc.id, timeMs));
+      for (const text of texts) {
+        const box = placer.place(x, y, text, reach + 4 * k, craftFont);
+        if (!box) continue;
+        label(text, box, `craft-label in-view${stale ? " stale" : ""}${group.length > 1 ? " cluster" : ""}`, x, y, reach,
+          { "data-spacecraft-ids": group.map((g) => g.sc.id).join(" ") });
+        break;
+      }
+    }
+    for (const site of sites) if (activeCount(site.site.antennas) === 0) siteLabel(site);
   }
 
   /** Arrow keys walk the station markers (one Tab stop for the whole map). */
@@ -256,7 +316,6 @@ export class WorldMap {
     clear(this.layers.links);
     clear(this.layers.spacecraft);
     const byId = new Map(board.spacecraft.map((sc) => [sc.id, sc]));
-    const placed: Box[] = [...this.layers.labels.querySelectorAll("text")].map(textBox);
     const focus = focusSpacecraft(board, this.chosenSpacecraft);
 
     const halfSpan = this.options.trackHalfSpanMs ?? TRACK_HALF_SPAN_MS;
@@ -330,21 +389,13 @@ export class WorldMap {
         "data-stale-days": age ? age.days.toFixed(1) : null,
         transform: `translate(${p[0].toFixed(1)},${p[1].toFixed(1)})`,
       });
-      const r = (earth ? 4 : 3.6) * k * (inView ? 1 : 0.7);
+      const r = craftRadius(sc, inView, k);
       if (earth) g.append(s("path", { class: "mark", d: `M0,${-r}L${r},0L0,${r}L${-r},0Z` }));
       else g.append(s("circle", { class: "mark", r }), s("circle", { class: "halo", r: r * 1.9 }));
       // Elements past their limit: a dashed ring says the position shown may be kilometres off.
       if (age && inView) g.append(s("circle", { class: "stale-ring", r: r * 2 }));
       g.append(s("title", {}, label));
       this.layers.spacecraft.append(g);
-      if (inView) {
-        const box = placeLabel(placed, p[0], p[1], sc.name, r + 4 * k, 10 * k);
-        if (box) {
-          this.layers.spacecraft.append(
-            s("text", { class: `craft-label${inView ? " in-view" : ""}${age ? " stale" : ""}`, x: box.tx, y: box.ty, "text-anchor": box.anchor, "aria-hidden": "true" }, sc.name),
-          );
-        }
-      }
     }
   }
 }
@@ -353,48 +404,11 @@ function activeCount(antennas: AntennaState[]): number {
   return antennas.filter((a) => a.activity !== "idle").length;
 }
 
-interface Box {
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
+/** The radius of the ring of a site's antennas around its centre (none for a lone antenna). */
+function siteRing(antennas: number, k: number): number {
+  return antennas === 1 ? 0 : (3.2 + antennas * 0.9) * k;
 }
 
-interface Placed extends Box {
-  tx: number;
-  ty: number;
-  anchor: "start" | "end" | "middle";
-}
-
-function textBox(t: SVGTextElement): Box {
-  const x = Number(t.getAttribute("x"));
-  const y = Number(t.getAttribute("y"));
-  const width = (t.textContent?.length ?? 0) * 6;
-  const anchor = t.getAttribute("text-anchor");
-  const x0 = anchor === "end" ? x - width : anchor === "middle" ? x - width / 2 : x;
-  return { x0, y0: y - 10, x1: x0 + width, y1: y + 2 };
-}
-
-/** Greedy label placement: right, left, above, below, then further out; none when all collide. */
-function placeLabel(placed: Box[], x: number, y: number, text: string, offset: number, size: number): Placed | null {
-  const width = text.length * size * 0.62;
-  const candidates: [number, number, "start" | "end" | "middle"][] = [
-    [x + offset, y + size * 0.35, "start"],
-    [x - offset, y + size * 0.35, "end"],
-    [x, y - offset, "middle"],
-    [x, y + offset + size * 0.7, "middle"],
-    [x + offset, y + size * 1.4, "start"],
-    [x + offset, y - size * 0.7, "start"],
-    [x - offset, y + size * 1.4, "end"],
-    [x - offset, y - size * 0.7, "end"],
-  ];
-  for (const [tx, ty, anchor] of candidates) {
-    const x0 = anchor === "end" ? tx - width : anchor === "middle" ? tx - width / 2 : tx;
-    const box = { x0, y0: ty - size, x1: x0 + width, y1: ty + size * 0.25 };
-    if (box.x0 < 0 || box.x1 > W || box.y0 < TOP || box.y1 > BOTTOM) continue; // inside the map, never clipped
-    if (placed.some((b) => b.x0 < box.x1 && box.x0 < b.x1 && b.y0 < box.y1 && box.y0 < b.y1)) continue;
-    placed.push(box);
-    return { ...box, tx, ty, anchor };
-  }
-  return null;
+function craftRadius(sc: SpacecraftState, inView: boolean, k: number): number {
+  return (isEarthOrbiter(sc) ? 4 : 3.6) * k * (inView ? 1 : 0.7);
 }

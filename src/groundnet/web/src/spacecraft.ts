@@ -48,7 +48,7 @@ export function renderSpacecraftList(
           views.length > 3 ? `above ${views.length} stations` : views.length ? `above ${views.join(", ")}` : kindLabel(sc.kind)),
         sc.elements_epoch ? ageBadge(ageDays(sc.elements_epoch, nowMs), ageLimitDays(sc.id)) : null));
   });
-  const signature = items.map((li) => li.textContent).join("|") + selected;
+  const signature = items.map((li) => li.innerHTML).join("|") + selected; // a badge turned stale changes no text
   if (nav.dataset.sig === signature) return;
   nav.dataset.sig = signature;
   const focused = (document.activeElement as HTMLElement | null)?.dataset?.spacecraftId;
@@ -156,7 +156,9 @@ export function renderSpacecraftDetail(
       h("div", { class: "sc-title" }, h("h2", {}, sc.name), epoch ? ageBadge(age, ageLimitDays(sc.id)) : ageBadge(null, null, SHORT_KIND[sc.kind.toLowerCase()] ?? "trajectory")),
       h("p", { class: "muted" }, `${sc.id}${state?.in_view_of.length ? " · in view now" : ""}`)),
     stats,
-    distanceTime ? h("p", { class: "muted note" }, `Distance and speed at the server clock's time, ${dateTime(distanceTime, true)} ${zoneLabel(Date.parse(distanceTime))}.`) : "",
+    // A replay running fast moves on between two fetches of the details: their moment is said.
+    distanceTime && Math.abs(Date.parse(distanceTime) - nowMs) > 60_000
+      ? h("p", { class: "muted note" }, `Distance and speed at ${dateTime(distanceTime, true)} ${zoneLabel(Date.parse(distanceTime))}.`) : "",
     h("dl", { class: "facts wide" }, ...facts.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
     h("h3", {}, "Next passes per station"),
     rows.length

@@ -103,7 +103,11 @@ export class ReportsView implements View {
       return;
     }
     const max = Math.max(...rows.map((r) => r.scheduled), 1e-9);
-    const rowH = 22, labelW = 150, barW = 420, textW = 190;
+    // As wide as the panel (a phone too): the bars give way, the names and figures keep their room.
+    const avail = box.clientWidth || 760;
+    const narrow = avail < 600;
+    const rowH = 22, labelW = narrow ? 96 : 150, textW = narrow ? 128 : 190;
+    const barW = Math.max(90, Math.min(420, avail - labelW - textW));
     const w = labelW + barW + textW, ht = rows.length * rowH + 24;
     const svg = s("svg", { class: "bars", viewBox: `0 0 ${w} ${ht}`, width: w, height: ht, role: "img",
       "aria-label": "Service hours scheduled and delivered per mission" });
@@ -121,7 +125,8 @@ export class ReportsView implements View {
           `${r.delivered.toFixed(1)} / ${r.scheduled.toFixed(1)} h · ${pct(rate)}`),
       );
     });
-    svg.append(s("text", { x: labelW, y: 12, class: "bar-head" }, "delivered / scheduled service hours · contact success rate"));
+    svg.append(s("text", { x: narrow ? 0 : labelW, y: 12, class: "bar-head" },
+      narrow ? "delivered / scheduled hours · success rate" : "delivered / scheduled service hours · contact success rate"));
     // Nothing delivered anywhere: no station reported on its contacts (a contact nobody reports on is missed).
     const silent = rows.every((r) => r.delivered === 0) && rows.some((r) => r.judged > 0);
     box.replaceChildren(...(silent ? [h("p", { class: "warn reports-silent", role: "note" },
@@ -134,7 +139,9 @@ export class ReportsView implements View {
     const days = Math.round((end - start) / DAY_MS);
     const keys = [...new Set(rows.map((r) => r.key))].sort();
     const cell = new Map(rows.map((r) => [`${r.key}|${Math.round((Date.parse(r.period_start) - start) / DAY_MS)}`, r]));
-    const cw = Math.max(12, Math.min(44, Math.floor(760 / days))), ch = 18, labelW = 80, top = 18;
+    // Every day in sight on a phone too (the latest days matter most): narrower cells, never a sideways scroll.
+    const labelW = 80, ch = 18, top = 18;
+    const cw = Math.max(8, Math.min(44, Math.floor(Math.min(760, (box.clientWidth || 760) - labelW - 4) / days)));
     const w = labelW + days * cw + 4, ht = top + keys.length * ch + 4;
     const svg = s("svg", { class: "heatmap", viewBox: `0 0 ${w} ${ht}`, width: w, height: ht, role: "img",
       "aria-label": "Contact success rate per antenna and day" });

@@ -20,7 +20,7 @@ export class SpacecraftView implements View {
   private list: SpacecraftInfo[] | null = null;
   private detail: SpacecraftInfo | null = null;
   private fetchedAt = 0;
-  private serverTime: string | null = null; // set when distances are of another time than the one shown
+  private distanceTime: string | null = null; // the moment of the distances fetched in a replay
   private board: Board | null = null;
   private now = 0;
   private sky: { spacecraft: string; pointing: PassPointing; title: string } | null = null;
@@ -72,7 +72,9 @@ export class SpacecraftView implements View {
     this.render(false);
   }
 
+  /** The zone of the times shown or the element-age limits changed (they may arrive after the list). */
   redraw(): void {
+    this.drawList();
     this.drawDetail();
   }
 
@@ -92,11 +94,15 @@ export class SpacecraftView implements View {
     );
   }
 
-  private render(force: boolean): void {
+  private drawList(): void {
     renderSpacecraftList($("sc-list"), this.list, this.board, this.chosen, this.now, (id) => {
       this.choose(id);
       this.render(true);
     });
+  }
+
+  private render(force: boolean): void {
+    this.drawList();
     if (this.board) this.drawMap(this.board);
     const id = this.chosen;
     if (id && (force || performance.now() - this.fetchedAt > 10_000)) this.fetch(id);
@@ -106,14 +112,13 @@ export class SpacecraftView implements View {
   private fetch(id: string): void {
     this.fetchedAt = performance.now();
     const now = this.now;
-    // The server gives distance, speed and next passes at its own clock's time; in a replay the
-    // passes come from /passes at the moment shown.
-    const replaying = this.app.controller.replaying;
-    Promise.all([api.spacecraft(id), replaying ? api.passes(id, isoUtc(now), isoUtc(now + 86400_000)) : null]).then(
-      ([detail, passes]) => {
+    // In a replay, distance, speed and next passes at the moment shown (the server's clock may be elsewhere).
+    const at = this.app.controller.replaying ? isoUtc(now) : undefined;
+    api.spacecraft(id, at).then(
+      (detail) => {
         if (this.chosen !== id) return;
-        this.detail = passes ? { ...detail, next_passes: passes } : detail;
-        this.serverTime = replaying ? this.app.controller.serverBoard?.time ?? null : null;
+        this.detail = detail;
+        this.distanceTime = at ?? null;
         this.drawDetail();
       },
       (err: Error) => {
@@ -135,7 +140,7 @@ export class SpacecraftView implements View {
   private drawDetail(): void {
     const id = this.chosen;
     const detail = this.detail && this.detail.id === id ? this.detail : null;
-    renderSpacecraftDetail($("sc-detail"), detail, id, this.board, this.now, this.serverTime, {
+    renderSpacecraftDetail($("sc-detail"), detail, id, this.board, this.now, this.distanceTime, {
       onStation: (station) => {
         this.app.show("network");
         this.app.selectStation(station, true);
