@@ -3,7 +3,9 @@
 ``Loopback.route(path, body=..., status=..., headers=...)`` sets what a path answers (the query
 string is matched too when the route has one). ``behaviour`` picks a misbehaving answer:
 ``forever`` (a body that never ends), ``truncate`` (Content-Length larger than what is sent),
-``gzip-bomb`` (a small gzip body that inflates past any limit), ``slow`` (no answer for a while).
+``gzip-bomb`` (a small gzip body that inflates past any limit), ``slow`` (no answer for a while),
+``cut-quietly`` (the first two thirds of the body, without Content-Length, then the connection
+closed: a cut HTTP itself cannot see, as a proxy that gives up makes).
 Every request is recorded (method, path, headers, body) so tests can check what was asked.
 """
 
@@ -81,6 +83,16 @@ class Loopback:
                     self.send_header("Content-Length", str(len(route.body) * 2))
                     self.end_headers()
                     self.wfile.write(route.body)
+                    self.wfile.flush()
+                    self.close_connection = True
+                    return
+                if route.behaviour == "cut-quietly":
+                    self.send_response(route.status)
+                    for k, v in headers.items():
+                        self.send_header(k, v)
+                    self.send_header("Connection", "close")
+                    self.end_headers()
+                    self.wfile.write(route.body[: len(route.body) * 2 // 3])
                     self.wfile.flush()
                     self.close_connection = True
                     return

@@ -128,6 +128,35 @@ def test_bad_answers_leave_the_cache_intact(loopback, recorded, route, words):
     assert cached_outcome("celestrak:stations").fetched_at == pytest.approx(t0, abs=0.01)
 
 
+CUT_QUIETLY = [
+    # (source, path, recorded answer, words): each answer cut two thirds of the way, with nothing at the HTTP level
+    # to tell (no Content-Length, the connection closed)
+    ("celestrak:stations", f"{GP}?GROUP=stations&FORMAT=json", "omm-json", "before the JSON document's closing ']'"),
+    ("celestrak:stations&FORMAT=csv", f"{GP}?GROUP=stations&FORMAT=csv", "omm-csv", "in the middle of a row"),
+    ("celestrak:stations&FORMAT=xml", f"{GP}?GROUP=stations&FORMAT=xml", "omm-xml", "before the closing </ndm>"),
+    ("celestrak:stations&FORMAT=tle", f"{GP}?GROUP=stations&FORMAT=tle", "3le", "in the middle of an element set"),
+    ("satnogs:tle", "/api/tle/?format=json", "satnogs-tle", "not JSON (cut short"),
+    ("satnogs:transmitters", "/api/transmitters/?format=json", "satnogs-transmitters", "not SatNOGS DB transmitters"),
+]
+
+
+@pytest.mark.parametrize("spec, path, answer, words", CUT_QUIETLY, ids=[c[0] for c in CUT_QUIETLY])
+def test_an_answer_cut_short_without_a_sign_from_http_keeps_the_cache(loopback, recorded, spec, path, answer, words):
+    """Without Content-Length a body that stops early looks complete to HTTP; the catalog readers would keep the
+    records before the cut, so the answer's own end is checked before it replaces the copy."""
+    loopback.route(path, recorded[answer])
+    t0 = time.time()
+    good = fetch_query(spec, base_url=loopback.url, now=t0)
+    before = digest(good.entry.data_path)
+    loopback.route(path, recorded[answer], behaviour="cut-quietly")
+    with pytest.raises(SourceError) as err:
+        fetch_query(spec, base_url=loopback.url, now=t0 + 3 * HOUR)
+    message = str(err.value)
+    assert words in message and "\n" not in message and "is kept" in message
+    assert digest(good.entry.data_path) == before
+    assert cached_outcome(spec).records == good.records
+
+
 def test_retry_after_is_respected(loopback, recorded):
     path = f"{GP}?GROUP=stations&FORMAT=json"
     loopback.route(path, b"slow down", status=429, headers={"Retry-After": "600"})

@@ -77,6 +77,7 @@ def test_an_older_table_is_not_used(loopback, capsys):
 @pytest.mark.parametrize("body, words", [
     (b"<html><body>Maintenance</body></html>", "HTML page"),
     (b"this is not a table\n" * 50, "not a complete IERS finals2000A.all table"),
+    (PACKAGED.read_bytes()[:-100], "ends in the middle of a row of the table"),  # cut short, as HTTP cannot tell
 ])
 def test_bad_tables_are_refused_and_the_previous_one_stays(capsys, loopback, body, words, isolated):
     loopback.route(FINALS_PATH, PACKAGED.read_bytes())

@@ -206,15 +206,56 @@ def check_download(query: Query, path: Path, limit_bytes: int) -> Checked:
         raise BadAnswer("the answer is an HTML page, not data (an error or login page?); "
                         "check the query and --base-url, or try again later")
     if query.source == "iers":
+        if not _tail(path, 1).endswith(b"\n"):
+            raise _cut_short("in the middle of a row of the table")
         return _check_finals(path, head)
     if query.source in ("celestrak", "spacetrack"):
         if query.source == "spacetrack" and head.lstrip().startswith(b"{"):
             raise BadAnswer(f"the answer is not a list of element sets (it begins '{_first_line(head)}'); "
                             "check the query and the Space-Track credentials")
+        _check_complete(path, head, query.ext)
         return _check_catalog(path, head)
     if query.kind != "catalog":
         return _satnogs_records(path, query.kind)
     return _satnogs_tle(path, _json_list(path, limit_bytes))
+
+
+def _tail(path: Path, size: int = 8192) -> bytes:
+    with open(path, "rb") as f:
+        f.seek(0, 2)
+        f.seek(max(0, f.tell() - size))
+        return f.read()
+
+
+def _cut_short(what: str) -> BadAnswer:
+    return BadAnswer(f"the answer ends {what} (cut short on the way?); try again later")
+
+
+def _check_complete(path: Path, head: bytes, ext: str) -> None:
+    """Refuse an answer that stops before its end: a body cut short where HTTP could not tell (no
+    Content-Length, the connection closed early, e.g. by a proxy). The catalog readers keep every
+    record before a damaged one, so such an answer would otherwise replace the whole copy with part of it."""
+    tail = _tail(path).rstrip()
+    if ext == "json":
+        closing = {b"[": b"]", b"{": b"}"}.get(head.lstrip()[:1])
+        if closing is not None and not tail.endswith(closing):
+            raise _cut_short(f"before the JSON document's closing '{closing.decode()}'")
+    elif ext == "xml":
+        root = re.search(rb"<([A-Za-z_][\w.:-]*)", re.sub(rb"<[?!][^>]*>", b"", head))
+        if root is not None and not re.search(rb"</" + re.escape(root.group(1)) + rb"\s*>$", tail):
+            raise _cut_short(f"before the closing </{root.group(1).decode('ascii', 'replace')}> of its XML document")
+    elif ext == "tle":
+        last = tail.rsplit(b"\n", 1)[-1].strip()
+        if not (last.startswith(b"2 ") and len(last) >= 69):
+            raise _cut_short(f"in the middle of an element set (its last line is '{_first_line(last)}', "
+                             "not a complete line 2)")
+    elif ext == "csv" and not _tail(path, 1).endswith(b"\n"):
+        import csv
+
+        first = head.lstrip().split(b"\n", 1)[0].decode("utf-8", "replace")
+        last = tail.rsplit(b"\n", 1)[-1].decode("utf-8", "replace")
+        if len(next(csv.reader([first]))) != len(next(csv.reader([last]))):
+            raise _cut_short("in the middle of a row (fewer columns than the header)")
 
 
 def _check_catalog(path: Path, head: bytes) -> Checked:
