@@ -185,3 +185,53 @@ def test_a_watched_source_copy_is_read_again_when_a_refresh_changes_it(tmp_path,
         assert "not a transmitters export" in row["last_error"] and len(loaded) == 1
     finally:
         server.stop()
+
+
+def _active_rows(shared_data, date: str, ids=(25544, 42063)) -> bytes:
+    """CelesTrak's active group of ``date`` (OMM CSV) cut to the header and the rows of ``ids``."""
+    lines = (shared_data / "catalog" / f"celestrak_active_omm_{date}.csv").read_bytes().splitlines(keepends=True)
+    column = lines[0].decode().split(",").index("NORAD_CAT_ID")
+    return b"".join([lines[0]] + [l for l in lines[1:] if int(l.decode().split(",")[column]) in ids])
+
+
+def test_the_served_catalog_follows_its_refreshed_copy(sqlite_url, tmp_path, monkeypatch, shared_data):
+    """`serve --catalog celestrak:active`: the source is refreshed and reported with the others, and when its cached
+    copy changes (here: `groundnet catalog fetch` beside the server) the Earth orbiters take the newer elements."""
+    from groundnet.sources.fetch import fetch_query
+
+    server = Loopback()
+    try:
+        gp = "/NORAD/elements/gp.php?GROUP=active&FORMAT=csv"
+        server.route(gp, _active_rows(shared_data, "2026-07-19"))
+        monkeypatch.setenv("GROUNDNET_CACHE_DIR", str(tmp_path / "cache"))
+        path = tmp_path / "groundnet.toml"
+        path.write_text(f'[celestrak]\nbase_url = "{server.url}"\n')
+        monkeypatch.setenv("GROUNDNET_CONFIG", str(path))
+        config = load_config(path)
+        s = Settings(database=sqlite_url, clock="2026-08-23T10:00:00Z", plan_ahead_h=2, plan_behind_h=1,
+                     catalog="celestrak:active&FORMAT=csv", sources_check_s=0.2)
+        with TestClient(create_app(s, config=config)) as client:
+            iss = client.get("/api/v1/spacecraft/ISS").json()
+            assert iss["elements_epoch"].startswith("2026-07-19")
+            (row,) = client.get("/api/v1/status").json()["sources"]
+            assert row["name"] == "celestrak:active&FORMAT=csv" and row["stale"] is False
+
+            server.route(gp, _active_rows(shared_data, "2026-08-22"))
+            fetch_query("celestrak:active&FORMAT=csv", config=config, now=time.time() + 3 * 3600)
+
+            def renewed():
+                sc = client.get("/api/v1/spacecraft/ISS").json()
+                return sc if sc["elements_epoch"].startswith("2026-08-22") else None
+
+            iss = wait_for(renewed, timeout=20)
+            assert [e["epoch"][:10] for e in iss["element_sets"]] == ["2026-07-19", "2026-08-22"]
+            s2b = client.get("/api/v1/spacecraft/SENTINEL-2B").json()
+            assert s2b["elements_epoch"].startswith("2026-08-2")
+            # The board's geometry and the planner's next plans use them too.
+            svc = client.app.state.service
+            epochs = {sc.elements.epoch_iso[:10] for sc in svc.builder.geometry.fleet + list(svc.planner.fleet.values())
+                      if sc.id == "ISS"}
+            assert epochs == {"2026-08-22"} and client.get("/api/v1/board").status_code == 200
+        assert len(server.hits("/NORAD")) == 2
+    finally:
+        server.stop()

@@ -214,6 +214,29 @@ def build_refresher(config=None, check_every_s: float = 60.0):
                            check_every_s=check_every_s)
 
 
+def watch_catalog(refresher, settings: Settings, service: LiveService) -> None:
+    """Follow ``--catalog SOURCE`` (``celestrak:active``...) on the sources' rounds: it is refreshed with
+    ``catalog.sources`` and reported in the status, and when its cached copy changes (a refresh here, or
+    ``groundnet catalog fetch`` beside the server) the Earth orbiters take its newer element sets
+    (``LiveService.update_elements``). A file or ``demo`` is read once, at start."""
+    from ..orbits.catalog import load_catalog
+    from ..sources.fetch import cached_outcome
+    from ..sources.registry import is_source_spec, parse_spec
+
+    if not settings.catalog or not is_source_spec(settings.catalog):
+        return
+    query = parse_spec(settings.catalog, "--catalog")
+
+    def path() -> Path:
+        return cached_outcome(query, refresher.config).entry.data_path
+
+    def load(where: Path) -> None:
+        changed = service.update_elements(load_catalog(where))
+        log.info("%s read again: new element sets for %s", query.name, ", ".join(changed) or "none")
+
+    refresher.watch(query.name, path, load, spec=query.name)
+
+
 def create_app(settings: Settings | None = None, *, service: LiveService | None = None, fleet=None,
                planner=None, config=None, freeze_startup: bool = False) -> FastAPI:
     """The app; ``config`` (a :class:`groundnet.config.Config`, default: groundnet.toml) names the sources to refresh.
@@ -273,6 +296,7 @@ def create_app(settings: Settings | None = None, *, service: LiveService | None 
         app.state.service, app.state.hub, app.state.push = svc, hub, Push(hub, runner, relay.name)
         app.state.config = service_config(config)  # [display] for the board (GET /api/v1/display)
         app.state.sources = build_refresher(app.state.config, check_every_s=settings.sources_check_s)
+        watch_catalog(app.state.sources, settings, svc)  # the served catalog follows its refreshed copy
         if with_satnogs and settings.satnogs_transmitters:  # read again when it changes, on the sources' rounds
             satnogs_api.watch_transmitters(app.state.sources, settings, svc, base_fleet, start_jobs,
                                            lambda links: setattr(app.state, "satnogs_links", links))

@@ -189,6 +189,12 @@ class BoardBuilder:
         self._deep_links = DeepSpaceLinks()
         self._at_cache: dict[float, Observation] = {}
 
+    def take_trajectories(self, updated: dict[str, Spacecraft]) -> None:
+        """Use these craft (by id; the same craft with new element sets) from the next board on."""
+        self.fleet = {**self.fleet, **updated}
+        self.geometry = FleetGeometry([updated.get(sc.id, sc) for sc in self.geometry.fleet])
+        self._at_cache = {}
+
     def _antenna_static(self, a: Antenna) -> dict:
         return {"id": a.id, "name": a.name, "network": a.network, "latitude_deg": a.latitude_deg,
                 "longitude_deg": a.longitude_deg, "dish_m": a.dish_m, "bands": list(a.bands)}

@@ -199,9 +199,10 @@ class LiveService:
         for the board, the views and the store; trajectories and the plan stay. Returns the ids of the craft whose
         links changed."""
         new = {sc.id: sc for sc in fleet}
-        updated = {sc.id: new[sc.id] for sc in self.fleet if sc.id in new and
-                   (new[sc.id].downlink, new[sc.id].uplink, new[sc.id].links_source) !=
-                   (sc.downlink, sc.uplink, sc.links_source)}
+        # The links only: the craft keep the element sets they have now (a refresh may have renewed them).
+        updated = {sc.id: replace(sc, downlink=n.downlink, uplink=n.uplink, links_source=n.links_source)
+                   for sc in self.fleet if (n := new.get(sc.id)) is not None
+                   and (n.downlink, n.uplink, n.links_source) != (sc.downlink, sc.uplink, sc.links_source)}
         if not updated:
             return []
         with self.store.session() as s:
@@ -210,6 +211,31 @@ class LiveService:
             self.fleet = [updated.get(sc.id, sc) for sc in self.fleet]
             self.builder.geometry.fleet = [updated.get(sc.id, sc) for sc in self.builder.geometry.fleet]
             self.builder.fleet = {**self.builder.fleet, **updated}
+        return sorted(updated)
+
+    def update_elements(self, catalog) -> list[str]:
+        """Take the element sets of ``catalog`` (a ``CatalogLoad``: a refreshed catalog read again) for the Earth
+        orbiters it holds with a newer epoch. The board, the views, the stale-element checks and the plans made
+        from now on use them (a new epoch is added to each craft's element-set history); the contacts planned
+        already stay. Returns the ids of the craft whose elements changed."""
+        from ..orbits.catalog import CatalogLoad
+
+        by_id = catalog.by_id()
+        newer = {sc.id: by_id[sc.norad_id] for sc in self.fleet if sc.kind == "tle" and sc.norad_id in by_id
+                 and (sc.elements is None or by_id[sc.norad_id].epoch_unix > sc.elements.epoch_unix)}
+        if not newer:
+            return []
+        # Only the fleet's element sets are kept (a whole catalog per refresh would pile up in the trajectory caches).
+        kept = CatalogLoad(elements=list(newer.values()))
+        updated = {sc.id: replace(sc, catalog=kept) for sc in self.fleet if sc.id in newer}
+        with self.store.session() as s:
+            repo.upsert_spacecraft(s, list(updated.values()), loaded_at=self.clock.now())
+        with self._lock:  # the next board uses them
+            self.fleet = [updated.get(sc.id, sc) for sc in self.fleet]
+            self.builder.take_trajectories(updated)
+            planner_fleet = getattr(self.planner, "fleet", None)
+            if isinstance(planner_fleet, dict):  # PassPlanner: the next plans (extensions, replans) use them
+                self.planner.fleet = {**planner_fleet, **{k: v for k, v in updated.items() if k in planner_fleet}}
         return sorted(updated)
 
     # ------------------------------------------------------------------ the board
