@@ -229,7 +229,7 @@ def test_a_partner_schedule_is_read_from_a_url(tmp_path, sites):
         assert [a.activity_id for a in ssf.activities] == ["good", "also-good"] and len(ssf.problems) == 4
         data = partner_data(ssf, f"{base}/partner.xml")
         assert [(b.antenna_id, b.kind) for b in partner_blocks(data)] == [("DSS-43", "outage")]  # committed only
-        with pytest.raises(FeedError, match="cannot fetch"):
+        with pytest.raises(FeedError, match=r"not found \(HTTP 404\)"):
             load_partner_ssf(f"{base}/missing.xml", load_network())
     finally:
         server.shutdown()

@@ -211,14 +211,10 @@ FEED_LIMIT_BYTES = 8 * 1024 * 1024  # a real dsn.xml is ~10 KB; a whole network'
 def load_dsn_feed(source: str, antennas: list[Antenna] = (), timeout_s: float = 10.0) -> dict:
     """Read a DSN Now feed from a file or an http(s) URL, at most ``FEED_LIMIT_BYTES`` (streamed, bounded)."""
     if re.match(r"https?://", source):
-        from ..errors import SourceError
-        from ..sources.http import read_bounded
+        from ..sources.http import read_feed
 
-        try:
-            answer = read_bounded(source, source="DSN Now feed", limit_bytes=FEED_LIMIT_BYTES, timeout_s=timeout_s)
-        except SourceError as exc:
-            raise FeedError(source, exc.reason) from None
-        return parse_dsn_xml(answer.body, source, antennas)
+        body = read_feed(source, what="DSN Now feed", limit_bytes=FEED_LIMIT_BYTES, timeout_s=timeout_s, error=FeedError)
+        return parse_dsn_xml(body, source, antennas)
     from ..files import read_bytes
 
     data = read_bytes(source, limit_bytes=FEED_LIMIT_BYTES, what="DSN Now feed (dsn.xml) or http(s) URL",

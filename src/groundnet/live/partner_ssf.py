@@ -37,19 +37,17 @@ def plan_ssf_xml(plan: BoardPlan, fleet: list, antennas: list[Antenna], *, start
 
 
 def load_partner_ssf(source: str, antennas: list[Antenna], timeout_s: float = 10.0) -> Ssf:
-    """A partner's SSF from a file or an http(s) URL; sites and apertures checked against the network."""
+    """A partner's SSF from a file or an http(s) URL; sites and apertures checked against the network.
+
+    A URL is read as every feed is (``sources.http.read_feed``): streamed, at most ``MAX_SSF_BYTES`` after
+    decompression, within four times ``timeout_s``; a feed that never ends or a compressed bomb stops at the limit."""
     sites = network_sites(antennas)
     if re.match(r"https?://", source):
-        import httpx
+        from ..sources.http import read_feed
 
-        try:
-            r = httpx.get(source, timeout=timeout_s, follow_redirects=True)
-            r.raise_for_status()
-        except httpx.HTTPError as exc:
-            raise FeedError(source, f"cannot fetch: {exc}") from None
-        if len(r.content) > MAX_SSF_BYTES:
-            raise FeedError(source, "larger than 20 MB; not a Simple Schedule")
-        return parse_ssf(r.content, source, sites=sites)
+        body = read_feed(source, what="partner Simple Schedule", limit_bytes=MAX_SSF_BYTES, timeout_s=timeout_s,
+                         error=FeedError)
+        return parse_ssf(body, source, sites=sites)
     from ..ccsds.ssf import read_ssf
 
     return read_ssf(source, sites=sites)

@@ -200,6 +200,15 @@ def read_bounded(
             client.close()
 
 
+def read_feed(url: str, *, what: str, limit_bytes: int, timeout_s: float, error) -> bytes:
+    """The body of a feed the live service polls (a partner's DSN Now feed or Simple Schedule), read as
+    :func:`read_bounded` reads: a failure raises ``error(url, reason)`` (``FeedError``) with its one-line reason."""
+    try:
+        return read_bounded(url, source=what, limit_bytes=limit_bytes, timeout_s=timeout_s).body or b""
+    except SourceError as exc:
+        raise error(url, exc.reason) from None
+
+
 def make_client(timeout_s: float = DEFAULT_TIMEOUT_S) -> httpx.Client:
     """An httpx client with groundnet's user agent, timeouts and redirects followed (at most 5)."""
     return httpx.Client(timeout=httpx.Timeout(timeout_s), follow_redirects=True, max_redirects=5,
@@ -220,4 +229,4 @@ def _public_url(url: httpx.URL) -> str:
     return str(url.copy_with(username=None, password=None)) if url.userinfo else str(url)
 
 
-__all__ = ["HttpAnswer", "USER_AGENT", "make_client", "read_bounded", "retry_after_s"]
+__all__ = ["HttpAnswer", "USER_AGENT", "make_client", "read_bounded", "read_feed", "retry_after_s"]
