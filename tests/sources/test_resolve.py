@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -141,3 +142,58 @@ def test_serve_with_a_source_that_cannot_be_fetched_stops_before_starting(capsys
     code, _, err = run(capsys, ["--config", str(config), "serve", "--catalog", "celestrak:active",
                                 "--database", f"sqlite:///{tmp_path / 'g.sqlite'}", "--port", "0"])
     assert code == 2 and err.count("\n") == 1 and "cannot connect" in err and "nothing is cached yet" in err
+
+
+SAMPLES = Path(__file__).resolve().parents[2] / "examples" / "satnogs"
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_schedule_observations_from_sources(capsys, loopback, recorded, tmp_path, fmt):
+    """`schedule observations` takes its elements, transmitters and satellites by source name, through the cache."""
+    loopback.route(f"{GP}?GROUP=stations&FORMAT=json", recorded["omm-json"])
+    loopback.route(f"{GP}?GROUP=weather&FORMAT=json", recorded["omm-json-weather"])
+    loopback.route("/api/transmitters/?format=json", recorded["satnogs-transmitters"])
+    loopback.route("/api/satellites/?format=json", recorded["satnogs-satellites"])
+    config = write_config(tmp_path, f'[celestrak]\nbase_url = "{loopback.url}"\n[satnogs]\nbase_url = "{loopback.url}"\n')
+    stations = tmp_path / "satnogs.toml"
+    assert run(capsys, ["satnogs", "stations", str(SAMPLES / "stations.json"), "--output", str(stations)])[0] == 0
+    out = tmp_path / f"plan.{ {'table': 'txt'}.get(fmt, fmt)}"
+    code, _, err = run(capsys, ["--config", str(config), "schedule", "observations", "--station-file", str(stations),
+                                "--catalog", "celestrak:stations", "--catalog", "celestrak:weather",
+                                "--transmitters", "satnogs:transmitters", "--satellites", "satnogs:satellites",
+                                "--start", START, "--hours", "12", "--format", fmt, "--output", str(out)])
+    assert code == 0, err
+    assert "note: celestrak:weather: fetched" in err and "note: satnogs:transmitters: fetched" in err
+    text = out.read_text()
+    if fmt == "json":
+        rows = json.loads(text)
+        assert {r["norad_id"] for r in rows} == {25544, 33591}
+        noaa = next(r for r in rows if r["norad_id"] == 33591)
+        assert noaa["downlink_hz"] == round(137100000 * (1 + 450e-9))  # drift-corrected, from the cached answer
+    else:
+        assert "ISS (ZARYA)" in text and "NOAA 19" in text
+    code, _, err = run(capsys, ["--config", str(config), "schedule", "observations", "--station-file", str(stations),
+                                "--catalog", "satnogs:transmitters", "--transmitters", "satnogs:transmitters",
+                                "--start", START])
+    assert code == 2 and err.count("\n") == 1 and "gives transmitters; this needs element sets" in err
+
+
+def test_track_tunes_from_cached_satnogs_transmitters(capsys, loopback, recorded, tmp_path):
+    loopback.route(f"{GP}?GROUP=weather&FORMAT=json", recorded["omm-json-weather"])
+    loopback.route("/api/transmitters/?format=json", recorded["satnogs-transmitters"])
+    config = write_config(tmp_path, f'[celestrak]\nbase_url = "{loopback.url}"\n[satnogs]\nbase_url = "{loopback.url}"\n')
+    code, out, err = run(capsys, ["--config", str(config), "track", "--station", "KIR-1", "--catalog", "celestrak:weather",
+                                  "--object", "33591", "--transmitters", "satnogs:transmitters", "--start", START,
+                                  "--end", "2025-05-25T12:00:00Z", "--dry-run", "--format", "json"])
+    assert code == 0, err
+    assert "note: satnogs:transmitters: fetched" in err and f"downlink {round(137100000 * (1 + 450e-9))} Hz" in err
+
+
+def test_agent_resolves_its_catalog_source_before_it_starts(capsys, loopback, tmp_path):
+    url = loopback.url
+    loopback.stop()
+    config = write_config(tmp_path, f'[celestrak]\nbase_url = "{url}"\n')
+    code, _, err = run(capsys, ["--config", str(config), "agent", "--station", "KIR-1", "--server", "http://127.0.0.1:9",
+                                "--token", "t", "--catalog", "celestrak:active", "--max-contacts", "1"])
+    last = err.splitlines()[-1]  # after the agent's note that it runs without devices
+    assert code == 2 and last.startswith("error: celestrak:active: ") and "nothing is cached yet" in last

@@ -251,12 +251,12 @@ def register(app: typer.Typer) -> None:
     @sched.command("observations")
     def observations_cmd(
         station_file: Path = typer.Option(..., "--station-file", help="Stations (TOML), e.g. from `groundnet satnogs stations`."),
-        catalog: list[str] = typer.Option(..., "--catalog", help="TLE or OMM file(s) with the satellites' elements."),
+        catalog: list[str] = typer.Option(..., "--catalog", help="TLE or OMM file(s) with the satellites' elements, or a source read through the cache (celestrak:amateur, satnogs:tle; docs/catalogs.md)."),
         start: str = typer.Option(..., "--start", help="Start of the plan, ISO 8601 UTC."),
         hours: float = typer.Option(24.0, "--hours", help="Length of the plan, hours."),
         requests_file: Optional[Path] = typer.Option(None, "--requests", help="Observation requests (TOML: [[satellite]], [[station]]; docs/satnogs.md)."),
-        transmitters: Optional[Path] = typer.Option(None, "--transmitters", help="Or: a SatNOGS DB transmitters export; every satellite with a usable transmitter is requested."),
-        satellites: Optional[Path] = typer.Option(None, "--satellites", help="With --transmitters: a SatNOGS DB satellites export; only satellites alive are requested."),
+        transmitters: Optional[str] = typer.Option(None, "--transmitters", metavar="FILE|SOURCE", help="Or: a SatNOGS DB transmitters export, or satnogs:transmitters (read through the cache); every satellite with a usable transmitter is requested."),
+        satellites: Optional[str] = typer.Option(None, "--satellites", metavar="FILE|SOURCE", help="With --transmitters: a SatNOGS DB satellites export, or satnogs:satellites; only satellites alive are requested."),
         stations: Optional[str] = typer.Option(None, "--stations", help="Station ids or patterns (default: every station of --station-file)."),
         planner: ObservationPlanner = typer.Option(ObservationPlanner.network, "--planner", help="network (one plan for all stations), satnogs-greedy (each station on its own, as the SatNOGS auto-scheduler), or compare (both, and the comparison)."),
         min_duration: float = typer.Option(60.0, "--min-duration", help="Shortest pass worth observing, seconds."),
@@ -282,26 +282,30 @@ def register(app: typer.Typer) -> None:
         from ..schedule import observations as obs
         from ..stations import load_network
         from ..timebase import parse_utc, to_unix
+        from .catalog import catalog_file
 
         if (requests_file is None) == (transmitters is None):
             raise ScheduleInputError("give the satellites to observe: --requests FILE or --transmitters FILE")
         if not 0 < hours <= 24 * 14:
             raise ScheduleInputError(f"--hours must be in (0, 336], got {hours:g}")
         t0 = to_unix(parse_utc(start, "--start"))
+        catalog_files = [catalog_file(c, quiet=quiet, at_unix=t0) for c in catalog]
         network = load_network(station_file, include_bundled=stations is not None)
         antennas = network.select(stations)
         preferences = []
         if requests_file is not None:
             requests, preferences, issues = obs.load_observation_requests(requests_file)
         else:
-            found, issues = read_transmitters(transmitters)
+            found, issues = read_transmitters(catalog_file(transmitters, quiet=quiet, kind="transmitters",
+                                                           what="--transmitters"))
             sats = None
             if satellites is not None:
-                sats, sat_issues = read_satellites(satellites)
+                sats, sat_issues = read_satellites(catalog_file(satellites, quiet=quiet, kind="satellites",
+                                                                what="--satellites"))
                 issues += sat_issues
             requests = obs.requests_from_transmitters(found, sats)
             issues = [str(i) for i in issues]
-        load = load_catalog(catalog)
+        load = load_catalog(catalog_files)
         names = {e.norad_id: e.name for e in load.elements}
         requests = [r if r.name else replace(r, name=names.get(r.norad_id, "")) for r in requests]
         known = set(names)

@@ -83,7 +83,7 @@ class LogWriter:
             self.file.close()
 
 
-def with_satnogs_link(obj, path: Path):
+def with_satnogs_link(obj, path: str | Path):
     """The object with the downlink and uplink of its first usable SatNOGS DB transmitter (drift-corrected)."""
     from dataclasses import replace
 
@@ -113,9 +113,9 @@ def register(app: typer.Typer) -> None:
         spacecraft: Optional[str] = typer.Option(None, "--spacecraft", metavar="ID",
                                                  help="A bundled spacecraft instead (`groundnet spacecraft` lists them)."),
         station_file: Optional[Path] = typer.Option(None, "--station-file", help=STATION_FILE_HELP),
-        transmitters: Optional[Path] = typer.Option(
-            None, "--transmitters", metavar="FILE",
-            help="A SatNOGS DB transmitters export: tune to the object's first usable transmitter (downlink and uplink "
+        transmitters: Optional[str] = typer.Option(
+            None, "--transmitters", metavar="FILE|SOURCE",
+            help="A SatNOGS DB transmitters export, or satnogs:transmitters (read through the cache): tune to the object's first usable transmitter (downlink and uplink "
                  "corrected for its published drift) unless --downlink-hz/--uplink-hz say otherwise."),
         start: Optional[str] = typer.Option(None, "--start", metavar="ISO", help="Start of the run, ISO 8601 UTC (default: now)."),
         end: Optional[str] = typer.Option(None, "--end", metavar="ISO",
@@ -165,7 +165,9 @@ def register(app: typer.Typer) -> None:
         antenna = load_network(station_file).get(station)
         obj = resolve_object(catalog, object_id, spacecraft)
         if transmitters is not None:
-            obj = with_satnogs_link(obj, transmitters)
+            from .catalog import catalog_file
+
+            obj = with_satnogs_link(obj, catalog_file(transmitters, kind="transmitters", what="--transmitters"))
         settings = TrackSettings(threshold_deg=threshold_deg, cycle_s=cycle_s, lead_s=lead_s, doppler_step_hz=doppler_step_hz,
                                  downlink_hz=downlink_hz if downlink_hz is not None else obj.downlink_hz,
                                  uplink_hz=uplink_hz if uplink_hz is not None else obj.uplink_hz,
