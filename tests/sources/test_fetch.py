@@ -157,6 +157,31 @@ def test_an_answer_cut_short_without_a_sign_from_http_keeps_the_cache(loopback, 
     assert cached_outcome(spec).records == good.records
 
 
+def test_a_gzip_bomb_stops_at_the_commands_own_limit(capsys, loopback, recorded, isolated):
+    """`catalog fetch` with its default limit (256 MiB of element sets): 300 KB of gzip that would inflate to
+    320 MiB stops at the limit, the cached copy stays, and nothing of the bomb is left on disk."""
+    import zlib
+
+    from groundnet.sources.registry import LIMIT_BYTES
+
+    path = f"{GP}?GROUP=stations&FORMAT=json"
+    loopback.route(path, recorded["omm-json"])
+    assert run(capsys, ["catalog", "fetch", "celestrak:stations", "--base-url", loopback.url])[0] == 0
+    comp = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    bomb = b"".join(comp.compress(b"\0" * (1 << 20)) for _ in range(320)) + comp.flush()
+    assert len(bomb) < 400_000 and 320 << 20 > LIMIT_BYTES["catalog"]
+    loopback.route(path, bomb, headers={"Content-Encoding": "gzip"})
+    cached = cached_outcome("celestrak:stations")
+    meta = json.loads(cached.entry.meta_path.read_text())
+    meta["checked_at"] = meta["fetched_at"] = "2000-01-01T00:00:00Z"  # past CelesTrak's two hours
+    cached.entry.meta_path.write_text(json.dumps(meta))
+    code, _, err = run(capsys, ["catalog", "fetch", "celestrak:stations", "--base-url", loopback.url])
+    assert code == 2 and err.count("\n") == 1
+    assert f"passes the {LIMIT_BYTES['catalog']:,} byte limit (after decompression)" in err and "is kept" in err
+    assert cached.entry.data_path.read_bytes() == recorded["omm-json"]
+    assert not [p for p in cached.entry.folder.iterdir() if p.name.startswith(".download-")]
+
+
 def test_retry_after_is_respected(loopback, recorded):
     path = f"{GP}?GROUP=stations&FORMAT=json"
     loopback.route(path, b"slow down", status=429, headers={"Retry-After": "600"})
