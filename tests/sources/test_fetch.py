@@ -251,6 +251,31 @@ def test_spacetrack_without_credentials_or_with_a_refused_login(capsys, loopback
     assert code == 2 and "login refused" in err and "wrong" not in err
 
 
+def test_spacetrack_credentials_never_reach_the_service_logs_or_status(caplog, loopback, recorded, tmp_path,
+                                                                        monkeypatch):
+    """The live service's refresher, every logger at DEBUG (httpx and httpcore included), a good query and a
+    refused one: the password is in no log record and in no status row."""
+    import logging
+
+    from groundnet.config import load_config
+    from groundnet.sources.refresher import SourceRefresher
+
+    loopback.route("/ajaxauth/login", b"", headers={"Set-Cookie": "chocolatechip=abc123; Path=/"})
+    loopback.route(SPACETRACK_PATH, recorded["spacetrack-gp"])
+    monkeypatch.setenv("GROUNDNET_SPACETRACK_IDENTITY", "ops@example.org")
+    monkeypatch.setenv("GROUNDNET_SPACETRACK_PASSWORD", "pa55-w0rd")
+    config = load_config(write_config(tmp_path, f'[spacetrack]\nbase_url = "{loopback.url}"\n'
+                                                '[live]\nrefresh_sources = true\n'))
+    refresher = SourceRefresher(["spacetrack:25544,33591,20580", "spacetrack:99999"], config, enabled=True)
+    caplog.set_level(logging.DEBUG)
+    refresher.run_once()
+    rows = refresher.status()
+    assert rows[0]["last_error"] is None and "not found (HTTP 404)" in rows[1]["last_error"]
+    assert [r for r in loopback.requests if r["method"] == "POST" and b"pa55-w0rd" in r["body"]]  # it was sent
+    assert "pa55-w0rd" not in caplog.text and "pa55-w0rd" not in json.dumps(rows)
+    assert "source spacetrack:NORAD_CAT_ID/25544,33591,20580/orderby/norad_cat_id: fetched" in caplog.text
+
+
 # --- SatNOGS DB ----------------------------------------------------------------------------------
 
 def test_satnogs_tle_transmitters_and_satellites(capsys, loopback, recorded, isolated):
