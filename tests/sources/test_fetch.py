@@ -66,6 +66,34 @@ def test_fetch_listing_formats_and_output_file(capsys, loopback, recorded, tmp_p
     assert "celestrak:CATNR=25544" in text and "fetched" in text
 
 
+@pytest.mark.parametrize("option, value, sent", [
+    ("--catnr", "25544", "CATNR=25544"),
+    ("--intdes", "1998-067", "INTDES=1998-067"),
+    ("--name", "NOAA", "NAME=NOAA"),
+    ("--special", "gpz", "SPECIAL=gpz"),
+])
+def test_each_celestrak_selector_is_asked_as_documented(capsys, loopback, recorded, option, value, sent):
+    loopback.route(f"{GP}?{sent}&FORMAT=json", recorded["omm-json-weather"])
+    code, out, err = run(capsys, ["catalog", "fetch", "celestrak", option, value, "--base-url", loopback.url,
+                                  "--format", "json"])
+    assert code == 0, err
+    assert [r["path"] for r in loopback.requests] == [f"{GP}?{sent}&FORMAT=json"]
+    assert json.loads(out)[0]["records"] == 72
+
+
+def test_rejected_records_are_named_in_the_note(capsys, loopback, recorded):
+    """A record the reader rejects is counted, and the note says which line and why (the rest are kept)."""
+    lines = recorded["3le"].decode().splitlines(keepends=True)
+    lines[1] = lines[1][:68] + str((int(lines[1][68]) + 1) % 10) + lines[1][69:]  # line 1 of the first object
+    loopback.route(f"{GP}?GROUP=stations&FORMAT=tle", "".join(lines))
+    code, out, err = run(capsys, ["catalog", "fetch", "celestrak:stations&FORMAT=tle", "--base-url", loopback.url,
+                                  "--format", "json"])
+    assert code == 0, err
+    (row,) = json.loads(out)
+    assert row["records"] == 24 and row["rejected"] == 1
+    assert row["note"].startswith("1 record(s) rejected: line 1: ") and "checksum" in row["note"]
+
+
 def test_two_hour_rule_then_conditional_request(loopback, recorded):
     path = f"{GP}?GROUP=stations&FORMAT=json"
     loopback.route(path, recorded["omm-json"], etag='"v1"', headers={"Last-Modified": "Sat, 24 May 2025 21:00:00 GMT"})

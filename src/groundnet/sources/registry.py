@@ -269,7 +269,8 @@ def _check_catalog(path: Path, head: bytes) -> Checked:
         why = load.rejected[0].reason if load.rejected else "no records"
         raise BadAnswer(f"the answer holds no usable element set (it begins '{_first_line(head)}': {why}); "
                         "check the query (for CelesTrak, the group names are listed at celestrak.org/NORAD/elements)")
-    return Checked(len(load.elements), len(load.rejected))
+    reasons = [f"line {r.line}: {r.reason}" if r.line else r.reason for r in load.rejected[:3]]
+    return Checked(len(load.elements), len(load.rejected), "; ".join(reasons))
 
 
 def _check_finals(path: Path, head: bytes) -> Checked:
