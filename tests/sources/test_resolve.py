@@ -197,3 +197,11 @@ def test_agent_resolves_its_catalog_source_before_it_starts(capsys, loopback, tm
                                 "--token", "t", "--catalog", "celestrak:active", "--max-contacts", "1"])
     last = err.splitlines()[-1]  # after the agent's note that it runs without devices
     assert code == 2 and last.startswith("error: celestrak:active: ") and "nothing is cached yet" in last
+
+
+def test_old_elements_say_how_to_get_fresh_ones(capsys):
+    """The element-age warning tells a newcomer where fresh elements come from."""
+    code, _, err = run(capsys, ["look", "--catalog", "demo", "--object", "25544", "--station", "KIR-1",
+                                "--at", "2027-06-01T00:00:00Z", "--format", "json"])
+    assert code == 0, err
+    assert "predictions drift with age" in err and "--catalog celestrak:active" in err and "docs/catalogs.md" in err

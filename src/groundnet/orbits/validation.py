@@ -131,4 +131,5 @@ def age_warnings(elements, start_unix: float, end_unix: float, max_age_days: flo
     more = f" and {len(old) - listed} more" if len(old) > listed else ""
     how = "--max-element-age-days" if max_age_days is not None else "limits LEO 7 d, MEO/HEO 14 d, GEO 30 d"
     return [f"{len(old)} element set(s) used further from their epoch than their age limit ({how}): "
-            f"{named}{more}; predictions drift with age: fetch newer elements"]
+            f"{named}{more}; predictions drift with age: fetch newer elements "
+            "(e.g. --catalog celestrak:active, read through the cache; docs/catalogs.md)"]
