@@ -158,8 +158,8 @@ KEYS: tuple[Key, ...] = (
     Key("iers.base_url", _url, "https://datacenter.iers.org", None,
         "IERS data centre (or a mirror) for `groundnet data update`'s finals2000A.all."),
     Key("live.refresh_sources", _bool, False, "GROUNDNET_REFRESH_SOURCES",
-        "`serve` and `demo` refresh catalog.sources (and the source of `serve --catalog SOURCE`) in the background on the "
-        "refresh interval."),
+        "`serve` and `demo` refresh catalog.sources (and the source of `serve --catalog SOURCE`) in the "
+        "background on the refresh interval."),
     Key("display.units", _units, "metric", None, "Units for display: metric or imperial."),
     Key("display.time_zone", _zone, "UTC", None, "Time zone for display (IANA name); data stays in UTC."),
 )
