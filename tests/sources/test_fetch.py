@@ -210,6 +210,14 @@ def test_a_gzip_bomb_stops_at_the_commands_own_limit(capsys, loopback, recorded,
     assert not [p for p in cached.entry.folder.iterdir() if p.name.startswith(".download-")]
 
 
+@pytest.mark.parametrize("fmt", ["tle", "csv", "xml"])
+def test_no_gp_data_is_not_taken_for_a_cut(loopback, fmt):
+    """CelesTrak's answer to a query that matches nothing, in every text format: no element set, said as such."""
+    loopback.route(f"{GP}?GROUP=nosuch&FORMAT={fmt}", "No GP data found\n")
+    with pytest.raises(SourceError, match="holds no usable element set .*'No GP data found'"):
+        fetch_query(f"celestrak:nosuch&FORMAT={fmt}", base_url=loopback.url)
+
+
 def test_retry_after_is_respected(loopback, recorded):
     path = f"{GP}?GROUP=stations&FORMAT=json"
     loopback.route(path, b"slow down", status=429, headers={"Retry-After": "600"})

@@ -213,8 +213,9 @@ def check_download(query: Query, path: Path, limit_bytes: int) -> Checked:
         if query.source == "spacetrack" and head.lstrip().startswith(b"{"):
             raise BadAnswer(f"the answer is not a list of element sets (it begins '{_first_line(head)}'); "
                             "check the query and the Space-Track credentials")
+        checked = _check_catalog(path, head)  # first: an answer with no element set at all says so
         _check_complete(path, head, query.ext)
-        return _check_catalog(path, head)
+        return checked
     if query.kind != "catalog":
         return _satnogs_records(path, query.kind)
     return _satnogs_tle(path, _json_list(path, limit_bytes))
