@@ -213,6 +213,7 @@ def test_the_served_catalog_follows_its_refreshed_copy(sqlite_url, tmp_path, mon
         with TestClient(create_app(s, config=config)) as client:
             iss = client.get("/api/v1/spacecraft/ISS").json()
             assert iss["elements_epoch"].startswith("2026-07-19")
+            assert iss["source"] == "elements from celestrak:active&FORMAT=csv"
             (row,) = client.get("/api/v1/status").json()["sources"]
             assert row["name"] == "celestrak:active&FORMAT=csv" and row["stale"] is False
 
@@ -225,6 +226,7 @@ def test_the_served_catalog_follows_its_refreshed_copy(sqlite_url, tmp_path, mon
 
             iss = wait_for(renewed, timeout=20)
             assert [e["epoch"][:10] for e in iss["element_sets"]] == ["2026-07-19", "2026-08-22"]
+            assert {e["source"] for e in iss["element_sets"]} == {"elements from celestrak:active&FORMAT=csv"}
             s2b = client.get("/api/v1/spacecraft/SENTINEL-2B").json()
             assert s2b["elements_epoch"].startswith("2026-08-2")
             # The board's geometry and the planner's next plans use them too.

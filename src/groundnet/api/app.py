@@ -160,10 +160,17 @@ def default_planner(antennas, fleet, settings: Settings):
 
 def default_fleet(settings: Settings):
     """The bundled spacecraft whose elements the settings' catalog holds (``missions.load_fleet``)."""
+    from dataclasses import replace
+
     from ..missions import load_fleet
     from ..sources.resolve import resolve_catalog
 
-    return load_fleet(catalog=resolve_catalog(settings.catalog, note=log.info))
+    fleet = load_fleet(catalog=resolve_catalog(settings.catalog, note=log.info))
+    if settings.catalog == "demo":
+        return fleet
+    # The Earth orbiters' trajectory source names the catalog their elements came from.
+    return [replace(sc, trajectory_source=f"elements from {settings.catalog}") if sc.kind == "tle" else sc
+            for sc in fleet]
 
 
 def build_service(settings: Settings, *, fleet=None, planner=None, wall=time.time) -> LiveService:
@@ -231,7 +238,7 @@ def watch_catalog(refresher, settings: Settings, service: LiveService) -> None:
         return cached_outcome(query, refresher.config).entry.data_path
 
     def load(where: Path) -> None:
-        changed = service.update_elements(load_catalog(where))
+        changed = service.update_elements(load_catalog(where), source=f"elements from {query.name}")
         log.info("%s read again: new element sets for %s", query.name, ", ".join(changed) or "none")
 
     refresher.watch(query.name, path, load, spec=query.name)

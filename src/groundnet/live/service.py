@@ -213,11 +213,12 @@ class LiveService:
             self.builder.fleet = {**self.builder.fleet, **updated}
         return sorted(updated)
 
-    def update_elements(self, catalog) -> list[str]:
+    def update_elements(self, catalog, source: str | None = None) -> list[str]:
         """Take the element sets of ``catalog`` (a ``CatalogLoad``: a refreshed catalog read again) for the Earth
         orbiters it holds with a newer epoch. The board, the views, the stale-element checks and the plans made
         from now on use them (a new epoch is added to each craft's element-set history); the contacts planned
-        already stay. Returns the ids of the craft whose elements changed."""
+        already stay. ``source`` (e.g. ``elements from celestrak:active``) becomes their trajectory source.
+        Returns the ids of the craft whose elements changed."""
         from ..orbits.catalog import CatalogLoad
 
         by_id = catalog.by_id()
@@ -227,7 +228,8 @@ class LiveService:
             return []
         # Only the fleet's element sets are kept (a whole catalog per refresh would pile up in the trajectory caches).
         kept = CatalogLoad(elements=list(newer.values()))
-        updated = {sc.id: replace(sc, catalog=kept) for sc in self.fleet if sc.id in newer}
+        named = {"trajectory_source": source} if source else {}
+        updated = {sc.id: replace(sc, catalog=kept, **named) for sc in self.fleet if sc.id in newer}
         with self.store.session() as s:
             repo.upsert_spacecraft(s, list(updated.values()), loaded_at=self.clock.now())
         with self._lock:  # the next board uses them
