@@ -113,6 +113,30 @@ def test_cli_residuals_outputs_and_png(tmp_path):
     assert r.exit_code == 0 and out.read_text().startswith("station,observable,path,unit,samples")
 
 
+def test_small_offsets_show_in_the_printed_statistics(tmp_path, mex, network):
+    """1 m of range, 1 mm/s of Doppler and 10 micro-degrees of elevation are well above tracking noise:
+    the table and CSV (three decimals) must show them, not round them to 0."""
+    geo = link_geometry(mex, [network["CEB"]], T0 + 900.0 * np.arange(60))
+    segments = predicted_tdm_segments(geo, participant="MEX", uplink_hz=7.16e9, min_elevation_deg=10.0)
+    small = {"RANGE": 0.001, "DOPPLER_INSTANTANEOUS": 1e-6, "ANGLE_2": 1e-5}
+    obs = [(k, t, v + small.get(k, 0.0)) for k, t, v in segments[0]["observations"]]
+    path = tmp_path / "small.tdm"
+    path.write_text(tdm_text([{"metadata": segments[0]["metadata"], "observations": obs}], creation_unix=T0))
+    out = tmp_path / "stats.csv"
+    r = CliRunner().invoke(app, ["ccsds", "residuals", str(path), "--spacecraft", "MEX", "--format", "csv",
+                                 "--output", str(out)])
+    assert r.exit_code == 0, r.output
+    import csv
+
+    rows = {row["observable"]: row for row in csv.DictReader(out.open())}
+    expected = {"RANGE": ("m", 1.0), "DOPPLER_INSTANTANEOUS": ("mm/s", 1.0), "ANGLE_2": ("mdeg", 0.01),
+                "ANGLE_1": ("mdeg", 0.0), "RECEIVE_FREQ_1": ("Hz", 0.0)}
+    for key, (unit, mean) in expected.items():
+        assert rows[key]["unit"] == unit and float(rows[key]["mean"]) == pytest.approx(mean, abs=1e-3), rows[key]
+    r = CliRunner().invoke(app, ["ccsds", "residuals", str(path), "--spacecraft", "MEX"])
+    assert r.exit_code == 0 and "mm/s" in r.stdout and "mdeg" in r.stdout, r.stdout
+
+
 def _run(capsys, argv: list[str]) -> tuple[int, str]:
     try:
         main(argv)

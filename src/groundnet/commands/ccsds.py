@@ -219,7 +219,7 @@ def register(app: typer.Typer) -> None:
         fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
         output: Optional[Path] = typer.Option(None, "--output", help="Write the statistics to this file."),
     ) -> None:
-        """Compare a TDM's range, Doppler, received frequencies and angles with groundnet's prediction: residual statistics per station and observable."""
+        """Compare a TDM's range, Doppler, received frequencies and angles with groundnet's prediction: residual statistics per station and observable (m, mm/s, Hz, mdeg)."""
         from ..ccsds import read_message
         from ..ccsds.residuals import plot_residuals, tdm_residuals
         from ..stations import load_network

@@ -111,7 +111,8 @@ def test_no_partner_schedule_is_a_clear_404_and_residuals_of_a_contact(sqlite_ur
         body = r.json()
         rng = next(s for s in body["series"] if s["observable"] == "RANGE")
         assert rng["station"] == antenna.id and len(rng["times"]) == 30
-        np.testing.assert_allclose(rng["residuals"], 0.05, atol=1e-6)
+        assert rng["unit"] == "m"
+        np.testing.assert_allclose(rng["residuals"], 50.0, atol=1e-3)  # +50 m
         assert body["contact"]["id"] == contact["id"]
         assert client.post("/api/v1/residuals", params={"contact": "nope"}, content=text.encode()).status_code == 404
         assert client.post("/api/v1/residuals", content=text.encode()).status_code == 422
