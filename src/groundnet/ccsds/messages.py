@@ -613,17 +613,28 @@ def parse_messages(text: str, path: str = "<string>") -> list[Message | CcsdsErr
     :class:`CcsdsError` naming it, its place and line, so that a report counts every message.
     """
     found = ndm.parse_all(text, path)
+    read = sum(not isinstance(m, ndm.Unsupported) for m in found)
     out: list[Message | CcsdsError] = []
     for i, raw in enumerate(found, start=1):
         if isinstance(raw, ndm.Unsupported):
-            others = len(found) - 1
-            out.append(fail(path, f"message {i} of {len(found)} is an {raw.kind} (CCSDS "
-                                  f"{ndm.NDM_KINDS[raw.kind]} message), which groundnet does not read yet "
-                                  f"(it reads OEM, OPM, OMM, TDM){f'; the other {others} were read' if others else ''}",
+            place = f"message {i} of {len(found)} is" if len(found) > 1 else "this is"
+            out.append(fail(path, f"{place} an {raw.kind} (CCSDS {ndm.NDM_KINDS[raw.kind]} message), which groundnet "
+                                  f"does not read yet (it reads OEM, OPM, OMM, TDM){_others_read(len(found) - 1, read)}",
                             line=raw.line, keyword=raw.kind))
         else:
             out.append(_BUILDERS[raw.kind](raw))
     return out
+
+
+def _others_read(others: int, read: int) -> str:
+    """How many of the other messages of a combined file were read: "; the other 4 were read"."""
+    if not others:
+        return ""
+    if read == 0:
+        return f"; the other {others} {'is' if others == 1 else 'are'} not read either"
+    if read == others:
+        return f"; the other {others} {'was' if others == 1 else 'were'} read"
+    return f"; {read} of the other {others} {'was' if read == 1 else 'were'} read"
 
 
 def read_messages(path: str | Path) -> list[Message | CcsdsError]:
