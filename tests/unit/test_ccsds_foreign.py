@@ -55,3 +55,41 @@ def test_a_kvn_ocm_is_named_not_called_malformed():
     assert err.value.line == 1 and err.value.field == "OCM"
     assert "a CCSDS OCM (orbit comprehensive message), which groundnet does not read yet" in str(err.value)
     assert "the first line must be" not in str(err.value)
+
+
+# --------------------------------------------------------------------------------- what the standards allow
+
+def test_omm_covariances_with_their_frame_are_read():
+    for name in ("omm_g8.kvn", "OMMExample2.txt"):
+        omm = read_message(DATA / name)
+        assert omm.covariance.ref_frame == "TEME", name
+        assert omm.covariance.matrix[0, 0] == 3.331349476038534e-04
+        np.testing.assert_array_equal(omm.covariance.matrix, omm.covariance.matrix.T)
+
+
+def test_tdm_2_doppler_count_and_every_data_keyword_are_kept():
+    tdm = read_message(DATA / "TDMExampleAllKeywordsSequential.txt")
+    declared = {k.strip() for s in tdm.segments for k in s.metadata["DATA_TYPES"].split(",")}
+    kept = {k for s in tdm.segments for k in s.keywords}
+    assert declared <= kept and "DOPPLER_COUNT" in kept and len(declared) == 47
+    seg = next(s for s in tdm.segments if "DOPPLER_COUNT" in s.keywords)
+    assert seg.series("DOPPLER_COUNT")[1][0] == 2.0 and seg.metadata["DOPPLER_COUNT_BIAS"] == "120000"
+    xml = read_message(DATA / "tdm_e23.xml")
+    assert "DOPPLER_COUNT" in xml.segments[0].keywords
+
+
+# --------------------------------------------------------------------------------- what they do not
+
+@pytest.mark.parametrize("name, line, keyword, words", [
+    ("OEM-too-many-covariance-columns.txt", 51, "COVARIANCE", "covariance row 1 has 6 numbers; row 1 of the lower "
+                                                              "triangle has 1"),
+    ("OEM-too-few-covariance-columns.txt", 55, "COVARIANCE", "covariance row 5 has 4 numbers"),
+    ("OPM-wrong-keyword.txt", 11, "WRONG_KEYWORD", "unknown keyword WRONG_KEYWORD in the OPM data"),
+    ("TDM-metadata-number-format-error.txt", 17, "TRANSMIT_DELAY_1", "'this-is-not-a-number' is not a number"),
+])
+def test_invalid_files_are_refused_with_line_and_keyword(name, line, keyword, words):
+    with pytest.raises(CcsdsError) as err:
+        read_message(DATA / name)
+    assert (err.value.line, err.value.field) == (line, keyword) and words in str(err.value)
+    (row,) = _check(name)
+    assert not row["ok"] and f"{name}:{line}: field '{keyword}'" in row["error"]

@@ -529,10 +529,32 @@ def _is_tdm_observable(key: str) -> bool:
     return key in DATA_KEYWORDS["TDM"]
 
 
+# TDM metadata whose value is a number (CCSDS 503.0-B-2 table 3-3): whole numbers, and the others.
+_TDM_WHOLE_METADATA = {"TURNAROUND_NUMERATOR", "TURNAROUND_DENOMINATOR", "INTERPOLATION_DEGREE"}
+_TDM_NUMBER_METADATA = (
+    {"INTEGRATION_INTERVAL", "FREQ_OFFSET", "RANGE_MODULUS", "DOPPLER_COUNT_BIAS", "DOPPLER_COUNT_SCALE",
+     "CORRECTION_ANGLE_1", "CORRECTION_ANGLE_2", "CORRECTION_DOPPLER", "CORRECTION_MAG", "CORRECTION_RANGE",
+     "CORRECTION_RCS", "CORRECTION_RECEIVE", "CORRECTION_TRANSMIT", "CORRECTION_ABERRATION_YEARLY",
+     "CORRECTION_ABERRATION_DIURNAL"} | {f"{k}_{i}" for k in ("TRANSMIT_DELAY", "RECEIVE_DELAY") for i in _N})
+
+
+def _check_tdm_numbers(msg: RawMessage, items: list[Item]) -> None:
+    """Refuse, with line and keyword, a numeric TDM metadata value that is not a number."""
+    for it in items:
+        if it.keyword in _TDM_NUMBER_METADATA:
+            _number(msg, it)
+        elif it.keyword in _TDM_WHOLE_METADATA:
+            try:
+                int(it.text.strip())
+            except ValueError:
+                raise fail(msg.path, f"'{it.text}' is not a whole number", line=it.line, keyword=it.keyword) from None
+
+
 def _tdm(msg: RawMessage) -> Tdm:
     segments = []
     for seg in msg.segments:
         _check_keywords(msg, seg.metadata, METADATA_KEYWORDS["TDM"], "TDM metadata")
+        _check_tdm_numbers(msg, seg.metadata)
         meta = _Keys(msg, seg.metadata, "TDM metadata", seg.metadata_line)
         ts = _time_system(msg, meta)
         meta.text("PARTICIPANT_1")
