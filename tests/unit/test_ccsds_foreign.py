@@ -93,3 +93,20 @@ def test_invalid_files_are_refused_with_line_and_keyword(name, line, keyword, wo
     assert (err.value.line, err.value.field) == (line, keyword) and words in str(err.value)
     (row,) = _check(name)
     assert not row["ok"] and f"{name}:{line}: field '{keyword}'" in row["error"]
+
+
+def test_an_omm_with_a_semi_major_axis_instead_of_a_mean_motion_is_read():
+    """The standard asks for MEAN_MOTION or SEMI_MAJOR_AXIS; as a trajectory (SGP4 only) it is refused clearly."""
+    omm = read_message(DATA / "OMMExample3_utc.txt")
+    assert omm.values["SEMI_MAJOR_AXIS"] == 6800.0 and "MEAN_MOTION" not in omm.values
+    assert omm.mean_element_theory == "SOME THEORY" and omm.ref_frame == "TOD"
+    from groundnet.errors import TrajectoryError
+    from groundnet.orbits.trajectory import load_trajectory
+
+    with pytest.raises(TrajectoryError, match="give SEMI_MAJOR_AXIS, not MEAN_MOTION: groundnet propagates SGP/SGP4"):
+        load_trajectory(DATA / "OMMExample3_utc.txt")
+    text = (DATA / "OMMExample3_utc.txt").read_text().replace("SEMI_MAJOR_AXIS = 6800\n", "")
+    with pytest.raises(CcsdsError, match="neither MEAN_MOTION .* nor SEMI_MAJOR_AXIS"):
+        from groundnet.ccsds import parse_message
+
+        parse_message(text, "cut.omm")

@@ -471,7 +471,9 @@ class Omm:
     covariance: Covariance | None = None
 
 
-_OMM_REQUIRED = ("MEAN_MOTION", "ECCENTRICITY", "INCLINATION", "RA_OF_ASC_NODE", "ARG_OF_PERICENTER", "MEAN_ANOMALY")
+# The mean Keplerian elements an OMM must give; its size is MEAN_MOTION (SGP/SGP4) or SEMI_MAJOR_AXIS
+# (other theories), one of the two (CCSDS 502.0-B-3 table 4-3).
+_OMM_REQUIRED = ("ECCENTRICITY", "INCLINATION", "RA_OF_ASC_NODE", "ARG_OF_PERICENTER", "MEAN_ANOMALY")
 
 
 def _omm(msg: RawMessage) -> Omm:
@@ -481,6 +483,9 @@ def _omm(msg: RawMessage) -> Omm:
         if it.keyword in ("EPOCH", "CLASSIFICATION_TYPE", "COV_REF_FRAME") or it.keyword.startswith("USER_DEFINED"):
             continue
         values[it.keyword] = _number(msg, it)
+    if "MEAN_MOTION" not in values and "SEMI_MAJOR_AXIS" not in values:
+        raise fail(msg.path, "the OMM data gives neither MEAN_MOTION (SGP/SGP4 elements) nor SEMI_MAJOR_AXIS: one of "
+                             "them is required", line=seg.metadata_line or None, keyword="MEAN_MOTION")
     for k in _OMM_REQUIRED:
         data.number(k)
     e = values["ECCENTRICITY"]
