@@ -77,6 +77,25 @@ def test_cli_writes_a_valid_ssf_and_it_reads_back_as_the_plan(tmp_path, sites):
     assert row["kind"] == "SSF" and row["records"] == 2 and row["objects"] == ["MEX", "TGO"]
 
 
+def test_cli_without_the_request_file_groups_tracks_by_the_spacecraft_their_ids_name(tmp_path):
+    runner = CliRunner()
+    plan_path = tmp_path / "plan.json"
+    r = runner.invoke(app, ["schedule", "plan", EXAMPLE, "--solver", "greedy", "--quiet", "--output", str(plan_path)])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["ccsds", "ssf", str(plan_path), "--output", str(tmp_path / "plan.xml")])
+    assert r.exit_code == 0 and "warning" not in r.output, r.output
+    ssf = read_ssf(tmp_path / "plan.xml")
+    assert {a.user for a in ssf.activities} == {"MEX", "TGO"} and all(a.services for a in ssf.activities)
+    # Ids that name no spacecraft: one package each, and a warning saying how to do better.
+    doc = json.loads(plan_path.read_text())
+    for k, t in enumerate(doc["tracks"]):
+        t["track_id"] = f"req{k}"
+    plan_path.write_text(json.dumps(doc))
+    r = runner.invoke(app, ["ccsds", "ssf", str(plan_path), "--output", str(tmp_path / "plan.xml")])
+    assert r.exit_code == 0 and "2 track(s) name no spacecraft" in r.output and "--requests" in r.output
+    assert {a.user for a in read_ssf(tmp_path / "plan.xml").activities} == {"req0", "req1"}
+
+
 def test_the_schema_refuses_what_the_format_does_not_allow(satnet_week, sites):
     problem, plan = satnet_week
     data = ssf_xml(plan_ssf(plan, user_of=lambda r: "X", sites=sites, generated_unix=0.0))
