@@ -35,6 +35,16 @@ def test_the_blue_book_combined_ndm_is_read_and_its_ocm_counted():
     assert "message 4 of 4 is an OCM" in str(err) and "the other 3 were read" in str(err)
 
 
+def test_docs_show_what_check_prints_for_the_combined_ndm(monkeypatch):
+    root = DATA.parents[2]
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(app, ["ccsds", "check", "tests/data/ccsds/ndm_g22.xml", "--format", "csv"])
+    assert result.exit_code == 1
+    docs = (root / "docs" / "ccsds.md").read_text(encoding="utf-8")
+    for line in result.stdout.splitlines():
+        assert line in docs, line
+
+
 def test_a_combined_ndm_of_two_unread_kinds_counts_none_as_read():
     """Orekit's NDM holding an OCM and an APM: neither is read, and no message says otherwise."""
     rows = _check("NDM-ocm-apm.xml")
