@@ -56,7 +56,7 @@ from ..orbits.propagation import (
 from ..orbits.teme import EarthOrientation
 from ..stations import Antenna
 from ..timebase import format_utc, unix_to_jd
-from .search import quintic_weights, screened_samples, search_windows
+from .search import earth_fixed_samples, quintic_weights, screened_samples, search_windows
 
 # SGP4 sampling: step = STEP_FACTOR / (largest angular rate of the orbit), rounded down to a
 # whole divisor of a day between one minute and an hour (so day-long time blocks share grid points).
@@ -419,20 +419,6 @@ class _Track:
         theta = theta0 + theta_rate * self.step * np.arange(self.n_grid - 1)
         return (self.coef, self.n_grid - 1, self.t0, self.step, theta_rate, np.cos(theta), np.sin(theta))
 
-    def every(self, sub: int) -> tuple[np.ndarray, np.ndarray]:
-        """Positions and velocities at every ``step / sub``: two ``(3, O, (K-1)*sub + 1)`` arrays."""
-        c = self.coef.reshape(self.n_obj, self.n_grid - 1, 6, 3)
-        n = (self.n_grid - 1) * sub + 1
-        r, v = np.empty((3, self.n_obj, n)), np.empty((3, self.n_obj, n))
-        for j in range(sub):
-            w = quintic_weights(np.array([j / sub]), 1)[:, :, 0]
-            r[:, :, j:n - 1:sub] = np.einsum("k,ojkd->doj", w[0], c)
-            v[:, :, j:n - 1:sub] = np.einsum("k,ojkd->doj", w[1], c) / self.step
-        w = quintic_weights(np.array([1.0]), 1)[:, :, 0]
-        r[:, :, -1] = np.einsum("k,okd->do", w[0], c[:, -1])
-        v[:, :, -1] = np.einsum("k,okd->do", w[1], c[:, -1]) / self.step
-        return r, v
-
 
 # --------------------------------------------------------------------------------------------
 # Earth-fixed states at the search samples
@@ -441,15 +427,6 @@ class _Track:
 def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Dot products along the first axis of ``(3, ...)`` arrays (one pass, no temporaries)."""
     return np.einsum("i...,i...->...", a, b)
-
-
-def _rotate(theta: np.ndarray, r: np.ndarray, v: np.ndarray, rate: float) -> tuple[np.ndarray, np.ndarray]:
-    """TEME -> PEF for positions and velocities ``(3, ...)`` at sidereal angles theta (``search.py``
-    does the same for one state)."""
-    c, s = np.cos(theta), np.sin(theta)
-    r_pef = np.stack([c * r[0] + s * r[1], c * r[1] - s * r[0], r[2]])
-    v_pef = np.stack([c * v[0] + s * v[1] + rate * r_pef[1], c * v[1] - s * v[0] - rate * r_pef[0], v[2]])
-    return r_pef, v_pef  # the frame turns at ``rate`` about +z
 
 
 # --------------------------------------------------------------------------------------------
@@ -651,15 +628,11 @@ def _search_block(elements, failures: Failures, shape: OrbitShape, step: float, 
     n_search = int(math.ceil((t_end - t_begin) / h - 1e-9)) + 1
     times = t_begin + h * np.arange(n_search)
     times[-1] = t_end
-    r_teme, v_teme = (a[:, :, :n_search] for a in track.every(SEARCH_SUBDIVISION))
-    last = track.at(np.arange(n_obj), np.full(n_obj, t_end), 1)
-    r_teme[:, :, -1], v_teme[:, :, -1] = last[0], last[1]
-    r_pef, v_pef = _rotate(theta[0] + rate * (times - t_begin), r_teme, v_teme, rate)  # (3, O, T)
+    earth_fixed = track.for_search(float(theta[0]), float(rate))
+    r_pef, v_pef = earth_fixed_samples(earth_fixed, n_obj, times)  # (3, O, T)
 
     obj, sta, k = _screen(r_pef, shape, h, stations, frame)
-    columns, unbalanced = search_windows(
-        obj, sta, k, times, r_pef, v_pef,
-        track.for_search(float(theta[0]), float(rate)), stations.for_search(frame))
+    columns, unbalanced = search_windows(obj, sta, k, times, r_pef, v_pef, earth_fixed, stations.for_search(frame))
     if unbalanced:  # cannot happen: the screen keeps every visible sample and its neighbours
         raise RuntimeError("pass search: unbalanced AOS/LOS events")
     return _Windows(*columns)

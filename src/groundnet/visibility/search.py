@@ -133,6 +133,20 @@ def _earth_fixed_state(track, obj, t, order):
     return (px, py, p[2]), (vx, vy, v[2] / step), a
 
 
+@compiled
+def earth_fixed_samples(track, n_obj, times):
+    """Earth-fixed positions and velocities of every object at every time (``_earth_fixed_state``
+    at each): two ``(3, objects, times)`` arrays, the search's samples."""
+    r = np.empty((3, n_obj, times.size))
+    v = np.empty((3, n_obj, times.size))
+    for o in range(n_obj):
+        for i in range(times.size):
+            p, u, _ = _earth_fixed_state(track, o, times[i], 1)
+            r[0, o, i], r[1, o, i], r[2, o, i] = p
+            v[0, o, i], v[1, o, i], v[2, o, i] = u
+    return r, v
+
+
 # --------------------------------------------------------------------------------------------
 # g = sin(elevation) - sin(threshold) and its time derivatives
 
@@ -429,6 +443,15 @@ def search_windows(obj, sta, k, times, r_pef, v_pef, track, stations):
     dg_el = np.empty(n)
     az = np.empty(n)  # azimuth (deg) and its rate (deg/s), where a mask matters
     az_rate = np.empty(n)
+    peaks = np.empty(32, np.int64)  # work space of _mask_peak_times
+    cuts = np.empty(2 * peaks.size)
+    max_cuts = np.zeros(offset.size - 1, np.int64)  # per antenna: cuts in one interval, at most
+    for s in range(max_cuts.size):
+        for j in range(offset[s], offset[s + 1]):
+            if _is_mask_peak(stations, s, j):
+                max_cuts[s] += 2
+        max_cuts[s] = min(max_cuts[s], cuts.size)
+    extra = 0
     for i in range(n):
         o, j = obj[i], k[i]
         p = (r_pef[0, o, j], r_pef[1, o, j], r_pef[2, o, j])
@@ -437,13 +460,13 @@ def search_windows(obj, sta, k, times, r_pef, v_pef, track, stations):
         if offset[sta[i] + 1] > offset[sta[i]]:
             g_el[i], dg_el[i], _, _, _, _ = _g(unmasked, sta[i], p, v, zero, 1)
             az[i], az_rate[i] = _azimuth_motion(stations, sta[i], p, v)
-    peaks = np.empty(32, np.int64)  # work space of _mask_peak_times
-    cuts = np.empty(64)
+            extra += max_cuts[sta[i]]
 
     # A window opens at the block's start or in a sub-interval between two samples (cut at the
-    # peaks of a horizon mask), at most once per sub-interval: the arrays grow with the cuts.
-    # The pages of the arrays that are never written are never allocated.
-    capacity = n + 1
+    # peaks of a horizon mask), at most once per sub-interval. The arrays are sized to that bound
+    # once (arrays grown inside the loop below cost the unmasked search a third of its speed);
+    # the pages that are never written are never allocated.
+    capacity = n + 1 + extra
     w_obj = np.empty(capacity, np.int64)
     w_sta = np.empty(capacity, np.int64)
     w_time = np.empty((capacity, 3))  # aos, tca, los
@@ -479,16 +502,9 @@ def search_windows(obj, sta, k, times, r_pef, v_pef, track, stations):
             if masked and not bad:
                 n_cuts = _mask_peak_times(track, stations, o, s, times[k[a]], times[k[b]], az[a], az_rate[a],
                                           az[b], peaks, cuts)
-                if count + n_cuts + 2 > capacity:
-                    extra = capacity + n_cuts + 2
-                    capacity += extra
-                    w_obj = np.concatenate((w_obj, np.empty(extra, np.int64)))
-                    w_sta = np.concatenate((w_sta, np.empty(extra, np.int64)))
-                    w_time = np.concatenate((w_time, np.empty((extra, 3))))
-                    w_angle = np.concatenate((w_angle, np.empty((extra, 3))))
-                    w_open = np.concatenate((w_open, np.zeros((extra, 2), np.bool_)))
             tb, gb = times[k[a]], -1.0 if math.isnan(g[a]) else g[a]
-            dgb, geb, dgeb = dg[a], g_el[a], dg_el[a]
+            dgb = dg[a]
+            geb, dgeb = (g_el[a], dg_el[a]) if masked else (0.0, 0.0)
             for c in range(n_cuts + 1):
                 ta, ga, dga, gea, dgea = tb, gb, dgb, geb, dgeb
                 if c < n_cuts:
@@ -497,7 +513,8 @@ def search_windows(obj, sta, k, times, r_pef, v_pef, track, stations):
                     geb, dgeb, _, _, _, _ = _g_at(track, unmasked, o, s, tb, 1)
                 else:
                     tb, gb = times[k[b]], -1.0 if math.isnan(g[b]) else g[b]
-                    dgb, geb, dgeb = dg[b], g_el[b], dg_el[b]
+                    dgb = dg[b]
+                    geb, dgeb = (g_el[b], dg_el[b]) if masked else (0.0, 0.0)
                 up = ga < 0.0 <= gb
                 down = gb < 0.0 <= ga
                 peak = dga > 0.0 and dgb <= 0.0 and not bad
