@@ -147,6 +147,8 @@ BAD = """<?xml version="1.0" encoding="UTF-8"?>
       beginningOfActivity="2026-11-23T08:00:00Z" beginningOfTrack="2026-327T08:30:00Z" endOfTrack="2026-327T09:00:00Z" endOfActivity="2026-327T09:15:00Z"/>
     <scheduledActivity scheduledActivityId="also-good" activityStatus="TENTATIVE" siteRef="{cdscc}" apertureRef="DSS-35"
       beginningOfActivity="2026-327T10:00:00Z" beginningOfTrack="2026-327T10:30:00Z" endOfTrack="2026-327T11:00:00Z" endOfActivity="2026-327T11:15:00Z"/>
+    <scheduledActivity scheduledActivityId="no-terminator" activityStatus="COMMITTED" siteRef="{cdscc}" apertureRef="DSS-35"
+      beginningOfActivity="2026-327T12:00:00" beginningOfTrack="2026-327T12:30:00.5" endOfTrack="2026-327T13:00:00" endOfActivity="2026-327T13:15:00"/>
   </scheduledPackage>
 </simpleSchedule>
 """
@@ -157,7 +159,9 @@ def test_bad_activities_are_refused_with_line_and_element_and_the_rest_kept(tmp_
     path = tmp_path / "partner.xml"
     path.write_text(text)
     ssf = read_ssf(path, sites=sites)
-    assert [a.activity_id for a in ssf.activities] == ["good", "also-good"]
+    # CCSDS 301.0's ASCII time code makes the trailing Z optional: "no-terminator" is kept.
+    assert [a.activity_id for a in ssf.activities] == ["good", "also-good", "no-terminator"]
+    assert ssf.activities[2].begin_track == ssf.activities[2].begin_activity + 1800.5
     lines = text.splitlines()
 
     def line_of(activity_id):
@@ -176,7 +180,7 @@ def test_bad_activities_are_refused_with_line_and_element_and_the_rest_kept(tmp_
     r = CliRunner().invoke(app, ["ccsds", "check", str(path), "--format", "json"])
     assert r.exit_code == 1
     rows = json.loads(r.stdout)
-    assert rows[0]["records"] == 2 and "4 activities refused, 2 kept" in rows[0]["error"]
+    assert rows[0]["records"] == 3 and "4 activities refused, 3 kept" in rows[0]["error"]
     assert len(rows) == 5 and all(f"partner.xml:{line_of(i)}" in rows[k + 1]["error"]
                                   for k, i in enumerate(["overlap", "backwards", "nowhere", "calendar"]))
 
@@ -245,9 +249,10 @@ def test_a_partner_schedule_is_read_from_a_url(tmp_path, sites):
     try:
         base = f"http://127.0.0.1:{server.server_address[1]}"
         ssf = load_partner_ssf(f"{base}/partner.xml", load_network())
-        assert [a.activity_id for a in ssf.activities] == ["good", "also-good"] and len(ssf.problems) == 4
+        assert [a.activity_id for a in ssf.activities] == ["good", "also-good", "no-terminator"]
+        assert len(ssf.problems) == 4
         data = partner_data(ssf, f"{base}/partner.xml")
-        assert [(b.antenna_id, b.kind) for b in partner_blocks(data)] == [("DSS-43", "outage")]  # committed only
+        assert [(b.antenna_id, b.kind) for b in partner_blocks(data)] == [("DSS-43", "outage"), ("DSS-35", "outage")]  # not the tentative one
         with pytest.raises(FeedError, match="cannot fetch"):
             load_partner_ssf(f"{base}/missing.xml", load_network())
     finally:

@@ -113,7 +113,8 @@ def format_epoch(unix_s: float, time_system: str = "UTC", decimals: int = 6) -> 
     return dt.strftime("%Y-%m-%dT%H:%M:%S") + text[1:]
 
 
-_SSF_DOY = re.compile(r"^\d{4}-\d{3}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$")
+# CCSDS 301.0 ASCII time code B; its terminator Z is optional.
+_SSF_DOY = re.compile(r"^\d{4}-\d{3}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z?$")
 
 
 def format_doy(unix_s: float, decimals: int = 3) -> str:
@@ -124,7 +125,7 @@ def format_doy(unix_s: float, decimals: int = 3) -> str:
 
 
 def parse_doy(text: str) -> float:
-    """POSIX seconds of a day-of-year UTC time ``YYYY-DDDThh:mm:ss[.d]Z``; any other form is an EpochError."""
+    """POSIX seconds of a day-of-year UTC time ``YYYY-DDDThh:mm:ss[.d][Z]``; any other form is an EpochError."""
     s = text.strip()
     if not _SSF_DOY.match(s):
         raise EpochError(f"'{text}' is not a CCSDS day-of-year time: write YYYY-DDDThh:mm:ss[.d]Z, "
