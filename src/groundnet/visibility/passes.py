@@ -388,36 +388,23 @@ class _Frame:
 
 
 class _Track:
-    """SGP4 samples of a group of objects on a common grid, interpolated anywhere in between.
-
-    Each SGP4 step stores the 18 Hermite coefficients of its two ends side by side, so one
-    interpolation reads one contiguous row.
+    """SGP4 samples of a group of objects on a common grid, interpolated anywhere in between
+    (``search._earth_fixed_state``): positions, and velocities and accelerations scaled by the
+    step and its square, the quintic Hermite coefficients at each grid point ``(objects, grid, 3)``.
     """
 
     def __init__(self, t0: float, step: float, position, velocity, accel):
         self.t0, self.step = t0, step
-        self.n_obj, self.n_grid = position.shape[:2]
-        coef = np.empty((self.n_obj, self.n_grid - 1, 6, 3))
-        for end, sl in ((0, slice(None, -1)), (3, slice(1, None))):
-            coef[:, :, end] = position[:, sl]
-            np.multiply(velocity[:, sl], step, out=coef[:, :, end + 1])
-            np.multiply(accel[:, sl], step**2, out=coef[:, :, end + 2])
-        self.coef = coef.reshape(-1, 6, 3)
-
-    def at(self, obj: np.ndarray, t: np.ndarray, order: int = 1) -> list[np.ndarray]:
-        """TEME position, velocity (and acceleration for ``order=2``) as ``(3, N)`` arrays."""
-        x = (t - self.t0) / self.step
-        k = np.clip(np.floor(x).astype(np.int64), 0, self.n_grid - 2)
-        w = quintic_weights(x - k, order)
-        c = np.take(self.coef, obj * (self.n_grid - 1) + k, axis=0)
-        # One small matrix product per event: (order+1, 6) weights @ (6, 3) coefficients.
-        out = np.matmul(w.transpose(2, 0, 1), c)
-        return [out[:, i, :].T / self.step**i for i in range(order + 1)]
+        self.n_grid = position.shape[1]
+        self.position = position
+        self.velocity_step = velocity * step
+        self.accel_step2 = accel * step**2
 
     def for_search(self, theta0: float, theta_rate: float) -> tuple:
         """The track as ``search.py`` takes it, with the sidereal angle at each segment's start."""
         theta = theta0 + theta_rate * self.step * np.arange(self.n_grid - 1)
-        return (self.coef, self.n_grid - 1, self.t0, self.step, theta_rate, np.cos(theta), np.sin(theta))
+        return (self.position, self.velocity_step, self.accel_step2, self.n_grid - 1, self.t0, self.step,
+                theta_rate, np.cos(theta), np.sin(theta))
 
 
 # --------------------------------------------------------------------------------------------

@@ -88,31 +88,34 @@ def quintic_weights(s, order):
 
 
 @compiled_leaf
-def _combine(c, w):
-    """Sum of the six coefficient rows of ``c`` (6, 3) weighted by ``w``: a 3-vector as a tuple."""
-    return (w[0] * c[0, 0] + w[1] * c[1, 0] + w[2] * c[2, 0] + w[3] * c[3, 0] + w[4] * c[4, 0] + w[5] * c[5, 0],
-            w[0] * c[0, 1] + w[1] * c[1, 1] + w[2] * c[2, 1] + w[3] * c[3, 1] + w[4] * c[4, 1] + w[5] * c[5, 1],
-            w[0] * c[0, 2] + w[1] * c[1, 2] + w[2] * c[2, 2] + w[3] * c[3, 2] + w[4] * c[4, 2] + w[5] * c[5, 2])
+def _combine(position, velocity_step, accel_step2, obj, seg, w):
+    """The quintic Hermite of segment ``seg`` of object ``obj`` weighted by ``w`` (its six
+    coefficients: the two ends' position, velocity x step, acceleration x step^2): a 3-vector."""
+    p0, v0, a0 = position[obj, seg], velocity_step[obj, seg], accel_step2[obj, seg]
+    p1, v1, a1 = position[obj, seg + 1], velocity_step[obj, seg + 1], accel_step2[obj, seg + 1]
+    return (w[0] * p0[0] + w[1] * v0[0] + w[2] * a0[0] + w[3] * p1[0] + w[4] * v1[0] + w[5] * a1[0],
+            w[0] * p0[1] + w[1] * v0[1] + w[2] * a0[1] + w[3] * p1[1] + w[4] * v1[1] + w[5] * a1[1],
+            w[0] * p0[2] + w[1] * v0[2] + w[2] * a0[2] + w[3] * p1[2] + w[4] * v1[2] + w[5] * a1[2])
 
 
 @compiled_leaf
 def _earth_fixed_state(track, obj, t, order):
     """Position, velocity and (``order`` 2) acceleration of object ``obj`` at t, Earth-fixed (PEF).
 
-    ``track`` is ``(coef, n_segments, t0, step, theta_rate, cos_start, sin_start)``: the Hermite
-    coefficients ``(objects * n_segments, 6, 3)``, and a sidereal angle that turns at
-    ``theta_rate`` from its cosine and sine at each segment's start.
+    ``track`` is ``(position, velocity_step, accel_step2, n_segments, t0, step, theta_rate,
+    cos_start, sin_start)``: the TEME samples ``(objects, n_segments + 1, 3)`` (velocity and
+    acceleration times the step and its square: the Hermite coefficients), and a sidereal angle
+    that turns at ``theta_rate`` from its cosine and sine at each segment's start.
     """
-    coef, n_seg, t0, step, w, cos_start, sin_start = track
+    position, velocity_step, accel_step2, n_seg, t0, step, w, cos_start, sin_start = track
     x = (t - t0) / step
     seg = min(max(int(math.floor(x)), 0), n_seg - 1)
     s = x - seg
-    c = coef[obj * n_seg + seg]
-    p = _combine(c, _basis(s))
-    v = _combine(c, _basis_rate(s))
+    p = _combine(position, velocity_step, accel_step2, obj, seg, _basis(s))
+    v = _combine(position, velocity_step, accel_step2, obj, seg, _basis_rate(s))
     a = (0.0, 0.0, 0.0)
     if order >= 2:
-        a = _combine(c, _basis_curvature(s))
+        a = _combine(position, velocity_step, accel_step2, obj, seg, _basis_curvature(s))
     # The angle turned since the segment's start is at most 0.27 rad (an hour): Taylor series to
     # d^9 leave an error below 1e-12, and cost less than a call to sin and cos.
     d = w * s * step
