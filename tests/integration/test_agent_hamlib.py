@@ -315,3 +315,16 @@ def test_track_with_devices_prints_its_summary_in_each_format(rotctld, rigctld, 
         assert header.startswith("object,station_id,aos,los,max_pointing_error_deg") and row.startswith("ISS (Columbus),MSP")
     else:
         assert "pass tracked" in r.stdout and "max_pointing_error_deg" in r.stdout
+
+
+def test_stale_elements_are_warned_before_tracking():
+    """The demo's ISS elements date from 2026-08-22: a pass three weeks later would point the antenna at where the ISS
+    is not; said before AOS as `passes` and `look` say it, with the limit settable."""
+    base = ["track", "--station", "VIL-2", "--spacecraft", "ISS", "--start", "2026-09-12T00:00:00Z", "--dry-run",
+            "--format", "csv"]
+    r = _run(base)
+    assert r.returncode == 0, r.stderr
+    assert "warning: 1 element set(s) used further from their epoch than their age limit" in r.stderr
+    assert "25544 (ISS (ZARYA), LEO) 2" in r.stderr and "fetch newer elements" in r.stderr
+    r = _run([*base, "--max-element-age-days", "60"])
+    assert r.returncode == 0 and "warning" not in r.stderr

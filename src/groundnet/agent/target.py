@@ -31,6 +31,12 @@ class TrackObject:
             return TargetTrack.from_elements(self.element, antenna, start, end)
         return TargetTrack.from_trajectory(self.trajectory, antenna, start, end)
 
+    def age_warnings(self, start: float, end: float, max_age_days: float | None = None) -> list[str]:
+        """One line when the element set is used further from its epoch than its age limit (none for trajectories)."""
+        from ..orbits.validation import age_warnings
+
+        return [] if self.element is None else age_warnings([self.element], start, end, max_age_days)
+
     def windows(self, antenna: Antenna, start: float, end: float) -> list[tuple[float, float]]:
         """(AOS, LOS) of every pass over [start, end): the one pass search (``visibility.core.find_windows``)."""
         from ..visibility.core import find_windows

@@ -10,7 +10,7 @@ from typing import Optional
 import typer
 
 from ..output import OutputFormat, emit
-from .passes import CATALOG_HELP, STATION_FILE_HELP
+from .passes import CATALOG_HELP, STATION_FILE_HELP, warn
 
 # Options shared by `track` and `agent` (one definition each).
 ROTCTLD_OPT = typer.Option(None, "--rotctld", metavar="HOST:PORT", help="Hamlib rotctld to drive (e.g. 127.0.0.1:4533).")
@@ -30,6 +30,9 @@ LEAD_OPT = typer.Option(None, "--lead-s", help="Aim this many seconds ahead (def
 CYCLE_OPT = typer.Option(0.5, "--cycle-s", help="Seconds between updates, of the (replay) clock (gpredict: 1).")
 DOPPLER_STEP_OPT = typer.Option(10.0, "--doppler-step-hz", help="Send a frequency when it changes this much.")
 PREPOSITION_OPT = typer.Option(True, "--preposition/--no-preposition", help="Move to the AOS position before AOS.")
+MAX_AGE_OPT = typer.Option(None, "--max-element-age-days", metavar="DAYS", min=0.0,
+                           help="Warn when the element set is further than this from its epoch during the pass "
+                                "(default by orbit class: LEO 7, MEO/HEO 14, GEO 30 days).")
 FORMAT_OPT = typer.Option(OutputFormat.table, "--format", help="table, csv or json.")
 OUTPUT_OPT = typer.Option(None, "--output", help="Write the table to this file instead of the terminal.")
 
@@ -136,6 +139,7 @@ def register(app: typer.Typer) -> None:
         lead_s: Optional[float] = LEAD_OPT,
         doppler_step_hz: float = DOPPLER_STEP_OPT,
         preposition: bool = PREPOSITION_OPT,
+        max_element_age: Optional[float] = MAX_AGE_OPT,
         fmt: OutputFormat = FORMAT_OPT,
         output: Optional[Path] = OUTPUT_OPT,
     ) -> None:
@@ -175,6 +179,8 @@ def register(app: typer.Typer) -> None:
         if t_end is not None and not t_end > t0:
             raise SelectionError(f"--end {end} must be after --start")
         aos, los = pass_window(obj, antenna, t0, t_end)
+        for message in obj.age_warnings(aos, los, max_element_age):
+            warn(message)
         if dry_run:
             first = t0 if t_end is not None else aos
             track_ = obj.track(antenna, first, t_end if t_end is not None else los)
