@@ -328,3 +328,29 @@ def test_stale_elements_are_warned_before_tracking():
     assert "25544 (ISS (ZARYA), LEO) 2" in r.stderr and "fetch newer elements" in r.stderr
     r = _run([*base, "--max-element-age-days", "60"])
     assert r.returncode == 0 and "warning" not in r.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_interrupted_track_stops_the_rotator(rotctld, sig):
+    """Ctrl-C, or SIGTERM from a service manager, in the middle of a slew: the rotator is told to stop (`S`) and
+    stays where it is, rather than turning on toward the last position sent."""
+    proc = subprocess.Popen([*CLI, "track", "--station", "GHY-6", "--spacecraft", "ISS", "--start", "2026-08-22T07:42:20Z",
+                             "--flip", "--rotctld", rotctld.address], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        assert proc.stderr.readline().startswith("tracking ISS")
+        rot = Rotctld("127.0.0.1", rotctld.port)
+        deadline = time.monotonic() + 20
+        while rot.get_position()[0] < 12 and time.monotonic() < deadline:  # pre-positioning toward 286 deg
+            time.sleep(0.2)
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert "interrupted: the rotator was told to stop" in err and "Traceback" not in err
+    first = rot.get_position()
+    time.sleep(1.5)
+    assert rot.get_position() == first and 12 <= first[0] < 60

@@ -11,7 +11,7 @@ from ..output import OutputFormat, emit
 from .passes import STATION_FILE_HELP
 from .track import (AZ_RANGE_OPT, CYCLE_OPT, DOPPLER_STEP_OPT, DOWNLINK_OPT, FLIP_OPT, FORMAT_OPT, LEAD_OPT,
                     MAX_AGE_OPT, OUTPUT_OPT, PARK_OPT, PREPOSITION_OPT, RIGCTLD_OPT, ROTCTLD_OPT, SLEW_OPT, THRESHOLD_OPT,
-                    UPLINK_OPT, note, open_devices, rotator_options)
+                    UPLINK_OPT, note, open_devices, rotator_options, sigterm_as_interrupt)
 
 
 def server_and_token(server: Optional[str], token: Optional[str]) -> tuple[str, Optional[str]]:
@@ -86,10 +86,12 @@ def register(app: typer.Typer) -> None:
                               on_note=lambda m: note(f"agent {antenna.id}: {m}"))
         note(f"agent {antenna.id}: server {url}, spool {options.spool_path}")
         try:
-            reports = runner.run()
+            with sigterm_as_interrupt():
+                reports = runner.run()
         except KeyboardInterrupt:
             runner.stop.set()
             reports = runner.reports
+            note(f"agent {antenna.id}: interrupted" + ("; the rotator was told to stop" if rot is not None else ""))
         finally:
             client.close()
             for dev in (rot, rig):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import signal
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
@@ -63,6 +65,24 @@ def open_devices(rotctld: Optional[str], rigctld: Optional[str]):
 
 def note(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+@contextmanager
+def sigterm_as_interrupt():
+    """SIGTERM (a service manager's stop, `kill`) ends a run as Ctrl-C does: the rotator is told to stop (``S``),
+    the events are kept; without this a rotator goes on turning toward its last command."""
+    def interrupt(_signum, _frame):
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread (an embedding program keeps its own handlers)
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 class LogWriter:
@@ -209,7 +229,12 @@ def register(app: typer.Typer) -> None:
         runner = PassRunner(track_, aos, los, rotator, settings, now=clock.now, speed=speed, rotctld=rot,
                             rigctld=rig, on_row=log_writer, on_event=on_event, on_note=lambda m: note(f"note: {m}"))
         try:
-            report = runner.run()
+            with sigterm_as_interrupt():
+                report = runner.run()
+        except KeyboardInterrupt:
+            note("interrupted: " + ("the rotator was told to stop; " if rot is not None else "")
+                 + (f"the log so far is in {log}" if log is not None else "nothing more sent"))
+            raise typer.Exit(130) from None
         finally:
             log_writer.close()
             for dev in (rot, rig):
