@@ -106,14 +106,19 @@ def test_agent_runs_a_contact_and_the_board_shows_it(tmp_path):
     server = serve()
     try:
         events = httpx.get(f"{base}/events", params={"limit": 1000}).json()
+        record = httpx.get(f"{base}/reports/contacts/{CONTACT}").json()
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=20)
     mine = [e for e in events if e["antenna_id"] == "SMA"]
     assert set(stations) <= {e["antenna_id"] for e in events if e["kind"] == "los"}
     kinds = [e["kind"] for e in mine]
-    assert kinds.count("aos") == 1 and kinds.count("los") == 1
+    assert kinds.count("aos") == 1 and kinds.count("los") == 1, err
     los = next(e for e in mine if e["kind"] == "los")
     assert los["event_id"] == f"SMA:{CONTACT}:los" and los["spacecraft_id"] == "ISS"
     assert los["detail"]["max_pointing_error_deg"] is not None and los["detail"]["rotator_commands"] > 10
+    # The contact is recorded with the pass's pointing error as the agent measured it over every cycle.
+    assert record["actual_aos"] is not None
+    assert record["pointing_error_max_deg"] == pytest.approx(los["detail"]["max_pointing_error_deg"])
+    assert record["pointing_error_rms_deg"] == pytest.approx(los["detail"]["rms_pointing_error_deg"])
     assert spool.read_text() == ""  # every event acknowledged
