@@ -27,7 +27,8 @@ from groundnet.agent.hamlib import Rigctld, Rotctld
 from groundnet.errors import DeviceError
 
 CLI = [sys.executable, "-c", "from groundnet.cli import main; main()"]
-LOG_COLUMNS = ["time", "az_deg", "el_deg", "target_az_deg", "target_el_deg", "range_rate_km_s", "downlink_hz", "uplink_hz"]
+LOG_COLUMNS = ["time", "az_deg", "el_deg", "target_az_deg", "target_el_deg", "range_rate_km_s", "downlink_hz", "uplink_hz",
+               "reported_az_deg", "reported_el_deg", "pointing_error_deg", "commanded_error_deg"]
 # A high ISS pass over Maspalomas in the bundled demo catalog (AOS 02:48:39, LOS 02:57:05).
 PASS_START, PASS_END = "2026-08-22T02:48:00Z", "2026-08-22T02:51:00Z"
 
@@ -135,6 +136,19 @@ def test_track_drives_the_dummies_and_logs_each_command(rotctld, rigctld, tmp_pa
     tuned = [r for r in rows if r["downlink_hz"]]
     assert tuned and all(145_790_000 < int(r["downlink_hz"]) < 145_810_000 for r in tuned)
     assert all(145_190_000 < int(r["uplink_hz"]) < 145_210_000 for r in tuned)
+    # The pointing error of each cycle: the rotator's reported position and the command against the object.
+    from groundnet.tracking import angular_separation_deg
+
+    measured = [r for r in rows if r["pointing_error_deg"]]
+    assert len(measured) > 10
+    for r in measured:
+        reported = float(angular_separation_deg(float(r["reported_az_deg"]), float(r["reported_el_deg"]),
+                                                float(r["target_az_deg"]), float(r["target_el_deg"])))
+        commanded = float(angular_separation_deg(float(r["az_deg"]), float(r["el_deg"]),
+                                                 float(r["target_az_deg"]), float(r["target_el_deg"])))
+        assert float(r["pointing_error_deg"]) == pytest.approx(reported, abs=0.02)
+        assert float(r["commanded_error_deg"]) == pytest.approx(commanded, abs=0.02) and commanded < 5.0
+    assert max(float(r["pointing_error_deg"]) for r in measured) <= summary["max_pointing_error_deg"] + 1e-6
     # The radio holds the last frequency sent, and the rotator went to its park position after LOS.
     rig = Rigctld("127.0.0.1", rigctld.port)
     assert rig.get_frequency() == int(tuned[-1]["downlink_hz"])
@@ -354,3 +368,4 @@ def test_interrupted_track_stops_the_rotator(rotctld, sig):
     first = rot.get_position()
     time.sleep(1.5)
     assert rot.get_position() == first and 12 <= first[0] < 60
+
