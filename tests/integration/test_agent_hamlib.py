@@ -369,3 +369,15 @@ def test_interrupted_track_stops_the_rotator(rotctld, sig):
     time.sleep(1.5)
     assert rot.get_position() == first and 12 <= first[0] < 60
 
+
+def test_track_without_its_device_says_so_and_fails():
+    """A rotctld that is not there: each failure said with what to check, one outage, retries with back-off, and
+    at the end an exit status that tells a script nothing was pointed (the summary is still printed)."""
+    r = _run(["track", "--station", "MSP", "--spacecraft", "ISS", "--start", "2026-08-22T02:50:00Z",
+              "--end", "2026-08-22T02:50:40Z", "--speed", "10", "--rotctld", f"127.0.0.1:{free_port()}",
+              "--format", "csv"])
+    assert r.returncode == 1, r.stderr
+    assert "is rotctld running and listening on 127.0.0.1:" in r.stderr and "retrying in 1 s" in r.stderr
+    assert r.stderr.count("OUTAGE_START") == 1 and "device=rotator" in r.stderr
+    assert "rotctld 127.0.0.1:" in r.stderr.splitlines()[-1] and "carried out no command" in r.stderr.splitlines()[-1]
+    assert r.stdout.splitlines()[1].startswith("ISS (Columbus),MSP,") and "Traceback" not in r.stderr

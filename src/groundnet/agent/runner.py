@@ -87,6 +87,7 @@ class Guarded:
         self.backoff_s = 0.5
         self.next_try = 0.0
         self.failures = 0
+        self.answers = 0
 
     def call(self, t: float, method: str, *args):
         """The method's result, or None while the device is failing (waiting for its next retry)."""
@@ -103,6 +104,7 @@ class Guarded:
                 self.outage_since = t
                 self.on_event("outage_start", t, {"device": self.what, "reason": str(exc)[:300]})
             return None
+        self.answers += 1
         if self.outage_since is not None:
             self.on_event("outage_end", t, {"device": self.what, "since": format_utc(self.outage_since)})
             self.on_note(f"{self.client.name}: answering again")

@@ -220,7 +220,7 @@ def register(app: typer.Typer) -> None:
         log_writer = LogWriter(log)
 
         def on_event(kind: str, t: float, detail: dict) -> None:
-            if kind in ("aos", "los", "carrier_lock", "carrier_unlock"):
+            if kind in ("aos", "los", "carrier_lock", "carrier_unlock", "outage_start", "outage_end"):
                 note(f"{kind.upper()} {format_utc(t)}" + "".join(
                     f" {k}={v}" for k, v in detail.items() if k != "path" and v is not None))
 
@@ -247,3 +247,8 @@ def register(app: typer.Typer) -> None:
             columns = ["object", "station_id", "aos", "los", "max_pointing_error_deg", "rms_pointing_error_deg",
                        "rotator_commands", "radio_commands", "flip"]
         emit([row], fmt, columns=columns, output=output, title="pass tracked")
+        silent = [g.client.name for g in (runner.rot, runner.rig) if g.client is not None and g.answers == 0]
+        if silent:
+            note(f"error: {' and '.join(silent)} carried out no command during the run: nothing was pointed or "
+                 "tuned (the notes above say why)")
+            raise typer.Exit(1)
