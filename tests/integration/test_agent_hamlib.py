@@ -203,7 +203,8 @@ def test_dry_run_table_in_every_format(tmp_path):
     assert r.returncode == 0, r.stderr
     with (tmp_path / "t.csv").open() as f:
         rows = list(csv.DictReader(f))
-    assert rows[0]["time"] == "2026-08-21T03:40:47.633Z" and len(rows) == 508
+    assert rows[0]["time"] == "2026-08-21T03:40:47.633Z" and len(rows) == 507  # one a second, AOS to LOS
+    assert rows[-1]["time"] == "2026-08-21T03:49:13.633Z"  # LOS 03:49:14.388
     assert {"azimuth_deg", "elevation_deg", "range_km", "range_rate_km_s", "downlink_hz", "uplink_hz"} <= set(rows[0])
     assert int(rows[0]["downlink_hz"]) > 145_800_000 > int(rows[-1]["downlink_hz"])  # approaching, then receding
     r = _run([*base, "--format", "json"])

@@ -186,6 +186,7 @@ def register(app: typer.Typer) -> None:
         if not dry_run and rotctld is None and rigctld is None:
             raise SelectionError("give --rotctld HOST:PORT and/or --rigctld HOST:PORT, or --dry-run for the table only")
         rotator = rotator_options(az_range, flip, slew_deg_s, park)
+        rot, rig = open_devices(rotctld, rigctld)  # their addresses checked before any work (no connection yet)
         antenna = load_network(station_file).get(station)
         obj = resolve_object(catalog, object_id, spacecraft)
         if transmitters is not None:
@@ -211,12 +212,13 @@ def register(app: typer.Typer) -> None:
                                  rotator, allow_flip=flip)
                 for w in path.warnings:
                     note(f"note: {w}")
-            emit(dry_run_rows(track_, path, settings.downlink_hz, settings.uplink_hz), fmt, output=output,
+            rows = dry_run_rows(track_, path, settings.downlink_hz, settings.uplink_hz,
+                                end_unix=t_end if t_end is not None else los)
+            emit(rows, fmt, output=output,
                  title=f"{obj.label} from {antenna.id}, pass {format_utc(aos)} .. {format_utc(los)}")
             return
         clock = Clock(start_unix=t0, speed=speed) if (start or speed != 1.0) else Clock()
         track_ = obj.track(antenna, min(aos, clock.now()) - 2.0, los + 2.0)
-        rot, rig = open_devices(rotctld, rigctld)
         log_writer = LogWriter(log)
 
         def on_event(kind: str, t: float, detail: dict) -> None:
