@@ -363,6 +363,12 @@ class PassRunner:
         self.on_event("los", min(t, self.los), {**self.report.stats(), "path": self.report.path})
 
 
+def describe_event(kind: str, t: float, detail: dict) -> str:
+    """An event as one line for a person: ``AOS 2026-08-22T07:44:20.159Z azimuth_deg=285.341 ...`` (no path)."""
+    return f"{kind.upper()} {format_utc(t)}" + "".join(
+        f" {k}={v}" for k, v in detail.items() if k != "path" and v is not None)
+
+
 def _hz(value: float | None) -> int | None:
     return None if value is None else int(value)
 

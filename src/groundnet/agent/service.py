@@ -25,7 +25,7 @@ import httpx
 from ..errors import GroundnetError
 from ..live.clock import Clock
 from ..timebase import format_utc, parse_utc
-from .runner import MAX_BACKOFF_S, PassRunner, TrackSettings
+from .runner import MAX_BACKOFF_S, PassRunner, TrackSettings, describe_event
 from .spool import EventSpool
 from .target import resolve_object
 
@@ -207,6 +207,7 @@ class StationAgent:
               "spacecraft_id": contact["spacecraft_id"] if contact else None, "detail": detail}
         self.spool.add(ev)
         self.sender.wake.set()
+        self.on_note(describe_event(kind, t, detail))
 
     def _object(self, spacecraft_id: str):
         if self._fleet is None:

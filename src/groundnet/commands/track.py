@@ -173,7 +173,7 @@ def register(app: typer.Typer) -> None:
         import math
         import time
 
-        from ..agent.runner import PassRunner, TrackSettings
+        from ..agent.runner import PassRunner, TrackSettings, describe_event
         from ..agent.target import dry_run_rows, pass_window, resolve_object
         from ..errors import SelectionError
         from ..live.clock import Clock
@@ -221,15 +221,11 @@ def register(app: typer.Typer) -> None:
         track_ = obj.track(antenna, min(aos, clock.now()) - 2.0, los + 2.0)
         log_writer = LogWriter(log)
 
-        def on_event(kind: str, t: float, detail: dict) -> None:
-            if kind in ("aos", "los", "carrier_lock", "carrier_unlock", "outage_start", "outage_end"):
-                note(f"{kind.upper()} {format_utc(t)}" + "".join(
-                    f" {k}={v}" for k, v in detail.items() if k != "path" and v is not None))
-
         note(f"tracking {obj.label} from {antenna.id}: AOS {format_utc(aos)}, LOS {format_utc(los)}"
              + (f" (replay at x{speed:g})" if speed != 1.0 else ""))
         runner = PassRunner(track_, aos, los, rotator, settings, now=clock.now, speed=speed, rotctld=rot,
-                            rigctld=rig, on_row=log_writer, on_event=on_event, on_note=lambda m: note(f"note: {m}"))
+                            rigctld=rig, on_row=log_writer, on_event=lambda *ev: note(describe_event(*ev)),
+                            on_note=lambda m: note(f"note: {m}"))
         try:
             with sigterm_as_interrupt():
                 report = runner.run()
