@@ -382,3 +382,18 @@ def test_track_without_its_device_says_so_and_fails():
     assert r.stderr.count("OUTAGE_START") == 1 and "device=rotator" in r.stderr
     assert "rotctld 127.0.0.1:" in r.stderr.splitlines()[-1] and "carried out no command" in r.stderr.splitlines()[-1]
     assert r.stdout.splitlines()[1].startswith("ISS (Columbus),MSP,") and "Traceback" not in r.stderr
+
+
+def test_a_station_file_antenna_and_its_horizon_mask(tmp_path):
+    """`--station-file` adds the user's own antenna; its horizon mask (trees at 20 deg to the west-north-west) holds
+    AOS back until the ISS clears them, while LOS, to the east-south-east, stays at the 5 deg floor."""
+    (tmp_path / "mine.toml").write_text('[[antenna]]\nid = "ROOF-1"\nname = "Rooftop beside GHY-6"\nlatitude_deg = 50.05\n'
+                                        'longitude_deg = -5.183\nmin_elevation_deg = 5\n'
+                                        'horizon_mask = [[0, 5], [250, 5], [260, 20], [310, 20], [320, 5]]\n')
+    r = _run(["track", "--station", "ROOF-1", "--station-file", str(tmp_path / "mine.toml"), "--spacecraft", "ISS",
+              "--start", "2026-08-22T07:42:00Z", "--dry-run", "--format", "json"])
+    assert r.returncode == 0, r.stderr
+    rows = json.loads(r.stdout)
+    assert rows[0]["time"] > "2026-08-22T07:45" and 19.5 < rows[0]["elevation_deg"] < 21.5
+    assert 4.9 < rows[-1]["elevation_deg"] < 5.2 and rows[-1]["time"] < "2026-08-22T07:52:50"
+    assert rows[0]["rotator_el_deg"] == pytest.approx(rows[0]["elevation_deg"], abs=0.05)
