@@ -397,3 +397,44 @@ def test_a_station_file_antenna_and_its_horizon_mask(tmp_path):
     assert rows[0]["time"] > "2026-08-22T07:45" and 19.5 < rows[0]["elevation_deg"] < 21.5
     assert 4.9 < rows[-1]["elevation_deg"] < 5.2 and rows[-1]["time"] < "2026-08-22T07:52:50"
     assert rows[0]["rotator_el_deg"] == pytest.approx(rows[0]["elevation_deg"], abs=0.05)
+
+
+def test_agent_takes_server_and_token_from_the_config_file_and_stops_on_sigterm(tmp_path):
+    """`[agent] server` and `token` in groundnet.toml: the agent asks that server, with that token, retries while it
+    answers 503, and SIGTERM (a service manager's stop) ends it cleanly."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen = []
+
+    class Busy(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            seen.append((self.path, self.headers.get("Authorization")))
+            self.send_response(503)
+            self.end_headers()
+
+        def log_message(self, *_args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Busy)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    (tmp_path / "groundnet.toml").write_text(f'[agent]\nserver = "{url}"\ntoken = "gn_from_the_file"\n')
+    env = {k: v for k, v in os.environ.items() if k not in ("GROUNDNET_SERVER", "GROUNDNET_TOKEN")}
+    proc = subprocess.Popen([*CLI, "agent", "--station", "SMA", "--spool", str(tmp_path / "spool.jsonl"),
+                             "--format", "csv"], env={**env, "GROUNDNET_CONFIG": str(tmp_path / "groundnet.toml")},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stderr.readline().strip() == "note: no --rotctld or --rigctld: the agent reports AOS/LOS from the plan without devices"
+        assert proc.stderr.readline().startswith(f"agent SMA: server {url}, spool ")
+        assert "HTTP 503" in proc.stderr.readline()  # said, and retried
+        deadline = time.monotonic() + 10
+        while len(seen) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        httpd.shutdown()
+    assert len(seen) >= 2 and seen[0] == ("/api/v1/clock", "Bearer gn_from_the_file")
+    assert proc.returncode == 0 and "agent SMA: interrupted" in err and "Traceback" not in err
