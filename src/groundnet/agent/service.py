@@ -33,6 +33,9 @@ log = logging.getLogger("groundnet.agent")
 PLAN_AHEAD_S = 12 * 3600.0
 PLAN_REFRESH_WALL_S = 10.0
 RETRYABLE = {401, 408, 429}
+# At exit, how long to wait for the server to take the spooled events (a server just restarted, or
+# busy, can take many seconds); what is left stays in the spool for the next start.
+EXIT_DRAIN_S = 30.0
 
 
 class ServerError(GroundnetError):
@@ -262,7 +265,7 @@ class StationAgent:
                     self.on_note(f"contact {contact['id']} skipped: {exc}")
                 self.done.add(contact["id"])
         finally:
-            if not self.sender.drain(15.0):
+            if not self.sender.drain(EXIT_DRAIN_S):
                 self.on_note(f"{len(self.spool)} event(s) not yet acknowledged stay in {self.spool.path}; "
                              "the next start sends them")
             self.sender.stop.set()
