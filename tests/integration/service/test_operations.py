@@ -304,3 +304,49 @@ def test_calendar_commands(tmp_path, network):
     assert ("cancelled" in html) == bool(cancelled)
     assert runner.invoke(app, ["calendar", "sheet", "--antenna", "NOPE", "--date", "2026-08-23",
                                "--database", db]).exit_code != 0
+
+
+def test_two_writers_store_one_new_record_without_a_unique_key_error(network, database_url):
+    """Two servers on one database (or the clock's and an event's refresh in one) both decide a contact that has no
+    record yet: each reads none, one inserts it, then the other must update it, not fail on the unique key."""
+    from sqlalchemy import event
+
+    from groundnet.domain import BoardPlan
+    from groundnet.operations.lifecycle import decide
+
+    _, _, _, contacts = network
+    c = contacts[0]
+    stores = [open_store(database_url), open_store(database_url)]  # two engines: two processes' connections
+    try:
+        with stores[0].session() as s:
+            repo.save_plan(s, BoardPlan(START, START + DAY, [c], []), created_at=START, reason="test")
+        aos = StationEvent("two-writers-aos", c.antenna_id, "aos", c.start, c.spacecraft_id)
+        early, late = decide(c, [], [], c.setup_start + 1.0), decide(c, [aos], [], c.start + 1.0)
+        def the_other_writer_between_read_and_write(state):
+            # The first writer has just read the records (none): the second stores one and commits.
+            result = state.invoke_statement()
+            if state.is_select and not raced:
+                raced.append(True)
+                with stores[1].session() as second:
+                    assert [b for _, b in repo.save_records(second, [early], at=c.setup_start + 1.0)] == [None]
+            return result
+
+        raced: list[bool] = []
+        with stores[0].session() as first:
+            event.listen(first, "do_orm_execute", the_other_writer_between_read_and_write)
+            assert [before for _, before in repo.save_records(first, [late], at=c.start + 1.0)] == [None]
+            first.flush()
+        assert raced
+        with stores[1].session() as s:
+            rec, history = repo.contact_record(s, c.id)
+        assert (rec.state, rec.phase) == ("in-progress", "aos")
+        assert [h.state for h in history] == ["in-progress"]
+        # Both writers know the record now: the next change adds to its history.
+        with stores[0].session() as s:
+            changed = repo.save_records(s, [decide(c, [aos], [], c.teardown_end + 1.0)], at=c.teardown_end + 1.0)
+        assert [(r.state, before) for r, before in changed] == [("failed", "in-progress")]
+        with stores[1].session() as s:
+            assert [h.state for h in repo.contact_record(s, c.id)[1]] == ["in-progress", "failed"]
+    finally:
+        for st in stores:
+            st.close()
