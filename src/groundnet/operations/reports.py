@@ -48,6 +48,22 @@ def contact_row(rec: ContactRecord, history: list[Revision] | None = None) -> di
     return row
 
 
+def check_planned(store: Store, antenna_id: str | None = None, spacecraft_id: str | None = None) -> None:
+    """NotFoundError when the stored plans hold no contact at all of the antenna or the spacecraft asked for
+    (a mistyped id would otherwise give an empty report), naming those they hold."""
+    from ..errors import NotFoundError
+
+    if antenna_id is None and spacecraft_id is None:
+        return
+    with store.session() as s:
+        antennas, spacecraft = repo.planned_ids(s)
+    for what, wanted, known in (("antenna", antenna_id, antennas), ("spacecraft", spacecraft_id, spacecraft)):
+        if wanted is not None and wanted not in known:
+            listed = ", ".join(sorted(known)[:40]) + (", ..." if len(known) > 40 else "")
+            raise NotFoundError(f"no contact of {what} '{wanted}' is stored in {store.url}; "
+                                f"its plans have {what} {listed or '(none)'}")
+
+
 def contact_report(store: Store, start: float, end: float, *, antenna_id: str | None = None,
                    spacecraft_id: str | None = None, state: str | None = None, limit: int | None = None,
                    with_history: bool = False) -> list[dict]:

@@ -90,6 +90,12 @@ def load_plan(s: Session, start: float, end: float) -> BoardPlan:
     return BoardPlan(start, end, contacts, blocks)
 
 
+def planned_ids(s: Session) -> tuple[set[str], set[str]]:
+    """The antennas and the spacecraft that have contacts in the stored plans."""
+    antennas = set(s.scalars(select(ContactRow.antenna_id).distinct()))
+    return antennas, set(s.scalars(select(ContactRow.spacecraft_id).distinct()))
+
+
 # Plans stored from outside the planner (a SatNOGS jobs file): their contacts count, their span is not planned.
 EXTERNAL_PLAN_REASONS = ("satnogs-jobs",)
 

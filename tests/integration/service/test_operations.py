@@ -350,3 +350,47 @@ def test_two_writers_store_one_new_record_without_a_unique_key_error(network, da
     finally:
         for st in stores:
             st.close()
+
+
+def test_reading_commands_refuse_a_missing_database_and_ids_with_no_contact(tmp_path, network, capsys):
+    """A mistyped --database or id must not give an empty report: one line says what is wrong, and no database
+    file is left behind."""
+    from groundnet.cli import main
+    from groundnet.domain import BoardPlan
+
+    _, _, _, contacts = network
+    db = tmp_path / "plan.sqlite"
+    store = open_store(f"sqlite:///{db}")
+    try:
+        with store.session() as s:
+            repo.save_plan(s, BoardPlan(START, START + DAY, contacts, []), created_at=START, reason="test")
+    finally:
+        store.close()
+
+    def run(*argv) -> tuple[int, str]:
+        try:
+            main(list(argv))
+        except SystemExit as exc:
+            return exc.code, capsys.readouterr().err
+        return 0, capsys.readouterr().err
+
+    window = ["--start", "2026-08-23T00:00:00Z"]
+    missing = tmp_path / "typo" / "plna.sqlite"
+    for argv in (["report", "performance", *window], ["report", "contacts", *window],
+                 ["calendar", "ics", "--antenna", "KIR-1", *window],
+                 ["calendar", "sheet", "--antenna", "KIR-1", "--date", "2026-08-23"],
+                 ["alerts", "list"], ["alerts", "deliveries"], ["alerts", "remove", "1"]):
+        code, err = run(*argv, "--database", f"sqlite:///{missing}")
+        assert code == 2 and err.startswith(f"error: no database at {missing}: ") and "--database" in err, argv
+        assert len(err.strip().splitlines()) == 1
+    assert not missing.parent.exists()
+    antenna, spacecraft = contacts[0].antenna_id, contacts[0].spacecraft_id
+    for argv, what in ((["report", "contacts", *window, "--antenna", "KIR-9"], "antenna 'KIR-9'"),
+                       (["report", "contacts", *window, "--spacecraft", "SOLO-2"], "spacecraft 'SOLO-2'"),
+                       (["calendar", "ics", *window, "--antenna", "KIR-9"], "antenna 'KIR-9'"),
+                       (["calendar", "ics", *window, "--spacecraft", "SOLO-2"], "spacecraft 'SOLO-2'")):
+        code, err = run(*argv, "--database", f"sqlite:///{db}")
+        assert code == 2 and f"error: no contact of {what} is stored" in err, (argv, err)
+        assert (antenna if "antenna" in what else spacecraft) in err  # the ids it has are named
+    code, _ = run("report", "contacts", *window, "--antenna", antenna, "--database", f"sqlite:///{db}")
+    assert code == 0
