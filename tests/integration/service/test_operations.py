@@ -394,3 +394,43 @@ def test_reading_commands_refuse_a_missing_database_and_ids_with_no_contact(tmp_
         assert (antenna if "antenna" in what else spacecraft) in err  # the ids it has are named
     code, _ = run("report", "contacts", *window, "--antenna", antenna, "--database", f"sqlite:///{db}")
     assert code == 0
+
+
+@pytest.mark.slow
+def test_a_simulated_month_with_drawn_faults_reports_the_truth(sqlite_url):
+    """A month (August) of three spacecraft with the faults ``simulate --seed`` draws: every figure of every report
+    (day, week, month; by mission and by antenna) equals the truth, and the antennas' downtime and failures equal
+    the injected outages and maintenance summed by hand."""
+    from collections import Counter
+
+    from groundnet.operations.simulate import random_faults
+
+    fleet = [s for s in load_fleet() if s.id in ("SENTINEL-2B", "ISS", "SOLO")]
+    antennas = list(load_network())
+    planner = PassPlanner(antennas, fleet)
+    start = parse_utc("2026-08-01T00:00:00Z").timestamp()
+    end = start + 31 * DAY
+    faults = random_faults(7, start, end, [a.id for a in antennas], [s.id for s in fleet])
+    assert {f.kind for f in faults} == {"outage", "maintenance", "weather", "spacecraft", "silent", "preempt"}
+    store = open_store(sqlite_url)
+    try:
+        result = simulate(store, planner, start, end, seed=7, faults=faults)
+        ids = sorted(a.id for a in antennas)
+        for period in ("day", "week", "month"):
+            for by in ("mission", "antenna"):
+                assert performance_report(store, start, end, period, by, ids) == \
+                    truth_figures(result, period, by, ids if by == "antenna" else None), (period, by)
+        month = performance_report(store, start, end, "month", "antenna", ids)
+        assert len(month) == len(ids)
+        for row in month:
+            mine = [f for f in faults if f.antenna_id == row.key]
+            down_s = sum(f.end - f.start for f in mine if f.kind in ("outage", "maintenance"))
+            assert row.downtime_h == pytest.approx(down_s / 3600.0, abs=1e-9)
+            assert row.availability == pytest.approx(1 - down_s / (31 * DAY), abs=1e-12)
+            assert row.failures == sum(f.kind == "outage" for f in mine)
+        truth = Counter(t.state for t in result.truth.values())
+        for state in ("completed", "partial", "failed", "missed", "cancelled"):
+            assert sum(getattr(r, state) for r in month) == truth[state], state
+        assert truth["completed"] and truth["cancelled"] and truth["partial"] + truth["failed"] + truth["missed"], truth
+    finally:
+        store.close()
