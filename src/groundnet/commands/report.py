@@ -84,10 +84,11 @@ def register(app: typer.Typer) -> None:
         output: Optional[Path] = typer.Option(None, "--output", help=OUTPUT_HELP),
     ) -> None:
         """Post-contact reports: planned and actual AOS/LOS, lock times, time in lock, gaps, pointing
-        error and data volume when reported, with each contact's state and cause."""
+        error and data volume when reported, with each contact's state and cause. The table shows the
+        gist of each; --format csv or json gives every field."""
         from ..errors import SelectionError
         from ..operations.lifecycle import STATES
-        from ..operations.reports import CONTACT_COLUMNS, check_planned, contact_report
+        from ..operations.reports import CONTACT_COLUMNS, CONTACT_TABLE_COLUMNS, check_planned, contact_report
 
         if state is not None and state not in STATES:
             raise SelectionError(f"--state '{state}': write one of {', '.join(STATES)}")
@@ -99,7 +100,9 @@ def register(app: typer.Typer) -> None:
                                   with_history=history)
         finally:
             store.close()
-        columns = CONTACT_COLUMNS + (["evidence", "history"] if history else [])
+        # The terminal's table is the gist (20 columns do not fit a terminal); csv and json give every field.
+        columns = (CONTACT_TABLE_COLUMNS if fmt is OutputFormat.table else CONTACT_COLUMNS) + (
+            ["evidence", "history"] if history else [])
         if fmt is not OutputFormat.json:
             for r in rows:
                 if history:

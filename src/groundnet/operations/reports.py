@@ -25,6 +25,10 @@ CONTACT_COLUMNS = ["contact_id", "antenna_id", "spacecraft_id", "mission", "stat
                    "planned_los", "actual_aos", "actual_los", "carrier_lock_at", "telemetry_lock_at", "in_lock_s",
                    "gaps", "pointing_error_max_deg", "pointing_error_rms_deg", "data_volume_bytes", "data_products", "reason"]
 
+# What the terminal's table shows of each contact (every field: --format csv or json).
+CONTACT_TABLE_COLUMNS = ["antenna_id", "spacecraft_id", "state", "cause", "planned_aos", "planned_los", "in_lock_s",
+                         "reason"]
+
 
 def _t(x: float | None) -> str | None:
     return None if x is None else format_utc(x)

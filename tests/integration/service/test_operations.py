@@ -434,3 +434,32 @@ def test_a_simulated_month_with_drawn_faults_reports_the_truth(sqlite_url):
         assert truth["completed"] and truth["cancelled"] and truth["partial"] + truth["failed"] + truth["missed"], truth
     finally:
         store.close()
+
+
+def test_report_contacts_table_is_the_gist_and_csv_json_every_field(tmp_path, network):
+    from groundnet.domain import BoardPlan
+    from groundnet.operations.records import decide_all
+    from groundnet.operations.reports import CONTACT_COLUMNS, CONTACT_TABLE_COLUMNS
+
+    _, _, _, contacts = network
+    db = f"sqlite:///{tmp_path / 'plan.sqlite'}"
+    store = open_store(db)
+    try:
+        with store.session() as s:
+            repo.save_plan(s, BoardPlan(START, START + DAY, contacts, []), created_at=START, reason="test")
+            repo.save_records(s, decide_all(contacts, [], [], START + 2 * DAY), at=START + 2 * DAY)  # all missed
+    finally:
+        store.close()
+    runner = CliRunner()
+    argv = ["report", "contacts", "--start", "2026-08-23T00:00:00Z", "--days", "0.25", "--database", db]
+    table = runner.invoke(app, argv, env={"COLUMNS": "200"})
+    assert table.exit_code == 0, table.output
+    header = next(line for line in table.stdout.splitlines() if "antenna_id" in line)
+    assert [h.strip() for h in header.strip("┃│ ").split("┃")] == CONTACT_TABLE_COLUMNS
+    assert "missed" in table.stdout and "the station reported nothing" in table.stdout
+    csv_out = runner.invoke(app, [*argv, "--format", "csv"])
+    assert csv_out.stdout.splitlines()[0].split(",") == CONTACT_COLUMNS
+    assert set(json.loads(runner.invoke(app, [*argv, "--format", "json"]).stdout)[0]) == set(CONTACT_COLUMNS)
+    out = tmp_path / "contacts.csv"
+    assert runner.invoke(app, [*argv, "--output", str(out)]).exit_code == 0
+    assert out.read_text().splitlines()[0].split(",") == CONTACT_COLUMNS
