@@ -73,12 +73,12 @@ def register(app: typer.Typer) -> None:
         from ..operations.calendar import pass_sheet, stored_contacts
         from ..operations.reports import contact_states
         from ..stations import load_network
-        from ..timebase import SECONDS_PER_DAY, parse_utc, period_start
+        from ..timebase import SECONDS_PER_DAY, parse_utc_in_span, period_start
 
         network = {a.id: a for a in load_network(station_file)}
         if antenna not in network:
             raise UnknownStationError(antenna, sorted(network))
-        day = period_start(parse_utc(date if "T" in date else date + "T00:00:00Z", "--date").timestamp(), "day")
+        day = period_start(parse_utc_in_span(date, "--date"), "day")
         store = open_database(database, existing=True)
         try:
             contacts = stored_contacts(store, day, day + SECONDS_PER_DAY, antenna_id=antenna)

@@ -201,3 +201,12 @@ def test_reports_and_calendars(database_url, small_fleet):
         assert client.get("/api/v1/calendars/spacecraft/NOPE.ics").status_code == 404
         sheet = client.get(f"/api/v1/calendars/antennas/{antenna}/sheet", params={"date": "2026-08-23"})
         assert sheet.status_code == 200 and ahead[0]["spacecraft_name"] in sheet.text and "Pass sheet" in sheet.text
+
+
+def test_a_pass_sheet_of_a_bad_day_is_refused(database_url, small_fleet):
+    with make_client(database_url, small_fleet) as client:
+        sheet = "/api/v1/calendars/antennas/KIR-1/sheet"
+        for day in ("02/08/2026", "2026-02-30", "9999-01-01", "1066-10-14"):
+            r = client.get(sheet, params={"date": day})
+            assert r.status_code == 422 and day in r.text, (day, r.status_code, r.text)
+        assert client.get(sheet, params={"date": "2026-08-23T10:00:00Z"}).status_code == 200  # the day of a moment
