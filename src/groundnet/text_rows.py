@@ -186,7 +186,7 @@ class _Blob:
         self.parts: list[bytes] = []
         self.size = 0
 
-    def add(self, data: bytes) -> tuple[int, int]:
+    def add(self, data) -> tuple[int, int]:  # bytes, or a memoryview of a buffer (copied once, by array)
         start = self.size
         self.parts.append(data)
         self.size += len(data)
@@ -196,11 +196,11 @@ class _Blob:
         return np.frombuffer(b"".join(self.parts), dtype=np.uint8) if self.size else np.zeros(1, np.uint8)
 
 
-def _texts(array) -> tuple[np.ndarray, bytes]:
-    """A large-string array without nulls as (offsets from 0, bytes)."""
+def _texts(array) -> tuple[np.ndarray, memoryview | bytes]:
+    """A large-string array without nulls as (offsets from 0, its bytes: a view, not a copy)."""
     offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)[array.offset:array.offset + len(array) + 1]
     data = array.buffers()[2]
-    return offsets - offsets[0], bytes(memoryview(data)[int(offsets[0]):int(offsets[-1])]) if data else b""
+    return offsets - offsets[0], memoryview(data)[int(offsets[0]):int(offsets[-1])] if data else b""
 
 
 def rows_bytes(table: pa.Table, kind: str) -> memoryview:
@@ -280,7 +280,7 @@ def rows_bytes(table: pa.Table, kind: str) -> memoryview:
     buf = np.empty(n * (sum(widths) + len(suffix)), dtype=np.uint8)
 
     def rows_of(parts, dtype):  # row-major: the kernel reads a row's cells side by side
-        return np.ascontiguousarray(np.array(parts, dtype).reshape(len(parts), n).T)
+        return np.stack(parts, axis=1) if parts else np.zeros((n, 0), dtype)
 
     def flat(parts):
         return np.concatenate(parts) if parts else np.zeros(0, np.int64)

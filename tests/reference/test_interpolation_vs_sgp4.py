@@ -12,6 +12,7 @@ import numpy as np
 from groundnet.orbits.catalog import load_catalog
 from groundnet.orbits.propagation import OrbitShape, Propagator, gravity_acceleration_km_s2
 from groundnet.visibility import passes
+from groundnet.visibility.search import earth_fixed_samples
 
 START = 1696896000.0  # 2023-10-10T00:00:00Z
 
@@ -34,8 +35,9 @@ def interpolation_errors_km(shared_data) -> tuple[list, np.ndarray]:
         track = passes._Track(START, step, r, v, gravity_acceleration_km_s2(r))
         mid = grid[:-1] + 0.5 * step
         exact = Propagator(group).propagate(mid).position_km
-        got = track.at(np.repeat(np.arange(len(group)), mid.size), np.tile(mid, len(group)), 0)[0]
-        diff = np.linalg.norm(got.T.reshape(len(group), mid.size, 3) - exact, axis=2)
+        # The search's own interpolation, in a frame that does not turn (the sidereal angle held at 0): TEME.
+        got, _ = earth_fixed_samples(track.for_search(0.0, 0.0), len(group), mid)  # (3, objects, times)
+        diff = np.linalg.norm(np.moveaxis(got, 0, -1) - exact, axis=2)
         errors.append((idx, np.nan_to_num(diff).max(axis=1)))
     out = np.zeros(len(elements))
     for idx, e in errors:

@@ -140,22 +140,23 @@ def unrecorded_accuracy_figures(path: Path, results_text: str, root: Path = ROOT
     return found
 
 
-# Known to quote figures of an earlier run; strict, so the mark goes as soon as the page is right.
-STALE: dict[str, str] = {}
+# Each check: what it finds in a doc, given bench/RESULTS.md's text, and what to do about it.
+CHECKS = {
+    "speed": (lambda path, results: unrecorded_figures(path, _numbers(results)),
+              "speed figures that no benchmark recorded in bench/RESULTS.md (quote the recorded figure with its "
+              "section, or remove it)"),
+    "accuracy": (unrecorded_accuracy_figures,
+                 "accuracy figures that no script recorded in bench/RESULTS.md (run bench/accuracy.py and quote "
+                 "what it measured, or remove the figure)"),
+}
 
 
-@pytest.mark.parametrize("path", [
-    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=STALE[str(p.relative_to(ROOT))]))
-    if str(p.relative_to(ROOT)) in STALE else p
-    for p in DOCS
-], ids=lambda p: str(p.relative_to(ROOT)))
-def test_speed_figures_come_from_bench_results(path):
-    recorded = _numbers(RESULTS.read_text(encoding="utf-8"))
-    found = unrecorded_figures(path, recorded)
-    assert not found, (
-        "speed figures that no benchmark recorded in bench/RESULTS.md (quote the recorded figure with its "
-        "section, or remove it):\n" + "\n".join(found)
-    )
+@pytest.mark.parametrize("kind", CHECKS)
+@pytest.mark.parametrize("path", DOCS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_figures_come_from_bench_results(path, kind):
+    check, what = CHECKS[kind]
+    found = check(path, RESULTS.read_text(encoding="utf-8"))
+    assert not found, f"{what}:\n" + "\n".join(found)
 
 
 def test_the_check_finds_an_unrecorded_figure_and_passes_settings(tmp_path):
@@ -176,15 +177,6 @@ def test_the_check_finds_an_unrecorded_figure_and_passes_settings(tmp_path):
         "x.md:13: '7.7 s' in: | one day | 7.7 s | 1.5 GB |",
         "x.md:13: '1.5 GB' in: | one day | 7.7 s | 1.5 GB |",
     ]
-
-
-@pytest.mark.parametrize("path", DOCS, ids=lambda p: str(p.relative_to(ROOT)))
-def test_accuracy_figures_come_from_bench_results(path):
-    found = unrecorded_accuracy_figures(path, RESULTS.read_text(encoding="utf-8"))
-    assert not found, (
-        "accuracy figures that no script recorded in bench/RESULTS.md (run bench/accuracy.py and quote what it "
-        "measured, or remove the figure):\n" + "\n".join(found)
-    )
 
 
 def test_the_check_finds_an_unrecorded_accuracy_figure_and_passes_tolerances(tmp_path):

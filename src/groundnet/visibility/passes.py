@@ -56,7 +56,7 @@ from ..orbits.propagation import (
 from ..orbits.teme import EarthOrientation
 from ..stations import Antenna
 from ..timebase import format_utc, unix_to_jd
-from .search import quintic_weights, screened_samples, search_windows
+from .search import earth_fixed_samples, quintic_weights, screened_samples, search_windows
 
 # SGP4 sampling: step = STEP_FACTOR / (largest angular rate of the orbit), rounded down to a
 # whole divisor of a day between one minute and an hour (so day-long time blocks share grid points).
@@ -388,50 +388,23 @@ class _Frame:
 
 
 class _Track:
-    """SGP4 samples of a group of objects on a common grid, interpolated anywhere in between.
-
-    Each SGP4 step stores the 18 Hermite coefficients of its two ends side by side, so one
-    interpolation reads one contiguous row.
+    """SGP4 samples of a group of objects on a common grid, interpolated anywhere in between
+    (``search._earth_fixed_state``): positions, and velocities and accelerations scaled by the
+    step and its square, the quintic Hermite coefficients at each grid point ``(objects, grid, 3)``.
     """
 
     def __init__(self, t0: float, step: float, position, velocity, accel):
         self.t0, self.step = t0, step
-        self.n_obj, self.n_grid = position.shape[:2]
-        coef = np.empty((self.n_obj, self.n_grid - 1, 6, 3))
-        for end, sl in ((0, slice(None, -1)), (3, slice(1, None))):
-            coef[:, :, end] = position[:, sl]
-            np.multiply(velocity[:, sl], step, out=coef[:, :, end + 1])
-            np.multiply(accel[:, sl], step**2, out=coef[:, :, end + 2])
-        self.coef = coef.reshape(-1, 6, 3)
-
-    def at(self, obj: np.ndarray, t: np.ndarray, order: int = 1) -> list[np.ndarray]:
-        """TEME position, velocity (and acceleration for ``order=2``) as ``(3, N)`` arrays."""
-        x = (t - self.t0) / self.step
-        k = np.clip(np.floor(x).astype(np.int64), 0, self.n_grid - 2)
-        w = quintic_weights(x - k, order)
-        c = np.take(self.coef, obj * (self.n_grid - 1) + k, axis=0)
-        # One small matrix product per event: (order+1, 6) weights @ (6, 3) coefficients.
-        out = np.matmul(w.transpose(2, 0, 1), c)
-        return [out[:, i, :].T / self.step**i for i in range(order + 1)]
+        self.n_grid = position.shape[1]
+        self.position = position
+        self.velocity_step = velocity * step
+        self.accel_step2 = accel * step**2
 
     def for_search(self, theta0: float, theta_rate: float) -> tuple:
         """The track as ``search.py`` takes it, with the sidereal angle at each segment's start."""
         theta = theta0 + theta_rate * self.step * np.arange(self.n_grid - 1)
-        return (self.coef, self.n_grid - 1, self.t0, self.step, theta_rate, np.cos(theta), np.sin(theta))
-
-    def every(self, sub: int) -> tuple[np.ndarray, np.ndarray]:
-        """Positions and velocities at every ``step / sub``: two ``(3, O, (K-1)*sub + 1)`` arrays."""
-        c = self.coef.reshape(self.n_obj, self.n_grid - 1, 6, 3)
-        n = (self.n_grid - 1) * sub + 1
-        r, v = np.empty((3, self.n_obj, n)), np.empty((3, self.n_obj, n))
-        for j in range(sub):
-            w = quintic_weights(np.array([j / sub]), 1)[:, :, 0]
-            r[:, :, j:n - 1:sub] = np.einsum("k,ojkd->doj", w[0], c)
-            v[:, :, j:n - 1:sub] = np.einsum("k,ojkd->doj", w[1], c) / self.step
-        w = quintic_weights(np.array([1.0]), 1)[:, :, 0]
-        r[:, :, -1] = np.einsum("k,okd->do", w[0], c[:, -1])
-        v[:, :, -1] = np.einsum("k,okd->do", w[1], c[:, -1]) / self.step
-        return r, v
+        return (self.position, self.velocity_step, self.accel_step2, self.n_grid - 1, self.t0, self.step,
+                theta_rate, np.cos(theta), np.sin(theta))
 
 
 # --------------------------------------------------------------------------------------------
@@ -441,15 +414,6 @@ class _Track:
 def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Dot products along the first axis of ``(3, ...)`` arrays (one pass, no temporaries)."""
     return np.einsum("i...,i...->...", a, b)
-
-
-def _rotate(theta: np.ndarray, r: np.ndarray, v: np.ndarray, rate: float) -> tuple[np.ndarray, np.ndarray]:
-    """TEME -> PEF for positions and velocities ``(3, ...)`` at sidereal angles theta (``search.py``
-    does the same for one state)."""
-    c, s = np.cos(theta), np.sin(theta)
-    r_pef = np.stack([c * r[0] + s * r[1], c * r[1] - s * r[0], r[2]])
-    v_pef = np.stack([c * v[0] + s * v[1] + rate * r_pef[1], c * v[1] - s * v[0] - rate * r_pef[0], v[2]])
-    return r_pef, v_pef  # the frame turns at ``rate`` about +z
 
 
 # --------------------------------------------------------------------------------------------
@@ -651,15 +615,11 @@ def _search_block(elements, failures: Failures, shape: OrbitShape, step: float, 
     n_search = int(math.ceil((t_end - t_begin) / h - 1e-9)) + 1
     times = t_begin + h * np.arange(n_search)
     times[-1] = t_end
-    r_teme, v_teme = (a[:, :, :n_search] for a in track.every(SEARCH_SUBDIVISION))
-    last = track.at(np.arange(n_obj), np.full(n_obj, t_end), 1)
-    r_teme[:, :, -1], v_teme[:, :, -1] = last[0], last[1]
-    r_pef, v_pef = _rotate(theta[0] + rate * (times - t_begin), r_teme, v_teme, rate)  # (3, O, T)
+    earth_fixed = track.for_search(float(theta[0]), float(rate))
+    r_pef, v_pef = earth_fixed_samples(earth_fixed, n_obj, times)  # (3, O, T)
 
     obj, sta, k = _screen(r_pef, shape, h, stations, frame)
-    columns, unbalanced = search_windows(
-        obj, sta, k, times, r_pef, v_pef,
-        track.for_search(float(theta[0]), float(rate)), stations.for_search(frame))
+    columns, unbalanced = search_windows(obj, sta, k, times, r_pef, v_pef, earth_fixed, stations.for_search(frame))
     if unbalanced:  # cannot happen: the screen keeps every visible sample and its neighbours
         raise RuntimeError("pass search: unbalanced AOS/LOS events")
     return _Windows(*columns)

@@ -88,31 +88,34 @@ def quintic_weights(s, order):
 
 
 @compiled_leaf
-def _combine(c, w):
-    """Sum of the six coefficient rows of ``c`` (6, 3) weighted by ``w``: a 3-vector as a tuple."""
-    return (w[0] * c[0, 0] + w[1] * c[1, 0] + w[2] * c[2, 0] + w[3] * c[3, 0] + w[4] * c[4, 0] + w[5] * c[5, 0],
-            w[0] * c[0, 1] + w[1] * c[1, 1] + w[2] * c[2, 1] + w[3] * c[3, 1] + w[4] * c[4, 1] + w[5] * c[5, 1],
-            w[0] * c[0, 2] + w[1] * c[1, 2] + w[2] * c[2, 2] + w[3] * c[3, 2] + w[4] * c[4, 2] + w[5] * c[5, 2])
+def _combine(position, velocity_step, accel_step2, obj, seg, w):
+    """The quintic Hermite of segment ``seg`` of object ``obj`` weighted by ``w`` (its six
+    coefficients: the two ends' position, velocity x step, acceleration x step^2): a 3-vector."""
+    p0, v0, a0 = position[obj, seg], velocity_step[obj, seg], accel_step2[obj, seg]
+    p1, v1, a1 = position[obj, seg + 1], velocity_step[obj, seg + 1], accel_step2[obj, seg + 1]
+    return (w[0] * p0[0] + w[1] * v0[0] + w[2] * a0[0] + w[3] * p1[0] + w[4] * v1[0] + w[5] * a1[0],
+            w[0] * p0[1] + w[1] * v0[1] + w[2] * a0[1] + w[3] * p1[1] + w[4] * v1[1] + w[5] * a1[1],
+            w[0] * p0[2] + w[1] * v0[2] + w[2] * a0[2] + w[3] * p1[2] + w[4] * v1[2] + w[5] * a1[2])
 
 
 @compiled_leaf
 def _earth_fixed_state(track, obj, t, order):
     """Position, velocity and (``order`` 2) acceleration of object ``obj`` at t, Earth-fixed (PEF).
 
-    ``track`` is ``(coef, n_segments, t0, step, theta_rate, cos_start, sin_start)``: the Hermite
-    coefficients ``(objects * n_segments, 6, 3)``, and a sidereal angle that turns at
-    ``theta_rate`` from its cosine and sine at each segment's start.
+    ``track`` is ``(position, velocity_step, accel_step2, n_segments, t0, step, theta_rate,
+    cos_start, sin_start)``: the TEME samples ``(objects, n_segments + 1, 3)`` (velocity and
+    acceleration times the step and its square: the Hermite coefficients), and a sidereal angle
+    that turns at ``theta_rate`` from its cosine and sine at each segment's start.
     """
-    coef, n_seg, t0, step, w, cos_start, sin_start = track
+    position, velocity_step, accel_step2, n_seg, t0, step, w, cos_start, sin_start = track
     x = (t - t0) / step
     seg = min(max(int(math.floor(x)), 0), n_seg - 1)
     s = x - seg
-    c = coef[obj * n_seg + seg]
-    p = _combine(c, _basis(s))
-    v = _combine(c, _basis_rate(s))
+    p = _combine(position, velocity_step, accel_step2, obj, seg, _basis(s))
+    v = _combine(position, velocity_step, accel_step2, obj, seg, _basis_rate(s))
     a = (0.0, 0.0, 0.0)
     if order >= 2:
-        a = _combine(c, _basis_curvature(s))
+        a = _combine(position, velocity_step, accel_step2, obj, seg, _basis_curvature(s))
     # The angle turned since the segment's start is at most 0.27 rad (an hour): Taylor series to
     # d^9 leave an error below 1e-12, and cost less than a call to sin and cos.
     d = w * s * step
@@ -131,6 +134,20 @@ def _earth_fixed_state(track, obj, t, order):
         ay = (ct * a[1] - st * a[0]) / h2 - 2.0 * w * vx + w * w * py
         a = (ax, ay, a[2] / h2)
     return (px, py, p[2]), (vx, vy, v[2] / step), a
+
+
+@compiled
+def earth_fixed_samples(track, n_obj, times):
+    """Earth-fixed positions and velocities of every object at every time (``_earth_fixed_state``
+    at each): two ``(3, objects, times)`` arrays, the search's samples."""
+    r = np.empty((3, n_obj, times.size))
+    v = np.empty((3, n_obj, times.size))
+    for o in range(n_obj):
+        for i in range(times.size):
+            p, u, _ = _earth_fixed_state(track, o, times[i], 1)
+            r[0, o, i], r[1, o, i], r[2, o, i] = p
+            v[0, o, i], v[1, o, i], v[2, o, i] = u
+    return r, v
 
 
 # --------------------------------------------------------------------------------------------
@@ -429,6 +446,15 @@ def search_windows(obj, sta, k, times, r_pef, v_pef, track, stations):
     dg_el = np.empty(n)
     az = np.empty(n)  # azimuth (deg) and its rate (deg/s), where a mask matters
     az_rate = np.empty(n)
+    peaks = np.empty(32, np.int64)  # work space of _mask_peak_times
+    cuts = np.empty(2 * peaks.size)
+    max_cuts = np.zeros(offset.size - 1, np.int64)  # per antenna: cuts in one interval, at most
+    for s in range(max_cuts.size):
+        for j in range(offset[s], offset[s + 1]):
+            if _is_mask_peak(stations, s, j):
+                max_cuts[s] += 2
+        max_cuts[s] = min(max_cuts[s], cuts.size)
+    extra = 0
     for i in range(n):
         o, j = obj[i], k[i]
         p = (r_pef[0, o, j], r_pef[1, o, j], r_pef[2, o, j])
@@ -437,13 +463,13 @@ def search_windows(obj, sta, k, times, r_pef, v_pef, track, stations):
         if offset[sta[i] + 1] > offset[sta[i]]:
             g_el[i], dg_el[i], _, _, _, _ = _g(unmasked, sta[i], p, v, zero, 1)
             az[i], az_rate[i] = _azimuth_motion(stations, sta[i], p, v)
-    peaks = np.empty(32, np.int64)  # work space of _mask_peak_times
-    cuts = np.empty(64)
+            extra += max_cuts[sta[i]]
 
     # A window opens at the block's start or in a sub-interval between two samples (cut at the
-    # peaks of a horizon mask), at most once per sub-interval: the arrays grow with the cuts.
-    # The pages of the arrays that are never written are never allocated.
-    capacity = n + 1
+    # peaks of a horizon mask), at most once per sub-interval. The arrays are sized to that bound
+    # once (arrays grown inside the loop below cost the unmasked search a third of its speed);
+    # the pages that are never written are never allocated.
+    capacity = n + 1 + extra
     w_obj = np.empty(capacity, np.int64)
     w_sta = np.empty(capacity, np.int64)
     w_time = np.empty((capacity, 3))  # aos, tca, los
@@ -479,16 +505,9 @@ def search_windows(obj, sta, k, times, r_pef, v_pef, track, stations):
             if masked and not bad:
                 n_cuts = _mask_peak_times(track, stations, o, s, times[k[a]], times[k[b]], az[a], az_rate[a],
                                           az[b], peaks, cuts)
-                if count + n_cuts + 2 > capacity:
-                    extra = capacity + n_cuts + 2
-                    capacity += extra
-                    w_obj = np.concatenate((w_obj, np.empty(extra, np.int64)))
-                    w_sta = np.concatenate((w_sta, np.empty(extra, np.int64)))
-                    w_time = np.concatenate((w_time, np.empty((extra, 3))))
-                    w_angle = np.concatenate((w_angle, np.empty((extra, 3))))
-                    w_open = np.concatenate((w_open, np.zeros((extra, 2), np.bool_)))
             tb, gb = times[k[a]], -1.0 if math.isnan(g[a]) else g[a]
-            dgb, geb, dgeb = dg[a], g_el[a], dg_el[a]
+            dgb = dg[a]
+            geb, dgeb = (g_el[a], dg_el[a]) if masked else (0.0, 0.0)
             for c in range(n_cuts + 1):
                 ta, ga, dga, gea, dgea = tb, gb, dgb, geb, dgeb
                 if c < n_cuts:
@@ -497,7 +516,8 @@ def search_windows(obj, sta, k, times, r_pef, v_pef, track, stations):
                     geb, dgeb, _, _, _, _ = _g_at(track, unmasked, o, s, tb, 1)
                 else:
                     tb, gb = times[k[b]], -1.0 if math.isnan(g[b]) else g[b]
-                    dgb, geb, dgeb = dg[b], g_el[b], dg_el[b]
+                    dgb = dg[b]
+                    geb, dgeb = (g_el[b], dg_el[b]) if masked else (0.0, 0.0)
                 up = ga < 0.0 <= gb
                 down = gb < 0.0 <= ga
                 peak = dga > 0.0 and dgb <= 0.0 and not bad
