@@ -64,8 +64,8 @@ def check_planned(store: Store, antenna_id: str | None = None, spacecraft_id: st
     for what, wanted, known in (("antenna", antenna_id, antennas), ("spacecraft", spacecraft_id, spacecraft)):
         if wanted is not None and wanted not in known:
             listed = ", ".join(sorted(known)[:40]) + (", ..." if len(known) > 40 else "")
-            raise NotFoundError(f"no contact of {what} '{wanted}' is stored in {store.url}; "
-                                f"its plans have {what} {listed or '(none)'}")
+            raise NotFoundError(f"no contact of {what} '{wanted}' is stored; the stored plans have {what} "
+                                f"{listed or '(none)'}")
 
 
 def contact_report(store: Store, start: float, end: float, *, antenna_id: str | None = None,
