@@ -25,12 +25,12 @@ def wait_for(predicate, timeout: float = 30.0, every: float = 0.05):
 
 
 def example_argv(line: str, shared_data, root) -> list[str]:
-    """A documented `groundnet ...` line as the arguments after `groundnet`, with `../shared/data`
-    and `examples/` (relative to the repository, as the docs write them) made absolute."""
+    """A documented `groundnet ...` line as the arguments after `groundnet`, with `../shared/data`,
+    `examples/` and `tests/data/` (relative to the repository, as the docs write them) made absolute."""
     import shlex
 
     return [a.replace("../shared/data", str(shared_data)).replace("examples/", f"{root}/examples/")
-            for a in shlex.split(line)[1:]]
+            .replace("tests/data/", f"{root}/tests/data/") for a in shlex.split(line)[1:]]
 
 
 def run_cli(argv: list[str]) -> int:

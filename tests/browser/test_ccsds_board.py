@@ -82,7 +82,7 @@ def test_residuals_of_a_contact_are_drawn(ssf_server, page, tmp_path):
     row = page.locator('.residual-stats tr[data-observable="RANGE"]')
     row.wait_for()
     cells = row.locator("td").all_inner_texts()
-    assert cells[0] == antenna.id and cells[4] == "25" and cells[5] == "0.05000"
+    assert cells[0] == antenna.id and cells[4] == "25" and cells[3] == "m" and cells[5] == "50.00"
     assert page.locator("svg.residual-chart").count() == 5
     assert page.locator('svg.residual-chart[aria-label^="RANGE"] circle').count() == 25
     shoot(page, "residuals-wall")

@@ -76,7 +76,18 @@ def test_spacecraft_view_works_for_every_kind(board_server, page, kind):
     page.wait_for_timeout(300)
     # Nothing in the details (a kernel's long path in "Source") widens the page on a phone.
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    # The next passes: each row a block of labelled figures, the table never scrolled sideways.
+    table = page.evaluate("""() => { const wrap = document.querySelector('#sc-detail .table-wrap');
+      return wrap && {wrap: [wrap.scrollWidth, wrap.clientWidth],
+        labels: [...wrap.querySelectorAll('tbody tr:first-child td')].map(td => getComputedStyle(td, '::before').content),
+        overflowing: [...wrap.querySelectorAll('td')].filter(td => td.scrollWidth > td.clientWidth + 1).map(td => td.innerText)}; }""")
+    assert table is not None, "no passes table"
+    assert table["wrap"][0] <= table["wrap"][1] + 1, f"the passes table scrolls sideways: {table['wrap']}"
+    assert table["labels"][:3] == ['"Next AOS"', '"LOS"', '"Max el."'], table["labels"]
+    assert table["overflowing"] == [], "cells run into their neighbours"
     shoot(page, f"spacecraft-{kind}-phone")
+    page.evaluate("() => document.querySelector('#sc-detail .table-wrap').scrollIntoView()")  # the details redraw
+    shoot(page, f"spacecraft-{kind}-phone-passes")
 
 
 def test_spacecraft_view_in_a_replay_is_of_the_moment_shown(board_server, page):

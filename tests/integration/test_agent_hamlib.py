@@ -27,7 +27,8 @@ from groundnet.agent.hamlib import Rigctld, Rotctld
 from groundnet.errors import DeviceError
 
 CLI = [sys.executable, "-c", "from groundnet.cli import main; main()"]
-LOG_COLUMNS = ["time", "az_deg", "el_deg", "target_az_deg", "target_el_deg", "range_rate_km_s", "downlink_hz", "uplink_hz"]
+LOG_COLUMNS = ["time", "az_deg", "el_deg", "target_az_deg", "target_el_deg", "range_rate_km_s", "downlink_hz", "uplink_hz",
+               "reported_az_deg", "reported_el_deg", "pointing_error_deg", "commanded_error_deg"]
 # A high ISS pass over Maspalomas in the bundled demo catalog (AOS 02:48:39, LOS 02:57:05).
 PASS_START, PASS_END = "2026-08-22T02:48:00Z", "2026-08-22T02:51:00Z"
 
@@ -135,6 +136,19 @@ def test_track_drives_the_dummies_and_logs_each_command(rotctld, rigctld, tmp_pa
     tuned = [r for r in rows if r["downlink_hz"]]
     assert tuned and all(145_790_000 < int(r["downlink_hz"]) < 145_810_000 for r in tuned)
     assert all(145_190_000 < int(r["uplink_hz"]) < 145_210_000 for r in tuned)
+    # The pointing error of each cycle: the rotator's reported position and the command against the object.
+    from groundnet.tracking import angular_separation_deg
+
+    measured = [r for r in rows if r["pointing_error_deg"]]
+    assert len(measured) > 10
+    for r in measured:
+        reported = float(angular_separation_deg(float(r["reported_az_deg"]), float(r["reported_el_deg"]),
+                                                float(r["target_az_deg"]), float(r["target_el_deg"])))
+        commanded = float(angular_separation_deg(float(r["az_deg"]), float(r["el_deg"]),
+                                                 float(r["target_az_deg"]), float(r["target_el_deg"])))
+        assert float(r["pointing_error_deg"]) == pytest.approx(reported, abs=0.02)
+        assert float(r["commanded_error_deg"]) == pytest.approx(commanded, abs=0.02) and commanded < 5.0
+    assert max(float(r["pointing_error_deg"]) for r in measured) <= summary["max_pointing_error_deg"] + 1e-6
     # The radio holds the last frequency sent, and the rotator went to its park position after LOS.
     rig = Rigctld("127.0.0.1", rigctld.port)
     assert rig.get_frequency() == int(tuned[-1]["downlink_hz"])
@@ -189,7 +203,8 @@ def test_dry_run_table_in_every_format(tmp_path):
     assert r.returncode == 0, r.stderr
     with (tmp_path / "t.csv").open() as f:
         rows = list(csv.DictReader(f))
-    assert rows[0]["time"] == "2026-08-21T03:40:47.633Z" and len(rows) == 508
+    assert rows[0]["time"] == "2026-08-21T03:40:47.633Z" and len(rows) == 507  # one a second, AOS to LOS
+    assert rows[-1]["time"] == "2026-08-21T03:49:13.633Z"  # LOS 03:49:14.388
     assert {"azimuth_deg", "elevation_deg", "range_km", "range_rate_km_s", "downlink_hz", "uplink_hz"} <= set(rows[0])
     assert int(rows[0]["downlink_hz"]) > 145_800_000 > int(rows[-1]["downlink_hz"])  # approaching, then receding
     r = _run([*base, "--format", "json"])
@@ -315,3 +330,111 @@ def test_track_with_devices_prints_its_summary_in_each_format(rotctld, rigctld, 
         assert header.startswith("object,station_id,aos,los,max_pointing_error_deg") and row.startswith("ISS (Columbus),MSP")
     else:
         assert "pass tracked" in r.stdout and "max_pointing_error_deg" in r.stdout
+
+
+def test_stale_elements_are_warned_before_tracking():
+    """The demo's ISS elements date from 2026-08-22: a pass three weeks later would point the antenna at where the ISS
+    is not; said before AOS as `passes` and `look` say it, with the limit settable."""
+    base = ["track", "--station", "VIL-2", "--spacecraft", "ISS", "--start", "2026-09-12T00:00:00Z", "--dry-run",
+            "--format", "csv"]
+    r = _run(base)
+    assert r.returncode == 0, r.stderr
+    assert "warning: 1 element set(s) used further from their epoch than their age limit" in r.stderr
+    assert "25544 (ISS (ZARYA), LEO) 2" in r.stderr and "fetch newer elements" in r.stderr
+    r = _run([*base, "--max-element-age-days", "60"])
+    assert r.returncode == 0 and "warning" not in r.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_interrupted_track_stops_the_rotator(rotctld, sig):
+    """Ctrl-C, or SIGTERM from a service manager, in the middle of a slew: the rotator is told to stop (`S`) and
+    stays where it is, rather than turning on toward the last position sent."""
+    proc = subprocess.Popen([*CLI, "track", "--station", "GHY-6", "--spacecraft", "ISS", "--start", "2026-08-22T07:42:20Z",
+                             "--flip", "--rotctld", rotctld.address], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        assert proc.stderr.readline().startswith("tracking ISS")
+        rot = Rotctld("127.0.0.1", rotctld.port)
+        deadline = time.monotonic() + 20
+        while rot.get_position()[0] < 12 and time.monotonic() < deadline:  # pre-positioning toward 286 deg
+            time.sleep(0.2)
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert "interrupted: the rotator was told to stop" in err and "Traceback" not in err
+    first = rot.get_position()
+    time.sleep(1.5)
+    assert rot.get_position() == first and 12 <= first[0] < 60
+
+
+def test_track_without_its_device_says_so_and_fails():
+    """A rotctld that is not there: each failure said with what to check, one outage, retries with back-off, and
+    at the end an exit status that tells a script nothing was pointed (the summary is still printed)."""
+    r = _run(["track", "--station", "MSP", "--spacecraft", "ISS", "--start", "2026-08-22T02:50:00Z",
+              "--end", "2026-08-22T02:50:40Z", "--speed", "10", "--rotctld", f"127.0.0.1:{free_port()}",
+              "--format", "csv"])
+    assert r.returncode == 1, r.stderr
+    assert "is rotctld running and listening on 127.0.0.1:" in r.stderr and "retrying in 1 s" in r.stderr
+    assert r.stderr.count("OUTAGE_START") == 1 and "device=rotator" in r.stderr
+    assert "rotctld 127.0.0.1:" in r.stderr.splitlines()[-1] and "carried out no command" in r.stderr.splitlines()[-1]
+    assert r.stdout.splitlines()[1].startswith("ISS (Columbus),MSP,") and "Traceback" not in r.stderr
+
+
+def test_a_station_file_antenna_and_its_horizon_mask(tmp_path):
+    """`--station-file` adds the user's own antenna; its horizon mask (trees at 20 deg to the west-north-west) holds
+    AOS back until the ISS clears them, while LOS, to the east-south-east, stays at the 5 deg floor."""
+    (tmp_path / "mine.toml").write_text('[[antenna]]\nid = "ROOF-1"\nname = "Rooftop beside GHY-6"\nlatitude_deg = 50.05\n'
+                                        'longitude_deg = -5.183\nmin_elevation_deg = 5\n'
+                                        'horizon_mask = [[0, 5], [250, 5], [260, 20], [310, 20], [320, 5]]\n')
+    r = _run(["track", "--station", "ROOF-1", "--station-file", str(tmp_path / "mine.toml"), "--spacecraft", "ISS",
+              "--start", "2026-08-22T07:42:00Z", "--dry-run", "--format", "json"])
+    assert r.returncode == 0, r.stderr
+    rows = json.loads(r.stdout)
+    assert rows[0]["time"] > "2026-08-22T07:45" and 19.5 < rows[0]["elevation_deg"] < 21.5
+    assert 4.9 < rows[-1]["elevation_deg"] < 5.2 and rows[-1]["time"] < "2026-08-22T07:52:50"
+    assert rows[0]["rotator_el_deg"] == pytest.approx(rows[0]["elevation_deg"], abs=0.05)
+
+
+def test_agent_takes_server_and_token_from_the_config_file_and_stops_on_sigterm(tmp_path):
+    """`[agent] server` and `token` in groundnet.toml: the agent asks that server, with that token, retries while it
+    answers 503, and SIGTERM (a service manager's stop) ends it cleanly."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen = []
+
+    class Busy(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            seen.append((self.path, self.headers.get("Authorization")))
+            self.send_response(503)
+            self.end_headers()
+
+        def log_message(self, *_args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Busy)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    (tmp_path / "groundnet.toml").write_text(f'[agent]\nserver = "{url}"\ntoken = "gn_from_the_file"\n')
+    env = {k: v for k, v in os.environ.items() if k not in ("GROUNDNET_SERVER", "GROUNDNET_TOKEN")}
+    proc = subprocess.Popen([*CLI, "agent", "--station", "SMA", "--spool", str(tmp_path / "spool.jsonl"),
+                             "--format", "csv"], env={**env, "GROUNDNET_CONFIG": str(tmp_path / "groundnet.toml")},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stderr.readline().strip() == "note: no --rotctld or --rigctld: the agent reports AOS/LOS from the plan without devices"
+        assert proc.stderr.readline().startswith(f"agent SMA: server {url}, spool ")
+        assert "HTTP 503" in proc.stderr.readline()  # said, and retried
+        deadline = time.monotonic() + 10
+        while len(seen) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        httpd.shutdown()
+    assert len(seen) >= 2 and seen[0] == ("/api/v1/clock", "Bearer gn_from_the_file")
+    assert proc.returncode == 0 and "agent SMA: interrupted" in err and "Traceback" not in err

@@ -82,6 +82,23 @@ def test_epochs_in_other_time_systems():
     assert format_epoch(parse_epoch("2020-01-01T00:00:00"), "GPS") == "2020-01-01T00:00:18.000000"
 
 
+def _jd_reading(jd1: float, jd2: float) -> float:
+    """A two-part Julian date as seconds since 1970-01-01 of the same time scale."""
+    return (jd1 - 2440587.5) * 86400.0 + jd2 * 86400.0
+
+
+@pytest.mark.parametrize("scale, given, scale_to, expected", [
+    # IAU SOFA's validation vectors (t_sofa.c: iauTcbtdb, iauTcgtt, iauTdbtcb), JD 2453750.5 + fraction.
+    ("TCB", 0.893019599, "TDB", 0.8928551362746343397),
+    ("TCG", 0.892862531, "TT", 0.8928551387488816828),
+    ("TDB", 0.892855137, "TCB", 0.8930195997253656716),
+])
+def test_coordinate_time_systems_against_sofa(scale, given, scale_to, expected):
+    unix = to_unix(_jd_reading(2453750.5, given), scale)
+    assert unix == pytest.approx(float(to_unix(_jd_reading(2453750.5, expected), scale_to)), abs=1e-6)
+    assert parse_epoch(format_epoch(float(unix), scale)) == pytest.approx(_jd_reading(2453750.5, given), abs=1e-6)
+
+
 @pytest.mark.parametrize("encoding", ["KVN", "XML"])
 def test_oem_round_trip_preserves_values(encoding):
     rng = np.random.default_rng(7)

@@ -78,6 +78,27 @@ def test_perturbed_one_way_tdm_shows_the_perturbation(tmp_path, mex, network):
         np.testing.assert_allclose(s.residual, OFFSETS[key][0], atol=OFFSETS[key][1])
 
 
+@pytest.mark.parametrize("ref, tag_s", [("END", 30.0), ("START", -30.0), ("MIDDLE", 0.0)])
+def test_integrated_doppler_is_compared_at_the_middle_of_its_interval(tmp_path, mex, network, ref, tag_s):
+    """DOPPLER_INTEGRATED over 60 s, tagged at the interval's end, start or middle: the prediction at the
+    middle matches the instantaneous range rate there (a 30 s slip would show as about 1 m/s at Cebreros)."""
+    geo = link_geometry(mex, [network["CEB"]], T0 + 600.0 * np.arange(60))
+    (seg,) = predicted_tdm_segments(geo, participant="MEX", min_elevation_deg=10.0)
+    meta = [(k, ref if k == "INTEGRATION_REF" else v) for k, v in seg["metadata"]] + [("INTEGRATION_INTERVAL", "60")]
+    obs = [("DOPPLER_INTEGRATED", t + tag_s, v) for k, t, v in seg["observations"] if k == "DOPPLER_INSTANTANEOUS"]
+    path = tmp_path / "integrated.tdm"
+    path.write_text(tdm_text([{"metadata": meta, "observations": obs}], creation_unix=T0))
+    (s,) = tdm_residuals(read_message(path), mex, network).series
+    assert s.observable == "DOPPLER_INTEGRATED" and s.residual_unit == "mm/s" and s.residual.size > 10
+    # The integral over 60 s of a range rate differs from its middle value by its curvature only (< 0.01 mm/s).
+    np.testing.assert_allclose(s.reported, 0.0, atol=0.01)
+    if tag_s:  # the same data read as instantaneous (no shift) is off by the slip
+        shifted = [("DOPPLER_INSTANTANEOUS", t, v) for _, t, v in obs]
+        path.write_text(tdm_text([{"metadata": meta, "observations": shifted}], creation_unix=T0))
+        (s,) = tdm_residuals(read_message(path), mex, network).series
+        assert np.abs(s.reported).max() > 100.0  # mm/s
+
+
 def test_a_wrong_trajectory_shows_large_residuals(tmp_path, mex, network):
     """The same TDM against another spacecraft: residuals far from the offsets (the check can fail)."""
     geo = link_geometry(mex, [network["CEB"]], T0 + 900.0 * np.arange(60))
@@ -111,6 +132,64 @@ def test_cli_residuals_outputs_and_png(tmp_path):
     r = runner.invoke(app, ["ccsds", "residuals", str(tdm), "--spacecraft", "SENTINEL-1A", "--format", "csv",
                             "--output", str(out)])
     assert r.exit_code == 0 and out.read_text().startswith("station,observable,path,unit,samples")
+
+
+def test_small_offsets_show_in_the_printed_statistics(tmp_path, mex, network):
+    """1 m of range, 1 mm/s of Doppler and 10 micro-degrees of elevation are well above tracking noise:
+    the table and CSV (three decimals) must show them, not round them to 0."""
+    geo = link_geometry(mex, [network["CEB"]], T0 + 900.0 * np.arange(60))
+    segments = predicted_tdm_segments(geo, participant="MEX", uplink_hz=7.16e9, min_elevation_deg=10.0)
+    small = {"RANGE": 0.001, "DOPPLER_INSTANTANEOUS": 1e-6, "ANGLE_2": 1e-5}
+    obs = [(k, t, v + small.get(k, 0.0)) for k, t, v in segments[0]["observations"]]
+    path = tmp_path / "small.tdm"
+    path.write_text(tdm_text([{"metadata": segments[0]["metadata"], "observations": obs}], creation_unix=T0))
+    out = tmp_path / "stats.csv"
+    r = CliRunner().invoke(app, ["ccsds", "residuals", str(path), "--spacecraft", "MEX", "--format", "csv",
+                                 "--output", str(out)])
+    assert r.exit_code == 0, r.output
+    import csv
+
+    rows = {row["observable"]: row for row in csv.DictReader(out.open())}
+    expected = {"RANGE": ("m", 1.0), "DOPPLER_INSTANTANEOUS": ("mm/s", 1.0), "ANGLE_2": ("mdeg", 0.01),
+                "ANGLE_1": ("mdeg", 0.0), "RECEIVE_FREQ_1": ("Hz", 0.0)}
+    for key, (unit, mean) in expected.items():
+        assert rows[key]["unit"] == unit and float(rows[key]["mean"]) == pytest.approx(mean, abs=1e-3), rows[key]
+    r = CliRunner().invoke(app, ["ccsds", "residuals", str(path), "--spacecraft", "MEX"])
+    assert r.exit_code == 0 and "mm/s" in r.stdout and "mdeg" in r.stdout, r.stdout
+
+
+@pytest.mark.parametrize("source, stations, start, end", [
+    ("oem", "CEB", "2026-11-23T06:00:00Z", "2026-11-23T12:00:00Z"),
+    ("spk", "NNO-1", "2010-06-02T04:00:00Z", "2010-06-02T10:00:00Z"),
+    ("opm", "MLI", "2022-12-18T15:00:00Z", "2022-12-18T21:00:00Z"),
+])
+def test_residuals_against_a_trajectory_file(tmp_path, shared_data, source, stations, start, end):
+    """The prediction from an OEM, an SPK or an OPM file (`--trajectory`): a range moved by 1 m shows as 1 m."""
+    runner = CliRunner()
+    if source == "oem":
+        traj = [str(tmp_path / "mex.oem")]
+        r = runner.invoke(app, ["ccsds", "oem", "--spacecraft", "MEX", "--start", "2026-11-23T05:00:00Z", "--end",
+                                "2026-11-23T13:00:00Z", "--step", "300", "--output", traj[0]])
+        assert r.exit_code == 0, r.output
+    elif source == "spk":
+        traj = [str(shared_data / "ephemerides" / "MarsExpress_Short.bsp"), "--object", "-41"]
+    else:
+        traj = [str(shared_data / "ccsds" / "bb502_opm_g1.kvn")]
+    tdm = tmp_path / "measured.tdm"
+    r = runner.invoke(app, ["ccsds", "tdm", "--trajectory", *traj, "--stations", stations, "--start", start, "--end",
+                            end, "--step", "120", "--uplink-hz", "7.16e9", "--output", str(tdm)])
+    assert r.exit_code == 0, r.output
+    text = tdm.read_text()
+    lines = [ln if not ln.startswith("RANGE ") else f"{ln.rsplit(' ', 1)[0]} {float(ln.rsplit(' ', 1)[1]) + 0.001!r}"
+             for ln in text.splitlines()]
+    assert lines != text.splitlines()
+    tdm.write_text("\n".join(lines) + "\n")
+    r = runner.invoke(app, ["ccsds", "residuals", str(tdm), "--trajectory", *traj, "--format", "json"])
+    assert r.exit_code == 0, r.output
+    rows = {row["observable"]: row for row in json.loads(r.stdout)}
+    assert rows["RANGE"]["unit"] == "m" and rows["RANGE"]["samples"] > 10
+    assert rows["RANGE"]["mean"] == pytest.approx(1.0, abs=1e-3) and rows["RANGE"]["std"] < 1e-3
+    assert abs(rows["DOPPLER_INSTANTANEOUS"]["mean"]) < 1e-3 and abs(rows["ANGLE_2"]["mean"]) < 1e-3
 
 
 def _run(capsys, argv: list[str]) -> tuple[int, str]:

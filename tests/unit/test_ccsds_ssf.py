@@ -77,6 +77,25 @@ def test_cli_writes_a_valid_ssf_and_it_reads_back_as_the_plan(tmp_path, sites):
     assert row["kind"] == "SSF" and row["records"] == 2 and row["objects"] == ["MEX", "TGO"]
 
 
+def test_cli_without_the_request_file_groups_tracks_by_the_spacecraft_their_ids_name(tmp_path):
+    runner = CliRunner()
+    plan_path = tmp_path / "plan.json"
+    r = runner.invoke(app, ["schedule", "plan", EXAMPLE, "--solver", "greedy", "--quiet", "--output", str(plan_path)])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["ccsds", "ssf", str(plan_path), "--output", str(tmp_path / "plan.xml")])
+    assert r.exit_code == 0 and "warning" not in r.output, r.output
+    ssf = read_ssf(tmp_path / "plan.xml")
+    assert {a.user for a in ssf.activities} == {"MEX", "TGO"} and all(a.services for a in ssf.activities)
+    # Ids that name no spacecraft: one package each, and a warning saying how to do better.
+    doc = json.loads(plan_path.read_text())
+    for k, t in enumerate(doc["tracks"]):
+        t["track_id"] = f"req{k}"
+    plan_path.write_text(json.dumps(doc))
+    r = runner.invoke(app, ["ccsds", "ssf", str(plan_path), "--output", str(tmp_path / "plan.xml")])
+    assert r.exit_code == 0 and "2 track(s) name no spacecraft" in r.output and "--requests" in r.output
+    assert {a.user for a in read_ssf(tmp_path / "plan.xml").activities} == {"req0", "req1"}
+
+
 def test_the_schema_refuses_what_the_format_does_not_allow(satnet_week, sites):
     problem, plan = satnet_week
     data = ssf_xml(plan_ssf(plan, user_of=lambda r: "X", sites=sites, generated_unix=0.0))
@@ -128,6 +147,8 @@ BAD = """<?xml version="1.0" encoding="UTF-8"?>
       beginningOfActivity="2026-11-23T08:00:00Z" beginningOfTrack="2026-327T08:30:00Z" endOfTrack="2026-327T09:00:00Z" endOfActivity="2026-327T09:15:00Z"/>
     <scheduledActivity scheduledActivityId="also-good" activityStatus="TENTATIVE" siteRef="{cdscc}" apertureRef="DSS-35"
       beginningOfActivity="2026-327T10:00:00Z" beginningOfTrack="2026-327T10:30:00Z" endOfTrack="2026-327T11:00:00Z" endOfActivity="2026-327T11:15:00Z"/>
+    <scheduledActivity scheduledActivityId="no-terminator" activityStatus="COMMITTED" siteRef="{cdscc}" apertureRef="DSS-35"
+      beginningOfActivity="2026-327T12:00:00" beginningOfTrack="2026-327T12:30:00.5" endOfTrack="2026-327T13:00:00" endOfActivity="2026-327T13:15:00"/>
   </scheduledPackage>
 </simpleSchedule>
 """
@@ -138,7 +159,9 @@ def test_bad_activities_are_refused_with_line_and_element_and_the_rest_kept(tmp_
     path = tmp_path / "partner.xml"
     path.write_text(text)
     ssf = read_ssf(path, sites=sites)
-    assert [a.activity_id for a in ssf.activities] == ["good", "also-good"]
+    # CCSDS 301.0's ASCII time code makes the trailing Z optional: "no-terminator" is kept.
+    assert [a.activity_id for a in ssf.activities] == ["good", "also-good", "no-terminator"]
+    assert ssf.activities[2].begin_track == ssf.activities[2].begin_activity + 1800.5
     lines = text.splitlines()
 
     def line_of(activity_id):
@@ -157,7 +180,7 @@ def test_bad_activities_are_refused_with_line_and_element_and_the_rest_kept(tmp_
     r = CliRunner().invoke(app, ["ccsds", "check", str(path), "--format", "json"])
     assert r.exit_code == 1
     rows = json.loads(r.stdout)
-    assert rows[0]["records"] == 2 and "4 activities refused, 2 kept" in rows[0]["error"]
+    assert rows[0]["records"] == 3 and "4 activities refused, 3 kept" in rows[0]["error"]
     assert len(rows) == 5 and all(f"partner.xml:{line_of(i)}" in rows[k + 1]["error"]
                                   for k, i in enumerate(["overlap", "backwards", "nowhere", "calendar"]))
 
@@ -226,9 +249,10 @@ def test_a_partner_schedule_is_read_from_a_url(tmp_path, sites):
     try:
         base = f"http://127.0.0.1:{server.server_address[1]}"
         ssf = load_partner_ssf(f"{base}/partner.xml", load_network())
-        assert [a.activity_id for a in ssf.activities] == ["good", "also-good"] and len(ssf.problems) == 4
+        assert [a.activity_id for a in ssf.activities] == ["good", "also-good", "no-terminator"]
+        assert len(ssf.problems) == 4
         data = partner_data(ssf, f"{base}/partner.xml")
-        assert [(b.antenna_id, b.kind) for b in partner_blocks(data)] == [("DSS-43", "outage")]  # committed only
+        assert [(b.antenna_id, b.kind) for b in partner_blocks(data)] == [("DSS-43", "outage"), ("DSS-35", "outage")]  # not the tentative one
         with pytest.raises(FeedError, match="cannot fetch"):
             load_partner_ssf(f"{base}/missing.xml", load_network())
     finally:

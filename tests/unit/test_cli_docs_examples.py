@@ -20,7 +20,7 @@ ROOT_COMMAND = typer.main.get_command(app)
 # Examples shown but not run here, each with where the same thing is run instead.
 NOT_RUN = {
     r"^groundnet (serve|demo) ": "a server that runs until stopped (tests/integration/service)",
-    r"^groundnet agent ": "a station run by a server, through Hamlib (tests/integration/agent)",
+    r"^groundnet agent ": "a station run by a server, through Hamlib (tests/integration/service/test_agent_e2e.py)",
     r"^groundnet (catalog fetch|data update)\b": "fetches from the internet (tests/sources, on a loopback server)",
     r"--catalog celestrak:": "reads what `catalog fetch` cached (tests/sources)",
     r"--catalog (catalog\.tle|spacetrack_full_catalog\.txt) ": "a catalog of the reader's own over a week: "

@@ -99,3 +99,16 @@ def test_a_station_that_only_uploads_is_judged_by_what_it_delivered():
     # A station that reports lock is judged by its lock; the data it delivered is in its report.
     mixed = decide(C, [*NOMINAL, up(700, "p", artifact="payload", filename="a.ogg", data_volume_bytes=7)], [], T + 3600)
     assert mixed.state == "completed" and mixed.report.data_volume_bytes == 7
+
+
+def test_the_pointing_error_is_the_stations_own_over_the_pass():
+    """A station agent reports the error at AOS and, at LOS, the max and RMS over every cycle of the pass: the record
+    takes those, not the one sample at AOS; stations that send samples only are judged on them."""
+    agent = [ev("aos", 1, pointing_error_deg=35.1), ev("carrier_lock", 1),
+             ev("los", 598, max_pointing_error_deg=35.1, rms_pointing_error_deg=5.49)]
+    report = decide(C, agent, [], T + 3600).report
+    assert (report.pointing_error_max_deg, report.pointing_error_rms_deg) == (35.1, pytest.approx(5.49))
+    samples = [ev("aos", 1, pointing_error_deg=0.3), ev("los", 598, "l", pointing_error_deg=0.4)]
+    report = decide(C, samples, [], T + 3600).report
+    assert report.pointing_error_max_deg == 0.4 and report.pointing_error_rms_deg == pytest.approx(0.3536, abs=1e-4)
+    assert decide(C, NOMINAL, [], T + 3600).report.pointing_error_rms_deg is None

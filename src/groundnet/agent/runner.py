@@ -36,8 +36,10 @@ LOCK_HYSTERESIS_DB = 6.0
 STRENGTH_EVERY_S = 5.0
 MAX_BACKOFF_S = 30.0
 MAX_LEAD_S = 30.0
+# The --log columns: what was sent and where the object was, then the cycle's pointing error (the rotator's
+# reported position, polled after the commands, and both it and the command against the object; empty before AOS).
 LOG_COLUMNS = ["time", "az_deg", "el_deg", "target_az_deg", "target_el_deg", "range_rate_km_s", "downlink_hz",
-               "uplink_hz"]
+               "uplink_hz", "reported_az_deg", "reported_el_deg", "pointing_error_deg", "commanded_error_deg"]
 
 
 @dataclass
@@ -85,6 +87,7 @@ class Guarded:
         self.backoff_s = 0.5
         self.next_try = 0.0
         self.failures = 0
+        self.answers = 0
 
     def call(self, t: float, method: str, *args):
         """The method's result, or None while the device is failing (waiting for its next retry)."""
@@ -101,6 +104,7 @@ class Guarded:
                 self.outage_since = t
                 self.on_event("outage_start", t, {"device": self.what, "reason": str(exc)[:300]})
             return None
+        self.answers += 1
         if self.outage_since is not None:
             self.on_event("outage_end", t, {"device": self.what, "since": format_utc(self.outage_since)})
             self.on_note(f"{self.client.name}: answering again")
@@ -306,6 +310,7 @@ class PassRunner:
                 self._wait(tick + cycle_wall)
                 continue
             sent = False
+            pos = err = cmd_err = None
             target = self.track.at(t)
             if in_pass:
                 ahead = self.track.at(t + 1.0)
@@ -320,10 +325,9 @@ class PassRunner:
             if in_pass:
                 sent |= self._tune(t, target["range_rate_km_s"])
                 if self.last_cmd is not None:
-                    self.report.commanded_error_deg.append(float(angular_separation_deg(
-                        *self.last_cmd, target["azimuth_deg"], target["elevation_deg"])))
+                    cmd_err = float(angular_separation_deg(*self.last_cmd, target["azimuth_deg"], target["elevation_deg"]))
+                    self.report.commanded_error_deg.append(cmd_err)
                 pos = self._rotator_position(t)
-                err = None
                 if pos is not None:
                     err = float(angular_separation_deg(*pos, target["azimuth_deg"], target["elevation_deg"]))
                     self.report.reported_error_deg.append(err)
@@ -335,18 +339,22 @@ class PassRunner:
                                              "path": self.report.path})
                 self._strength(t)  # after the AOS event: a lock never comes before it
             if sent:
-                self.on_row(self._row(t, target))
+                self.on_row(self._row(t, target, pos, err, cmd_err))
             self._wait(tick + cycle_wall)
         self._finish(self.now())
         return self.report
 
-    def _row(self, t: float, target: dict) -> dict:
+    def _row(self, t: float, target: dict, pos: tuple[float, float] | None, err: float | None,
+             cmd_err: float | None) -> dict:
         return {"time": format_utc(t),
                 "az_deg": None if self.last_cmd is None else round(self.last_cmd[0], 2),
                 "el_deg": None if self.last_cmd is None else round(self.last_cmd[1], 2),
                 "target_az_deg": round(target["azimuth_deg"], 4), "target_el_deg": round(target["elevation_deg"], 4),
                 "range_rate_km_s": round(target["range_rate_km_s"], 6),
-                "downlink_hz": _hz(self.down.last_hz), "uplink_hz": _hz(self.up.last_hz)}
+                "downlink_hz": _hz(self.down.last_hz), "uplink_hz": _hz(self.up.last_hz),
+                "reported_az_deg": None if pos is None else round(pos[0], 2),
+                "reported_el_deg": None if pos is None else round(pos[1], 2),
+                "pointing_error_deg": _round(err, 3), "commanded_error_deg": _round(cmd_err, 3)}
 
     def _finish(self, t: float) -> None:
         if self.settings.park and self.rot.client is not None:
@@ -355,5 +363,15 @@ class PassRunner:
         self.on_event("los", min(t, self.los), {**self.report.stats(), "path": self.report.path})
 
 
+def describe_event(kind: str, t: float, detail: dict) -> str:
+    """An event as one line for a person: ``AOS 2026-08-22T07:44:20.159Z azimuth_deg=285.341 ...`` (no path)."""
+    return f"{kind.upper()} {format_utc(t)}" + "".join(
+        f" {k}={v}" for k, v in detail.items() if k != "path" and v is not None)
+
+
 def _hz(value: float | None) -> int | None:
     return None if value is None else int(value)
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)

@@ -25,7 +25,7 @@ import httpx
 from ..errors import GroundnetError
 from ..live.clock import Clock
 from ..timebase import format_utc, parse_utc
-from .runner import MAX_BACKOFF_S, PassRunner, TrackSettings
+from .runner import MAX_BACKOFF_S, PassRunner, TrackSettings, describe_event
 from .spool import EventSpool
 from .target import resolve_object
 
@@ -33,6 +33,9 @@ log = logging.getLogger("groundnet.agent")
 PLAN_AHEAD_S = 12 * 3600.0
 PLAN_REFRESH_WALL_S = 10.0
 RETRYABLE = {401, 408, 429}
+# At exit, how long to wait for the server to take the spooled events (a server just restarted, or
+# busy, can take many seconds); what is left stays in the spool for the next start.
+EXIT_DRAIN_S = 30.0
 
 
 class ServerError(GroundnetError):
@@ -144,6 +147,7 @@ class AgentOptions:
     spool_path: str
     max_contacts: int | None = None
     catalog: str | None = None  # element sets for the fleet (default: the bundled demo catalog)
+    max_element_age_days: float | None = None  # None: the limit of the orbit's class
 
 
 class StationAgent:
@@ -206,6 +210,7 @@ class StationAgent:
               "spacecraft_id": contact["spacecraft_id"] if contact else None, "detail": detail}
         self.spool.add(ev)
         self.sender.wake.set()
+        self.on_note(describe_event(kind, t, detail))
 
     def _object(self, spacecraft_id: str):
         if self._fleet is None:
@@ -225,6 +230,8 @@ class StationAgent:
                                     "uplink_hz": self.settings.uplink_hz or obj.uplink_hz})
         track = obj.track(self.antenna, min(now, start) - 2.0, end + 2.0)
         self.on_note(f"contact {contact['id']}: {obj.label}, {contact['start']} .. {contact['end']}")
+        for message in obj.age_warnings(start, end, self.options.max_element_age_days):
+            self.on_note(f"warning: {message}")
         runner = PassRunner(track, max(start, now), end, self.rotator, settings, now=self.clock.now,
                             speed=self.speed, rotctld=self.rotctld, rigctld=self.rigctld,
                             on_event=lambda kind, t, d: self.event(contact, kind, t, d),
@@ -258,7 +265,7 @@ class StationAgent:
                     self.on_note(f"contact {contact['id']} skipped: {exc}")
                 self.done.add(contact["id"])
         finally:
-            if not self.sender.drain(15.0):
+            if not self.sender.drain(EXIT_DRAIN_S):
                 self.on_note(f"{len(self.spool)} event(s) not yet acknowledged stay in {self.spool.path}; "
                              "the next start sends them")
             self.sender.stop.set()

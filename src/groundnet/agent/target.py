@@ -31,6 +31,12 @@ class TrackObject:
             return TargetTrack.from_elements(self.element, antenna, start, end)
         return TargetTrack.from_trajectory(self.trajectory, antenna, start, end)
 
+    def age_warnings(self, start: float, end: float, max_age_days: float | None = None) -> list[str]:
+        """One line when the element set is used further from its epoch than its age limit (none for trajectories)."""
+        from ..orbits.validation import age_warnings
+
+        return [] if self.element is None else age_warnings([self.element], start, end, max_age_days)
+
     def windows(self, antenna: Antenna, start: float, end: float) -> list[tuple[float, float]]:
         """(AOS, LOS) of every pass over [start, end): the one pass search (``visibility.core.find_windows``)."""
         from ..visibility.core import find_windows
@@ -91,13 +97,17 @@ def pass_window(obj: TrackObject, antenna: Antenna, start: float, end: float | N
                          f"{format_utc(search_end)}; pick another --start or --station")
 
 
-def dry_run_rows(track: TargetTrack, path: PassPath | None, down_hz: float | None, up_hz: float | None) -> list[dict]:
-    """The per-second tracking table: geometry, the rotator's axes along the path, Doppler-corrected frequencies."""
+def dry_run_rows(track: TargetTrack, path: PassPath | None, down_hz: float | None, up_hz: float | None,
+                 end_unix: float | None = None) -> list[dict]:
+    """The per-second tracking table: geometry, the rotator's axes along the path, Doppler-corrected frequencies;
+    up to ``end_unix`` (the track's samples run on to the whole second past it)."""
     rows = []
     rr = track.range_rate_km_s
     down = downlink_hz(down_hz, rr) if down_hz is not None else None
     up = uplink_hz(up_hz, rr) if up_hz is not None else None
     for i, t in enumerate(track.times_unix):
+        if end_unix is not None and t > end_unix + 1e-6:
+            break
         axis = path.at(t) if path is not None and path.times_unix[0] <= t <= path.times_unix[-1] else (None, None)
         rows.append({
             "time": format_utc(t),

@@ -471,7 +471,9 @@ class Omm:
     covariance: Covariance | None = None
 
 
-_OMM_REQUIRED = ("MEAN_MOTION", "ECCENTRICITY", "INCLINATION", "RA_OF_ASC_NODE", "ARG_OF_PERICENTER", "MEAN_ANOMALY")
+# The mean Keplerian elements an OMM must give; its size is MEAN_MOTION (SGP/SGP4) or SEMI_MAJOR_AXIS
+# (other theories), one of the two (CCSDS 502.0-B-3 table 4-3).
+_OMM_REQUIRED = ("ECCENTRICITY", "INCLINATION", "RA_OF_ASC_NODE", "ARG_OF_PERICENTER", "MEAN_ANOMALY")
 
 
 def _omm(msg: RawMessage) -> Omm:
@@ -481,6 +483,9 @@ def _omm(msg: RawMessage) -> Omm:
         if it.keyword in ("EPOCH", "CLASSIFICATION_TYPE", "COV_REF_FRAME") or it.keyword.startswith("USER_DEFINED"):
             continue
         values[it.keyword] = _number(msg, it)
+    if "MEAN_MOTION" not in values and "SEMI_MAJOR_AXIS" not in values:
+        raise fail(msg.path, "the OMM data gives neither MEAN_MOTION (SGP/SGP4 elements) nor SEMI_MAJOR_AXIS: one of "
+                             "them is required", line=seg.metadata_line or None, keyword="MEAN_MOTION")
     for k in _OMM_REQUIRED:
         data.number(k)
     e = values["ECCENTRICITY"]
@@ -529,10 +534,32 @@ def _is_tdm_observable(key: str) -> bool:
     return key in DATA_KEYWORDS["TDM"]
 
 
+# TDM metadata whose value is a number (CCSDS 503.0-B-2 table 3-3): whole numbers, and the others.
+_TDM_WHOLE_METADATA = {"TURNAROUND_NUMERATOR", "TURNAROUND_DENOMINATOR", "INTERPOLATION_DEGREE"}
+_TDM_NUMBER_METADATA = (
+    {"INTEGRATION_INTERVAL", "FREQ_OFFSET", "RANGE_MODULUS", "DOPPLER_COUNT_BIAS", "DOPPLER_COUNT_SCALE",
+     "CORRECTION_ANGLE_1", "CORRECTION_ANGLE_2", "CORRECTION_DOPPLER", "CORRECTION_MAG", "CORRECTION_RANGE",
+     "CORRECTION_RCS", "CORRECTION_RECEIVE", "CORRECTION_TRANSMIT", "CORRECTION_ABERRATION_YEARLY",
+     "CORRECTION_ABERRATION_DIURNAL"} | {f"{k}_{i}" for k in ("TRANSMIT_DELAY", "RECEIVE_DELAY") for i in _N})
+
+
+def _check_tdm_numbers(msg: RawMessage, items: list[Item]) -> None:
+    """Refuse, with line and keyword, a numeric TDM metadata value that is not a number."""
+    for it in items:
+        if it.keyword in _TDM_NUMBER_METADATA:
+            _number(msg, it)
+        elif it.keyword in _TDM_WHOLE_METADATA:
+            try:
+                int(it.text.strip())
+            except ValueError:
+                raise fail(msg.path, f"'{it.text}' is not a whole number", line=it.line, keyword=it.keyword) from None
+
+
 def _tdm(msg: RawMessage) -> Tdm:
     segments = []
     for seg in msg.segments:
         _check_keywords(msg, seg.metadata, METADATA_KEYWORDS["TDM"], "TDM metadata")
+        _check_tdm_numbers(msg, seg.metadata)
         meta = _Keys(msg, seg.metadata, "TDM metadata", seg.metadata_line)
         ts = _time_system(msg, meta)
         meta.text("PARTICIPANT_1")
@@ -613,17 +640,28 @@ def parse_messages(text: str, path: str = "<string>") -> list[Message | CcsdsErr
     :class:`CcsdsError` naming it, its place and line, so that a report counts every message.
     """
     found = ndm.parse_all(text, path)
+    read = sum(not isinstance(m, ndm.Unsupported) for m in found)
     out: list[Message | CcsdsError] = []
     for i, raw in enumerate(found, start=1):
         if isinstance(raw, ndm.Unsupported):
-            others = len(found) - 1
-            out.append(fail(path, f"message {i} of {len(found)} is an {raw.kind} (CCSDS "
-                                  f"{ndm.NDM_KINDS[raw.kind]} message), which groundnet does not read yet "
-                                  f"(it reads OEM, OPM, OMM, TDM){f'; the other {others} were read' if others else ''}",
+            place = f"message {i} of {len(found)} is" if len(found) > 1 else "this is"
+            out.append(fail(path, f"{place} an {raw.kind} (CCSDS {ndm.NDM_KINDS[raw.kind]} message), which groundnet "
+                                  f"does not read yet (it reads OEM, OPM, OMM, TDM){_others_read(len(found) - 1, read)}",
                             line=raw.line, keyword=raw.kind))
         else:
             out.append(_BUILDERS[raw.kind](raw))
     return out
+
+
+def _others_read(others: int, read: int) -> str:
+    """How many of the other messages of a combined file were read: "; the other 4 were read"."""
+    if not others:
+        return ""
+    if read == 0:
+        return f"; the other {others} {'is' if others == 1 else 'are'} not read either"
+    if read == others:
+        return f"; the other {others} {'was' if others == 1 else 'were'} read"
+    return f"; {read} of the other {others} {'was' if read == 1 else 'were'} read"
 
 
 def read_messages(path: str | Path) -> list[Message | CcsdsError]:

@@ -95,6 +95,10 @@ def parse(text: str, path: str = "<string>") -> RawMessage:
     found = parse_all(text, path)
     if len(found) == 1 and isinstance(found[0], RawMessage):
         return found[0]
+    if len(found) == 1:
+        kind = found[0].kind
+        raise fail(path, f"a CCSDS {kind} ({NDM_KINDS[kind]} message), which groundnet does not read yet (it reads "
+                         "OEM, OPM, OMM, TDM)", line=found[0].line, keyword=kind)
     raise fail(path, f"a combined <ndm> holding {count_kinds(found)}: this needs a file with exactly one message "
                      "(`groundnet ccsds check` reads them all)", line=_first_line(found))
 
@@ -106,7 +110,16 @@ def parse_all(text: str, path: str = "<string>") -> list[RawMessage | Unsupporte
         raise fail(path, "empty file: expected a CCSDS OEM, OPM, OMM or TDM message")
     if stripped.startswith("<"):
         return parse_xml_all(text, path)
+    first = _KVN_VERSION.match(stripped)
+    if first and first.group(1) in NDM_KINDS and first.group(1) not in MESSAGE_KINDS:
+        return [Unsupported(first.group(1), text[: len(text) - len(stripped)].count("\n") + 1, 1)]
+    if first and first.group(1) == "NDM":
+        raise fail(path, "CCSDS_NDM_VERS: a combined NDM exists only in XML (<ndm>); in KVN each message is its own "
+                         "file", line=1, keyword="CCSDS_NDM_VERS")
     return [parse_kvn(text, path)]
+
+
+_KVN_VERSION = re.compile(r"CCSDS_([A-Z]{3})_VERS\s*=")
 
 
 def count_kinds(found: list[RawMessage | Unsupported]) -> str:

@@ -32,8 +32,13 @@ from ..timebase import format_utc
 from .messages import Tdm, TdmSegment
 
 DEFAULT_TURNAROUND = (880, 749)
+# The unit of each observable in a TDM (what ``measured`` and ``predicted`` are in).
 UNITS = {"RANGE": "km", "DOPPLER_INSTANTANEOUS": "km/s", "DOPPLER_INTEGRATED": "km/s", "ANGLE_1": "deg",
          "ANGLE_2": "deg", **{f"RECEIVE_FREQ_{i}": "Hz" for i in range(1, 6)}, "RECEIVE_FREQ": "Hz"}
+# The unit residuals are reported and drawn in, and its factor from the TDM's unit: tables and CSV show
+# three decimals, so range is in m (to the mm), Doppler in mm/s, angles in millidegrees (to 3.6 mas),
+# frequency in Hz (to the mHz); in the TDM's own units a 1 mm/s Doppler offset would print as 0.
+RESIDUAL_UNITS = {"km": ("m", 1e3), "km/s": ("mm/s", 1e6), "deg": ("mdeg", 1e3), "Hz": ("Hz", 1.0)}
 
 
 @dataclass
@@ -42,7 +47,7 @@ class ResidualSeries:
 
     station: str
     observable: str
-    unit: str
+    unit: str  # the TDM's unit of the observable (km, km/s, deg, Hz)
     path: str  # two-way | one-way
     times_unix: np.ndarray
     measured: np.ndarray
@@ -50,10 +55,21 @@ class ResidualSeries:
 
     @property
     def residual(self) -> np.ndarray:
+        """measured - predicted, in the TDM's unit (``unit``)."""
         r = self.measured - self.predicted
         if self.observable == "ANGLE_1":  # azimuth: the short way round
             r = (r + 180.0) % 360.0 - 180.0
         return r
+
+    @property
+    def residual_unit(self) -> str:
+        """The unit residuals are reported in (m, mm/s, mdeg, Hz): see ``RESIDUAL_UNITS``."""
+        return RESIDUAL_UNITS[self.unit][0]
+
+    @property
+    def reported(self) -> np.ndarray:
+        """The residuals in ``residual_unit``."""
+        return self.residual * RESIDUAL_UNITS[self.unit][1]
 
     def between(self, start: float, end: float) -> "ResidualSeries":
         """The part of the series with start <= t <= end."""
@@ -62,9 +78,10 @@ class ResidualSeries:
                               self.measured[keep], self.predicted[keep])
 
     def stats(self) -> dict:
-        r = self.residual
+        """Count, mean, std, RMS, min and max of the residuals, in ``residual_unit``."""
+        r = self.reported
         ok = r[np.isfinite(r)]
-        row = {"station": self.station, "observable": self.observable, "path": self.path, "unit": self.unit,
+        row = {"station": self.station, "observable": self.observable, "path": self.path, "unit": self.residual_unit,
                "samples": int(ok.size)}
         if ok.size:
             row.update(mean=float(ok.mean()), std=float(ok.std(ddof=1)) if ok.size > 1 else 0.0,
@@ -88,9 +105,9 @@ class ResidualReport:
         return {
             "object": self.object_name,
             "stats": self.stats_rows(),
-            "series": [{"station": s.station, "observable": s.observable, "unit": s.unit, "path": s.path,
+            "series": [{"station": s.station, "observable": s.observable, "unit": s.residual_unit, "path": s.path,
                         "times": [format_utc(float(t)) for t in s.times_unix],
-                        "residuals": [None if not np.isfinite(x) else float(x) for x in s.residual]}
+                        "residuals": [None if not np.isfinite(x) else float(x) for x in s.reported]}
                        for s in self.series],
             "not_compared": dict(self.not_compared),
             "notes": list(self.notes),
@@ -242,8 +259,8 @@ def plot_residuals(report: ResidualReport, path, title: str = "") -> None:
     fig, axes = plt.subplots(len(keys), 1, figsize=(9, 2.4 * len(keys) + 0.8), sharex=True, squeeze=False)
     for ax, key in zip(axes[:, 0], keys):
         for s in (s for s in report.series if s.observable == key):
-            ax.plot((s.times_unix - t0) / 3600.0, s.residual, ".", markersize=3, label=f"{s.station} ({s.path})")
-        unit = UNITS[key]
+            ax.plot((s.times_unix - t0) / 3600.0, s.reported, ".", markersize=3, label=f"{s.station} ({s.path})")
+        unit = RESIDUAL_UNITS[UNITS[key]][0]
         ax.set_ylabel(f"{key}\n[{unit}]", fontsize=8)
         ax.axhline(0.0, color="0.6", linewidth=0.8)
         ax.grid(alpha=0.3)

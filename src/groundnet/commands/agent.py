@@ -10,8 +10,8 @@ import typer
 from ..output import OutputFormat, emit
 from .passes import STATION_FILE_HELP
 from .track import (AZ_RANGE_OPT, CYCLE_OPT, DOPPLER_STEP_OPT, DOWNLINK_OPT, FLIP_OPT, FORMAT_OPT, LEAD_OPT,
-                    OUTPUT_OPT, PARK_OPT, PREPOSITION_OPT, RIGCTLD_OPT, ROTCTLD_OPT, SLEW_OPT, THRESHOLD_OPT,
-                    UPLINK_OPT, note, open_devices, rotator_options)
+                    MAX_AGE_OPT, OUTPUT_OPT, PARK_OPT, PREPOSITION_OPT, RIGCTLD_OPT, ROTCTLD_OPT, SLEW_OPT, THRESHOLD_OPT,
+                    UPLINK_OPT, note, open_devices, rotator_options, sigterm_as_interrupt)
 
 
 def server_and_token(server: Optional[str], token: Optional[str]) -> tuple[str, Optional[str]]:
@@ -56,6 +56,7 @@ def register(app: typer.Typer) -> None:
         lead_s: Optional[float] = LEAD_OPT,
         doppler_step_hz: float = DOPPLER_STEP_OPT,
         preposition: bool = PREPOSITION_OPT,
+        max_element_age: Optional[float] = MAX_AGE_OPT,
         fmt: OutputFormat = FORMAT_OPT,
         output: Optional[Path] = OUTPUT_OPT,
     ) -> None:
@@ -80,15 +81,17 @@ def register(app: typer.Typer) -> None:
         rot, rig = open_devices(rotctld, rigctld)
         client = ServerClient(url, tok)
         options = AgentOptions(station=antenna.id, spool_path=str(spool or Path("var") / f"agent-{antenna.id}.jsonl"),
-                               max_contacts=max_contacts, catalog=catalog)
+                               max_contacts=max_contacts, catalog=catalog, max_element_age_days=max_element_age)
         runner = StationAgent(client, antenna, rotator, settings, options, rotctld=rot, rigctld=rig,
                               on_note=lambda m: note(f"agent {antenna.id}: {m}"))
         note(f"agent {antenna.id}: server {url}, spool {options.spool_path}")
         try:
-            reports = runner.run()
+            with sigterm_as_interrupt():
+                reports = runner.run()
         except KeyboardInterrupt:
             runner.stop.set()
             reports = runner.reports
+            note(f"agent {antenna.id}: interrupted" + ("; the rotator was told to stop" if rot is not None else ""))
         finally:
             client.close()
             for dev in (rot, rig):

@@ -81,6 +81,17 @@ class ActivityStatus(str, Enum):
     tentative = "tentative"
 
 
+def spacecraft_of_request(request_id: str, fleet) -> str | None:
+    """The spacecraft a request id names: the live plan's ``SOLO@1787472000``, or a fleet id followed by
+    ``-``, ``_``, ``#`` or ``/`` (``MEX-1``, ``SENTINEL-1A_3``); None when it names none."""
+    if "@" in request_id:
+        return request_id.split("@")[0]
+    for sc_id in sorted(fleet, key=len, reverse=True):
+        if request_id == sc_id or (request_id.startswith(sc_id) and request_id[len(sc_id)] in "-_#/"):
+            return sc_id
+    return None
+
+
 def _ssf_rows(path: Path, station_file: Optional[Path]) -> list[dict]:
     """An SSF's summary row, then one row per activity refused (line and element named)."""
     from ..ccsds.ssf import network_sites, read_ssf
@@ -155,7 +166,8 @@ def register(app: typer.Typer) -> None:
     def ssf(
         plan_file: Path = typer.Argument(..., metavar="PLAN", help="A plan written by `schedule satnet|plan --output`."),
         requests_file: Optional[Path] = typer.Option(None, "--requests", help="The request file the plan was made for "
-                                                     "(gives each track's spacecraft: one scheduled package each)."),
+                                                     "(gives each track's spacecraft: one scheduled package each; without it, "
+                                                     "request ids beginning with a spacecraft id, like MEX-1, name it)."),
         satnet_file: Optional[Path] = typer.Option(None, "--satnet", help="Or the SatNet week the plan was made for."),
         week: Optional[str] = typer.Option(None, "--week", help="Week key within --satnet."),
         status: ActivityStatus = typer.Option(ActivityStatus.committed, "--status", help="Activity status written: "
@@ -189,8 +201,13 @@ def register(app: typer.Typer) -> None:
         plan = load_plan(plan_file)
         fleet = {sc.id: sc for sc in load_spacecraft()}
 
+        unnamed: list[str] = []
+
         def user_of(request_id: str) -> str:
-            return missions.get(request_id) or request_id.split("@")[0]
+            user = missions.get(request_id) or spacecraft_of_request(request_id, fleet)
+            if user is None:
+                unnamed.append(request_id)
+            return user or request_id
 
         def services_of(user: str):
             sc = fleet.get(user)
@@ -199,6 +216,9 @@ def register(app: typer.Typer) -> None:
         doc = plan_ssf(plan, user_of=user_of, sites=network_sites(load_network(station_file)), services_of=services_of,
                        status=status.value.upper(), originator=originator, generated_unix=time.time())
         data = ssf_xml(doc)
+        if unnamed:
+            typer.echo(f"warning: {len(unnamed)} track(s) name no spacecraft (request {unnamed[0]}): each request is its "
+                       "own scheduledPackage; give --requests or --satnet for one package per spacecraft", err=True)
         if output is None:
             sys.stdout.write(data.decode("utf-8"))
         else:
@@ -219,7 +239,7 @@ def register(app: typer.Typer) -> None:
         fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
         output: Optional[Path] = typer.Option(None, "--output", help="Write the statistics to this file."),
     ) -> None:
-        """Compare a TDM's range, Doppler, received frequencies and angles with groundnet's prediction: residual statistics per station and observable."""
+        """Compare a TDM's range, Doppler, received frequencies and angles with groundnet's prediction: residual statistics per station and observable (m, mm/s, Hz, mdeg)."""
         from ..ccsds import read_message
         from ..ccsds.residuals import plot_residuals, tdm_residuals
         from ..stations import load_network

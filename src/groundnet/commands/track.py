@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import csv
+import signal
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
 import typer
 
 from ..output import OutputFormat, emit
-from .passes import CATALOG_HELP, STATION_FILE_HELP
+from .passes import CATALOG_HELP, STATION_FILE_HELP, warn
 
 # Options shared by `track` and `agent` (one definition each).
 ROTCTLD_OPT = typer.Option(None, "--rotctld", metavar="HOST:PORT", help="Hamlib rotctld to drive (e.g. 127.0.0.1:4533).")
@@ -30,6 +32,9 @@ LEAD_OPT = typer.Option(None, "--lead-s", help="Aim this many seconds ahead (def
 CYCLE_OPT = typer.Option(0.5, "--cycle-s", help="Seconds between updates, of the (replay) clock (gpredict: 1).")
 DOPPLER_STEP_OPT = typer.Option(10.0, "--doppler-step-hz", help="Send a frequency when it changes this much.")
 PREPOSITION_OPT = typer.Option(True, "--preposition/--no-preposition", help="Move to the AOS position before AOS.")
+MAX_AGE_OPT = typer.Option(None, "--max-element-age-days", metavar="DAYS", min=0.0,
+                           help="Warn when the element set is further than this from its epoch during the pass "
+                                "(default by orbit class: LEO 7, MEO/HEO 14, GEO 30 days).")
 FORMAT_OPT = typer.Option(OutputFormat.table, "--format", help="table, csv or json.")
 OUTPUT_OPT = typer.Option(None, "--output", help="Write the table to this file instead of the terminal.")
 
@@ -60,6 +65,24 @@ def open_devices(rotctld: Optional[str], rigctld: Optional[str]):
 
 def note(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+@contextmanager
+def sigterm_as_interrupt():
+    """SIGTERM (a service manager's stop, `kill`) ends a run as Ctrl-C does: the rotator is told to stop (``S``),
+    the events are kept; without this a rotator goes on turning toward its last command."""
+    def interrupt(_signum, _frame):
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread (an embedding program keeps its own handlers)
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 class LogWriter:
@@ -136,6 +159,7 @@ def register(app: typer.Typer) -> None:
         lead_s: Optional[float] = LEAD_OPT,
         doppler_step_hz: float = DOPPLER_STEP_OPT,
         preposition: bool = PREPOSITION_OPT,
+        max_element_age: Optional[float] = MAX_AGE_OPT,
         fmt: OutputFormat = FORMAT_OPT,
         output: Optional[Path] = OUTPUT_OPT,
     ) -> None:
@@ -149,7 +173,7 @@ def register(app: typer.Typer) -> None:
         import math
         import time
 
-        from ..agent.runner import PassRunner, TrackSettings
+        from ..agent.runner import PassRunner, TrackSettings, describe_event
         from ..agent.target import dry_run_rows, pass_window, resolve_object
         from ..errors import SelectionError
         from ..live.clock import Clock
@@ -162,6 +186,7 @@ def register(app: typer.Typer) -> None:
         if not dry_run and rotctld is None and rigctld is None:
             raise SelectionError("give --rotctld HOST:PORT and/or --rigctld HOST:PORT, or --dry-run for the table only")
         rotator = rotator_options(az_range, flip, slew_deg_s, park)
+        rot, rig = open_devices(rotctld, rigctld)  # their addresses checked before any work (no connection yet)
         antenna = load_network(station_file).get(station)
         obj = resolve_object(catalog, object_id, spacecraft)
         if transmitters is not None:
@@ -175,6 +200,8 @@ def register(app: typer.Typer) -> None:
         if t_end is not None and not t_end > t0:
             raise SelectionError(f"--end {end} must be after --start")
         aos, los = pass_window(obj, antenna, t0, t_end)
+        for message in obj.age_warnings(aos, los, max_element_age):
+            warn(message)
         if dry_run:
             first = t0 if t_end is not None else aos
             track_ = obj.track(antenna, first, t_end if t_end is not None else los)
@@ -185,25 +212,27 @@ def register(app: typer.Typer) -> None:
                                  rotator, allow_flip=flip)
                 for w in path.warnings:
                     note(f"note: {w}")
-            emit(dry_run_rows(track_, path, settings.downlink_hz, settings.uplink_hz), fmt, output=output,
+            rows = dry_run_rows(track_, path, settings.downlink_hz, settings.uplink_hz,
+                                end_unix=t_end if t_end is not None else los)
+            emit(rows, fmt, output=output,
                  title=f"{obj.label} from {antenna.id}, pass {format_utc(aos)} .. {format_utc(los)}")
             return
         clock = Clock(start_unix=t0, speed=speed) if (start or speed != 1.0) else Clock()
         track_ = obj.track(antenna, min(aos, clock.now()) - 2.0, los + 2.0)
-        rot, rig = open_devices(rotctld, rigctld)
         log_writer = LogWriter(log)
-
-        def on_event(kind: str, t: float, detail: dict) -> None:
-            if kind in ("aos", "los", "carrier_lock", "carrier_unlock"):
-                note(f"{kind.upper()} {format_utc(t)}" + "".join(
-                    f" {k}={v}" for k, v in detail.items() if k != "path" and v is not None))
 
         note(f"tracking {obj.label} from {antenna.id}: AOS {format_utc(aos)}, LOS {format_utc(los)}"
              + (f" (replay at x{speed:g})" if speed != 1.0 else ""))
         runner = PassRunner(track_, aos, los, rotator, settings, now=clock.now, speed=speed, rotctld=rot,
-                            rigctld=rig, on_row=log_writer, on_event=on_event, on_note=lambda m: note(f"note: {m}"))
+                            rigctld=rig, on_row=log_writer, on_event=lambda *ev: note(describe_event(*ev)),
+                            on_note=lambda m: note(f"note: {m}"))
         try:
-            report = runner.run()
+            with sigterm_as_interrupt():
+                report = runner.run()
+        except KeyboardInterrupt:
+            note("interrupted: " + ("the rotator was told to stop; " if rot is not None else "")
+                 + (f"the log so far is in {log}" if log is not None else "nothing more sent"))
+            raise typer.Exit(130) from None
         finally:
             log_writer.close()
             for dev in (rot, rig):
@@ -216,3 +245,8 @@ def register(app: typer.Typer) -> None:
             columns = ["object", "station_id", "aos", "los", "max_pointing_error_deg", "rms_pointing_error_deg",
                        "rotator_commands", "radio_commands", "flip"]
         emit([row], fmt, columns=columns, output=output, title="pass tracked")
+        silent = [g.client.name for g in (runner.rot, runner.rig) if g.client is not None and g.answers == 0]
+        if silent:
+            note(f"error: {' and '.join(silent)} carried out no command during the run: nothing was pointed or "
+                 "tuned (the notes above say why)")
+            raise typer.Exit(1)

@@ -531,12 +531,18 @@ class LiveService:
         return self.save_partner_ssf(ssf, source)
 
     def save_partner_ssf(self, ssf, source: str) -> dict:
+        """Keep a partner's schedule, shown on the board and kept free by the planner. It is stored only when it
+        differs from the newest one kept: a URL fetched every few seconds adds a row when the schedule changes."""
         data = partner_data(ssf, source)
         with self.store.session() as s:
-            repo.save_partner(s, "ssf", source, data, imported_at=self.clock.now())
+            latest = repo.latest_partner(s, "ssf")
+            changed = latest is None or latest.data != data
+            if changed:
+                repo.save_partner(s, "ssf", source, data, imported_at=self.clock.now())
         self._use_partner_blocks(data)
-        self.on_event("partner", {"network": "ssf", "time": data["time"], "activities": len(data["activities"]),
-                                  "refused": len(data["problems"])})
+        if changed:
+            self.on_event("partner", {"network": "ssf", "time": data["time"], "activities": len(data["activities"]),
+                                      "refused": len(data["problems"])})
         return data
 
     def partner_ssf(self, at: float | None = None) -> dict | None:

@@ -153,8 +153,7 @@ def build_report(contact: Contact, events: list[StationEvent], blocks: list[Boar
             if a > t:
                 gaps.append((t, a))
             t = max(t, b)
-    errors = [float(e.detail["pointing_error_deg"]) for e in events
-              if _finite(e.detail.get("pointing_error_deg"))]
+    max_error, rms_error = _pointing_error(events)
     volumes = [int(e.detail["data_volume_bytes"]) for e in events if _finite(e.detail.get("data_volume_bytes"))]
     los = first("los")
     if los is None and locks and locks[-1][1] < until:
@@ -163,12 +162,26 @@ def build_report(contact: Contact, events: list[StationEvent], blocks: list[Boar
         planned_aos=contact.start, planned_los=contact.end, actual_aos=first("aos", *LOCK_STARTS), actual_los=los,
         carrier_lock_at=first(*LOCK_STARTS), telemetry_lock_at=first("telemetry_lock"), in_lock_s=in_lock,
         gaps=tuple(gaps),
-        pointing_error_max_deg=max(errors) if errors else None,
-        pointing_error_rms_deg=math.sqrt(sum(x * x for x in errors) / len(errors)) if errors else None,
+        pointing_error_max_deg=max_error, pointing_error_rms_deg=rms_error,
         data_volume_bytes=sum(volumes) if volumes else None,
         data_products=tuple(f"{e.detail.get('artifact', 'data')}:{e.detail['filename']}" for e in events
                             if e.kind == "data_received" and e.detail.get("filename")),
     )
+
+
+def _pointing_error(events: list[StationEvent]) -> tuple[float | None, float | None]:
+    """Max and RMS pointing error: the station's own statistics over the pass when it sent them (the agent's
+    ``los`` has ``max_pointing_error_deg``/``rms_pointing_error_deg`` of every cycle), else those of the single
+    ``pointing_error_deg`` samples its events carry."""
+    summaries = [(float(e.detail["max_pointing_error_deg"]), float(e.detail["rms_pointing_error_deg"]))
+                 for e in events if _finite(e.detail.get("max_pointing_error_deg"))
+                 and _finite(e.detail.get("rms_pointing_error_deg"))]
+    if summaries:
+        return max(m for m, _ in summaries), math.sqrt(sum(r * r for _, r in summaries) / len(summaries))
+    errors = [float(e.detail["pointing_error_deg"]) for e in events if _finite(e.detail.get("pointing_error_deg"))]
+    if not errors:
+        return None, None
+    return max(errors), math.sqrt(sum(x * x for x in errors) / len(errors))
 
 
 def _finite(x) -> bool:

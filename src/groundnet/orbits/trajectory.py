@@ -383,6 +383,10 @@ def load_trajectory(path: str | Path, object_id: str | int | None = None, **opti
     if msg.kind == "OPM":
         return opm_trajectory(msg, **{k: v for k, v in options.items() if k in ("arc_days", "force_model")})
     if msg.kind == "OMM":
+        if "MEAN_MOTION" not in msg.values:
+            raise TrajectoryError(f"{path}: its mean elements (theory '{msg.mean_element_theory or 'not given'}') give "
+                                  "SEMI_MAJOR_AXIS, not MEAN_MOTION: groundnet propagates SGP/SGP4 elements only; "
+                                  "use an OEM or OPM of this object")
         return _omm_trajectory(p, object_id)
     raise TrajectoryError(f"{path}: a CCSDS {msg.kind} holds tracking data, not a trajectory; use an OEM, OPM, OMM or SPK")
 

@@ -32,8 +32,8 @@ def test_agent_runs_a_contact_and_the_board_shows_it(tmp_path):
     port = free_port()
     base = f"http://127.0.0.1:{port}/api/v1"
 
-    def serve():
-        proc = subprocess.Popen([*CLI, "serve", "--port", str(port), "--database", url, "--clock", CLOCK],
+    def serve(clock=CLOCK):
+        proc = subprocess.Popen([*CLI, "serve", "--port", str(port), "--database", url, "--clock", clock],
                                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         wait_for(lambda: _up(proc), timeout=90, every=0.2)
         return proc
@@ -95,6 +95,7 @@ def test_agent_runs_a_contact_and_the_board_shows_it(tmp_path):
         rot.kill()
         rig.kill()
     assert agent.returncode == 0, err
+    assert "agent SMA: AOS 2026-08-23T10:" in err and "agent SMA: LOS 2026-08-23T10:16:32" in err  # as they happen
     report = json.loads(out)
     assert [r["contact_id"] for r in report] == [CONTACT]
     assert report[0]["rotator_commands"] > 10 and report[0]["radio_commands"] > 10
@@ -103,17 +104,22 @@ def test_agent_runs_a_contact_and_the_board_shows_it(tmp_path):
     assert first[0].startswith("contact_id,spacecraft_id,max_pointing_error_deg") and len(first) == 2
     table = other_out[stations[1]][0]
     assert f"contacts run by {stations[1]}" in table and "contact_id" in table
-    server = serve()
+    server = serve("2026-08-23T10:40:00Z")  # after the contact's teardown: its record is decided
     try:
         events = httpx.get(f"{base}/events", params={"limit": 1000}).json()
+        record = httpx.get(f"{base}/reports/contacts/{CONTACT}").json()
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=20)
     mine = [e for e in events if e["antenna_id"] == "SMA"]
     assert set(stations) <= {e["antenna_id"] for e in events if e["kind"] == "los"}
     kinds = [e["kind"] for e in mine]
-    assert kinds.count("aos") == 1 and kinds.count("los") == 1
+    assert kinds.count("aos") == 1 and kinds.count("los") == 1, err
     los = next(e for e in mine if e["kind"] == "los")
     assert los["event_id"] == f"SMA:{CONTACT}:los" and los["spacecraft_id"] == "ISS"
     assert los["detail"]["max_pointing_error_deg"] is not None and los["detail"]["rotator_commands"] > 10
+    # The contact is recorded with the pass's pointing error as the agent measured it over every cycle.
+    assert record["actual_aos"] is not None
+    assert record["pointing_error_max_deg"] == pytest.approx(los["detail"]["max_pointing_error_deg"])
+    assert record["pointing_error_rms_deg"] == pytest.approx(los["detail"]["rms_pointing_error_deg"])
     assert spool.read_text() == ""  # every event acknowledged

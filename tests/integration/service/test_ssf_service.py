@@ -111,9 +111,52 @@ def test_no_partner_schedule_is_a_clear_404_and_residuals_of_a_contact(sqlite_ur
         body = r.json()
         rng = next(s for s in body["series"] if s["observable"] == "RANGE")
         assert rng["station"] == antenna.id and len(rng["times"]) == 30
-        np.testing.assert_allclose(rng["residuals"], 0.05, atol=1e-6)
+        assert rng["unit"] == "m"
+        np.testing.assert_allclose(rng["residuals"], 50.0, atol=1e-3)  # +50 m
         assert body["contact"]["id"] == contact["id"]
         assert client.post("/api/v1/residuals", params={"contact": "nope"}, content=text.encode()).status_code == 404
         assert client.post("/api/v1/residuals", content=text.encode()).status_code == 422
         r = client.post("/api/v1/residuals", params={"spacecraft": sc.id}, content=b"CCSDS_OPM_VERS = 3.0\n")
         assert r.status_code == 422
+
+
+def test_a_partner_schedule_from_a_url_is_fetched_again_and_stored_when_it_changes(sqlite_url, small_fleet, tmp_path):
+    """`serve --partner-ssf URL`: fetched at start and every partner_refresh_s (a loopback server here); an
+    unchanged schedule adds no row, a changed one shows on the board."""
+    import functools
+    import http.server
+    import threading
+    import time as clock
+
+    from sqlalchemy import func, select
+
+    from groundnet.store.models import PartnerSnapshotRow
+
+    sites = network_sites(load_network())
+    path = tmp_path / "partner.xml"
+    path.write_text(_partner_ssf("DSS-43", sites["DSS-43"], T0 - H, T0 + 2 * H))
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    handler.log_message = lambda *a: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/partner.xml"
+
+    def rows(client) -> int:
+        with client.app.state.service.store.session() as s:
+            return s.scalar(select(func.count()).select_from(PartnerSnapshotRow).where(PartnerSnapshotRow.network == "ssf"))
+
+    def antennas(client) -> list[str]:
+        return [a["id"] for a in client.get("/api/v1/partners/ssf").json()["antennas"]]
+
+    try:
+        with make_client(sqlite_url, small_fleet, partner_ssf=url, partner_refresh_s=0.2, **WINDOW) as client:
+            assert antennas(client) == ["DSS-43"]
+            clock.sleep(1.5)  # several refreshes of the same schedule
+            assert rows(client) == 1
+            path.write_text(_partner_ssf("DSS-63", sites["DSS-63"], T0 - H, T0 + 2 * H))
+            deadline = clock.monotonic() + 10
+            while antennas(client) != ["DSS-63"] and clock.monotonic() < deadline:
+                clock.sleep(0.2)
+            assert antennas(client) == ["DSS-63"] and rows(client) == 2
+    finally:
+        server.shutdown()

@@ -267,7 +267,7 @@ export class LaunchView {
       h("h2", {}, "Acquisition after switch-on"),
       h("p", { class: "muted lc-about" }, `${sc.spacecraft} · lift-off ${dateTime(l.launch, true, "utc")} UTC${local ? ` (${dateTime(l.launch, true, "local")} ${local})` : ""} · ${sc.description}`),
       rows.length
-        ? h("div", { class: "table-wrap" }, h("table", { class: "lc-table" },
+        ? h("div", { class: "table-wrap" }, h("table", { class: "lc-table blocks-on-phone" },
             h("thead", {}, h("tr", {}, ...head)),
             h("tbody", {}, ...rows)))
         : h("p", { class: "warn" }, "No station of the scenario acquires within the analysis."),

@@ -1,6 +1,6 @@
 // The spacecraft page: what describes its trajectory, how far and how fast it is, the light
 // time, and its next passes over each station.
-import { clear, h } from "./dom";
+import { clear, h, type Attrs, type Child } from "./dom";
 import { ageBadge, ageDays, ageLimitDays } from "./ages";
 import { countdown, dataRate, dateTime, degrees, duration, frequency, hhmm, known, lightTime, rangeKm, shiftedFrequency, speed, zoneLabel } from "./format";
 import type { Board, Link, Pass, SpacecraftInfo } from "./contract";
@@ -163,8 +163,9 @@ export function renderSpacecraftDetail(
     h("h3", {}, "Next passes per station"),
     rows.length
       ? h("div", { class: "table-wrap" },
-          h("table", { class: "passes" },
-            h("thead", {}, h("tr", {}, ...["Station", `Next AOS (${zone})`, "LOS", "Max el.", "Duration", "Starts", "Elements", "Later AOS", "Sky"].map((t) => h("th", { scope: "col" }, t)))),
+          h("table", { class: "passes blocks-on-phone" },
+            h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Station"),
+              ...PASS_COLUMNS.map((t) => h("th", { scope: "col" }, t === "Next AOS" ? `${t} (${zone})` : t)))),
             h("tbody", {}, ...rows)))
       : h("p", { class: "muted" }, "No pass ahead in the server's window."),
     sky,
@@ -181,6 +182,9 @@ function stat(label: string, value: string): HTMLElement {
   return h("div", { class: "stat" }, h("span", { class: "stat-label" }, label), h("span", { class: "stat-value" }, value));
 }
 
+/** The passes table's columns after the station's: each cell's label too, where a phone shows a row as a block. */
+const PASS_COLUMNS = ["Next AOS", "LOS", "Max el.", "Duration", "Starts", "Elements", "Later AOS", "Sky"];
+
 function passRow(p: Pass, later: Pass[], nowMs: number, on: DetailHandlers, epoch: string | null, limitDays: number | null): HTMLElement {
   const aos = Date.parse(p.aos);
   // The age at AOS: from the pass when the server gives it, else from the craft's element set.
@@ -189,12 +193,14 @@ function passRow(p: Pass, later: Pass[], nowMs: number, on: DetailHandlers, epoc
   const current = aos <= nowMs && nowMs < los;
   return h("tr", { class: current ? "current" : "", "data-station-id": p.station_id },
     h("th", { scope: "row" }, h("button", { type: "button", class: "linkish", onclick: () => on.onStation(p.station_id) }, p.station_id)),
-    h("td", { class: "num" }, dateTime(aos)),
-    h("td", { class: "num" }, hhmm(los)),
-    h("td", { class: "num" }, degrees(p.max_elevation_deg)),
-    h("td", { class: "num" }, duration(p.duration_s)),
-    h("td", { class: "num" }, current ? "in progress" : countdown(aos, nowMs)),
-    h("td", {}, age != null ? ageBadge(age, limitDays) : "trajectory"),
-    h("td", { class: "num later" }, later.map((x) => hhmm(Date.parse(x.aos))).join(" · ") || "no other"),
-    h("td", {}, h("button", { type: "button", class: "linkish sky-btn", "aria-label": `Sky plot of the pass over ${p.station_id} at ${hhmm(aos)}`, onclick: () => on.onPass(p) }, "Sky plot")));
+    ...([
+      [{ class: "num" }, dateTime(aos)],
+      [{ class: "num" }, hhmm(los)],
+      [{ class: "num" }, degrees(p.max_elevation_deg)],
+      [{ class: "num" }, duration(p.duration_s)],
+      [{ class: "num" }, current ? "in progress" : countdown(aos, nowMs)],
+      [{}, age != null ? ageBadge(age, limitDays) : "trajectory"],
+      [{ class: "num later" }, later.map((x) => hhmm(Date.parse(x.aos))).join(" · ") || "no other"],
+      [{}, h("button", { type: "button", class: "linkish sky-btn", "aria-label": `Sky plot of the pass over ${p.station_id} at ${hhmm(aos)}`, onclick: () => on.onPass(p) }, "Sky plot")],
+    ] as [Attrs, Child][]).map(([attrs, content], i) => h("td", { ...attrs, "data-label": PASS_COLUMNS[i] }, content)));
 }
