@@ -369,7 +369,7 @@ def test_replay_distinguishes_done_ahead_and_failed(board_server, page):
     assert drawn
     ended = [c for c in plan_now["contacts"] if c["status"] in ("failed", "partial", "missed")]
     # The server's record says how a contact ended: the board shows it.
-    assert all(phases.get(c["id"]) == c["status"] for c in ended if c["id"] in phases)
+    assert all(phases.get(c["id"]) == c["status"] for c in ended if c["id"] in phases and parse(c["end"]) <= moment)
     shoot(page, "timeline-replay-past-wall")
     # Earlier: what had not started by then is ahead, even what the server has long completed.
     earlier = parse(victim["start"]) - timedelta(minutes=20)

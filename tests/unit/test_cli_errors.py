@@ -39,6 +39,12 @@ CASES = [
     # unknown ids
     ("passes --catalog demo --stations NOPE", "unknown station 'NOPE'"),
     ("look --catalog demo --object 25544 --station NOPE", "unknown station 'NOPE'"),
+    # a UTC day as people write it elsewhere: the message shows it as typed
+    ("calendar sheet --antenna KIR-1 --date 02/08/2026 --database sqlite:///{root}/cal.sqlite",
+     "cannot read --date '02/08/2026'"),
+    ("calendar sheet --antenna KIR-1 --date 9999-01-01 --database sqlite:///{root}/cal.sqlite",
+     "--date '9999-01-01' lies outside the span"),
+    ("report contacts --start 2026-08-23T00:00:00Z --database sqlite:///{root}/typo.sqlite", "no database at"),
     ("link --spacecraft MEX --stations NOPE --at " + START, "unknown station 'NOPE'"),
     ("ccsds tdm --spacecraft MEX --stations NOPE --start " + START + " --end " + END, "unknown station 'NOPE'"),
     ("passes --spacecraft NOPE --stations NNO-1", "unknown spacecraft 'NOPE'"),

@@ -8,15 +8,9 @@ from typing import List, Optional
 import typer
 
 from ..output import OutputFormat, emit
+from . import DATABASE_HELP, open_database
 
-DATABASE_HELP = "Database URL (default: GROUNDNET_DATABASE, else SQLite in ./var)."
 
-
-def _store(database: Optional[str]):
-    from ..api.settings import Settings
-    from ..store import open_store
-
-    return open_store(database or Settings().database_url)
 
 
 def register(app: typer.Typer) -> None:
@@ -57,7 +51,7 @@ def register(app: typer.Typer) -> None:
             where = ".".join(str(p) for p in first["loc"])
             raise SelectionError(f"--{where.split('.')[0].rstrip('s').replace('_', '-')}: {first['msg']} "
                                  f"(got {first.get('input')!r})") from None
-        store = _store(database)
+        store = open_database(database)
         try:
             made = subscribe(store, name=body.name, url=body.url, secret=body.secret, events=body.events,
                              states=body.states, antennas=body.antennas, spacecraft=body.spacecraft,
@@ -76,7 +70,7 @@ def register(app: typer.Typer) -> None:
         """List active subscriptions with their filters (never their secrets)."""
         from ..operations.alerts import list_subscriptions
 
-        store = _store(database)
+        store = open_database(database, existing=True)
         try:
             rows = list_subscriptions(store)
         finally:
@@ -92,7 +86,7 @@ def register(app: typer.Typer) -> None:
         """Stop a subscription: nothing more is sent to it; its delivery log stays."""
         from ..operations.alerts import unsubscribe
 
-        store = _store(database)
+        store = open_database(database, existing=True)
         try:
             unsubscribe(store, subscription_id)
         finally:
@@ -110,7 +104,7 @@ def register(app: typer.Typer) -> None:
         """The delivery log, newest first: every attempt of every alert with its HTTP status or error."""
         from ..operations.alerts import delivery_log
 
-        store = _store(database)
+        store = open_database(database, existing=True)
         try:
             rows = delivery_log(store, subscription, limit)
         finally:

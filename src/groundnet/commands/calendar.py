@@ -7,14 +7,9 @@ from typing import Optional
 
 import typer
 
-DATABASE_HELP = "Database URL (default: GROUNDNET_DATABASE, else SQLite in ./var)."
+from . import DATABASE_HELP, open_database
 
 
-def _store(database: Optional[str]):
-    from ..api.settings import Settings
-    from ..store import open_store
-
-    return open_store(database or Settings().database_url)
 
 
 def _write(text: str | bytes, output: Optional[Path]) -> None:
@@ -48,13 +43,15 @@ def register(app: typer.Typer) -> None:
 
         from ..errors import SelectionError
         from ..operations.calendar import plan_calendar, stored_contacts
+        from ..operations.reports import check_planned
         from ..timebase import SECONDS_PER_DAY, parse_utc
 
         if (antenna is None) == (spacecraft is None):
             raise SelectionError("give --antenna or --spacecraft (one of them)")
         t0 = parse_utc(start, "--start").timestamp()
-        store = _store(database)
+        store = open_database(database, existing=True)
         try:
+            check_planned(store, antenna, spacecraft)
             contacts = stored_contacts(store, t0, t0 + days * SECONDS_PER_DAY, antenna_id=antenna,
                                        spacecraft_id=spacecraft)
         finally:
@@ -76,13 +73,13 @@ def register(app: typer.Typer) -> None:
         from ..operations.calendar import pass_sheet, stored_contacts
         from ..operations.reports import contact_states
         from ..stations import load_network
-        from ..timebase import SECONDS_PER_DAY, parse_utc, period_start
+        from ..timebase import SECONDS_PER_DAY, parse_utc_in_span, period_start
 
         network = {a.id: a for a in load_network(station_file)}
         if antenna not in network:
             raise UnknownStationError(antenna, sorted(network))
-        day = period_start(parse_utc(date if "T" in date else date + "T00:00:00Z", "--date").timestamp(), "day")
-        store = _store(database)
+        day = period_start(parse_utc_in_span(date, "--date"), "day")
+        store = open_database(database, existing=True)
         try:
             contacts = stored_contacts(store, day, day + SECONDS_PER_DAY, antenna_id=antenna)
             states = contact_states(store, day, day + SECONDS_PER_DAY, antenna)

@@ -8,8 +8,8 @@ from typing import Optional
 import typer
 
 from ..output import OutputFormat, emit
+from . import DATABASE_HELP, open_database
 
-DATABASE_HELP = "Database URL (default: GROUNDNET_DATABASE, else SQLite in ./var)."
 FORMAT_HELP = "table, csv or json."
 OUTPUT_HELP = "Write to this file instead of the terminal."
 
@@ -30,12 +30,6 @@ def _window(start: Optional[str], end: Optional[str], days: Optional[float]) -> 
         raise SelectionError("a report spans at most 400 days; make --end or --days smaller")
     return t0, t1
 
-
-def _store(database: Optional[str]):
-    from ..api.settings import Settings
-    from ..store import open_store
-
-    return open_store(database or Settings().database_url)
 
 
 def register(app: typer.Typer) -> None:
@@ -69,7 +63,7 @@ def register(app: typer.Typer) -> None:
             raise SelectionError(f"--by '{by}': write one of {', '.join(BY)}")
         t0, t1 = _window(start, end, days)
         ids = sorted(a.id for a in load_network(station_file))
-        store = _store(database)
+        store = open_database(database, existing=True)
         try:
             rows = performance_report(store, t0, t1, period, by, ids)
         finally:
@@ -90,21 +84,25 @@ def register(app: typer.Typer) -> None:
         output: Optional[Path] = typer.Option(None, "--output", help=OUTPUT_HELP),
     ) -> None:
         """Post-contact reports: planned and actual AOS/LOS, lock times, time in lock, gaps, pointing
-        error and data volume when reported, with each contact's state and cause."""
+        error and data volume when reported, with each contact's state and cause. The table shows the
+        gist of each; --format csv or json gives every field."""
         from ..errors import SelectionError
         from ..operations.lifecycle import STATES
-        from ..operations.reports import CONTACT_COLUMNS, contact_report
+        from ..operations.reports import CONTACT_COLUMNS, CONTACT_TABLE_COLUMNS, check_planned, contact_report
 
         if state is not None and state not in STATES:
             raise SelectionError(f"--state '{state}': write one of {', '.join(STATES)}")
         t0, t1 = _window(start, end, days)
-        store = _store(database)
+        store = open_database(database, existing=True)
         try:
+            check_planned(store, antenna, spacecraft)
             rows = contact_report(store, t0, t1, antenna_id=antenna, spacecraft_id=spacecraft, state=state,
                                   with_history=history)
         finally:
             store.close()
-        columns = CONTACT_COLUMNS + (["evidence", "history"] if history else [])
+        # The terminal's table is the gist (20 columns do not fit a terminal); csv and json give every field.
+        columns = (CONTACT_TABLE_COLUMNS if fmt is OutputFormat.table else CONTACT_COLUMNS) + (
+            ["evidence", "history"] if history else [])
         if fmt is not OutputFormat.json:
             for r in rows:
                 if history:

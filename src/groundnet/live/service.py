@@ -75,9 +75,6 @@ class LiveService:
         self.plan_behind_s = plan_behind_s
         self.history_every_s = history_every_s
         self._lock = threading.RLock()
-        # One refresh of the contact records at a time: the clock's and an event's, each in its own
-        # transaction, would both insert a record neither has seen yet (a unique-key failure).
-        self._records_write = threading.Lock()
         self._plan = BoardPlan(0.0, 0.0)
         self._events = EventLog()
         self._last_history: dict[str, tuple[float, tuple]] = {}
@@ -290,7 +287,7 @@ class LiveService:
             return
         epochs = {sc.id: sc.trajectory_record()[0] for sc in self.fleet if sc.is_earth_orbiter}
         decided: dict[str, ContactRecord] = {}
-        with self._records_write, self.store.session() as s:
+        with self.store.session() as s:
             # At start, every contact of the plan behind the clock gets its record (the board shows the last ones).
             behind = 2 * HOUR if since is not None else max(2 * HOUR, self.plan_behind_s)
             changed = refresh(s, t - behind, t + HOUR, t, trigger="clock", into=decided)
@@ -348,7 +345,7 @@ class LiveService:
             contacts = list(self._plan.contacts)
         # One transaction: the event, its block, the contacts it decides and every alert it raises.
         decided: dict[str, ContactRecord] = {}
-        with self._records_write, self.store.session() as s:
+        with self.store.session() as s:
             stored, created = repo.insert_event(s, ev, source)
             if created:
                 repo.apply_block_event(s, stored)

@@ -25,6 +25,10 @@ CONTACT_COLUMNS = ["contact_id", "antenna_id", "spacecraft_id", "mission", "stat
                    "planned_los", "actual_aos", "actual_los", "carrier_lock_at", "telemetry_lock_at", "in_lock_s",
                    "gaps", "pointing_error_max_deg", "pointing_error_rms_deg", "data_volume_bytes", "data_products", "reason"]
 
+# What the terminal's table shows of each contact (every field: --format csv or json).
+CONTACT_TABLE_COLUMNS = ["antenna_id", "spacecraft_id", "state", "cause", "planned_aos", "planned_los", "in_lock_s",
+                         "reason"]
+
 
 def _t(x: float | None) -> str | None:
     return None if x is None else format_utc(x)
@@ -46,6 +50,22 @@ def contact_row(rec: ContactRecord, history: list[Revision] | None = None) -> di
         row["history"] = [{"state": h.state, "cause": h.cause, "at": format_utc(h.at), "trigger": h.trigger}
                           for h in history]
     return row
+
+
+def check_planned(store: Store, antenna_id: str | None = None, spacecraft_id: str | None = None) -> None:
+    """NotFoundError when the stored plans hold no contact at all of the antenna or the spacecraft asked for
+    (a mistyped id would otherwise give an empty report), naming those they hold."""
+    from ..errors import NotFoundError
+
+    if antenna_id is None and spacecraft_id is None:
+        return
+    with store.session() as s:
+        antennas, spacecraft = repo.planned_ids(s)
+    for what, wanted, known in (("antenna", antenna_id, antennas), ("spacecraft", spacecraft_id, spacecraft)):
+        if wanted is not None and wanted not in known:
+            listed = ", ".join(sorted(known)[:40]) + (", ..." if len(known) > 40 else "")
+            raise NotFoundError(f"no contact of {what} '{wanted}' is stored; the stored plans have {what} "
+                                f"{listed or '(none)'}")
 
 
 def contact_report(store: Store, start: float, end: float, *, antenna_id: str | None = None,

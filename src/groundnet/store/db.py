@@ -160,8 +160,25 @@ class Store:
             self._serving_lock = None
 
 
-def open_store(url: str, *, migrate_schema: bool = True) -> Store:
-    """The store at ``url`` (``groundnet.api.settings.Settings.database_url`` picks the default)."""
+def missing_sqlite_file(url: str) -> Path | None:
+    """The file of an SQLite URL when that file does not exist (None for other databases and existing files)."""
+    parsed = make_url(normalise_url(url))
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    path = Path(parsed.database).resolve()
+    return None if path.exists() else path
+
+
+def open_store(url: str, *, migrate_schema: bool = True, existing: bool = False) -> Store:
+    """The store at ``url`` (``groundnet.api.settings.Settings.database_url`` picks the default).
+
+    ``existing``: a command that only reads refuses an SQLite file that does not exist (a mistyped path would
+    otherwise be created empty, and every report of it be empty) rather than creating it.
+    """
+    missing = missing_sqlite_file(url) if existing else None
+    if missing is not None:
+        raise StoreError(f"no database at {missing}: nothing has been stored there; give --database (or "
+                         "GROUNDNET_DATABASE) the database that `groundnet serve` or `groundnet simulate` wrote")
     engine = make_engine(url)
     try:
         if migrate_schema:

@@ -90,6 +90,12 @@ def load_plan(s: Session, start: float, end: float) -> BoardPlan:
     return BoardPlan(start, end, contacts, blocks)
 
 
+def planned_ids(s: Session) -> tuple[set[str], set[str]]:
+    """The antennas and the spacecraft that have contacts in the stored plans."""
+    antennas = set(s.scalars(select(ContactRow.antenna_id).distinct()))
+    return antennas, set(s.scalars(select(ContactRow.spacecraft_id).distinct()))
+
+
 # Plans stored from outside the planner (a SatNOGS jobs file): their contacts count, their span is not planned.
 EXTERNAL_PLAN_REASONS = ("satnogs-jobs",)
 
@@ -209,11 +215,25 @@ def _history(r: ContactRecordRow) -> list[Revision]:
     return [Revision(h["state"], h.get("cause"), h["at"], h.get("trigger")) for h in r.history or ()]
 
 
+def _upsert(s: Session, model, key: str):
+    """An INSERT that updates the row already holding ``key`` (``ON CONFLICT (key) DO UPDATE``, SQLite and
+    PostgreSQL): two writers that both found no row store one, the later one's values."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = s.get_bind().dialect.name
+    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
+    stmt = insert(model)
+    return stmt.on_conflict_do_update(index_elements=[key], set_={
+        c.name: stmt.excluded[c.name] for c in model.__table__.columns if c.name != key})
+
+
 def save_records(s: Session, records: list[ContactRecord], at: float,
                  trigger: str | None = None) -> list[tuple[ContactRecord, str | None]]:
     """Store the records; each change of state or cause is added to the contact's history.
 
     Returns the records whose state or cause changed, each with the state it had before (None: new).
+    Another process (or thread) may store the same new contact between this one's read and write: the write
+    then updates that record instead of failing on its key.
     """
     if not records:
         return []
@@ -221,22 +241,21 @@ def save_records(s: Session, records: list[ContactRecord], at: float,
     rows = {r.contact_id: r for chunk in range(0, len(ids), 500)
             for r in s.scalars(select(ContactRecordRow).where(ContactRecordRow.contact_id.in_(ids[chunk:chunk + 500])))}
     changed = []
+    values = []
     for rec in records:
         row = rows.get(rec.contact_id)
         before = _history(row) if row is not None else []
         history = revise(before, rec, at, trigger)
         if history is not before:
             changed.append((rec, before[-1].state if before else None))
-        values = dict(antenna_id=rec.antenna_id, spacecraft_id=rec.spacecraft_id, mission=rec.mission,
-                      start_unix=rec.report.planned_aos, state=rec.state, phase=rec.phase, cause=rec.cause,
-                      reason=rec.reason, evidence=list(rec.evidence),
-                      report={**vars(rec.report), "gaps": [list(g) for g in rec.report.gaps]},
-                      history=[h.as_dict() for h in history], updated_at=at)
-        if row is None:
-            s.add(ContactRecordRow(contact_id=rec.contact_id, **values))
-        else:
-            for k, v in values.items():
-                setattr(row, k, v)
+        values.append(dict(contact_id=rec.contact_id, antenna_id=rec.antenna_id, spacecraft_id=rec.spacecraft_id,
+                           mission=rec.mission, start_unix=rec.report.planned_aos, state=rec.state, phase=rec.phase,
+                           cause=rec.cause, reason=rec.reason, evidence=list(rec.evidence),
+                           report={**vars(rec.report), "gaps": [list(g) for g in rec.report.gaps]},
+                           history=[h.as_dict() for h in history], updated_at=at))
+    s.execute(_upsert(s, ContactRecordRow, "contact_id"), values)
+    for row in rows.values():
+        s.expire(row)  # the session's copies are the old values
     return changed
 
 

@@ -304,3 +304,162 @@ def test_calendar_commands(tmp_path, network):
     assert ("cancelled" in html) == bool(cancelled)
     assert runner.invoke(app, ["calendar", "sheet", "--antenna", "NOPE", "--date", "2026-08-23",
                                "--database", db]).exit_code != 0
+
+
+def test_two_writers_store_one_new_record_without_a_unique_key_error(network, database_url):
+    """Two servers on one database (or the clock's and an event's refresh in one) both decide a contact that has no
+    record yet: each reads none, one inserts it, then the other must update it, not fail on the unique key."""
+    from sqlalchemy import event
+
+    from groundnet.domain import BoardPlan
+    from groundnet.operations.lifecycle import decide
+
+    _, _, _, contacts = network
+    c = contacts[0]
+    stores = [open_store(database_url), open_store(database_url)]  # two engines: two processes' connections
+    try:
+        with stores[0].session() as s:
+            repo.save_plan(s, BoardPlan(START, START + DAY, [c], []), created_at=START, reason="test")
+        aos = StationEvent("two-writers-aos", c.antenna_id, "aos", c.start, c.spacecraft_id)
+        early, late = decide(c, [], [], c.setup_start + 1.0), decide(c, [aos], [], c.start + 1.0)
+        def the_other_writer_between_read_and_write(state):
+            # The first writer has just read the records (none): the second stores one and commits.
+            result = state.invoke_statement()
+            if state.is_select and not raced:
+                raced.append(True)
+                with stores[1].session() as second:
+                    assert [b for _, b in repo.save_records(second, [early], at=c.setup_start + 1.0)] == [None]
+            return result
+
+        raced: list[bool] = []
+        with stores[0].session() as first:
+            event.listen(first, "do_orm_execute", the_other_writer_between_read_and_write)
+            assert [before for _, before in repo.save_records(first, [late], at=c.start + 1.0)] == [None]
+            first.flush()
+        assert raced
+        with stores[1].session() as s:
+            rec, history = repo.contact_record(s, c.id)
+        assert (rec.state, rec.phase) == ("in-progress", "aos")
+        assert [h.state for h in history] == ["in-progress"]
+        # Both writers know the record now: the next change adds to its history.
+        with stores[0].session() as s:
+            changed = repo.save_records(s, [decide(c, [aos], [], c.teardown_end + 1.0)], at=c.teardown_end + 1.0)
+        assert [(r.state, before) for r, before in changed] == [("failed", "in-progress")]
+        with stores[1].session() as s:
+            assert [h.state for h in repo.contact_record(s, c.id)[1]] == ["in-progress", "failed"]
+    finally:
+        for st in stores:
+            st.close()
+
+
+def test_reading_commands_refuse_a_missing_database_and_ids_with_no_contact(tmp_path, network, capsys):
+    """A mistyped --database or id must not give an empty report: one line says what is wrong, and no database
+    file is left behind."""
+    from groundnet.cli import main
+    from groundnet.domain import BoardPlan
+
+    _, _, _, contacts = network
+    db = tmp_path / "plan.sqlite"
+    store = open_store(f"sqlite:///{db}")
+    try:
+        with store.session() as s:
+            repo.save_plan(s, BoardPlan(START, START + DAY, contacts, []), created_at=START, reason="test")
+    finally:
+        store.close()
+
+    def run(*argv) -> tuple[int, str]:
+        try:
+            main(list(argv))
+        except SystemExit as exc:
+            return exc.code, capsys.readouterr().err
+        return 0, capsys.readouterr().err
+
+    window = ["--start", "2026-08-23T00:00:00Z"]
+    missing = tmp_path / "typo" / "plna.sqlite"
+    for argv in (["report", "performance", *window], ["report", "contacts", *window],
+                 ["calendar", "ics", "--antenna", "KIR-1", *window],
+                 ["calendar", "sheet", "--antenna", "KIR-1", "--date", "2026-08-23"],
+                 ["alerts", "list"], ["alerts", "deliveries"], ["alerts", "remove", "1"]):
+        code, err = run(*argv, "--database", f"sqlite:///{missing}")
+        assert code == 2 and err.startswith(f"error: no database at {missing}: ") and "--database" in err, argv
+        assert len(err.strip().splitlines()) == 1
+    assert not missing.parent.exists()
+    antenna, spacecraft = contacts[0].antenna_id, contacts[0].spacecraft_id
+    for argv, what in ((["report", "contacts", *window, "--antenna", "KIR-9"], "antenna 'KIR-9'"),
+                       (["report", "contacts", *window, "--spacecraft", "SOLO-2"], "spacecraft 'SOLO-2'"),
+                       (["calendar", "ics", *window, "--antenna", "KIR-9"], "antenna 'KIR-9'"),
+                       (["calendar", "ics", *window, "--spacecraft", "SOLO-2"], "spacecraft 'SOLO-2'")):
+        code, err = run(*argv, "--database", f"sqlite:///{db}")
+        assert code == 2 and f"error: no contact of {what} is stored" in err, (argv, err)
+        assert (antenna if "antenna" in what else spacecraft) in err  # the ids it has are named
+    code, _ = run("report", "contacts", *window, "--antenna", antenna, "--database", f"sqlite:///{db}")
+    assert code == 0
+
+
+@pytest.mark.slow
+def test_a_simulated_month_with_drawn_faults_reports_the_truth(sqlite_url):
+    """A month (August) of three spacecraft with the faults ``simulate --seed`` draws: every figure of every report
+    (day, week, month; by mission and by antenna) equals the truth, and the antennas' downtime and failures equal
+    the injected outages and maintenance summed by hand."""
+    from collections import Counter
+
+    from groundnet.operations.simulate import random_faults
+
+    fleet = [s for s in load_fleet() if s.id in ("SENTINEL-2B", "ISS", "SOLO")]
+    antennas = list(load_network())
+    planner = PassPlanner(antennas, fleet)
+    start = parse_utc("2026-08-01T00:00:00Z").timestamp()
+    end = start + 31 * DAY
+    faults = random_faults(7, start, end, [a.id for a in antennas], [s.id for s in fleet])
+    assert {f.kind for f in faults} == {"outage", "maintenance", "weather", "spacecraft", "silent", "preempt"}
+    store = open_store(sqlite_url)
+    try:
+        result = simulate(store, planner, start, end, seed=7, faults=faults)
+        ids = sorted(a.id for a in antennas)
+        for period in ("day", "week", "month"):
+            for by in ("mission", "antenna"):
+                assert performance_report(store, start, end, period, by, ids) == \
+                    truth_figures(result, period, by, ids if by == "antenna" else None), (period, by)
+        month = performance_report(store, start, end, "month", "antenna", ids)
+        assert len(month) == len(ids)
+        for row in month:
+            mine = [f for f in faults if f.antenna_id == row.key]
+            down_s = sum(f.end - f.start for f in mine if f.kind in ("outage", "maintenance"))
+            assert row.downtime_h == pytest.approx(down_s / 3600.0, abs=1e-9)
+            assert row.availability == pytest.approx(1 - down_s / (31 * DAY), abs=1e-12)
+            assert row.failures == sum(f.kind == "outage" for f in mine)
+        truth = Counter(t.state for t in result.truth.values())
+        for state in ("completed", "partial", "failed", "missed", "cancelled"):
+            assert sum(getattr(r, state) for r in month) == truth[state], state
+        assert truth["completed"] and truth["cancelled"] and truth["partial"] + truth["failed"] + truth["missed"], truth
+    finally:
+        store.close()
+
+
+def test_report_contacts_table_is_the_gist_and_csv_json_every_field(tmp_path, network):
+    from groundnet.domain import BoardPlan
+    from groundnet.operations.records import decide_all
+    from groundnet.operations.reports import CONTACT_COLUMNS, CONTACT_TABLE_COLUMNS
+
+    _, _, _, contacts = network
+    db = f"sqlite:///{tmp_path / 'plan.sqlite'}"
+    store = open_store(db)
+    try:
+        with store.session() as s:
+            repo.save_plan(s, BoardPlan(START, START + DAY, contacts, []), created_at=START, reason="test")
+            repo.save_records(s, decide_all(contacts, [], [], START + 2 * DAY), at=START + 2 * DAY)  # all missed
+    finally:
+        store.close()
+    runner = CliRunner()
+    argv = ["report", "contacts", "--start", "2026-08-23T00:00:00Z", "--days", "0.25", "--database", db]
+    table = runner.invoke(app, argv, env={"COLUMNS": "200"})
+    assert table.exit_code == 0, table.output
+    header = next(line for line in table.stdout.splitlines() if "antenna_id" in line)
+    assert [h.strip() for h in header.strip("┃│ ").split("┃")] == CONTACT_TABLE_COLUMNS
+    assert "missed" in table.stdout and "the station reported nothing" in table.stdout
+    csv_out = runner.invoke(app, [*argv, "--format", "csv"])
+    assert csv_out.stdout.splitlines()[0].split(",") == CONTACT_COLUMNS
+    assert set(json.loads(runner.invoke(app, [*argv, "--format", "json"]).stdout)[0]) == set(CONTACT_COLUMNS)
+    out = tmp_path / "contacts.csv"
+    assert runner.invoke(app, [*argv, "--output", str(out)]).exit_code == 0
+    assert out.read_text().splitlines()[0].split(",") == CONTACT_COLUMNS

@@ -201,3 +201,25 @@ def test_reports_and_calendars(database_url, small_fleet):
         assert client.get("/api/v1/calendars/spacecraft/NOPE.ics").status_code == 404
         sheet = client.get(f"/api/v1/calendars/antennas/{antenna}/sheet", params={"date": "2026-08-23"})
         assert sheet.status_code == 200 and ahead[0]["spacecraft_name"] in sheet.text and "Pass sheet" in sheet.text
+
+
+def test_a_pass_sheet_of_a_bad_day_and_reports_of_unknown_ids_are_refused(database_url, small_fleet):
+    with make_client(database_url, small_fleet) as client:
+        reports = "/api/v1/reports/contacts"
+        for key, value in (("antenna", "KIR-9"), ("spacecraft", "SOLO-2")):
+            r = client.get(reports, params={key: value})
+            assert r.status_code == 404 and f"no contact of {key} '{value}'" in r.text, r.text
+            assert "sqlite" not in r.text and "postgresql" not in r.text  # the database's address is not shown
+        plan = client.get("/api/v1/plan", params={"start": "2026-08-23T08:00:00Z", "end": T0_ISO}).json()
+        c = plan["contacts"][0]
+        r = client.get(reports, params={"antenna": c["antenna_id"], "spacecraft": c["spacecraft_id"],
+                                        "start": "2026-08-23T08:00:00Z", "end": T0_ISO})
+        assert r.status_code == 200
+        idle = next(a for a in ("DSS-13", "VIL-2", "NNO-2", "GHY-6") if a not in {x["antenna_id"] for x in
+                                                                                  plan["contacts"]})
+        assert client.get(reports, params={"antenna": idle}).status_code == 200  # of the network: no typo
+        sheet = "/api/v1/calendars/antennas/KIR-1/sheet"
+        for day in ("02/08/2026", "2026-02-30", "9999-01-01", "1066-10-14"):
+            r = client.get(sheet, params={"date": day})
+            assert r.status_code == 422 and day in r.text, (day, r.status_code, r.text)
+        assert client.get(sheet, params={"date": "2026-08-23T10:00:00Z"}).status_code == 200  # the day of a moment

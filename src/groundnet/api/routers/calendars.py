@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from ...live.service import LiveService
 from ...operations.calendar import pass_sheet, plan_calendar
-from ...timebase import SECONDS_PER_DAY, parse_utc, period_start
+from ...timebase import SECONDS_PER_DAY, parse_utc_in_span, period_start
 from ..deps import get_service, read_access
 
 router = APIRouter(tags=["calendars"], dependencies=[Depends(read_access)])
@@ -57,8 +57,7 @@ def get_pass_sheet(antenna_id: str, date: str | None = Query(None, description="
     if antenna is None:
         raise HTTPException(404, detail=f"unknown antenna '{antenna_id}'; GET /api/v1/stations lists them")
     now = service.clock.now()
-    day = period_start(now if date is None else parse_utc(date + "T00:00:00Z" if len(date) == 10 else date,
-                                                          "date").timestamp(), "day")
+    day = period_start(now if date is None else parse_utc_in_span(date, "date"), "day")
     plan = service.plan_between(day, day + SECONDS_PER_DAY)
     contacts = [c for c in plan.contacts if c.antenna_id == antenna_id and day <= c.start < day + SECONDS_PER_DAY]
     states = {k: r.state for k, r in service.contact_records(contacts, now, plan.blocks).items()}  # as the plan says

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query
 
 from ...live.service import LiveService
-from ...operations.reports import contact_detail, contact_report, performance_report
+from ...operations.reports import check_planned, contact_detail, contact_report, performance_report
 from ..deps import TimeWindow, get_service, read_access, time_window
 from ..schemas import ContactReportRead, ContactState, PerformanceRead
 
@@ -25,14 +25,18 @@ def get_performance(window: TimeWindow = Depends(performance_window),
     return [r.as_dict() for r in performance_report(service.store, window.start, window.end, period, by, ids)]
 
 
-@router.get("/reports/contacts", operation_id="list_contact_reports", response_model=list[ContactReportRead])
+@router.get("/reports/contacts", operation_id="list_contact_reports", response_model=list[ContactReportRead],
+            responses={404: {"description": "An antenna or spacecraft with no contact anywhere."}})
 def list_contact_reports(window: TimeWindow = Depends(contacts_window),
                          antenna: str | None = Query(None, max_length=32),
                          spacecraft: str | None = Query(None, max_length=32),
                          state: ContactState | None = Query(None),
                          limit: int = Query(1000, ge=1, le=10000),
                          service: LiveService = Depends(get_service)) -> list[dict]:
-    """Post-contact reports of the contacts whose planned start lies in the window, in start order."""
+    """Post-contact reports of the contacts whose planned start lies in the window, in start order. An antenna or
+    spacecraft that is neither in the service's network nor in the stored plans is 404 (a typo, not an empty list)."""
+    check_planned(service.store, None if antenna in service.antenna_ids else antenna,
+                  None if spacecraft in service.spacecraft_ids else spacecraft)
     return contact_report(service.store, window.start, window.end, antenna_id=antenna, spacecraft_id=spacecraft,
                           state=state, limit=limit)
 

@@ -25,9 +25,9 @@ export function phaseAt(c: Pick<Contact, "status" | "start" | "end">, nowMs: num
   const start = Date.parse(c.start);
   const end = Date.parse(c.end);
   if (nowMs < start) return "ahead";
-  const ended = ENDED[c.status];
-  if (ended) return ended;
-  return nowMs < end ? "now" : "done";
+  // In a replay the record may already say how a contact ended: not before its end.
+  if (nowMs < end) return "now";
+  return ENDED[c.status] ?? "done";
 }
 
 const PHASE_TEXT: Record<Phase, string> = { done: "done", now: "in progress", ahead: "ahead", failed: "failed", partial: "partial",
@@ -79,12 +79,13 @@ export class Timeline {
     const factor = this.factor();
     this.inner.style.setProperty("--zoom", String(factor));
     this.root.classList.toggle("zoomed", factor > 1);
-    // The width a lane has on screen, for deciding which bars can carry text.
-    const laneCss = getComputedStyle(this.root).getPropertyValue("--name");
-    const namePx = parseFloat(laneCss) * parseFloat(getComputedStyle(document.documentElement).fontSize) || 88;
-    const lanePx = Math.max(200, this.scroller.clientWidth - namePx) * factor;
+    // The names' column fits the longest antenna id (SATNOGS-1378 as well as DSS-14).
+    this.root.style.setProperty("--name-chars", String(antennas.reduce((n, a) => Math.max(n, a.id.length), 0)));
     clear(this.body);
     this.body.append(this.axis());
+    // The width a lane has on screen, for deciding which bars can carry text.
+    const namePx = this.body.querySelector<HTMLElement>(".tl-name")?.offsetWidth || 88;
+    const lanePx = Math.max(200, this.scroller.clientWidth - namePx) * factor;
     const contacts = groupBy(plan.contacts, (c) => c.antenna_id);
     const blocks = groupBy(plan.blocks, (b) => b.antenna_id);
     for (const a of antennas) {
