@@ -137,9 +137,23 @@ class Key:
     is_path: bool = False  # relative paths in the file are taken from the file's folder
 
 
+def holds_elements(source: str) -> bool:
+    """Whether a source name (``celestrak:active``) gives element sets, a catalog."""
+    from .errors import GroundnetError
+    from .sources.registry import parse_spec
+
+    try:
+        return parse_spec(source).kind == "catalog"
+    except GroundnetError:  # checked, and said, where the source is fetched
+        return False
+
+
 KEYS: tuple[Key, ...] = (
     Key("stations.file", _path, None, None, "TOML station file used when --station-file is not given.", is_path=True),
     Key("stations.default", _str_list, [], None, "Antennas used when a command's station option is not given."),
+    Key("catalog.default", _str, None, "GROUNDNET_CATALOG",
+        "Catalog used when a command is given no --catalog: a file or a source read through the cache "
+        "(celestrak:active); default: the first element source of catalog.sources."),
     Key("catalog.sources", _str_list, [], None,
         "Catalogs kept fresh: `catalog fetch` with no source fetches these, and `serve` refreshes them "
         "when live.refresh_sources is true (e.g. celestrak:active, satnogs:transmitters)."),
@@ -213,6 +227,14 @@ class Config:
     @property
     def default_stations(self) -> list[str]:
         return list(self.values["stations.default"])
+
+    @property
+    def default_catalog(self) -> str | None:
+        """``catalog.default``, else the first of ``catalog.sources`` that holds element sets (not
+        SatNOGS transmitters or satellites, not the IERS table)."""
+        if self.values["catalog.default"]:
+            return self.values["catalog.default"]
+        return next((s for s in self.values["catalog.sources"] if holds_elements(s)), None)
 
     def base_url(self, source: str) -> str:
         return self.values[f"{source}.base_url"]

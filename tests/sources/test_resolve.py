@@ -205,3 +205,43 @@ def test_old_elements_say_how_to_get_fresh_ones(capsys):
                                 "--at", "2027-06-01T00:00:00Z", "--format", "json"])
     assert code == 0, err
     assert "predictions drift with age" in err and "--catalog celestrak:active" in err and "docs/catalogs.md" in err
+
+
+def test_one_fetch_then_every_command_uses_the_default_catalog(capsys, loopback, recorded, tmp_path):
+    """`catalog fetch celestrak --group stations` once, `[catalog] default` (or catalog.sources) in groundnet.toml: the
+    commands given no --catalog take their elements from the cached copy, with the server gone."""
+    loopback.route(f"{GP}?GROUP=stations&FORMAT=json", recorded["omm-json"])
+    bare = write_config(tmp_path, f'[celestrak]\nbase_url = "{loopback.url}"\n')
+    code, _, err = run(capsys, ["--config", str(bare), "catalog", "fetch", "celestrak", "--group", "stations"])
+    assert code == 0, err
+    assert 'add `default = "celestrak:stations"` under [catalog] in groundnet.toml' in err  # how to make it the default
+    loopback.stop()
+    code, _, err = run(capsys, ["--config", str(bare), "look", "--object", "25544", "--station", "KIR-1", "--at", START])
+    assert code == 2 and err.count("\n") == 1 and "set `default` under [catalog] in groundnet.toml" in err
+
+    expected = find_passes(parse_catalog_text(recorded["omm-json"]).elements, load_network().select("KIR-1,NNO-1"),
+                           parse_utc(START).timestamp(), parse_utc(END).timestamp()).to_rows()
+    # Named as the default, or as the first element source listed to keep fresh (transmitters are no catalog).
+    for n, settings in enumerate(('default = "celestrak:stations"', 'sources = ["satnogs:transmitters", "celestrak:stations"]')):
+        (tmp_path / str(n)).mkdir()
+        config = write_config(tmp_path / str(n), f'[celestrak]\nbase_url = "{loopback.url}"\n[catalog]\n{settings}\n')
+        code, out, err = run(capsys, ["--config", str(config), "passes", "--stations", "KIR-1,NNO-1", "--start", START,
+                                      "--end", END, "--format", "json"])
+        assert code == 0, err
+        assert json.loads(out) == json.loads(json.dumps(expected)) and len(expected) > 2
+        code, out, err = run(capsys, ["--config", str(config), "look", "--object", "25544", "--station", "KIR-1",
+                                      "--at", START, "--format", "json"])
+        assert code == 0, err
+        assert json.loads(out)[0]["object_name"] == "ISS (ZARYA)"
+        first = expected[0]
+        code, out, err = run(capsys, ["--config", str(config), "track", "--station", first["station_id"], "--object",
+                                      str(first["object_id"]), "--start", START, "--end", END, "--dry-run", "--format", "csv"])
+        assert code == 0, err
+        assert out.startswith("time,") and len(out.splitlines()) > 60  # a pass, second by second
+    stations = tmp_path / "satnogs.toml"
+    assert run(capsys, ["satnogs", "stations", str(SAMPLES / "stations.json"), "--output", str(stations)])[0] == 0
+    code, out, err = run(capsys, ["--config", str(config), "schedule", "observations", "--station-file", str(stations),
+                                  "--transmitters", str(SAMPLES / "transmitters.json"), "--start", START, "--hours", "6",
+                                  "--format", "json"])
+    assert code == 0, err
+    assert 25544 in {r["norad_id"] for r in json.loads(out)}

@@ -47,7 +47,11 @@ class TrackObject:
 
 def resolve_object(catalog: str | None, object_id: str | None, spacecraft_id: str | None,
                    fleet=None) -> TrackObject:
-    """``--catalog FILE --object ID`` or ``--spacecraft ID`` (a bundled spacecraft, or one of ``fleet``)."""
+    """``--catalog FILE --object ID`` or ``--spacecraft ID`` (a bundled spacecraft, or one of ``fleet``).
+    Without ``catalog``, the configured default catalog (``[catalog] default``), else the bundled demo."""
+    from ..commands.catalog import NO_CATALOG, configured_catalog
+
+    catalog = catalog or configured_catalog()
     if (spacecraft_id is None) == (object_id is None):
         raise SelectionError("give either --catalog FILE --object NORAD_ID or --spacecraft ID "
                              "(`groundnet spacecraft` lists the bundled ones)")
@@ -55,7 +59,7 @@ def resolve_object(catalog: str | None, object_id: str | None, spacecraft_id: st
         from ..commands.passes import load_elements
 
         if catalog is None:
-            raise SelectionError("--object needs --catalog FILE (or 'demo' for the bundled catalog)")
+            raise SelectionError(f"--object: {NO_CATALOG}")
         (element,) = load_elements(catalog, object_id, quiet=True)
         sc = _fleet_by_norad(fleet, element.norad_id)
         return TrackObject(f"{element.name} ({element.norad_id})", element=element,

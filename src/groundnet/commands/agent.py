@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from ..output import OutputFormat, emit
-from .catalog import catalog_file
+from .catalog import catalog_file, configured_catalog
 from .passes import STATION_FILE_HELP
 from .track import (AZ_RANGE_OPT, CYCLE_OPT, DOPPLER_STEP_OPT, DOWNLINK_OPT, FLIP_OPT, FORMAT_OPT, LEAD_OPT,
                     MAX_AGE_OPT, OUTPUT_OPT, PARK_OPT, PREPOSITION_OPT, RIGCTLD_OPT, ROTCTLD_OPT, SLEW_OPT, THRESHOLD_OPT,
@@ -41,7 +41,7 @@ def register(app: typer.Typer) -> None:
         station_file: Optional[Path] = typer.Option(None, "--station-file", help=STATION_FILE_HELP),
         catalog: Optional[str] = typer.Option(None, "--catalog", metavar="FILE|SOURCE",
                                               help="Element sets of the fleet's Earth orbiters: a file, or a source read through the cache "
-                                                   "(celestrak:active; docs/catalogs.md). Default: the bundled demo catalog, as the server."),
+                                                   "(celestrak:active; docs/catalogs.md). Default: [catalog] default in groundnet.toml, else the bundled demo catalog, as the server."),
         spool: Optional[Path] = typer.Option(None, "--spool", metavar="FILE",
                                              help="Where unacknowledged events wait (default: var/agent-STATION.jsonl)."),
         max_contacts: Optional[int] = typer.Option(None, "--max-contacts", min=1, help="Stop after this many contacts (default: run until Ctrl-C)."),
@@ -82,6 +82,7 @@ def register(app: typer.Typer) -> None:
             note("note: no --rotctld or --rigctld: the agent reports AOS/LOS from the plan without devices")
         rot, rig = open_devices(rotctld, rigctld)
         client = ServerClient(url, tok)
+        catalog = catalog or configured_catalog()
         options = AgentOptions(station=antenna.id, spool_path=str(spool or Path("var") / f"agent-{antenna.id}.jsonl"),
                                max_contacts=max_contacts, catalog=catalog_file(catalog) if catalog else None,
                                max_element_age_days=max_element_age)

@@ -48,6 +48,17 @@ def catalog_file(spec: str, *, quiet: bool = False, at_unix: Optional[float] = N
     return resolve_source(spec, kind, at_unix=at_unix, note=note, what=what)
 
 
+def configured_catalog() -> Optional[str]:
+    """The catalog a command uses when given no --catalog (``Config.default_catalog``), or None."""
+    from ..config import load_config
+
+    return load_config().default_catalog
+
+
+NO_CATALOG = ("give --catalog FILE (or a source such as celestrak:active), or set `default` under [catalog] in "
+              "groundnet.toml (docs/configuration.md)")
+
+
 def _load(files: List[str], *, quiet: bool, reference_time: Optional[str] = None,
           stale_days: float = 30.0) -> CatalogLoad:
     """load_catalog with a progress bar on standard error (when it is a terminal and not quiet)."""
@@ -213,16 +224,22 @@ def register(app: typer.Typer) -> None:
         if base_url is not None and len({q.source for q in queries}) > 1:
             raise SelectionError("--base-url applies to one source; fetch each source with its own command")
         now = time.time()
-        rows, failed = [], 0
+        rows, failed, catalogs = [], 0, []
         for q in queries:
             try:
                 rows.append(fetch_query(q, base_url=base_url, now=now, timeout_s=timeout_s).row(now))
+                if q.kind == "catalog":
+                    catalogs.append(q.name)
             except SourceError as exc:
                 failed += 1
                 typer.echo(f"error: {exc}", err=True)
         if rows:
             emit(rows, fmt, columns=FETCH_COLUMNS if fmt is OutputFormat.table else None, output=output,
                  title=f"{len(rows)} source(s)")
+            if catalogs and not failed and configured_catalog() is None:
+                typer.echo(f"note: other commands read it with --catalog {catalogs[0]}; to make it their default, add "
+                           f"`default = \"{catalogs[0]}\"` under [catalog] in groundnet.toml (`groundnet config show` "
+                           "says where)", err=True)
         raise typer.Exit(2 if failed else 0)
 
     @catalog_app.command("cached")

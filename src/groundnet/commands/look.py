@@ -16,6 +16,7 @@ from ..visibility.geometry import look
 from ..orbits.propagation import first_failures
 from ..orbits.validation import age_warnings
 from ..visibility.passes import failure_warnings
+from .catalog import NO_CATALOG, configured_catalog
 from .passes import CATALOG_HELP, STATION_FILE_HELP, load_elements, warn
 
 
@@ -50,7 +51,7 @@ def look_row(element, antenna, t: float, frequency_hz: Optional[float]) -> dict:
 def register(app: typer.Typer) -> None:
     @app.command("look")
     def look_command(
-        catalog: str = typer.Option(..., "--catalog", metavar="FILE", help=CATALOG_HELP),
+        catalog: Optional[str] = typer.Option(None, "--catalog", metavar="FILE", help=CATALOG_HELP),
         object_id: str = typer.Option(..., "--object", metavar="ID", help="NORAD catalog number of the object."),
         station: str = typer.Option(..., "--station", metavar="ID", help="Antenna id (`groundnet stations` lists them)."),
         at: Optional[str] = typer.Option(None, "--at", metavar="ISO", help="The instant, ISO 8601 UTC (default: now)."),
@@ -72,6 +73,9 @@ def register(app: typer.Typer) -> None:
             raise SelectionError(f"--frequency-hz {frequency_hz}: give a positive frequency in Hz, e.g. 2.2e9")
         t = to_unix(parse_utc(at, "--at")) if at else time.time()
         antenna = load_network(station_file).get(station)
+        catalog = catalog or configured_catalog()
+        if catalog is None:
+            raise SelectionError(NO_CATALOG)
         (element,) = load_elements(catalog, object_id, quiet=True, at_unix=t)
         for message in age_warnings([element], t, t, max_element_age):
             warn(message)

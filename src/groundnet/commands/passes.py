@@ -16,10 +16,11 @@ from ..output import OutputFormat, emit, file_format
 from ..stations import Antenna, load_network
 from ..timebase import format_utc, parse_utc, to_unix
 from ..visibility.passes import PassTable, find_passes
-from .catalog import catalog_file
+from .catalog import catalog_file, configured_catalog
 
 CATALOG_HELP = ("TLE or CCSDS OMM file (format sniffed), a directory of them, 'demo' (the bundled catalog), "
-                "or celestrak:GROUP, spacetrack:QUERY, satnogs:tle (fetched into the cache when old; docs/catalogs.md).")
+                "or celestrak:GROUP, spacetrack:QUERY, satnogs:tle (fetched into the cache when old; docs/catalogs.md). "
+                "Default: [catalog] default in groundnet.toml.")
 STATION_FILE_HELP = "TOML file that adds antennas or overrides bundled ones (see docs/stations.md)."
 TABLE_COLUMNS = ["object_id", "object_name", "station_id", "aos", "tca", "los", "max_elevation_deg",
                  "aos_azimuth_deg", "los_azimuth_deg", "duration_s"]
@@ -179,9 +180,12 @@ def register(app: typer.Typer) -> None:
             raise SelectionError(f"--min-elevation {min_elevation}: give a value between -5 and 90 degrees")
         kind = file_format(output, fmt) if output is not None else None  # an unknown extension: refused before any work
         antennas = load_network(station_file).select(stations)
+        if catalog is None and trajectory is None and spacecraft is None:
+            catalog = configured_catalog()
         chosen = [x is not None for x in (catalog, trajectory, spacecraft)]
         if sum(chosen) != 1:
-            raise SelectionError("give one of --catalog FILE, --trajectory FILE or --spacecraft ID")
+            raise SelectionError("give one of --catalog FILE, --trajectory FILE or --spacecraft ID "
+                                 "(a default catalog can be set under [catalog] in groundnet.toml)")
         if catalog is None:
             if workers is not None or dask is not None:
                 raise SelectionError("--workers and --dask apply to --catalog, not to --trajectory or --spacecraft")

@@ -11,7 +11,7 @@ from typing import Optional
 
 import typer
 
-from ..errors import InvalidPlanError, ScheduleInputError
+from ..errors import InvalidPlanError, ScheduleInputError, SelectionError
 from ..output import OutputFormat, emit
 from ..schedule.satnet import PUBLISHED, load_satnet
 
@@ -251,7 +251,7 @@ def register(app: typer.Typer) -> None:
     @sched.command("observations")
     def observations_cmd(
         station_file: Path = typer.Option(..., "--station-file", help="Stations (TOML), e.g. from `groundnet satnogs stations`."),
-        catalog: list[str] = typer.Option(..., "--catalog", help="TLE or OMM file(s) with the satellites' elements, or a source read through the cache (celestrak:amateur, satnogs:tle; docs/catalogs.md)."),
+        catalog: Optional[list[str]] = typer.Option(None, "--catalog", help="TLE or OMM file(s) with the satellites' elements, or a source read through the cache (celestrak:amateur, satnogs:tle; docs/catalogs.md). Default: [catalog] default in groundnet.toml."),
         start: str = typer.Option(..., "--start", help="Start of the plan, ISO 8601 UTC."),
         hours: float = typer.Option(24.0, "--hours", help="Length of the plan, hours."),
         requests_file: Optional[Path] = typer.Option(None, "--requests", help="Observation requests (TOML: [[satellite]], [[station]]; docs/satnogs.md)."),
@@ -282,13 +282,16 @@ def register(app: typer.Typer) -> None:
         from ..schedule import observations as obs
         from ..stations import load_network
         from ..timebase import parse_utc, to_unix
-        from .catalog import catalog_file
+        from .catalog import NO_CATALOG, catalog_file, configured_catalog
 
         if (requests_file is None) == (transmitters is None):
             raise ScheduleInputError("give the satellites to observe: --requests FILE or --transmitters FILE")
         if not 0 < hours <= 24 * 14:
             raise ScheduleInputError(f"--hours must be in (0, 336], got {hours:g}")
         t0 = to_unix(parse_utc(start, "--start"))
+        catalog = catalog or [c for c in (configured_catalog(),) if c]
+        if not catalog:
+            raise SelectionError(NO_CATALOG)
         catalog_files = [catalog_file(c, quiet=quiet, at_unix=t0) for c in catalog]
         network = load_network(station_file, include_bundled=stations is not None)
         antennas = network.select(stations)

@@ -86,8 +86,8 @@ def register(app: typer.Typer) -> None:
         station_file: Optional[Path] = typer.Option(None, help="TOML file adding or overriding antennas."),
         catalog: Optional[str] = typer.Option(
             None, metavar="FILE|SOURCE",
-            help="Elements of the Earth orbiters: 'demo' (default, bundled), a TLE/OMM file, or celestrak:active "
-                 "(read through the cache, docs/catalogs.md)."),
+            help="Elements of the Earth orbiters: a TLE/OMM file, celestrak:active (read through the cache, "
+                 "docs/catalogs.md), or 'demo' (bundled). Default: [catalog] default in groundnet.toml, else demo."),
         private: bool = typer.Option(False, "--private", help="Reads need a token too (default: public reads)."),
         hub: Optional[str] = typer.Option(None, help="'memory' (one process, the default) or a PostgreSQL URL: "
                                                  "several serve processes on one PostgreSQL database share the "
@@ -103,9 +103,11 @@ def register(app: typer.Typer) -> None:
 
         Every option can also be set in the environment as `GROUNDNET_<NAME>` (e.g. `GROUNDNET_DATABASE`).
         """
+        from .catalog import configured_catalog
+
         settings = settings_from_options(host=host, port=port, database=database, clock=clock, speed=speed,
                                          simulate=simulate, trouble=trouble, partner_dsn=partner_dsn, partner_ssf=partner_ssf,
-                                         station_file=station_file, catalog=catalog,
+                                         station_file=station_file, catalog=catalog or configured_catalog(),
                                          public_read=False if private else None, hub=hub, satnogs_jobs=satnogs_jobs,
                                          satnogs_transmitters=satnogs_transmitters)
         run_server(settings)
