@@ -54,7 +54,8 @@ def contact_row(rec: ContactRecord, history: list[Revision] | None = None) -> di
 
 def check_planned(store: Store, antenna_id: str | None = None, spacecraft_id: str | None = None) -> None:
     """NotFoundError when the stored plans hold no contact at all of the antenna or the spacecraft asked for
-    (a mistyped id would otherwise give an empty report), naming those they hold."""
+    (a mistyped id would otherwise give an empty report), naming those they hold. A store with no plan yet
+    has nothing to compare with: its reports are empty."""
     from ..errors import NotFoundError
 
     if antenna_id is None and spacecraft_id is None:
@@ -62,10 +63,10 @@ def check_planned(store: Store, antenna_id: str | None = None, spacecraft_id: st
     with store.session() as s:
         antennas, spacecraft = repo.planned_ids(s)
     for what, wanted, known in (("antenna", antenna_id, antennas), ("spacecraft", spacecraft_id, spacecraft)):
-        if wanted is not None and wanted not in known:
+        if wanted is not None and known and wanted not in known:
             listed = ", ".join(sorted(known)[:40]) + (", ..." if len(known) > 40 else "")
             raise NotFoundError(f"no contact of {what} '{wanted}' is stored; the stored plans have {what} "
-                                f"{listed or '(none)'}")
+                                f"{listed}")
 
 
 def contact_report(store: Store, start: float, end: float, *, antenna_id: str | None = None,
