@@ -238,6 +238,11 @@ def test_one_fetch_then_every_command_uses_the_default_catalog(capsys, loopback,
                                       str(first["object_id"]), "--start", START, "--end", END, "--dry-run", "--format", "csv"])
         assert code == 0, err
         assert out.startswith("time,") and len(out.splitlines()) > 60  # a pass, second by second
+        # A bundled spacecraft keeps the bundled elements (the server's), whatever the default catalog holds.
+        code, out, err = run(capsys, ["--config", str(config), "track", "--station", "VIL-2", "--spacecraft", "ISS",
+                                      "--start", "2026-08-22T00:00:00Z", "--dry-run", "--format", "csv"])
+        assert code == 0, err
+        assert out.startswith("time,") and len(out.splitlines()) > 60
     stations = tmp_path / "satnogs.toml"
     assert run(capsys, ["satnogs", "stations", str(SAMPLES / "stations.json"), "--output", str(stations)])[0] == 0
     code, out, err = run(capsys, ["--config", str(config), "schedule", "observations", "--station-file", str(stations),

@@ -48,16 +48,17 @@ class TrackObject:
 def resolve_object(catalog: str | None, object_id: str | None, spacecraft_id: str | None,
                    fleet=None) -> TrackObject:
     """``--catalog FILE --object ID`` or ``--spacecraft ID`` (a bundled spacecraft, or one of ``fleet``).
-    Without ``catalog``, the configured default catalog (``[catalog] default``), else the bundled demo."""
-    from ..commands.catalog import NO_CATALOG, configured_catalog
+    An object is looked up in ``catalog``, else the configured default catalog (``[catalog] default``); a
+    bundled spacecraft's elements come from ``catalog``, else the bundled demo catalog (as the server's)."""
+    from ..commands.catalog import NO_CATALOG, catalog_file, configured_catalog
 
-    catalog = catalog or configured_catalog()
     if (spacecraft_id is None) == (object_id is None):
         raise SelectionError("give either --catalog FILE --object NORAD_ID or --spacecraft ID "
                              "(`groundnet spacecraft` lists the bundled ones)")
     if object_id is not None:
         from ..commands.passes import load_elements
 
+        catalog = catalog or configured_catalog()
         if catalog is None:
             raise SelectionError(f"--object: {NO_CATALOG}")
         (element,) = load_elements(catalog, object_id, quiet=True)
@@ -68,7 +69,7 @@ def resolve_object(catalog: str | None, object_id: str | None, spacecraft_id: st
     if fleet is None:
         from ..missions import load_fleet
 
-        fleet = load_fleet(catalog=catalog or "demo")
+        fleet = load_fleet(catalog=catalog_file(catalog, quiet=True) if catalog else "demo")
     key = spacecraft_id.strip().upper()
     for sc in fleet:
         if sc.id.upper() == key or (sc.norad_id is not None and str(sc.norad_id) == key):
