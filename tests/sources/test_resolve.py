@@ -135,11 +135,17 @@ def test_satnogs_transmitters_from_the_cache(capsys, loopback, recorded, tmp_pat
     assert code == 2 and "gives catalog; this needs transmitters: satnogs:transmitters" in err
 
 
-def test_serve_with_a_source_that_cannot_be_fetched_stops_before_starting(capsys, loopback, tmp_path):
+# The catalog named on the command line, or left to groundnet.toml's [catalog] default.
+CATALOG_GIVEN = {"option": ("", ["--catalog", "celestrak:active"]), "default": ('[catalog]\ndefault = "celestrak:active"\n', [])}
+
+
+@pytest.mark.parametrize("given", CATALOG_GIVEN)
+def test_serve_with_a_source_that_cannot_be_fetched_stops_before_starting(capsys, loopback, tmp_path, given):
     url = loopback.url
     loopback.stop()
-    config = write_config(tmp_path, f'[celestrak]\nbase_url = "{url}"\n')
-    code, _, err = run(capsys, ["--config", str(config), "serve", "--catalog", "celestrak:active",
+    settings, option = CATALOG_GIVEN[given]
+    config = write_config(tmp_path, f'[celestrak]\nbase_url = "{url}"\n{settings}')
+    code, _, err = run(capsys, ["--config", str(config), "serve", *option,
                                 "--database", f"sqlite:///{tmp_path / 'g.sqlite'}", "--port", "0"])
     assert code == 2 and err.count("\n") == 1 and "cannot connect" in err and "nothing is cached yet" in err
 
@@ -189,12 +195,14 @@ def test_track_tunes_from_cached_satnogs_transmitters(capsys, loopback, recorded
     assert "note: satnogs:transmitters: fetched" in err and f"downlink {round(137100000 * (1 + 450e-9))} Hz" in err
 
 
-def test_agent_resolves_its_catalog_source_before_it_starts(capsys, loopback, tmp_path):
+@pytest.mark.parametrize("given", CATALOG_GIVEN)
+def test_agent_resolves_its_catalog_source_before_it_starts(capsys, loopback, tmp_path, given):
     url = loopback.url
     loopback.stop()
-    config = write_config(tmp_path, f'[celestrak]\nbase_url = "{url}"\n')
+    settings, option = CATALOG_GIVEN[given]
+    config = write_config(tmp_path, f'[celestrak]\nbase_url = "{url}"\n{settings}')
     code, _, err = run(capsys, ["--config", str(config), "agent", "--station", "KIR-1", "--server", "http://127.0.0.1:9",
-                                "--token", "t", "--catalog", "celestrak:active", "--max-contacts", "1"])
+                                "--token", "t", *option, "--max-contacts", "1"])
     last = err.splitlines()[-1]  # after the agent's note that it runs without devices
     assert code == 2 and last.startswith("error: celestrak:active: ") and "nothing is cached yet" in last
 
